@@ -1,0 +1,4 @@
+/** The declarative signature table of every distribution and built-in function (no tfjs import). */
+export * from './types.js';
+export * from './distributions.js';
+export * from './functions.js';

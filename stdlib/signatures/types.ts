@@ -1,0 +1,179 @@
+/**
+ * Types of the ONE declarative signature table shared by the compiler (argument checks, shape rules,
+ * estimator choice) and the stdlib (runtime metadata). Pure data: this folder never imports tfjs, so the
+ * compiler can read it without loading a tensor library.
+ */
+
+/** What a value passed to a parameter must satisfy (checked statically when the value is a constant). */
+export type ValueConstraint =
+  | 'real'
+  | 'positive'
+  | 'nonnegative'
+  | 'unit_interval' // [0, 1]
+  | 'open_unit_interval' // (0, 1)
+  | 'simplex' // non-negative, sums to 1 along the last axis
+  | 'integer'
+  | 'nonnegative_integer'
+  | 'positive_integer'
+  | 'boolean';
+
+/** The syntactic/semantic category an argument must have. */
+export type ArgKind =
+  | 'tensor' // any real-valued expression (tensor or scalar); may depend on data, params, samples
+  | 'scalar' // a scalar expression; schedules allowed (evaluated per training step)
+  | 'constant' // a compile-time constant number: literals and hyperparameter arithmetic, no schedules
+  | 'int_list' // a compile-time list of integers, e.g. layer sizes [512, 256] or a shape [N, K - 1]; a single int is accepted as [n]
+  | 'distribution' // a distribution expression, e.g. Poisson(λ) as the base of GenGS
+  | 'family' // a bare distribution family name, e.g. IGR_I as the first argument of fit_prior
+  | 'range' // an integer n (support 0..n-1) or an inclusive range lo..hi
+  | 'transition' // a -> b (the endpoints of a schedule); each endpoint is a constant
+  | 'activation' // one of ACTIVATIONS
+  | 'variable' // the name of a stochastic variable (kl(z), loglik(x))
+  | 'baseline' // a baseline spec for score-function estimators: ema(decay) | loo | none
+  | 'choice'; // one of a fixed set of bare names (see ParamSig.choices)
+
+/** One parameter of a function or distribution. Positional order is the order in the list. */
+export interface ParamSig {
+  readonly name: string;
+  readonly kind: ArgKind;
+  readonly constraint?: ValueConstraint;
+  /** The parameter may be omitted (then `default` applies if given, otherwise it is absent). */
+  readonly optional?: boolean;
+  readonly default?: number | string | boolean;
+  /** For kind 'choice' and 'activation': the allowed bare names. */
+  readonly choices?: readonly string[];
+  /** Other accepted names (e.g. `temperature` for `tau`). */
+  readonly aliases?: readonly string[];
+  readonly doc: string;
+}
+
+/** Support of a distribution, read by the estimator analysis and the evaluation code. */
+export type Support =
+  | 'real'
+  | 'positive'
+  | 'unit_interval'
+  | 'simplex' // relaxed one-hot vectors (IGR, Gumbel-Softmax)
+  | 'log_simplex' // log of a point of the simplex (ExpConcrete)
+  | 'boolean' // {0, 1}
+  | 'categorical_index' // {0, ..., K-1}
+  | 'one_hot' // one-hot vectors of length K
+  | 'nonnegative_integer' // {0, 1, 2, ...}
+  | 'integer_interval' // {0, ..., N} (Binomial) or lo..hi (truncated)
+  | 'counts' // non-negative integer vectors summing to total_count (Multinomial)
+  | 'relaxed_integer'; // real values approximating integers (GenGS: T(GS(π, τ)))
+
+/**
+ * How the sample shape follows from the parameter shapes (event rule). `from` names the parameter whose
+ * trailing axis holds the K categories.
+ *  - elementwise:       sample = broadcast of all tensor params; event rank 0 (Normal, Bernoulli, Poisson)
+ *  - simplex:           [..., K] -> [..., K]; event rank 1 (GumbelSoftmax, OneHotCategorical, ExpConcrete)
+ *  - simplex_plus_one:  [..., K-1] -> [..., K]; event rank 1 (IGR: K-1 free Gaussian coordinates)
+ *  - index:             [..., K] -> [...]; event rank 0, values 0..K-1 (Categorical)
+ *  - counts:            [..., K] -> [..., K]; event rank 1 (Multinomial)
+ *  - base:              the sample shape of the base distribution argument; event rank 0 (GenGS explicit form)
+ *  - categories:        [..., n] logits over the truncated support -> [...]; event rank 0 (GenGS implicit form)
+ */
+export type EventRule =
+  | { readonly kind: 'elementwise' }
+  | { readonly kind: 'simplex'; readonly from: readonly string[] }
+  | { readonly kind: 'simplex_plus_one'; readonly from: readonly string[] }
+  | { readonly kind: 'index'; readonly from: readonly string[] }
+  | { readonly kind: 'counts'; readonly from: readonly string[] }
+  | { readonly kind: 'base' };
+
+/**
+ * How many values a discrete distribution can take (for the enumeration rule of design.md section 3):
+ * 'two' (Bernoulli), 'last_dim' (Categorical: K), 'total_count_plus_one' (Binomial: N + 1 when N is a
+ * constant), 'infinite' (Poisson, Geometric, NegativeBinomial), 'combinatorial' (Multinomial: C(N+K-1, K-1)).
+ */
+export type EnumerationSize = 'two' | 'last_dim' | 'total_count_plus_one' | 'infinite' | 'combinatorial';
+
+/** How the sampler relates to the discrete variable it stands for. */
+export type RelaxationKind =
+  | 'none' // an exact distribution (continuous or discrete)
+  | 'relaxed_one_hot' // a continuous relaxation of a one-hot categorical (GS, IGR)
+  | 'relaxed_binary' // RelaxedBernoulli
+  | 'relaxed_count'; // GenGS over a count distribution
+
+/** Metadata of one distribution, as data (design.md section 3 reads only this). */
+export interface DistributionSig {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly doc: string;
+  /** Paper and equation where it is defined, cited in generated code and --explain. */
+  readonly cite: string;
+  readonly params: readonly ParamSig[];
+  /** Groups of which exactly one parameter must be given (e.g. probs | logits). */
+  readonly exactlyOneOf?: readonly (readonly string[])[];
+  readonly support: Support;
+  readonly event: EventRule;
+  readonly discrete: boolean;
+  /** A reparameterized sampler exists (pathwise gradients). */
+  readonly hasRsample: boolean;
+  readonly hasEnumerateSupport: boolean;
+  readonly enumerationSize?: EnumerationSize;
+  readonly relaxation: RelaxationKind;
+  /** For a discrete distribution without rsample: the relaxation sgm offers instead (for warnings). */
+  readonly suggestRelaxation?: string;
+  /** Straight-through (hard forward, relaxed backward) is available. */
+  readonly straightThrough: boolean;
+  /**
+   * The distribution owns learned parameters of its own (created once per statement by the code generator),
+   * e.g. the planar flow of IGR_Planar.
+   */
+  readonly ownParams?: 'planar_flow';
+}
+
+/** Shape rules of built-in functions; implemented in compiler/semantics/shape-rules.ts. */
+export type ShapeRule =
+  | 'elementwise' // broadcast of all tensor arguments
+  | 'dense' // x [..., F] -> [..., ...units]
+  | 'mlp' // x [..., F] -> [..., last(sizes)]
+  | 'reduce' // drops `axis` (or everything when absent)
+  | 'argmax' // drops `axis`
+  | 'softmax' // same shape; axis must exist
+  | 'flatten' // [B, ...] -> [B, prod(...)]
+  | 'reshape' // [B?, ...] -> shape (a leading named dim is kept)
+  | 'concat' // concatenates along `axis` (default -1)
+  | 'split' // splits along `axis` into `parts` equal pieces (tuple result)
+  | 'uniform' // [K] simplex
+  | 'one_hot' // [...] -> [..., K]
+  | 'fill' // zeros/ones: the given shape
+  | 'scalar' // a scalar result
+  | 'schedule' // a scalar that changes with the training step
+  | 'objective_term' // elbo, iwae, loglik, kl: scalar objective terms
+  | 'distribution' // returns a distribution (fit_prior)
+  | 'directive'; // estimator and KL directives; not values
+
+/** Where a function may be used. */
+export type FunctionCategory =
+  | 'layer' // creates learned weights at its call site
+  | 'elementwise'
+  | 'reduction'
+  | 'shape'
+  | 'constructor'
+  | 'schedule'
+  | 'objective' // only inside `maximize`/`minimize`
+  | 'prior' // returns a distribution
+  | 'estimator' // only after `with`
+  | 'kl_method' // only on the right of `kl(z) = ...`
+  | 'baseline' // only as the baseline argument of reinforce
+  | 'init'; // only as the initializer of a `param`
+
+/** Metadata of one built-in function. */
+export interface FunctionSig {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly doc: string;
+  readonly category: FunctionCategory;
+  readonly params: readonly ParamSig[];
+  /** Accepts any number of tensor arguments (concat). */
+  readonly variadic?: boolean;
+  readonly shape: ShapeRule;
+  /** A bare use without parentheses is allowed (`maximize elbo`, `with pathwise`). */
+  readonly bareAllowed?: boolean;
+}
+
+/** Activation names accepted by dense/mlp. */
+export const ACTIVATIONS = ['identity', 'relu', 'tanh', 'sigmoid', 'softplus', 'elu', 'leaky_relu'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];

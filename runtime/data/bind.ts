@@ -1,0 +1,155 @@
+/**
+ * Binding a dataset's columns to a model's `data` declarations, and building minibatches from it.
+ *
+ * Rules (docs/runtime.md, "Binding data"):
+ *  1. a declaration binds the column of the same name (any column, features or labels);
+ *  2. a single declaration left over binds the single feature column left over, or, when several scalar
+ *     feature columns are left (a CSV table), all of them stacked in file order as rows of [F];
+ *  3. anything else is a one-line UserError naming the declaration and the columns there are.
+ * Shapes: the first axis of a declaration is the batch axis (a named dim such as B is free; a number fixes the
+ * batch size); every later dim must equal the column's row shape, a named dim taking the same value in every
+ * declaration. Every batch tensor is float32 (counts included), as the generated code expects.
+ */
+import { createHash } from 'node:crypto';
+import { tf } from '../../stdlib/tf.js';
+import type { Batch, DataSpec, Dim } from '../model-api.js';
+import { UserError } from '../errors.js';
+import { gatherRows, type Column, type Dataset } from './dataset.js';
+
+/** One declaration and the column that feeds it. */
+export interface BoundDeclaration {
+  readonly spec: DataSpec;
+  /** The column's name, or the feature names joined by '+' when scalar features were stacked. */
+  readonly column: string;
+  readonly rowShape: readonly number[];
+}
+
+/** A dataset bound to a model's declarations: it makes the batches the model's objective takes. */
+export interface BoundData {
+  readonly datasetName: string;
+  /** Number of rows. */
+  readonly size: number;
+  readonly bindings: readonly BoundDeclaration[];
+  /** The batch size a declaration fixes with a number as its first dim; undefined when the batch axis is named. */
+  readonly fixedBatchSize?: number;
+  /** The rows `indices` as one float32 tensor per declaration (the caller disposes them). */
+  batch(indices: ArrayLike<number>): Batch;
+  /** A SHA-256 of the bound columns (names, shapes, values): checkpoints use it to refuse resuming on other data. */
+  fingerprint(): string;
+}
+
+/** Binds `dataset` to the declarations `specs`; a mismatch is a one-line UserError naming the declaration. */
+export function bindData(specs: readonly DataSpec[], dataset: Dataset): BoundData {
+  if (specs.length === 0) throw new UserError(`the model declares no data, so dataset '${dataset.name}' cannot be bound to it`);
+  const columns = new Map<string, Column>(Object.entries(dataset.columns));
+  const chosen = new Map<string, { column: string; data: Column }>();
+  for (const spec of specs) {
+    const c = columns.get(spec.name);
+    if (c) chosen.set(spec.name, { column: spec.name, data: c });
+  }
+  const unbound = specs.filter((s) => !chosen.has(s.name));
+  if (unbound.length === 1) {
+    const used = new Set([...chosen.values()].map((c) => c.column));
+    const left = dataset.features.filter((f) => !used.has(f));
+    const spec = unbound[0];
+    if (left.length === 1) chosen.set(spec.name, { column: left[0], data: dataset.columns[left[0]] });
+    else if (left.length > 1 && left.every((f) => dataset.columns[f].rowShape.length === 0)) {
+      chosen.set(spec.name, { column: left.join('+'), data: stackScalars(left.map((f) => dataset.columns[f])) });
+    } else {
+      throw new UserError(
+        `${where(spec)}: dataset '${dataset.name}' has no column named '${spec.name}'` +
+          (left.length > 1 ? ` and several it could be (${left.join(', ')}): name one of them '${spec.name}'` : ` (columns: ${[...columns.keys()].join(', ')})`),
+      );
+    }
+  } else if (unbound.length > 1) {
+    throw new UserError(
+      `${where(unbound[0])}: dataset '${dataset.name}' has no column named '${unbound[0].name}' (columns: ${[...columns.keys()].join(', ')}; ` +
+        `with several data declarations every one must match a column by name)`,
+    );
+  }
+  const bindings: BoundDeclaration[] = [];
+  const named = new Map<string, { value: number; spec: DataSpec }>();
+  let fixed: { value: number; spec: DataSpec } | undefined;
+  for (const spec of specs) {
+    const { column, data } = chosen.get(spec.name)!;
+    checkShape(spec, data, column, dataset, named);
+    const first = spec.shape[0];
+    if (typeof first === 'number') {
+      if (fixed && fixed.value !== first) {
+        throw new UserError(`${where(spec)} fixes the batch size to ${first} but ${where(fixed.spec)} fixes it to ${fixed.value}`);
+      }
+      fixed = { value: first, spec };
+    }
+    bindings.push({ spec, column, rowShape: data.rowShape });
+  }
+  const sources = specs.map((s) => chosen.get(s.name)!.data);
+  return {
+    datasetName: dataset.name,
+    size: dataset.size,
+    bindings,
+    ...(fixed ? { fixedBatchSize: fixed.value } : {}),
+    batch(indices) {
+      const batch: Record<string, tf.Tensor> = {};
+      specs.forEach((s, i) => {
+        batch[s.name] = tf.tensor(gatherRows(sources[i], indices), [indices.length, ...sources[i].rowShape], 'float32');
+      });
+      return batch;
+    },
+    fingerprint() {
+      const h = createHash('sha256');
+      specs.forEach((s, i) => {
+        h.update(`${s.name}:${sources[i].rowShape.join('x')}:${dataset.size};`);
+        const v = sources[i].values;
+        h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      });
+      return h.digest('hex');
+    },
+  };
+}
+
+/** Formats a shape like `[B, 784]`. */
+export function formatShape(shape: readonly Dim[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function where(spec: DataSpec): string {
+  return `data '${spec.name}' (line ${spec.line})`;
+}
+
+function checkShape(
+  spec: DataSpec,
+  data: Column,
+  column: string,
+  dataset: Dataset,
+  named: Map<string, { value: number; spec: DataSpec }>,
+): void {
+  const actual = formatShape([dataset.size, ...data.rowShape]);
+  const mismatch = (why: string): never => {
+    const from = column === spec.name ? '' : ` (column '${column}')`;
+    throw new UserError(`${where(spec)}: expected shape ${formatShape(spec.shape)}, dataset '${dataset.name}'${from} has ${actual}${why}`);
+  };
+  if (spec.shape.length === 0) mismatch(': a data declaration needs a batch axis first, e.g. [B]');
+  if (spec.shape.length !== data.rowShape.length + 1) mismatch('');
+  spec.shape.slice(1).forEach((d, i) => {
+    const n = data.rowShape[i];
+    if (typeof d === 'number') {
+      if (d !== n) mismatch('');
+      return;
+    }
+    const prev = named.get(d);
+    if (prev && prev.value !== n) mismatch(`, but ${d} = ${prev.value} in ${where(prev.spec)}`);
+    named.set(d, { value: n, spec });
+  });
+}
+
+/** Scalar columns side by side as one column with rows of [F]. */
+function stackScalars(cols: Column[]): Column {
+  const n = cols[0].values.length;
+  const f = cols.length;
+  const values = new Float32Array(n * f);
+  cols.forEach((c, j) => {
+    for (let r = 0; r < n; r++) values[r * f + j] = c.values[r];
+  });
+  return { values, rowShape: [f] };
+}
+

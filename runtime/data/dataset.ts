@@ -1,0 +1,80 @@
+/**
+ * The in-memory dataset every loader returns: named float32 columns with the same number of rows. A column is
+ * row-major with one row per example; `rowShape` is the shape of one example ([] for a scalar, [784] for an
+ * MNIST image). `bind.ts` turns columns into the batches a model's `data` declarations expect.
+ */
+
+/** One column: `size` rows of `rowShape` each, float32, row-major. */
+export interface Column {
+  readonly values: Float32Array;
+  /** Shape of one row: [] for a scalar per row. */
+  readonly rowShape: readonly number[];
+}
+
+/** A known quantity behind synthetic data (e.g. the true topics of a topic-model corpus). */
+export interface TruthArray {
+  readonly values: Float32Array;
+  readonly shape: readonly number[];
+}
+
+/** A dataset: columns by name (in file order), which of them are features, and optional ground truth. */
+export interface Dataset {
+  /** What the user asked for: a registry name or a file path. */
+  readonly name: string;
+  /** Number of rows (examples). */
+  readonly size: number;
+  readonly columns: Readonly<Record<string, Column>>;
+  /** Columns a `data` declaration may bind to, in order; labels are columns but not features. */
+  readonly features: readonly string[];
+  /** Ground truth of synthetic data, for checking what a model recovers. */
+  readonly truth?: Readonly<Record<string, TruthArray>>;
+}
+
+/** Number of float32 values in one row of a column. */
+export function rowLength(column: Column): number {
+  return column.rowShape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * A dataset from columns; checks that every column holds `size` rows (an internal consistency check: loaders
+ * report a user's malformed file themselves, in their own words).
+ */
+export function makeDataset(
+  name: string,
+  columns: Readonly<Record<string, Column>>,
+  options: { features?: readonly string[]; truth?: Readonly<Record<string, TruthArray>> } = {},
+): Dataset {
+  const names = Object.keys(columns);
+  if (names.length === 0) throw new Error(`dataset '${name}' has no columns`);
+  const first = columns[names[0]];
+  const size = first.values.length / rowLength(first);
+  for (const n of names) {
+    const c = columns[n];
+    if (c.values.length !== size * rowLength(c)) {
+      throw new Error(`dataset '${name}': column '${n}' has ${c.values.length} values, expected ${size} rows of [${c.rowShape.join(', ')}]`);
+    }
+  }
+  const features = options.features ?? names;
+  for (const f of features) if (!(f in columns)) throw new Error(`dataset '${name}': feature '${f}' is not a column`);
+  return { name, size, columns, features, ...(options.truth ? { truth: options.truth } : {}) };
+}
+
+/** Rows `indices` of every column, copied into a new dataset (truth is shared, it describes the source). */
+export function takeRows(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
+  const columns: Record<string, Column> = {};
+  for (const [n, c] of Object.entries(dataset.columns)) {
+    columns[n] = { values: gatherRows(c, indices), rowShape: c.rowShape };
+  }
+  return makeDataset(name, columns, { features: dataset.features, ...(dataset.truth ? { truth: dataset.truth } : {}) });
+}
+
+/** The rows `indices` of a column, concatenated into one new array. */
+export function gatherRows(column: Column, indices: ArrayLike<number>): Float32Array {
+  const len = rowLength(column);
+  const out = new Float32Array(indices.length * len);
+  for (let i = 0; i < indices.length; i++) {
+    const start = indices[i] * len;
+    out.set(column.values.subarray(start, start + len), i * len);
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * Datasets by name (docs/runtime.md, "Datasets"). A dataset spec is one of:
+ *  - a built-in name with optional parameters: `mnist`, `mnist-binarized`, `fashion-mnist`, e.g. `mnist?classes=0,1`;
+ *  - a synthetic generator: `synthetic:<kind>?param=value&...` with kind poisson, binomial, multinomial,
+ *    negbinomial or lda, e.g. `synthetic:poisson?rate=20&count=1000&seed=0`;
+ *  - a path to a `.csv`, `.json` or `.npy` file.
+ * Unknown names and parameters are one-line UserErrors that list what is accepted.
+ */
+import { extname } from 'node:path';
+import { UserError } from '../errors.js';
+import { loadCsv } from './csv.js';
+import type { Dataset } from './dataset.js';
+import { loadFashionMnist } from './fashion-mnist.js';
+import { loadJson } from './json.js';
+import { loadMnist } from './mnist.js';
+import { loadNpy } from './npy.js';
+import {
+  syntheticBinomial,
+  syntheticMultinomial,
+  syntheticNegativeBinomial,
+  syntheticPoisson,
+} from './synthetic.js';
+import { TOPIC_CORPUS_DEFAULTS, syntheticTopicCorpus } from './topic-corpus.js';
+
+type Params = Record<string, string>;
+
+interface Entry {
+  /** Parameters and their defaults ('' = none), shown in messages and docs. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly doc: string;
+  load(spec: string, p: Params): Dataset;
+}
+
+const IMAGE_PARAMS = { classes: '0,1,2,3,4,5,6,7,8,9' };
+const COUNT_SEED = { count: '1000', seed: '0' };
+
+/** Every named dataset with its parameters (defaults) and a one-line description. */
+export const DATASETS: Readonly<Record<string, Entry>> = {
+  mnist: {
+    params: IMAGE_PARAMS,
+    doc: 'the 10,000 digits of the mnist package, grey levels in [0, 1]',
+    load: (_s, p) => loadMnist({ classes: numberList(p, 'classes') }),
+  },
+  'mnist-binarized': {
+    params: IMAGE_PARAMS,
+    doc: 'mnist with every pixel thresholded at 0.5 (for Bernoulli likelihoods)',
+    load: (_s, p) => loadMnist({ classes: numberList(p, 'classes'), binarized: true }),
+  },
+  'fashion-mnist': {
+    params: IMAGE_PARAMS,
+    doc: 'the 70,000 images of the optional fashion-mnist package, scaled to [0, 1]',
+    load: (_s, p) => loadFashionMnist({ classes: numberList(p, 'classes') }),
+  },
+  'synthetic:poisson': {
+    params: { rate: '20', ...COUNT_SEED },
+    doc: 'i.i.d. Poisson(rate) draws, column x: [count]',
+    load: (s, p) => syntheticPoisson({ name: s, rate: num(p, 'rate'), count: num(p, 'count'), seed: num(p, 'seed') }),
+  },
+  'synthetic:binomial': {
+    params: { trials: '20', p: '0.3', ...COUNT_SEED },
+    doc: 'i.i.d. Binomial(trials, p) draws, column x: [count]',
+    load: (s, p) =>
+      syntheticBinomial({ name: s, trials: num(p, 'trials'), p: num(p, 'p'), count: num(p, 'count'), seed: num(p, 'seed') }),
+  },
+  'synthetic:multinomial': {
+    params: { trials: '3', probs: '0.7,0.2,0.1', ...COUNT_SEED },
+    doc: 'i.i.d. Multinomial(trials, probs) draws, column x: [count, K]',
+    load: (s, p) =>
+      syntheticMultinomial({
+        name: s,
+        trials: num(p, 'trials'),
+        probs: numberList(p, 'probs'),
+        count: num(p, 'count'),
+        seed: num(p, 'seed'),
+      }),
+  },
+  'synthetic:negbinomial': {
+    params: { r: '3', p: '0.4', ...COUNT_SEED },
+    doc: 'i.i.d. NegativeBinomial(r, p) draws (successes before r failures), column x: [count]',
+    load: (s, p) =>
+      syntheticNegativeBinomial({ name: s, r: num(p, 'r'), p: num(p, 'p'), count: num(p, 'count'), seed: num(p, 'seed') }),
+  },
+  'synthetic:lda': {
+    params: Object.fromEntries(Object.entries(TOPIC_CORPUS_DEFAULTS).map(([k, v]) => [k, String(v)])),
+    doc: 'bag-of-words counts from a known LDA topic model, column x: [docs, vocab]; truth: topics, proportions',
+    load: (s, p) =>
+      syntheticTopicCorpus({
+        name: s,
+        topics: num(p, 'topics'),
+        vocab: num(p, 'vocab'),
+        docs: num(p, 'docs'),
+        length: num(p, 'length'),
+        alpha: num(p, 'alpha'),
+        beta: num(p, 'beta'),
+        seed: num(p, 'seed'),
+      }),
+  },
+};
+
+/** File extensions the loaders read. */
+export const DATA_FILE_EXTENSIONS = ['.csv', '.json', '.npy'] as const;
+
+/** Loads the dataset a spec names (see the module comment); every user mistake is a one-line UserError. */
+export function loadDataset(spec: string): Dataset {
+  const trimmed = spec.trim();
+  if (trimmed === '') throw new UserError('no dataset given');
+  const ext = extname(trimmed.split('?')[0]).toLowerCase();
+  if (ext === '.csv') return loadCsv(trimmed);
+  if (ext === '.json') return loadJson(trimmed);
+  if (ext === '.npy') return loadNpy(trimmed);
+  const q = trimmed.indexOf('?');
+  const name = q < 0 ? trimmed : trimmed.slice(0, q);
+  const entry = DATASETS[name];
+  if (entry === undefined) {
+    if (/[\\/]/.test(name) || ext !== '') {
+      throw new UserError(`cannot load '${trimmed}': data files must end in ${DATA_FILE_EXTENSIONS.join(', ')}`);
+    }
+    throw new UserError(`unknown dataset '${name}': use one of ${Object.keys(DATASETS).join(', ')}, or a path to a .csv, .json or .npy file`);
+  }
+  return entry.load(trimmed, parseParams(name, entry, q < 0 ? '' : trimmed.slice(q + 1)));
+}
+
+/** A one-line description of every named dataset with its parameters' defaults (for `--help` and docs). */
+export function describeDatasets(): string[] {
+  return Object.entries(DATASETS).map(([name, e]) => {
+    const params = Object.entries(e.params).map(([k, v]) => `${k}=${v}`).join('&');
+    return `${name}${params ? `?${params}` : ''}: ${e.doc}`;
+  });
+}
+
+function parseParams(name: string, entry: Entry, query: string): Params {
+  const params: Params = { ...entry.params };
+  for (const [k, v] of new URLSearchParams(query)) {
+    if (!(k in entry.params)) {
+      const known = Object.keys(entry.params);
+      throw new UserError(`unknown parameter '${k}' for dataset '${name}' (${known.length ? `expected ${known.join(', ')}` : 'it takes none'})`);
+    }
+    params[k] = v;
+  }
+  return params;
+}
+
+function num(p: Params, key: string): number {
+  const v = Number(p[key]);
+  if (p[key].trim() === '' || !Number.isFinite(v)) throw new UserError(`dataset parameter ${key}=${p[key]} is not a number`);
+  return v;
+}
+
+function numberList(p: Params, key: string): number[] {
+  return p[key].split(',').map((s) => {
+    const v = Number(s);
+    if (s.trim() === '' || !Number.isFinite(v)) throw new UserError(`dataset parameter ${key}=${p[key]} is not a comma-separated list of numbers`);
+    return v;
+  });
+}

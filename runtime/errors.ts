@@ -1,0 +1,56 @@
+/**
+ * Errors the runtime raises, split by who must act. A `UserError` is the user's mistake (missing file, unknown
+ * dataset, data that does not fit the model, unwritable directory, diverged training): the CLI prints its
+ * one-line message and exits 1. Anything else is a bug in sgm: the CLI prints it with its stack and exits 2
+ * (design.md section 6).
+ */
+
+/** A mistake the user can fix; its message is one line, shown without a stack trace. */
+export class UserError extends Error {
+  constructor(message: string) {
+    // One line by construction: a message with a newline would break the "one clear line" promise.
+    super(message.replace(/\s*\n\s*/g, ' '));
+    this.name = 'UserError';
+  }
+}
+
+/** True when `error` is a user's mistake (exit 1) rather than a bug (exit 2). */
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}
+
+/** The process exit code for an error: 1 for a user's mistake, 2 for an internal error. */
+export function exitCodeFor(error: unknown): 1 | 2 {
+  return isUserError(error) ? 1 : 2;
+}
+
+/** The text the CLI prints for an error: `error: <message>` for a user's mistake, the stack otherwise. */
+export function formatError(error: unknown): string {
+  if (isUserError(error)) return `error: ${error.message}`;
+  if (error instanceof Error) return `internal error: ${error.stack ?? error.message}`;
+  return `internal error: ${String(error)}`;
+}
+
+/** The one-line reason of a Node file-system error (`ENOENT` → "no such file or directory"). */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a parent of it is not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EEXIST':
+      return 'already exists';
+    default:
+      return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
+}

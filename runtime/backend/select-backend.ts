@@ -1,0 +1,131 @@
+/**
+ * Backend selection (design.md section 5): `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` when
+ * installed (optional peers, loaded by dynamic import that never crashes when they are absent), else WASM
+ * (SIMD, single thread: the multithreaded build fails in Node, design.md section 8), else the pure-JS CPU
+ * backend. A requested backend is tried alone and is an error when it cannot start. After the backend starts,
+ * its speed fixes are installed (speed-fixes.ts) and the choice is recorded with the reason for every candidate
+ * passed over, for `describeBackend`.
+ */
+import { tf } from '../../stdlib/tf.js';
+import { applySpeedFixes } from './speed-fixes.js';
+import type { NativeStatus } from './native-kernels.js';
+
+/** Backends sgm knows. */
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The backends in order of preference. */
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** What was selected and why. */
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** Why this backend: requested, or the first that started (with what was passed over in `skipped`). */
+  readonly reason: string;
+  /** Candidates tried before it and why each was passed over. */
+  readonly skipped: readonly { readonly name: BackendName; readonly reason: string }[];
+  /** Speed fixes installed on it (kernel overrides). */
+  readonly fixes: readonly string[];
+  /** The optional OpenBLAS kernels' state. */
+  readonly native: NativeStatus;
+}
+
+/** Options of `initBackend`. */
+export interface BackendOptions {
+  /** Use the native OpenBLAS kernels when built (default true; SGM_NATIVE=0 also disables them). */
+  readonly native?: boolean;
+}
+
+let current: BackendInfo | undefined;
+
+/**
+ * Imports an optional package by a name TypeScript cannot resolve statically (it is not installed here);
+ * resolves to an error message instead of throwing.
+ */
+async function tryImport(specifier: string): Promise<string | null> {
+  try {
+    await import(specifier);
+    return null;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND'
+      ? `${specifier} is not installed`
+      : `${specifier} failed to load: ${err.message.split('\n')[0]}`;
+  }
+}
+
+/** Starts one backend; resolves to null on success or the reason it could not start. */
+async function start(name: BackendName): Promise<string | null> {
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow': {
+      // Both packages register a backend named 'tensorflow'; the GPU one links libtensorflow with CUDA.
+      const failure = await tryImport(name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+      if (failure !== null) return failure;
+      return (await setTfjsBackend('tensorflow')) ? null : 'the tensorflow backend did not initialise';
+    }
+    case 'wasm': {
+      const failure = await tryImport('@tensorflow/tfjs-backend-wasm');
+      if (failure !== null) return failure;
+      return (await setTfjsBackend('wasm')) ? null : 'the WASM backend did not initialise';
+    }
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return (await setTfjsBackend('cpu')) ? null : 'the CPU backend did not initialise';
+  }
+}
+
+async function setTfjsBackend(tfjsName: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(tfjsName);
+    if (ok) await tf.ready();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Selects and initialises a backend; `preferred` forces one (an error if it cannot start). Safe to call again
+ * (e.g. to switch backends in the benchmark); the speed fixes follow the backend.
+ */
+export async function initBackend(preferred?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
+  const candidates = preferred ? [preferred] : BACKEND_ORDER;
+  const skipped: { name: BackendName; reason: string }[] = [];
+  for (const name of candidates) {
+    const failure = await start(name);
+    if (failure !== null) {
+      if (preferred) throw new Error(`backend ${name} could not be initialised: ${failure}`);
+      skipped.push({ name, reason: failure });
+      continue;
+    }
+    const fixes = applySpeedFixes(tf.getBackend(), options.native ?? true);
+    current = {
+      name,
+      reason: preferred ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that started',
+      skipped,
+      fixes: fixes.applied,
+      native: fixes.native,
+    };
+    return current;
+  }
+  throw new Error(`no backend could be initialised: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
+
+/** The last backend chosen by `initBackend`, or undefined before the first call. */
+export function currentBackend(): BackendInfo | undefined {
+  return current;
+}
+
+/** A one-paragraph description of the chosen backend for the CLI ("backend: wasm (first that started) ..."). */
+export function describeBackend(info: BackendInfo | undefined = current): string {
+  if (info === undefined) return 'backend: not initialised';
+  const lines = [`backend: ${info.name} (${info.reason})`];
+  for (const s of info.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
+  for (const f of info.fixes) lines.push(`  speed fix: ${f}`);
+  if (info.native.state === 'installed') {
+    lines.push(`  native kernels: ${info.native.kernels.join(', ')} on ${info.native.threads} OpenBLAS thread(s)`);
+  } else if (info.native.state !== 'unused') {
+    lines.push(`  native kernels: ${info.native.reason}`);
+  }
+  return lines.join('\n');
+}

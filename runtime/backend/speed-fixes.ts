@@ -1,0 +1,52 @@
+/**
+ * The per-backend speed fixes sgm installs after a backend is initialised (bench/NOTES.md has each one's
+ * predicted and measured effect). Every fix is a kernel override (kernel-overrides.ts), so it is global to the
+ * backend, applies to generated and hand-written code alike, and can be undone by `removeSpeedFixes`.
+ */
+import { tf } from '../../stdlib/tf.js';
+import { explicitTransposeBatchMatMul, explicitTransposeFusedMatMul } from './explicit-transpose-mat-mul.js';
+import { overrideKernel, restoreKernel } from './kernel-overrides.js';
+import { installNativeKernels, type NativeStatus } from './native-kernels.js';
+
+/** What `applySpeedFixes` did. */
+export interface SpeedFixes {
+  /** One line per installed fix, for `describeBackend`. */
+  readonly applied: readonly string[];
+  /** The native BLAS kernels' state (absent, disabled, or installed with the kernels they replace). */
+  readonly native: NativeStatus;
+}
+
+const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+
+/**
+ * Installs the fixes that help `backendName` ('wasm' or 'cpu'; TensorFlow's own backends need none): native
+ * OpenBLAS GEMM kernels when the addon is built and `native` is true (they take transposes for free), otherwise
+ * on WASM explicit transposes before the backend's GEMM.
+ */
+export function applySpeedFixes(backendName: string, native: boolean): SpeedFixes {
+  removeSpeedFixes(backendName);
+  if (backendName !== 'wasm' && backendName !== 'cpu') {
+    return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
+  }
+  const status = installNativeKernels(backendName, native);
+  if (status.state === 'installed') {
+    return { applied: [`OpenBLAS GEMM for ${status.kernels.join(', ')}`], native: status };
+  }
+  if (backendName === 'cpu') {
+    // The CPU backend's JS GEMM runs at the same ~2.6 GFLOP/s with or without transposed operands (bench/NOTES.md,
+    // change 1), so an explicit Transpose would only add work there.
+    return { applied: [], native: status };
+  }
+  // The WASM backend's GEMM drops from 16-25 to 0.7-1.5 GFLOP/s with a transposed operand; an explicit Transpose
+  // followed by the untransposed GEMM is ~10x faster (bench/NOTES.md, change 1).
+  const transpose = tf.getKernel('Transpose', backendName);
+  overrideKernel('BatchMatMul', backendName, (stock) => explicitTransposeBatchMatMul(stock, transpose));
+  overrideKernel('_FusedMatMul', backendName, (stock) => explicitTransposeFusedMatMul(stock, transpose));
+  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul'];
+  return { applied, native: status };
+}
+
+/** Restores the stock matMul kernels of `backendName`. */
+export function removeSpeedFixes(backendName: string): void {
+  for (const k of MATMUL_KERNELS) restoreKernel(k, backendName);
+}

@@ -1,0 +1,70 @@
+/**
+ * Bernoulli(probs | logits): x ∈ {0, 1} with P(x = 1) = probs = sigmoid(logits), elementwise.
+ */
+import type { RandomStream } from '../random.js';
+import { tf } from '../tf.js';
+import { Distribution } from './distribution.js';
+import { asValue, binaryParams, broadcastShapes, signatureOf, type TensorInput } from './discrete-params.js';
+
+/** Named parameters of Bernoulli (exactly one of probs, logits). */
+export interface BernoulliParams {
+  readonly probs?: TensorInput;
+  readonly logits?: TensorInput;
+}
+
+/** Bernoulli distribution; log-probabilities are computed from logits (stable for |logits| up to 100 and beyond). */
+export class Bernoulli extends Distribution {
+  readonly signature = signatureOf('Bernoulli');
+  readonly batchShape: readonly number[];
+  readonly eventShape: readonly number[] = [];
+  /** P(x = 1). */
+  readonly probs: tf.Tensor;
+  /** log P(x = 1) - log P(x = 0). */
+  readonly logits: tf.Tensor;
+  /** Largest value of the support (lets truncation and GenGS treat Bernoulli as a count on {0, 1}). */
+  readonly supportMax = 1;
+
+  constructor({ probs, logits }: BernoulliParams) {
+    super();
+    ({ probs: this.probs, logits: this.logits } = binaryParams('Bernoulli', probs, logits));
+    this.batchShape = this.logits.shape;
+  }
+
+  /** 0/1 draws (float32) of shape [...sampleShape, ...batchShape]. */
+  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => {
+      const u = rng.uniform([...sampleShape, ...this.batchShape]);
+      return tf.cast(tf.less(u, this.probs), 'float32');
+    });
+  }
+
+  /** log p(x) = x·logits - softplus(logits); -inf outside {0, 1}. */
+  logProb(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const x = asValue(value);
+      broadcastShapes(x.shape, this.batchShape);
+      // x·ℓ - softplus(ℓ) equals x log σ(ℓ) + (1-x) log σ(-ℓ) without ever forming σ(ℓ) = 1 exactly.
+      const lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
+      const valid = tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1));
+      return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
+    });
+  }
+
+  /** probs. */
+  override mean(): tf.Tensor {
+    return this.probs.clone();
+  }
+
+  /** softplus(ℓ) - σ(ℓ)·ℓ (equals -p log p - (1-p) log(1-p), finite at |ℓ| = 100). */
+  override entropy(): tf.Tensor {
+    return tf.tidy(() => tf.sub(tf.softplus(this.logits), tf.mul(this.probs, this.logits)));
+  }
+
+  /** [[0], [1]] broadcast: shape [2, ...batchShape]. */
+  override enumerateSupport(): tf.Tensor {
+    return tf.tidy(() => {
+      const values = tf.tensor([0, 1], [2, ...this.batchShape.map(() => 1)]);
+      return tf.mul(values, tf.ones([1, ...this.batchShape]));
+    });
+  }
+}

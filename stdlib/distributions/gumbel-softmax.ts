@@ -1,0 +1,96 @@
+/**
+ * GumbelSoftmax / Concrete(logits | probs, tau, hard): the relaxed one-hot z = softmax((ℓ + g)/τ)
+ * (Jang et al. 2017 eq. (1)-(2); Maddison et al. 2017). Sampled in log space (math.md section 6): z = exp(y)
+ * with y an ExpConcrete draw. With hard = true the forward value is one-hot(argmax) and the gradient is the
+ * relaxed sample's (straight-through, Jang et al. section 2.2).
+ */
+import type { RandomStream } from '../random.js';
+import { straightThrough, oneHotArgmax } from '../straight-through.js';
+import { tf } from '../tf.js';
+import { Distribution } from './distribution.js';
+import { MIN_PROB, asValue, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
+import { ExpConcrete } from './exp-concrete.js';
+
+/** Named parameters of GumbelSoftmax (exactly one of logits, probs; tau required; hard optional). */
+export interface GumbelSoftmaxParams {
+  readonly logits?: TensorInput;
+  readonly probs?: TensorInput;
+  readonly tau: tf.Tensor | number;
+  readonly hard?: boolean;
+}
+
+/** A relaxed draw together with the log-space sample it came from. */
+export interface RelaxedDraw {
+  /** What rsample returns: the relaxed z, or its one-hot straight-through version when hard. */
+  readonly value: tf.Tensor;
+  /** y = log z of the relaxed (soft) sample: use it with logProbLog, exact at any temperature. */
+  readonly logSoft: tf.Tensor;
+}
+
+/** Gumbel-Softmax (Concrete) distribution on the simplex [..., K]. */
+export class GumbelSoftmax extends Distribution {
+  readonly signature = signatureOf('GumbelSoftmax');
+  readonly batchShape: readonly number[];
+  readonly eventShape: readonly number[];
+  /** Normalised logits log α [...batchShape, K]. */
+  readonly logits: tf.Tensor;
+  /** α [...batchShape, K]. */
+  readonly probs: tf.Tensor;
+  /** Temperature τ (scalar tensor). */
+  readonly tau: tf.Tensor;
+  /** Straight-through: one-hot forward, relaxed backward. */
+  readonly hard: boolean;
+  /** The log-space view of this distribution (same logits and τ): its samples are log z. */
+  readonly expConcrete: ExpConcrete;
+  /** Number of categories K. */
+  readonly numCategories: number;
+
+  constructor({ logits, probs, tau, hard = false }: GumbelSoftmaxParams) {
+    super();
+    this.expConcrete = new ExpConcrete({ logits, probs, tau });
+    this.logits = this.expConcrete.logits;
+    this.probs = this.expConcrete.probs;
+    this.tau = this.expConcrete.tau;
+    this.hard = hard;
+    this.numCategories = this.expConcrete.numCategories;
+    this.batchShape = this.expConcrete.batchShape;
+    this.eventShape = this.expConcrete.eventShape;
+  }
+
+  /** A draw with no gradient. */
+  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+  }
+
+  /** A reparameterised draw [...sampleShape, ...batchShape, K] (one-hot forward when hard). */
+  override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    // tidy disposes the log-space half of the draw (tensors the gradient needs are kept by the tape).
+    return tf.tidy(() => this.rsampleWithLog(rng, sampleShape).value);
+  }
+
+  /** A reparameterised draw and its log-space soft sample (for exact densities at low τ). */
+  rsampleWithLog(rng: RandomStream, sampleShape: readonly number[] = []): RelaxedDraw {
+    const [value, logSoft] = tf.tidy(() => {
+      const y = this.expConcrete.rsample(rng, sampleShape);
+      const z = tf.exp(y);
+      // argmax of y rather than of z: at low τ several z entries can round to the same value, y's cannot.
+      return [this.hard ? straightThrough(oneHotArgmax(y), z) : z, y];
+    });
+    return { value, logSoft };
+  }
+
+  /**
+   * Concrete log density of z (GS eq. (6)/(7)): ExpConcrete density of log z minus Σ log z (math.md section 6).
+   * log z is clamped at log(1.2e-38): exact for every z whose entries are float32-normal; at low τ, samples
+   * have exact zeros, so use rsampleWithLog + logProbLog for those (a hard one-hot value gets the density at
+   * the clamped vertex, finite but not meaningful).
+   */
+  logProb(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.logProbLog(tf.log(tf.maximum(asValue(value), MIN_PROB))));
+  }
+
+  /** Concrete log density of z = exp(y), given y = log z (exact at any temperature). */
+  logProbLog(y: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.sub(this.expConcrete.logProb(y), tf.sum(y, -1)));
+  }
+}

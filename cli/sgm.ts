@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-// Placeholder entry point; the real CLI lands with the front end.
-console.log('sgm');
+/** The `sgm` binary. */
+import { run } from './main.js';
+import { processIo } from './io.js';
+
+process.exitCode = await run(process.argv.slice(2), processIo());

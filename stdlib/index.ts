@@ -10,3 +10,48 @@ export { queryKl, KL_RULES, type KlDescription, type KlPlan, type KlRule } from 
 export type { KlCompute, KlOptions } from './kl/kl-compute.js';
 // ── section S1: special/normal, quadrature, transforms, Normal/LogNormal/Uniform, IGR family, fitPrior ──
 // ── section S2: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
+export { lgamma, digamma, logFactorial, logBinomial, lgamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
+export { Bernoulli, type BernoulliParams } from './distributions/bernoulli.js';
+export { Categorical, type CategoricalParamsInput } from './distributions/categorical.js';
+export { OneHotCategorical } from './distributions/one-hot-categorical.js';
+export { Poisson, type PoissonParams } from './distributions/poisson.js';
+export { Binomial, type BinomialParams } from './distributions/binomial.js';
+export { Geometric, type GeometricParams } from './distributions/geometric.js';
+export { NegativeBinomial, type NegativeBinomialParams } from './distributions/negative-binomial.js';
+export { Multinomial, type MultinomialParams } from './distributions/multinomial.js';
+export {
+  ExpConcrete,
+  expConcreteLogProb,
+  rsampleExpConcrete,
+  type ExpConcreteParams,
+} from './distributions/exp-concrete.js';
+export { GumbelSoftmax, type GumbelSoftmaxParams, type RelaxedDraw } from './distributions/gumbel-softmax.js';
+export {
+  RelaxedBernoulli,
+  type RelaxedBernoulliParams,
+  type RelaxedBinaryDraw,
+} from './distributions/relaxed-bernoulli.js';
+export {
+  GenGS,
+  MAX_MULTINOMIAL_CELLS,
+  type GenGSParams,
+  type GenGSDraw,
+  type Truncation,
+} from './distributions/gen-gs.js';
+export {
+  truncatedPmf,
+  truncatedPmfTwoSided,
+  isCountDistribution,
+  LOG_MASS_FLOOR,
+  type CountDistribution,
+  type TruncatedPmf,
+} from './truncation.js';
+export { KL_COMPUTE } from './kl/register-all.js';
+export {
+  klDivergence,
+  explainKl,
+  describeForKl,
+  type KlDivergenceOptions,
+  type KlExplanation,
+} from './kl/kl-divergence.js';
+export { categoricalKlFromLogits } from './kl/categorical-categorical.js';

@@ -8,6 +8,7 @@
  * of the distribution's own logProb, broadcast over its batch shape.
  */
 import type { Distribution } from './distributions/distribution.js';
+import { detached } from './distributions/discrete-params.js';
 import { tf } from './tf.js';
 
 /** A distribution over {0, 1, ...} with an elementwise logProb (the bases truncation understands). */
@@ -143,6 +144,7 @@ function logUpperTail(dist: CountDistribution, m: number, logHead: tf.Tensor): t
     const complement = tf.sub(1, tf.exp(logSumExp0(logHead)));
     // The complement is clamped before log so the unselected branch has a finite gradient.
     const logComplement = tf.log(tf.maximum(complement, 1e-30));
-    return tf.where(tf.greater(complement, COMPLEMENT_THRESHOLD), logComplement, logWindowed);
+    const useComplement = detached((c) => tf.greater(c, COMPLEMENT_THRESHOLD), complement);
+    return tf.where(useComplement, logComplement, logWindowed);
   });
 }

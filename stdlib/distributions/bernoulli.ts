@@ -4,7 +4,7 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asValue, binaryParams, broadcastShapes, signatureOf, type TensorInput } from './discrete-params.js';
+import { asValue, binaryParams, broadcastShapes, detached, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of Bernoulli (exactly one of probs, logits). */
 export interface BernoulliParams {
@@ -45,7 +45,7 @@ export class Bernoulli extends Distribution {
       broadcastShapes(x.shape, this.batchShape);
       // x·ℓ - softplus(ℓ) equals x log σ(ℓ) + (1-x) log σ(-ℓ) without ever forming σ(ℓ) = 1 exactly.
       const lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
-      const valid = tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1));
+      const valid = detached((v) => tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)), x);
       return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
     });
   }

@@ -6,7 +6,7 @@ import { logBinomial } from '../special/gamma.js';
 import { tf } from '../tf.js';
 import { drawElementwise, sampleBinomial } from './count-samplers.js';
 import { Distribution } from './distribution.js';
-import { asTensor, asValue, binaryParams, broadcastShapes, signatureOf, type TensorInput } from './discrete-params.js';
+import { asTensor, asValue, binaryParams, broadcastShapes, detached, isCount, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of Binomial (total_count and exactly one of probs, logits). */
 export interface BinomialParams {
@@ -56,7 +56,7 @@ export class Binomial extends Distribution {
       const k = asValue(value);
       broadcastShapes(k.shape, this.batchShape);
       const n = this.total_count;
-      const valid = tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(k, 0), tf.lessEqual(k, n)), tf.equal(k, tf.round(k)));
+      const valid = detached((v, nv) => tf.logicalAnd(isCount(v), tf.lessEqual(v, nv)), k, n);
       // Clamp into [0, N] before lgamma so invalid entries cannot put NaN into the gradient.
       const kSafe = tf.minimum(tf.maximum(k, 0), n);
       // k log p + (N-k) log(1-p) = k ℓ - N softplus(ℓ): one softplus, no log of a rounded probability.

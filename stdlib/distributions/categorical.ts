@@ -5,7 +5,15 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asValue, broadcastShapes, categoricalParams, signatureOf, type TensorInput } from './discrete-params.js';
+import {
+  asValue,
+  broadcastShapes,
+  categoricalParams,
+  detached,
+  isCount,
+  signatureOf,
+  type TensorInput,
+} from './discrete-params.js';
 
 /** Named parameters of Categorical and OneHotCategorical (exactly one of probs, logits). */
 export interface CategoricalParamsInput {
@@ -46,10 +54,10 @@ export class Categorical extends Distribution {
       const x = asValue(value);
       broadcastShapes(x.shape, this.batchShape);
       const K = this.numCategories;
-      const inRange = tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(x, 0), tf.less(x, K)), tf.equal(x, tf.round(x)));
+      const inRange = detached((v) => tf.logicalAnd(isCount(v), tf.less(v, K)), x);
       // Gather by one-hot product: works for any broadcast between value and batch shapes. Out-of-range
       // indices give an all-zero row (so a finite 0), replaced by -inf below.
-      const oneHot = tf.oneHot(tf.cast(tf.where(inRange, x, tf.zerosLike(x)), 'int32'), K);
+      const oneHot = detached((v) => tf.cast(tf.oneHot(tf.cast(v, 'int32'), K), 'float32'), x);
       const lp = tf.sum(tf.mul(oneHot, this.logits), -1);
       return tf.where(inRange, lp, tf.fill(lp.shape, -Infinity));
     });

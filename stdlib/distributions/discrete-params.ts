@@ -102,3 +102,22 @@ export function stopGradient(x: tf.Tensor): tf.Tensor {
 export function asValue(value: tf.Tensor): tf.Tensor {
   return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
 }
+
+/**
+ * fn(...xs) evaluated off the gradient tape, with zero gradient to xs. For masks and indices computed from
+ * values that may carry gradients: tfjs registers no gradient for Equal, Greater, Less, LogicalAnd, All or Any,
+ * so such an op anywhere between a parameter and a loss makes tf.grad throw. Ops inside a customGrad forward
+ * are not recorded, which cuts the path.
+ */
+export function detached(fn: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor {
+  const op = tf.customGrad((...args) => {
+    const inputs = args.slice(0, xs.length) as tf.Tensor[];
+    return { value: fn(...inputs), gradFunc: () => inputs.map((t) => tf.zerosLike(t)) };
+  });
+  return op(...xs) as tf.Tensor;
+}
+
+/** Whether each entry is a non-negative integer (a mask, off the gradient tape). */
+export function isCount(k: tf.Tensor): tf.Tensor {
+  return detached((x) => tf.logicalAnd(tf.greaterEqual(x, 0), tf.equal(x, tf.round(x))), k);
+}

@@ -23,7 +23,15 @@ import { tf } from '../tf.js';
 import { isCountDistribution, LOG_MASS_FLOOR, truncatedPmfTwoSided } from '../truncation.js';
 import { Categorical } from './categorical.js';
 import { Distribution } from './distribution.js';
-import { asTensor, asValue, signatureOf, stopGradient, temperature, type TensorInput } from './discrete-params.js';
+import {
+  asTensor,
+  asValue,
+  detached,
+  signatureOf,
+  stopGradient,
+  temperature,
+  type TensorInput,
+} from './discrete-params.js';
 import { rsampleExpConcrete } from './exp-concrete.js';
 import { Multinomial } from './multinomial.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
@@ -139,11 +147,12 @@ export class GenGS extends Distribution {
   /** log π of the cell whose value is round(value); -inf when no cell has that value (see the decision above). */
   logProb(value: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const v = tf.round(asValue(value));
-      const match =
-        this.support.rank === 1
+      const match = detached((x) => {
+        const v = tf.round(x);
+        return this.support.rank === 1
           ? tf.equal(tf.expandDims(v, -1), this.support)
           : tf.all(tf.equal(tf.expandDims(v, -2), this.support), -1);
+      }, asValue(value));
       // logits are floored (finite), so the masked product has no 0·inf.
       const lp = tf.sum(tf.mul(tf.cast(match, 'float32'), this.logits), -1);
       const found = tf.any(match, -1);

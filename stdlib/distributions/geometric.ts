@@ -4,7 +4,7 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asValue, binaryParams, broadcastShapes, signatureOf, type TensorInput } from './discrete-params.js';
+import { asValue, binaryParams, broadcastShapes, isCount, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of Geometric (exactly one of probs, logits: the success probability). */
 export interface GeometricParams {
@@ -44,7 +44,7 @@ export class Geometric extends Distribution {
     return tf.tidy(() => {
       const k = asValue(value);
       broadcastShapes(k.shape, this.batchShape);
-      const valid = tf.logicalAnd(tf.greaterEqual(k, 0), tf.equal(k, tf.round(k)));
+      const valid = isCount(k);
       const lp = tf.add(tf.mul(k, tf.logSigmoid(tf.neg(this.logits))), tf.logSigmoid(this.logits));
       return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
     });

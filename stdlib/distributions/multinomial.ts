@@ -7,7 +7,15 @@ import { lgamma } from '../special/gamma.js';
 import { tf } from '../tf.js';
 import { sampleMultinomial, UniformSource } from './count-samplers.js';
 import { Distribution } from './distribution.js';
-import { asValue, broadcastShapes, categoricalParams, signatureOf, type TensorInput } from './discrete-params.js';
+import {
+  asValue,
+  broadcastShapes,
+  categoricalParams,
+  detached,
+  isCount,
+  signatureOf,
+  type TensorInput,
+} from './discrete-params.js';
 
 /** Named parameters of Multinomial (total_count and exactly one of probs, logits over the last axis). */
 export interface MultinomialParams {
@@ -66,10 +74,7 @@ export class Multinomial extends Distribution {
       const x = asValue(value);
       broadcastShapes(x.shape.slice(0, -1), this.batchShape);
       const xSafe = tf.maximum(x, 0);
-      const valid = tf.logicalAnd(
-        tf.all(tf.logicalAnd(tf.greaterEqual(x, 0), tf.equal(x, tf.round(x))), -1),
-        tf.equal(tf.sum(x, -1), this.total_count),
-      );
+      const valid = detached((v) => tf.logicalAnd(tf.all(isCount(v), -1), tf.equal(tf.sum(v, -1), this.total_count)), x);
       const lp = tf.add(
         tf.sub(lgamma(tf.scalar(this.total_count + 1)), tf.sum(lgamma(tf.add(xSafe, 1)), -1)),
         tf.sum(tf.mul(xSafe, this.logits), -1),

@@ -9,7 +9,7 @@ import { lgamma } from '../special/gamma.js';
 import { tf } from '../tf.js';
 import { drawElementwise, sampleNegativeBinomial } from './count-samplers.js';
 import { Distribution } from './distribution.js';
-import { asTensor, asValue, binaryParams, broadcastShapes, signatureOf, type TensorInput } from './discrete-params.js';
+import { asTensor, asValue, binaryParams, broadcastShapes, isCount, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of NegativeBinomial (total_count r and exactly one of probs, logits). */
 export interface NegativeBinomialParams {
@@ -53,7 +53,7 @@ export class NegativeBinomial extends Distribution {
       const k = asValue(value);
       broadcastShapes(k.shape, this.batchShape);
       const r = this.total_count;
-      const valid = tf.logicalAnd(tf.greaterEqual(k, 0), tf.equal(k, tf.round(k)));
+      const valid = isCount(k);
       const kSafe = tf.maximum(k, 0);
       const logCoef = tf.sub(tf.sub(lgamma(tf.add(kSafe, r)), lgamma(r)), lgamma(tf.add(kSafe, 1)));
       // log p and log(1-p) as log-sigmoids of the logits: exact when p is within float32 rounding of 0 or 1.

@@ -5,7 +5,7 @@ import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Categorical, type CategoricalParamsInput } from './categorical.js';
 import { Distribution } from './distribution.js';
-import { asValue, signatureOf } from './discrete-params.js';
+import { asValue, detached, signatureOf } from './discrete-params.js';
 
 /** One-hot categorical distribution; shares its parameters and sampler with Categorical. */
 export class OneHotCategorical extends Distribution {
@@ -42,8 +42,10 @@ export class OneHotCategorical extends Distribution {
     return tf.tidy(() => {
       const x = asValue(value);
       const lp = tf.sum(tf.mul(x, this.logits), -1);
-      const binary = tf.all(tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1)), -1);
-      const oneHot = tf.logicalAnd(binary, tf.equal(tf.sum(x, -1), 1));
+      const oneHot = detached(
+        (v) => tf.logicalAnd(tf.all(tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)), -1), tf.equal(tf.sum(v, -1), 1)),
+        x,
+      );
       return tf.where(oneHot, lp, tf.fill(lp.shape, -Infinity));
     });
   }

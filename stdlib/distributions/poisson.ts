@@ -6,7 +6,7 @@ import { lgamma } from '../special/gamma.js';
 import { tf } from '../tf.js';
 import { drawElementwise, samplePoisson } from './count-samplers.js';
 import { Distribution } from './distribution.js';
-import { asTensor, asValue, broadcastShapes, signatureOf, type TensorInput } from './discrete-params.js';
+import { asTensor, asValue, broadcastShapes, isCount, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of Poisson. */
 export interface PoissonParams {
@@ -40,7 +40,7 @@ export class Poisson extends Distribution {
     return tf.tidy(() => {
       const k = asValue(value);
       broadcastShapes(k.shape, this.batchShape);
-      const valid = tf.logicalAnd(tf.greaterEqual(k, 0), tf.equal(k, tf.round(k)));
+      const valid = isCount(k);
       // lgamma is evaluated at a clamped k so that invalid entries cannot put NaN into the gradient.
       const kSafe = tf.maximum(k, 0);
       const lp = tf.sub(tf.sub(tf.mul(kSafe, tf.log(this.rate)), this.rate), lgamma(tf.add(kSafe, 1)));

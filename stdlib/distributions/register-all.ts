@@ -3,6 +3,19 @@
  * code construct distributions through this table or by importing the classes directly.
  */
 import type { Distribution } from './distribution.js';
+// section S2 imports
+import { Bernoulli } from './bernoulli.js';
+import { Binomial } from './binomial.js';
+import { Categorical } from './categorical.js';
+import { ExpConcrete } from './exp-concrete.js';
+import { GenGS } from './gen-gs.js';
+import { Geometric } from './geometric.js';
+import { GumbelSoftmax } from './gumbel-softmax.js';
+import { Multinomial } from './multinomial.js';
+import { NegativeBinomial } from './negative-binomial.js';
+import { OneHotCategorical } from './one-hot-categorical.js';
+import { Poisson } from './poisson.js';
+import { RelaxedBernoulli } from './relaxed-bernoulli.js';
 
 /** Constructor of a distribution from its named parameters (names as in the signature table). */
 // The parameter bag is heterogeneous (tensors, numbers, a base distribution); each class validates its own.
@@ -12,4 +25,16 @@ export type DistributionConstructor = new (params: any) => Distribution;
 export const DISTRIBUTION_CLASSES: Readonly<Record<string, DistributionConstructor>> = {
   // ── section S1 ──
   // ── section S2 ──
+  Bernoulli,
+  Categorical,
+  OneHotCategorical,
+  Poisson,
+  Binomial,
+  Geometric,
+  NegativeBinomial,
+  Multinomial,
+  GumbelSoftmax,
+  ExpConcrete,
+  RelaxedBernoulli,
+  GenGS,
 };

@@ -11,6 +11,7 @@ import {
   MIN_PROB,
   asValue,
   binaryParams,
+  detached,
   signatureOf,
   stopGradient,
   temperature,
@@ -71,7 +72,8 @@ export class RelaxedBernoulli extends Distribution {
     const [value, logit] = tf.tidy(() => {
       const y = this.rsampleLogit(rng, sampleShape);
       const z = tf.sigmoid(y);
-      return [this.hard ? straightThrough(tf.cast(tf.greater(y, 0), 'float32'), z) : z, y];
+      if (!this.hard) return [z, y];
+      return [straightThrough(detached((v) => tf.cast(tf.greater(v, 0), 'float32'), y), z), y];
     });
     return { value, logit };
   }

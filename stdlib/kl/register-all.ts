@@ -3,9 +3,24 @@
  * Registration happens only here.
  */
 import type { KlCompute } from './kl-compute.js';
+// section S2 imports
+import { klBernoulliBernoulli } from './bernoulli-bernoulli.js';
+import { klCategoricalCategorical } from './categorical-categorical.js';
+import { klConcreteConcreteMc } from './concrete-concrete-mc.js';
+import { klGenericMc } from './generic-mc.js';
+import { klGenGSGenGS } from './gengs-gengs.js';
+import { klPoissonPoisson } from './poisson-poisson.js';
+import { klRelaxedBernoulliMc } from './relaxed-bernoulli-mc.js';
 
 /** Rule id -> compute function. Filled as pair files land; a rule without an entry falls back to generic MC. */
 export const KL_COMPUTE: Readonly<Record<string, KlCompute>> = {
   // ── section S1 (IGR pairs) ──
   // ── section S2 (other pairs, generic MC) ──
+  'categorical-categorical': klCategoricalCategorical,
+  'bernoulli-bernoulli': klBernoulliBernoulli,
+  'poisson-poisson': klPoissonPoisson,
+  'gengs-gengs': klGenGSGenGS,
+  'concrete-concrete-mc': klConcreteConcreteMc,
+  'relaxed-bernoulli-mc': klRelaxedBernoulliMc,
+  'generic-mc': klGenericMc,
 };

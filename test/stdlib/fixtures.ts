@@ -53,7 +53,309 @@ export interface DistributionFixture {
 export const FIXTURES_S1: DistributionFixture[] = [];
 
 // ── section S2 (discrete, Gumbel-Softmax, GenGS) ──
-export const FIXTURES_S2: DistributionFixture[] = [];
+// Expected values below are float64 closed forms written out here (explicit products and sums of logs), not
+// calls into the stdlib; math.md section 9 numbers are quoted where they apply.
+import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';
+import { Binomial } from '../../stdlib/distributions/binomial.js';
+import { Categorical } from '../../stdlib/distributions/categorical.js';
+import { ExpConcrete } from '../../stdlib/distributions/exp-concrete.js';
+import { GenGS } from '../../stdlib/distributions/gen-gs.js';
+import { Geometric } from '../../stdlib/distributions/geometric.js';
+import { GumbelSoftmax } from '../../stdlib/distributions/gumbel-softmax.js';
+import { Multinomial } from '../../stdlib/distributions/multinomial.js';
+import { NegativeBinomial } from '../../stdlib/distributions/negative-binomial.js';
+import { OneHotCategorical } from '../../stdlib/distributions/one-hot-categorical.js';
+import { Poisson } from '../../stdlib/distributions/poisson.js';
+import { RelaxedBernoulli } from '../../stdlib/distributions/relaxed-bernoulli.js';
+import { tf as tfS2 } from '../../stdlib/tf.js';
+
+/** log k! as a float64 sum of logs. */
+const logFact = (k: number): number => {
+  let s = 0;
+  for (let i = 2; i <= k; i++) s += Math.log(i);
+  return s;
+};
+const logSumExp = (xs: readonly number[]): number => {
+  const m = Math.max(...xs);
+  return m + Math.log(xs.reduce((a, x) => a + Math.exp(x - m), 0));
+};
+const softmax = (xs: readonly number[]): number[] => xs.map((x) => Math.exp(x - logSumExp(xs)));
+/** Concrete density, GS paper eq. (6)/(7) written directly: Γ(K) τ^{K-1} (Σ π_i y_i^{-τ})^{-K} Π π_i y_i^{-τ-1}. */
+const concreteLogDensity = (logits: readonly number[], tau: number, z: readonly number[]): number => {
+  const pi = softmax(logits);
+  const K = z.length;
+  const sum = pi.reduce((a, p, i) => a + p * Math.pow(z[i], -tau), 0);
+  return (
+    logFact(K - 1) + (K - 1) * Math.log(tau) - K * Math.log(sum) + pi.reduce((a, p, i) => a + Math.log(p) - (tau + 1) * Math.log(z[i]), 0)
+  );
+};
+/** Binary Concrete density (Maddison et al. 2017 eq. (21)): τ α x^{-τ-1}(1-x)^{-τ-1} / (α x^{-τ} + (1-x)^{-τ})². */
+const binaryConcreteLogDensity = (logit: number, tau: number, x: number): number => {
+  const a = Math.exp(logit);
+  return (
+    Math.log(tau * a) - (tau + 1) * (Math.log(x) + Math.log(1 - x)) - 2 * Math.log(a * Math.pow(x, -tau) + Math.pow(1 - x, -tau))
+  );
+};
+// math.md section 9: truncated Poisson(3), n = 10.
+const POISSON3_PI = [
+  0.0497870684, 0.1493612051, 0.2240418077, 0.2240418077, 0.1680313557, 0.1008188134, 0.0504094067, 0.0216040315,
+  0.0081015118, 0.0038029921,
+];
+const POISSON3_MEAN = 2.998513417;
+const POISSON3_STD = Math.sqrt(POISSON3_PI.reduce((a, p, k) => a + p * (k - POISSON3_MEAN) ** 2, 0));
+const t = (x: number[] | number[][]): tfS2.Tensor => tfS2.tensor(x);
+const sd = (p: number): number => Math.sqrt(p * (1 - p));
+
+export const FIXTURES_S2: DistributionFixture[] = [
+  {
+    id: 'Bernoulli(probs=[0.2, 0.9])',
+    make: () => new Bernoulli({ probs: [0.2, 0.9] }),
+    logProb: [
+      { value: () => t([1, 0]), expected: [Math.log(0.2), Math.log(0.1)], tol: 1e-5, source: 'closed form log p, log(1-p)' },
+    ],
+    moments: { mean: [0.2, 0.9], std: [sd(0.2), sd(0.9)], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'Bernoulli(logits=[100, -100])',
+    make: () => new Bernoulli({ logits: [100, -100] }),
+    logProb: [{ value: () => t([1, 1]), expected: [0, -100], tol: 1e-5, source: 'log σ(±100) = -softplus(∓100)' }],
+    finite: true,
+  },
+  {
+    id: 'Categorical(logits=[[1, 2, 3], [0, 0, -1]])',
+    make: () => new Categorical({ logits: [[1, 2, 3], [0, 0, -1]] }),
+    logProb: [
+      {
+        value: () => t([2, 0]),
+        expected: [3 - logSumExp([1, 2, 3]), 0 - logSumExp([0, 0, -1])],
+        tol: 1e-5,
+        source: 'closed form ℓ_k - logsumexp(ℓ)',
+      },
+    ],
+    moments: (() => {
+      const ps = [softmax([1, 2, 3]), softmax([0, 0, -1])];
+      const mean = ps.map((p) => p.reduce((a, v, k) => a + k * v, 0));
+      const std = ps.map((p, i) => Math.sqrt(p.reduce((a, v, k) => a + v * (k - mean[i]) ** 2, 0)));
+      return { mean, std, draws: 20000 };
+    })(),
+    finite: true,
+  },
+  {
+    id: 'OneHotCategorical(probs=[0.5, 0.3, 0.2])',
+    make: () => new OneHotCategorical({ probs: [0.5, 0.3, 0.2] }),
+    logProb: [{ value: () => t([[0, 1, 0], [0, 0, 1]]), expected: [Math.log(0.3), Math.log(0.2)], tol: 1e-5, source: 'log p_k' }],
+    moments: { mean: [0.5, 0.3, 0.2], std: [sd(0.5), sd(0.3), sd(0.2)], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'Poisson(rate=[3, 25])',
+    make: () => new Poisson({ rate: [3, 25] }),
+    logProb: [
+      {
+        value: () => t([4, 30]),
+        expected: [4 * Math.log(3) - 3 - logFact(4), 30 * Math.log(25) - 25 - logFact(30)],
+        tol: 2e-5,
+        source: 'closed form k log λ - λ - log k!',
+      },
+    ],
+    // λ = 25 exercises PTRS, λ = 3 inversion.
+    moments: { mean: [3, 25], std: [Math.sqrt(3), 5], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'Binomial(total_count=[20, 200], probs=[0.3, 0.8])',
+    make: () => new Binomial({ total_count: [20, 200], probs: [0.3, 0.8] }),
+    logProb: [
+      {
+        value: () => t([5, 150]),
+        expected: [
+          logFact(20) - logFact(5) - logFact(15) + 5 * Math.log(0.3) + 15 * Math.log(0.7),
+          logFact(200) - logFact(150) - logFact(50) + 150 * Math.log(0.8) + 50 * Math.log(0.2),
+        ],
+        tol: 1e-4,
+        source: 'closed form log C(N, k) + k log p + (N-k) log(1-p)',
+      },
+    ],
+    // N p = 6 uses inversion, N min(p, 1-p) = 40 uses BTRS.
+    moments: { mean: [6, 160], std: [Math.sqrt(20 * 0.21), Math.sqrt(200 * 0.16)], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'Geometric(probs=[0.3, 0.9])',
+    make: () => new Geometric({ probs: [0.3, 0.9] }),
+    logProb: [
+      { value: () => t([5, 0]), expected: [5 * Math.log(0.7) + Math.log(0.3), Math.log(0.9)], tol: 1e-5, source: 'k log(1-p) + log p' },
+    ],
+    moments: { mean: [0.7 / 0.3, 0.1 / 0.9], std: [Math.sqrt(0.7) / 0.3, Math.sqrt(0.1) / 0.9], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'NegativeBinomial(total_count=[3, 0.5], probs=0.4)',
+    make: () => new NegativeBinomial({ total_count: [3, 0.5], probs: 0.4 }),
+    logProb: [
+      {
+        // C(4, 2) 0.4² 0.6³ = 0.20736; r = 0.5, k = 1: Γ(1.5)/(Γ(0.5) 1!) 0.4 · 0.6^0.5 = 0.5 · 0.4 · √0.6.
+        value: () => t([2, 1]),
+        expected: [Math.log(0.20736), Math.log(0.5 * 0.4 * Math.sqrt(0.6))],
+        tol: 1e-5,
+        source: 'closed form C(k+r-1, k) p^k (1-p)^r (torch convention)',
+      },
+    ],
+    moments: {
+      mean: [2, 0.5 * (0.4 / 0.6)],
+      std: [Math.sqrt((3 * 0.4) / 0.36), Math.sqrt((0.5 * 0.4) / 0.36)],
+      draws: 20000,
+    },
+    finite: true,
+  },
+  {
+    id: 'Multinomial(total_count=3, probs=[0.7, 0.2, 0.1])',
+    make: () => new Multinomial({ total_count: 3, probs: [0.7, 0.2, 0.1] }),
+    logProb: [
+      {
+        value: () => t([[2, 1, 0], [0, 0, 3]]),
+        expected: [Math.log(3 * 0.49 * 0.2), Math.log(0.001)],
+        tol: 1e-5,
+        source: 'closed form N!/Π x_k! Π p_k^x_k',
+      },
+    ],
+    moments: { mean: [2.1, 0.6, 0.3], std: [Math.sqrt(3 * 0.21), Math.sqrt(3 * 0.16), Math.sqrt(3 * 0.09)], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'GumbelSoftmax(logits=[1, 0, -1], tau=0.5)',
+    make: () => new GumbelSoftmax({ logits: [1, 0, -1], tau: 0.5 }),
+    logProb: [
+      {
+        value: () => t([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]),
+        expected: [concreteLogDensity([1, 0, -1], 0.5, [0.6, 0.3, 0.1]), concreteLogDensity([1, 0, -1], 0.5, [0.2, 0.2, 0.6])],
+        tol: 1e-4,
+        source: 'Concrete density, GS paper eq. (6) in float64',
+      },
+    ],
+    rsampleGradient: { params: [[1, 0, -1]], build: ([logits]) => new GumbelSoftmax({ logits, tau: 0.5 }) },
+    finite: true,
+  },
+  {
+    // Straight-through: the forward values are exact Gumbel-max draws, so their mean is softmax(logits).
+    id: 'GumbelSoftmax(logits=[1, 0, -1], tau=0.5, hard)',
+    make: () => new GumbelSoftmax({ logits: [1, 0, -1], tau: 0.5, hard: true }),
+    moments: { mean: softmax([1, 0, -1]), std: softmax([1, 0, -1]).map(sd), draws: 20000, reparameterized: true },
+    finite: true,
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `GumbelSoftmax(logits=[100, -100, 0], tau=${tau})`,
+      make: () => new GumbelSoftmax({ logits: [100, -100, 0], tau }),
+      finite: true,
+    }),
+  ),
+  {
+    id: 'ExpConcrete(logits=[1, 0, -1], tau=0.5)',
+    make: () => new ExpConcrete({ logits: [1, 0, -1], tau: 0.5 }),
+    logProb: [
+      {
+        value: () => tfS2.log(t([0.6, 0.3, 0.1])),
+        // Change of variables y = log z: ExpConcrete density = Concrete density × Π z_k.
+        expected: [concreteLogDensity([1, 0, -1], 0.5, [0.6, 0.3, 0.1]) + Math.log(0.6 * 0.3 * 0.1)],
+        tol: 1e-4,
+        source: 'Concrete density (GS eq. (6)) plus Σ log z: the consistency of math.md section 6',
+      },
+    ],
+    rsampleGradient: { params: [[1, 0, -1]], build: ([logits]) => new ExpConcrete({ logits, tau: 0.5 }) },
+    finite: true,
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `ExpConcrete(logits=[100, -100, 0], tau=${tau})`,
+      make: () => new ExpConcrete({ logits: [100, -100, 0], tau }),
+      finite: true,
+    }),
+  ),
+  {
+    id: 'RelaxedBernoulli(logits=[0.5, -1], tau=0.5)',
+    make: () => new RelaxedBernoulli({ logits: [0.5, -1], tau: 0.5 }),
+    logProb: [
+      {
+        value: () => t([0.3, 0.9]),
+        expected: [binaryConcreteLogDensity(0.5, 0.5, 0.3), binaryConcreteLogDensity(-1, 0.5, 0.9)],
+        tol: 1e-4,
+        source: 'binary Concrete density, Maddison et al. 2017 eq. (21), in float64',
+      },
+    ],
+    rsampleGradient: { params: [[0.5, -1]], build: ([logits]) => new RelaxedBernoulli({ logits, tau: 0.5 }) },
+    finite: true,
+  },
+  {
+    id: 'RelaxedBernoulli(logits=[0.5, -1], tau=0.5, hard)',
+    make: () => new RelaxedBernoulli({ logits: [0.5, -1], tau: 0.5, hard: true }),
+    moments: {
+      mean: [1 / (1 + Math.exp(-0.5)), 1 / (1 + Math.exp(1))],
+      std: [sd(1 / (1 + Math.exp(-0.5))), sd(1 / (1 + Math.exp(1)))],
+      draws: 20000,
+      reparameterized: true,
+    },
+    finite: true,
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `RelaxedBernoulli(logits=[100, -100, 0], tau=${tau})`,
+      make: () => new RelaxedBernoulli({ logits: [100, -100, 0], tau }),
+      finite: true,
+    }),
+  ),
+  {
+    id: 'GenGS(Poisson(3), trunc=10, tau=0.5)',
+    make: () => new GenGS({ base: new Poisson({ rate: 3 }), trunc: 10, tau: 0.5 }),
+    logProb: [
+      {
+        value: () => t([4, 9.4, 0.2]),
+        expected: [Math.log(POISSON3_PI[4]), Math.log(POISSON3_PI[9]), Math.log(POISSON3_PI[0])],
+        tol: 2e-5,
+        source: 'math.md section 9 truncated Poisson(3), n = 10 (values rounded to the nearest cell)',
+      },
+    ],
+    rsampleGradient: {
+      params: [[3]],
+      build: ([rate]) => new GenGS({ base: new Poisson({ rate }), trunc: 10, tau: 0.5 }),
+    },
+    finite: true,
+  },
+  {
+    // Hard draws are exact draws of the truncated distribution: mean E[Z] of math.md section 9.
+    id: 'GenGS(Poisson(3), trunc=10, hard)',
+    make: () => new GenGS({ base: new Poisson({ rate: 3 }), trunc: 10, tau: 0.5, hard: true }),
+    moments: { mean: [POISSON3_MEAN], std: [POISSON3_STD], draws: 20000, reparameterized: true },
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `GenGS(logits=[100, -100, 0, 3], tau=${tau})`,
+      make: () => new GenGS({ logits: [100, -100, 0, 3], tau }),
+      finite: true,
+    }),
+  ),
+  {
+    id: 'GenGS(Multinomial(3, [0.7, 0.2, 0.1]), hard)',
+    make: () => new GenGS({ base: new Multinomial({ total_count: 3, probs: [0.7, 0.2, 0.1] }), tau: 0.5, hard: true }),
+    logProb: [{ value: () => t([2, 1, 0]), expected: [Math.log(3 * 0.49 * 0.2)], tol: 1e-5, source: 'multinomial pmf' }],
+    moments: {
+      mean: [2.1, 0.6, 0.3],
+      std: [Math.sqrt(3 * 0.21), Math.sqrt(3 * 0.16), Math.sqrt(3 * 0.09)],
+      draws: 20000,
+      reparameterized: true,
+    },
+    finite: true,
+  },
+  {
+    id: 'GenGS(NegativeBinomial(3, 0.4), trunc=[0, 39], hard)',
+    make: () =>
+      new GenGS({ base: new NegativeBinomial({ total_count: 3, probs: 0.4 }), trunc: [0, 39], tau: 0.3, hard: true }),
+    // The tail beyond 39 is ~1e-10, far below the sampling error, so the untruncated moments apply.
+    moments: { mean: [2], std: [Math.sqrt((3 * 0.4) / 0.36)], draws: 20000, reparameterized: true },
+    finite: true,
+  },
+];
 
 /** Every fixture. */
 export const FIXTURES: readonly DistributionFixture[] = [...FIXTURES_S1, ...FIXTURES_S2];

@@ -1,0 +1,43 @@
+/**
+ * The sgm command line: thin wiring of commander to the compiler and runtime. `run` is used in-process by
+ * the tests and by the `sgm` binary. User mistakes exit 1 with one clear line; bugs exit 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check.js';
+import { registerGraph } from './commands/graph.js';
+import { CliError, EXIT, type Io } from './io.js';
+import { SGM_VERSION } from './version.js';
+
+/** Runs the CLI with `argv` (without `node` and the script name); resolves to the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const done = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command()
+    .name('sgm')
+    .description('sgm: a compiler for stochastic computation graphs with discrete latent variables')
+    .version(SGM_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerCheck(program, io, done);
+  registerGraph(program, io, done);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
+    }
+    if (e instanceof CliError) {
+      io.stderr(`error: ${e.message}\n`);
+      return EXIT.userError;
+    }
+    io.stderr(`internal error: ${(e as Error).stack ?? String(e)}\nThis is a bug in sgm; please report it with the command and input file.\n`);
+    return EXIT.internal;
+  }
+}

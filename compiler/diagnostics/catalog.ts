@@ -1,0 +1,108 @@
+/**
+ * The catalog of every diagnostic sgm reports: code, severity and a one-line explanation (used by
+ * `sgm explain CODE` and docs/diagnostics.md). Codes by range: 1xxx syntax, 2xxx names, arguments and model
+ * structure, 3xxx shapes, 4xxx static warnings, 5xxx estimator and KL analysis, 9xxx command line and internal.
+ * Every code has at least one case in test/cases/bad/.
+ */
+import type { Severity } from './diagnostic.js';
+
+interface CatalogEntry {
+  readonly severity: Severity;
+  readonly title: string;
+  readonly explanation: string;
+}
+
+const entry = (severity: Severity, title: string, explanation: string): CatalogEntry => ({ severity, title, explanation });
+
+export const CATALOG = {
+  // ── 1xxx syntax ──────────────────────────────────────────────────────────────────────────────
+  SGM1001: entry('error', 'unexpected character', 'The lexer met a character that starts no token of the language.'),
+  SGM1002: entry('error', 'unterminated block comment', 'A /* comment is never closed with */.'),
+  SGM1003: entry('error', 'syntax error', 'The parser expected a different token here. Every syntax error of a file is reported in one run.'),
+  SGM1004: entry('error', 'invalid statement form', 'Left of = stands a name, a list of names (a, b = split(h, 2)) or kl(latent); left of ~ exactly one name; with follows only ~ statements.'),
+  SGM1005: entry('error', 'declaration inside a block', 'data, param and const declarations belong at model level, outside guide and generative blocks.'),
+  SGM1006: entry('error', 'no model', 'A .sgm file must contain a `model name(...) { ... }`.'),
+  SGM1007: entry('error', 'invalid number', 'A number literal that JavaScript cannot represent as a finite double.'),
+  // ── 2xxx names ───────────────────────────────────────────────────────────────────────────────
+  SGM2001: entry('error', 'undefined name', 'A name is used that no declaration, statement or hyperparameter defines.'),
+  SGM2002: entry('error', 'duplicate definition', 'A name is defined twice. A latent may be sampled once in guide and once in generative; a data variable may be sampled once in generative.'),
+  SGM2003: entry('error', 'used before defined', 'Statements run in order: a name can only be used after the statement that defines it.'),
+  SGM2004: entry('error', 'unknown hyperparameter', '--set names a hyperparameter the model does not declare.'),
+  SGM2005: entry('error', 'hyperparameter without value', 'A hyperparameter has no default and no --set value.'),
+  SGM2006: entry('error', 'unknown function or distribution', 'A call names no built-in function or distribution.'),
+  SGM2007: entry('error', 'name not visible here', 'guide can use data, params, consts and its own names; generative can use data, params, consts, its own names and latents (after their prior).'),
+  SGM2008: entry('error', 'invalid hyperparameter value', 'A hyperparameter must be a finite number (from its default or --set).'),
+  SGM2009: entry('error', 'duplicate model', 'Two models in one file have the same name.'),
+  // ── 21xx arguments ───────────────────────────────────────────────────────────────────────────
+  SGM2101: entry('error', 'too many arguments', 'A call passes more positional arguments than the signature has parameters.'),
+  SGM2102: entry('error', 'unknown argument name', 'A named argument matches no parameter of the function or distribution.'),
+  SGM2103: entry('error', 'missing argument', 'A required parameter is not given.'),
+  SGM2104: entry('error', 'argument given twice', 'A parameter is given twice (positionally and by name, or by two aliases).'),
+  SGM2105: entry('error', 'exactly one of', 'Some distributions take exactly one parameter of a group, e.g. probs or logits.'),
+  SGM2106: entry('error', 'constraint violated', 'A constant argument violates the parameter\'s constraint (e.g. positive, simplex, integer).'),
+  SGM2107: entry('error', 'wrong kind of argument', 'The parameter expects another kind of argument: a distribution, a family name, a list of integers, a variable name, ...'),
+  SGM2108: entry('error', 'schedule where a constant is required', 'anneal/ramp vary with the training step; this parameter is fixed at compile time.'),
+  SGM2109: entry('error', 'not a compile-time constant', 'The value must be known at compile time (literals, hyperparameters and consts).'),
+  SGM2110: entry('error', 'distribution used as a value', 'A distribution can only stand right of ~ or as a distribution argument (GenGS base, fit_prior target).'),
+  SGM2111: entry('error', 'positional argument after named argument', 'Positional arguments come first.'),
+  SGM2112: entry('error', 'unknown choice', 'The parameter accepts one of a fixed set of names.'),
+  SGM2113: entry('error', 'misplaced built-in', 'Some built-ins belong to one place: objective terms in maximize/minimize, estimators after with, KL methods right of kl(z) =, baselines inside reinforce, initialisers in param declarations.'),
+  // ── 22xx model structure ─────────────────────────────────────────────────────────────────────
+  SGM2201: entry('error', 'latent without prior', 'A variable sampled in guide must have a prior: sample it in generative too.'),
+  SGM2202: entry('error', 'generative variable neither observed nor inferred', 'A variable sampled in generative must be data (observed) or sampled in guide (a latent).'),
+  SGM2203: entry('error', 'loglik of a non-observed variable', 'loglik(x) needs x to be data sampled in generative (or in a flat model).'),
+  SGM2204: entry('error', 'kl of a non-latent', 'kl(z) needs z to be sampled in both guide and generative.'),
+  SGM2205: entry('error', 'data sampled in guide', 'The guide is q(latents | data); data variables are observed in generative.'),
+  SGM2206: entry('error', 'duplicate KL override', 'kl(z) = ... is given twice for the same latent.'),
+  SGM2207: entry('error', 'not a distribution', 'The right side of ~ must be a distribution.'),
+  SGM2208: entry('error', 'duplicate block', 'A model has at most one guide block and one generative block.'),
+  SGM2209: entry('error', 'elbo without guide and generative', 'elbo, iwae and kl need a guide block and a generative block.'),
+  SGM2210: entry('error', 'observed variable is never data', 'A variable used as observed (loglik, likelihood) must be declared with data.'),
+  SGM2211: entry('error', 'blocks mixed with top-level sampling', 'A model with guide/generative blocks samples only inside them.'),
+  // ── 23xx directives ──────────────────────────────────────────────────────────────────────────
+  SGM2301: entry('error', 'unknown estimator', 'with takes one of: pathwise, reinforce(baseline, samples), straight_through, enumerate.'),
+  SGM2302: entry('error', 'unknown KL method', 'kl(z) = takes closed_form or mc(samples = k).'),
+  // ── 24xx objectives ──────────────────────────────────────────────────────────────────────────
+  SGM2401: entry('error', 'no objective', 'A model needs one `maximize` or `minimize` statement.'),
+  SGM2402: entry('error', 'more than one objective', 'A model has exactly one objective; combine terms in one expression.'),
+  // ── 3xxx shapes ──────────────────────────────────────────────────────────────────────────────
+  SGM3001: entry('error', 'shapes cannot be broadcast', 'Elementwise operations broadcast from the right: each pair of axes must be equal or one of them 1.'),
+  SGM3002: entry('error', 'shape mismatch in argument', 'An argument\'s shape does not fit the parameter (e.g. sigma must broadcast with mu).'),
+  SGM3003: entry('error', 'declared shape does not match', 'The inferred shape cannot be broadcast to the shape written after the colon.'),
+  SGM3004: entry('error', 'axis out of range', 'An axis argument is outside the tensor\'s rank.'),
+  SGM3005: entry('error', 'shape not known at compile time', 'param and const shapes, layer sizes and event sizes must be numbers after hyperparameter substitution.'),
+  SGM3006: entry('error', 'objective is not a scalar', 'maximize/minimize need a scalar; reduce with sum or mean.'),
+  SGM3007: entry('error', 'unknown layer input size', 'dense and mlp need the size of the input\'s last axis at compile time.'),
+  SGM3008: entry('error', 'bad index', 'Too many indices, or an index outside a known axis size.'),
+  SGM3009: entry('error', 'reshape size mismatch', 'reshape must keep the number of elements.'),
+  SGM3010: entry('error', 'concat shape mismatch', 'Concatenated tensors must have the same rank and agree on every axis except the concatenation axis.'),
+  SGM3011: entry('error', 'split size mismatch', 'split(x, parts) needs the axis size to be a multiple of parts; the names on the left must be as many as the parts.'),
+  SGM3012: entry('error', 'observed shape mismatch', 'The likelihood of a data variable must produce the data\'s declared shape.'),
+  SGM3013: entry('error', 'prior shape mismatch', 'A latent\'s prior must broadcast to the shape its guide samples.'),
+  SGM3014: entry('error', 'ragged tensor literal', 'The rows of a tensor literal must have equal shapes.'),
+  SGM3015: entry('error', 'invalid dimension', 'A dimension must be a positive integer or a named dimension.'),
+  SGM3016: entry('error', 'wrong event size', 'The number of categories implied by an argument disagrees with another argument (e.g. GenGS logits vs trunc).'),
+  // ── 4xxx static warnings ─────────────────────────────────────────────────────────────────────
+  SGM4001: entry('warning', 'unused variable', 'A variable is defined but nothing uses it.'),
+  SGM4002: entry('warning', 'named dimension looks like a misspelled hyperparameter', 'Names in shapes that are not hyperparameters are bound at run time; this one is close to a hyperparameter.'),
+  SGM4003: entry('warning', 'unexpected broadcast', 'A size-1 axis is broadcast against a run-time (named) axis, or a lower-rank tensor is aligned against the batch axis.'),
+  SGM4004: entry('warning', 'value may violate a constraint', 'The parameter needs positive/(0,1)/simplex values and the argument is not constrained to them (e.g. wrap it in softplus).'),
+  SGM4005: entry('warning', 'Gumbel-Softmax at low temperature', 'Below τ = 0.05 the relaxed sample underflows to exact 0/1 in float32; sgm samples in log space, but densities of z itself are unstable. Consider IGR.'),
+  SGM4006: entry('warning', 'truncation drops probability mass', 'At the initial parameters the truncated tail mass of GenGS exceeds 1e-3: increase trunc.'),
+  SGM4007: entry('warning', 'high-variance score-function gradient', 'A discrete variable without relaxation gets REINFORCE gradients; a relaxation would give lower variance.'),
+  SGM4008: entry('warning', 'latent without KL', 'A latent is sampled in guide and generative but the objective never uses kl(z) or elbo.'),
+  // ── 5xxx estimator and KL analysis ───────────────────────────────────────────────────────────
+  SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (e.g. pathwise needs a reparameterized sampler).'),
+  SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches.'),
+  SGM5003: entry('error', 'enumeration too large', 'Enumeration needs a finite support within the limit.'),
+  // ── 9xxx command line and internal ───────────────────────────────────────────────────────────
+  SGM9001: entry('error', 'cannot read file', 'The input file does not exist or cannot be read.'),
+  SGM9002: entry('error', 'invalid --set', '--set takes NAME=NUMBER.'),
+  SGM9999: entry('error', 'internal compiler error', 'A bug in sgm: please report it with the input file.'),
+} as const satisfies Record<string, CatalogEntry>;
+
+/** A code of the catalog. */
+export type DiagnosticCode = keyof typeof CATALOG;
+
+/** Every code, in order. */
+export const DIAGNOSTIC_CODES = Object.keys(CATALOG) as DiagnosticCode[];

@@ -1,0 +1,4 @@
+/** The model graph: construction and exports. */
+export * from './model-graph.js';
+export * from './build.js';
+export * from './export.js';

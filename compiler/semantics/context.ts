@@ -1,0 +1,87 @@
+/**
+ * Mutable state of one check run (the stage itself stays a pure function: `check` creates a context, runs
+ * the passes, and returns an immutable result). Holds diagnostics, the type of every expression, resolved
+ * calls, and the scopes that decide which names are visible where.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type DiagnosticExtras } from '../diagnostics/make.js';
+import type { SourceFile, Span } from '../diagnostics/source.js';
+import type { DiagnosticCode } from '../diagnostics/catalog.js';
+import type * as A from '../syntax/ast.js';
+import type { BlockName, Definition, ExprType, ResolvedCall, TensorType } from './types.js';
+
+/** Where an expression stands; decides which built-ins are allowed (SGM2113). */
+export type Position = 'value' | 'objective' | 'estimator' | 'kl_method' | 'baseline' | 'init' | 'shape' | 'hyper';
+
+/** How an expression is being typed. */
+export interface ExprContext {
+  readonly block: BlockName;
+  readonly position: Position;
+  /** A distribution is acceptable here (right of ~, or a distribution argument). */
+  readonly allowDistribution?: boolean;
+  /** Order of the statement being checked (for used-before-defined). */
+  readonly order: number;
+  /** Names of every block are visible (the objective). */
+  readonly anyBlock?: boolean;
+}
+
+/** A visible name and its type. */
+export interface ScopeEntry {
+  readonly type: TensorType;
+  readonly definition: Definition;
+}
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly types = new Map<A.Expr, ExprType>();
+  readonly calls = new Map<A.Expr, ResolvedCall>();
+  readonly hyper = new Map<string, number>();
+  /** Every definition of every name (pre-pass), for duplicates, used-before-defined and suggestions. */
+  readonly definitions = new Map<string, Definition[]>();
+  /** Names visible at model level and inside each block, filled as statements are checked. */
+  readonly scopes: Record<BlockName, Map<string, ScopeEntry>> = {
+    model: new Map(),
+    guide: new Map(),
+    generative: new Map(),
+  };
+  /** Type of each variable (for a latent: the first side checked). */
+  readonly variables = new Map<string, TensorType>();
+  /** Names read anywhere (for unused-variable warnings). */
+  readonly used = new Set<string>();
+  readonly runtimeDims = new Set<string>();
+  latents = new Set<string>();
+  observed = new Set<string>();
+
+  constructor(readonly file: SourceFile) {}
+
+  /** Records a diagnostic. */
+  report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): void {
+    this.diagnostics.push(makeDiagnostic(code, span, message, extras));
+  }
+
+  /** Records and returns the type of an expression. */
+  setType<T extends ExprType>(e: A.Expr, t: T): T {
+    this.types.set(e, t);
+    return t;
+  }
+
+  /** Looks a name up as seen from a block: the block's own names, then model-level names. */
+  lookup(name: string, block: BlockName): ScopeEntry | undefined {
+    return this.scopes[block].get(name) ?? (block === 'model' ? undefined : this.scopes.model.get(name));
+  }
+
+  /** Looks a name up in every scope (the objective sees all names). */
+  lookupAny(name: string): ScopeEntry | undefined {
+    return this.scopes.model.get(name) ?? this.scopes.guide.get(name) ?? this.scopes.generative.get(name);
+  }
+
+  /** Every name visible from a block (for suggestions). */
+  visibleNames(block: BlockName): string[] {
+    return [...new Set([...this.scopes.model.keys(), ...(block === 'model' ? [] : this.scopes[block].keys()), ...this.hyper.keys()])];
+  }
+
+  /** Source text of a node, for messages. */
+  text(span: Span): string {
+    return this.file.slice(span);
+  }
+}

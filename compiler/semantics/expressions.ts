@@ -1,0 +1,546 @@
+/**
+ * Types expressions: names (with scope and used-before-defined checks), literals, arithmetic with
+ * broadcasting, indexing, and calls of built-in functions and distributions against the signature table.
+ */
+import {
+  DISTRIBUTIONS,
+  FUNCTIONS,
+  findDistribution,
+  findFunction,
+  type DistributionSig,
+  type FunctionCategory,
+  type FunctionSig,
+  type ParamSig,
+} from '../../stdlib/signatures/index.js';
+import type { Span } from '../diagnostics/source.js';
+import { closestName, didYouMean } from '../diagnostics/suggest.js';
+import { assertNever, type Argument, type Call, type Expr, type Identifier, type Index } from '../syntax/ast.js';
+import { matchArguments } from './bind-arguments.js';
+import { CONSTANT_FUNCTIONS, flattenConst, foldBinary, foldUnary } from './constant.js';
+import type { CheckContext, ExprContext, Position } from './context.js';
+import { distributionResult, fitPriorCategories } from './distribution-shapes.js';
+import { binaryRange, constantViolation, constraintHelp, numberRange, rangeSatisfies } from './ranges.js';
+import { broadcast, formatShape, normalizeAxis, UNKNOWN, type Dim } from './shape.js';
+import { functionResult, tensorType } from './shape-rules.js';
+import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType } from './types.js';
+
+const ERROR: ExprType = { kind: 'error' };
+
+/** Where each category of built-in may be used, and how to say it. */
+// A Map, not an object literal: 'constructor' is a category name and would collide with Object.prototype.
+const CATEGORY_POSITION: ReadonlyMap<FunctionCategory, { position: Position; where: string }> = new Map([
+  ['objective', { position: 'objective', where: 'inside maximize/minimize' }],
+  ['estimator', { position: 'estimator', where: 'after with' }],
+  ['kl_method', { position: 'kl_method', where: 'right of kl(z) =' }],
+  ['baseline', { position: 'baseline', where: 'as the baseline of reinforce' }],
+  ['init', { position: 'init', where: 'as the initialiser of a param declaration' }],
+] as const);
+
+/** Every callable name, for suggestions. */
+const ALL_CALLABLE = [
+  ...FUNCTIONS.flatMap((f) => [f.name, ...(f.aliases ?? [])]),
+  ...DISTRIBUTIONS.flatMap((d) => [d.name, ...(d.aliases ?? [])]),
+];
+
+/** Types an expression (recording the type of it and every sub-expression). */
+export function typeExpr(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
+  return ctx.setType(e, typeExprInner(ctx, e, ec));
+}
+
+function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
+  switch (e.kind) {
+    case 'number':
+      return tensorType([], numberRange(e.value), { constant: e.value, ...(Number.isInteger(e.value) ? { integer: true } : {}) });
+    case 'bool':
+      return tensorType([], 'nonnegative', { constant: e.value });
+    case 'ident':
+      return typeName(ctx, e, ec);
+    case 'paren':
+      return typeExpr(ctx, e.inner, ec);
+    case 'unary': {
+      const t = typeExpr(ctx, e.operand, { ...ec, allowDistribution: false });
+      if (t.kind !== 'tensor') return notATensor(ctx, e.operand, t);
+      const constant = t.constant === undefined ? undefined : e.op === '-' ? foldUnary((x) => -x, t.constant) : t.constant;
+      return { ...t, range: e.op === '-' ? 'real' : t.range, ...(constant === undefined ? {} : { constant }) };
+    }
+    case 'binary':
+      return typeBinary(ctx, e, ec);
+    case 'tensor':
+      return typeTensorLiteral(ctx, e.elements, e.span, ec);
+    case 'index':
+      return typeIndex(ctx, e, ec);
+    case 'call':
+      return typeCall(ctx, e, ec);
+    case 'transition':
+      ctx.report('SGM2107', e.span, "'a -> b' is only valid as the first argument of anneal or ramp", { label: 'not a value' });
+      return ERROR;
+    case 'range':
+      ctx.report('SGM2107', e.span, "'lo..hi' is only valid as the trunc argument of GenGS", { label: 'not a value' });
+      return ERROR;
+    case 'error':
+      return ERROR;
+    default:
+      return assertNever(e);
+  }
+}
+
+function notATensor(ctx: CheckContext, e: Expr, t: ExprType): ExprType {
+  if (t.kind === 'distribution') {
+    ctx.report('SGM2110', e.span, `the distribution ${t.sig.name} is used as a value`, {
+      label: 'a distribution, not a tensor',
+      help: 'sample it first: name ~ Dist(...), then use the name',
+    });
+  } else if (t.kind === 'tuple') {
+    ctx.report('SGM3011', e.span, `this expression returns ${t.items.length} tensors`, {
+      label: 'unpack it first',
+      help: `a, b = split(...)`,
+    });
+  }
+  return ERROR;
+}
+
+function typeName(ctx: CheckContext, e: Identifier, ec: ExprContext): ExprType {
+  const hyper = ctx.hyper.get(e.name);
+  if (hyper !== undefined) {
+    return tensorType([], numberRange(hyper), { constant: hyper, ...(Number.isInteger(hyper) ? { integer: true } : {}) });
+  }
+  const entry = ec.anyBlock ? ctx.lookupAny(e.name) : ctx.lookup(e.name, ec.block);
+  if (entry) {
+    ctx.used.add(e.name);
+    return entry.type;
+  }
+  // A bare built-in that needs no parentheses: elbo, pathwise, closed_form, ema, loo, none.
+  const fn = findFunction(e.name);
+  if (fn?.bareAllowed) return typeCall(ctx, { kind: 'call', callee: { text: e.name, span: e.span }, args: [], span: e.span }, ec, e);
+  reportUnresolvedName(ctx, e.name, e.span, ec);
+  return ERROR;
+}
+
+/** SGM2003 (defined later), SGM2007 (defined in another block) or SGM2001 (nowhere), with suggestions. */
+function reportUnresolvedName(ctx: CheckContext, name: string, span: Span, ec: ExprContext): void {
+  const defs = ctx.definitions.get(name) ?? [];
+  const visibleFrom = (block: string) => ec.anyBlock || block === 'model' || block === ec.block;
+  const later = defs.find((d) => visibleFrom(d.block) && d.order >= ec.order);
+  if (later) {
+    ctx.report('SGM2003', span, `'${name}' is used before it is defined`, {
+      label: 'used here',
+      related: [{ span: later.span, message: 'defined here' }],
+      help: ec.block === 'generative' && ctx.latents.has(name) ? `sample the prior of '${name}' before using it in generative` : 'move the definition above this use',
+    });
+    return;
+  }
+  const elsewhere = defs.find((d) => !visibleFrom(d.block));
+  if (elsewhere) {
+    ctx.report('SGM2007', span, `'${name}' is defined in ${elsewhere.block} and is not visible in ${ec.block}`, {
+      label: 'not visible here',
+      related: [{ span: elsewhere.span, message: `defined in ${elsewhere.block}` }],
+      notes: ['guide sees data, params and consts; generative also sees latents once their prior is sampled'],
+    });
+    return;
+  }
+  if (findDistribution(name)) {
+    ctx.report('SGM2110', span, `the distribution ${name} is used as a value`, { label: 'not a tensor', help: `call it: ${name}(...)` });
+    return;
+  }
+  const suggestion = closestName(name, [...ctx.visibleNames(ec.block), ...(ctx.definitions.keys())]);
+  ctx.report('SGM2001', span, `undefined name '${name}'`, {
+    label: 'not defined',
+    ...(suggestion ? { help: `did you mean '${suggestion}'?` } : {}),
+  });
+}
+
+function typeBinary(ctx: CheckContext, e: Extract<Expr, { kind: 'binary' }>, ec: ExprContext): ExprType {
+  const sub = { ...ec, allowDistribution: false };
+  const l = typeExpr(ctx, e.left, sub);
+  const r = typeExpr(ctx, e.right, sub);
+  if (l.kind !== 'tensor') return l.kind === 'error' ? ERROR : notATensor(ctx, e.left, l);
+  if (r.kind !== 'tensor') return r.kind === 'error' ? ERROR : notATensor(ctx, e.right, r);
+  const b = broadcast(l.shape, r.shape);
+  if (!b.ok) {
+    ctx.report('SGM3001', e.opSpan, `shapes ${formatShape(l.shape)} and ${formatShape(r.shape)} cannot be broadcast for '${e.op}'`, {
+      label: `axis ${b.axis} differs`,
+      related: [
+        { span: e.left.span, message: `has shape ${formatShape(l.shape)}` },
+        { span: e.right.span, message: `has shape ${formatShape(r.shape)}` },
+      ],
+    });
+    return ERROR;
+  }
+  if (b.suspicious) {
+    ctx.report('SGM4003', e.opSpan, `unexpected broadcast for '${e.op}'`, {
+      label: `${formatShape(l.shape)} ${e.op} ${formatShape(r.shape)} gives ${formatShape(b.shape)}: ${b.suspicious}`,
+      help: 'index or reshape one side so the axes line up',
+    });
+  }
+  const constant = l.constant !== undefined && r.constant !== undefined ? foldBinary(e.op, l.constant, r.constant) : undefined;
+  const comparison = ['==', '!=', '<', '<=', '>', '>='].includes(e.op);
+  return tensorType(b.shape, comparison ? 'nonnegative' : binaryRange(e.op, l.range, r.range), {
+    ...(constant === undefined ? {} : { constant }),
+    ...(l.schedule || r.schedule ? { schedule: true } : {}),
+    ...(l.objective || r.objective ? { objective: true } : {}),
+    ...(l.integer && r.integer && ['+', '-', '*'].includes(e.op) ? { integer: true } : {}),
+  });
+}
+
+function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: Span, ec: ExprContext): ExprType {
+  const items = elements.map((el) => typeExpr(ctx, el, { ...ec, allowDistribution: false }));
+  if (items.some((t) => t.kind !== 'tensor')) return ERROR;
+  const ts = items as TensorType[];
+  const inner = ts[0]?.shape ?? [];
+  for (let i = 1; i < ts.length; i++) {
+    const s = ts[i].shape;
+    if (s === null || inner === null || s.length !== inner.length || s.some((d, j) => d !== inner[j])) {
+      ctx.report('SGM3014', elements[i].span, 'rows of a tensor literal must have equal shapes', {
+        label: `has shape ${formatShape(s)}`,
+        related: [{ span: elements[0].span, message: `has shape ${formatShape(inner)}` }],
+      });
+      return ERROR;
+    }
+  }
+  const constants = ts.map((t) => t.constant);
+  const constant = constants.every((c) => c !== undefined) ? (constants as ConstValue[]) : undefined;
+  const range = ts.every((t) => t.range === 'positive' || t.range === 'unit_interval') ? 'positive' : 'real';
+  void span;
+  return tensorType([elements.length, ...(inner ?? [])], range, {
+    ...(constant === undefined ? {} : { constant }),
+    ...(ts.some((t) => t.schedule) ? { schedule: true } : {}),
+  });
+}
+
+function typeIndex(ctx: CheckContext, e: Index, ec: ExprContext): ExprType {
+  const t = typeExpr(ctx, e.target, { ...ec, allowDistribution: false });
+  const sub = { ...ec, allowDistribution: false };
+  for (const item of e.items) {
+    if (item.kind === 'at') typeExpr(ctx, item.index, sub);
+    if (item.kind === 'slice') for (const x of [item.start, item.stop, item.step]) if (x) typeExpr(ctx, x, sub);
+  }
+  if (t.kind !== 'tensor') return t.kind === 'error' ? ERROR : notATensor(ctx, e.target, t);
+  if (t.shape === null) return tensorType(null, t.range);
+  const shape = t.shape;
+  const ellipses = e.items.filter((i) => i.kind === 'ellipsis').length;
+  const explicit = e.items.length - ellipses;
+  if (ellipses > 1 || explicit > shape.length) {
+    ctx.report('SGM3008', e.span, ellipses > 1 ? 'at most one ... per index' : `too many indices for a tensor of rank ${shape.length}`, {
+      label: `the tensor has shape ${formatShape(shape)}`,
+    });
+    return ERROR;
+  }
+  const out: Dim[] = [];
+  let axis = 0;
+  for (const item of e.items) {
+    if (item.kind === 'ellipsis') {
+      const skip = shape.length - explicit;
+      out.push(...shape.slice(axis, axis + skip));
+      axis += skip;
+      continue;
+    }
+    const d = shape[axis];
+    if (item.kind === 'at') {
+      const idx = (ctx.types.get(item.index) as TensorType | undefined)?.constant;
+      if (typeof idx === 'number' && typeof d === 'number' && normalizeAxis(idx, d) === undefined) {
+        ctx.report('SGM3008', item.span, `index ${idx} is out of range for an axis of size ${d}`, {
+          label: `axis ${axis} of ${formatShape(shape)}`,
+        });
+        return ERROR;
+      }
+    } else {
+      out.push(sliceSize(ctx, item, d));
+    }
+    axis++;
+  }
+  out.push(...shape.slice(axis));
+  return tensorType(out, t.range, { ...(t.schedule ? { schedule: true } : {}), ...(t.integer ? { integer: true } : {}) });
+}
+
+function sliceSize(ctx: CheckContext, item: Extract<Index['items'][number], { kind: 'slice' }>, d: Dim): Dim {
+  const c = (x: Expr | undefined) => (x ? (ctx.types.get(x) as TensorType | undefined)?.constant : undefined);
+  const start = item.start ? c(item.start) : 0;
+  const stop = item.stop ? c(item.stop) : d;
+  const step = item.step ? c(item.step) : 1;
+  if (!item.start && !item.stop && !item.step) return d;
+  if (typeof d !== 'number' || typeof start !== 'number' || typeof stop !== 'number' || typeof step !== 'number' || step <= 0) return UNKNOWN;
+  const norm = (x: number) => Math.min(Math.max(x < 0 ? d + x : x, 0), d);
+  return Math.max(0, Math.ceil((norm(stop) - norm(start)) / step));
+}
+
+// ── calls ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Types a call of a built-in function or distribution. `bare` is the identifier of a bare directive. */
+export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Identifier): ExprType {
+  const name = e.callee.text;
+  const dist = findDistribution(name);
+  const fn = dist ? undefined : findFunction(name);
+  if (!dist && !fn) {
+    for (const a of e.args) typeArgumentLoosely(ctx, a, ec);
+    reportUnknownCallee(ctx, e, ec);
+    return ERROR;
+  }
+  const sig = (dist ?? fn)!;
+  const key = bare ?? e;
+  if (!checkPlacement(ctx, e, ec, dist, fn)) {
+    for (const a of e.args) typeArgumentLoosely(ctx, a, ec);
+    return ERROR;
+  }
+  const m = matchArguments(ctx, sig.name, sig.params, dist?.exactlyOneOf, e, fn?.variadic ?? false);
+  const args = new Map<string, BoundArgument>();
+  let ok = m.ok;
+  for (const [pname, { param, arg }] of m.matched) {
+    const type = typeArgument(ctx, sig, param, arg, ec);
+    if (type.kind === 'error') ok = false;
+    args.set(pname, { param, expr: arg.value, type, span: arg.span });
+  }
+  const rest = m.rest.map((arg): BoundArgument => {
+    const type = typeExpr(ctx, arg.value, { ...ec, allowDistribution: false });
+    if (type.kind !== 'tensor') {
+      ok = false;
+      if (type.kind !== 'error') notATensor(ctx, arg.value, type);
+    }
+    return { param: { name: 'x', kind: 'tensor', doc: 'tensor' }, expr: arg.value, type, span: arg.span };
+  });
+  const call: ResolvedCall = { node: key, kind: dist ? 'distribution' : 'function', sig, name: sig.name, args, rest };
+  ctx.calls.set(key, call);
+  if (!ok) return ERROR;
+  if (dist) return distributionResult(ctx, call) ?? ERROR;
+  if (fn!.shape === 'directive') return { kind: 'directive', call };
+  if (fn!.shape === 'distribution') return fitPriorResult(ctx, call) ?? ERROR;
+  const result = functionResult(ctx, call, e.span);
+  return result.kind === 'tensor' ? foldConstantCall(call, result) : result;
+}
+
+/** Constant-folds a pure function of constants (log(5) in a param initialiser, sqrt(K) in a shape). */
+function foldConstantCall(call: ResolvedCall, result: TensorType): TensorType {
+  const f = CONSTANT_FUNCTIONS[call.name];
+  const x = call.args.get('x')?.type;
+  if (!f || x?.kind !== 'tensor' || x.constant === undefined) return result;
+  const constant = foldUnary(f, x.constant);
+  return constant === undefined ? result : { ...result, constant };
+}
+
+function fitPriorResult(ctx: CheckContext, call: ResolvedCall): ExprType | undefined {
+  const family = call.args.get('family')?.type;
+  const k = fitPriorCategories(ctx, call);
+  if (family?.kind !== 'family' || k === undefined) return undefined;
+  // fit_prior(IGR_Planar, ...) gives the Gaussian prior on the flow output: an IGR_I prior (math.md section 4).
+  const sig = findDistribution(family.name === 'IGR_Planar' ? 'IGR_I' : family.name)!;
+  return { kind: 'distribution', sig, call, sampleShape: [k], eventRank: 1 };
+}
+
+/** Reports a built-in used in the wrong place (SGM2110, SGM2113, SGM2301, SGM2302); true when placement is fine. */
+function checkPlacement(ctx: CheckContext, e: Call, ec: ExprContext, dist?: DistributionSig, fn?: FunctionSig): boolean {
+  if (ec.position === 'estimator' && fn?.category !== 'estimator') {
+    reportUnknownDirective(ctx, e, 'estimator', 'SGM2301');
+    return false;
+  }
+  if (ec.position === 'kl_method' && fn?.category !== 'kl_method') {
+    reportUnknownDirective(ctx, e, 'kl_method', 'SGM2302');
+    return false;
+  }
+  if (dist || fn?.category === 'prior') {
+    if (ec.allowDistribution) return true;
+    ctx.report('SGM2110', e.span, `the distribution ${dist?.name ?? fn!.name} is used as a value`, {
+      label: 'a distribution, not a tensor',
+      help: 'sample it: name ~ ' + ctx.text(e.span),
+    });
+    return false;
+  }
+  const rule = CATEGORY_POSITION.get(fn!.category);
+  if (rule && rule.position !== ec.position) {
+    ctx.report('SGM2113', e.callee.span, `'${fn!.name}' can only be used ${rule.where}`, { label: `misplaced ${fn!.category.replace('_', ' ')}` });
+    return false;
+  }
+  return true;
+}
+
+function reportUnknownDirective(ctx: CheckContext, e: Call, category: FunctionCategory, code: 'SGM2301' | 'SGM2302'): void {
+  const options = FUNCTIONS.filter((f) => f.category === category).map((f) => f.name);
+  const suggestion = didYouMean(e.callee.text, options);
+  ctx.report(code, e.callee.span, code === 'SGM2301' ? `unknown estimator '${e.callee.text}'` : `unknown KL method '${e.callee.text}'`, {
+    label: 'not available here',
+    notes: [`available: ${options.join(', ')}`],
+    ...(suggestion ? { help: suggestion } : {}),
+  });
+}
+
+function reportUnknownCallee(ctx: CheckContext, e: Call, ec: ExprContext): void {
+  if (ec.position === 'estimator') return reportUnknownDirective(ctx, e, 'estimator', 'SGM2301');
+  if (ec.position === 'kl_method') return reportUnknownDirective(ctx, e, 'kl_method', 'SGM2302');
+  const suggestion = didYouMean(e.callee.text, ALL_CALLABLE);
+  ctx.report('SGM2006', e.callee.span, `unknown function or distribution '${e.callee.text}'`, {
+    label: 'not a built-in',
+    ...(suggestion ? { help: suggestion } : {}),
+  });
+}
+
+/** Types an argument of an unresolved call, so names inside it still count as used and get checked. */
+function typeArgumentLoosely(ctx: CheckContext, a: Argument, ec: ExprContext): void {
+  if (a.value.kind === 'ident' && !ctx.lookup(a.value.name, ec.block) && !ctx.hyper.has(a.value.name)) return;
+  typeExpr(ctx, a.value, { ...ec, allowDistribution: true, position: ec.position === 'estimator' || ec.position === 'kl_method' ? 'value' : ec.position });
+}
+
+/** Types one argument according to its parameter kind and checks the parameter's constraint. */
+function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, param: ParamSig, arg: Argument, ec: ExprContext): ExprType {
+  const v = arg.value;
+  const what = `'${param.name}' of ${sig.name}`;
+  const wrongKind = (expected: string): ExprType => {
+    ctx.report('SGM2107', v.span, `${what} expects ${expected}`, { label: `got ${ctx.text(v.span)}` });
+    return ctx.setType(v, ERROR);
+  };
+  switch (param.kind) {
+    case 'activation':
+    case 'choice': {
+      const choices = param.choices ?? [];
+      if (v.kind !== 'ident') return wrongKind(`one of ${choices.join(', ')}`);
+      if (!choices.includes(v.name)) {
+        const suggestion = didYouMean(v.name, choices);
+        ctx.report('SGM2112', v.span, `${what} must be one of ${choices.join(', ')}`, {
+          label: `unknown ${param.kind}`,
+          ...(suggestion ? { help: suggestion } : {}),
+        });
+        return ctx.setType(v, ERROR);
+      }
+      return ctx.setType(v, { kind: 'choice', name: v.name });
+    }
+    case 'family': {
+      const choices = param.choices ?? [];
+      if (v.kind !== 'ident') return wrongKind(`a distribution family name (${choices.join(', ')})`);
+      if (!choices.includes(v.name)) {
+        const suggestion = didYouMean(v.name, choices);
+        ctx.report('SGM2112', v.span, `${what} must be one of ${choices.join(', ')}`, {
+          label: 'not a supported family',
+          ...(suggestion ? { help: suggestion } : {}),
+        });
+        return ctx.setType(v, ERROR);
+      }
+      return ctx.setType(v, { kind: 'family', name: v.name });
+    }
+    case 'variable': {
+      if (v.kind !== 'ident') return wrongKind('a variable name');
+      const t = typeExpr(ctx, v, { ...ec, position: 'value' });
+      return t;
+    }
+    case 'distribution': {
+      const t = typeExpr(ctx, v, { ...ec, allowDistribution: true, position: 'value' });
+      if (t.kind === 'error') return t;
+      return t.kind === 'distribution' ? t : wrongKind('a distribution, e.g. Poisson(λ)');
+    }
+    case 'transition': {
+      if (v.kind !== 'transition') return wrongKind("endpoints 'a -> b'");
+      const from = constantNumber(ctx, v.from, ec, what);
+      const to = constantNumber(ctx, v.to, ec, what);
+      if (from === undefined || to === undefined) return ctx.setType(v, ERROR);
+      return ctx.setType(v, { kind: 'transition', from, to });
+    }
+    case 'range': {
+      if (v.kind === 'range') {
+        const low = constantNumber(ctx, v.low, ec, what);
+        const high = constantNumber(ctx, v.high, ec, what);
+        if (low === undefined || high === undefined) return ctx.setType(v, ERROR);
+        if (!Number.isInteger(low) || !Number.isInteger(high) || low < 0 || high <= low) {
+          ctx.report('SGM2106', v.span, `${what} must be lo..hi with integers 0 <= lo < hi`, { label: `got ${low}..${high}` });
+          return ctx.setType(v, ERROR);
+        }
+        return ctx.setType(v, { kind: 'range', low, high });
+      }
+      const n = constantNumber(ctx, v, ec, what);
+      if (n === undefined) return ERROR;
+      if (!Number.isInteger(n) || n < 2) {
+        ctx.report('SGM2106', v.span, `${what} must be an integer >= 2 (number of cells) or lo..hi`, { label: `got ${n}` });
+        return ERROR;
+      }
+      return ctx.types.get(v)!;
+    }
+    case 'baseline': {
+      const call: Call = v.kind === 'call' ? v : { kind: 'call', callee: { text: v.kind === 'ident' ? v.name : '', span: v.span }, args: [], span: v.span };
+      if (v.kind !== 'call' && v.kind !== 'ident') return wrongKind('ema(decay), loo or none');
+      const fn = findFunction(call.callee.text);
+      if (fn?.category !== 'baseline') {
+        const options = FUNCTIONS.filter((f) => f.category === 'baseline').map((f) => f.name);
+        const suggestion = didYouMean(call.callee.text, options);
+        ctx.report('SGM2112', v.span, `${what} must be one of ${options.join(', ')}`, {
+          label: 'unknown baseline',
+          ...(suggestion ? { help: suggestion } : {}),
+        });
+        return ctx.setType(v, ERROR);
+      }
+      return ctx.setType(v, typeCall(ctx, call, { ...ec, position: 'baseline' }, v.kind === 'ident' ? v : undefined));
+    }
+    case 'tensor':
+    case 'scalar':
+    case 'constant':
+    case 'int_list': {
+      const t = typeExpr(ctx, v, { ...ec, allowDistribution: false, position: ec.position === 'estimator' || ec.position === 'kl_method' || ec.position === 'baseline' ? 'value' : ec.position });
+      if (t.kind === 'error') return t;
+      if (t.kind !== 'tensor') return notATensor(ctx, v, t);
+      return checkTensorArgument(ctx, what, param, v, t);
+    }
+  }
+}
+
+/** Kind, constness and constraint checks of a tensor-valued argument. */
+function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v: Expr, t: TensorType): ExprType {
+  const needsConstant = param.kind === 'constant' || param.kind === 'int_list';
+  if (needsConstant && t.schedule) {
+    ctx.report('SGM2108', v.span, `${what} must be a constant, not a schedule`, {
+      label: 'changes during training',
+      help: 'schedules (anneal, ramp) are allowed for temperatures and other scalar parameters, not here',
+    });
+    return ERROR;
+  }
+  if (needsConstant && t.constant === undefined) {
+    ctx.report('SGM2109', v.span, `${what} must be known at compile time`, {
+      label: 'depends on data, params or samples',
+      help: 'use a literal, a hyperparameter or a const',
+    });
+    return ERROR;
+  }
+  if (param.kind === 'int_list') {
+    const values = flattenConst(t.constant!);
+    if (t.shape === null || t.shape.length > 1 || values.some((x) => !Number.isInteger(x))) {
+      ctx.report('SGM2107', v.span, `${what} expects an integer or a list of integers`, { label: `got ${ctx.text(v.span)}` });
+      return ERROR;
+    }
+  }
+  if ((param.kind === 'scalar' || param.kind === 'constant') && t.shape !== null && t.shape.some((d) => d !== 1)) {
+    ctx.report('SGM3002', v.span, `${what} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
+    return ERROR;
+  }
+  if (param.constraint && t.constant !== undefined) {
+    const rows = param.constraint === 'simplex' ? lastAxisRows(t.constant) : [flattenConst(t.constant)];
+    for (const row of rows) {
+      const violation = constantViolation(row, param.constraint);
+      if (violation) {
+        ctx.report('SGM2106', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}`, { label: violation });
+        return ERROR;
+      }
+    }
+  } else if (param.constraint && !rangeSatisfies(t.range, param.constraint)) {
+    const help = constraintHelp(param.constraint);
+    ctx.report('SGM4004', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}, but this value is not constrained to it`, {
+      label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
+      ...(help ? { help } : {}),
+    });
+  }
+  return t;
+}
+
+/** The last-axis rows of a constant (for simplex checks). */
+function lastAxisRows(v: ConstValue): number[][] {
+  if (!Array.isArray(v)) return [flattenConst(v)];
+  if (v.every((x) => !Array.isArray(x))) return [flattenConst(v)];
+  return v.flatMap((x) => lastAxisRows(x));
+}
+
+/** A constant number (for schedule endpoints and ranges), reporting SGM2108/SGM2109. */
+function constantNumber(ctx: CheckContext, e: Expr, ec: ExprContext, what: string): number | undefined {
+  const t = typeExpr(ctx, e, { ...ec, allowDistribution: false, position: 'value' });
+  if (t.kind !== 'tensor') return undefined;
+  if (t.schedule) {
+    ctx.report('SGM2108', e.span, `${what} needs constant endpoints`, { label: 'a schedule' });
+    return undefined;
+  }
+  if (typeof t.constant !== 'number') {
+    ctx.report('SGM2109', e.span, `${what} must be known at compile time`, { label: 'not a constant number' });
+    return undefined;
+  }
+  return t.constant;
+}

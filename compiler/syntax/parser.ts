@@ -1,0 +1,354 @@
+/**
+ * The .sgm parser: a Chevrotain CstParser with grammar rules as class members and error recovery on, so one
+ * run reports every syntax error it can. Precedence, lowest first: comparison < + - < * / % < unary - + < ^
+ * (right-associative, binds tighter than unary minus: -x^2 = -(x^2)) < indexing < primary.
+ *
+ * Grammar sketch (design.md section 1; docs/language.md has the full reference):
+ *   program      := model*
+ *   model        := 'model' Ident '(' hyper,* ')' '{' item* '}'
+ *   item         := declaration | block | objective | statement | ';'
+ *   block        := ('guide' | 'generative') '{' (declaration | statement | ';')* '}'
+ *   declaration  := 'data' Ident ':' shape | 'param' Ident ':' shape ('=' expr)? | 'const' Ident (':' shape)? '=' expr
+ *   statement    := Ident '(' args ')' '=' expr                      -- kl(z) = mc(samples = 8)
+ *                 | Ident (',' Ident)* ('=' | '~') expr (':' shape)? ('with' expr)?
+ *   objective    := ('maximize' | 'minimize') expr
+ *   argument     := (Ident '=')? expr (('->' | '..') expr)?
+ */
+import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+/** Display text of a token type in error messages. */
+export function tokenDisplay(t: TokenType): string {
+  const name = t.name;
+  if (name === 'Identifier') return 'a name';
+  if (name === 'NumberLiteral') return 'a number';
+  if (name === 'EOF') return 'end of file';
+  if (/^[A-Z][a-z]+$/.test(name) && T.ALL_TOKENS.includes(t) && t.LONGER_ALT !== undefined) return `'${name.toLowerCase()}'`;
+  const pattern = t.PATTERN;
+  if (pattern instanceof RegExp) return `'${pattern.source.replace(/\\/g, '').split('|')[0]}'`;
+  return name;
+}
+
+/** How a found token is shown: its text, or "end of file". */
+export function foundDisplay(token: IToken): string {
+  return token.tokenType.name === 'EOF' ? 'end of file' : `'${token.image}'`;
+}
+
+/** What each rule is, for "expected an expression" style messages when no alternative matches. */
+const RULE_EXPECTATION: Readonly<Record<string, string>> = {
+  program: "'model'",
+  modelItem: 'a statement, declaration, guide/generative block or objective',
+  blockItem: 'a statement or declaration',
+  declaration: "'data', 'param' or 'const'",
+  statement: "'=', '~' or ','",
+  statementTail: "'=' or '~' after the name",
+  primary: 'an expression',
+  unary: 'an expression',
+  indexItem: 'an index, a slice (a:b) or ...',
+  block: "'guide' or 'generative'",
+  objective: "'maximize' or 'minimize'",
+  compareOp: 'a comparison operator',
+};
+
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${tokenDisplay(expected)} but found ${foundDisplay(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${foundDisplay(firstRedundant)} after the last model`,
+  buildNoViableAltMessage: ({ actual, ruleName }) =>
+    `expected ${RULE_EXPECTATION[ruleName] ?? 'something else'} but found ${foundDisplay(actual[0])}`,
+  buildEarlyExitMessage: ({ actual, ruleName }) =>
+    `expected ${RULE_EXPECTATION[ruleName] ?? 'more input'} but found ${foundDisplay(actual[0])}`,
+};
+
+/** The grammar. One instance is reused; `parse` resets its input. */
+export class SgmParser extends CstParser {
+  constructor() {
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'onlyOffset',
+      errorMessageProvider: errorMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  program = this.RULE('program', () => {
+    this.MANY(() => this.SUBRULE(this.model));
+  });
+
+  model = this.RULE('model', () => {
+    this.CONSUME(T.Model);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.hyperparameter) });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.LBrace);
+    this.MANY2(() => this.SUBRULE(this.modelItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  hyperparameter = this.RULE('hyperparameter', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  modelItem = this.RULE('modelItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.declaration) },
+      { ALT: () => this.SUBRULE(this.block) },
+      { ALT: () => this.SUBRULE(this.objective) },
+      { ALT: () => this.SUBRULE(this.statement) },
+      { ALT: () => this.CONSUME(T.Semicolon) },
+    ]);
+  });
+
+  block = this.RULE('block', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Guide) }, { ALT: () => this.CONSUME(T.Generative) }]);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.blockItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  blockItem = this.RULE('blockItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.declaration) },
+      { ALT: () => this.SUBRULE(this.statement) },
+      { ALT: () => this.CONSUME(T.Semicolon) },
+    ]);
+  });
+
+  declaration = this.RULE('declaration', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Data);
+          this.CONSUME(T.Identifier);
+          this.CONSUME(T.Colon);
+          this.SUBRULE(this.shape);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Param);
+          this.CONSUME2(T.Identifier);
+          this.CONSUME2(T.Colon);
+          this.SUBRULE2(this.shape);
+          this.OPTION(() => {
+            this.CONSUME(T.Equals);
+            this.SUBRULE(this.expression);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Const);
+          this.CONSUME3(T.Identifier);
+          this.OPTION2(() => {
+            this.CONSUME3(T.Colon);
+            this.SUBRULE3(this.shape);
+          });
+          this.CONSUME2(T.Equals);
+          this.SUBRULE2(this.expression);
+        },
+      },
+    ]);
+  });
+
+  statement = this.RULE('statement', () => {
+    this.CONSUME(T.Identifier);
+    this.OR([
+      {
+        // kl(z) = method: the only call form allowed left of '='
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.OPTION(() => this.SUBRULE(this.argumentList));
+          this.CONSUME(T.RParen);
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.statementTail) },
+    ]);
+  });
+
+  statementTail = this.RULE('statementTail', () => {
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.CONSUME(T.Identifier);
+    });
+    this.OR([{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.Tilde) }]);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.shape);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.With);
+      this.SUBRULE2(this.expression);
+    });
+  });
+
+  objective = this.RULE('objective', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Maximize) }, { ALT: () => this.CONSUME(T.Minimize) }]);
+    this.SUBRULE(this.expression);
+  });
+
+  shape = this.RULE('shape', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RBracket);
+  });
+
+  // ── expressions ──────────────────────────────────────────────────────────────────────────────
+
+  expression = this.RULE('expression', () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.SUBRULE(this.compareOp);
+      this.SUBRULE2(this.additive);
+    });
+  });
+
+  compareOp = this.RULE('compareOp', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.EqEq) },
+      { ALT: () => this.CONSUME(T.NotEq) },
+      { ALT: () => this.CONSUME(T.LessEq) },
+      { ALT: () => this.CONSUME(T.GreaterEq) },
+      { ALT: () => this.CONSUME(T.Less) },
+      { ALT: () => this.CONSUME(T.Greater) },
+    ]);
+  });
+
+  additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.power) },
+    ]);
+  });
+
+  power = this.RULE('power', () => {
+    this.SUBRULE(this.postfix);
+    this.OPTION(() => {
+      this.CONSUME(T.Caret);
+      this.SUBRULE(this.unary);
+    });
+  });
+
+  postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.CONSUME(T.LBracket);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.indexItem) });
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  indexItem = this.RULE('indexItem', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Ellipsis) },
+      { ALT: () => this.SUBRULE(this.sliceTail) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.expression);
+          this.OPTION(() => this.SUBRULE2(this.sliceTail));
+        },
+      },
+    ]);
+  });
+
+  /** `: stop? (: step?)?` after an optional start. */
+  sliceTail = this.RULE('sliceTail', () => {
+    this.CONSUME(T.Colon);
+    this.OPTION(() => this.SUBRULE(this.expression));
+    this.OPTION2(() => {
+      this.CONSUME2(T.Colon);
+      this.OPTION3(() => this.SUBRULE2(this.expression));
+    });
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.SUBRULE(this.callOrName) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expression) });
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+
+  callOrName = this.RULE('callOrName', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.OPTION2(() => this.SUBRULE(this.argumentList));
+      this.CONSUME(T.RParen);
+    });
+  });
+
+  argumentList = this.RULE('argumentList', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
+  });
+
+  argument = this.RULE('argument', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier);
+      this.CONSUME(T.Equals);
+    });
+    this.SUBRULE(this.expression);
+    this.OPTION2(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Arrow) }, { ALT: () => this.CONSUME(T.DotDot) }]);
+      this.SUBRULE2(this.expression);
+    });
+  });
+}
+
+/** The shared parser instance (Chevrotain parsers are built once and reused). */
+export const sgmParser = new SgmParser();
+
+/** The CST of a token stream and the parser's errors. */
+export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: typeof sgmParser.errors } {
+  sgmParser.input = tokens;
+  const cst = sgmParser.program();
+  return { cst, errors: sgmParser.errors };
+}

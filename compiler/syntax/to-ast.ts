@@ -1,0 +1,366 @@
+/**
+ * CST -> AST in one visitor. The CST may be partial after error recovery (missing tokens, recovered nodes);
+ * every missing piece becomes an `error` expression or is dropped, so later stages can still check the rest
+ * of the file. Spans come from token offsets (Chevrotain end offsets are inclusive; ours are exclusive).
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
+import type { Span } from '../diagnostics/source.js';
+import type * as A from './ast.js';
+
+type Children = CstNode['children'];
+
+const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).image !== undefined;
+const tokenSpan = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
+const validToken = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+
+/** The smallest span over every valid token below a node (robust to recovery, unlike node.location). */
+function nodeSpan(node: CstNode | IToken, fallback: number): Span {
+  let start = Infinity;
+  let end = -Infinity;
+  const visit = (n: CstNode | IToken): void => {
+    if (isToken(n)) {
+      if (validToken(n)) {
+        start = Math.min(start, n.startOffset);
+        end = Math.max(end, n.startOffset + n.image.length);
+      }
+      return;
+    }
+    for (const list of Object.values(n.children)) for (const c of list) visit(c);
+  };
+  visit(node);
+  return Number.isFinite(start) ? { start, end } : { start: fallback, end: fallback };
+}
+
+const tokens = (c: Children, name: string): IToken[] => ((c[name] ?? []) as IToken[]).filter(validToken);
+const nodes = (c: Children, name: string): CstNode[] => (c[name] ?? []) as CstNode[];
+const first = <T>(xs: readonly T[]): T | undefined => xs[0];
+
+/** Tokens of several kinds merged in source order (operators of one precedence level). */
+function ordered(c: Children, names: readonly string[]): IToken[] {
+  return names.flatMap((n) => tokens(c, n)).sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** Converts a Chevrotain CST of the `program` rule into the AST. */
+export class AstBuilder {
+  /** Structural mistakes the grammar admits but the language does not (SGM1004). */
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly textLength: number) {}
+
+  program(node: CstNode): A.Program {
+    return { kind: 'program', models: nodes(node.children, 'model').map((m) => this.model(m)), span: { start: 0, end: this.textLength } };
+  }
+
+  private name(t: IToken | undefined, at: number): A.Name {
+    return t && validToken(t) ? { text: t.image, span: tokenSpan(t) } : { text: '', span: { start: at, end: at } };
+  }
+
+  private model(node: CstNode): A.ModelDecl {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    return {
+      kind: 'model',
+      name: this.name(first(tokens(c, 'Identifier')), span.start),
+      hyperparameters: nodes(c, 'hyperparameter').map((h) => {
+        const hc = h.children;
+        const hs = nodeSpan(h, span.start);
+        const dflt = first(nodes(hc, 'expression'));
+        return { name: this.name(first(tokens(hc, 'Identifier')), hs.start), ...(dflt ? { default: this.expr(dflt) } : {}), span: hs };
+      }),
+      items: nodes(c, 'modelItem').flatMap((i) => this.item(i)),
+      span,
+    };
+  }
+
+  private item(node: CstNode): A.ModelItem[] {
+    const c = node.children;
+    const decl = first(nodes(c, 'declaration'));
+    if (decl) return [this.declaration(decl)];
+    const block = first(nodes(c, 'block'));
+    if (block) return [this.block(block)];
+    const objective = first(nodes(c, 'objective'));
+    if (objective) return [this.objective(objective)];
+    const statement = first(nodes(c, 'statement'));
+    if (statement) return this.statement(statement);
+    return [];
+  }
+
+  private block(node: CstNode): A.Block {
+    const c = node.children;
+    const kw = first(tokens(c, 'Guide')) ?? first(tokens(c, 'Generative'));
+    const span = nodeSpan(node, this.textLength);
+    const statements = nodes(c, 'blockItem').flatMap((i): A.Statement[] => {
+      const decl = first(nodes(i.children, 'declaration'));
+      if (decl) return [this.declaration(decl)];
+      const st = first(nodes(i.children, 'statement'));
+      return st ? this.statement(st) : [];
+    });
+    return {
+      kind: 'block',
+      which: tokens(c, 'Generative').length > 0 ? 'generative' : 'guide',
+      keywordSpan: kw ? tokenSpan(kw) : span,
+      statements,
+      span,
+    };
+  }
+
+  private declaration(node: CstNode): A.DataDecl | A.ParamDecl | A.ConstDecl {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const name = this.name(first(tokens(c, 'Identifier')), span.start);
+    const shapeNode = first(nodes(c, 'shape'));
+    const shape = shapeNode ? this.shape(shapeNode) : { dims: [], span: { start: span.end, end: span.end } };
+    const exprNode = first(nodes(c, 'expression'));
+    if (tokens(c, 'Data').length > 0) return { kind: 'data', name, shape, span };
+    if (tokens(c, 'Param').length > 0) return { kind: 'param', name, shape, ...(exprNode ? { init: this.expr(exprNode) } : {}), span };
+    return {
+      kind: 'const',
+      name,
+      ...(shapeNode ? { shape } : {}),
+      value: exprNode ? this.expr(exprNode) : { kind: 'error', span: { start: span.end, end: span.end } },
+      span,
+    };
+  }
+
+  private statement(node: CstNode): A.Statement[] {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const head = this.name(first(tokens(c, 'Identifier')), span.start);
+    const tail = first(nodes(c, 'statementTail'));
+    if (!tail) {
+      // `kl(z) = method`: the only call form the grammar admits left of '='.
+      const args = this.arguments(first(nodes(c, 'argumentList')));
+      const arg = args[0];
+      const exprNode = first(nodes(c, 'expression'));
+      if (head.text !== 'kl' || args.length !== 1 || arg.name || arg.value.kind !== 'ident') {
+        this.diagnostics.push(
+          makeDiagnostic('SGM1004', head.text === 'kl' ? (arg?.span ?? head.span) : head.span, 'invalid assignment target', {
+            label: head.text === 'kl' ? 'kl(...) takes one latent variable name' : `cannot assign to a call of '${head.text}'`,
+            help: 'only kl(latent) = closed_form | mc(samples = k) may stand left of = with parentheses',
+          }),
+        );
+        return [];
+      }
+      return [
+        {
+          kind: 'kl_override',
+          variable: { text: (arg.value as A.Identifier).name, span: arg.value.span },
+          method: exprNode ? this.expr(exprNode) : this.errorAt({ start: span.end, end: span.end }),
+          span,
+        },
+      ];
+    }
+    const tc = tail.children;
+    const targets = [head, ...tokens(tc, 'Identifier').map((t) => this.name(t, span.start))];
+    const exprs = nodes(tc, 'expression');
+    const value = exprs[0] ? this.expr(exprs[0]) : this.errorAt({ start: span.end, end: span.end });
+    const estimatorNode = tokens(tc, 'With').length > 0 ? exprs[1] : undefined;
+    const estimator = estimatorNode ? this.expr(estimatorNode) : undefined;
+    const shapeNode = first(nodes(tc, 'shape'));
+    const shape = shapeNode ? this.shape(shapeNode) : undefined;
+    if (tokens(tc, 'Tilde').length > 0) {
+      if (targets.length > 1) {
+        const extra = targets[1];
+        this.diagnostics.push(
+          makeDiagnostic('SGM1004', { start: extra.span.start, end: targets[targets.length - 1].span.end }, 'invalid assignment target', {
+            label: 'a ~ statement samples exactly one variable',
+          }),
+        );
+      }
+      return [
+        { kind: 'sample', target: head, distribution: value, ...(shape ? { shape } : {}), ...(estimator ? { estimator } : {}), span },
+      ];
+    }
+    if (estimator) {
+      this.diagnostics.push(
+        makeDiagnostic('SGM1004', estimator.span, 'estimator on a deterministic statement', {
+          label: "'with' applies only to ~ statements",
+          help: 'use ~ to sample a variable, or remove the with clause',
+        }),
+      );
+    }
+    return [{ kind: 'assign', targets, value, ...(shape ? { shape } : {}), span }];
+  }
+
+  private objective(node: CstNode): A.Objective {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const e = first(nodes(c, 'expression'));
+    return {
+      kind: 'objective',
+      sense: tokens(c, 'Minimize').length > 0 ? 'minimize' : 'maximize',
+      expr: e ? this.expr(e) : { kind: 'error', span: { start: span.end, end: span.end } },
+      span,
+    };
+  }
+
+  private shape(node: CstNode): A.ShapeExpr {
+    return { dims: nodes(node.children, 'expression').map((e) => this.expr(e)), span: nodeSpan(node, this.textLength) };
+  }
+
+  // ── expressions ────────────────────────────────────────────────────────────────────────────
+
+  expr(node: CstNode): A.Expr {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const sides = nodes(c, 'additive');
+    const left = sides[0] ? this.additive(sides[0]) : this.errorAt(span);
+    const opNode = first(nodes(c, 'compareOp'));
+    if (!opNode || !sides[1]) return left;
+    const opTok = Object.values(opNode.children).flat()[0] as IToken;
+    return this.binary(opTok.image as A.BinaryOperator, tokenSpan(opTok), left, this.additive(sides[1]));
+  }
+
+  private errorAt(span: Span): A.ErrorExpr {
+    return { kind: 'error', span };
+  }
+
+  private binary(op: A.BinaryOperator, opSpan: Span, left: A.Expr, right: A.Expr): A.Binary {
+    return { kind: 'binary', op, left, right, opSpan, span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) } };
+  }
+
+  /** A left-associative chain `operand (op operand)*`. */
+  private chain(node: CstNode, operandRule: string, ops: readonly string[], operand: (n: CstNode) => A.Expr): A.Expr {
+    const c = node.children;
+    const operands = nodes(c, operandRule).map(operand);
+    const operators = ordered(c, ops);
+    if (operands.length === 0) return this.errorAt(nodeSpan(node, this.textLength));
+    let acc = operands[0];
+    operators.forEach((op, i) => {
+      const right = operands[i + 1];
+      if (right) acc = this.binary(op.image as A.BinaryOperator, tokenSpan(op), acc, right);
+    });
+    return acc;
+  }
+
+  private additive(node: CstNode): A.Expr {
+    return this.chain(node, 'multiplicative', ['Plus', 'Minus'], (n) => this.multiplicative(n));
+  }
+
+  private multiplicative(node: CstNode): A.Expr {
+    return this.chain(node, 'unary', ['Star', 'Slash', 'Percent'], (n) => this.unary(n));
+  }
+
+  private unary(node: CstNode): A.Expr {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const power = first(nodes(c, 'power'));
+    if (power) return this.power(power);
+    const op = first(ordered(c, ['Minus', 'Plus']));
+    const inner = first(nodes(c, 'unary'));
+    const operand = inner ? this.unary(inner) : this.errorAt(span);
+    if (!op) return operand;
+    // Fold a minus sign into a number literal so `-1` is a literal (keeps constant folding and printing simple).
+    if (operand.kind === 'number' && op.image === '-') {
+      return { kind: 'number', value: -operand.value, text: `-${operand.text}`, span };
+    }
+    return { kind: 'unary', op: op.image as '-' | '+', operand, span };
+  }
+
+  private power(node: CstNode): A.Expr {
+    const c = node.children;
+    const base = first(nodes(c, 'postfix'));
+    const left = base ? this.postfix(base) : this.errorAt(nodeSpan(node, this.textLength));
+    const caret = first(tokens(c, 'Caret'));
+    const exponent = first(nodes(c, 'unary'));
+    if (!caret || !exponent) return left;
+    return this.binary('^', tokenSpan(caret), left, this.unary(exponent));
+  }
+
+  private postfix(node: CstNode): A.Expr {
+    const c = node.children;
+    const prim = first(nodes(c, 'primary'));
+    let acc = prim ? this.primary(prim) : this.errorAt(nodeSpan(node, this.textLength));
+    const items = nodes(c, 'indexItem');
+    const closers = tokens(c, 'RBracket');
+    const openers = tokens(c, 'LBracket');
+    // Group index items by the bracket pair they sit in.
+    openers.forEach((open, i) => {
+      const close = closers[i];
+      const end = close ? close.startOffset + 1 : Infinity;
+      const group = items.filter((it) => {
+        const s = nodeSpan(it, open.startOffset);
+        return s.start > open.startOffset && s.start < end;
+      });
+      acc = {
+        kind: 'index',
+        target: acc,
+        items: group.map((g) => this.indexItem(g)),
+        span: { start: acc.span.start, end: close ? close.startOffset + 1 : nodeSpan(node, this.textLength).end },
+      };
+    });
+    return acc;
+  }
+
+  private indexItem(node: CstNode): A.IndexItem {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    if (tokens(c, 'Ellipsis').length > 0) return { kind: 'ellipsis', span };
+    const startNode = first(nodes(c, 'expression'));
+    const tail = first(nodes(c, 'sliceTail'));
+    if (!tail) return { kind: 'at', index: startNode ? this.expr(startNode) : this.errorAt(span), span };
+    const tc = tail.children;
+    const colons = tokens(tc, 'Colon');
+    const exprs = nodes(tc, 'expression');
+    // In the tail, an expression before the second colon is the stop; one after it is the step.
+    const secondColon = colons[1];
+    const stop = exprs.find((e) => !secondColon || nodeSpan(e, 0).start < secondColon.startOffset);
+    const step = secondColon ? exprs.find((e) => nodeSpan(e, 0).start > secondColon.startOffset) : undefined;
+    return {
+      kind: 'slice',
+      ...(startNode ? { start: this.expr(startNode) } : {}),
+      ...(stop ? { stop: this.expr(stop) } : {}),
+      ...(step ? { step: this.expr(step) } : {}),
+      span,
+    };
+  }
+
+  private primary(node: CstNode): A.Expr {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const num = first(tokens(c, 'NumberLiteral'));
+    if (num) return { kind: 'number', value: Number(num.image), text: num.image, span };
+    if (tokens(c, 'True').length > 0) return { kind: 'bool', value: true, span };
+    if (tokens(c, 'False').length > 0) return { kind: 'bool', value: false, span };
+    const call = first(nodes(c, 'callOrName'));
+    if (call) return this.callOrName(call);
+    if (tokens(c, 'LParen').length > 0) {
+      const inner = first(nodes(c, 'expression'));
+      return { kind: 'paren', inner: inner ? this.expr(inner) : this.errorAt(span), span };
+    }
+    if (tokens(c, 'LBracket').length > 0) {
+      return { kind: 'tensor', elements: nodes(c, 'expression').map((e) => this.expr(e)), span };
+    }
+    return this.errorAt(span);
+  }
+
+  private callOrName(node: CstNode): A.Expr {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const id = first(tokens(c, 'Identifier'));
+    const name = this.name(id, span.start);
+    if (tokens(c, 'LParen').length === 0) return { kind: 'ident', name: name.text, span: name.span };
+    return { kind: 'call', callee: name, args: this.arguments(first(nodes(c, 'argumentList'))), span };
+  }
+
+  private arguments(node: CstNode | undefined): A.Argument[] {
+    if (!node) return [];
+    return nodes(node.children, 'argument').map((a) => {
+      const c = a.children;
+      const span = nodeSpan(a, this.textLength);
+      const nameTok = first(tokens(c, 'Identifier'));
+      const exprs = nodes(c, 'expression');
+      let value: A.Expr = exprs[0] ? this.expr(exprs[0]) : this.errorAt(span);
+      const arrow = first(tokens(c, 'Arrow'));
+      const dots = first(tokens(c, 'DotDot'));
+      if ((arrow || dots) && exprs[1]) {
+        const other = this.expr(exprs[1]);
+        const s = { start: value.span.start, end: other.span.end };
+        value = arrow ? { kind: 'transition', from: value, to: other, span: s } : { kind: 'range', low: value, high: other, span: s };
+      }
+      return { ...(nameTok ? { name: this.name(nameTok, span.start) } : {}), value, span };
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Tokens of the .sgm language (Chevrotain). Identifiers are Unicode (λ, σ, τ, naïve_rate): Chevrotain 11
+ * cannot analyse regexes with the `u` flag (design.md section 8), so the identifier uses a custom matcher
+ * over a sticky Unicode regex, with no ASCII-only start-character hint.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+const IDENTIFIER_RE = /[\p{L}_][\p{L}\p{N}_]*/uy;
+
+/** A Unicode identifier: a letter or underscore, then letters, digits or underscores. */
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: {
+    exec: (text: string, offset: number): RegExpExecArray | null => {
+      IDENTIFIER_RE.lastIndex = offset;
+      return IDENTIFIER_RE.exec(text);
+    },
+  },
+  line_breaks: false,
+});
+
+const keyword = (word: string): TokenType =>
+  createToken({ name: word[0].toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+
+export const Model = keyword('model');
+export const Data = keyword('data');
+export const Param = keyword('param');
+export const Const = keyword('const');
+export const Guide = keyword('guide');
+export const Generative = keyword('generative');
+export const Maximize = keyword('maximize');
+export const Minimize = keyword('minimize');
+export const With = keyword('with');
+export const True = keyword('true');
+export const False = keyword('false');
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+/** An unclosed block comment: matched to end of file so the lexer reports SGM1002 once instead of garbage. */
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true });
+
+/** Numbers: 3, 0.5, 1e-3, .5; "50..150" lexes as 50, .., 150 because a dot must be followed by a digit. */
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+
+export const Arrow = createToken({ name: 'Arrow', pattern: /->|→/ });
+export const Ellipsis = createToken({ name: 'Ellipsis', pattern: /\.\.\./ });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/ });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/ });
+export const LessEq = createToken({ name: 'LessEq', pattern: /<=/ });
+export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/ });
+export const Less = createToken({ name: 'Less', pattern: /</ });
+export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Tilde = createToken({ name: 'Tilde', pattern: /~/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
+export const Minus = createToken({ name: 'Minus', pattern: /-/ });
+export const Star = createToken({ name: 'Star', pattern: /\*/ });
+export const Slash = createToken({ name: 'Slash', pattern: /\// });
+export const Percent = createToken({ name: 'Percent', pattern: /%/ });
+export const Caret = createToken({ name: 'Caret', pattern: /\^/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /]/ });
+export const LBrace = createToken({ name: 'LBrace', pattern: /{/ });
+export const RBrace = createToken({ name: 'RBrace', pattern: /}/ });
+
+/** Every token in lexing priority order (comments before '/', longer operators before their prefixes). */
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  NumberLiteral,
+  Arrow,
+  Ellipsis,
+  DotDot,
+  EqEq,
+  NotEq,
+  LessEq,
+  GreaterEq,
+  Less,
+  Greater,
+  Equals,
+  Tilde,
+  Colon,
+  Semicolon,
+  Comma,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Caret,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Model,
+  Data,
+  Param,
+  Const,
+  Guide,
+  Generative,
+  Maximize,
+  Minimize,
+  With,
+  True,
+  False,
+  Identifier,
+];
+
+/** The lexer (position tracking on; lexing errors are collected, not thrown). */
+export const sgmLexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });

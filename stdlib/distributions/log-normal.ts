@@ -1,0 +1,63 @@
+/**
+ * LogNormal(mu, sigma): x = exp(y), y ~ N(μ, σ²), elementwise; log p(x) = log N(log x | μ, σ²) - log x.
+ * Float32 note: exp(y) overflows for y > 88.7, so μ near 100 gives Inf samples by necessity; densities are
+ * computed from log x and stay finite for every x > 0.
+ */
+import type { RandomStream } from '../random.js';
+import { LOG_SQRT_2PI, normalLogDensity } from '../special/normal.js';
+import { tf } from '../tf.js';
+import { Distribution } from './distribution.js';
+import { asValue, signatureOf, stopGradient } from './discrete-params.js';
+import { locationScale } from './location-scale.js';
+import type { NormalParams } from './normal.js';
+
+/** The LogNormal distribution; μ, σ are the mean and standard deviation of log x. */
+export class LogNormal extends Distribution {
+  readonly signature = signatureOf('LogNormal');
+  readonly batchShape: readonly number[];
+  readonly eventShape: readonly number[] = [];
+  /** Mean of log x. */
+  readonly mu: tf.Tensor;
+  /** Standard deviation of log x. */
+  readonly sigma: tf.Tensor;
+
+  constructor({ mu, sigma }: NormalParams) {
+    super();
+    const p = locationScale('LogNormal', mu, sigma);
+    this.mu = p.mu;
+    this.sigma = p.sigma;
+    this.batchShape = p.shape;
+  }
+
+  /** A draw with no gradient. */
+  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+  }
+
+  /** exp(μ + σ ε). */
+  override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => tf.exp(tf.add(this.mu, tf.mul(this.sigma, rng.normal([...sampleShape, ...this.batchShape])))));
+  }
+
+  /** log N(log x | μ, σ²) - log x for x > 0; -Infinity for x ≤ 0. */
+  logProb(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const x = asValue(value);
+      const positive = tf.greater(x, 0);
+      // Evaluate at 1 outside the support so neither the value nor its gradient becomes NaN there.
+      const logX = tf.log(tf.where(positive, x, tf.onesLike(x)));
+      const inside = tf.sub(normalLogDensity(logX, this.mu, this.sigma), logX);
+      return tf.where(positive, inside, tf.fill(inside.shape, -Infinity));
+    });
+  }
+
+  /** exp(μ + σ²/2). */
+  override mean(): tf.Tensor {
+    return tf.tidy(() => tf.broadcastTo(tf.exp(tf.add(this.mu, tf.mul(tf.square(this.sigma), 0.5))), [...this.batchShape]));
+  }
+
+  /** μ + ½ + ½ log(2π) + log σ. */
+  override entropy(): tf.Tensor {
+    return tf.tidy(() => tf.broadcastTo(tf.add(tf.add(this.mu, tf.log(this.sigma)), 0.5 + LOG_SQRT_2PI), [...this.batchShape]));
+  }
+}

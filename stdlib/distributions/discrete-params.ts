@@ -112,7 +112,9 @@ export function asValue(value: tf.Tensor): tf.Tensor {
 export function detached(fn: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor {
   const op = tf.customGrad((...args) => {
     const inputs = args.slice(0, xs.length) as tf.Tensor[];
-    return { value: fn(...inputs), gradFunc: () => inputs.map((t) => tf.zerosLike(t)) };
+    // Zero gradients are built from shapes captured now: the inputs may be tidied away before the backward pass.
+    const shapes = inputs.map((t) => t.shape);
+    return { value: fn(...inputs), gradFunc: () => shapes.map((shape) => tf.zeros(shape)) };
   });
   return op(...xs) as tf.Tensor;
 }
@@ -120,4 +122,13 @@ export function detached(fn: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor
 /** Whether each entry is a non-negative integer (a mask, off the gradient tape). */
 export function isCount(k: tf.Tensor): tf.Tensor {
   return detached((x) => tf.logicalAnd(tf.greaterEqual(x, 0), tf.equal(x, tf.round(x))), k);
+}
+
+/**
+ * log σ(x) = -softplus(-x), elementwise. Not tf.logSigmoid: that op's customGrad closes over its input, which
+ * a tf.tidy around the caller disposes before the backward pass ("Cannot read properties of undefined
+ * (reading 'backend')"); softplus has a registered gradient that saves its input properly.
+ */
+export function logSigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.neg(tf.softplus(tf.neg(x))));
 }

@@ -4,7 +4,7 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asValue, binaryParams, broadcastShapes, isCount, signatureOf, type TensorInput } from './discrete-params.js';
+import { asValue, binaryParams, broadcastShapes, isCount, logSigmoid, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of Geometric (exactly one of probs, logits: the success probability). */
 export interface GeometricParams {
@@ -35,7 +35,7 @@ export class Geometric extends Distribution {
     return tf.tidy(() => {
       const u = rng.openUniform([...sampleShape, ...this.batchShape]);
       // log(1 - p) = log σ(-ℓ): exact for p near 1, where log1p(-p) would round p first.
-      return tf.floor(tf.div(tf.log(u), tf.logSigmoid(tf.neg(this.logits))));
+      return tf.floor(tf.div(tf.log(u), logSigmoid(tf.neg(this.logits))));
     });
   }
 
@@ -45,14 +45,14 @@ export class Geometric extends Distribution {
       const k = asValue(value);
       broadcastShapes(k.shape, this.batchShape);
       const valid = isCount(k);
-      const lp = tf.add(tf.mul(k, tf.logSigmoid(tf.neg(this.logits))), tf.logSigmoid(this.logits));
+      const lp = tf.add(tf.mul(k, logSigmoid(tf.neg(this.logits))), logSigmoid(this.logits));
       return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
     });
   }
 
   /** Exact log P(X ≥ m) = m log(1 - p), used by truncation for the folded tail. */
   logSurvival(m: number): tf.Tensor {
-    return tf.tidy(() => tf.mul(m, tf.logSigmoid(tf.neg(this.logits))));
+    return tf.tidy(() => tf.mul(m, logSigmoid(tf.neg(this.logits))));
   }
 
   /** (1 - p) / p = exp(-ℓ). */
@@ -65,7 +65,7 @@ export class Geometric extends Distribution {
     return tf.tidy(() => {
       const q = tf.sigmoid(tf.neg(this.logits));
       const h = tf.neg(
-        tf.add(tf.mul(q, tf.logSigmoid(tf.neg(this.logits))), tf.mul(this.probs, tf.logSigmoid(this.logits))),
+        tf.add(tf.mul(q, logSigmoid(tf.neg(this.logits))), tf.mul(this.probs, logSigmoid(this.logits))),
       );
       return tf.div(h, this.probs);
     });

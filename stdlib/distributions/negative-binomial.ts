@@ -9,7 +9,7 @@ import { lgamma } from '../special/gamma.js';
 import { tf } from '../tf.js';
 import { drawElementwise, sampleNegativeBinomial } from './count-samplers.js';
 import { Distribution } from './distribution.js';
-import { asTensor, asValue, binaryParams, broadcastShapes, isCount, signatureOf, type TensorInput } from './discrete-params.js';
+import { asTensor, asValue, binaryParams, broadcastShapes, isCount, logSigmoid, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of NegativeBinomial (total_count r and exactly one of probs, logits). */
 export interface NegativeBinomialParams {
@@ -57,7 +57,7 @@ export class NegativeBinomial extends Distribution {
       const kSafe = tf.maximum(k, 0);
       const logCoef = tf.sub(tf.sub(lgamma(tf.add(kSafe, r)), lgamma(r)), lgamma(tf.add(kSafe, 1)));
       // log p and log(1-p) as log-sigmoids of the logits: exact when p is within float32 rounding of 0 or 1.
-      const lp = tf.add(logCoef, tf.add(tf.mul(kSafe, tf.logSigmoid(this.logits)), tf.mul(r, tf.logSigmoid(tf.neg(this.logits)))));
+      const lp = tf.add(logCoef, tf.add(tf.mul(kSafe, logSigmoid(this.logits)), tf.mul(r, logSigmoid(tf.neg(this.logits)))));
       return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
     });
   }

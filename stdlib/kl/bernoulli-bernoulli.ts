@@ -1,6 +1,7 @@
 /** KL(q ‖ p) between two Bernoulli distributions. */
 import { Bernoulli } from '../distributions/bernoulli.js';
 import type { Distribution } from '../distributions/distribution.js';
+import { logSigmoid } from '../distributions/discrete-params.js';
 import { tf } from '../tf.js';
 import type { KlCompute } from './kl-compute.js';
 
@@ -18,7 +19,7 @@ export const klBernoulliBernoulli: KlCompute = (qd, pd) =>
   tf.tidy(() => {
     const q = asBernoulli(qd).logits;
     const p = asBernoulli(pd).logits;
-    const one = tf.mul(tf.sigmoid(q), tf.sub(tf.logSigmoid(q), tf.logSigmoid(p)));
-    const zero = tf.mul(tf.sigmoid(tf.neg(q)), tf.sub(tf.logSigmoid(tf.neg(q)), tf.logSigmoid(tf.neg(p))));
+    const one = tf.mul(tf.sigmoid(q), tf.sub(logSigmoid(q), logSigmoid(p)));
+    const zero = tf.mul(tf.sigmoid(tf.neg(q)), tf.sub(logSigmoid(tf.neg(q)), logSigmoid(tf.neg(p))));
     return tf.add(one, zero);
   });

@@ -6,11 +6,14 @@
  * closed-form Gaussian KL to a fixed prior (math.md section 4), Adam.
  *
  * Written the way a careful engineer writes it by hand: `tf.matMul` + `tf.add` + activation per layer, every
- * temporary released by `minimize`'s tidy, the loss read once per step. It deliberately does not use sgm's
- * runtime/nn layers, so it measures what plain tfjs gets from the backend fixes alone.
+ * temporary released by `minimize`'s tidy, the loss read once per step. With `layers: 'sgm-nn'` the same step
+ * calls runtime/nn's `dense`/`mlp` instead (what generated code calls), so the bench can show what the layers
+ * add or save. Weights are created by runtime/nn's init in both styles (identical values for one seed): weight
+ * creation is not part of the timed step.
  */
 import { tf } from '../stdlib/tf.js';
 import { RandomStream } from '../stdlib/random.js';
+import { dense, initDense, initMlp, mlp, variablesOf, type DenseWeights } from '../runtime/nn/index.js';
 
 /** Sizes of the reference model. */
 export interface ReferenceVaeSizes {
@@ -42,28 +45,43 @@ export interface ReferenceVae {
   dispose(): void;
 }
 
-/** A weight matrix and bias: Glorot-uniform W (seeded), zero b. */
-function layer(rng: RandomStream, fanIn: number, fanOut: number, name: string): [tf.Variable, tf.Variable] {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const w = tf.tidy(() => rng.uniform([fanIn, fanOut], -limit, limit));
-  return [tf.variable(w, true, `${name}/W`), tf.variable(tf.zeros([fanOut]), true, `${name}/b`)];
+/** How the step computes its layers: plain tfjs ops (the hand-written yardstick) or sgm's runtime/nn. */
+export type LayerStyle = 'plain' | 'sgm-nn';
+
+/** Options of `createReferenceVae`. */
+export interface ReferenceVaeOptions {
+  readonly sizes?: ReferenceVaeSizes;
+  readonly layers?: LayerStyle;
+  /** The optimizer; default tf.train.adam(1e-3). */
+  readonly optimizer?: tf.Optimizer;
 }
 
-/** Builds the reference VAE with seeded weights and an Adam optimizer (learning rate 1e-3). */
-export function createReferenceVae(seed: number, sizes: ReferenceVaeSizes = REFERENCE_SIZES): ReferenceVae {
+/** act(h·W + b) written by hand: matMul, add, activation. */
+function plainDense(h: tf.Tensor, w: DenseWeights, act: 'relu' | 'identity'): tf.Tensor {
+  const pre = tf.add(tf.matMul(h, w.W), w.b as tf.Variable);
+  return act === 'relu' ? tf.relu(pre) : pre;
+}
+
+/** Builds the reference VAE with seeded Glorot-uniform weights. */
+export function createReferenceVae(seed: number, options: ReferenceVaeOptions = {}): ReferenceVae {
+  const sizes = options.sizes ?? REFERENCE_SIZES;
   const rng = new RandomStream(seed);
   const { latents: n, categories: k } = sizes;
   const free = n * (k - 1);
   const tau = 0.5;
   const delta = 1;
 
-  const encDims = [sizes.input, ...sizes.encoder];
-  const enc = encDims.slice(1).map((d, i) => layer(rng, encDims[i], d, `enc${i}`));
-  const muHead = layer(rng, encDims[encDims.length - 1], free, 'mu');
-  const sigmaHead = layer(rng, encDims[encDims.length - 1], free, 'sigma');
-  const decDims = [n * k, ...sizes.decoder, sizes.input];
-  const dec = decDims.slice(1).map((d, i) => layer(rng, decDims[i], d, `dec${i}`));
-  const variables = [...enc, muHead, sigmaHead, ...dec].flat();
+  const enc = initMlp(rng, 'enc', [sizes.input, ...sizes.encoder]);
+  const trunk = sizes.encoder[sizes.encoder.length - 1];
+  const muHead = initDense(rng, 'mu', trunk, free);
+  const sigmaHead = initDense(rng, 'sigma', trunk, free);
+  const dec = initMlp(rng, 'dec', [n * k, ...sizes.decoder, sizes.input]);
+  const variables = [...variablesOf(enc, muHead, sigmaHead, dec).values()];
+  const sgm = options.layers === 'sgm-nn';
+  const layer = (h: tf.Tensor, w: DenseWeights, act: 'relu' | 'identity'): tf.Tensor =>
+    sgm ? dense(h, w.W, w.b, act) : plainDense(h, w, act);
+  const stack = (h: tf.Tensor, ws: readonly DenseWeights[], last: 'relu' | 'identity'): tf.Tensor =>
+    sgm ? mlp(h, ws, 'relu', last) : ws.reduce((a, w, i) => plainDense(a, w, i === ws.length - 1 ? last : 'relu'), h);
 
   // A fixed prior N(μ0, σ0²) per free coordinate (the moment-matched prior of math.md section 4 has this form;
   // its values do not change the cost of the step).
@@ -71,14 +89,13 @@ export function createReferenceVae(seed: number, sizes: ReferenceVaeSizes = REFE
     const logS0 = tf.fill([k - 1], 0.3);
     return [tf.fill([k - 1], -0.25), logS0, tf.exp(tf.mul(logS0, -2))];
   });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = options.optimizer ?? tf.train.adam(1e-3);
 
   const negElbo = (x: tf.Tensor): tf.Scalar => {
     const b = x.shape[0];
-    let h = x;
-    for (const [w, bias] of enc) h = tf.relu(tf.add(tf.matMul(h, w), bias));
-    const mu = tf.reshape(tf.add(tf.matMul(h, muHead[0]), muHead[1]), [b, n, k - 1]);
-    const sigma = tf.reshape(tf.softplus(tf.add(tf.matMul(h, sigmaHead[0]), sigmaHead[1])), [b, n, k - 1]);
+    const h = stack(x, enc, 'relu');
+    const mu = tf.reshape(layer(h, muHead, 'identity'), [b, n, k - 1]);
+    const sigma = tf.reshape(tf.softplus(layer(h, sigmaHead, 'identity')), [b, n, k - 1]);
 
     // IGR-I: y = μ + σ ε, z = softmax++(y / τ) in the stable form with m = max(max_k a_k, 0).
     const y = tf.add(mu, tf.mul(sigma, rng.normal([b, n, k - 1])));
@@ -90,13 +107,9 @@ export function createReferenceVae(seed: number, sizes: ReferenceVaeSizes = REFE
     // The K-th entry as δe^{-m}/denom rather than 1 - Σ g: no cancellation when one g_k is close to 1.
     const z = tf.div(tf.concat([e, rest], -1), denom);
 
-    h = tf.reshape(z, [b, n * k]);
-    dec.forEach(([w, bias], i) => {
-      const pre = tf.add(tf.matMul(h, w), bias);
-      h = i < dec.length - 1 ? tf.relu(pre) : pre;
-    });
+    const logits = stack(tf.reshape(z, [b, n * k]), dec, 'identity');
     // Bernoulli log-likelihood with logits l: x l - softplus(l).
-    const loglik = tf.sum(tf.sub(tf.mul(x, h), tf.softplus(h)));
+    const loglik = tf.sum(tf.sub(tf.mul(x, logits), tf.softplus(logits)));
 
     // KL(N(μ, σ²) ‖ N(μ0, σ0²)) = ½ Σ [σ²/σ0² - 1 + (μ - μ0)²/σ0² + 2 log σ0 - 2 log σ].
     const kl = tf.mul(
@@ -121,7 +134,7 @@ export function createReferenceVae(seed: number, sizes: ReferenceVaeSizes = REFE
       return value;
     },
     dispose(): void {
-      optimizer.dispose();
+      if (options.optimizer === undefined) optimizer.dispose();
       for (const v of variables) v.dispose();
       tf.dispose([mu0, logSigma0, invVar0]);
     },

@@ -1,5 +1,5 @@
 /*
- * sgm_blas: single-precision GEMM for tfjs kernels, on system OpenBLAS, through raw N-API (no npm dependency).
+ * sgm_native: single-precision GEMM for tfjs kernels, on system OpenBLAS, through raw N-API (no npm dependency).
  *
  * gemm(transA, transB, batch, m, n, k, a, strideA, b, strideB, c, bias, activation, alpha)
  *   For each batch index i: C_i = act(op(A_i) op(B_i) + bias), row-major, op = transpose when asked.
@@ -7,6 +7,10 @@
  *   strideA/strideB are the element distance between batch matrices; 0 broadcasts one matrix over the batch.
  *   bias is null or a Float32Array of n values added to every row; activation: 0 linear, 1 relu, 2 relu6,
  *   3 sigmoid, 4 elu, 5 leakyrelu (slope alpha).
+ * adam(w, g, m, v, wOut, mOut, vOut, lr, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2)
+ *   One Adam update of one variable, with tfjs' formulas and float32 operation order (adam_optimizer.ts):
+ *   m' = β1 m + (1-β1) g; v' = β2 v + (1-β2) g²; w' = w - lr (m'/(1-β1^t)) / (sqrt(v'/(1-β2^t)) + ε).
+ *   All seven arrays have the same length; the outputs may not alias the inputs.
  * threads([n]) -> the number of OpenBLAS threads (sets it first when n is given).
  * config() -> OpenBLAS's build description.
  * Every size is checked against the arrays' lengths before OpenBLAS touches memory: a wrong call throws a
@@ -22,7 +26,7 @@
 #define CHECK(env, call)                                                   \
   do {                                                                     \
     if ((call) != napi_ok) {                                               \
-      napi_throw_error((env), NULL, "sgm_blas: N-API call failed: " #call); \
+      napi_throw_error((env), NULL, "sgm_native: N-API call failed: " #call); \
       return NULL;                                                         \
     }                                                                      \
   } while (0)
@@ -84,7 +88,7 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value argv[14];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 14) {
-    napi_throw_type_error(env, NULL, "sgm_blas.gemm: expected 14 arguments");
+    napi_throw_type_error(env, NULL, "sgm_native.gemm: expected 14 arguments");
     return NULL;
   }
   bool transA, transB;
@@ -98,19 +102,19 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
       !get_i64(env, argv[5], &k) || !get_f32(env, argv[6], &a, &lenA) || !get_i64(env, argv[7], &strideA) ||
       !get_f32(env, argv[8], &b, &lenB) || !get_i64(env, argv[9], &strideB) || !get_f32(env, argv[10], &c, &lenC) ||
       !get_i64(env, argv[12], &activation) || napi_get_value_double(env, argv[13], &alpha) != napi_ok) {
-    napi_throw_type_error(env, NULL, "sgm_blas.gemm: bad argument types");
+    napi_throw_type_error(env, NULL, "sgm_native.gemm: bad argument types");
     return NULL;
   }
   CHECK(env, napi_typeof(env, argv[11], &biasType));
   if (biasType != napi_null && biasType != napi_undefined) {
     if (!get_f32(env, argv[11], &bias, &lenBias) || (int64_t)lenBias != n) {
-      napi_throw_type_error(env, NULL, "sgm_blas.gemm: bias must be null or a Float32Array of n values");
+      napi_throw_type_error(env, NULL, "sgm_native.gemm: bias must be null or a Float32Array of n values");
       return NULL;
     }
   }
   if (!fits(batch, strideA, m, k, lenA) || !fits(batch, strideB, k, n, lenB) || !fits(batch, m * n, m, n, lenC) ||
       m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || activation < 0 || activation > 5) {
-    napi_throw_range_error(env, NULL, "sgm_blas.gemm: sizes do not match the arrays");
+    napi_throw_range_error(env, NULL, "sgm_native.gemm: sizes do not match the arrays");
     return NULL;
   }
   const int lda = transA ? (int)m : (int)k;
@@ -128,6 +132,44 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 13) {
+    napi_throw_type_error(env, NULL, "sgm_native.adam: expected 13 arguments");
+    return NULL;
+  }
+  float *arr[7];
+  size_t len[7];
+  double hp[6];
+  for (int i = 0; i < 7; i++) {
+    if (!get_f32(env, argv[i], &arr[i], &len[i]) || len[i] != len[0]) {
+      napi_throw_type_error(env, NULL, "sgm_native.adam: expected seven Float32Arrays of one length");
+      return NULL;
+    }
+  }
+  for (int i = 0; i < 6; i++) {
+    if (napi_get_value_double(env, argv[7 + i], &hp[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "sgm_native.adam: hyperparameters must be numbers");
+      return NULL;
+    }
+  }
+  const float *w = arr[0], *g = arr[1], *m = arr[2], *v = arr[3];
+  float *wOut = arr[4], *mOut = arr[5], *vOut = arr[6];
+  const float lr = (float)hp[0], b1 = (float)hp[1], b2 = (float)hp[2], eps = (float)hp[3];
+  const float c1 = (float)hp[4], c2 = (float)hp[5], omb1 = 1.f - b1, omb2 = 1.f - b2;
+  const size_t n = len[0];
+  for (size_t i = 0; i < n; i++) {
+    const float mi = m[i] * b1 + g[i] * omb1;
+    const float vi = v[i] * b2 + (g[i] * g[i]) * omb2;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = ((mi / c1) / (sqrtf(vi / c2) + eps)) * -lr + w[i];
+  }
+  return NULL;
+}
+
 static napi_value Threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -136,7 +178,7 @@ static napi_value Threads(napi_env env, napi_callback_info info) {
   if (argc == 1) {
     int64_t nt;
     if (!get_i64(env, argv[0], &nt) || nt < 1 || nt > 1024) {
-      napi_throw_range_error(env, NULL, "sgm_blas.threads: expected a thread count >= 1");
+      napi_throw_range_error(env, NULL, "sgm_native.threads: expected a thread count >= 1");
       return NULL;
     }
     openblas_set_num_threads((int)nt);
@@ -155,6 +197,7 @@ static napi_value Config(napi_env env, napi_callback_info info) {
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_enumerable, NULL},
   };

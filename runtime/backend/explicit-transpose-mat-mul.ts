@@ -82,27 +82,42 @@ export function explicitTransposeBatchMatMul(original: KernelConfig, transpose: 
 }
 
 /**
- * A _FusedMatMul kernel that transposes its operands explicitly. Only the direct form is valid here: the bias and
- * activation apply to the untransposed output.
+ * A _FusedMatMul kernel that transposes its operands explicitly (only the direct form is valid here: the bias
+ * and activation apply to the untransposed output) and accepts rank-2 operands: the WASM kernel reads its
+ * operands as rank 3 ([batch, rows, cols]), so rank-2 ones get a leading 1 (a Reshape shares the data) and the
+ * output drops it again. runtime/nn's dense layer passes rank-2 operands.
  */
-export function explicitTransposeFusedMatMul(original: KernelConfig, transpose: KernelConfig): KernelConfig {
+export function explicitTransposeFusedMatMul(original: KernelConfig, transpose: KernelConfig, reshape: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const inputs = args.inputs as Record<string, TensorInfo | undefined>;
     const transposeA = Boolean(args.attrs?.transposeA);
     const transposeB = Boolean(args.attrs?.transposeB);
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
-    const backend = args.backend as Backend;
     const a = inputs.a as TensorInfo;
     const b = inputs.b as TensorInfo;
-    const a2 = transposeA ? transposeLastTwo(transpose.kernelFunc, a, backend) : a;
-    const b2 = transposeB ? transposeLastTwo(transpose.kernelFunc, b, backend) : b;
+    const rank2 = a.shape.length === 2 && b.shape.length === 2;
+    if (!transposeA && !transposeB && !rank2) return original.kernelFunc(args);
+    const backend = args.backend as Backend;
+    const temps: TensorInfo[] = [];
+    const prepare = (x: TensorInfo, transposed: boolean): TensorInfo => {
+      let t = x;
+      if (rank2) {
+        t = reshape.kernelFunc({ inputs: { x: t }, backend, attrs: { shape: [1, ...t.shape] } }) as TensorInfo;
+        temps.push(t);
+      }
+      if (transposed) {
+        t = transposeLastTwo(transpose.kernelFunc, t, backend);
+        temps.push(t);
+      }
+      return t;
+    };
     const out = original.kernelFunc({
-      inputs: { ...inputs, a: a2, b: b2 } as tf.NamedTensorInfoMap,
+      inputs: { ...inputs, a: prepare(a, transposeA), b: prepare(b, transposeB) } as tf.NamedTensorInfoMap,
       backend,
       attrs: { ...args.attrs, transposeA: false, transposeB: false },
-    });
-    if (transposeA) backend.disposeData(a2.dataId);
-    if (transposeB) backend.disposeData(b2.dataId);
+    }) as TensorInfo;
+    for (const t of temps) backend.disposeData(t.dataId);
+    // Same data, rank-2 shape: the kernels of tfjs-backend-wasm set `out.shape` the same way.
+    if (rank2) out.shape = out.shape.slice(1);
     return out;
   };
   return { ...original, kernelFunc };

@@ -6,113 +6,23 @@
  * beyond "one side has batch 1", PReLU, biases that are not one value per column) goes to the stock kernel.
  * When the addon is absent nothing is registered and sgm runs on tfjs' own kernels.
  *
- * Set SGM_NATIVE=0 to ignore a built addon, SGM_NATIVE_ADDON=/path/sgm_blas.node to load another build.
+ * Set SGM_NATIVE=0 to ignore a built addon.
  * TensorFlow.js 4.x routes every matMul through BatchMatMul (there is no separate MatMul kernel).
  */
-import { createRequire } from 'node:module';
 import { tf } from '../../stdlib/tf.js';
 import { overrideKernel } from './kernel-overrides.js';
+import { loadNativeAddon, type SgmNative } from './native-addon.js';
+import { cpuStorage, wasmStorage, type Storage } from './backend-storage.js';
 
 type TensorInfo = tf.TensorInfo;
-
-/** The addon's functions (native/src/sgm_blas.c documents them). */
-export interface SgmBlas {
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    batch: number,
-    m: number,
-    n: number,
-    k: number,
-    a: Float32Array,
-    strideA: number,
-    b: Float32Array,
-    strideB: number,
-    c: Float32Array,
-    bias: Float32Array | null,
-    activation: number,
-    alpha: number,
-  ): void;
-  threads(count?: number): number;
-  config(): string;
-}
 
 /** The native kernels' state, as reported by `describeBackend`. */
 export type NativeStatus =
   | { readonly state: 'absent' | 'disabled' | 'unused'; readonly reason: string }
   | { readonly state: 'installed'; readonly kernels: readonly string[]; readonly config: string; readonly threads: number };
 
-const ADDON_CANDIDATES = [
-  '../../native/build/Release/sgm_blas.node', // running the TypeScript sources (tsx, vitest)
-  '../../../native/build/Release/sgm_blas.node', // running dist/runtime/backend
-];
-
-let cached: { blas: SgmBlas } | { reason: string } | undefined;
-
-/** The loaded addon, or the reason it could not be loaded (not built, or built for another Node ABI). */
-export function loadNativeBlas(): { blas: SgmBlas } | { reason: string } {
-  if (cached !== undefined) return cached;
-  const require = createRequire(import.meta.url);
-  const candidates = process.env.SGM_NATIVE_ADDON ? [process.env.SGM_NATIVE_ADDON] : ADDON_CANDIDATES;
-  const errors: string[] = [];
-  for (const path of candidates) {
-    try {
-      cached = { blas: require(path) as SgmBlas };
-      return cached;
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      errors.push(err.code === 'MODULE_NOT_FOUND' ? `${path}: not built` : `${path}: ${err.message}`);
-    }
-  }
-  cached = { reason: `native addon not loaded (run \`npm run build:native\`): ${errors.join('; ')}` };
-  return cached;
-}
-
-/** Activation names of _FusedMatMul and their codes in sgm_blas.c; others (prelu) use the stock kernel. */
+/** Activation names of _FusedMatMul and their codes in sgm_native.c; others (prelu) use the stock kernel. */
 const ACTIVATIONS: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 };
-
-/** How to reach a backend's float32 storage. `view` must be called after the last allocation of a kernel. */
-interface Storage {
-  alloc(shape: number[]): TensorInfo;
-  view(t: TensorInfo): Float32Array;
-}
-
-/** The CPU backend keeps each tensor's values in a typed array it owns. */
-function cpuStorage(backend: unknown): Storage {
-  // MathBackendCPU's `data` and `makeTensorInfo` are public members that tfjs-core's KernelBackend type omits.
-  const cpu = backend as {
-    data: { get(id: object): { values: ArrayLike<number> } };
-    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-  };
-  return {
-    alloc: (shape) => cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((p, d) => p * d, 1))),
-    view: (t) => {
-      const values = cpu.data.get(t.dataId).values;
-      // A float32 tensor's values can still be another typed array (Cast from bool keeps the Uint8Array): copy
-      // those, the rare case; Float32Arrays are used in place.
-      return values instanceof Float32Array ? values : Float32Array.from(values);
-    },
-  };
-}
-
-/** The WASM backend keeps every tensor at a byte offset of one heap, which may move when it grows. */
-function wasmStorage(backend: unknown): Storage {
-  // BackendWasm's public members (dataIdMap, makeOutput, the emscripten module) as declared in its .d.ts.
-  const wasm = backend as {
-    dataIdMap: { get(id: object): { memoryOffset: number } };
-    makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-    wasm: { HEAPF32: Float32Array };
-  };
-  return {
-    alloc: (shape) => wasm.makeOutput(shape, 'float32'),
-    view: (t) =>
-      new Float32Array(
-        wasm.wasm.HEAPF32.buffer,
-        wasm.dataIdMap.get(t.dataId).memoryOffset,
-        t.shape.reduce((p, d) => p * d, 1),
-      ),
-  };
-}
 
 interface GemmPlan {
   readonly batch: number;
@@ -154,7 +64,7 @@ export function planGemm(aShape: number[], bShape: number[], transposeA: boolean
   };
 }
 
-function nativeMatMul(blas: SgmBlas, storageOf: (backend: unknown) => Storage, fused: boolean) {
+function nativeMatMul(blas: SgmNative, storageOf: (backend: unknown) => Storage, fused: boolean) {
   return (stock: tf.KernelConfig): tf.KernelConfig => ({
     ...stock,
     kernelFunc: (args) => {
@@ -198,12 +108,12 @@ function nativeMatMul(blas: SgmBlas, storageOf: (backend: unknown) => Storage, f
 export function installNativeKernels(backendName: 'cpu' | 'wasm', enabled: boolean): NativeStatus {
   if (!enabled) return { state: 'disabled', reason: 'native kernels disabled by option' };
   if (process.env.SGM_NATIVE === '0') return { state: 'disabled', reason: 'native kernels disabled by SGM_NATIVE=0' };
-  const loaded = loadNativeBlas();
+  const loaded = loadNativeAddon();
   if ('reason' in loaded) return { state: 'absent', reason: loaded.reason };
   const storage = backendName === 'cpu' ? cpuStorage : wasmStorage;
   const kernels: string[] = [];
   for (const [name, fused] of [['BatchMatMul', false], ['_FusedMatMul', true]] as const) {
-    if (overrideKernel(name, backendName, nativeMatMul(loaded.blas, storage, fused))) kernels.push(name);
+    if (overrideKernel(name, backendName, nativeMatMul(loaded.addon, storage, fused))) kernels.push(name);
   }
-  return { state: 'installed', kernels, config: loaded.blas.config(), threads: loaded.blas.threads() };
+  return { state: 'installed', kernels, config: loaded.addon.config(), threads: loaded.addon.threads() };
 }

@@ -7,6 +7,8 @@ import { tf } from '../../stdlib/tf.js';
 import { explicitTransposeBatchMatMul, explicitTransposeFusedMatMul } from './explicit-transpose-mat-mul.js';
 import { overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { installNativeKernels, type NativeStatus } from './native-kernels.js';
+import { loadNativeAddon } from './native-addon.js';
+import { registerFusedAdamKernel } from './fused-adam.js';
 
 /** What `applySpeedFixes` did. */
 export interface SpeedFixes {
@@ -29,20 +31,24 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
   const status = installNativeKernels(backendName, native);
+  const loaded = loadNativeAddon();
+  registerFusedAdamKernel(backendName, status.state === 'installed' && 'addon' in loaded ? loaded.addon : null);
+  const adamFix = `SgmFusedAdam kernel for FusedAdamOptimizer (${status.state === 'installed' ? 'native' : 'JS'} loop)`;
   if (status.state === 'installed') {
-    return { applied: [`OpenBLAS GEMM for ${status.kernels.join(', ')}`], native: status };
+    return { applied: [`OpenBLAS GEMM for ${status.kernels.join(', ')}`, adamFix], native: status };
   }
   if (backendName === 'cpu') {
     // The CPU backend's JS GEMM runs at the same ~2.6 GFLOP/s with or without transposed operands (bench/NOTES.md,
     // change 1), so an explicit Transpose would only add work there.
-    return { applied: [], native: status };
+    return { applied: [adamFix], native: status };
   }
   // The WASM backend's GEMM drops from 16-25 to 0.7-1.5 GFLOP/s with a transposed operand; an explicit Transpose
   // followed by the untransposed GEMM is ~10x faster (bench/NOTES.md, change 1).
   const transpose = tf.getKernel('Transpose', backendName);
   overrideKernel('BatchMatMul', backendName, (stock) => explicitTransposeBatchMatMul(stock, transpose));
-  overrideKernel('_FusedMatMul', backendName, (stock) => explicitTransposeFusedMatMul(stock, transpose));
-  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul'];
+  const reshape = tf.getKernel('Reshape', backendName);
+  overrideKernel('_FusedMatMul', backendName, (stock) => explicitTransposeFusedMatMul(stock, transpose, reshape));
+  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul (and rank-2 _FusedMatMul)', adamFix];
   return { applied, native: status };
 }
 

@@ -1,0 +1,56 @@
+/**
+ * Direct access to the float32 storage of the CPU and WASM backends, for kernels written outside tfjs (native
+ * GEMM, fused Adam). Views are zero-copy: the CPU backend's own typed arrays, or Float32Array views of the WASM
+ * heap at each tensor's offset.
+ */
+import type { tf } from '../../stdlib/tf.js';
+
+type TensorInfo = tf.TensorInfo;
+
+/** How to reach a backend's float32 storage. `view` must be called after the last allocation of a kernel. */
+export interface Storage {
+  alloc(shape: number[]): TensorInfo;
+  view(t: TensorInfo): Float32Array;
+}
+
+/** The CPU backend keeps each tensor's values in a typed array it owns. */
+export function cpuStorage(backend: unknown): Storage {
+  // MathBackendCPU's `data` and `makeTensorInfo` are public members that tfjs-core's KernelBackend type omits.
+  const cpu = backend as {
+    data: { get(id: object): { values: ArrayLike<number> } };
+    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  };
+  return {
+    alloc: (shape) => cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((p, d) => p * d, 1))),
+    view: (t) => {
+      const values = cpu.data.get(t.dataId).values;
+      // A float32 tensor's values can still be another typed array (Cast from bool keeps the Uint8Array): copy
+      // those, the rare case; Float32Arrays are used in place.
+      return values instanceof Float32Array ? values : Float32Array.from(values);
+    },
+  };
+}
+
+/** The WASM backend keeps every tensor at a byte offset of one heap, which may move when it grows. */
+export function wasmStorage(backend: unknown): Storage {
+  // BackendWasm's public members (dataIdMap, makeOutput, the emscripten module) as declared in its .d.ts.
+  const wasm = backend as {
+    dataIdMap: { get(id: object): { memoryOffset: number } };
+    makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+    wasm: { HEAPF32: Float32Array };
+  };
+  return {
+    alloc: (shape) => wasm.makeOutput(shape, 'float32'),
+    view: (t) =>
+      new Float32Array(
+        wasm.wasm.HEAPF32.buffer,
+        wasm.dataIdMap.get(t.dataId).memoryOffset,
+        t.shape.reduce((p, d) => p * d, 1),
+      ),
+  };
+}
+
+/** The storage accessor of a backend by its tfjs name, or null for backends sgm does not reach into. */
+export function storageFor(backendName: string): ((backend: unknown) => Storage) | null {
+  return backendName === 'cpu' ? cpuStorage : backendName === 'wasm' ? wasmStorage : null;
+}

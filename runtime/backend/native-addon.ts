@@ -1,0 +1,70 @@
+/**
+ * Loading the optional native addon (native/, N-API on system OpenBLAS, built by `npm run build:native`) with
+ * createRequire. Absent or unloadable is a normal state: callers get the reason and use tfjs' own kernels.
+ * SGM_NATIVE_ADDON=/path/sgm_native.node loads another build.
+ */
+import { createRequire } from 'node:module';
+
+/** The addon's functions (native/src/sgm_native.c documents them). */
+export interface SgmNative {
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    strideA: number,
+    b: Float32Array,
+    strideB: number,
+    c: Float32Array,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
+  ): void;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+  ): void;
+  threads(count?: number): number;
+  config(): string;
+}
+
+const ADDON_CANDIDATES = [
+  '../../native/build/Release/sgm_native.node', // running the TypeScript sources (tsx, vitest)
+  '../../../native/build/Release/sgm_native.node', // running dist/runtime/backend
+];
+
+let cached: { addon: SgmNative } | { reason: string } | undefined;
+
+/** The loaded addon, or the reason it could not be loaded (not built, or built for another Node ABI). */
+export function loadNativeAddon(): { addon: SgmNative } | { reason: string } {
+  if (cached !== undefined) return cached;
+  const require = createRequire(import.meta.url);
+  const candidates = process.env.SGM_NATIVE_ADDON ? [process.env.SGM_NATIVE_ADDON] : ADDON_CANDIDATES;
+  const errors: string[] = [];
+  for (const path of candidates) {
+    try {
+      cached = { addon: require(path) as SgmNative };
+      return cached;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      errors.push(err.code === 'MODULE_NOT_FOUND' ? `${path}: not built` : `${path}: ${err.message}`);
+    }
+  }
+  cached = { reason: `native addon not loaded (run \`npm run build:native\`): ${errors.join('; ')}` };
+  return cached;
+}
+

@@ -1,0 +1,96 @@
+/**
+ * Atomic checkpoint writes. The new checkpoint is written completely into `<run>/.checkpoint.tmp/`, each file
+ * fsynced, the manifest last; then the current `checkpoint/` is renamed to `.checkpoint.old/`, the new one
+ * renamed into place, the run directory fsynced, and the old one deleted. A crash at any point leaves either a
+ * complete `checkpoint/` or a complete `.checkpoint.old/` (which read.ts falls back to): the previous
+ * checkpoint is kept until the new one is complete.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, existsSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../../stdlib/tf.js';
+import { UserError, describeFsError } from '../errors.js';
+import {
+  CURRENT_DIR,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  OLD_DIR,
+  TMP_DIR,
+  WEIGHTS_FILE,
+  type CheckpointManifest,
+} from './format.js';
+
+/** Writes a checkpoint of `tensors` with `manifest` into `runDir/checkpoint/` atomically; returns its path. */
+export async function writeCheckpoint(
+  runDir: string,
+  manifest: CheckpointManifest,
+  tensors: ReadonlyArray<{ name: string; tensor: tf.Tensor }>,
+): Promise<string> {
+  const { data, specs } = await tf.io.encodeWeights(tensors.map((t) => ({ name: t.name, tensor: t.tensor })));
+  const bytes = new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
+  const tmp = join(runDir, TMP_DIR);
+  const current = join(runDir, CURRENT_DIR);
+  const old = join(runDir, OLD_DIR);
+  try {
+    mkdirSync(runDir, { recursive: true });
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    writeFileSynced(join(tmp, WEIGHTS_FILE), bytes);
+    writeFileSynced(join(tmp, INDEX_FILE), `${JSON.stringify(specs, null, 1)}\n`);
+    writeFileSynced(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    fsyncDir(tmp);
+    if (existsSync(current)) {
+      rmSync(old, { recursive: true, force: true });
+      renameSync(current, old);
+    }
+    renameSync(tmp, current);
+    fsyncDir(runDir);
+    rmSync(old, { recursive: true, force: true });
+  } catch (error) {
+    // Leave nothing half-written behind: the previous checkpoint (current or .old) is untouched.
+    rmSync(tmp, { recursive: true, force: true });
+    throw new UserError(`cannot write a checkpoint to '${runDir}': ${describeFsError(error)}`);
+  }
+  return current;
+}
+
+/**
+ * Creates `dir` (and its parents) and checks that files can be written in it, before any work is done;
+ * otherwise a one-line UserError.
+ */
+export function ensureWritableDir(dir: string): void {
+  const probe = join(dir, `.sgm-write-test-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    closeSync(openSync(probe, 'w'));
+    unlinkSync(probe);
+  } catch (error) {
+    throw new UserError(`cannot write checkpoints to '${dir}': ${describeFsError(error)}`);
+  }
+}
+
+/** Writes a whole file and fsyncs it, so a rename after it publishes complete contents. */
+export function writeFileSynced(path: string, contents: Uint8Array | string): void {
+  const fd = openSync(path, 'w');
+  try {
+    const buf = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fsyncs a directory so renames inside it are durable; a no-op where directories cannot be opened (Windows). */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

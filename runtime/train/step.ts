@@ -1,0 +1,74 @@
+/**
+ * One optimizer step: the objective and its gradients, every reported scalar read back in one transfer, the
+ * finiteness check, and (only when everything is finite) Adam's update and the model's after-step hook.
+ * Every tensor the step creates is disposed before it returns: tf.memory().numTensors is the same after
+ * every step once Adam's moment slots exist (test/runtime/trainer.test.ts checks it).
+ */
+import { tf } from '../../stdlib/tf.js';
+import type { Batch, ModelInstance, StepContext } from '../model-api.js';
+import { nonFiniteGradients } from './nan-guard.js';
+
+/** The numbers of a step, and what was not finite if anything. */
+export interface StepOutcome {
+  readonly loss: number;
+  readonly value: number;
+  readonly metrics: Record<string, number>;
+  /** Global L2 norm of the gradients. */
+  readonly gradNorm: number;
+  /** True when the update was applied (loss, value, metrics and gradients all finite). */
+  readonly applied: boolean;
+  /** Names among loss, value and the metrics whose value is not finite. */
+  readonly badScalars: string[];
+  /** Trainable variables with a non-finite gradient entry. */
+  readonly badGradients: string[];
+}
+
+/** Runs one training step on `batch` (see the module comment); the caller owns and disposes the batch. */
+export function trainStep(
+  model: ModelInstance,
+  batch: Batch,
+  ctx: StepContext,
+  optimizer: tf.Optimizer,
+  trainables: ReadonlyArray<[string, tf.Variable]>,
+): StepOutcome {
+  let metricNames: string[] = [];
+  let kept: tf.Tensor[] = [];
+  const { value: loss, grads } = tf.variableGrads(() => {
+    const r = model.objective(batch, ctx);
+    metricNames = Object.keys(r.metrics);
+    // The forward pass runs inside a tidy that keeps only the loss: keep the reported scalars too.
+    kept = [r.value, ...metricNames.map((k) => r.metrics[k])].map((t) => tf.keep(t));
+    return r.loss;
+  }, trainables.map(([, v]) => v));
+  try {
+    const present = trainables.map(([, v]) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined);
+    const stats = tf.tidy(() => {
+      const squares = present.map((g) => tf.sum(tf.square(g)));
+      const norm = tf.sqrt(squares.length > 0 ? tf.addN(squares) : tf.scalar(0));
+      const finite = present.length > 0 ? tf.min(tf.stack(present.map((g) => tf.cast(tf.all(tf.isFinite(g)), 'float32')))) : tf.scalar(1);
+      return tf.stack([loss, ...kept, norm, finite].map((t) => tf.reshape(t, [])));
+    });
+    const v = Array.from(stats.dataSync());
+    stats.dispose();
+    const metrics = Object.fromEntries(metricNames.map((k, i) => [k, v[2 + i]]));
+    const [lossValue, value] = v;
+    const gradNorm = v[v.length - 2];
+    const gradsFinite = v[v.length - 1] === 1;
+    const badScalars = [['loss', lossValue] as const, ['value', value] as const, ...Object.entries(metrics)]
+      .filter(([, x]) => !Number.isFinite(x))
+      .map(([k]) => k);
+    const badGradients = gradsFinite ? [] : nonFiniteGradients(grads, trainables);
+    const applied = badScalars.length === 0 && gradsFinite;
+    if (applied) {
+      // Every trainable in its fixed position, so Adam's slot i always belongs to variable i (adam.ts).
+      // A variable the loss does not reach has no gradient; tfjs' Adam skips its update.
+      optimizer.applyGradients(trainables.map(([, variable]) => ({ name: variable.name, tensor: grads[variable.name] as tf.Tensor })));
+      model.afterStep?.();
+    }
+    return { loss: lossValue, value, metrics, gradNorm, applied, badScalars, badGradients };
+  } finally {
+    tf.dispose(grads);
+    tf.dispose(kept);
+    loss.dispose();
+  }
+}

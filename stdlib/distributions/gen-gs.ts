@@ -149,13 +149,15 @@ export class GenGS extends Distribution {
     return tf.tidy(() => {
       const match = detached((x) => {
         const v = tf.round(x);
-        return this.support.rank === 1
-          ? tf.equal(tf.expandDims(v, -1), this.support)
-          : tf.all(tf.equal(tf.expandDims(v, -2), this.support), -1);
+        const equal =
+          this.support.rank === 1
+            ? tf.equal(tf.expandDims(v, -1), this.support)
+            : tf.all(tf.equal(tf.expandDims(v, -2), this.support), -1);
+        return tf.cast(equal, 'float32');
       }, asValue(value));
       // logits are floored (finite), so the masked product has no 0·inf.
-      const lp = tf.sum(tf.mul(tf.cast(match, 'float32'), this.logits), -1);
-      const found = tf.any(match, -1);
+      const lp = tf.sum(tf.mul(match, this.logits), -1);
+      const found = detached((m) => tf.greater(tf.sum(m, -1), 0), match);
       return tf.where(found, lp, tf.fill(lp.shape, -Infinity));
     });
   }

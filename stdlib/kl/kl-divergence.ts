@@ -6,7 +6,7 @@
 import type { Distribution } from '../distributions/distribution.js';
 import { tf } from '../tf.js';
 import { klGenericMc } from './generic-mc.js';
-import type { KlOptions } from './kl-compute.js';
+import type { KlCompute, KlOptions } from './kl-compute.js';
 import { KL_COMPUTE } from './register-all.js';
 import { queryKl, type KlDescription, type KlPlan } from './rules.js';
 
@@ -51,8 +51,16 @@ export function describeForKl(d: Distribution): KlDescription {
   return { family: d.name, statics };
 }
 
-/** What klDivergence(q, p, options) will do and why (the runtime counterpart of `sgm check --explain`). */
-export function explainKl(q: Distribution, p: Distribution, options: Pick<KlDivergenceOptions, 'method'> = {}): KlExplanation {
+/**
+ * What klDivergence(q, p, options) will do and why (the runtime counterpart of `sgm check --explain`).
+ * `computes` is the registry consulted for missing computations (KL_COMPUTE unless a caller substitutes one).
+ */
+export function explainKl(
+  q: Distribution,
+  p: Distribution,
+  options: Pick<KlDivergenceOptions, 'method'> = {},
+  computes: Readonly<Record<string, KlCompute>> = KL_COMPUTE,
+): KlExplanation {
   const dq = describeForKl(q);
   const dp = describeForKl(p);
   const plan = queryKl(dq, dp);
@@ -60,7 +68,7 @@ export function explainKl(q: Distribution, p: Distribution, options: Pick<KlDive
   if (options.method === 'closed_form' && plan.method !== 'closed_form') {
     throw new Error(`no closed-form KL for ${dq.family} ‖ ${dp.family}: ${plan.reason}`);
   }
-  if (!KL_COMPUTE[plan.rule] && plan.rule !== 'generic-mc') {
+  if (!computes[plan.rule] && plan.rule !== 'generic-mc') {
     if (options.method === 'closed_form') {
       throw new Error(`closed-form KL rule '${plan.rule}' has no registered computation`);
     }

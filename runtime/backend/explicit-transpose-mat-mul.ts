@@ -82,10 +82,13 @@ export function explicitTransposeBatchMatMul(original: KernelConfig, transpose: 
 }
 
 /**
- * A _FusedMatMul kernel that transposes its operands explicitly (only the direct form is valid here: the bias
- * and activation apply to the untransposed output) and accepts rank-2 operands: the WASM kernel reads its
- * operands as rank 3 ([batch, rows, cols]), so rank-2 ones get a leading 1 (a Reshape shares the data) and the
- * output drops it again. runtime/nn's dense layer passes rank-2 operands.
+ * A _FusedMatMul kernel for WASM that transposes its operands explicitly (only the direct form is valid here:
+ * the bias and activation apply to the untransposed output) and reads every operand as the WASM kernel needs it.
+ * That kernel reads its operands as rank 3 ([batch, rows, cols]) and, in tfjs-backend-wasm 4.22, adds the bias
+ * wrongly when the batch is larger than 1 (test/backend/mat-mul-kernels.test.ts shows it). So whenever b is a
+ * single matrix (always for a dense layer), a's batch is folded into its rows: a [..., m, k] becomes
+ * [1, (...)·m, k] and b [1, k, n], both Reshapes that share the data, and the output gets its shape back.
+ * A batched b goes to the stock kernel unchanged (apart from the transposes).
  */
 export function explicitTransposeFusedMatMul(original: KernelConfig, transpose: KernelConfig, reshape: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -94,30 +97,34 @@ export function explicitTransposeFusedMatMul(original: KernelConfig, transpose: 
     const transposeB = Boolean(args.attrs?.transposeB);
     const a = inputs.a as TensorInfo;
     const b = inputs.b as TensorInfo;
-    const rank2 = a.shape.length === 2 && b.shape.length === 2;
-    if (!transposeA && !transposeB && !rank2) return original.kernelFunc(args);
+    const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+    const k = transposeB ? b.shape[b.shape.length - 1] : b.shape[b.shape.length - 2];
+    const fold = size(b) === k * n;
+    if (!transposeA && !transposeB && !fold) return original.kernelFunc(args);
     const backend = args.backend as Backend;
     const temps: TensorInfo[] = [];
-    const prepare = (x: TensorInfo, transposed: boolean): TensorInfo => {
-      let t = x;
-      if (rank2) {
-        t = reshape.kernelFunc({ inputs: { x: t }, backend, attrs: { shape: [1, ...t.shape] } }) as TensorInfo;
-        temps.push(t);
-      }
-      if (transposed) {
-        t = transposeLastTwo(transpose.kernelFunc, t, backend);
-        temps.push(t);
-      }
-      return t;
-    };
+    const keep = (t: TensorInfo): TensorInfo => (temps.push(t), t);
+    const reshaped = (x: TensorInfo, shape: number[]): TensorInfo =>
+      keep(reshape.kernelFunc({ inputs: { x }, backend, attrs: { shape } }) as TensorInfo);
+    let a2 = transposeA ? keep(transposeLastTwo(transpose.kernelFunc, a, backend)) : a;
+    let b2 = transposeB ? keep(transposeLastTwo(transpose.kernelFunc, b, backend)) : b;
+    const outShape = [
+      ...tf.broadcast_util.assertAndGetBroadcastShape(a2.shape.slice(0, -2), b2.shape.slice(0, -2)),
+      a2.shape[a2.shape.length - 2],
+      n,
+    ];
+    if (fold) {
+      a2 = reshaped(a2, [1, size(a2) / k, k]);
+      b2 = reshaped(b2, [1, k, n]);
+    }
     const out = original.kernelFunc({
-      inputs: { ...inputs, a: prepare(a, transposeA), b: prepare(b, transposeB) } as tf.NamedTensorInfoMap,
+      inputs: { ...inputs, a: a2, b: b2 } as tf.NamedTensorInfoMap,
       backend,
       attrs: { ...args.attrs, transposeA: false, transposeB: false },
     }) as TensorInfo;
     for (const t of temps) backend.disposeData(t.dataId);
-    // Same data, rank-2 shape: the kernels of tfjs-backend-wasm set `out.shape` the same way.
-    if (rank2) out.shape = out.shape.slice(1);
+    // Same data, the caller's shape: the kernels of tfjs-backend-wasm set `out.shape` the same way.
+    out.shape = outShape;
     return out;
   };
   return { ...original, kernelFunc };

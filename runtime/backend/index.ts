@@ -18,3 +18,4 @@ export { loadNativeAddon, type SgmNative } from './native-addon.js';
 export { overriddenKernels, stockKernel } from './kernel-overrides.js';
 export { FusedAdamOptimizer, fusedAdam, FUSED_ADAM_KERNEL } from './fused-adam.js';
 export { registerFusedMatMulGradient, supportsFusedGradient } from './fused-mat-mul-gradient.js';
+export { registerBatchMatMulGradient, restoreStockBatchMatMulGradient, reduceToShape } from './batch-mat-mul-gradient.js';

@@ -3,11 +3,13 @@
  * installed (optional peers, loaded by dynamic import that never crashes when they are absent), else WASM
  * (SIMD, single thread: the multithreaded build fails in Node, design.md section 8), else the pure-JS CPU
  * backend. A requested backend is tried alone and is an error when it cannot start. After the backend starts,
- * its speed fixes are installed (speed-fixes.ts) and the choice is recorded with the reason for every candidate
+ * its speed fixes are installed (speed-fixes.ts), sgm's BatchMatMul gradient (batch-mat-mul-gradient.ts) is
+ * registered, and the choice is recorded with the reason for every candidate
  * passed over, for `describeBackend`.
  */
 import { tf } from '../../stdlib/tf.js';
 import { applySpeedFixes } from './speed-fixes.js';
+import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
 import type { NativeStatus } from './native-kernels.js';
 
 /** Backends sgm knows. */
@@ -98,6 +100,7 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
       skipped.push({ name, reason: failure });
       continue;
     }
+    registerBatchMatMulGradient();
     const fixes = applySpeedFixes(tf.getBackend(), options.native ?? true);
     current = {
       name,

@@ -13,7 +13,7 @@ import { UserError } from '../../runtime/errors.js';
 import type { ModelInstance } from '../../runtime/model-api.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as gaussianMean from './fixtures/gaussian-mean.js';
-import { gaussianScalars, linearGaussianData } from './fixtures/datasets.js';
+import { gaussianScalars, linearGaussianData, linearVaeSplit } from './fixtures/datasets.js';
 
 const dirs: string[] = [];
 const models: ModelInstance[] = [];
@@ -35,8 +35,8 @@ async function vae(): Promise<ModelInstance> {
 
 function vaeData(model: ModelInstance): TrainData {
   // 104 training rows in batches of 16: 6 batches per epoch, so K = 13 stops inside the third epoch.
-  const split = splitDataset(linearGaussianData(130, 4), { testFraction: 0.2, seed: 3 });
-  return { train: bindData(model.metadata.data, split.train), test: bindData(model.metadata.data, split.test!) };
+  const split = linearVaeSplit();
+  return { train: bindData(model.metadata.data, split.train), test: bindData(model.metadata.data, split.test) };
 }
 
 const base: TrainOptions = { steps: 26, batchSize: 16, seed: 5, learningRate: 0.01, logEvery: 1, evalEvery: 5, checkpointEvery: 0, progress: false };

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatNumber, formatProgressLine, ProgressBar } from '../../runtime/train/progress.js';
+
+const values = { loss: 103.2149, value: -103.2149, metrics: { elbo: -103.2149, kl_z: 12.5, tau: 0.5123 } };
+
+describe('progress', () => {
+  it('formats a line with step, loss, value, schedules first, rate and ETA', () => {
+    const line = formatProgressLine({ step: 1200, total: 3000, valueLabel: 'elbo', values, stepsPerSecond: 9.812, bar: true });
+    expect(line).toBe('step 1200/3000 [####------] 40% | loss 103.2 | elbo -103.2 | tau 0.5123 | kl_z 12.5 | 9.812 steps/s | ETA 3m03s');
+  });
+
+  it('formats numbers and durations compactly', () => {
+    expect(formatNumber(1234567)).toBe('1.23e+6');
+    expect(formatNumber(0.0001234)).toBe('1.23e-4');
+    expect(formatNumber(Number.NaN)).toBe('NaN');
+    expect(formatDuration(45)).toBe('45s');
+    expect(formatDuration(7500)).toBe('2h05m');
+  });
+
+  it('redraws one line on a terminal, throttled, and ends it with a newline', () => {
+    const out: string[] = [];
+    let now = 0;
+    const bar = new ProgressBar({ stream: { write: (t: string) => out.push(t), isTTY: true }, redrawMs: 100 }, {
+      totalSteps: 10,
+      startStep: 0,
+      valueLabel: 'elbo',
+      clock: () => now,
+    });
+    for (let s = 1; s <= 10; s++) {
+      now += 30;
+      bar.update(s, values);
+    }
+    bar.note('eval at step 10: test elbo -99');
+    bar.finish();
+    const text = out.join('');
+    // Redraws at t = 30 (first), 150, 270 (>= 100 ms apart) and the last step; each starts with a carriage return.
+    expect(out.filter((t) => t.startsWith('\rstep')).length).toBe(4 + 2);
+    expect(text).toContain('\r\x1b[Keval at step 10: test elbo -99\n');
+    expect(text.endsWith('\x1b[K\n')).toBe(true);
+    expect(text).toContain('step 10/10 [##########] 100%');
+  });
+
+  it('prints plain lines every `every` steps when not on a terminal', () => {
+    const out: string[] = [];
+    let now = 0;
+    const bar = new ProgressBar({ stream: { write: (t: string) => out.push(t) }, every: 4 }, {
+      totalSteps: 10,
+      startStep: 0,
+      valueLabel: 'elbo',
+      clock: () => (now += 500),
+    });
+    for (let s = 1; s <= 10; s++) bar.update(s, values);
+    bar.finish();
+    expect(out.map((l) => l.split(' | ')[0])).toEqual(['step  4/10', 'step  8/10', 'step 10/10']);
+    expect(out.join('')).not.toMatch(/[\r\x1b]/);
+    expect(out[2]).toMatch(/ETA 0s\n$/);
+  });
+});

@@ -6,7 +6,7 @@ import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import { SourceFile } from './diagnostics/source.js';
 import { check, type CheckOptions } from './semantics/check.js';
 import type { CheckedModel } from './semantics/types.js';
-import { parse } from './syntax/parse.js';
+import { damagedLines, parse } from './syntax/parse.js';
 import type { Program } from './syntax/ast.js';
 
 /** Everything the front end produced for one file. */
@@ -25,9 +25,13 @@ export function checkSource(path: string, text: string, options: CheckOptions = 
   const file = new SourceFile(path, text);
   const parsed = parse(file);
   const checked = check(parsed.value, file, options);
-  // After syntax errors, report only semantic errors that cannot be echoes of the broken syntax: names and
-  // shapes in a half-read statement are unreliable, so warnings are dropped and errors kept.
-  const semantic = hasErrors(parsed.diagnostics) ? checked.diagnostics.filter((d) => d.severity === 'error') : checked.diagnostics;
+  // After syntax errors the tree is a recovered guess near each error: semantic findings there are mostly
+  // echoes of the broken syntax. Keep semantic errors only on lines at least two away from every syntax
+  // error, and drop warnings (unused names are expected in a half-read file).
+  const damaged = damagedLines(file, parsed.diagnostics);
+  const semantic = hasErrors(parsed.diagnostics)
+    ? checked.diagnostics.filter((d) => d.severity === 'error' && !damaged.has(file.position(d.span.start).line))
+    : checked.diagnostics;
   const diagnostics = [...parsed.diagnostics, ...semantic];
   return { file, program: parsed.value, models: checked.value, diagnostics, ok: !hasErrors(diagnostics) };
 }

@@ -1,7 +1,8 @@
 /**
  * The catalog of every diagnostic sgm reports: code, severity and a one-line explanation (used by
  * `sgm explain CODE` and docs/diagnostics.md). Codes by range: 1xxx syntax, 2xxx names, arguments and model
- * structure, 3xxx shapes, 4xxx static warnings, 5xxx estimator and KL analysis, 9xxx command line and internal.
+ * structure, 3xxx shapes, 4xxx static warnings, 5xxx estimator and KL analysis. Command-line mistakes
+ * (missing file, bad --set) are one-line errors, not diagnostics.
  * Every code has at least one case in test/cases/bad/.
  */
 import type { Severity } from './diagnostic.js';
@@ -85,20 +86,9 @@ export const CATALOG = {
   // ── 4xxx static warnings ─────────────────────────────────────────────────────────────────────
   SGM4001: entry('warning', 'unused variable', 'A variable is defined but nothing uses it.'),
   SGM4002: entry('warning', 'named dimension looks like a misspelled hyperparameter', 'Names in shapes that are not hyperparameters are bound at run time; this one is close to a hyperparameter.'),
-  SGM4003: entry('warning', 'unexpected broadcast', 'A size-1 axis is broadcast against a run-time (named) axis, or a lower-rank tensor is aligned against the batch axis.'),
+  SGM4003: entry('warning', 'unexpected broadcast', 'A legal broadcast that puts a run-time (named) dimension on two axes, e.g. [B] with [B, 1] gives [B, B]: usually a bug.'),
   SGM4004: entry('warning', 'value may violate a constraint', 'The parameter needs positive/(0,1)/simplex values and the argument is not constrained to them (e.g. wrap it in softplus).'),
-  SGM4005: entry('warning', 'Gumbel-Softmax at low temperature', 'Below τ = 0.05 the relaxed sample underflows to exact 0/1 in float32; sgm samples in log space, but densities of z itself are unstable. Consider IGR.'),
-  SGM4006: entry('warning', 'truncation drops probability mass', 'At the initial parameters the truncated tail mass of GenGS exceeds 1e-3: increase trunc.'),
-  SGM4007: entry('warning', 'high-variance score-function gradient', 'A discrete variable without relaxation gets REINFORCE gradients; a relaxation would give lower variance.'),
   SGM4008: entry('warning', 'latent without KL', 'A latent is sampled in guide and generative but the objective never uses kl(z) or elbo.'),
-  // ── 5xxx estimator and KL analysis ───────────────────────────────────────────────────────────
-  SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (e.g. pathwise needs a reparameterized sampler).'),
-  SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches.'),
-  SGM5003: entry('error', 'enumeration too large', 'Enumeration needs a finite support within the limit.'),
-  // ── 9xxx command line and internal ───────────────────────────────────────────────────────────
-  SGM9001: entry('error', 'cannot read file', 'The input file does not exist or cannot be read.'),
-  SGM9002: entry('error', 'invalid --set', '--set takes NAME=NUMBER.'),
-  SGM9999: entry('error', 'internal compiler error', 'A bug in sgm: please report it with the input file.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A code of the catalog. */

@@ -4,7 +4,7 @@
  * (expressions.ts), which knows how to type each kind.
  */
 import type { ParamSig } from '../../stdlib/signatures/index.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closestName } from '../diagnostics/suggest.js';
 import type * as A from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 
@@ -54,12 +54,15 @@ export function matchArguments(
       const param = params.find((p) => p.name === name || (p.aliases ?? []).includes(name));
       if (!param) {
         ok = false;
-        const suggestion = didYouMean(name, paramNames(params));
+        const near = closestName(name, paramNames(params));
         ctx.report('SGM2102', arg.name.span, `${what} has no parameter '${name}'`, {
           label: 'unknown argument name',
           notes: [`parameters of ${what}: ${params.map((p) => p.name).join(', ') || '(none)'}`],
-          ...(suggestion ? { help: suggestion } : {}),
+          ...(near ? { help: `did you mean '${near}'?` } : {}),
         });
+        // Recovery: bind a near miss to the parameter it most likely means, so it is not also "missing".
+        const meant = near === undefined ? undefined : params.find((p) => p.name === near || (p.aliases ?? []).includes(near));
+        if (meant && !matched.has(meant.name)) matched.set(meant.name, { param: meant, arg });
         continue;
       }
       const prior = matched.get(param.name);
@@ -80,7 +83,7 @@ export function matchArguments(
         label: 'positional argument',
         help: 'put positional arguments first, or name this one',
       });
-      continue;
+      // Recovery: still bind it to the next free parameter, so it is not also reported "missing".
     }
     if (variadic) {
       rest.push(arg);
@@ -89,7 +92,7 @@ export function matchArguments(
     while (next < params.length) {
       const p = params[next];
       const g = groupOf(p.name);
-      if (g && g.some((n) => matched.has(n))) next++;
+      if (matched.has(p.name) || (g && g.some((n) => matched.has(n)))) next++;
       else break;
     }
     const param = params[next];

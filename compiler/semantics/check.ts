@@ -121,6 +121,7 @@ function resolveHyperparameters(ctx: CheckContext, model: A.ModelDecl, overrides
     if (name in overrides) {
       const v = overrides[name];
       if (!Number.isFinite(v)) {
+        ctx.brokenHypers.add(name);
         ctx.report('SGM2008', h.name.span, `hyperparameter '${name}' must be a finite number`, { label: `--set gives ${v}` });
         continue;
       }
@@ -130,6 +131,7 @@ function resolveHyperparameters(ctx: CheckContext, model: A.ModelDecl, overrides
       continue;
     }
     if (!h.default) {
+      ctx.brokenHypers.add(name);
       ctx.report('SGM2005', h.name.span, `hyperparameter '${name}' has no value`, {
         label: 'no default',
         help: `give a default (${name} = 10) or pass --set ${name}=10`,
@@ -137,6 +139,7 @@ function resolveHyperparameters(ctx: CheckContext, model: A.ModelDecl, overrides
       continue;
     }
     const t = typeExpr(ctx, h.default, { block: 'model', position: 'hyper', order: -1 });
+    if (t.kind !== 'tensor' || typeof t.constant !== 'number' || !Number.isFinite(t.constant) || t.schedule) ctx.brokenHypers.add(name);
     if (t.kind !== 'tensor') continue;
     if (typeof t.constant !== 'number' || !Number.isFinite(t.constant) || t.schedule) {
       ctx.report(t.schedule ? 'SGM2108' : 'SGM2008', h.default.span, `hyperparameter '${name}' must be a constant number`, {

@@ -36,6 +36,8 @@ export class CheckContext {
   readonly types = new Map<A.Expr, ExprType>();
   readonly calls = new Map<A.Expr, ResolvedCall>();
   readonly hyper = new Map<string, number>();
+  /** Hyperparameters whose value is missing or invalid (already reported; uses stay silent). */
+  readonly brokenHypers = new Set<string>();
   /** Every definition of every name (pre-pass), for duplicates, used-before-defined and suggestions. */
   readonly definitions = new Map<string, Definition[]>();
   /** Names visible at model level and inside each block, filled as statements are checked. */

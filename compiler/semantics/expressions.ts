@@ -26,6 +26,9 @@ import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType } fr
 
 const ERROR: ExprType = { kind: 'error' };
 
+/** Argument kinds whose erroneous value makes the call's result unknowable. */
+const POISONING_KINDS: ReadonlySet<ParamSig['kind']> = new Set(['tensor', 'scalar', 'constant', 'int_list', 'distribution', 'range', 'transition']);
+
 /** Where each category of built-in may be used, and how to say it. */
 // A Map, not an object literal: 'constructor' is a category name and would collide with Object.prototype.
 const CATEGORY_POSITION: ReadonlyMap<FunctionCategory, { position: Position; where: string }> = new Map([
@@ -104,14 +107,19 @@ function typeName(ctx: CheckContext, e: Identifier, ec: ExprContext): ExprType {
   if (hyper !== undefined) {
     return tensorType([], numberRange(hyper), { constant: hyper, ...(Number.isInteger(hyper) ? { integer: true } : {}) });
   }
+  if (ctx.brokenHypers.has(e.name)) return ERROR; // its own diagnostic says why
   const entry = ec.anyBlock ? ctx.lookupAny(e.name) : ctx.lookup(e.name, ec.block);
   if (entry) {
     ctx.used.add(e.name);
     return entry.type;
   }
-  // A bare built-in that needs no parentheses: elbo, pathwise, closed_form, ema, loo, none.
+  // A bare built-in that needs no parentheses (elbo, pathwise, closed_form, ema, loo, none); after `with` and
+  // right of `kl(z) =` every bare name is read as a directive, so a misspelt one gets SGM2301/SGM2302.
   const fn = findFunction(e.name);
-  if (fn?.bareAllowed) return typeCall(ctx, { kind: 'call', callee: { text: e.name, span: e.span }, args: [], span: e.span }, ec, e);
+  const directivePosition = ec.position === 'estimator' || ec.position === 'kl_method' || ec.position === 'baseline';
+  if (fn?.bareAllowed || directivePosition) {
+    return typeCall(ctx, { kind: 'call', callee: { text: e.name, span: e.span }, args: [], span: e.span }, ec, e);
+  }
   reportUnresolvedName(ctx, e.name, e.span, ec);
   return ERROR;
 }
@@ -119,6 +127,7 @@ function typeName(ctx: CheckContext, e: Identifier, ec: ExprContext): ExprType {
 /** SGM2003 (defined later), SGM2007 (defined in another block) or SGM2001 (nowhere), with suggestions. */
 function reportUnresolvedName(ctx: CheckContext, name: string, span: Span, ec: ExprContext): void {
   const defs = ctx.definitions.get(name) ?? [];
+  ctx.used.add(name); // the use is real even where it is illegal: no extra "unused" warning
   const visibleFrom = (block: string) => ec.anyBlock || block === 'model' || block === ec.block;
   const later = defs.find((d) => visibleFrom(d.block) && d.order >= ec.order);
   if (later) {
@@ -283,12 +292,18 @@ export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Ide
   }
   const m = matchArguments(ctx, sig.name, sig.params, dist?.exactlyOneOf, e, fn?.variadic ?? false);
   const args = new Map<string, BoundArgument>();
-  let ok = m.ok;
+  // The result is still computed after argument mistakes (a misspelt activation, an extra argument) so that
+  // independent errors further on are reported too; only an erroneous value that the result depends on
+  // (a tensor, a constant, a distribution) poisons it, to avoid follow-on errors.
+  let ok = true;
   for (const [pname, { param, arg }] of m.matched) {
     const type = typeArgument(ctx, sig, param, arg, ec);
-    if (type.kind === 'error') ok = false;
+    if (type.kind === 'error' && POISONING_KINDS.has(param.kind)) ok = false;
     args.set(pname, { param, expr: arg.value, type, span: arg.span });
   }
+  // Arguments the matcher could not place are still typed, so the names they read count as used.
+  const placed = new Set<Argument>([...[...m.matched.values()].map((x) => x.arg), ...m.rest]);
+  for (const a of e.args) if (!placed.has(a)) typeArgumentLoosely(ctx, a, ec);
   const rest = m.rest.map((arg): BoundArgument => {
     const type = typeExpr(ctx, arg.value, { ...ec, allowDistribution: false });
     if (type.kind !== 'tensor') {

@@ -175,6 +175,32 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
     case 'dense':
     case 'mlp':
       return layerResult(ctx, call, span, flags);
+    case 'matmul': {
+      const y = argTensor(call, 'y');
+      if (!x || !y) return ERROR;
+      if (x.shape === null || y.shape === null) return tensorType(null, 'real', flags);
+      const k = x.shape[x.shape.length - 1];
+      const ky = y.shape[0];
+      if (x.shape.length === 0 || y.shape.length === 0 || y.shape.length > 2 || (k !== ky && k !== UNKNOWN && ky !== UNKNOWN)) {
+        ctx.report('SGM3002', call.args.get('y')!.span, 'matmul operands do not fit', {
+          label: `${formatShape(x.shape)} times ${formatShape(y.shape)}: the last axis of x must equal the first axis of y`,
+        });
+        return ERROR;
+      }
+      return tensorType([...x.shape.slice(0, -1), ...y.shape.slice(1)], 'real', flags);
+    }
+    case 'pmf': {
+      const dist = call.args.get('dist')?.type;
+      const n = argInt(call, 'n');
+      if (dist?.kind !== 'distribution' || n === undefined) return ERROR;
+      if (!['Poisson', 'Binomial', 'Geometric', 'NegativeBinomial'].includes(dist.sig.name)) {
+        ctx.report('SGM2107', call.args.get('dist')!.span, `pmf needs a count distribution, not ${dist.sig.name}`, {
+          label: 'expected Poisson, Binomial, Geometric or NegativeBinomial',
+        });
+        return ERROR;
+      }
+      return tensorType(dist.sampleShape === null ? null : [...dist.sampleShape, n], 'simplex', flags);
+    }
     case 'scalar':
       return tensorType([], 'real', flags);
     case 'schedule': {

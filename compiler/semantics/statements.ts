@@ -8,7 +8,7 @@ import { closestName } from '../diagnostics/suggest.js';
 import type { CheckContext, ExprContext } from './context.js';
 import { typeExpr } from './expressions.js';
 import { supportRange } from './ranges.js';
-import { broadcastsTo, formatShape, UNKNOWN, type Dim, type Shape } from './shape.js';
+import { broadcastsTo, formatShape, type Dim, type Shape } from './shape.js';
 import { tensorType } from './shape-rules.js';
 import type { OrderedStatement } from './structure.js';
 import type { BlockName, CheckedStatement, Definition, DistributionType, TensorType } from './types.js';
@@ -18,7 +18,7 @@ export function evalShape(ctx: CheckContext, shape: A.ShapeExpr, order: number, 
   const dims: Dim[] = [];
   let ok = true;
   for (const d of shape.dims) {
-    if (d.kind === 'ident' && !ctx.hyper.has(d.name) && !ctx.lookup(d.name, 'model')) {
+    if (d.kind === 'ident' && !ctx.hyper.has(d.name) && !ctx.brokenHypers.has(d.name) && !ctx.lookup(d.name, 'model')) {
       if (!allowNamed) {
         ctx.report('SGM3005', d.span, `the shape of ${what} must be known at compile time`, {
           label: `'${d.name}' is bound only at run time`,
@@ -89,6 +89,7 @@ export function checkStatement(ctx: CheckContext, s: OrderedStatement): CheckedS
     case 'const': {
       const shape = st.shape ? evalShape(ctx, st.shape, s.order, false, `const '${st.name.text}'`) : undefined;
       const t = typeExpr(ctx, st.value, ec);
+      if (t.kind !== 'tensor') define(ctx, st.name, 'model', s.order, tensorType(null, 'unknown'));
       if (t.kind === 'tensor') {
         if (t.constant === undefined || t.schedule) {
           ctx.report(t.schedule ? 'SGM2108' : 'SGM2109', st.value.span, `const '${st.name.text}' must be known at compile time`, {
@@ -147,11 +148,11 @@ function checkAssign(ctx: CheckContext, st: A.Assign, s: OrderedStatement, ec: E
     }
     st.targets.forEach((name, i) => {
       const item = t.kind === 'tuple' ? t.items[i] : undefined;
-      define(ctx, name, s.block, s.order, item ?? tensorType(null, 'real'));
+      define(ctx, name, s.block, s.order, item ?? tensorType(null, 'unknown'));
     });
     return;
   }
-  let type: TensorType = t.kind === 'tensor' ? t : t.kind === 'tuple' ? (t.items[0] ?? tensorType(null, 'real')) : tensorType(null, 'real');
+  let type: TensorType = t.kind === 'tensor' ? t : t.kind === 'tuple' ? (t.items[0] ?? tensorType(null, 'unknown')) : tensorType(null, 'unknown');
   if (t.kind === 'tuple') {
     ctx.report('SGM3011', st.value.span, `one name on the left, ${t.items.length} values on the right`, {
       label: `returns ${t.items.length} tensors`,
@@ -165,10 +166,9 @@ function checkAssign(ctx: CheckContext, st: A.Assign, s: OrderedStatement, ec: E
   }
   if (st.shape && t.kind === 'tensor') {
     const declared = evalShape(ctx, st.shape, s.order, true, `'${st.targets[0].text}'`);
-    if (declared) {
-      if (!broadcastsTo(t.shape, declared)) reportAnnotation(ctx, st.shape, t.shape, declared);
-      type = { ...type, shape: declared };
-    }
+    // A mismatching annotation keeps the inferred shape, so later statements are checked against the truth.
+    if (declared && !broadcastsTo(t.shape, declared)) reportAnnotation(ctx, st.shape, t.shape, declared);
+    else if (declared) type = { ...type, shape: declared };
   }
   define(ctx, st.targets[0], s.block, s.order, type);
 }
@@ -192,16 +192,14 @@ function checkSample(ctx: CheckContext, st: A.Sample, s: OrderedStatement, ec: E
         help: `use = for a deterministic value: ${name} = ${ctx.text(st.distribution.span)}`,
       });
     }
-    defineSample(ctx, st, s, role, tensorType(null, 'real'));
+    defineSample(ctx, st, s, role, tensorType(null, 'unknown'));
     return role;
   }
   let shape = t.sampleShape;
   if (st.shape) {
     const declared = evalShape(ctx, st.shape, s.order, true, `'${name}'`);
-    if (declared) {
-      if (!broadcastsTo(shape, declared)) reportAnnotation(ctx, st.shape, shape, declared);
-      shape = declared;
-    }
+    if (declared && !broadcastsTo(shape, declared)) reportAnnotation(ctx, st.shape, shape, declared);
+    else if (declared) shape = declared;
   }
   const type = tensorType(shape, supportRange(t.sig.support), t.sig.discrete ? { integer: true } : {});
   checkSideAgreement(ctx, st, role, t, shape);
@@ -234,7 +232,7 @@ function checkSideAgreement(ctx: CheckContext, st: A.Sample, role: CheckedStatem
 
 function defineSample(ctx: CheckContext, st: A.Sample, s: OrderedStatement, role: CheckedStatement['role'], type: TensorType): void {
   if (role === 'likelihood') return; // the data declaration already defines the name
-  // In generative, a latent takes the guide's shape when the guide came first (what the decoder receives).
-  const shared = role === 'prior' ? (ctx.variables.get(st.target.text) ?? type) : type;
-  define(ctx, st.target, s.block, s.order, shared.shape === null || shared.shape.includes(UNKNOWN) ? type : shared);
+  // In generative, a latent has the guide's type when the guide came first: that is what the decoder
+  // receives during training. (When generative comes first, the prior's type stands in.)
+  define(ctx, st.target, s.block, s.order, role === 'prior' ? (ctx.variables.get(st.target.text) ?? type) : type);
 }

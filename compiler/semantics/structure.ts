@@ -193,6 +193,7 @@ function checkObjectiveTerms(ctx: CheckContext, structure: 'blocks' | 'flat', ob
     const v = call.args.get('variable');
     if (!v || v.expr.kind !== 'ident') continue;
     const name = v.expr.name;
+    if (!ctx.definitions.has(name)) continue; // already reported as undefined (SGM2001)
     if (call.name === 'kl') {
       mentionsKl = true;
       if (!ctx.latents.has(name) && structure === 'blocks') {

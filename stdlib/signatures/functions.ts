@@ -83,6 +83,13 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     ],
     shape: 'mlp',
   },
+  {
+    name: 'matmul',
+    doc: 'matrix product over the last axis of x and the first axis of y: [..., n, k] x [k, m] -> [..., n, m]',
+    category: 'elementwise',
+    params: [x, { name: 'y', kind: 'tensor', doc: 'right operand [k, m] or [k]' }],
+    shape: 'matmul',
+  },
   // ── elementwise ───────────────────────────────────────────────────────────────────────────────
   unary('exp', 'e^x'),
   unary('log', 'natural logarithm', ['ln']),
@@ -218,6 +225,16 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     category: 'constructor',
     params: [{ name: 'shape', kind: 'int_list', doc: 'shape' }],
     shape: 'fill',
+  },
+  {
+    name: 'pmf',
+    doc: 'probabilities of 0..n-1 under a count distribution, the tail mass P(X >= n-1) in the last cell (GenGS Definition 1)',
+    category: 'constructor',
+    params: [
+      { name: 'dist', kind: 'distribution', doc: 'a count distribution: Poisson, Binomial, Geometric, NegativeBinomial' },
+      { name: 'n', kind: 'constant', constraint: 'positive_integer', doc: 'number of cells' },
+    ],
+    shape: 'pmf',
   },
   // ── parameter initialisers ────────────────────────────────────────────────────────────────────
   {

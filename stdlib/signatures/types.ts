@@ -128,6 +128,7 @@ export interface DistributionSig {
 export type ShapeRule =
   | 'elementwise' // broadcast of all tensor arguments
   | 'dense' // x [..., F] -> [..., ...units]
+  | 'matmul' // [..., n, k] x [k, m] -> [..., n, m] (a vector operand drops its axis)
   | 'mlp' // x [..., F] -> [..., last(sizes)]
   | 'reduce' // drops `axis` (or everything when absent)
   | 'argmax' // drops `axis`
@@ -139,6 +140,7 @@ export type ShapeRule =
   | 'uniform' // [K] simplex
   | 'one_hot' // [...] -> [..., K]
   | 'fill' // zeros/ones: the given shape
+  | 'pmf' // dist's batch shape + [n]: truncated probabilities of a count distribution
   | 'scalar' // a scalar result
   | 'schedule' // a scalar that changes with the training step
   | 'objective_term' // elbo, iwae, loglik, kl: scalar objective terms

@@ -1,7 +1,8 @@
 /**
  * Gauss quadrature rules in float64, computed (not tabulated) by Newton's method on the three-term
  * recurrences of the orthogonal polynomials (Press et al., Numerical Recipes, 2nd ed., section 4.5:
- * `gauleg`, `gauher`), and cached by n. Nodes are ascending.
+ * `gauleg`, `gauher`), and cached by n. Nodes are ascending. Plus the 7/15-point Gauss-Kronrod pair
+ * (tabulated, from QUADPACK's qk15) for adaptive integration with an embedded error estimate.
  */
 
 /** Nodes and weights of an n-point rule. */
@@ -113,4 +114,33 @@ export function integrateGaussLegendre(f: (x: number) => number, a: number, b: n
   let sum = 0;
   for (let i = 0; i < n; i++) sum += weights[i] * f(mid + half * nodes[i]);
   return sum * half;
+}
+
+// QUADPACK qk15 (Piessens et al. 1983): Kronrod nodes on [0, 1] (symmetric), their weights, and the weights of
+// the embedded 7-point Gauss rule at the odd-indexed nodes 1, 3, 5, 7 (the latter is the centre).
+const XGK = [
+  0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
+  0.741531185599394439863864773280788, 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+  0.207784955007898467600689403773245, 0,
+];
+const WGK = [
+  0.02293532201052922496373200805897, 0.063092092629978553290700663189204, 0.104790010322250183839876322541518,
+  0.140653259715525918745189590510238, 0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
+  0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
+];
+const WG = [0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975, 0.417959183673469387755102040816327];
+
+/** ∫_a^b f by the 15-point Kronrod rule, with |K15 - G7| (a pessimistic bound on the K15 error). */
+export function gaussKronrod15(f: (x: number) => number, a: number, b: number): { value: number; error: number } {
+  const half = 0.5 * (b - a);
+  const mid = 0.5 * (a + b);
+  const fc = f(mid);
+  let kronrod = WGK[7] * fc;
+  let gauss = WG[3] * fc;
+  for (let i = 0; i < 7; i++) {
+    const pair = f(mid - half * XGK[i]) + f(mid + half * XGK[i]);
+    kronrod += WGK[i] * pair;
+    if (i % 2 === 1) gauss += WG[(i - 1) / 2] * pair;
+  }
+  return { value: kronrod * half, error: Math.abs((kronrod - gauss) * half) };
 }

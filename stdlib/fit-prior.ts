@@ -1,0 +1,144 @@
+/**
+ * fit_prior(family, target, tau): the Gaussian parameters (μ₀, σ₀) of an IGR prior whose relaxed samples have
+ * mean p₀ (IGR paper eq. (14), v1 eq. (20); math.md section 4), fitted once and cached on disk.
+ *
+ * Decisions (also in docs/stdlib.md):
+ * - **Temperature.** The fit runs at the τ passed in, the τ the prior is used with: the closed-form IGR KL needs
+ *   prior and posterior to share τ, and at that τ the prior's relaxed mean E[z] then equals p₀. The authors fit at
+ *   τ = 0.01, where E[z] ≈ P(H) (Proposition 1), i.e. they match the recovered DISCRETE distribution; pass
+ *   `fitTau: 0.01` for that. (For a symmetric target such as uniform(K) the two differ only through the δ
+ *   category.)
+ * - **IGR_Planar.** Its prior is a plain Gaussian on the flow output (math.md section 4, rule
+ *   igr-planar-gaussian-mc): an IGR_I prior. fitPrior('IGR_Planar', …) fits and returns that IGR_I prior
+ *   (`family: 'IGR_I'` in the result).
+ * - **Noise.** S = 10⁴ standard normal draws from RandomStream(seed), fixed for the whole fit (see
+ *   igr/moment-matching.ts), so a seed determines the result bit for bit.
+ * - **Cache.** One JSON file per key (family, K, τ, δ, target, S, seed, and the optimiser settings) in
+ *   `options.cacheDir`, else `$SGM_CACHE_DIR/priors`, else `<package root>/.sgm-cache/priors`; written to a
+ *   temporary file and renamed, so concurrent fits never leave a torn file.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fitMoments, type MomentFamily } from './igr/moment-matching.js';
+import { RandomStream } from './random.js';
+import { tf } from './tf.js';
+
+/** The families fit_prior accepts (the signature table's choices). */
+export type PriorFamily = 'IGR_I' | 'IGR_SB' | 'IGR_Planar';
+
+/** Options of fitPrior; every default follows math.md section 4. */
+export interface FitPriorOptions {
+  /** softmax++ δ (default 1). */
+  readonly delta?: number;
+  /** Monte Carlo samples S (default 10⁴). */
+  readonly samples?: number;
+  /** Seed of the noise draws (default 0). */
+  readonly seed?: number;
+  /** Adam steps at most (default 1000). */
+  readonly maxSteps?: number;
+  /** Adam learning rate (default 1e-2). */
+  readonly learningRate?: number;
+  /** Stop when the mean loss of the last 10 steps is below this (default 1e-5). */
+  readonly tolerance?: number;
+  /** Temperature of the fit, if not the prior's τ (e.g. 0.01 as the IGR authors). */
+  readonly fitTau?: number;
+  /** Directory of the cached fits (overrides SGM_CACHE_DIR and the default). */
+  readonly cacheDir?: string;
+  /** Read and write the cache (default true). */
+  readonly cache?: boolean;
+}
+
+/** A fitted prior: the Gaussian parameters of an IGR of `family` at temperature `tau`. */
+export interface FitPriorResult {
+  /** The family of the returned prior (IGR_I for an IGR_Planar request). */
+  readonly family: 'IGR_I' | 'IGR_SB';
+  readonly mu: number[];
+  readonly sigma: number[];
+  readonly tau: number;
+  readonly delta: number;
+  /** Σ_k (E[z_k] - p₀_k)² at the returned parameters, over the S fixed draws. */
+  readonly loss: number;
+  /** Adam steps taken. */
+  readonly steps: number;
+  /** True when the result was read from the cache. */
+  readonly cached: boolean;
+}
+
+// Bump when the fitting algorithm changes, so old cache entries are not reused.
+const ALGORITHM_VERSION = 1;
+
+/** The directory of the package (the nearest ancestor of this file holding package.json). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+/** Where cached priors live: options.cacheDir, else $SGM_CACHE_DIR/priors, else <package root>/.sgm-cache/priors. */
+export function priorCacheDir(cacheDir?: string): string {
+  if (cacheDir) return cacheDir;
+  const env = process.env.SGM_CACHE_DIR;
+  return env ? join(env, 'priors') : join(packageRoot(), '.sgm-cache', 'priors');
+}
+
+function checkTarget(target: readonly number[]): number[] {
+  if (!Array.isArray(target) || target.length < 2) throw new RangeError('fitPrior: target needs at least 2 probabilities');
+  if (target.some((p) => !(p >= 0) || !Number.isFinite(p))) throw new RangeError('fitPrior: target entries must be finite and ≥ 0');
+  const sum = target.reduce((s, p) => s + p, 0);
+  if (Math.abs(sum - 1) > 1e-6) throw new RangeError(`fitPrior: target must sum to 1, got ${sum}`);
+  return target.map((p) => p / sum);
+}
+
+/**
+ * Fits (or reads from the cache) the Gaussian parameters μ₀, σ₀ of an IGR prior whose relaxed mean matches the
+ * discrete target p₀ (K probabilities) at temperature tau: { family, mu, sigma, tau, delta, loss, steps, cached }.
+ */
+export function fitPrior(family: PriorFamily, target: readonly number[], tau: number, options: FitPriorOptions = {}): FitPriorResult {
+  if (!['IGR_I', 'IGR_SB', 'IGR_Planar'].includes(family)) throw new RangeError(`fitPrior: unknown family ${family}`);
+  if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`fitPrior: tau must be a positive number, got ${tau}`);
+  const p0 = checkTarget(target);
+  const fitFamily: MomentFamily = family === 'IGR_SB' ? 'IGR_SB' : 'IGR_I';
+  const delta = options.delta ?? 1;
+  const samples = options.samples ?? 10_000;
+  const seed = options.seed ?? 0;
+  const maxSteps = options.maxSteps ?? 1000;
+  const learningRate = options.learningRate ?? 1e-2;
+  const tolerance = options.tolerance ?? 1e-5;
+  const fitTau = options.fitTau ?? tau;
+  if (!(delta > 0)) throw new RangeError(`fitPrior: delta must be > 0, got ${delta}`);
+  if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`fitPrior: samples must be a positive integer, got ${samples}`);
+
+  const key = { version: ALGORITHM_VERSION, family: fitFamily, K: p0.length, tau, fitTau, delta, target: p0, samples, seed, maxSteps, learningRate, tolerance };
+  const keyText = JSON.stringify(key);
+  const dir = priorCacheDir(options.cacheDir);
+  const file = join(dir, `${fitFamily}-K${p0.length}-${createHash('sha256').update(keyText).digest('hex').slice(0, 20)}.json`);
+  const useCache = options.cache ?? true;
+  if (useCache && existsSync(file)) {
+    try {
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as { key: unknown; result: Omit<FitPriorResult, 'cached'> };
+      // The file name is a hash prefix: compare the full key before trusting the entry.
+      if (JSON.stringify(stored.key) === keyText) return { ...stored.result, cached: true };
+    } catch {
+      // A corrupt or foreign file is ignored and overwritten below.
+    }
+  }
+
+  const d = p0.length - 1;
+  const noise = tf.tidy(() => new RandomStream(seed).normal([samples, d]).dataSync() as Float32Array);
+  const fit = fitMoments({ family: fitFamily, target: p0, tau: fitTau, delta, noise, maxSteps, learningRate, tolerance });
+  const result: Omit<FitPriorResult, 'cached'> = { family: fitFamily, mu: fit.mu, sigma: fit.sigma, tau, delta, loss: fit.loss, steps: fit.steps };
+
+  if (useCache) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ key, result }, null, 1));
+    renameSync(tmp, file);
+  }
+  return { ...result, cached: false };
+}

@@ -9,6 +9,73 @@ export * from './signatures/index.js';
 export { queryKl, KL_RULES, type KlDescription, type KlPlan, type KlRule } from './kl/rules.js';
 export type { KlCompute, KlOptions } from './kl/kl-compute.js';
 // ── section S1: special/normal, quadrature, transforms, Normal/LogNormal/Uniform, IGR family, fitPrior ──
+export {
+  normalLogPdf,
+  normalLogDensity,
+  normalLogCdf,
+  normalCdf,
+  normalLogSf,
+  normalMillsRatio,
+  erfcx64,
+  normalLogPdf64,
+  normalLogCdf64,
+  normalCdf64,
+  normalMillsRatio64,
+  LOG_SQRT_2PI,
+} from './special/normal.js';
+export {
+  gaussLegendre,
+  gaussHermite,
+  gaussKronrod15,
+  integrateGaussLegendre,
+  type QuadratureRule,
+} from './special/quadrature.js';
+export type { ScalarLike } from './transforms/transform-utils.js';
+export {
+  softmaxPlusPlus,
+  logSoftmaxPlusPlus,
+  softmaxPlusPlusInverse,
+  softmaxPlusPlusInverseLog,
+  softmaxPlusPlusLogDet,
+  softmaxPlusPlusLogDetFromLog,
+} from './transforms/softmax-plus-plus.js';
+export {
+  stickBreaking,
+  logStickBreakingFromLogs,
+  logStickBreakingFromLogits,
+  stickBreakingInverse,
+  stickBreakingLogDet,
+  stickBreakingLogDetFromLog1mU,
+} from './transforms/stick-breaking.js';
+export { sigmoidTransform, logSigmoid, logOneMinusSigmoid, logit, sigmoidLogDet } from './transforms/sigmoid.js';
+export {
+  planarFlow,
+  planarFlowLogDet,
+  planarFlowWithLogDet,
+  planarFlowInverse,
+  planarUHat,
+  initPlanarFlowParams,
+  type PlanarLayer,
+  type FlowResult,
+} from './transforms/planar-flow.js';
+export { Normal, type NormalParams } from './distributions/normal.js';
+export { LogNormal } from './distributions/log-normal.js';
+export { Uniform, type UniformParams } from './distributions/uniform.js';
+export { IgrBase, type IgrParams, type IgrDraw } from './distributions/igr-base.js';
+export { IGR_I } from './distributions/igr-i.js';
+export { IGR_SB, type IgrSbParams, type IgrSbDraw } from './distributions/igr-sb.js';
+export { IGR_Planar, type IgrPlanarParams } from './distributions/igr-planar.js';
+export {
+  igrHard,
+  igrDiscreteProbs,
+  igrDiscreteLogProbs,
+  igrDiscreteLogProbs64,
+  igrDiscreteProbsMonteCarlo,
+  type HardSampler,
+} from './igr/discrete-recovery.js';
+export { gaussianKl, gaussianKlElementwise } from './kl/gaussian-kl.js';
+export { type IgrPlanarKlOptions } from './kl/igr-planar-gaussian-mc.js';
+export { fitPrior, priorCacheDir, type FitPriorOptions, type FitPriorResult, type PriorFamily } from './fit-prior.js';
 // ── section S2: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
 export { lgamma, digamma, logFactorial, logBinomial, lgamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
 export { Bernoulli, type BernoulliParams } from './distributions/bernoulli.js';

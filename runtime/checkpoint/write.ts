@@ -81,6 +81,18 @@ export function writeFileSynced(path: string, contents: Uint8Array | string): vo
   }
 }
 
+/** Writes a file atomically: a synced temporary file beside it, then a rename over the target. */
+export function writeFileAtomic(path: string, contents: Uint8Array | string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSynced(tmp, contents);
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`cannot write '${path}': ${describeFsError(error)}`);
+  }
+}
+
 /** fsyncs a directory so renames inside it are durable; a no-op where directories cannot be opened (Windows). */
 function fsyncDir(dir: string): void {
   let fd: number | undefined;

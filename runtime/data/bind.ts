@@ -7,12 +7,13 @@
  *     feature columns are left (a CSV table), all of them stacked in file order as rows of [F];
  *  3. anything else is a one-line UserError naming the declaration and the columns there are.
  * Shapes: the first axis of a declaration is the batch axis (a named dim such as B is free; a number fixes the
- * batch size); every later dim must equal the column's row shape, a named dim taking the same value in every
+ * batch size); every later dim must equal the column's row shape. A named dim that is a hyperparameter of the
+ * model (e.g. D = 784) must equal its value; any other named dim is free but takes the same value in every
  * declaration. Every batch tensor is float32 (counts included), as the generated code expects.
  */
 import { createHash } from 'node:crypto';
 import { tf } from '../../stdlib/tf.js';
-import type { Batch, DataSpec, Dim } from '../model-api.js';
+import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
 import { gatherRows, type Column, type Dataset } from './dataset.js';
 
@@ -38,8 +39,15 @@ export interface BoundData {
   fingerprint(): string;
 }
 
-/** Binds `dataset` to the declarations `specs`; a mismatch is a one-line UserError naming the declaration. */
-export function bindData(specs: readonly DataSpec[], dataset: Dataset): BoundData {
+/**
+ * Binds `dataset` to the declarations `specs` (with the model's hyperparameters, which give named dims their
+ * values); a mismatch is a one-line UserError naming the declaration.
+ */
+export function bindData(
+  specs: readonly DataSpec[],
+  dataset: Dataset,
+  hyperparameters: Readonly<Record<string, number>> = {},
+): BoundData {
   if (specs.length === 0) throw new UserError(`the model declares no data, so dataset '${dataset.name}' cannot be bound to it`);
   const columns = new Map<string, Column>(Object.entries(dataset.columns));
   const chosen = new Map<string, { column: string; data: Column }>();
@@ -72,7 +80,7 @@ export function bindData(specs: readonly DataSpec[], dataset: Dataset): BoundDat
   let fixed: { value: number; spec: DataSpec } | undefined;
   for (const spec of specs) {
     const { column, data } = chosen.get(spec.name)!;
-    checkShape(spec, data, column, dataset, named);
+    checkShape(spec, data, column, dataset, named, hyperparameters);
     const first = spec.shape[0];
     if (typeof first === 'number') {
       if (fixed && fixed.value !== first) {
@@ -122,6 +130,7 @@ function checkShape(
   column: string,
   dataset: Dataset,
   named: Map<string, { value: number; spec: DataSpec }>,
+  hyperparameters: Readonly<Record<string, number>>,
 ): void {
   const actual = formatShape([dataset.size, ...data.rowShape]);
   const mismatch = (why: string): never => {
@@ -134,6 +143,10 @@ function checkShape(
     const n = data.rowShape[i];
     if (typeof d === 'number') {
       if (d !== n) mismatch('');
+      return;
+    }
+    if (d in hyperparameters) {
+      if (hyperparameters[d] !== n) mismatch(` (${d} = ${hyperparameters[d]})`);
       return;
     }
     const prev = named.get(d);
@@ -153,3 +166,8 @@ function stackScalars(cols: Column[]): Column {
   return { values, rowShape: [f] };
 }
 
+
+/** Binds `dataset` to a model's `data` declarations, with its hyperparameters giving named dims their values. */
+export function bindModelData(metadata: Pick<ModelMetadata, 'data' | 'hyperparameters'>, dataset: Dataset): BoundData {
+  return bindData(metadata.data, dataset, metadata.hyperparameters);
+}

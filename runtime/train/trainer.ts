@@ -89,14 +89,7 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
   const schedule = new BatchSchedule(data.train.size, settings.batchSize, settings.seed);
   const fingerprint = data.train.fingerprint();
   if (resumeFrom) checkResumable(resumeFrom.manifest, resumeFrom.dir, model, data.train, fingerprint, options.steps);
-  else if (dir !== undefined) {
-    const existing = findCheckpoint(dir);
-    if (existing !== undefined && !options.overwrite) {
-      const step = readManifest(dir).manifest.step;
-      throw new UserError(`'${dir}' already holds a checkpoint (step ${step}): pass --resume to continue it, --overwrite to start afresh, or use another directory`);
-    }
-    ensureWritableDir(dir);
-  }
+  checkRunDir(options);
 
   const optimizer = (options.createOptimizer ?? createAdam)(settings.epsilon > 0 ? settings : { ...settings, epsilon: undefined });
   const finalSettings: TrainingSettings = { ...settings, epsilon: adamEpsilon(optimizer) };
@@ -249,6 +242,21 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
     message: '',
   };
   return { ...summary, message: summarize(model, summary, label) };
+}
+
+/**
+ * Checks the run directory before any work (the CLI calls it before creating the model): with `resume` it
+ * must hold a checkpoint; without, it must not (unless `overwrite`); either way it must be writable.
+ */
+export function checkRunDir(options: Pick<TrainOptions, 'checkpointDir' | 'resume' | 'overwrite'>): void {
+  const dir = options.checkpointDir;
+  if (dir === undefined) return;
+  if (options.resume) readManifest(dir);
+  else if (findCheckpoint(dir) !== undefined && !options.overwrite) {
+    const step = readManifest(dir).manifest.step;
+    throw new UserError(`'${dir}' already holds a checkpoint (step ${step}): pass --resume to continue it, --overwrite to start afresh, or use another directory`);
+  }
+  ensureWritableDir(dir);
 }
 
 function checkResumable(

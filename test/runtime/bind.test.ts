@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
-import { bindData } from '../../runtime/data/bind.js';
+import { bindData, bindModelData } from '../../runtime/data/bind.js';
 import { makeDataset, type Dataset } from '../../runtime/data/dataset.js';
 import { parseCsv } from '../../runtime/data/csv.js';
 import type { DataSpec } from '../../runtime/model-api.js';
@@ -53,6 +53,12 @@ describe('bindData', () => {
     expect(() => bindData([spec('a', ['B', 'D'], 2), spec('b', ['B', 'D'], 3)], d)).toThrow(
       "data 'b' (line 3): expected shape [B, D], dataset 'd' has [2, 2], but D = 3 in data 'a' (line 2)",
     );
+  });
+
+  it('checks a named dim that is a hyperparameter against its value', () => {
+    const meta = { data: [spec('x', ['B', 'D'], 2)], hyperparameters: { D: 4 } };
+    expect(() => bindModelData(meta, images)).toThrow("data 'x' (line 2): expected shape [B, D], dataset 'mnist' has [5, 6] (D = 4)");
+    expect(bindModelData({ ...meta, hyperparameters: { D: 6 } }, images).bindings[0].rowShape).toEqual([6]);
   });
 
   it('records a batch size fixed by a number and refuses contradictory ones', () => {

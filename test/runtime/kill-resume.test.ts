@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bindData } from '../../runtime/data/bind.js';
+import { bindModelData } from '../../runtime/data/bind.js';
 import { readManifest } from '../../runtime/checkpoint/read.js';
 import { parseJsonl } from '../../runtime/train/jsonl-log.js';
 import { train } from '../../runtime/train/trainer.js';
@@ -48,7 +48,7 @@ async function model(): Promise<ModelInstance> {
 
 function data(m: ModelInstance) {
   const split = linearVaeSplit();
-  return { train: bindData(m.metadata.data, split.train), test: bindData(m.metadata.data, split.test) };
+  return { train: bindModelData(m.metadata, split.train), test: bindModelData(m.metadata, split.test) };
 }
 
 describe('kill -9 and --resume', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bindData } from '../../runtime/data/bind.js';
+import { bindModelData } from '../../runtime/data/bind.js';
 import { splitDataset } from '../../runtime/data/split.js';
 import { findCheckpoint, readCheckpoint, disposeCheckpoint } from '../../runtime/checkpoint/read.js';
 import { loadModelWeights } from '../../runtime/checkpoint/model-state.js';
@@ -36,7 +36,7 @@ async function vae(): Promise<ModelInstance> {
 function vaeData(model: ModelInstance): TrainData {
   // 104 training rows in batches of 16: 6 batches per epoch, so K = 13 stops inside the third epoch.
   const split = linearVaeSplit();
-  return { train: bindData(model.metadata.data, split.train), test: bindData(model.metadata.data, split.test) };
+  return { train: bindModelData(model.metadata, split.train), test: bindModelData(model.metadata, split.test) };
 }
 
 const base: TrainOptions = { steps: 26, batchSize: 16, seed: 5, learningRate: 0.01, logEvery: 1, evalEvery: 5, checkpointEvery: 0, progress: false };
@@ -135,11 +135,11 @@ describe('resume', () => {
     );
     await expect(attempt(b, data, { steps: 2, resume: true })).rejects.toThrow('is at step 4, past the requested 2 steps');
     const other = splitDataset(linearGaussianData(130, 99), { testFraction: 0.2, seed: 3 });
-    await expect(attempt(b, { train: bindData(b.metadata.data, other.train) }, { resume: true })).rejects.toThrow(/was trained on other data/);
+    await expect(attempt(b, { train: bindModelData(b.metadata, other.train) }, { resume: true })).rejects.toThrow(/was trained on other data/);
     const g = await gaussianMean.create({ seed: 0 });
     models.push(g);
     await expect(
-      attempt(g, { train: bindData(g.metadata.data, gaussianScalars(50, 0, 1)) }, { resume: true }),
+      attempt(g, { train: bindModelData(g.metadata, gaussianScalars(50, 0, 1)) }, { resume: true }),
     ).rejects.toThrow(`checkpoint '${join(dir, 'checkpoint')}' was written by model 'linear_vae', not 'gaussian_mean'`);
     const changed: ModelInstance = { ...b, metadata: { ...b.metadata, hyperparameters: { D: 4, L: 3 } } };
     await expect(attempt(changed, data, { resume: true })).rejects.toThrow("with other hyperparameters: L=2 (now 3)");

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
-import { bindData } from '../../runtime/data/bind.js';
+import { bindModelData } from '../../runtime/data/bind.js';
 import { splitDataset } from '../../runtime/data/split.js';
 import { readCheckpoint, disposeCheckpoint } from '../../runtime/checkpoint/read.js';
 import { parseJsonl } from '../../runtime/train/jsonl-log.js';
@@ -36,7 +36,7 @@ describe('train', () => {
   it('drives the Gaussian mean to the data mean', async () => {
     const data = gaussianScalars(400, 3, 7);
     const model = await make(gaussianMean);
-    const summary = await train(model, { train: bindData(model.metadata.data, data) }, {
+    const summary = await train(model, { train: bindModelData(model.metadata, data) }, {
       steps: 300,
       batchSize: 40,
       learningRate: 0.05,
@@ -59,7 +59,7 @@ describe('train', () => {
     const counts: number[] = [];
     await train(
       model,
-      { train: bindData(model.metadata.data, split.train), test: bindData(model.metadata.data, split.test!) },
+      { train: bindModelData(model.metadata, split.train), test: bindModelData(model.metadata, split.test!) },
       {
         steps: 30,
         batchSize: 16,
@@ -82,7 +82,7 @@ describe('train', () => {
     const out: string[] = [];
     const summary = await train(
       model,
-      { train: bindData(model.metadata.data, split.train), test: bindData(model.metadata.data, split.test!) },
+      { train: bindModelData(model.metadata, split.train), test: bindModelData(model.metadata, split.test!) },
       {
         steps: 200,
         batchSize: 20,
@@ -131,7 +131,7 @@ describe('train', () => {
     const dir = tempDir();
     const model = await make(diverging);
     const data = gaussianScalars(20, 0, 1);
-    const summary = await train(model, { train: bindData(model.metadata.data, data) }, {
+    const summary = await train(model, { train: bindModelData(model.metadata, data) }, {
       steps: 50,
       batchSize: 5,
       learningRate: 0.5,
@@ -165,7 +165,7 @@ describe('train', () => {
     const dir = tempDir();
     const model = await make(gaussianMean);
     const controller = new AbortController();
-    const summary = await train(model, { train: bindData(model.metadata.data, gaussianScalars(50, 1, 2)) }, {
+    const summary = await train(model, { train: bindModelData(model.metadata, gaussianScalars(50, 1, 2)) }, {
       steps: 100,
       batchSize: 10,
       checkpointDir: dir,

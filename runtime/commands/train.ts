@@ -1,0 +1,117 @@
+/**
+ * `sgm train`: everything between the parsed command line and the trainer. Loads and splits the dataset,
+ * binds it to the model's `data` declarations, creates the model, trains, and reports. Every user mistake is
+ * found before anything is written and thrown as a one-line UserError (exit 1); a run stopped by the NaN/Inf
+ * guard returns exit code 1 with its message on stderr; the first Ctrl-C stops at the next step with a
+ * checkpoint (a second one kills as usual).
+ */
+import { bindModelData } from '../data/bind.js';
+import { loadDataset } from '../data/registry.js';
+import { DEFAULT_TEST_FRACTION, splitDataset } from '../data/split.js';
+import { readManifest } from '../checkpoint/read.js';
+import type { CompiledModelModule } from '../model-api.js';
+import { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions } from '../train/options.js';
+import { checkRunDir, train, type TrainSummary } from '../train/trainer.js';
+import type { CommandIo } from './command-io.js';
+
+/** The options of `sgm train` (CLI flag in brackets). */
+export interface TrainCommandOptions {
+  /** Dataset spec [--data]: a name (mnist, mnist-binarized, fashion-mnist, synthetic:...) or a .csv/.json/.npy path. */
+  readonly data: string;
+  /** Total steps [--steps]. */
+  readonly steps: number;
+  /** Batch size [--batch]. */
+  readonly batch: number;
+  /** Seed of model initialisation, batch order and sampling [--seed]; default 0. */
+  readonly seed?: number;
+  /** Adam [--lr, --beta1, --beta2]. */
+  readonly lr?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  /** Run directory for checkpoints and the log [--checkpoint DIR]. */
+  readonly checkpoint?: string;
+  /** Continue the run in --checkpoint [--resume]. */
+  readonly resume?: boolean;
+  /** Replace a checkpoint already in --checkpoint [--overwrite]. */
+  readonly overwrite?: boolean;
+  /** Intervals in steps [--checkpoint-every, --eval-every, --log-every]. */
+  readonly checkpointEvery?: number;
+  readonly evalEvery?: number;
+  readonly logEvery?: number;
+  /** Evaluate on at most this many test batches [--eval-batches]. */
+  readonly evalBatches?: number;
+  /** Held-out fraction [--test-fraction], default 0.1; and the split's seed [--split-seed], default 0. */
+  readonly testFraction?: number;
+  readonly splitSeed?: number;
+  /** JSONL log path [--log]; default <checkpoint>/train.jsonl. */
+  readonly log?: string;
+  /** Install a SIGINT handler for a graceful stop (default true). */
+  readonly catchSigint?: boolean;
+}
+
+/** Runs `sgm train` for a compiled model module; resolves to the exit code (0, or 1 after the NaN/Inf guard) and the summary. */
+export async function runTrain(
+  module: CompiledModelModule,
+  options: TrainCommandOptions,
+  io: CommandIo,
+): Promise<{ exitCode: 0 | 1; summary: TrainSummary }> {
+  const controller = new AbortController();
+  const trainOptions: TrainOptions = {
+    steps: options.steps,
+    batchSize: options.batch,
+    ...defined({
+      seed: options.seed,
+      learningRate: options.lr,
+      beta1: options.beta1,
+      beta2: options.beta2,
+      checkpointDir: options.checkpoint,
+      resume: options.resume,
+      overwrite: options.overwrite,
+      checkpointEvery: options.checkpointEvery,
+      evalEvery: options.evalEvery,
+      logEvery: options.logEvery,
+      evalBatches: options.evalBatches,
+      logFile: options.log,
+    }),
+    progress: { stream: { write: io.stderr, isTTY: io.isTty } },
+    signal: controller.signal,
+  };
+  // Every user mistake surfaces here, before the model is created and before anything is written.
+  validateTrainOptions(trainOptions);
+  const dataset = loadDataset(options.data);
+  // Bind the whole dataset once first, so a mismatch names the dataset's own size, not the training split's.
+  bindModelData(module.metadata, dataset);
+  const split = splitDataset(dataset, { testFraction: options.testFraction ?? DEFAULT_TEST_FRACTION, seed: options.splitSeed ?? 0 });
+  const data = {
+    train: bindModelData(module.metadata, split.train),
+    ...(split.test ? { test: bindModelData(module.metadata, split.test) } : {}),
+  };
+  checkRunDir(trainOptions);
+  // A resumed run re-creates the model with its original seed (its weights are then replaced by the checkpoint's).
+  const seed = options.resume ? readManifest(options.checkpoint!).manifest.settings.seed : (options.seed ?? TRAIN_DEFAULTS.seed);
+  const model = await module.create({ seed, log: (m) => io.stderr(`${m}\n`) });
+  const onSigint = (): void => {
+    io.stderr('\ninterrupt: stopping after this step and writing a checkpoint (Ctrl-C again to kill)\n');
+    controller.abort();
+    process.removeListener('SIGINT', onSigint);
+  };
+  if (options.catchSigint ?? true) process.on('SIGINT', onSigint);
+  try {
+    io.stderr(`training ${module.metadata.name} on ${dataset.name}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows\n`);
+    const summary = await train(model, data, { ...trainOptions, seed });
+    if (summary.status === 'non-finite') {
+      io.stderr(`error: ${summary.message}\n`);
+      return { exitCode: 1, summary };
+    }
+    io.stdout(`${summary.message}\n`);
+    return { exitCode: 0, summary };
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    model.dispose();
+  }
+}
+
+/** The entries of `o` whose value is not undefined (so defaults apply under exactOptionalPropertyTypes-style spreads). */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

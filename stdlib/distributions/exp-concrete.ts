@@ -6,15 +6,14 @@
 import type { RandomStream } from '../random.js';
 import { lgamma64 } from '../special/gamma.js';
 import { tf } from '../tf.js';
-import { Distribution } from './distribution.js';
 import {
   asValue,
   categoricalParams,
   signatureOf,
-  stopGradient,
   temperature,
   type TensorInput,
 } from './discrete-params.js';
+import { ReparameterizedDistribution } from './reparameterized.js';
 
 /**
  * ExpConcrete log density of y (log of a point of the simplex) under logits ℓ = log α and temperature τ
@@ -56,7 +55,7 @@ export interface ExpConcreteParams {
 }
 
 /** ExpConcrete distribution over log-simplex points [..., K]. */
-export class ExpConcrete extends Distribution {
+export class ExpConcrete extends ReparameterizedDistribution {
   readonly signature = signatureOf('ExpConcrete');
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[];
@@ -76,11 +75,6 @@ export class ExpConcrete extends Distribution {
     this.numCategories = this.logits.shape[this.logits.rank - 1];
     this.batchShape = this.logits.shape.slice(0, -1);
     this.eventShape = [this.numCategories];
-  }
-
-  /** A log-space draw with no gradient. */
-  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
   }
 
   /** A reparameterised log-space draw [...sampleShape, ...batchShape, K]. */

@@ -22,19 +22,19 @@ import { straightThrough, oneHotArgmax } from '../straight-through.js';
 import { tf } from '../tf.js';
 import { isCountDistribution, LOG_MASS_FLOOR, truncatedPmfTwoSided } from '../truncation.js';
 import { Categorical } from './categorical.js';
-import { Distribution } from './distribution.js';
+import type { Distribution } from './distribution.js';
 import {
   asTensor,
   asValue,
   detached,
   signatureOf,
-  stopGradient,
   temperature,
   type TensorInput,
 } from './discrete-params.js';
 import { rsampleExpConcrete } from './exp-concrete.js';
 import { Multinomial } from './multinomial.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
+import { ReparameterizedDistribution } from './reparameterized.js';
 
 /** A truncation: n keeps cells 0..n-1; [lo, hi] keeps lo..hi (both inclusive). */
 export type Truncation = number | readonly [number, number];
@@ -60,7 +60,7 @@ export interface GenGSDraw {
 export const MAX_MULTINOMIAL_CELLS = 10000;
 
 /** Generalized Gumbel-Softmax relaxation of a discrete distribution. */
-export class GenGS extends Distribution {
+export class GenGS extends ReparameterizedDistribution {
   readonly signature = signatureOf('GenGS');
   readonly batchShape: readonly number[];
   /** Shape of one value: [] for counts and indices, [K] for Multinomial and OneHotCategorical bases. */
@@ -110,11 +110,6 @@ export class GenGS extends Distribution {
     this.eventShape = cells.support.shape.slice(1);
     this.tailMass = cells.tailMass;
     this.foldedMass = cells.foldedMass;
-  }
-
-  /** A draw with no gradient (exact truncated-distribution draws when hard). */
-  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
   }
 
   /** A reparameterised draw T(GS(π, τ)): [...sampleShape, ...batchShape, ...eventShape]. */

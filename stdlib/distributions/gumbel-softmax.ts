@@ -7,9 +7,9 @@
 import type { RandomStream } from '../random.js';
 import { straightThrough, oneHotArgmax } from '../straight-through.js';
 import { tf } from '../tf.js';
-import { Distribution } from './distribution.js';
-import { MIN_PROB, asValue, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
+import { MIN_PROB, asValue, signatureOf, type TensorInput } from './discrete-params.js';
 import { ExpConcrete } from './exp-concrete.js';
+import { ReparameterizedDistribution } from './reparameterized.js';
 
 /** Named parameters of GumbelSoftmax (exactly one of logits, probs; tau required; hard optional). */
 export interface GumbelSoftmaxParams {
@@ -28,7 +28,7 @@ export interface RelaxedDraw {
 }
 
 /** Gumbel-Softmax (Concrete) distribution on the simplex [..., K]. */
-export class GumbelSoftmax extends Distribution {
+export class GumbelSoftmax extends ReparameterizedDistribution {
   readonly signature = signatureOf('GumbelSoftmax');
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[];
@@ -55,11 +55,6 @@ export class GumbelSoftmax extends Distribution {
     this.numCategories = this.expConcrete.numCategories;
     this.batchShape = this.expConcrete.batchShape;
     this.eventShape = this.expConcrete.eventShape;
-  }
-
-  /** A draw with no gradient. */
-  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
   }
 
   /** A reparameterised draw [...sampleShape, ...batchShape, K] (one-hot forward when hard). */

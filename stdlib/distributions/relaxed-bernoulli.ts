@@ -6,17 +6,16 @@
 import type { RandomStream } from '../random.js';
 import { straightThrough } from '../straight-through.js';
 import { tf } from '../tf.js';
-import { Distribution } from './distribution.js';
 import {
   MIN_PROB,
   asValue,
   binaryParams,
   detached,
   signatureOf,
-  stopGradient,
   temperature,
   type TensorInput,
 } from './discrete-params.js';
+import { ReparameterizedDistribution } from './reparameterized.js';
 
 /** Named parameters of RelaxedBernoulli (exactly one of logits, probs; tau required; hard optional). */
 export interface RelaxedBernoulliParams {
@@ -35,7 +34,7 @@ export interface RelaxedBinaryDraw {
 }
 
 /** Relaxed Bernoulli distribution on (0, 1), elementwise. */
-export class RelaxedBernoulli extends Distribution {
+export class RelaxedBernoulli extends ReparameterizedDistribution {
   readonly signature = signatureOf('RelaxedBernoulli');
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[] = [];
@@ -54,11 +53,6 @@ export class RelaxedBernoulli extends Distribution {
     this.tau = temperature('RelaxedBernoulli', tau);
     this.hard = hard;
     this.batchShape = this.logits.shape;
-  }
-
-  /** A draw with no gradient. */
-  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
   }
 
   /** A reparameterised draw [...sampleShape, ...batchShape] (0/1 forward when hard). */

@@ -1,0 +1,19 @@
+/**
+ * The base of S2's relaxed distributions (GumbelSoftmax, ExpConcrete, RelaxedBernoulli, GenGS): `sample` is
+ * the reparameterised draw with its gradient stopped, as in torch's relaxed distributions.
+ */
+import type { RandomStream } from '../random.js';
+import { tf } from '../tf.js';
+import { Distribution } from './distribution.js';
+import { stopGradient } from './discrete-params.js';
+
+/** A distribution whose `sample` is `rsample` without gradient. */
+export abstract class ReparameterizedDistribution extends Distribution {
+  /** A reparameterised draw: [...sampleShape, ...batchShape, ...eventShape]. */
+  abstract override rsample(rng: RandomStream, sampleShape?: readonly number[]): tf.Tensor;
+
+  /** The same draw as rsample, with no gradient to the parameters. */
+  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+  }
+}

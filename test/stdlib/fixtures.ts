@@ -50,7 +50,169 @@ export interface DistributionFixture {
 }
 
 // ── section S1 (continuous, IGR) ──
-export const FIXTURES_S1: DistributionFixture[] = [];
+// Expected log-densities are scipy/numpy float64 values (scipy.stats.norm/lognorm, and for the IGR family the
+// change of variables log N(y|μ,σ) - log|det J| evaluated by hand in numpy at a chosen y, with z = g(y));
+// moments are closed forms, or Proposition 2's math.md vector for IGR_I at τ = 0.01 (E[z] → P(H) as τ → 0).
+import { IGR_I } from '../../stdlib/distributions/igr-i.js';
+import { IGR_Planar } from '../../stdlib/distributions/igr-planar.js';
+import { IGR_SB } from '../../stdlib/distributions/igr-sb.js';
+import { LogNormal } from '../../stdlib/distributions/log-normal.js';
+import { Normal } from '../../stdlib/distributions/normal.js';
+import { Uniform } from '../../stdlib/distributions/uniform.js';
+import { tf as tfS1 } from '../../stdlib/tf.js';
+
+const IGR_MU = [0.5, -0.3, 0.1];
+const IGR_SIGMA = [0.9, 0.6, 1.2];
+/** The planar layer of the IGR_Planar fixture (û by the ‖w‖² rule). */
+const planarLayer = (): { w: tfS1.Tensor; u: tfS1.Tensor; b: tfS1.Tensor } => ({
+  w: tfS1.tensor1d([0.8, -0.3, 0.5]),
+  u: tfS1.tensor1d([-1.5, 0.4, 0.9]),
+  b: tfS1.scalar(0.2),
+});
+/** Extreme Gaussian means for the stability entries: ±100 and 0 on K-1 = 3 coordinates, two batch rows. */
+const EXTREME_MU = [
+  [100, -100, 0],
+  [-100, -100, -100],
+];
+// Proposition 2 (math.md section 9): μ = (0.5, -0.3, 0.1), σ = 0.9.
+const PROP2 = [0.4896002481, 0.147279772, 0.2799914606, 0.0831285194];
+const bern = (p: number): number => Math.sqrt(p * (1 - p));
+const v1 = (x: number[]): tfS1.Tensor => tfS1.tensor1d(x);
+
+export const FIXTURES_S1: DistributionFixture[] = [
+  {
+    id: 'Normal(mu=0.5, sigma=1.5)',
+    make: () => new Normal({ mu: 0.5, sigma: 1.5 }),
+    logProb: [
+      { value: () => v1([0.3, -2, 5]), expected: [-1.3332925302017258, -2.713292530201726, -5.824403641312837], tol: 1e-5, source: 'scipy.stats.norm.logpdf' },
+    ],
+    moments: { mean: [0.5], std: [1.5], draws: 20000 },
+    finite: true,
+  },
+  {
+    id: 'Normal(mu=[0.5, -1], sigma=[1.5, 0.3]) rsample gradient',
+    make: () => new Normal({ mu: [0.5, -1], sigma: [1.5, 0.3] }),
+    moments: { mean: [0.5, -1], std: [1.5, 0.3], draws: 20000, reparameterized: true },
+    rsampleGradient: { params: [[0.5, -1], [1.5, 0.3]], build: ([mu, sigma]) => new Normal({ mu, sigma }) },
+  },
+  {
+    id: 'LogNormal(mu=0.2, sigma=0.8)',
+    make: () => new LogNormal({ mu: 0.2, sigma: 0.8 }),
+    logProb: [
+      { value: () => v1([0.5, 1, 3]), expected: [-0.6258602123790953, -0.727044981890463, -2.425269805984618], tol: 1e-5, source: 'scipy.stats.lognorm.logpdf(x, s=0.8, scale=e^0.2)' },
+    ],
+    // Closed forms: mean e^{μ+σ²/2}, sd √((e^{σ²}-1) e^{2μ+σ²}).
+    moments: { mean: [1.6820276496988864], std: [1.5925887594637904], draws: 20000 },
+    rsampleGradient: { params: [[0.2, -0.5], [0.8, 0.3]], build: ([mu, sigma]) => new LogNormal({ mu, sigma }) },
+    finite: true,
+  },
+  {
+    id: 'Uniform(low=[-1, 2], high=[1, 5])',
+    make: () => new Uniform({ low: [-1, 2], high: [1, 5] }),
+    logProb: [{ value: () => v1([0.3, 4.9]), expected: [-Math.log(2), -Math.log(3)], tol: 1e-6, source: 'closed form -log(high - low)' }],
+    moments: { mean: [0, 3.5], std: [2 / Math.sqrt(12), 3 / Math.sqrt(12)], draws: 20000 },
+    rsampleGradient: { params: [[-1, 2], [1, 5]], build: ([low, high]) => new Uniform({ low, high }) },
+    finite: true,
+  },
+  {
+    id: 'IGR_I(mu, sigma, tau=0.5)',
+    make: () => new IGR_I({ mu: IGR_MU, sigma: IGR_SIGMA, tau: 0.5 }),
+    logProb: [
+      {
+        // z = softmax++(y = (1, -0.5, 0.3), τ = 0.5): the math.md section 9 vector.
+        value: () => v1([0.6984609267624375, 0.03477432191300309, 0.17223834397145785, 0.09452640735310147]),
+        expected: [3.2093461717547216],
+        tol: 2e-4,
+        source: 'numpy: Σ norm.logpdf(y, μ, σ) - log|det J| (math.md section 1 log-det) at y = (1, -0.5, 0.3)',
+      },
+    ],
+    rsampleGradient: {
+      params: [IGR_MU, IGR_SIGMA],
+      build: ([mu, sigma]) => new IGR_I({ mu, sigma, tau: 0.5 }),
+    },
+    finite: true,
+  },
+  {
+    id: 'IGR_I(mu, sigma, tau=0.5, delta=0.1)',
+    make: () => new IGR_I({ mu: IGR_MU, sigma: IGR_SIGMA, tau: 0.5, delta: 0.1 }),
+    logProb: [
+      {
+        value: () => v1([0.7634068204388854, 0.03800778756168442, 0.18825380417254425, 0.01033158782688585]),
+        expected: [5.156283919905008],
+        tol: 2e-4,
+        source: 'numpy change of variables at y = (1, -0.5, 0.3), δ = 0.1 (math.md section 9 vector)',
+      },
+    ],
+    rsampleGradient: { params: [IGR_MU, IGR_SIGMA], build: ([mu, sigma]) => new IGR_I({ mu, sigma, tau: 0.5, delta: 0.1 }) },
+  },
+  {
+    id: 'IGR_I(mu=(0.5, -0.3, 0.1), sigma=0.9, tau=0.01): E[z] ≈ Proposition 2',
+    make: () => new IGR_I({ mu: [0.5, -0.3, 0.1], sigma: 0.9, tau: 0.01 }),
+    // At τ = 0.01 the relaxed mean differs from P(H) by O(τ), far inside 5 standard errors of 20k draws.
+    moments: { mean: PROP2, std: PROP2.map(bern), draws: 20000, reparameterized: true },
+    finite: true,
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `IGR_I stability: tau=${tau}, mu up to ±100`,
+      make: () => new IGR_I({ mu: EXTREME_MU, sigma: [0.5, 1, 2], tau }),
+      finite: true,
+      rsampleGradient: tau === 1 ? { params: [[3, -2, 0.5], [0.5, 1, 2]], build: ([mu, sigma]) => new IGR_I({ mu, sigma, tau }) } : undefined,
+    }),
+  ),
+  {
+    id: 'IGR_SB(mu, sigma, tau=0.5)',
+    make: () => new IGR_SB({ mu: IGR_MU, sigma: IGR_SIGMA, tau: 0.5 }),
+    logProb: [
+      {
+        // z = softmax++(SB(sigmoid(y)), τ) at y = (0.2, -1, 0.5) (the math.md section 9 stick-breaking input).
+        value: () => v1([0.4427165385780641, 0.18780388849637028, 0.2220631040217571, 0.1474164689038085]),
+        expected: [7.092905132809763],
+        tol: 5e-4,
+        source: 'numpy: Σ norm.logpdf(y) - (sigmoid + stick-breaking + softmax++ log-dets) at y = (0.2, -1, 0.5)',
+      },
+    ],
+    rsampleGradient: { params: [IGR_MU, IGR_SIGMA], build: ([mu, sigma]) => new IGR_SB({ mu, sigma, tau: 0.5 }) },
+    finite: true,
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `IGR_SB stability: tau=${tau}, mu up to ±100`,
+      make: () => new IGR_SB({ mu: EXTREME_MU, sigma: [0.5, 1, 2], tau }),
+      finite: true,
+    }),
+  ),
+  {
+    id: 'IGR_SB(rho=0.9): countably infinite truncation, 30 sticks',
+    make: () => new IGR_SB({ mu: new Array(30).fill(-1), sigma: 1, tau: 0.1, rho: 0.9 }),
+    finite: true,
+  },
+  {
+    id: 'IGR_Planar(mu, sigma, tau=0.5, one fixed layer)',
+    make: () => new IGR_Planar({ mu: IGR_MU, sigma: IGR_SIGMA, tau: 0.5, flow: [planarLayer()] }),
+    logProb: [
+      {
+        // z = softmax++(f(y)) at y = (1, -0.5, 0.3).
+        value: () => v1([0.05911357386129708, 0.05083479156106357, 0.8121670402400063, 0.07788459433763308]),
+        expected: [4.125032395043489],
+        tol: 5e-4,
+        source: 'numpy: Σ norm.logpdf(y) - log|1 + (1 - tanh²) ûᵀw| - softmax++ log-det at y = (1, -0.5, 0.3)',
+      },
+    ],
+    rsampleGradient: {
+      params: [IGR_MU, IGR_SIGMA],
+      build: ([mu, sigma]) => new IGR_Planar({ mu, sigma, tau: 0.5, flow: [planarLayer()] }),
+    },
+    finite: true,
+  },
+  ...[1, 0.1, 0.01].map(
+    (tau): DistributionFixture => ({
+      id: `IGR_Planar stability: tau=${tau}, mu up to ±100, two default layers`,
+      make: () => new IGR_Planar({ mu: EXTREME_MU, sigma: [0.5, 1, 2], tau }),
+      finite: true,
+    }),
+  ),
+];
 
 // ── section S2 (discrete, Gumbel-Softmax, GenGS) ──
 // Expected values below are float64 closed forms written out here (explicit products and sums of logs), not

@@ -5,7 +5,7 @@
  * from the RandomStream: uniforms are drawn from it in fixed-size chunks, so a seed reproduces the draws.
  */
 import type { RandomStream } from '../random.js';
-import { logFactorial64 } from '../special/gamma.js';
+import { logFactorial64 } from '../special/gamma64.js';
 import { tf } from '../tf.js';
 
 /** Uniform numbers on (0, 1) pulled from a RandomStream in fixed chunks (same seed, same sequence). */

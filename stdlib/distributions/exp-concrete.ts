@@ -4,7 +4,7 @@
  * at low temperature: at τ = 0.01 and logits ±100, z = exp(y) has exact zeros but y is finite.
  */
 import type { RandomStream } from '../random.js';
-import { lgamma64 } from '../special/gamma.js';
+import { lgamma64 } from '../special/gamma64.js';
 import { tf } from '../tf.js';
 import {
   asValue,

@@ -17,7 +17,7 @@
  * relaxed sample's mean differs from mean() at τ > 0.
  */
 import type { RandomStream } from '../random.js';
-import { logBinomial64 } from '../special/gamma.js';
+import { logBinomial64 } from '../special/gamma64.js';
 import { straightThrough, oneHotArgmax } from '../straight-through.js';
 import { tf } from '../tf.js';
 import { isCountDistribution, LOG_MASS_FLOOR, truncatedPmfTwoSided } from '../truncation.js';

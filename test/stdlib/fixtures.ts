@@ -230,27 +230,8 @@ import { OneHotCategorical } from '../../stdlib/distributions/one-hot-categorica
 import { Poisson } from '../../stdlib/distributions/poisson.js';
 import { RelaxedBernoulli } from '../../stdlib/distributions/relaxed-bernoulli.js';
 import { tf as tfS2 } from '../../stdlib/tf.js';
+import { concreteLogDensity, logFact, logSumExp, softmax } from './helpers/reference-pmf.js';
 
-/** log k! as a float64 sum of logs. */
-const logFact = (k: number): number => {
-  let s = 0;
-  for (let i = 2; i <= k; i++) s += Math.log(i);
-  return s;
-};
-const logSumExp = (xs: readonly number[]): number => {
-  const m = Math.max(...xs);
-  return m + Math.log(xs.reduce((a, x) => a + Math.exp(x - m), 0));
-};
-const softmax = (xs: readonly number[]): number[] => xs.map((x) => Math.exp(x - logSumExp(xs)));
-/** Concrete density, GS paper eq. (6)/(7) written directly: Γ(K) τ^{K-1} (Σ π_i y_i^{-τ})^{-K} Π π_i y_i^{-τ-1}. */
-const concreteLogDensity = (logits: readonly number[], tau: number, z: readonly number[]): number => {
-  const pi = softmax(logits);
-  const K = z.length;
-  const sum = pi.reduce((a, p, i) => a + p * Math.pow(z[i], -tau), 0);
-  return (
-    logFact(K - 1) + (K - 1) * Math.log(tau) - K * Math.log(sum) + pi.reduce((a, p, i) => a + Math.log(p) - (tau + 1) * Math.log(z[i]), 0)
-  );
-};
 /** Binary Concrete density (Maddison et al. 2017 eq. (21)): τ α x^{-τ-1}(1-x)^{-τ-1} / (α x^{-τ} + (1-x)^{-τ})². */
 const binaryConcreteLogDensity = (logit: number, tau: number, x: number): number => {
   const a = Math.exp(logit);

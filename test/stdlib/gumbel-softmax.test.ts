@@ -7,17 +7,9 @@ import { GumbelSoftmax } from '../../stdlib/distributions/gumbel-softmax.js';
 import { RelaxedBernoulli } from '../../stdlib/distributions/relaxed-bernoulli.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
-import { logFact, softmax } from './helpers/reference-pmf.js';
+import { concreteLogDensity } from './helpers/reference-pmf.js';
 
 const finite = (t: tf.Tensor): boolean => Array.from(t.dataSync()).every(Number.isFinite);
-
-/** Concrete log density, GS paper eq. (6), float64. */
-function concreteLogDensity(logits: readonly number[], tau: number, z: readonly number[]): number {
-  const pi = softmax(logits);
-  const K = z.length;
-  const sum = pi.reduce((a, p, i) => a + p * Math.pow(z[i], -tau), 0);
-  return logFact(K - 1) + (K - 1) * Math.log(tau) - K * Math.log(sum) + pi.reduce((a, p, i) => a + Math.log(p) - (tau + 1) * Math.log(z[i]), 0);
-}
 
 describe('densities', () => {
   it('Concrete density matches GS eq. (6) for K = 4 over several τ (batched)', () => {

@@ -83,3 +83,16 @@ export function chiSquareBound(df: number): number {
   const z = 4.9;
   return df * Math.pow(1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df)), 3);
 }
+
+/** Concrete log density, GS paper eq. (6)/(7): Γ(K) τ^{K-1} (Σ π_i z_i^{-τ})^{-K} Π π_i z_i^{-τ-1}, float64. */
+export function concreteLogDensity(logits: readonly number[], tau: number, z: readonly number[]): number {
+  const pi = softmax(logits);
+  const K = z.length;
+  const sum = pi.reduce((a, p, i) => a + p * Math.pow(z[i], -tau), 0);
+  return (
+    logFact(K - 1) +
+    (K - 1) * Math.log(tau) -
+    K * Math.log(sum) +
+    pi.reduce((a, p, i) => a + Math.log(p) - (tau + 1) * Math.log(z[i]), 0)
+  );
+}

@@ -158,7 +158,9 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const float *w = arr[0], *g = arr[1], *m = arr[2], *v = arr[3];
   float *wOut = arr[4], *mOut = arr[5], *vOut = arr[6];
   const float lr = (float)hp[0], b1 = (float)hp[1], b2 = (float)hp[2], eps = (float)hp[3];
-  const float c1 = (float)hp[4], c2 = (float)hp[5], omb1 = 1.f - b1, omb2 = 1.f - b2;
+  /* 1 - β in double, then rounded, as tfjs does (`mul(gradient, 1 - this.beta1)` with JS numbers): 1.f - 0.999f
+   * would differ from float(0.001) by 1.3e-5 relative, enough to shift every update by 6e-6. */
+  const float c1 = (float)hp[4], c2 = (float)hp[5], omb1 = (float)(1.0 - hp[1]), omb2 = (float)(1.0 - hp[2]);
   const size_t n = len[0];
   for (size_t i = 0; i < n; i++) {
     const float mi = m[i] * b1 + g[i] * omb1;

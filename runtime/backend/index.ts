@@ -14,7 +14,7 @@ export {
 } from './select-backend.js';
 export { applySpeedFixes, removeSpeedFixes, type SpeedFixes } from './speed-fixes.js';
 export { installNativeKernels, planGemm, type NativeStatus } from './native-kernels.js';
-export { loadNativeAddon, type SgmNative } from './native-addon.js';
+export { loadAddonFrom, loadNativeAddon, type SgmNative } from './native-addon.js';
 export { overriddenKernels, stockKernel } from './kernel-overrides.js';
 export { FusedAdamOptimizer, fusedAdam, FUSED_ADAM_KERNEL } from './fused-adam.js';
 export { registerFusedMatMulGradient, supportsFusedGradient } from './fused-mat-mul-gradient.js';

@@ -47,24 +47,26 @@ const ADDON_CANDIDATES = [
   '../../../native/build/Release/sgm_native.node', // running dist/runtime/backend
 ];
 
-let cached: { addon: SgmNative } | { reason: string } | undefined;
+type Loaded = { addon: SgmNative } | { reason: string };
+let cached: Loaded | undefined;
 
-/** The loaded addon, or the reason it could not be loaded (not built, or built for another Node ABI). */
-export function loadNativeAddon(): { addon: SgmNative } | { reason: string } {
-  if (cached !== undefined) return cached;
+/** Tries each path in turn (relative paths resolve against this file); the addon or why none loaded. */
+export function loadAddonFrom(paths: readonly string[]): Loaded {
   const require = createRequire(import.meta.url);
-  const candidates = process.env.SGM_NATIVE_ADDON ? [process.env.SGM_NATIVE_ADDON] : ADDON_CANDIDATES;
   const errors: string[] = [];
-  for (const path of candidates) {
+  for (const path of paths) {
     try {
-      cached = { addon: require(path) as SgmNative };
-      return cached;
+      return { addon: require(path) as SgmNative };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       errors.push(err.code === 'MODULE_NOT_FOUND' ? `${path}: not built` : `${path}: ${err.message}`);
     }
   }
-  cached = { reason: `native addon not loaded (run \`npm run build:native\`): ${errors.join('; ')}` };
-  return cached;
+  return { reason: `native addon not loaded (run \`npm run build:native\`): ${errors.join('; ')}` };
 }
 
+/** The addon (loaded once), or the reason it could not be loaded (not built, or built for another Node ABI). */
+export function loadNativeAddon(): Loaded {
+  cached ??= loadAddonFrom(process.env.SGM_NATIVE_ADDON ? [process.env.SGM_NATIVE_ADDON] : ADDON_CANDIDATES);
+  return cached;
+}

@@ -6,7 +6,7 @@
  * beyond "one side has batch 1", PReLU, biases that are not one value per column) goes to the stock kernel.
  * When the addon is absent nothing is registered and sgm runs on tfjs' own kernels.
  *
- * Set SGM_NATIVE=0 to ignore a built addon.
+ * initBackend ignores a built addon when SGM_NATIVE=0.
  * TensorFlow.js 4.x routes every matMul through BatchMatMul (there is no separate MatMul kernel).
  */
 import { tf } from '../../stdlib/tf.js';
@@ -102,13 +102,15 @@ function nativeMatMul(blas: SgmNative, storageOf: (backend: unknown) => Storage,
 }
 
 /**
- * Registers the native BatchMatMul and _FusedMatMul on `backendName` ('cpu' or 'wasm') when the addon is built
- * and `enabled`; returns what happened.
+ * Registers the native BatchMatMul and _FusedMatMul on `backendName` ('cpu' or 'wasm') when the addon (`loaded`,
+ * by default the built one) is present and `enabled`; returns what happened.
  */
-export function installNativeKernels(backendName: 'cpu' | 'wasm', enabled: boolean): NativeStatus {
-  if (!enabled) return { state: 'disabled', reason: 'native kernels disabled by option' };
-  if (process.env.SGM_NATIVE === '0') return { state: 'disabled', reason: 'native kernels disabled by SGM_NATIVE=0' };
-  const loaded = loadNativeAddon();
+export function installNativeKernels(
+  backendName: 'cpu' | 'wasm',
+  enabled: boolean,
+  loaded: ReturnType<typeof loadNativeAddon> = loadNativeAddon(),
+): NativeStatus {
+  if (!enabled) return { state: 'disabled', reason: 'native kernels disabled (option native: false or SGM_NATIVE=0)' };
   if ('reason' in loaded) return { state: 'absent', reason: loaded.reason };
   const storage = backendName === 'cpu' ? cpuStorage : wasmStorage;
   const kernels: string[] = [];

@@ -7,6 +7,7 @@
  * registered, and the choice is recorded with the reason for every candidate
  * passed over, for `describeBackend`.
  */
+import { createRequire } from 'node:module';
 import { tf } from '../../stdlib/tf.js';
 import { applySpeedFixes } from './speed-fixes.js';
 import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
@@ -33,7 +34,7 @@ export interface BackendInfo {
 
 /** Options of `initBackend`. */
 export interface BackendOptions {
-  /** Use the native OpenBLAS kernels when built (default true; SGM_NATIVE=0 also disables them). */
+  /** Use the native OpenBLAS kernels when built (default: yes, unless the environment has SGM_NATIVE=0). */
   readonly native?: boolean;
 }
 
@@ -41,17 +42,20 @@ let current: BackendInfo | undefined;
 
 /**
  * Imports an optional package by a name TypeScript cannot resolve statically (it is not installed here);
- * resolves to an error message instead of throwing.
+ * resolves to null, or to why it is unavailable, and never throws. Presence is checked by resolution first, so
+ * "not installed" is told apart from "installed but failed to load" (e.g. tfjs-node-gpu without CUDA).
  */
 async function tryImport(specifier: string): Promise<string | null> {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+  } catch {
+    return `${specifier} is not installed`;
+  }
   try {
     await import(specifier);
     return null;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND'
-      ? `${specifier} is not installed`
-      : `${specifier} failed to load: ${err.message.split('\n')[0]}`;
+    return `${specifier} failed to load: ${String((e as Error).message ?? e).split('\n')[0]}`;
   }
 }
 
@@ -101,7 +105,7 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
       continue;
     }
     registerBatchMatMulGradient();
-    const fixes = applySpeedFixes(tf.getBackend(), options.native ?? true);
+    const fixes = applySpeedFixes(tf.getBackend(), options.native ?? process.env.SGM_NATIVE !== '0');
     current = {
       name,
       reason: preferred ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that started',

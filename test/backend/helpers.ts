@@ -23,5 +23,6 @@ export function expectClose(actual: tf.Tensor | ArrayLike<number>, expected: tf.
       worstExcess = Number.isNaN(excess) ? Infinity : excess;
     }
   }
-  expect(worst === -1 ? 'all close' : `index ${worst}: ${a[worst]} vs ${b[worst]}`).toBe('all close');
+  const where = worst === -1 ? 'all close' : `index ${worst}: ${a[worst]} vs ${b[worst]}`;
+  expect(where, where).toBe('all close');
 }

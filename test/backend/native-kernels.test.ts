@@ -1,0 +1,168 @@
+// The optional OpenBLAS kernels. When the addon is built: BatchMatMul and _FusedMatMul through it equal the stock
+// JS/WASM kernels on the active backend (every transpose combination, batch layouts, bias, activations), and its
+// Adam loop equals the JS loop. Whatever the build state: an unloadable addon gives the fallback, with the stock
+// kernels left in place and a reason that says how to build it.
+import { afterAll, describe, expect, it } from 'vitest';
+import { tf } from '../../stdlib/tf.js';
+import {
+  applySpeedFixes,
+  currentBackend,
+  installNativeKernels,
+  loadAddonFrom,
+  loadNativeAddon,
+  planGemm,
+  removeSpeedFixes,
+  stockKernel,
+} from '../../runtime/backend/index.js';
+import { expectClose, randn } from './helpers.js';
+
+const backend = (): 'cpu' | 'wasm' => tf.getBackend() as 'cpu' | 'wasm';
+const loaded = loadNativeAddon();
+
+afterAll(() => {
+  removeSpeedFixes(backend());
+  applySpeedFixes(backend(), currentBackend()?.native.state === 'installed');
+});
+
+/** Runs `f` with the stock kernels, then with the native ones; returns both results' values. */
+function stockAndNative(f: () => tf.Tensor): [Float32Array, Float32Array, number[]] {
+  removeSpeedFixes(backend());
+  const stock = tf.tidy(f);
+  expect(installNativeKernels(backend(), true).state).toBe('installed');
+  const native = tf.tidy(f);
+  expect(native.shape).toEqual(stock.shape);
+  const out: [Float32Array, Float32Array, number[]] = [stock.dataSync() as Float32Array, native.dataSync() as Float32Array, native.shape];
+  tf.dispose([stock, native]);
+  return out;
+}
+
+describe('native kernels: fallback', () => {
+  it('reports an addon that cannot be loaded and keeps the stock kernels', () => {
+    const missing = loadAddonFrom(['/nonexistent/sgm_native.node']);
+    expect('reason' in missing && missing.reason).toMatch(/npm run build:native/);
+    removeSpeedFixes(backend());
+    const status = installNativeKernels(backend(), true, missing);
+    expect(status.state).toBe('absent');
+    expect(tf.getKernel('BatchMatMul', backend()).kernelFunc).toBe(stockKernel('BatchMatMul', backend())?.kernelFunc);
+    // The step still runs on the stock kernels.
+    const y = tf.matMul(tf.ones([2, 3]), tf.ones([3, 4]));
+    expect(Array.from(y.dataSync())).toEqual(new Array(8).fill(3));
+  });
+
+  it('is disabled by the option', () => {
+    expect(installNativeKernels(backend(), false).state).toBe('disabled');
+  });
+
+  it('plans only batch layouts it can run and sends the rest to the stock kernel', () => {
+    expect(planGemm([2, 3, 4], [4, 5], false, false)).toMatchObject({ batch: 2, m: 3, n: 5, k: 4, strideA: 12, strideB: 0 });
+    expect(planGemm([1, 3, 4], [2, 5, 4], false, true)).toMatchObject({ batch: 2, strideA: 0, strideB: 20, outShape: [2, 3, 5] });
+    expect(planGemm([2, 1, 3, 4], [1, 3, 4, 5], false, false)).toBeNull();
+    expect(planGemm([3, 4], [5, 6], false, false)).toBeNull();
+  });
+});
+
+describe(`native kernels: numerics (${'addon' in loaded ? 'addon built' : 'addon absent: checks the stock kernels stay'})`, () => {
+  const COMBOS: Array<[boolean, boolean]> = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ];
+  const LAYOUTS: Array<[number[], number[]]> = [
+    [[7, 9], [9, 5]],
+    [[3, 7, 9], [3, 9, 5]],
+    [[3, 7, 9], [9, 5]],
+    [[1, 7, 9], [3, 9, 5]],
+  ];
+  const swap = (s: number[]): number[] => [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]];
+
+  it('BatchMatMul equals the stock kernel for every transpose combination and batch layout', () => {
+    if (!('addon' in loaded)) {
+      expect(installNativeKernels(backend(), true).state).toBe('absent');
+      return;
+    }
+    for (const [ta, tb] of COMBOS) {
+      for (const [aS, bS] of LAYOUTS) {
+        const [stock, native] = stockAndNative(() =>
+          tf.matMul(randn(ta ? swap(aS) : aS, 1), randn(tb ? swap(bS) : bS, 2), ta, tb),
+        );
+        expectClose(native, stock, 1e-5, 1e-5);
+      }
+    }
+  });
+
+  it('_FusedMatMul equals matMul + bias + activation for each activation, and falls back for prelu', () => {
+    if (!('addon' in loaded)) {
+      expect(installNativeKernels(backend(), true).state).toBe('absent');
+      return;
+    }
+    // The reference is composed from the stock kernels (tfjs-backend-wasm's own fused kernel is itself off for
+    // some activations, so it is not the yardstick here).
+    const act = (x: tf.Tensor, activation: string): tf.Tensor =>
+      ({
+        linear: () => x,
+        relu: () => tf.relu(x),
+        relu6: () => tf.relu6(x),
+        sigmoid: () => tf.sigmoid(x),
+        elu: () => tf.elu(x),
+        leakyrelu: () => tf.leakyRelu(x, 0.1),
+      })[activation]!();
+    for (const activation of ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu']) {
+      for (const [ta, tb] of COMBOS) {
+        const operands = (): [tf.Tensor, tf.Tensor, tf.Tensor] => [
+          tf.mul(randn(ta ? [1, 9, 7] : [1, 7, 9], 3), 3),
+          randn(tb ? [1, 5, 9] : [1, 9, 5], 4),
+          randn([5], 5),
+        ];
+        const [reference] = stockAndNative(() => {
+          const [a, b, bias] = operands();
+          return act(tf.add(tf.matMul(a, b, ta, tb), bias), activation);
+        });
+        const native = tf.tidy(() => {
+          const [a, b, bias] = operands();
+          const attrs = { transposeA: ta, transposeB: tb, activation, leakyreluAlpha: 0.1 };
+          return tf.engine().runKernel('_FusedMatMul', { a, b, bias }, attrs) as tf.Tensor;
+        });
+        expectClose(native, reference, 1e-5, 1e-5);
+        native.dispose();
+      }
+    }
+    const [stock, native] = stockAndNative(() =>
+      tf.engine().runKernel(
+        '_FusedMatMul',
+        { a: randn([1, 4, 3], 6), b: randn([1, 3, 2], 7), preluActivationWeights: tf.fill([2], 0.3) },
+        { transposeA: false, transposeB: false, activation: 'prelu' },
+      ) as tf.Tensor,
+    );
+    expectClose(native, stock, 1e-6, 1e-6);
+  });
+
+  it('rejects sizes that do not match the arrays instead of reading out of bounds', () => {
+    if (!('addon' in loaded)) {
+      expect(loaded.reason).toMatch(/not built|sgm_native/);
+      return;
+    }
+    const a = new Float32Array(6);
+    expect(() => loaded.addon.gemm(false, false, 1, 3, 4, 2, a, 0, new Float32Array(8), 0, new Float32Array(11), null, 0, 0)).toThrow(RangeError);
+    expect(() => loaded.addon.gemm(false, false, 2, 3, 4, 2, a, 6, new Float32Array(8), 0, new Float32Array(24), null, 0, 0)).toThrow(RangeError);
+  });
+
+  it('adam equals the JS update', () => {
+    if (!('addon' in loaded)) {
+      expect(loaded.reason).toMatch(/not built|sgm_native/);
+      return;
+    }
+    const n = 1000;
+    const rnd = (seed: number): Float32Array => randn([n], seed).dataSync() as Float32Array;
+    const [w, g, m] = [rnd(1), rnd(2), rnd(3)];
+    const v = rnd(4).map((x) => x * x);
+    const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    loaded.addon.adam(w, g, m, v, out[0], out[1], out[2], 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+    const mRef = m.map((mi, i) => mi * 0.9 + g[i] * 0.1);
+    const vRef = v.map((vi, i) => vi * 0.999 + g[i] * g[i] * 0.001);
+    const wRef = w.map((wi, i) => (mRef[i] / 0.19 / (Math.sqrt(vRef[i] / 0.002) + 1e-7)) * -1e-3 + wi);
+    expectClose(out[0], wRef, 1e-6, 1e-7);
+    expectClose(out[1], mRef, 1e-6, 1e-7);
+    expectClose(out[2], vRef, 1e-6, 1e-7);
+  });
+});

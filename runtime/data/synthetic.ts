@@ -1,14 +1,21 @@
 /**
- * Synthetic count data with a seed: i.i.d. Poisson, Binomial, NegativeBinomial and Multinomial draws, the
+ * Synthetic count data with a seed: i.i.d. Poisson, Binomial, NegativeBinomial and Multinomial draws (the
+ * stdlib's exact samplers, stdlib/distributions/count-samplers.ts), the
  * targets of the GenGS synthetic experiment (math.md section 8: Poisson(20), Binomial(20, .3),
  * Multinomial(3, [.7, .2, .1]), NegBinomial(3, .4)). Every dataset has one feature column `x` and records its
  * true parameters in `truth`.
  */
+import {
+  UniformSource,
+  sampleBinomial,
+  sampleMultinomial,
+  sampleNegativeBinomial,
+  samplePoisson,
+} from '../../stdlib/distributions/count-samplers.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { UserError } from '../errors.js';
 import { makeDataset, type Dataset } from './dataset.js';
 import { deriveSeed } from './js-random.js';
-import { sampleBinomial, sampleMultinomial, sampleNegativeBinomial, samplePoisson } from './samplers.js';
 
 /** Options common to every synthetic generator. */
 export interface SyntheticOptions {
@@ -23,8 +30,8 @@ export interface SyntheticOptions {
 /** `count` draws of Poisson(rate) as column `x` of shape [count]. */
 export function syntheticPoisson(options: SyntheticOptions & { readonly rate: number }): Dataset {
   requirePositive('rate', options.rate);
-  const stream = streamFor(options, 'poisson');
-  return scalarDataset(options, `synthetic:poisson?rate=${options.rate}`, () => samplePoisson(stream, options.rate), {
+  const src = sourceFor(options, 'poisson');
+  return scalarDataset(options, `synthetic:poisson?rate=${options.rate}`, () => samplePoisson(options.rate, src), {
     rate: [options.rate],
   });
 }
@@ -33,11 +40,11 @@ export function syntheticPoisson(options: SyntheticOptions & { readonly rate: nu
 export function syntheticBinomial(options: SyntheticOptions & { readonly trials: number; readonly p: number }): Dataset {
   requireCount('trials', options.trials);
   requireProbability('p', options.p);
-  const stream = streamFor(options, 'binomial');
+  const src = sourceFor(options, 'binomial');
   return scalarDataset(
     options,
     `synthetic:binomial?trials=${options.trials}&p=${options.p}`,
-    () => sampleBinomial(stream, options.trials, options.p),
+    () => sampleBinomial(options.trials, options.p, src),
     { trials: [options.trials], p: [options.p] },
   );
 }
@@ -47,11 +54,11 @@ export function syntheticNegativeBinomial(options: SyntheticOptions & { readonly
   requirePositive('r', options.r);
   requireProbability('p', options.p);
   if (options.p === 1) throw new UserError('synthetic negbinomial: p must be below 1 (the mean r p / (1 - p) is infinite at p = 1)');
-  const stream = streamFor(options, 'negbinomial');
+  const src = sourceFor(options, 'negbinomial');
   return scalarDataset(
     options,
     `synthetic:negbinomial?r=${options.r}&p=${options.p}`,
-    () => sampleNegativeBinomial(stream, options.r, options.p),
+    () => sampleNegativeBinomial(options.r, options.p, src),
     { r: [options.r], p: [options.p] },
   );
 }
@@ -66,15 +73,16 @@ export function syntheticMultinomial(
     throw new UserError(`synthetic multinomial: probs must be at least two non-negative numbers, not all zero; got ${probs.join(',')}`);
   }
   requireCount('count', options.count);
-  const stream = streamFor(options, 'multinomial');
+  const src = sourceFor(options, 'multinomial');
   const k = probs.length;
-  const values = new Float32Array(options.count * k);
-  for (let i = 0; i < options.count; i++) values.set(sampleMultinomial(stream, options.trials, probs), i * k);
   const total = probs.reduce((a, b) => a + b, 0);
+  const normalized = probs.map((p) => p / total);
+  const values = new Float32Array(options.count * k);
+  for (let i = 0; i < options.count; i++) values.set(sampleMultinomial(options.trials, normalized, src), i * k);
   return makeDataset(
     options.name ?? `synthetic:multinomial?trials=${options.trials}&probs=${probs.join(',')}`,
     { x: { values, rowShape: [k] } },
-    { truth: { trials: truthScalar(options.trials), probs: { values: Float32Array.from(probs, (p) => p / total), shape: [k] } } },
+    { truth: { trials: truthScalar(options.trials), probs: { values: Float32Array.from(normalized), shape: [k] } } },
   );
 }
 
@@ -95,9 +103,9 @@ function truthScalar(v: number): { values: Float32Array; shape: number[] } {
   return { values: Float32Array.of(v), shape: [] };
 }
 
-/** The draw stream of a generator: a function of (seed, generator), so two generators never share draws. */
-export function streamFor(options: { readonly seed: number }, generator: string): RandomStream {
-  return new RandomStream(deriveSeed(options.seed, `synthetic:${generator}`));
+/** The uniforms of a generator: a function of (seed, generator), so two generators never share draws. */
+export function sourceFor(options: { readonly seed: number }, generator: string): UniformSource {
+  return new UniformSource(new RandomStream(deriveSeed(options.seed, `synthetic:${generator}`)));
 }
 
 /** Rejects a count that is not a whole number >= 1. */

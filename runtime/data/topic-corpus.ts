@@ -5,10 +5,10 @@
  * feature column `x` [docs, V]; the true topics and proportions are returned in `truth` so a model's
  * recovered topics can be compared with them.
  */
+import { sampleGamma, type UniformSource } from '../../stdlib/distributions/count-samplers.js';
 import { UserError } from '../errors.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { cumulative, sampleDirichlet, sampleIndex } from './samplers.js';
-import { requireCount, requirePositive, streamFor } from './synthetic.js';
+import { requireCount, requirePositive, sourceFor } from './synthetic.js';
 
 /** Parameters of the topic-model corpus. */
 export interface TopicCorpusOptions {
@@ -38,23 +38,23 @@ export function syntheticTopicCorpus(options: TopicCorpusOptions): Dataset {
   requirePositive('alpha', options.alpha);
   requirePositive('beta', options.beta);
   if (k > v) throw new UserError(`synthetic lda: topics (${k}) must not exceed vocab (${v})`);
-  const stream = streamFor(options, 'lda');
+  const src = sourceFor(options, 'lda');
   const topics = new Float32Array(k * v);
   const topicCdfs: Float64Array[] = [];
   for (let t = 0; t < k; t++) {
-    const phi = sampleDirichlet(stream, new Array<number>(v).fill(options.beta));
+    const phi = sampleDirichlet(src, new Array<number>(v).fill(options.beta));
     topics.set(phi, t * v);
     topicCdfs.push(cumulative(phi));
   }
   const proportions = new Float32Array(d * k);
   const counts = new Float32Array(d * v);
   for (let doc = 0; doc < d; doc++) {
-    const theta = sampleDirichlet(stream, new Array<number>(k).fill(options.alpha));
+    const theta = sampleDirichlet(src, new Array<number>(k).fill(options.alpha));
     proportions.set(theta, doc * k);
     const thetaCdf = cumulative(theta);
     for (let i = 0; i < length; i++) {
-      const z = sampleIndex(stream, thetaCdf);
-      counts[doc * v + sampleIndex(stream, topicCdfs[z])]++;
+      const z = sampleIndex(src, thetaCdf);
+      counts[doc * v + sampleIndex(src, topicCdfs[z])]++;
     }
   }
   const name =
@@ -64,4 +64,36 @@ export function syntheticTopicCorpus(options: TopicCorpusOptions): Dataset {
     { x: { values: counts, rowShape: [v] } },
     { truth: { topics: { values: topics, shape: [k, v] }, proportions: { values: proportions, shape: [d, k] } } },
   );
+}
+
+/** A Dirichlet(alpha) draw: independent Gamma(alpha_k) draws, normalised. */
+function sampleDirichlet(src: UniformSource, alpha: readonly number[]): Float64Array {
+  const g = Float64Array.from(alpha, (a) => sampleGamma(a, src));
+  const total = g.reduce((a, b) => a + b, 0);
+  // All draws can underflow to 0 for tiny alpha: fall back to a uniformly chosen vertex, the alpha → 0 limit.
+  if (total === 0) g[Math.min(g.length - 1, Math.floor(src.uniform() * g.length))] = 1;
+  else for (let k = 0; k < g.length; k++) g[k] /= total;
+  return g;
+}
+
+/** Cumulative sums of probabilities that sum to 1 (the last entry is set to exactly 1 against round-off). */
+function cumulative(probs: ArrayLike<number>): Float64Array {
+  const cdf = new Float64Array(probs.length);
+  let total = 0;
+  for (let k = 0; k < probs.length; k++) cdf[k] = total += probs[k];
+  cdf[cdf.length - 1] = 1;
+  return cdf;
+}
+
+/** The category k with cdf[k-1] <= u < cdf[k] for a uniform u (binary search). */
+function sampleIndex(src: UniformSource, cdf: Float64Array): number {
+  const u = src.uniform();
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (u < cdf[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

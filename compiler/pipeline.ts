@@ -1,9 +1,11 @@
 /**
- * The front-end pipeline: source -> AST -> checked model (-> graph, in compiler/graph). Each stage returns
+ * The front-end pipeline: source -> AST -> checked model -> estimator/KL plan (-> graph, in compiler/graph). Each stage returns
  * `{ value, diagnostics }`; the pipeline stops before a stage whose input has errors.
  */
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import { SourceFile } from './diagnostics/source.js';
+import { analyze } from './analysis/analyze.js';
+import type { Plan } from './analysis/plan.js';
 import { check, type CheckOptions } from './semantics/check.js';
 import type { CheckedModel } from './semantics/types.js';
 import { damagedLines, parse } from './syntax/parse.js';
@@ -15,6 +17,8 @@ export interface FrontEndResult {
   readonly program: Program;
   /** Checked models (present even with errors, for tools; do not compile them when `ok` is false). */
   readonly models: readonly CheckedModel[];
+  /** The estimator/KL plan of each model (empty when the front end found errors). */
+  readonly plans: readonly Plan[];
   readonly diagnostics: readonly Diagnostic[];
   /** No errors (warnings allowed). */
   readonly ok: boolean;
@@ -33,5 +37,9 @@ export function checkSource(path: string, text: string, options: CheckOptions = 
     ? checked.diagnostics.filter((d) => d.severity === 'error' && !damaged.has(file.position(d.span.start).line))
     : checked.diagnostics;
   const diagnostics = [...parsed.diagnostics, ...semantic];
-  return { file, program: parsed.value, models: checked.value, diagnostics, ok: !hasErrors(diagnostics) };
+  // The analysis (estimators, KL methods, static warnings) runs on error-free models only.
+  const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) => analyze(m));
+  diagnostics.push(...analyses.flatMap((a) => a.diagnostics));
+  const plans = analyses.map((a) => a.value);
+  return { file, program: parsed.value, models: checked.value, plans, diagnostics, ok: !hasErrors(diagnostics) };
 }

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatDiagnostics } from '../compiler/diagnostics/printer.js';
-import { buildGraph, graphToJsonText } from '../compiler/graph/index.js';
+import { formatPlan } from '../compiler/analysis/explain.js';
+import { annotateGraph, buildGraph, graphToJsonText } from '../compiler/graph/index.js';
 import { checkSource } from '../compiler/pipeline.js';
 import type { SourceFile, Span } from '../compiler/diagnostics/source.js';
 import { packageRoot } from '../runtime/package-root.js';
@@ -70,7 +71,11 @@ export function modelGoldens(path: string): Golden[] {
   const r = checkSource(path, readFileSync(join(root, path), 'utf8'));
   const name = basename(path, '.sgm');
   if (!r.ok) return [{ path: `test/cases/models/${name}.errors.txt`, text: formatDiagnostics(r.file, r.diagnostics) }];
-  return [{ path: `test/cases/models/${name}.graph.json`, text: graphToJsonText(buildGraph(r.models[0]).value) }];
+  const plan = r.plans[0];
+  return [
+    { path: `test/cases/models/${name}.graph.json`, text: graphToJsonText(annotateGraph(buildGraph(r.models[0]).value, plan)) },
+    { path: `test/cases/models/${name}.plan.txt`, text: formatPlan(plan) },
+  ];
 }
 
 /** Every golden of the project, by case. */

@@ -88,7 +88,14 @@ export const CATALOG = {
   SGM4002: entry('warning', 'named dimension looks like a misspelled hyperparameter', 'Names in shapes that are not hyperparameters are bound at run time; this one is close to a hyperparameter.'),
   SGM4003: entry('warning', 'unexpected broadcast', 'A legal broadcast that puts a run-time (named) dimension on two axes, e.g. [B] with [B, 1] gives [B, B]: usually a bug.'),
   SGM4004: entry('warning', 'value may violate a constraint', 'The parameter needs positive/(0,1)/simplex values and the argument is not constrained to them (e.g. wrap it in softplus).'),
+  SGM4005: entry('warning', 'Gumbel-Softmax at low temperature', 'Below τ = 0.05 Gumbel-Softmax samples saturate to one-hot vectors in float32 and their gradients vanish (IGR paper section 3); sgm keeps GS densities in log space (ExpConcrete), but IGR relaxations behave better at low τ.'),
+  SGM4006: entry('warning', 'truncation drops probability mass', 'At the initial parameters the mass GenGS folds into its edge cells exceeds 1e-3: increase trunc.'),
+  SGM4007: entry('warning', 'high-variance score-function gradient', 'A discrete variable without a reparameterized sampler gets REINFORCE gradients; a relaxation would give lower variance.'),
   SGM4008: entry('warning', 'latent without KL', 'A latent is sampled in guide and generative but the objective never uses kl(z) or elbo.'),
+  // ── 5xxx estimator and KL analysis ───────────────────────────────────────────────────────────
+  SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (pathwise needs a reparameterized sampler, straight_through a relaxation, loo several samples).'),
+  SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches; the reason names what differs.'),
+  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A code of the catalog. */

@@ -1,0 +1,54 @@
+/** The plan as a table for `sgm check --explain`: one row per stochastic node. */
+import type { Plan } from './plan.js';
+
+/** One row of the table. */
+export interface PlanRow {
+  readonly line: number;
+  readonly node: string;
+  readonly distribution: string;
+  readonly estimator: string;
+  readonly kl: string;
+  readonly reason: string;
+}
+
+/** The rows of a plan, in source order. */
+export function planRows(plan: Plan): PlanRow[] {
+  const rows: PlanRow[] = [];
+  for (const e of plan.estimators) {
+    const kl = plan.kl.find((k) => k.latent === e.node);
+    const est =
+      e.estimator === 'reinforce'
+        ? `reinforce (${e.baseline === 'ema' ? `ema ${e.decay}` : e.baseline}${e.samples > 1 ? `, ${e.samples} samples` : ''})`
+        : e.estimator === 'enumerate'
+          ? `enumerate (${e.enumeration?.size}${e.enumeration?.mode === 'per_example' ? ' per data point' : ''})`
+          : e.estimator;
+    rows.push({
+      line: e.line,
+      node: e.node,
+      distribution: e.distribution,
+      estimator: est,
+      kl: kl ? klText(kl.method, kl.samples) : '-',
+      reason: kl ? `${e.reason}. KL: ${kl.reason}` : e.reason,
+    });
+  }
+  for (const n of plan.evaluated) {
+    rows.push({ line: n.line, node: n.node, distribution: n.distribution, estimator: n.role === 'prior' ? '(prior)' : '(observed)', kl: '-', reason: n.reason });
+  }
+  return rows.sort((a, b) => a.line - b.line);
+}
+
+function klText(method: 'closed_form' | 'mc', samples: number): string {
+  return method === 'closed_form' ? 'closed form' : `MC x${samples}`;
+}
+
+/** The table as aligned text. */
+export function formatPlan(plan: Plan): string {
+  const header: PlanRow = { line: 0, node: 'node', distribution: 'distribution', estimator: 'estimator', kl: 'KL', reason: 'reason' };
+  const rows = [header, ...planRows(plan)];
+  const cols = ['node', 'distribution', 'estimator', 'kl'] as const;
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...rows.map((r) => [...r[c]].length))])) as Record<(typeof cols)[number], number>;
+  const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - [...s].length));
+  const lines = rows.map((r) => `${cols.map((c) => pad(r[c], width[c])).join('  ')}  ${r.reason}`);
+  if (rows.length === 1) lines.push('(no stochastic nodes)');
+  return lines.join('\n') + '\n';
+}

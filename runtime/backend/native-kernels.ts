@@ -117,5 +117,10 @@ export function installNativeKernels(
   for (const [name, fused] of [['BatchMatMul', false], ['_FusedMatMul', true]] as const) {
     if (overrideKernel(name, backendName, nativeMatMul(loaded.addon, storage, fused))) kernels.push(name);
   }
+  // One OpenBLAS thread unless SGM_BLAS_THREADS says otherwise: the step's GEMMs are small (at most
+  // 100×784×512), two threads did not make them faster on the 2-core machine, and idle OpenBLAS threads
+  // spin-wait on the core the main thread needs for the elementwise kernels (bench/NOTES.md, change 4).
+  const threads = Number(process.env.SGM_BLAS_THREADS ?? 1);
+  loaded.addon.threads(Number.isInteger(threads) && threads >= 1 ? threads : 1);
   return { state: 'installed', kernels, config: loaded.addon.config(), threads: loaded.addon.threads() };
 }

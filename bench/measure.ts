@@ -1,0 +1,95 @@
+/**
+ * Timing and memory measurements of one training step: the median of many timed steps after warm-up, one
+ * profiled step (kernels, tensors allocated, per-kernel time), and a long run for tensor/byte growth.
+ */
+import { tf } from '../stdlib/tf.js';
+import type { BenchStep } from './step-rows.js';
+
+/** Timing and memory of one step row on one backend. */
+export interface StepMeasurement {
+  readonly warmup: number;
+  readonly steps: number;
+  /** Milliseconds per step: median, 10th and 90th percentile, fastest. */
+  readonly ms: { readonly median: number; readonly p10: number; readonly p90: number; readonly min: number };
+  /** Kernels run by one step (tf.profile). */
+  readonly kernelsPerStep: number;
+  /** Tensors created by one step (outputs of its kernels; all but the loss are released by the step). */
+  readonly tensorsPerStep: number;
+  /** Live tensors gained per step over the timed steps (0 = no leak). */
+  readonly leakedTensorsPerStep: number;
+  /** The most expensive kernels of the profiled step. */
+  readonly topKernels: readonly { readonly name: string; readonly ms: number; readonly calls: number }[];
+}
+
+/** Growth over a long run of steps. */
+export interface GrowthMeasurement {
+  readonly steps: number;
+  readonly tensorsBefore: number;
+  readonly tensorsAfter: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  readonly rssMbBefore: number;
+  readonly rssMbAfter: number;
+  readonly msPerStep: number;
+}
+
+const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
+
+/** Times `steps` steps after `warmup` untimed ones, then profiles one more. */
+export async function measureStep(step: BenchStep, warmup: number, steps: number): Promise<StepMeasurement> {
+  for (let i = 0; i < warmup; i++) step.step();
+  const before = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step.step();
+    times.push(performance.now() - t0);
+  }
+  const leaked = (tf.memory().numTensors - before) / steps;
+  times.sort((a, b) => a - b);
+  const profile = await tf.profile(() => step.step());
+  const byName = new Map<string, { ms: number; calls: number }>();
+  let tensors = 0;
+  for (const k of profile.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += Number(k.kernelTimeMs) || 0;
+    e.calls += 1;
+    byName.set(k.name, e);
+    tensors += k.outputShapes.length;
+  }
+  const topKernels = [...byName]
+    .map(([name, e]) => ({ name, ms: round(e.ms), calls: e.calls }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8);
+  return {
+    warmup,
+    steps,
+    ms: { median: round(quantile(times, 0.5)), p10: round(quantile(times, 0.1)), p90: round(quantile(times, 0.9)), min: round(times[0]) },
+    kernelsPerStep: profile.kernels.length,
+    tensorsPerStep: tensors,
+    leakedTensorsPerStep: leaked,
+    topKernels,
+  };
+}
+
+/** Runs `steps` steps and reports live tensors, bytes and RSS before and after. */
+export function measureGrowth(step: BenchStep, steps: number): GrowthMeasurement {
+  step.step();
+  const m0 = tf.memory();
+  const rss0 = process.memoryUsage().rss;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step.step();
+  const elapsed = performance.now() - t0;
+  const m1 = tf.memory();
+  return {
+    steps,
+    tensorsBefore: m0.numTensors,
+    tensorsAfter: m1.numTensors,
+    bytesBefore: m0.numBytes,
+    bytesAfter: m1.numBytes,
+    rssMbBefore: round(rss0 / 2 ** 20, 1),
+    rssMbAfter: round(process.memoryUsage().rss / 2 ** 20, 1),
+    msPerStep: round(elapsed / steps),
+  };
+}

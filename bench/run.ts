@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: times the reference training step (bench/reference-vae.ts, the IGR paper's VAE) and its
+ * variants (bench/step-rows.ts) on every available backend configuration, prints a table and writes
+ * bench/results.json. Each (configuration, row) runs in its own child process, so peak RSS is per row and
+ * kernel registrations never leak between configurations. Then a long run (default 1,000 steps) of the fastest
+ * configuration checks that tensors and bytes do not grow, and the other sections (bench/sections.ts) run.
+ *
+ *   npm run bench -- [--steps 25] [--warmup 5] [--long 1000] [--only wasm,wasm+native] [--no-write]
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { tf } from '../stdlib/tf.js';
+import {
+  FUSED_ADAM_KERNEL,
+  initBackend,
+  loadNativeAddon,
+  removeSpeedFixes,
+  restoreStockBatchMatMulGradient,
+  type BackendName,
+} from '../runtime/backend/index.js';
+import { measureGrowth, measureStep, type GrowthMeasurement, type StepMeasurement } from './measure.js';
+import { SECTIONS, type SectionResult } from './sections.js';
+import { STEP_ROWS } from './step-rows.js';
+
+/** A backend configuration: a tfjs backend with or without sgm's fixes and native kernels. */
+interface BackendConfig {
+  readonly id: string;
+  readonly backend: BackendName;
+  readonly native: boolean;
+  /** false: tfjs exactly as shipped (stock kernels and gradients), to show what the fixes buy. */
+  readonly fixes: boolean;
+  readonly description: string;
+}
+
+const CONFIGS: readonly BackendConfig[] = [
+  { id: 'tensorflow-gpu', backend: 'tensorflow-gpu', native: false, fixes: true, description: '@tensorflow/tfjs-node-gpu (CUDA)' },
+  { id: 'tensorflow', backend: 'tensorflow', native: false, fixes: true, description: '@tensorflow/tfjs-node (libtensorflow)' },
+  { id: 'wasm+native', backend: 'wasm', native: true, fixes: true, description: 'WASM SIMD + sgm OpenBLAS GEMM/Adam kernels' },
+  { id: 'wasm', backend: 'wasm', native: false, fixes: true, description: 'WASM SIMD, 1 thread, sgm fixes' },
+  { id: 'wasm (stock)', backend: 'wasm', native: false, fixes: false, description: 'WASM SIMD, tfjs as shipped' },
+  { id: 'cpu+native', backend: 'cpu', native: true, fixes: true, description: 'pure-JS CPU + sgm OpenBLAS kernels' },
+  { id: 'cpu', backend: 'cpu', native: false, fixes: true, description: 'pure-JS CPU backend' },
+];
+
+/** One cell of the step table. */
+interface StepResult {
+  readonly config: string;
+  readonly row: string;
+  readonly status: 'measured' | 'unavailable' | 'failed';
+  readonly reason?: string;
+  readonly measurement?: StepMeasurement;
+  /** Peak resident set of the child process that ran only this row (MB). */
+  readonly peakRssMb?: number;
+  /** This row's median over the baseline row's median on the same configuration. */
+  readonly ratio?: number;
+}
+
+const here = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const num = (name: string, fallback: number): number => Number(flag(name) ?? fallback);
+
+/** Why a configuration cannot run here, or null. */
+function unavailable(config: BackendConfig): string | null {
+  if (config.native) {
+    const loaded = loadNativeAddon();
+    if ('reason' in loaded) return loaded.reason;
+  }
+  if (config.backend === 'tensorflow' || config.backend === 'tensorflow-gpu') {
+    const pkg = config.backend === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
+    try {
+      createRequire(import.meta.url).resolve(pkg);
+    } catch {
+      return `${pkg} is not installed`;
+    }
+  }
+  return null;
+}
+
+/** Child process: one row on one configuration; prints one JSON line. */
+async function child(configId: string, rowId: string, mode: 'step' | 'long'): Promise<void> {
+  const config = CONFIGS.find((c) => c.id === configId);
+  const row = STEP_ROWS.find((r) => r.id === rowId);
+  if (!config || !row) throw new Error(`unknown configuration ${configId} or row ${rowId}`);
+  await initBackend(config.backend, { native: config.native });
+  if (!config.fixes) {
+    removeSpeedFixes(tf.getBackend());
+    restoreStockBatchMatMulGradient();
+    if (tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend())) tf.unregisterKernel(FUSED_ADAM_KERNEL, tf.getBackend());
+  }
+  const step = await row.create(1);
+  let result: StepMeasurement | GrowthMeasurement;
+  if (mode === 'long') {
+    result = measureGrowth(step, num('long', 1000));
+  } else {
+    result = await measureStep(step, num('warmup', 5), num('steps', 25));
+  }
+  step.dispose();
+  const peakRssMb = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
+  process.stdout.write(`RESULT ${JSON.stringify({ result, peakRssMb })}\n`);
+}
+
+/** Runs one child and parses its result line. */
+function runChild(config: BackendConfig, rowId: string, mode: 'step' | 'long'): { result?: unknown; peakRssMb?: number; error?: string } {
+  const childArgs = ['--import', 'tsx', here, '--child', config.id, '--row', rowId, '--mode', mode];
+  for (const name of ['steps', 'warmup', 'long']) {
+    const v = flag(name);
+    if (v !== undefined) childArgs.push(`--${name}`, v);
+  }
+  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (out.status !== 0 || line === undefined) {
+    const err = (out.stderr || out.stdout).split('\n').filter((l) => l.trim() && l.length < 400).slice(-3).join(' | ');
+    return { error: `exit ${out.status}: ${err}` };
+  }
+  return JSON.parse(line.slice('RESULT '.length)) as { result: unknown; peakRssMb: number };
+}
+
+const fmt = (x: number | undefined, digits = 1): string => (x === undefined ? '—' : x.toFixed(digits));
+
+function printTable(results: readonly StepResult[]): void {
+  const header = ['configuration', 'step', 'ms/step', 'p10–p90', 'ratio', 'kernels', 'tensors', 'leak/step', 'peak RSS MB'];
+  const lines = results.map((r) => {
+    const m = r.measurement;
+    if (!m) return [r.config, r.row, r.status, r.reason?.slice(0, 60) ?? '', '', '', '', '', ''];
+    return [
+      r.config,
+      r.row,
+      fmt(m.ms.median),
+      `${fmt(m.ms.p10)}–${fmt(m.ms.p90)}`,
+      r.ratio === undefined ? '—' : r.ratio.toFixed(2),
+      String(m.kernelsPerStep),
+      String(m.tensorsPerStep),
+      String(m.leakedTensorsPerStep),
+      fmt(r.peakRssMb, 0),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const show = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(show(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(show(l));
+}
+
+function machine(): Record<string, unknown> {
+  const loaded = loadNativeAddon();
+  return {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memoryGb: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    tfjs: tf.version_core,
+    openblas: 'addon' in loaded ? loaded.addon.config() : null,
+    loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+async function main(): Promise<void> {
+  const only = flag('only')?.split(',');
+  const configs = CONFIGS.filter((c) => !only || only.includes(c.id));
+  const info = machine();
+  console.log(`sgm bench: ${info.cpu} x${info.cores}, ${info.memoryGb} GB, Node ${info.node}, tfjs ${info.tfjs}`);
+  console.log(`reference step: IGR-I VAE, batch 100, 784-512-256-(20x9)x2 / 200-256-512-784, Adam\n`);
+  const results: StepResult[] = [];
+  for (const config of configs) {
+    const reason = unavailable(config);
+    let baseline: number | undefined;
+    for (const row of STEP_ROWS) {
+      if (row.needsFixes && !config.fixes) continue;
+      if (reason !== null) {
+        results.push({ config: config.id, row: row.id, status: 'unavailable', reason });
+        break;
+      }
+      process.stderr.write(`  ${config.id} / ${row.id} ...\n`);
+      const out = runChild(config, row.id, 'step');
+      if (out.error !== undefined) {
+        results.push({ config: config.id, row: row.id, status: 'failed', reason: out.error });
+        continue;
+      }
+      const m = out.result as StepMeasurement;
+      if (row.baseline) baseline = m.ms.median;
+      const ratio = baseline === undefined ? undefined : Number((m.ms.median / baseline).toFixed(3));
+      results.push({ config: config.id, row: row.id, status: 'measured', measurement: m, peakRssMb: out.peakRssMb, ratio });
+    }
+  }
+  printTable(results);
+
+  // The long run: the fastest configuration's baseline row and its fastest row.
+  const measured = results.filter((r) => r.measurement);
+  const best = measured.reduce<StepResult | undefined>((b, r) => (b === undefined || r.measurement!.ms.median < b.measurement!.ms.median ? r : b), undefined);
+  const growth: Array<{ config: string; row: string; growth?: GrowthMeasurement; error?: string }> = [];
+  const longSteps = num('long', 1000);
+  if (best !== undefined && longSteps > 0) {
+    const config = CONFIGS.find((c) => c.id === best.config)!;
+    const rows = [...new Set([STEP_ROWS.find((r) => r.baseline)!.id, best.row])];
+    console.log(`\nno-growth check: ${longSteps} steps on ${config.id}`);
+    for (const rowId of rows) {
+      const out = runChild(config, rowId, 'long');
+      const g = out.result as GrowthMeasurement | undefined;
+      growth.push({ config: config.id, row: rowId, growth: g, error: out.error });
+      if (g) {
+        console.log(
+          `  ${rowId}: tensors ${g.tensorsBefore} -> ${g.tensorsAfter}, bytes ${g.bytesBefore} -> ${g.bytesAfter}, ` +
+            `RSS ${g.rssMbBefore} -> ${g.rssMbAfter} MB, ${g.msPerStep} ms/step`,
+        );
+      } else {
+        console.log(`  ${rowId}: ${out.error}`);
+      }
+    }
+  }
+
+  const sections: SectionResult[] = [];
+  for (const section of SECTIONS) {
+    const s = await section();
+    sections.push(s);
+    console.log(`\n${s.title}: ${s.status === 'pending' ? 'pending (not wired yet)' : ''}`);
+    for (const r of s.rows) console.log(`  ${r.name}: ${r.value ?? '—'} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
+  }
+
+  const report = {
+    generated: new Date().toISOString(),
+    machine: { ...info, loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))) },
+    settings: { warmup: num('warmup', 5), steps: num('steps', 25), long: longSteps },
+    configurations: configs,
+    rows: STEP_ROWS.map(({ id, description, baseline, compiled }) => ({ id, description, baseline: !!baseline, compiled: !!compiled })),
+    results,
+    growth,
+    sections,
+  };
+  if (!args.includes('--no-write')) {
+    const path = flag('out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
+    writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwrote ${path}`);
+  }
+}
+
+if (args.includes('--child')) {
+  await child(flag('child')!, flag('row')!, (flag('mode') as 'step' | 'long') ?? 'step');
+} else {
+  await main();
+}

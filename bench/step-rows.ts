@@ -1,0 +1,70 @@
+/**
+ * The training steps the benchmark times, one function each. Adding a row (e.g. the compiled reference model,
+ * once the code generator emits it) is one entry here: a name, and a factory that builds the step on the active
+ * backend and returns `{ step, dispose }`. `baseline: true` marks the hand-written step that ratios are taken
+ * against; `compiled: true` marks a row that must stay within 1.05x of it (issue 6, "zero overhead").
+ */
+import { tf } from '../stdlib/tf.js';
+import { fusedAdam } from '../runtime/backend/index.js';
+import { createReferenceVae, randomBinaryBatch, type LayerStyle } from './reference-vae.js';
+
+/** One timed step and its cleanup. */
+export interface BenchStep {
+  /** Runs one training step (synchronously finished when it returns: the loss is read). */
+  step(): void;
+  dispose(): void;
+}
+
+/** A row of the step table. */
+export interface StepRow {
+  readonly id: string;
+  readonly description: string;
+  /** The hand-written yardstick of the ratio column. */
+  readonly baseline?: boolean;
+  /** A compiled model, held to ratio <= 1.05 against the baseline. */
+  readonly compiled?: boolean;
+  /** Rows that only make sense with sgm's backend fixes installed (e.g. those using FusedAdam). */
+  readonly needsFixes?: boolean;
+  create(seed: number): Promise<BenchStep>;
+}
+
+/** The hand-written reference step with a layer style and an optimizer. */
+function referenceRow(layers: LayerStyle, optimizer: 'adam' | 'fusedAdam') {
+  return async (seed: number): Promise<BenchStep> => {
+    const x = randomBinaryBatch(seed + 1);
+    const opt = optimizer === 'fusedAdam' ? fusedAdam(1e-3) : tf.train.adam(1e-3);
+    const vae = createReferenceVae(seed, { layers, optimizer: opt });
+    return {
+      step: () => void vae.step(x),
+      dispose: () => {
+        vae.dispose();
+        opt.dispose();
+        x.dispose();
+      },
+    };
+  };
+}
+
+/** Every row, in table order. */
+export const STEP_ROWS: readonly StepRow[] = [
+  {
+    id: 'hand-written',
+    description: 'IGR VAE step in plain tfjs (matMul + add + act per layer, tf.train.adam)',
+    baseline: true,
+    create: referenceRow('plain', 'adam'),
+  },
+  {
+    id: 'hand-written + fusedAdam',
+    description: 'the same step with sgm FusedAdamOptimizer (one kernel per variable)',
+    needsFixes: true,
+    create: referenceRow('plain', 'fusedAdam'),
+  },
+  {
+    id: 'sgm nn layers + fusedAdam',
+    description: 'the same step through runtime/nn dense/mlp (fused kernels), as generated code calls them',
+    needsFixes: true,
+    create: referenceRow('sgm-nn', 'fusedAdam'),
+  },
+  // The compiled reference model (models/igr_vae.sgm) goes here once `sgm compile` emits it:
+  //   { id: 'compiled igr_vae', compiled: true, description: '...', create: async (seed) => { ... } },
+];

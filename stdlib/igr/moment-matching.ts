@@ -162,6 +162,19 @@ class Objective {
   }
 }
 
+/** The loss and its gradient w.r.t. μ and log σ at the given parameters (float64; exposed for tests and tools). */
+export function momentMatchingLoss(
+  settings: MomentFitSettings,
+  mu: readonly number[],
+  logSigma: readonly number[],
+): { loss: number; gradMu: number[]; gradLogSigma: number[] } {
+  const d = mu.length;
+  const gradMu = new Float64Array(d);
+  const gradLogSigma = new Float64Array(d);
+  const loss = new Objective(settings).evaluate(Float64Array.from(mu), Float64Array.from(logSigma), gradMu, gradLogSigma);
+  return { loss, gradMu: Array.from(gradMu), gradLogSigma: Array.from(gradLogSigma) };
+}
+
 /** Initial (μ, log σ) of math.md section 4: IGR-I μ = 0, log σ = 0; IGR-SB μ = logit(1/(K-1)), log σ = 0.5413. */
 function initialParams(family: MomentFamily, d: number): { mu: Float64Array; logSigma: Float64Array } {
   if (family === 'IGR_I') return { mu: new Float64Array(d), logSigma: new Float64Array(d) };

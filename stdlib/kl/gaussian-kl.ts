@@ -1,8 +1,9 @@
 /**
  * KL divergence between diagonal Gaussians (standard; the IGR KL of eq. (13), v1 eq. (19), reduces to it):
  *   KL(N(μ, σ²) ‖ N(μ₀, σ₀²)) = ½ Σ [σ²/σ₀² - 1 + (μ - μ₀)²/σ₀² + 2 log σ₀ - 2 log σ].
- * Written with r = σ/σ₀ as ½[r² - 1 - 2 log r + ((μ - μ₀)/σ₀)²]: one ratio instead of four logs and squares of
- * possibly very different magnitudes. All arguments broadcast.
+ * Written with ℓ = log σ - log σ₀ and d = (μ - μ₀)/σ₀ as ½[(expm1(2ℓ) - 2ℓ) + d²]: the bracket is ≈ 2ℓ² for
+ * nearly equal scales, and expm1 keeps it accurate there, where σ²/σ₀² - 1 - 2 log(σ/σ₀) would be a difference of
+ * O(1) float32 numbers; d² is added last so a tiny mean shift is not rounded away against 1. All arguments broadcast.
  */
 import { asTensor, type TensorInput } from '../distributions/discrete-params.js';
 import { tf } from '../tf.js';
@@ -11,9 +12,9 @@ import { tf } from '../tf.js';
 export function gaussianKlElementwise(mu: TensorInput, sigma: TensorInput, mu0: TensorInput, sigma0: TensorInput): tf.Tensor {
   return tf.tidy(() => {
     const s0 = asTensor(sigma0);
-    const r = tf.div(asTensor(sigma), s0);
+    const twoL = tf.mul(tf.sub(tf.log(asTensor(sigma)), tf.log(s0)), 2);
     const d = tf.div(tf.sub(asTensor(mu), asTensor(mu0)), s0);
-    return tf.mul(tf.sub(tf.add(tf.square(r), tf.square(d)), tf.add(tf.mul(tf.log(r), 2), 1)), 0.5);
+    return tf.mul(tf.add(tf.sub(tf.expm1(twoL), twoL), tf.square(d)), 0.5);
   });
 }
 

@@ -15,7 +15,7 @@ import { IGR_Planar } from '../distributions/igr-planar.js';
 import { normalLogDensity } from '../special/normal.js';
 import { tf } from '../tf.js';
 import { planarFlowInverse, planarFlowLogDet, planarFlowWithLogDet } from '../transforms/planar-flow.js';
-import type { KlCompute, KlOptions } from './kl-compute.js';
+import type { KlOptions } from './kl-compute.js';
 import { mcSettings } from './mc-samples.js';
 
 /** KlOptions plus the sticking-the-landing switch. */
@@ -24,8 +24,8 @@ export interface IgrPlanarKlOptions extends KlOptions {
   readonly stickingTheLanding?: boolean;
 }
 
-/** Monte Carlo estimate over options.samples draws, batch-shaped (event axis summed). */
-export const klIgrPlanarGaussianMc: KlCompute = (qd, pd, options: IgrPlanarKlOptions) =>
+/** Monte Carlo estimate over options.samples draws, batch-shaped (event axis summed); a KlCompute. */
+export const klIgrPlanarGaussianMc = (qd: Distribution, pd: Distribution, options: IgrPlanarKlOptions): tf.Tensor =>
   tf.tidy(() => {
     const { rng, samples } = mcSettings(options, 'igr-planar-gaussian-mc');
     if (!(qd instanceof IGR_Planar)) throw new TypeError(`planar IGR KL: expected an IGR_Planar posterior, got ${qd.name}`);

@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runTrain } from '../../runtime/commands/train.js';
 import { runSample } from '../../runtime/commands/sample.js';
 import { parseNpy } from '../../runtime/data/npy.js';
@@ -9,16 +8,9 @@ import { UserError, exitCodeFor, formatError } from '../../runtime/errors.js';
 import * as gaussianMean from './fixtures/gaussian-mean.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as diverging from './fixtures/diverging.js';
+import { scratch } from './fixtures/scratch.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'sgm-cmd-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tempDir } = scratch('sgm-cmd-');
 
 function io() {
   const out = { stdout: '', stderr: '' };

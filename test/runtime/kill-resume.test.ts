@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bindModelData } from '../../runtime/data/bind.js';
 import { readManifest } from '../../runtime/checkpoint/read.js';
 import { parseJsonl } from '../../runtime/train/jsonl-log.js';
@@ -12,15 +11,13 @@ import type { ModelInstance } from '../../runtime/model-api.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import { linearVaeSplit } from './fixtures/datasets.js';
 import { KILL_TEST_OPTIONS } from './fixtures/kill-options.js';
+import { scratch } from './fixtures/scratch.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/train-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TARGET = 40;
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0)) f();
-});
+const { tempDir, keep } = scratch('sgm-kill-');
 
 /** Starts the child trainer and SIGKILLs it once it reports `killAt` completed steps; resolves its last step. */
 function runAndKill(runDir: string, killAt: number): Promise<number> {
@@ -41,9 +38,7 @@ function runAndKill(runDir: string, killAt: number): Promise<number> {
 }
 
 async function model(): Promise<ModelInstance> {
-  const m = await linearVae.create({ seed: 11 });
-  cleanup.push(() => m.dispose());
-  return m;
+  return keep(await linearVae.create({ seed: 11 }));
 }
 
 function data(m: ModelInstance) {
@@ -53,8 +48,7 @@ function data(m: ModelInstance) {
 
 describe('kill -9 and --resume', () => {
   it('continues from the last checkpoint to the same weights and loss as an uninterrupted run', async () => {
-    const runDir = mkdtempSync(join(tmpdir(), 'sgm-kill-'));
-    cleanup.push(() => rmSync(runDir, { recursive: true, force: true }));
+    const runDir = tempDir();
     const killedAfter = await runAndKill(runDir, 15);
     expect(killedAfter).toBeGreaterThanOrEqual(15);
     expect(killedAfter).toBeLessThan(TARGET);

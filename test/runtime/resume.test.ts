@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync, existsSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bindModelData } from '../../runtime/data/bind.js';
 import { splitDataset } from '../../runtime/data/split.js';
 import { findCheckpoint, readCheckpoint, disposeCheckpoint } from '../../runtime/checkpoint/read.js';
@@ -14,23 +13,12 @@ import type { ModelInstance } from '../../runtime/model-api.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as gaussianMean from './fixtures/gaussian-mean.js';
 import { gaussianScalars, linearGaussianData, linearVaeSplit } from './fixtures/datasets.js';
+import { scratch } from './fixtures/scratch.js';
 
-const dirs: string[] = [];
-const models: ModelInstance[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'sgm-resume-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const m of models.splice(0)) m.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tempDir, keep } = scratch('sgm-resume-');
 
 async function vae(): Promise<ModelInstance> {
-  const m = await linearVae.create({ seed: 11 });
-  models.push(m);
-  return m;
+  return keep(await linearVae.create({ seed: 11 }));
 }
 
 function vaeData(model: ModelInstance): TrainData {
@@ -136,8 +124,7 @@ describe('resume', () => {
     await expect(attempt(b, data, { steps: 2, resume: true })).rejects.toThrow('is at step 4, past the requested 2 steps');
     const other = splitDataset(linearGaussianData(130, 99), { testFraction: 0.2, seed: 3 });
     await expect(attempt(b, { train: bindModelData(b.metadata, other.train) }, { resume: true })).rejects.toThrow(/was trained on other data/);
-    const g = await gaussianMean.create({ seed: 0 });
-    models.push(g);
+    const g = keep(await gaussianMean.create({ seed: 0 }));
     await expect(
       attempt(g, { train: bindModelData(g.metadata, gaussianScalars(50, 0, 1)) }, { resume: true }),
     ).rejects.toThrow(`checkpoint '${join(dir, 'checkpoint')}' was written by model 'linear_vae', not 'gaussian_mean'`);

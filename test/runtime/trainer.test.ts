@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { bindModelData } from '../../runtime/data/bind.js';
 import { splitDataset } from '../../runtime/data/split.js';
@@ -13,23 +12,12 @@ import * as gaussianMean from './fixtures/gaussian-mean.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as diverging from './fixtures/diverging.js';
 import { gaussianScalars, linearGaussianData } from './fixtures/datasets.js';
+import { scratch } from './fixtures/scratch.js';
 
-const dirs: string[] = [];
-const models: ModelInstance[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'sgm-train-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const m of models.splice(0)) m.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tempDir, keep } = scratch('sgm-train-');
 
 async function make<T extends { create: typeof gaussianMean.create }>(mod: T, seed = 1): Promise<ModelInstance> {
-  const m = await mod.create({ seed });
-  models.push(m);
-  return m;
+  return keep(await mod.create({ seed }));
 }
 
 describe('train', () => {

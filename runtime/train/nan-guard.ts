@@ -52,14 +52,17 @@ export function nonFiniteGradients(grads: tf.NamedTensorMap, trainables: Readonl
     .map(([name]) => name);
 }
 
-/** The sentence naming what went non-finite, e.g. "non-finite value in node 'z' (line 12): 3 of 200 entries are NaN". */
+/** The sentence naming what went non-finite, e.g. "non-finite value in node 'z' (line 12): 3 NaN of 200 entries". */
 export function describeNonFinite(found: NonFiniteNode | undefined, badGradients: readonly string[], badScalars: readonly string[]): string {
+  const vars = `variable${badGradients.length > 1 ? 's' : ''} ${badGradients.map((n) => `'${n}'`).join(', ')}`;
   if (found) {
     const kinds = [found.nan > 0 ? `${found.nan} NaN` : '', found.inf > 0 ? `${found.inf} ±Inf` : ''].filter(Boolean).join(' and ');
     const at = found.line !== undefined ? ` (line ${found.line})` : '';
-    return `non-finite value in node '${found.node}'${at}: ${kinds} of ${found.total} entries`;
+    // A non-finite node that does not reach the reported values can still poison gradients (e.g. through where()).
+    const via = badScalars.length === 0 && badGradients.length > 0 ? ` (the values are finite, the gradient for ${vars} is not)` : '';
+    return `non-finite value in node '${found.node}'${at}: ${kinds} of ${found.total} entries${via}`;
   }
-  if (badGradients.length > 0) return `non-finite gradient for variable${badGradients.length > 1 ? 's' : ''} ${badGradients.map((n) => `'${n}'`).join(', ')} (every node value was finite)`;
+  if (badGradients.length > 0) return `non-finite gradient for ${vars} (every node value was finite)`;
   return `non-finite ${badScalars.join(', ')} (re-running the step found no non-finite node)`;
 }
 

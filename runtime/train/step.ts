@@ -45,20 +45,20 @@ export function trainStep(
     const stats = tf.tidy(() => {
       const squares = present.map((g) => tf.sum(tf.square(g)));
       const norm = tf.sqrt(squares.length > 0 ? tf.addN(squares) : tf.scalar(0));
-      const finite = present.length > 0 ? tf.min(tf.stack(present.map((g) => tf.cast(tf.all(tf.isFinite(g)), 'float32')))) : tf.scalar(1);
-      return tf.stack([loss, ...kept, norm, finite].map((t) => tf.reshape(t, [])));
+      return tf.stack([loss, ...kept, norm].map((t) => tf.reshape(t, [])));
     });
     const v = Array.from(stats.dataSync());
     stats.dispose();
     const metrics = Object.fromEntries(metricNames.map((k, i) => [k, v[2 + i]]));
     const [lossValue, value] = v;
-    const gradNorm = v[v.length - 2];
-    const gradsFinite = v[v.length - 1] === 1;
+    const gradNorm = v[v.length - 1];
     const badScalars = [['loss', lossValue] as const, ['value', value] as const, ...Object.entries(metrics)]
       .filter(([, x]) => !Number.isFinite(x))
       .map(([k]) => k);
-    const badGradients = gradsFinite ? [] : nonFiniteGradients(grads, trainables);
-    const applied = badScalars.length === 0 && gradsFinite;
+    // A NaN/Inf entry makes the norm non-finite, so a finite norm clears every gradient in one pass; only a
+    // non-finite norm (which squares of huge but finite entries can also overflow to) needs the per-variable check.
+    const badGradients = Number.isFinite(gradNorm) ? [] : nonFiniteGradients(grads, trainables);
+    const applied = badScalars.length === 0 && badGradients.length === 0;
     if (applied) {
       // Every trainable in its fixed position, so Adam's slot i always belongs to variable i (adam.ts).
       // A variable the loss does not reach has no gradient; tfjs' Adam skips its update.

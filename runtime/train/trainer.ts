@@ -191,7 +191,7 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
         const out = trainStep(model, batch, { step, rng }, optimizer, trainables);
         if (!out.applied) {
           const replay = { step, rng: RandomStream.fromState(rngBefore) };
-          const found = out.badScalars.length > 0 ? findNonFiniteNode(model, batch, replay) : undefined;
+          const found = findNonFiniteNode(model, batch, replay);
           const what = describeNonFinite(found, out.badGradients, out.badScalars);
           const kept = lastCheckpoint ? `the last good checkpoint (step ${lastCheckpoint.step}) is kept in ${lastCheckpoint.dir}` : 'no checkpoint was written';
           failure = {

@@ -11,6 +11,7 @@ import type { ModelInstance } from '../../runtime/model-api.js';
 import * as gaussianMean from './fixtures/gaussian-mean.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as diverging from './fixtures/diverging.js';
+import * as kink from './fixtures/kink.js';
 import { gaussianScalars, linearGaussianData } from './fixtures/datasets.js';
 import { scratch } from './fixtures/scratch.js';
 
@@ -147,6 +148,18 @@ describe('train', () => {
     }
     const records = parseJsonl(readFileSync(join(dir, 'train.jsonl'), 'utf8'));
     expect(records.find((r) => r.type === 'non_finite')).toMatchObject({ step: 10, node: 'big', metrics: { big: 'Infinity' } });
+  });
+
+  it('stops on a non-finite gradient with finite values and names the variable', async () => {
+    const model = await make(kink);
+    const summary = await train(model, { train: bindModelData(model.metadata, gaussianScalars(10, 0, 1)) }, { steps: 5, batchSize: 5, progress: false });
+    expect(summary.status).toBe('non-finite');
+    expect(summary.step).toBe(0);
+    expect(summary.failure?.node).toBeUndefined();
+    expect(summary.message).toBe(
+      "step 1: non-finite gradient for variable 'w' (every node value was finite); training stopped before applying this update, no checkpoint was written",
+    );
+    expect(model.variables.get('w')!.dataSync()[0]).toBe(0);
   });
 
   it('stops at an abort signal with a checkpoint', async () => {

@@ -125,14 +125,16 @@ function runChild(config: BackendConfig, rowId: string, mode: 'step' | 'long'): 
 const fmt = (x: number | undefined, digits = 1): string => (x === undefined ? '—' : x.toFixed(digits));
 
 function printTable(results: readonly StepResult[]): void {
-  const header = ['configuration', 'step', 'ms/step', 'p10–p90', 'ratio', 'kernels', 'tensors', 'leak/step', 'peak RSS MB'];
+  // `min` is the least disturbed step: on a shared 2-core machine the median includes other processes' load.
+  const header = ['configuration', 'step', 'ms/step', 'min', 'p10–p90', 'ratio', 'kernels', 'tensors', 'leak/step', 'peak RSS MB'];
   const lines = results.map((r) => {
     const m = r.measurement;
-    if (!m) return [r.config, r.row, r.status, r.reason?.slice(0, 60) ?? '', '', '', '', '', ''];
+    if (!m) return [r.config, r.row, r.status, r.reason?.slice(0, 70) ?? '', '', '', '', '', '', ''];
     return [
       r.config,
       r.row,
       fmt(m.ms.median),
+      fmt(m.ms.min),
       `${fmt(m.ms.p10)}–${fmt(m.ms.p90)}`,
       r.ratio === undefined ? '—' : r.ratio.toFixed(2),
       String(m.kernelsPerStep),

@@ -29,7 +29,7 @@ interface AdamAttrs {
   oneMinusAccBeta2: number;
 }
 
-/** The update in JS, same formulas and order as native/src/sgm_native.c (float64 intermediates). */
+/** The update in JS: tfjs' formulas in float64 intermediates, rounded to float32 once per stored value. */
 function adamLoop(
   w: Float32Array,
   g: Float32Array,
@@ -43,13 +43,17 @@ function adamLoop(
   const { lr, beta1, beta2, epsilon, oneMinusAccBeta1: c1, oneMinusAccBeta2: c2 } = a;
   const omb1 = 1 - beta1;
   const omb2 = 1 - beta2;
+  // Reciprocals instead of two divisions per weight: in float64 the difference is ~1e-16 relative, far below
+  // the float32 rounding of the stored results, and the loop runs ~2x faster.
+  const r1 = 1 / c1;
+  const r2 = 1 / c2;
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
     const mi = m[i] * beta1 + gi * omb1;
     const vi = v[i] * beta2 + gi * gi * omb2;
     mOut[i] = mi;
     vOut[i] = vi;
-    wOut[i] = (mi / c1 / (Math.sqrt(vi / c2) + epsilon)) * -lr + w[i];
+    wOut[i] = w[i] - (lr * mi * r1) / (Math.sqrt(vi * r2) + epsilon);
   }
 }
 

@@ -8,7 +8,7 @@ import { explicitTransposeBatchMatMul, explicitTransposeFusedMatMul } from './ex
 import { overrideKernel, restoreKernel } from './kernel-overrides.js';
 import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { loadNativeAddon } from './native-addon.js';
-import { registerFusedAdamKernel } from './fused-adam.js';
+import { FUSED_ADAM_KERNEL, registerFusedAdamKernel } from './fused-adam.js';
 
 /** What `applySpeedFixes` did. */
 export interface SpeedFixes {
@@ -31,16 +31,26 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
   const status = installNativeKernels(backendName, native);
+  // FusedAdamOptimizer's kernel: the native loop where the addon is installed; the JS loop only on the CPU backend
+  // (30x faster than tfjs' 13 JS kernels per variable there), not on WASM, where tfjs' SIMD kernels beat a JS loop
+  // over the heap (8.7 against 10.6 ms per update of the reference model's 1.2 M weights; bench/NOTES.md, change 3).
+  // Without the kernel, FusedAdamOptimizer is tfjs' Adam.
   const loaded = loadNativeAddon();
-  registerFusedAdamKernel(backendName, status.state === 'installed' && 'addon' in loaded ? loaded.addon : null);
-  const adamFix = `SgmFusedAdam kernel for FusedAdamOptimizer (${status.state === 'installed' ? 'native' : 'JS'} loop)`;
+  const addon = status.state === 'installed' && 'addon' in loaded ? loaded.addon : null;
+  let adamFix: string[] = [];
+  if (addon !== null || backendName === 'cpu') {
+    registerFusedAdamKernel(backendName, addon);
+    adamFix = [`SgmFusedAdam kernel for FusedAdamOptimizer (${addon !== null ? 'native' : 'JS'} loop)`];
+  } else if (tf.getKernel(FUSED_ADAM_KERNEL, backendName) !== undefined) {
+    tf.unregisterKernel(FUSED_ADAM_KERNEL, backendName);
+  }
   if (status.state === 'installed') {
-    return { applied: [`OpenBLAS GEMM for ${status.kernels.join(', ')}`, adamFix], native: status };
+    return { applied: [`OpenBLAS GEMM for ${status.kernels.join(', ')}`, ...adamFix], native: status };
   }
   if (backendName === 'cpu') {
     // The CPU backend's JS GEMM runs at the same ~2.6 GFLOP/s with or without transposed operands (bench/NOTES.md,
     // change 1), so an explicit Transpose would only add work there.
-    return { applied: [adamFix], native: status };
+    return { applied: adamFix, native: status };
   }
   // The WASM backend's GEMM drops from 16-25 to 0.7-1.5 GFLOP/s with a transposed operand; an explicit Transpose
   // followed by the untransposed GEMM is ~10x faster (bench/NOTES.md, change 1).
@@ -48,7 +58,7 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   overrideKernel('BatchMatMul', backendName, (stock) => explicitTransposeBatchMatMul(stock, transpose));
   const reshape = tf.getKernel('Reshape', backendName);
   overrideKernel('_FusedMatMul', backendName, (stock) => explicitTransposeFusedMatMul(stock, transpose, reshape));
-  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul (and rank-2 _FusedMatMul)', adamFix];
+  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul (and rank-2 _FusedMatMul)', ...adamFix];
   return { applied, native: status };
 }
 

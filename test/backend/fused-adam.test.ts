@@ -1,10 +1,10 @@
 // FusedAdamOptimizer against tfjs' AdamOptimizer: the same weights and moments after several steps, the same
 // saved-weights layout, and the stock update on a backend without the fused kernel.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { FUSED_ADAM_KERNEL, fusedAdam, registerFusedAdamKernel } from '../../runtime/backend/fused-adam.js';
 import { loadNativeAddon } from '../../runtime/backend/native-addon.js';
-import { currentBackend } from '../../runtime/backend/index.js';
+import { applySpeedFixes, currentBackend } from '../../runtime/backend/index.js';
 import { expectClose, randn } from './helpers.js';
 
 /** Trains two copies of a small model, one per optimizer, and returns their variables. */
@@ -23,6 +23,15 @@ function trainBoth(steps: number): [tf.Variable[], tf.Variable[], tf.Optimizer, 
 }
 
 describe('FusedAdamOptimizer', () => {
+  // sgm installs the kernel only where it is faster (not on WASM without the addon); register it here on every
+  // test backend, then put back what setup installed.
+  beforeAll(() => {
+    registerFusedAdamKernel(tf.getBackend(), null);
+  });
+  afterAll(() => {
+    applySpeedFixes(tf.getBackend(), currentBackend()?.native.state === 'installed');
+  });
+
   it('takes the same first step as tfjs Adam', () => {
     expect(tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend())).toBeDefined();
     const [a, b, oa, ob] = trainBoth(1);
@@ -73,7 +82,5 @@ describe('FusedAdamOptimizer', () => {
     const js = run();
     registerFusedAdamKernel(name, 'addon' in loaded ? loaded.addon : null);
     expectClose(run(), js, 1e-5, 1e-6);
-    // Back to what setup installed.
-    registerFusedAdamKernel(name, currentBackend()?.native.state === 'installed' && 'addon' in loaded ? loaded.addon : null);
   });
 });

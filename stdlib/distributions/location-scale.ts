@@ -1,9 +1,13 @@
 /**
  * Parameter handling shared by the Gaussian-based distributions of section S1 (Normal, LogNormal, the IGR
- * family): μ and σ as float32 tensors with σ > 0 checked when given as numbers, and the broadcast shape.
+ * family): μ and σ as float32 tensors with σ > 0 checked when given as numbers, the broadcast shape, and the
+ * base class of the elementwise pair Normal / LogNormal.
  */
+import type { RandomStream } from '../random.js';
+import type { DistributionSig } from '../signatures/index.js';
 import { tf } from '../tf.js';
-import { asTensor, broadcastShapes, type TensorInput } from './discrete-params.js';
+import { Distribution } from './distribution.js';
+import { asTensor, broadcastShapes, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
 
 /** μ, σ and their broadcast shape. */
 export interface LocationScale {
@@ -20,4 +24,40 @@ export function locationScale(family: string, mu: TensorInput, sigma: TensorInpu
   const m = asTensor(mu);
   const s = asTensor(sigma);
   return { mu: m, sigma: s, shape: broadcastShapes(m.shape, s.shape) };
+}
+
+/** Named parameters of Normal and LogNormal. */
+export interface NormalParams {
+  readonly mu: TensorInput;
+  readonly sigma: TensorInput;
+}
+
+/** An elementwise distribution driven by y = μ + σ ε (Normal: y itself; LogNormal: exp(y)). */
+export abstract class GaussianDriven extends Distribution {
+  readonly signature: DistributionSig;
+  readonly batchShape: readonly number[];
+  readonly eventShape: readonly number[] = [];
+  /** Mean of the underlying Gaussian. */
+  readonly mu: tf.Tensor;
+  /** Standard deviation of the underlying Gaussian (> 0). */
+  readonly sigma: tf.Tensor;
+
+  protected constructor(family: string, { mu, sigma }: NormalParams) {
+    super();
+    this.signature = signatureOf(family);
+    const p = locationScale(family, mu, sigma);
+    this.mu = p.mu;
+    this.sigma = p.sigma;
+    this.batchShape = p.shape;
+  }
+
+  /** y = μ + σ ε of shape [...sampleShape, ...batchShape], with gradients to μ and σ. */
+  protected gaussianDraw(rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
+    return tf.add(this.mu, tf.mul(this.sigma, rng.normal([...sampleShape, ...this.batchShape])));
+  }
+
+  /** A draw with no gradient: [...sampleShape, ...batchShape]. */
+  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+  }
 }

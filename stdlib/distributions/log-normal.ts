@@ -6,37 +6,18 @@
 import type { RandomStream } from '../random.js';
 import { LOG_SQRT_2PI, normalLogDensity } from '../special/normal.js';
 import { tf } from '../tf.js';
-import { Distribution } from './distribution.js';
-import { asValue, signatureOf, stopGradient } from './discrete-params.js';
-import { locationScale } from './location-scale.js';
-import type { NormalParams } from './normal.js';
+import { asValue } from './discrete-params.js';
+import { GaussianDriven, type NormalParams } from './location-scale.js';
 
 /** The LogNormal distribution; μ, σ are the mean and standard deviation of log x. */
-export class LogNormal extends Distribution {
-  readonly signature = signatureOf('LogNormal');
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  /** Mean of log x. */
-  readonly mu: tf.Tensor;
-  /** Standard deviation of log x. */
-  readonly sigma: tf.Tensor;
-
-  constructor({ mu, sigma }: NormalParams) {
-    super();
-    const p = locationScale('LogNormal', mu, sigma);
-    this.mu = p.mu;
-    this.sigma = p.sigma;
-    this.batchShape = p.shape;
-  }
-
-  /** A draw with no gradient. */
-  sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+export class LogNormal extends GaussianDriven {
+  constructor(params: NormalParams) {
+    super('LogNormal', params);
   }
 
   /** exp(μ + σ ε). */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => tf.exp(tf.add(this.mu, tf.mul(this.sigma, rng.normal([...sampleShape, ...this.batchShape])))));
+    return tf.tidy(() => tf.exp(this.gaussianDraw(rng, sampleShape)));
   }
 
   /** log N(log x | μ, σ²) - log x for x > 0; -Infinity for x ≤ 0. */

@@ -205,6 +205,23 @@ function mapRows(mu: tf.Tensor, sigma: tf.Tensor, row: (m: Float64Array, s: Floa
 const sigmaRow = (sigma: number | readonly number[], d: number): number[] =>
   typeof sigma === 'number' ? new Array<number>(d).fill(sigma) : [...sigma];
 
+/** Runs a row kernel on tensors (batched, float32 out) or on plain arrays (float64 out). */
+function byRows(
+  mu: tf.Tensor | readonly number[],
+  sigma: tf.Tensor | number | readonly number[],
+  row: (m: Float64Array, s: Float64Array) => Float64Array,
+): tf.Tensor | number[] {
+  if (!(mu instanceof tf.Tensor)) {
+    return Array.from(row(Float64Array.from(mu), Float64Array.from(sigmaRow(sigma as number | readonly number[], mu.length))));
+  }
+  const s = sigma instanceof tf.Tensor ? sigma : tf.tensor(sigma as number | number[]);
+  try {
+    return mapRows(mu, s, row);
+  } finally {
+    if (s !== sigma) s.dispose();
+  }
+}
+
 /**
  * log P(H = k) of Proposition 2 for an IGR-I with Gaussian parameters μ, σ ([..., K-1], σ broadcast):
  * [..., K] log-probabilities. Tensors in, tensor out (float32, no gradient); or plain arrays (float64).
@@ -215,15 +232,7 @@ export function igrDiscreteLogProbs(
   mu: tf.Tensor | readonly number[],
   sigma: tf.Tensor | number | readonly number[],
 ): tf.Tensor | number[] {
-  if (mu instanceof tf.Tensor) {
-    const s = sigma instanceof tf.Tensor ? sigma : tf.tensor(sigma as number | number[]);
-    try {
-      return mapRows(mu, s, igrDiscreteLogProbs64);
-    } finally {
-      if (s !== sigma) s.dispose();
-    }
-  }
-  return Array.from(igrDiscreteLogProbs64(mu, sigmaRow(sigma as number | readonly number[], mu.length)));
+  return byRows(mu, sigma, igrDiscreteLogProbs64);
 }
 
 /**
@@ -236,15 +245,7 @@ export function igrDiscreteProbs(
   mu: tf.Tensor | readonly number[],
   sigma: tf.Tensor | number | readonly number[],
 ): tf.Tensor | number[] {
-  if (mu instanceof tf.Tensor) {
-    const s = sigma instanceof tf.Tensor ? sigma : tf.tensor(sigma as number | number[]);
-    try {
-      return mapRows(mu, s, (m, sg) => igrDiscreteLogProbs64(m, sg).map(Math.exp));
-    } finally {
-      if (s !== sigma) s.dispose();
-    }
-  }
-  return igrDiscreteLogProbs(mu, sigma as number | readonly number[]).map(Math.exp);
+  return byRows(mu, sigma, (m, s) => igrDiscreteLogProbs64(m, s).map(Math.exp));
 }
 
 /** Anything that draws hard one-hot samples h(x) (the IGR distributions' rsampleDetailed). */

@@ -5,8 +5,11 @@
  * nearly equal scales, and expm1 keeps it accurate there, where σ²/σ₀² - 1 - 2 log(σ/σ₀) would be a difference of
  * O(1) float32 numbers; d² is added last so a tiny mean shift is not rounded away against 1. All arguments broadcast.
  */
+import type { Distribution } from '../distributions/distribution.js';
 import { asTensor, type TensorInput } from '../distributions/discrete-params.js';
+import type { GaussianDriven } from '../distributions/location-scale.js';
 import { tf } from '../tf.js';
+import type { KlCompute } from './kl-compute.js';
 
 /** Elementwise KL(N(μ, σ²) ‖ N(μ₀, σ₀²)) (no reduction): shape = broadcast of the arguments. */
 export function gaussianKlElementwise(mu: TensorInput, sigma: TensorInput, mu0: TensorInput, sigma0: TensorInput): tf.Tensor {
@@ -24,4 +27,20 @@ export function gaussianKlElementwise(mu: TensorInput, sigma: TensorInput, mu0: 
  */
 export function gaussianKl(mu: TensorInput, sigma: TensorInput, mu0: TensorInput, sigma0: TensorInput): tf.Tensor {
   return tf.tidy(() => tf.sum(gaussianKlElementwise(mu, sigma, mu0, sigma0), -1));
+}
+
+/**
+ * The closed-form KL of a pair of Gaussian-driven elementwise distributions of one class (Normal-Normal;
+ * LogNormal-LogNormal, where exp is the same bijection on both sides): the elementwise Gaussian KL of (μ, σ).
+ */
+export function gaussianDrivenPairKl(family: abstract new (...args: never[]) => GaussianDriven): KlCompute {
+  const cast = (d: Distribution): GaussianDriven => {
+    if (d instanceof family) return d;
+    throw new TypeError(`${family.name} KL: expected ${family.name}, got ${d.name}`);
+  };
+  return (qd, pd) => {
+    const q = cast(qd);
+    const p = cast(pd);
+    return gaussianKlElementwise(q.mu, q.sigma, p.mu, p.sigma);
+  };
 }

@@ -42,12 +42,23 @@ function logErfcxNonneg(z: tf.Tensor): tf.Tensor {
   return tf.add(tf.log(t), p);
 }
 
+/**
+ * log(1 + x) to a few ulps using only log (Goldberg 1991, Theorem 4: log(u)·x/(u - 1) with u = fl(1 + x)).
+ * Not tf.log1p: the WASM backend's Log1p is computed as log(1 + x), which returns 0 for |x| < 6e-8 and loses
+ * all relative accuracy in the upper tail of log Φ. Forward only (callers supply the gradient).
+ */
+function log1pForward(x: tf.Tensor): tf.Tensor {
+  const u = tf.add(x, 1);
+  const d = tf.sub(u, 1);
+  return tf.where(tf.equal(d, 0), x, tf.mul(tf.log(u), tf.div(x, d)));
+}
+
 /** log Φ(x) from the erfcx fit: x ≤ 0: Φ = erfc(z)/2; x > 0: Φ = 1 - erfc(z)/2 (log1p of a value ≥ -1/2). */
 function logCdfForward(x: tf.Tensor): tf.Tensor {
   const z = tf.mul(tf.abs(x), SQRT1_2);
   // z² as x²/2 rather than (x/√2)²: one rounding fewer in the dominant term of the tail.
   const logErfc = tf.sub(logErfcxNonneg(z), tf.mul(tf.square(x), 0.5));
-  return tf.where(tf.lessEqual(x, 0), tf.sub(logErfc, Math.LN2), tf.log1p(tf.mul(tf.exp(logErfc), -0.5)));
+  return tf.where(tf.lessEqual(x, 0), tf.sub(logErfc, Math.LN2), log1pForward(tf.mul(tf.exp(logErfc), -0.5)));
 }
 
 /**

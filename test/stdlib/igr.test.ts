@@ -6,6 +6,8 @@ import type { IgrBase } from '../../stdlib/distributions/igr-base.js';
 import { IGR_I } from '../../stdlib/distributions/igr-i.js';
 import { IGR_Planar } from '../../stdlib/distributions/igr-planar.js';
 import { IGR_SB } from '../../stdlib/distributions/igr-sb.js';
+import { igrDiscreteProbs } from '../../stdlib/igr/discrete-recovery.js';
+import { klDivergence } from '../../stdlib/kl/kl-divergence.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import { allFinite } from './helpers/jacobian.js';
@@ -173,4 +175,27 @@ describe('IGR sampling API', () => {
       expect(Array.from(a.flow[0].w.dataSync())).toEqual(Array.from(b.flow[0].w.dataSync()));
     });
   });
+
+  it('leaks no tensors: sampling, densities, KL, straight-through, recovery (τ given as a scalar tensor)', () => {
+    const mu = tf.tensor2d([[0.5, -0.3, 0.1], [1, 2, -3]]);
+    const sigma = tf.scalar(0.7);
+    const tau = tf.scalar(0.3);
+    const dists: IgrBase[] = [
+      new IGR_I({ mu, sigma, tau }),
+      new IGR_SB({ mu, sigma, tau, rho: 0.9 }),
+      new IGR_Planar({ mu, sigma, tau, flow: [] }),
+    ];
+    const rng = new RandomStream(1);
+    const before = tf.memory().numTensors;
+    for (const d of dists) {
+      const draw = d.rsampleDetailed(rng, [4]);
+      tf.dispose([d.rsample(rng, [3]), d.sample(rng), d.rsampleStraightThrough(rng), d.logProb(draw.z), d.logProbFromLog(draw.logZ)]);
+      tf.dispose(Object.values(draw).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+      tf.dispose(klDivergence(d, d, { rng, samples: 2 }));
+    }
+    tf.dispose(igrDiscreteProbs(mu, sigma));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([mu, sigma, tau]);
+  });
 });
+

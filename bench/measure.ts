@@ -30,7 +30,19 @@ export interface GrowthMeasurement {
   readonly bytesAfter: number;
   readonly rssMbBefore: number;
   readonly rssMbAfter: number;
+  /** Size of the WASM heap before and after (MB; null off WASM). RSS also holds V8's garbage-collected heap, which
+   * rises and falls by ~100 MB over a thousand steps; the WASM heap and tensor bytes are what must stay flat. */
+  readonly wasmHeapMbBefore: number | null;
+  readonly wasmHeapMbAfter: number | null;
   readonly msPerStep: number;
+}
+
+/** The WASM backend's heap size in MB, or null on other backends. */
+function wasmHeapMb(): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  // BackendWasm exposes its emscripten module as `wasm`; the heap is its HEAPU8.
+  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  return round(heap.length / 2 ** 20, 1);
 }
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -78,6 +90,7 @@ export function measureGrowth(step: BenchStep, steps: number): GrowthMeasurement
   step.step();
   const m0 = tf.memory();
   const rss0 = process.memoryUsage().rss;
+  const heap0 = wasmHeapMb();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step.step();
   const elapsed = performance.now() - t0;
@@ -90,6 +103,8 @@ export function measureGrowth(step: BenchStep, steps: number): GrowthMeasurement
     bytesAfter: m1.numBytes,
     rssMbBefore: round(rss0 / 2 ** 20, 1),
     rssMbAfter: round(process.memoryUsage().rss / 2 ** 20, 1),
+    wasmHeapMbBefore: heap0,
+    wasmHeapMbAfter: wasmHeapMb(),
     msPerStep: round(elapsed / steps),
   };
 }

@@ -129,7 +129,7 @@ function printTable(results: readonly StepResult[]): void {
   const header = ['configuration', 'step', 'ms/step', 'min', 'p10–p90', 'ratio', 'kernels', 'tensors', 'leak/step', 'peak RSS MB'];
   const lines = results.map((r) => {
     const m = r.measurement;
-    if (!m) return [r.config, r.row, r.status, r.reason?.slice(0, 70) ?? '', '', '', '', '', '', ''];
+    if (!m) return [r.config, r.row, r.status, '', '', '', '', '', '', ''];
     return [
       r.config,
       r.row,
@@ -148,6 +148,7 @@ function printTable(results: readonly StepResult[]): void {
   console.log(show(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(show(l));
+  for (const r of results) if (r.reason) console.log(`  ${r.config}: ${r.status}: ${r.reason}`);
 }
 
 function machine(): Record<string, unknown> {
@@ -210,7 +211,9 @@ async function main(): Promise<void> {
       if (g) {
         console.log(
           `  ${rowId}: tensors ${g.tensorsBefore} -> ${g.tensorsAfter}, bytes ${g.bytesBefore} -> ${g.bytesAfter}, ` +
-            `RSS ${g.rssMbBefore} -> ${g.rssMbAfter} MB, ${g.msPerStep} ms/step`,
+            `RSS ${g.rssMbBefore} -> ${g.rssMbAfter} MB` +
+            (g.wasmHeapMbBefore === null ? '' : `, WASM heap ${g.wasmHeapMbBefore} -> ${g.wasmHeapMbAfter} MB`) +
+            `, ${g.msPerStep} ms/step`,
         );
       } else {
         console.log(`  ${rowId}: ${out.error}`);

@@ -44,6 +44,16 @@ static bool get_f32(napi_env env, napi_value v, float **data, size_t *len) {
   return true;
 }
 
+/* Reads exactly n arguments into argv; throws a TypeError naming the function otherwise. */
+static bool get_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *message) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != n) {
+    napi_throw_type_error(env, NULL, message);
+    return false;
+  }
+  return true;
+}
+
 static bool get_i64(napi_env env, napi_value v, int64_t *out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
 }
@@ -84,13 +94,8 @@ static void epilogue(float *c, int64_t m, int64_t n, const float *bias, int acti
 }
 
 static napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
   napi_value argv[14];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 14) {
-    napi_throw_type_error(env, NULL, "sgm_native.gemm: expected 14 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, argv, 14, "sgm_native.gemm: expected 14 arguments")) return NULL;
   bool transA, transB;
   int64_t batch, m, n, k, strideA, strideB, activation;
   double alpha;
@@ -133,13 +138,8 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 }
 
 static napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
   napi_value argv[13];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 13) {
-    napi_throw_type_error(env, NULL, "sgm_native.adam: expected 13 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, argv, 13, "sgm_native.adam: expected 13 arguments")) return NULL;
   float *arr[7];
   size_t len[7];
   double hp[6];

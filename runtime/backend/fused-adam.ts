@@ -29,18 +29,8 @@ interface AdamAttrs {
   oneMinusAccBeta2: number;
 }
 
-/** The update in JS: tfjs' formulas in float64 intermediates, rounded to float32 once per stored value. */
-function adamLoop(
-  w: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  wOut: Float32Array,
-  mOut: Float32Array,
-  vOut: Float32Array,
-  a: AdamAttrs,
-): void {
-  const { lr, beta1, beta2, epsilon, oneMinusAccBeta1: c1, oneMinusAccBeta2: c2 } = a;
+/** The update in JS, with the addon's signature: tfjs' formulas in float64, rounded to float32 once per store. */
+const adamLoop: SgmNative['adam'] = (w, g, m, v, wOut, mOut, vOut, lr, beta1, beta2, epsilon, c1, c2) => {
   const omb1 = 1 - beta1;
   const omb2 = 1 - beta2;
   // Reciprocals instead of two divisions per weight: in float64 the difference is ~1e-16 relative, far below
@@ -55,7 +45,7 @@ function adamLoop(
     vOut[i] = vi;
     wOut[i] = w[i] - (lr * mi * r1) / (Math.sqrt(vi * r2) + epsilon);
   }
-}
+};
 
 /**
  * Registers SgmFusedAdam for `backendName` ('cpu' or 'wasm'), on the native addon when given; returns false for
@@ -76,11 +66,8 @@ export function registerFusedAdamKernel(backendName: string, addon: SgmNative | 
       // Views after the last allocation: a WASM heap that grew has moved.
       const [wv, gv, mv, vv] = [w, g, m, v].map((t) => storage.view(t));
       const [wo, mo, vo] = outs.map((t) => storage.view(t));
-      if (addon !== null) {
-        addon.adam(wv, gv, mv, vv, wo, mo, vo, a.lr, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
-      } else {
-        adamLoop(wv, gv, mv, vv, wo, mo, vo, a);
-      }
+      const update = addon !== null ? addon.adam : adamLoop;
+      update(wv, gv, mv, vv, wo, mo, vo, a.lr, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
       return outs;
     },
   });

@@ -3,8 +3,12 @@
  * the tests and by the `sgm` binary. User mistakes exit 1 with one clear line; bugs exit 2.
  */
 import { Command, CommanderError } from 'commander';
+import { isUserError, formatError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerCompile } from './commands/compile.js';
 import { registerGraph } from './commands/graph.js';
+import { registerSample } from './commands/sample.js';
+import { registerTrain } from './commands/train.js';
 import { CliError, EXIT, type Io } from './io.js';
 import { SGM_VERSION } from './version.js';
 
@@ -23,6 +27,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerCheck(program, io, done);
   registerGraph(program, io, done);
+  registerCompile(program, io, done);
+  registerTrain(program, io, done);
+  registerSample(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {
@@ -33,8 +40,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       // --help and --version "fail" with exit code 0; usage errors were already printed by commander.
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
-    if (e instanceof CliError) {
-      io.stderr(`error: ${e.message}\n`);
+    if (e instanceof CliError || isUserError(e)) {
+      io.stderr(`${e instanceof CliError ? `error: ${e.message}` : formatError(e)}\n`);
       return EXIT.userError;
     }
     io.stderr(`internal error: ${(e as Error).stack ?? String(e)}\nThis is a bug in sgm; please report it with the command and input file.\n`);

@@ -44,3 +44,10 @@ export { syntheticTopicCorpus, TOPIC_CORPUS_DEFAULTS, type TopicCorpusOptions } 
 export { runTrain, type TrainCommandOptions } from './commands/train.js';
 export { runSample, writeSamples, type SampleCommandOptions, type SampledArray } from './commands/sample.js';
 export type { CommandIo } from './commands/command-io.js';
+
+// ── what generated model modules call (compiler/codegen) ──
+export { dense, mlp, initDense, initMlp, variablesOf, type DenseWeights } from './nn/index.js';
+export { sumToBatch, stopGradient, matmulLast, planarFlowVariables, truncatedPmfOf, requireData, requireDim } from './ops/index.js';
+export { EmaBaseline, leaveOneOut, scoreFunctionTerm, expectation, jointConfigurations } from './estimators/index.js';
+export { anneal, ramp, type AnnealKind } from './schedules.js';
+export { initBackend, type BackendName, type BackendInfo } from './backend/index.js';

@@ -8,6 +8,12 @@ import { tf } from './tf.js';
 
 /** Smallest float32 uniform we allow: keeps -log(-log u) finite (float32 tiny is ~1.2e-38). */
 export const UNIFORM_TINY = 1e-20;
+/**
+ * Largest uniform we allow. tfjs draws in float64 and rounds to float32, so a draw just below 1 can round to
+ * exactly 1, making -log(-log u) = +inf (a NaN after softmax). 1 - 1e-7 stays below 1 - 2^-24 + 2^-25 after
+ * rounding, so u < 1 always.
+ */
+export const UNIFORM_HIGH = 1 - 1e-7;
 
 export class RandomStream {
   private counter: number;
@@ -53,9 +59,9 @@ export class RandomStream {
     return tf.randomUniform(shape, low, high, 'float32', this.nextSeed());
   }
 
-  /** Uniform draws on (UNIFORM_TINY, 1): safe inside log(-log u) and log u. */
+  /** Uniform draws on [UNIFORM_TINY, UNIFORM_HIGH]: strictly inside (0, 1), safe inside log(-log u) and log1p(-u). */
   openUniform(shape: number[]): tf.Tensor {
-    return tf.randomUniform(shape, UNIFORM_TINY, 1, 'float32', this.nextSeed());
+    return tf.randomUniform(shape, UNIFORM_TINY, UNIFORM_HIGH, 'float32', this.nextSeed());
   }
 
   /** Standard Gumbel draws g = -log(-log u) (Gumbel-Max trick). */

@@ -2,7 +2,7 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildGraph, graphToDot, graphToJsonText, graphToMermaid } from '../../compiler/graph/index.js';
+import { annotateGraph, buildGraph, graphToDot, graphToJsonText, graphToMermaid } from '../../compiler/graph/index.js';
 import { choice, collectSet, frontEnd, printDiagnostics } from '../front-end.js';
 import { CliError, EXIT, type Io } from '../io.js';
 
@@ -35,7 +35,7 @@ export function registerGraph(program: Command, io: Io, done: (code: number) => 
       const result = frontEnd(io, file, opts.set);
       printDiagnostics(io, result, 'text');
       if (!result.ok) return done(EXIT.userError);
-      const graph = buildGraph(result.models[0]).value;
+      const graph = annotateGraph(buildGraph(result.models[0]).value, result.plans[0]);
       const text = format === 'dot' ? graphToDot(graph) : format === 'json' ? graphToJsonText(graph) : graphToMermaid(graph);
       if (opts.output) writeAtomic(resolve(io.cwd, opts.output), text);
       else io.stdout(text);

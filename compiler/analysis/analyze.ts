@@ -9,11 +9,13 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
 import { formatShape } from '../semantics/shape.js';
+import { namesRead } from '../syntax/names-read.js';
 import { truncationCells } from '../semantics/distribution-shapes.js';
 import type { CheckedModel, DistributionType, ResolvedCall } from '../semantics/types.js';
 import { displayName, elementsPerEvaluation, klDescription, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
-import type { EstimatorDecision, EvaluatedNode, KlDecision, Plan } from './plan.js';
+import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
+import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
 
 /** Largest number of configurations enumerated per objective evaluation (design.md section 3 rule 2). */
@@ -74,7 +76,50 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
     if (decision) kl.push(decision);
   }
   staticWarnings(model, sampled, diagnostics);
-  return { value: { estimators, kl, evaluated }, diagnostics };
+  const objective = objectivePlan(model);
+  combinationErrors(model, objective, estimators, diagnostics);
+  return { value: { estimators, kl, evaluated, objective }, diagnostics };
+}
+
+/** The form of the objective and whether it decomposes per data point. */
+function objectivePlan(model: CheckedModel): ObjectivePlan {
+  const e = model.objective?.expr;
+  const call = e && (e.kind === 'call' || e.kind === 'ident') ? model.calls.get(e) : undefined;
+  if (call?.name === 'elbo' && model.objective?.sense === 'maximize') {
+    return { form: 'elbo', perExample: new Separability(model).modelSeparable() };
+  }
+  if (call?.name === 'iwae' && model.objective?.sense === 'maximize') {
+    return { form: 'iwae', iwaeSamples: constantArg(call, 'samples') ?? 1, perExample: false };
+  }
+  return { form: 'expression', perExample: perExampleObjective(model) !== undefined };
+}
+
+/** Estimator combinations the code generator does not support, reported instead of miscompiled. */
+function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estimators: readonly EstimatorDecision[], diagnostics: Diagnostic[]): void {
+  const at = (node: string) => {
+    const st = model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === node && s.role !== 'prior');
+    return st ? (st.statement as A.Sample).distribution.span : model.decl.name.span;
+  };
+  if (objective.form === 'iwae') {
+    for (const e of estimators.filter((d) => d.estimator !== 'pathwise')) {
+      diagnostics.push(
+        makeDiagnostic('SGM5001', at(e.node), `iwae needs reparameterized latents; '${e.node}' uses ${e.estimator}`, {
+          label: 'not pathwise',
+          help: 'use a relaxation (IGR, GumbelSoftmax, GenGS) or maximize elbo',
+        }),
+      );
+    }
+  }
+  const enumerated = estimators.find((d) => d.estimator === 'enumerate');
+  const scored = estimators.find((d) => d.estimator === 'reinforce');
+  if (enumerated && scored) {
+    diagnostics.push(
+      makeDiagnostic('SGM5003', at(enumerated.node), `'${enumerated.node}' is enumerated while '${scored.node}' uses the score function`, {
+        label: 'enumeration with score-function nodes in one model is not supported',
+        help: `write 'with reinforce' on '${enumerated.node}' too, or relax '${scored.node}'`,
+      }),
+    );
+  }
 }
 
 /** `maximize elbo`, the objective whose per-data-point terms allow per-example enumeration. */
@@ -198,12 +243,29 @@ function enumerationFor(
   if (batched) {
     if (count !== 1) return `${count} values per data point give ${k}^${count} configurations`;
     if (s.role !== 'posterior' || !elboObjective) return 'a variable with a batch axis is enumerated per data point only under `maximize elbo`';
+    if (readLaterInGuide(model, s.statement)) return 'the guide reads it after sampling it (per-data-point enumeration sums it out of the generative part only)';
     if (k > ENUMERATION_LIMIT) return `${k} values exceed the enumeration limit ${ENUMERATION_LIMIT}`;
     return { size: k, mode: 'per_example' };
   }
   const size = k ** count;
   if (size > ENUMERATION_LIMIT) return `${k}^${count} = ${size} configurations exceed the enumeration limit ${ENUMERATION_LIMIT}`;
   return { size, mode: 'joint' };
+}
+
+/** Whether a guide statement after `st` reads its variable. */
+function readLaterInGuide(model: CheckedModel, st: A.Sample): boolean {
+  const name = st.target.text;
+  let after = false;
+  for (const { statement, block } of model.statements) {
+    if (statement === st) {
+      after = true;
+      continue;
+    }
+    if (!after || block !== 'guide') continue;
+    const exprs = statement.kind === 'assign' ? [statement.value] : statement.kind === 'sample' ? [statement.distribution] : [];
+    if (exprs.some((e) => namesRead(e).includes(name))) return true;
+  }
+  return false;
 }
 
 function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagnostics: Diagnostic[]): KlDecision | undefined {

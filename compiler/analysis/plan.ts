@@ -56,9 +56,23 @@ export interface EvaluatedNode {
   readonly line: number;
 }
 
+/** How the objective is evaluated. */
+export interface ObjectivePlan {
+  /** `maximize elbo`, `maximize iwae(samples = k)`, or any other expression. */
+  readonly form: 'elbo' | 'iwae' | 'expression';
+  readonly iwaeSamples?: number;
+  /**
+   * The objective's per-data-point form, when it decomposes over the batch: ELBO terms, or `mean(e)` /
+   * `sum(e)` with `e` computed independently per data point. Score-function estimators then use
+   * per-data-point learning signals; otherwise the batch total.
+   */
+  readonly perExample: boolean;
+}
+
 /** The whole plan. */
 export interface Plan {
   readonly estimators: readonly EstimatorDecision[];
   readonly kl: readonly KlDecision[];
   readonly evaluated: readonly EvaluatedNode[];
+  readonly objective: ObjectivePlan;
 }

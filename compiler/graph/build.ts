@@ -7,6 +7,7 @@ import type { StageResult } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel, ResolvedCall } from '../semantics/types.js';
+import { namesRead } from '../syntax/names-read.js';
 import { createModelGraph, OBJECTIVE_NODE, priorNodeId, type ModelGraph, type NodeAttributes } from './model-graph.js';
 
 /** Builds the model graph (no diagnostics: the checker already validated the model). */
@@ -162,53 +163,4 @@ export function buildGraph(model: CheckedModel): StageResult<ModelGraph> {
 function familyOf(call: ResolvedCall): string {
   const f = call.args.get('family')?.type;
   return f?.kind === 'family' ? f.name : '?';
-}
-
-/** Names an expression reads, in order of first appearance (excluding callee names and named-argument names). */
-export function namesRead(e: A.Expr): string[] {
-  const out: string[] = [];
-  const visit = (x: A.Expr): void => {
-    switch (x.kind) {
-      case 'ident':
-        if (!out.includes(x.name)) out.push(x.name);
-        return;
-      case 'call':
-        for (const a of x.args) visit(a.value);
-        return;
-      case 'binary':
-        visit(x.left);
-        visit(x.right);
-        return;
-      case 'unary':
-        visit(x.operand);
-        return;
-      case 'paren':
-        visit(x.inner);
-        return;
-      case 'tensor':
-        x.elements.forEach(visit);
-        return;
-      case 'index':
-        visit(x.target);
-        for (const i of x.items) {
-          if (i.kind === 'at') visit(i.index);
-          if (i.kind === 'slice') for (const y of [i.start, i.stop, i.step]) if (y) visit(y);
-        }
-        return;
-      case 'transition':
-        visit(x.from);
-        visit(x.to);
-        return;
-      case 'range':
-        visit(x.low);
-        visit(x.high);
-        return;
-      case 'number':
-      case 'bool':
-      case 'error':
-        return;
-    }
-  };
-  visit(e);
-  return out;
 }

@@ -1,0 +1,126 @@
+/** `sgm train FILE --data <name|path> ...`: compiles the model and trains it (runtime/commands/train.ts). */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { describeBackend, initBackend, type BackendName } from '../../runtime/backend/index.js';
+import { runTrain } from '../../runtime/commands/train.js';
+import { choice, collectSet } from '../front-end.js';
+import { CliError, EXIT, type Io } from '../io.js';
+import { loadModel } from '../load-model.js';
+
+const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** A positive integer option. */
+export function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} expects a positive integer, got '${v}'`);
+    return n;
+  };
+}
+
+/** A finite number option. */
+export function finiteNumber(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new CliError(`${flag} expects a number, got '${v}'`);
+    return n;
+  };
+}
+
+/** Selects and prints the backend (--backend or the default order). */
+export async function startBackend(io: Io, backend: string | undefined): Promise<void> {
+  const name = backend === undefined ? undefined : choice<BackendName>('--backend', backend, BACKENDS);
+  try {
+    const info = await initBackend(name);
+    io.stderr(`${describeBackend(info)}\n`);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+interface TrainFlags {
+  data: string;
+  steps: number;
+  batch: number;
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  seed?: number;
+  backend?: string;
+  checkpoint?: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  checkpointEvery?: number;
+  evalEvery?: number;
+  logEvery?: number;
+  evalBatches?: number;
+  testFraction?: number;
+  log?: string;
+  set?: Record<string, number>;
+}
+
+/** Registers the command. */
+export function registerTrain(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('train')
+    .description('compile a model and train it with Adam, with checkpoints, resume, a progress bar and a JSONL log')
+    .argument('<file>', 'the .sgm model')
+    .requiredOption('--data <spec>', 'dataset: mnist-binarized, mnist, fashion-mnist, mnist-halves, synthetic:<kind>?..., none, or a .csv/.json/.npy path')
+    .option('--steps <n>', 'training steps', positiveInt('--steps'), 1000)
+    .option('--batch <n>', 'batch size', positiveInt('--batch'), 100)
+    .option('--lr <x>', 'Adam learning rate (default 1e-3)', finiteNumber('--lr'))
+    .option('--beta1 <x>', 'Adam β1 (default 0.9)', finiteNumber('--beta1'))
+    .option('--beta2 <x>', 'Adam β2 (default 0.999)', finiteNumber('--beta2'))
+    .option('--seed <n>', 'seed of initialisation, batch order and sampling (default 0)', finiteNumber('--seed'))
+    .option('--backend <name>', `one of ${BACKENDS.join(', ')} (default: the fastest available)`)
+    .option('--checkpoint <dir>', 'run directory: checkpoints, train.jsonl log')
+    .option('--resume', 'continue the run in --checkpoint exactly where it stopped')
+    .option('--overwrite', 'start a new run in a --checkpoint directory that already has one')
+    .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt('--checkpoint-every'))
+    .option('--eval-every <n>', 'steps between evaluations on held-out data', positiveInt('--eval-every'))
+    .option('--log-every <n>', 'steps between log lines', positiveInt('--log-every'))
+    .option('--eval-batches <n>', 'evaluate on at most this many held-out batches', positiveInt('--eval-batches'))
+    .option('--test-fraction <x>', 'held-out fraction of the dataset (default 0.1)', finiteNumber('--test-fraction'))
+    .option('--log <path>', 'JSONL log (default <checkpoint>/train.jsonl)')
+    .option('--set <name=value>', 'override a hyperparameter (repeatable)', collectSet)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
+    )
+    .action(async (file: string, f: TrainFlags) => {
+      await startBackend(io, f.backend);
+      const loaded = await loadModel(io, file, f.set);
+      if (!loaded) return done(EXIT.userError);
+      const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
+      const { exitCode } = await runTrain(
+        loaded.module,
+        {
+          data: f.data,
+          steps: f.steps,
+          batch: f.batch,
+          ...defined({
+            lr: f.lr,
+            beta1: f.beta1,
+            beta2: f.beta2,
+            seed: f.seed,
+            checkpoint: at(f.checkpoint),
+            resume: f.resume,
+            overwrite: f.overwrite,
+            checkpointEvery: f.checkpointEvery,
+            evalEvery: f.evalEvery,
+            logEvery: f.logEvery,
+            evalBatches: f.evalBatches,
+            testFraction: f.testFraction,
+            log: at(f.log),
+          }),
+        },
+        io,
+      );
+      done(exitCode);
+    });
+}
+
+/** The entries of an object whose value is defined (exactOptionalPropertyTypes-friendly spreading). */
+export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,33 @@
+/**
+ * The whole compiler: source text -> checked model -> plan -> generated TypeScript. Stops after the first stage
+ * with errors; every stage's diagnostics are returned.
+ */
+import { generate } from './codegen/generate.js';
+import { checkSource, type FrontEndResult } from './pipeline.js';
+import type { CheckOptions } from './semantics/check.js';
+
+/** Options of `compileSource`. */
+export interface CompileOptions extends CheckOptions {
+  readonly sgmVersion: string;
+  readonly stdlibModule?: string;
+  readonly runtimeModule?: string;
+}
+
+/** The front end's result plus the generated module (when there are no errors). */
+export interface CompileResult extends FrontEndResult {
+  /** Generated TypeScript of the first model of the file. */
+  readonly code?: string;
+}
+
+/** Compiles a .sgm source text to a TypeScript module. */
+export function compileSource(path: string, text: string, options: CompileOptions): CompileResult {
+  const front = checkSource(path, text, options);
+  if (!front.ok) return front;
+  const generated = generate(front.models[0], front.plans[0], {
+    sourcePath: path,
+    sgmVersion: options.sgmVersion,
+    ...(options.stdlibModule ? { stdlibModule: options.stdlibModule } : {}),
+    ...(options.runtimeModule ? { runtimeModule: options.runtimeModule } : {}),
+  });
+  return { ...front, diagnostics: [...front.diagnostics, ...generated.diagnostics], code: generated.value };
+}

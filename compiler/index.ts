@@ -1,0 +1,16 @@
+/**
+ * sgm/compiler: parse, check, analyse and compile .sgm models. Each stage returns `{ value, diagnostics }`.
+ */
+export * from './diagnostics/index.js';
+export { parse } from './syntax/parse.js';
+export type * from './syntax/ast.js';
+export { check, checkModel, type CheckOptions } from './semantics/check.js';
+export type { CheckedModel, ExprType, TensorType } from './semantics/types.js';
+export { checkSource, type FrontEndResult } from './pipeline.js';
+export { analyze, ENUMERATION_LIMIT } from './analysis/analyze.js';
+export type { Plan, EstimatorDecision, KlDecision, EvaluatedNode, ObjectivePlan } from './analysis/plan.js';
+export { formatPlan, planRows, type PlanRow } from './analysis/explain.js';
+export * from './graph/index.js';
+export { generate, type GenerateOptions } from './codegen/generate.js';
+export { transpileToJs } from './codegen/transpile.js';
+export { compileSource, type CompileOptions, type CompileResult } from './compile.js';

@@ -9,6 +9,8 @@ import { formatDiagnostics } from '../compiler/diagnostics/printer.js';
 import { formatPlan } from '../compiler/analysis/explain.js';
 import { annotateGraph, buildGraph, graphToJsonText } from '../compiler/graph/index.js';
 import { checkSource } from '../compiler/pipeline.js';
+import { compileSource } from '../compiler/compile.js';
+import { SGM_VERSION } from '../cli/version.js';
 import type { SourceFile, Span } from '../compiler/diagnostics/source.js';
 import { packageRoot } from '../runtime/package-root.js';
 
@@ -75,7 +77,15 @@ export function modelGoldens(path: string): Golden[] {
   return [
     { path: `test/cases/models/${name}.graph.json`, text: graphToJsonText(annotateGraph(buildGraph(r.models[0]).value, plan)) },
     { path: `test/cases/models/${name}.plan.txt`, text: formatPlan(plan) },
+    { path: `test/cases/models/${name}.generated.ts`, text: generatedModule(path) },
   ];
+}
+
+/** The generated TypeScript module of a model file, as `sgm compile` prints it. */
+export function generatedModule(path: string): string {
+  const r = compileSource(path, readFileSync(join(root, path), 'utf8'), { sgmVersion: SGM_VERSION });
+  if (!r.code) throw new Error(`${path} does not compile`);
+  return r.code;
 }
 
 /** Every golden of the project, by case. */

@@ -39,7 +39,7 @@ export async function startBackend(io: Io, backend: string | undefined): Promise
 }
 
 interface TrainFlags {
-  data: string;
+  data?: string;
   steps: number;
   batch: number;
   lr?: number;
@@ -65,7 +65,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .command('train')
     .description('compile a model and train it with Adam, with checkpoints, resume, a progress bar and a JSONL log')
     .argument('<file>', 'the .sgm model')
-    .requiredOption('--data <spec>', 'dataset: mnist-binarized, mnist, fashion-mnist, mnist-halves, synthetic:<kind>?..., none, or a .csv/.json/.npy path')
+    .option('--data <spec>', 'dataset: mnist-binarized, mnist, fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
     .option('--steps <n>', 'training steps', positiveInt('--steps'), 1000)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 100)
     .option('--lr <x>', 'Adam learning rate (default 1e-3)', finiteNumber('--lr'))
@@ -91,11 +91,15 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
       await startBackend(io, f.backend);
       const loaded = await loadModel(io, file, f.set);
       if (!loaded) return done(EXIT.userError);
+      const declared = loaded.module.metadata.data;
+      if (f.data === undefined && declared.length > 0) {
+        throw new CliError(`--data is required: the model declares ${declared.map((d) => `data ${d.name}: [${d.shape.join(', ')}]`).join(', ')}`);
+      }
       const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
       const { exitCode } = await runTrain(
         loaded.module,
         {
-          data: f.data,
+          data: f.data ?? 'none',
           steps: f.steps,
           batch: f.batch,
           ...defined({

@@ -186,57 +186,28 @@ export class ExprEmitter {
     return v;
   }
 
+  /** `x[...]` as select(x, [one entry per axis]) with the ellipsis expanded (the rank is known statically). */
   private index(e: A.Index): string {
     const target = this.expr(e.target);
     const shape = this.cx.tensorType(e.target)?.shape ?? null;
     if (shape === null) throw new Error('internal: indexing needs a known rank');
-    const begin: number[] = [];
-    const end: number[] = [];
-    const strides: number[] = [];
-    let beginMask = 0;
-    let endMask = 0;
-    let ellipsisMask = 0;
-    let shrinkMask = 0;
-    const num = (x: A.Expr | undefined): number | undefined => {
-      if (!x) return undefined;
+    const num = (x: A.Expr | undefined): number | null => {
+      if (!x) return null;
       const c = this.cx.tensorType(x)?.constant;
       if (typeof c !== 'number') throw new Error('internal: index must be constant');
       return c;
     };
     const explicit = e.items.filter((i) => i.kind !== 'ellipsis').length;
-    let axis = 0;
-    e.items.forEach((item, i) => {
-      const bit = 1 << i;
-      if (item.kind === 'ellipsis') {
-        ellipsisMask |= bit;
-        begin.push(0);
-        end.push(0);
-        strides.push(1);
-        axis += shape.length - explicit;
-        return;
-      }
-      const d = shape[axis];
-      if (item.kind === 'at') {
-        let k = num(item.index)!;
-        if (k < 0 && typeof d === 'number') k += d;
-        begin.push(k);
-        end.push(k + 1);
-        strides.push(1);
-        shrinkMask |= bit;
-        if (k === -1) endMask |= bit;
-      } else {
-        const start = num(item.start);
-        const stop = num(item.stop);
-        begin.push(start ?? 0);
-        end.push(stop ?? 0);
-        strides.push(num(item.step) ?? 1);
-        if (start === undefined) beginMask |= bit;
-        if (stop === undefined) endMask |= bit;
-      }
-      axis++;
-    });
-    const src = this.cx.model.file.slice(e.span).replace(/\s+/g, ' ');
-    return `tf.stridedSlice(${target}, [${begin}], [${end}], [${strides}], ${beginMask}, ${endMask}, ${ellipsisMask}, 0, ${shrinkMask}) /* ${src} */`;
+    const spec: string[] = [];
+    for (const item of e.items) {
+      if (item.kind === 'ellipsis') for (let i = 0; i < shape.length - explicit; i++) spec.push('null');
+      else if (item.kind === 'at') spec.push(String(num(item.index)));
+      else if (!item.start && !item.stop && !item.step) spec.push('null');
+      else spec.push(`[${num(item.start)}, ${num(item.stop)}, ${num(item.step) ?? 1}]`);
+    }
+    while (spec.length > 0 && spec[spec.length - 1] === 'null') spec.pop();
+    this.cx.imports.runtime.add('select');
+    return `select(${target}, [${spec.join(', ')}]) /* ${this.cx.model.file.slice(e.span).replace(/\s+/g, ' ')} */`;
   }
 
   private call(e: A.Call): string {

@@ -48,7 +48,10 @@ export function bindData(
   dataset: Dataset,
   hyperparameters: Readonly<Record<string, number>> = {},
 ): BoundData {
-  if (specs.length === 0) throw new UserError(`the model declares no data, so dataset '${dataset.name}' cannot be bound to it`);
+  // A model without data trains on the feature-less dataset 'none' (empty batches); real data would be ignored.
+  if (specs.length === 0 && dataset.features.length > 0) {
+    throw new UserError(`the model declares no data, so dataset '${dataset.name}' cannot be bound to it (omit --data, or use --data none)`);
+  }
   const columns = new Map<string, Column>(Object.entries(dataset.columns));
   const chosen = new Map<string, { column: string; data: Column }>();
   for (const spec of specs) {

@@ -9,7 +9,8 @@
 import { extname } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadCsv } from './csv.js';
-import type { Dataset } from './dataset.js';
+import { makeDataset, type Dataset } from './dataset.js';
+import { IMAGE_PIXELS } from './image-package.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadJson } from './json.js';
 import { loadMnist } from './mnist.js';
@@ -45,6 +46,16 @@ export const DATASETS: Readonly<Record<string, Entry>> = {
     params: IMAGE_PARAMS,
     doc: 'mnist with every pixel thresholded at 0.5 (for Bernoulli likelihoods)',
     load: (_s, p) => loadMnist({ classes: numberList(p, 'classes'), binarized: true }),
+  },
+  'mnist-halves': {
+    params: IMAGE_PARAMS,
+    doc: 'binarized mnist split into upper (rows 0-13) and lower (rows 14-27) halves, [392] each (structured output prediction)',
+    load: (_s, p) => mnistHalves(loadMnist({ classes: numberList(p, 'classes'), binarized: true })),
+  },
+  none: {
+    params: { count: '1000' },
+    doc: 'no data, for models without data declarations (the count sets the number of steps per epoch)',
+    load: (s, p) => noData(s, num(p, 'count')),
   },
   'fashion-mnist': {
     params: IMAGE_PARAMS,
@@ -96,6 +107,27 @@ export const DATASETS: Readonly<Record<string, Entry>> = {
       }),
   },
 };
+
+/** Upper and lower halves of each 28x28 image: the structured output prediction task (Raiko et al. 2014). */
+function mnistHalves(ds: Dataset): Dataset {
+  const x = ds.columns.x;
+  const half = IMAGE_PIXELS / 2;
+  const upper = new Float32Array(ds.size * half);
+  const lower = new Float32Array(ds.size * half);
+  for (let r = 0; r < ds.size; r++) {
+    upper.set(x.values.subarray(r * IMAGE_PIXELS, r * IMAGE_PIXELS + half), r * half);
+    lower.set(x.values.subarray(r * IMAGE_PIXELS + half, (r + 1) * IMAGE_PIXELS), r * half);
+  }
+  return makeDataset('mnist-halves', { upper: { values: upper, rowShape: [half] }, lower: { values: lower, rowShape: [half] }, label: ds.columns.label }, {
+    features: ['upper', 'lower'],
+  });
+}
+
+/** A dataset without features: `count` rows of an index label, so batches are empty records. */
+function noData(name: string, count: number): Dataset {
+  if (!Number.isInteger(count) || count < 1) throw new UserError(`dataset 'none': count must be a positive integer, got ${count}`);
+  return makeDataset(name, { index: { values: Float32Array.from({ length: count }, (_, i) => i), rowShape: [] } }, { features: [] });
+}
 
 /** File extensions the loaders read. */
 export const DATA_FILE_EXTENSIONS = ['.csv', '.json', '.npy'] as const;

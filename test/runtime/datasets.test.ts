@@ -155,7 +155,7 @@ describe('split', () => {
 describe('registry', () => {
   it('explains unknown names, parameters and extensions in one line', () => {
     expect(() => loadDataset('mnits')).toThrow(
-      "unknown dataset 'mnits': use one of mnist, mnist-binarized, fashion-mnist, synthetic:poisson, synthetic:binomial, synthetic:multinomial, synthetic:negbinomial, synthetic:lda, or a path to a .csv, .json or .npy file",
+      "unknown dataset 'mnits': use one of mnist, mnist-binarized, mnist-halves, none, fashion-mnist, synthetic:poisson, synthetic:binomial, synthetic:multinomial, synthetic:negbinomial, synthetic:lda, or a path to a .csv, .json or .npy file",
     );
     expect(() => loadDataset('synthetic:poisson?rat=3')).toThrow("unknown parameter 'rat' for dataset 'synthetic:poisson' (expected rate, count, seed)");
     expect(() => loadDataset('synthetic:poisson?rate=abc')).toThrow('dataset parameter rate=abc is not a number');
@@ -167,6 +167,24 @@ describe('registry', () => {
   it('describes every dataset with its defaults', () => {
     const lines = describeDatasets();
     expect(lines).toContain('synthetic:poisson?rate=20&count=1000&seed=0: i.i.d. Poisson(rate) draws, column x: [count]');
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(10);
+  });
+
+  it('splits binarized digits into upper and lower halves for structured output prediction', () => {
+    const whole = loadDataset('mnist-binarized?classes=3');
+    const halves = loadDataset('mnist-halves?classes=3');
+    expect(halves.features).toEqual(['upper', 'lower']);
+    expect(halves.size).toBe(whole.size);
+    const r = 7;
+    const x = whole.columns.x.values.subarray(r * 784, (r + 1) * 784);
+    expect(Array.from(halves.columns.upper.values.subarray(r * 392, (r + 1) * 392))).toEqual(Array.from(x.subarray(0, 392)));
+    expect(Array.from(halves.columns.lower.values.subarray(r * 392, (r + 1) * 392))).toEqual(Array.from(x.subarray(392)));
+  });
+
+  it("offers 'none' for models without data: rows but no features", () => {
+    const none = loadDataset('none?count=12');
+    expect(none.size).toBe(12);
+    expect(none.features).toEqual([]);
+    expect(() => loadDataset('none?count=0')).toThrow("dataset 'none': count must be a positive integer, got 0");
   });
 });

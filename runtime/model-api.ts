@@ -3,6 +3,7 @@
  * sampler, CLI). A generated module exports `metadata` and `create(options)`; everything the runtime does to
  * a model goes through `ModelInstance`.
  */
+import type { Distribution } from '../stdlib/distributions/distribution.js';
 import type { RandomStream } from '../stdlib/random.js';
 import type { tf } from '../stdlib/tf.js';
 
@@ -98,6 +99,18 @@ export interface ModelInstance {
   guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor>;
   /** n ancestral samples from the generative model (latents and observed variables). */
   sample(n: number, ctx: StepContext): Record<string, tf.Tensor>;
+  /**
+   * For evaluation (models with guide and generative blocks): the guide's distribution q(z | x) of every
+   * latent on a batch, as stdlib distribution objects (e.g. an IGR_I with its mu and sigma).
+   */
+  posterior?(batch: Batch, ctx: StepContext): Record<string, Distribution>;
+  /** For evaluation: the prior p(z) of every latent (broadcastable to the latent's shape). */
+  prior?(batch: Batch, ctx: StepContext): Record<string, Distribution>;
+  /**
+   * For evaluation: log p(observed | latents) per data point [B], summed over the observed variables, with the
+   * latents fixed to the given values (e.g. one-hot vertices for the discretized model's likelihood).
+   */
+  logLikelihood?(batch: Batch, ctx: StepContext, latents: Record<string, tf.Tensor>): tf.Tensor;
   /** Releases every tensor the instance owns. */
   dispose(): void;
 }

@@ -20,9 +20,10 @@ export function registerSample(program: Command, io: Io, done: (code: number) =>
     .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
     .option('--set <name=value>', 'override a hyperparameter (repeatable)', collectSet)
     .action(async (file: string, f: { checkpoint?: string; num: number; seed?: number; out?: string; backend?: string; set?: Record<string, number> }) => {
-      await startBackend(io, f.backend);
+      // Compile first: a model with errors is reported before any backend work.
       const loaded = await loadModel(io, file, f.set);
       if (!loaded) return done(EXIT.userError);
+      await startBackend(io, f.backend);
       await runSample(
         loaded.module,
         {

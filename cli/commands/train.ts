@@ -1,11 +1,15 @@
 /** `sgm train FILE --data <name|path> ...`: compiles the model and trains it (runtime/commands/train.ts). */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeBackend, initBackend, type BackendName } from '../../runtime/backend/index.js';
 import { runTrain } from '../../runtime/commands/train.js';
 import { choice, collectSet } from '../front-end.js';
 import { CliError, EXIT, type Io } from '../io.js';
+import { join, resolve } from 'node:path';
+import { planRows } from '../../compiler/analysis/explain.js';
+import type { CompileResult } from '../../compiler/compile.js';
+import { annotateGraph, buildGraph, graphToJson } from '../../compiler/graph/index.js';
 import { loadModel } from '../load-model.js';
+import { writeAtomic } from './graph.js';
 
 const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
@@ -88,9 +92,10 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
       '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
     )
     .action(async (file: string, f: TrainFlags) => {
-      await startBackend(io, f.backend);
+      // Compile first: a model with errors is reported before any backend work.
       const loaded = await loadModel(io, file, f.set);
       if (!loaded) return done(EXIT.userError);
+      await startBackend(io, f.backend);
       const declared = loaded.module.metadata.data;
       if (f.data === undefined && declared.length > 0) {
         throw new CliError(`--data is required: the model declares ${declared.map((d) => `data ${d.name}: [${d.shape.join(', ')}]`).join(', ')}`);
@@ -102,6 +107,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
           data: f.data ?? 'none',
           steps: f.steps,
           batch: f.batch,
+          ...(f.checkpoint ? { onStarted: () => writeRunModel(resolve(io.cwd, f.checkpoint!), loaded.result, f.set ?? {}) } : {}),
           ...defined({
             lr: f.lr,
             beta1: f.beta1,
@@ -122,6 +128,26 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
       );
       done(exitCode);
     });
+}
+
+/**
+ * The model of a run, kept beside its checkpoints: `model.sgm` (the source as compiled) and `model.json`
+ * (hyperparameter overrides, the estimator/KL plan and the annotated graph), read by `sgm report` and `sgm eval`.
+ */
+export function writeRunModel(dir: string, result: CompileResult, overrides: Record<string, number>): void {
+  const model = result.models[0];
+  const plan = result.plans[0];
+  writeAtomic(join(dir, 'model.sgm'), result.file.text);
+  const info = {
+    format: 'sgm-run-model/1',
+    source: result.file.path,
+    model: model.name,
+    overrides,
+    hyperparameters: model.hyperparameters,
+    plan: planRows(plan),
+    graph: graphToJson(annotateGraph(buildGraph(model).value, plan)),
+  };
+  writeAtomic(join(dir, 'model.json'), JSON.stringify(info, null, 2) + '\n');
 }
 
 /** The entries of an object whose value is defined (exactOptionalPropertyTypes-friendly spreading). */

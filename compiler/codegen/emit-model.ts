@@ -316,6 +316,7 @@ export class ModelEmitter {
       entries.push(`${JSON.stringify(dim)}: ${found ?? 'undefined'}`);
     }
     this.cx.imports.runtime.add('type Batch');
+    if (this.model.structure === 'blocks') this.cx.imports.stdlib.add('type Distribution');
     this.functions.push(
       `/** The run-time dimensions (${this.model.runtimeDims.join(', ') || 'none'}), read from the shapes of the batch's data. */\nfunction dimsOf(batch: Batch): Dims {\n  return { ${entries.join(', ')} };\n}`,
     );
@@ -785,6 +786,28 @@ export class ModelEmitter {
         '  const dims = dimsOf(batch);',
         `  const g = guide(batch, ctx, dims, ${sharedCall});`,
         `  return { ${guideLatents.join(', ')} };`,
+        '},',
+      ].join('\n'),
+      [
+        'posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
+        `  const g = guide(batch, ctx, dimsOf(batch), ${sharedCall.replace('dims', 'dimsOf(batch)')});`,
+        `  return { ${this.model.latents.map((z) => `${this.names.source(z)}: g.${this.ids.get(`${z}.q`)}`).join(', ')} };`,
+        '},',
+      ].join('\n'),
+      [
+        'prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
+        '  const dims = dimsOf(batch);',
+        `  const s = ${sharedCall};`,
+        '  const g = guide(batch, ctx, dims, s);',
+        `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
+        `  return { ${this.model.latents.map((z) => `${this.names.source(z)}: m.${this.ids.get(`${z}.p`)}`).join(', ')} };`,
+        '},',
+      ].join('\n'),
+      [
+        'logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {',
+        '  const dims = dimsOf(batch);',
+        `  const m = generative(batch, ctx, dims, ${sharedCall}, latents);`,
+        `  return ${this.sum(this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(batch.${x}))`))};`,
         '},',
       ].join('\n'),
       [

@@ -38,7 +38,12 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     '',
   ].join('\n');
   file.addImportDeclaration({ moduleSpecifier: '@tensorflow/tfjs-core', namespaceImport: 'tf' });
-  file.addImportDeclaration({ moduleSpecifier: options.stdlibModule ?? 'sgm/stdlib', namedImports: [...new Set(['RandomStream', ...code.imports.stdlib])].sort() });
+  const stdlibValues = [...new Set(['RandomStream', ...code.imports.stdlib.filter((n) => !n.startsWith('type '))])].sort();
+  const stdlibTypes = code.imports.stdlib.filter((n) => n.startsWith('type ')).map((n) => n.slice(5));
+  file.addImportDeclaration({
+    moduleSpecifier: options.stdlibModule ?? 'sgm/stdlib',
+    namedImports: [...stdlibValues.map((name) => ({ name })), ...stdlibTypes.map((name) => ({ name, isTypeOnly: true }))],
+  });
   const runtimeValues = code.imports.runtime.filter((n) => !n.startsWith('type '));
   const runtimeTypes = ['Batch', 'CreateOptions', 'ModelInstance', 'ModelMetadata', 'ObjectiveResult', 'StepContext'];
   file.addImportDeclaration({

@@ -6,7 +6,7 @@
  * checkpoint is kept until the new one is complete.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, existsSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { tf } from '../../stdlib/tf.js';
 import { UserError, describeFsError } from '../errors.js';
 import {
@@ -60,12 +60,31 @@ export async function writeCheckpoint(
 export function ensureWritableDir(dir: string): void {
   const probe = join(dir, `.sgm-write-test-${process.pid}`);
   try {
+    // Probe the nearest existing ancestor first: Node's recursive mkdir spins forever under pseudo file
+    // systems such as /proc, where creating an entry fails with ENOENT although the parent exists.
+    const ancestor = nearestExisting(resolve(dir));
+    if (ancestor !== resolve(dir)) {
+      const ancestorProbe = join(ancestor, `.sgm-write-test-${process.pid}`);
+      closeSync(openSync(ancestorProbe, 'w'));
+      unlinkSync(ancestorProbe);
+    }
     mkdirSync(dir, { recursive: true });
     closeSync(openSync(probe, 'w'));
     unlinkSync(probe);
   } catch (error) {
     throw new UserError(`cannot write checkpoints to '${dir}': ${describeFsError(error)}`);
   }
+}
+
+/** The longest prefix of `path` that exists. */
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p)) {
+    const up = dirname(p);
+    if (up === p) return p;
+    p = up;
+  }
+  return p;
 }
 
 /** Writes a whole file and fsyncs it, so a rename after it publishes complete contents. */

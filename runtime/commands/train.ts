@@ -47,6 +47,11 @@ export interface TrainCommandOptions {
   readonly log?: string;
   /** Install a SIGINT handler for a graceful stop (default true). */
   readonly catchSigint?: boolean;
+  /**
+   * Called once when the first step has run (every check passed, the run directory is in use): the CLI
+   * writes the model's source and plan into the run directory there, for `sgm report` and `sgm eval`.
+   */
+  readonly onStarted?: () => void;
 }
 
 /** Runs `sgm train` for a compiled model module; resolves to the exit code (0, or 1 after the NaN/Inf guard) and the summary. */
@@ -75,6 +80,7 @@ export async function runTrain(
     }),
     progress: { stream: { write: io.stderr, isTTY: io.isTty } },
     signal: controller.signal,
+    ...(options.onStarted ? { onStep: once(options.onStarted) } : {}),
   };
   // Every user mistake surfaces here, before the model is created and before anything is written.
   validateTrainOptions(trainOptions);
@@ -114,4 +120,14 @@ export async function runTrain(
 /** The entries of `o` whose value is not undefined (so defaults apply under exactOptionalPropertyTypes-style spreads). */
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A function that calls `f` the first time only. */
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
 }

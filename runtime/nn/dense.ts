@@ -15,7 +15,7 @@ import { tf } from '../../stdlib/tf.js';
 import { registerFusedMatMulGradient, supportsFusedGradient } from '../backend/fused-mat-mul-gradient.js';
 
 /** Activations the layers accept. 'identity' is the linear layer. */
-export type Activation = 'identity' | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu';
+export type Activation = 'identity' | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'leaky_relu';
 
 registerFusedMatMulGradient();
 
@@ -37,6 +37,9 @@ export function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
       return tf.softplus(x);
     case 'elu':
       return tf.elu(x);
+    case 'leaky_relu':
+      // Slope 0.2 for x < 0, as the language's leaky_relu function (stdlib/signatures/functions.ts).
+      return tf.leakyRelu(x, 0.2);
   }
 }
 

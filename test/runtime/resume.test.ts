@@ -146,4 +146,9 @@ describe('resume', () => {
     );
     expect(readFileSync(join(root, 'file'), 'utf8')).toBe('x');
   });
+
+  it('rejects a directory under a pseudo file system (/proc) at once instead of spinning in mkdir', async () => {
+    const a = await vae();
+    await expect(train(a, vaeData(a), { ...base, checkpointDir: '/proc/sgm-run' })).rejects.toThrow("cannot write checkpoints to '/proc/sgm-run'");
+  });
 });

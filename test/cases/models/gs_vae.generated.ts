@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/gs_vae.sgm (hyperparameters: K=10, N=20, tau=0.5)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, GumbelSoftmax, KL_COMPUTE, RandomStream } from 'sgm/stdlib';
+import { Bernoulli, GumbelSoftmax, KL_COMPUTE, RandomStream, type Distribution } from 'sgm/stdlib';
 import { dense, initDense, initMlp, mlp, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -155,6 +155,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, {});
       return { z: g.z };
+    },
+    posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
+      const g = guide(batch, ctx, dimsOf(batch), {});
+      return { z: g.z_q };
+    },
+    prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
+      const dims = dimsOf(batch);
+      const s = {};
+      const g = guide(batch, ctx, dims, s);
+      const m = generative(batch, ctx, dims, s, { z: g.z });
+      return { z: m.z_p };
+    },
+    logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {
+      const dims = dimsOf(batch);
+      const m = generative(batch, ctx, dims, {}, latents);
+      return sumToBatch(m.x_p.logProb(batch.x));
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
       const dims: Dims = { "B": n };

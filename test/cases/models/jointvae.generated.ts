@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/jointvae.sgm (hyperparameters: K=10, D=10, tau=0.5, gamma=30)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, IGR_I, KL_COMPUTE, Normal, RandomStream, fitPrior } from 'sgm/stdlib';
+import { Bernoulli, IGR_I, KL_COMPUTE, Normal, RandomStream, fitPrior, type Distribution } from 'sgm/stdlib';
 import { dense, initDense, initMlp, mlp, ramp, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -228,6 +228,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, shared(batch, ctx, dims));
       return { zc: g.zc, zd: g.zd };
+    },
+    posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
+      const g = guide(batch, ctx, dimsOf(batch), shared(batch, ctx, dimsOf(batch)));
+      return { zc: g.zc_q, zd: g.zd_q };
+    },
+    prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
+      const dims = dimsOf(batch);
+      const s = shared(batch, ctx, dims);
+      const g = guide(batch, ctx, dims, s);
+      const m = generative(batch, ctx, dims, s, { zc: g.zc, zd: g.zd });
+      return { zc: m.zc_p, zd: m.zd_p };
+    },
+    logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {
+      const dims = dimsOf(batch);
+      const m = generative(batch, ctx, dims, shared(batch, ctx, dims), latents);
+      return sumToBatch(m.x_p.logProb(batch.x));
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
       const dims: Dims = { "B": n };

@@ -6,6 +6,8 @@
  */
 import { tf } from '../stdlib/tf.js';
 import { fusedAdam } from '../runtime/backend/index.js';
+import { RandomStream } from '../stdlib/random.js';
+import { loadCompiledForBench } from './compiled-model.js';
 import { createReferenceVae, randomBinaryBatch, type LayerStyle } from './reference-vae.js';
 
 /** One timed step and its cleanup. */
@@ -65,6 +67,43 @@ export const STEP_ROWS: readonly StepRow[] = [
     needsFixes: true,
     create: referenceRow('sgm-nn', 'fusedAdam'),
   },
-  // The compiled reference model (models/igr_vae.sgm) goes here once `sgm compile` emits it:
-  //   { id: 'compiled igr_vae', compiled: true, description: '...', create: async (seed) => { ... } },
+  {
+    id: 'compiled igr_vae',
+    description: 'models/igr_vae.sgm through `sgm compile`: objective() + gradients + tf.train.adam',
+    compiled: true,
+    create: compiledRow('adam'),
+  },
+  {
+    id: 'compiled igr_vae + fusedAdam',
+    description: 'the compiled model with sgm FusedAdamOptimizer',
+    needsFixes: true,
+    create: compiledRow('fusedAdam'),
+  },
 ];
+
+/** The compiled reference model's step: the generated objective, its gradients and an optimizer update. */
+function compiledRow(optimizer: 'adam' | 'fusedAdam') {
+  return async (seed: number): Promise<BenchStep> => {
+    const module = await loadCompiledForBench('models/igr_vae.sgm');
+    const model = await module.create({ seed });
+    const x = randomBinaryBatch(seed + 1);
+    const opt = optimizer === 'fusedAdam' ? fusedAdam(1e-3) : tf.train.adam(1e-3);
+    const trainables = [...model.variables.values()].filter((v) => v.trainable);
+    const rng = new RandomStream(seed + 2);
+    let step = 0;
+    return {
+      step: () => {
+        const ctx = { step: step++, rng };
+        const loss = opt.minimize(() => model.objective({ x }, ctx).loss, true, trainables);
+        if (loss === null) throw new Error('minimize returned no loss');
+        loss.dataSync();
+        loss.dispose();
+      },
+      dispose: () => {
+        model.dispose();
+        opt.dispose();
+        x.dispose();
+      },
+    };
+  };
+}

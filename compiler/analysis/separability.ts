@@ -14,7 +14,13 @@ const REDUCTIONS = new Set(['sum', 'mean', 'max', 'min', 'logsumexp', 'argmax', 
 export class Separability {
   private readonly byName = new Map<string, boolean>();
 
-  constructor(private readonly model: CheckedModel) {}
+  /** Decides every variable once, in source order (definitions precede uses), so no recursion follows names. */
+  constructor(private readonly model: CheckedModel) {
+    for (const { statement: st } of model.statements) {
+      if (st.kind === 'assign') for (const t of st.targets) this.byName.set(t.text, (this.byName.get(t.text) ?? false) || this.mixes(st.value));
+      if (st.kind === 'sample') this.byName.set(st.target.text, (this.byName.get(st.target.text) ?? false) || this.mixes(st.distribution));
+    }
+  }
 
   /** True when `e` keeps the batch axis first and never mixes data points. */
   separable(e: A.Expr): boolean {
@@ -77,19 +83,7 @@ export class Separability {
   }
 
   private nameMixes(name: string): boolean {
-    const known = this.byName.get(name);
-    if (known !== undefined) return known;
-    this.byName.set(name, false); // cycles cannot occur (definitions precede uses); this guards anyway
-    const defs = this.model.definitions.get(name) ?? [];
-    let mixes = false;
-    for (const d of defs) {
-      const st = d.statement;
-      if (!st) continue;
-      if (st.kind === 'assign') mixes ||= this.mixes(st.value);
-      if (st.kind === 'sample') mixes ||= this.mixes(st.distribution);
-    }
-    this.byName.set(name, mixes);
-    return mixes;
+    return this.byName.get(name) ?? false;
   }
 
   private type(e: A.Expr): TensorType | undefined {

@@ -3,7 +3,8 @@
  * run reports every syntax error it can. Precedence, lowest first: comparison < + - < * / % < unary - + < ^
  * (right-associative, binds tighter than unary minus: -x^2 = -(x^2)) < indexing < primary.
  *
- * Grammar sketch (design.md section 1; docs/language.md has the full reference):
+ * Grammar sketch (design.md section 1; docs/language.md has the full reference); `expression` is a flat chain
+ * of unary operands and infix operators, nested by precedence in to-ast.ts:
  *   program      := model*
  *   model        := 'model' Ident '(' hyper,* ')' '{' item* '}'
  *   item         := declaration | block | objective | statement | ';'
@@ -47,7 +48,6 @@ const RULE_EXPECTATION: Readonly<Record<string, string>> = {
   indexItem: 'an index, a slice (a:b) or ...',
   block: "'guide' or 'generative'",
   objective: "'maximize' or 'minimize'",
-  compareOp: 'a comparison operator',
 };
 
 const errorMessages: IParserErrorMessageProvider = {
@@ -203,41 +203,14 @@ export class SgmParser extends CstParser {
 
   // ── expressions ──────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * A flat chain `unary (op unary)*` of the infix operators below `^`; the AST builder nests it by precedence
+   * (comparison < + - < * / %). One rule instead of one per level keeps the parser fast on long models.
+   */
   expression = this.RULE('expression', () => {
-    this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.SUBRULE(this.compareOp);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  compareOp = this.RULE('compareOp', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.EqEq) },
-      { ALT: () => this.CONSUME(T.NotEq) },
-      { ALT: () => this.CONSUME(T.LessEq) },
-      { ALT: () => this.CONSUME(T.GreaterEq) },
-      { ALT: () => this.CONSUME(T.Less) },
-      { ALT: () => this.CONSUME(T.Greater) },
-    ]);
-  });
-
-  additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  multiplicative = this.RULE('multiplicative', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
-      ]);
+      this.CONSUME(T.BinaryOperator);
       this.SUBRULE2(this.unary);
     });
   });

@@ -15,8 +15,17 @@ const isToken = (x: CstNode | IToken): x is IToken => (x as IToken).image !== un
 const tokenSpan = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
 const validToken = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
 
-/** The smallest span over every valid token below a node (robust to recovery, unlike node.location). */
+/**
+ * The span of a node: Chevrotain's tracked location when it is sound, else the smallest span over every valid
+ * token below the node (after error recovery a location can be NaN or include inserted tokens).
+ */
 function nodeSpan(node: CstNode | IToken, fallback: number): Span {
+  if (!isToken(node) && !node.recoveredNode) {
+    const loc = node.location;
+    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && loc.endOffset! >= loc.startOffset) {
+      return { start: loc.startOffset, end: loc.endOffset! + 1 };
+    }
+  }
   let start = Infinity;
   let end = -Infinity;
   const visit = (n: CstNode | IToken): void => {
@@ -41,6 +50,13 @@ const first = <T>(xs: readonly T[]): T | undefined => xs[0];
 function ordered(c: Children, names: readonly string[]): IToken[] {
   return names.flatMap((n) => tokens(c, n)).sort((a, b) => a.startOffset - b.startOffset);
 }
+
+/** Binding strength of the infix operators below `^` (higher binds tighter). */
+const PRECEDENCE: Readonly<Record<string, number>> = {
+  '==': 1, '!=': 1, '<': 1, '<=': 1, '>': 1, '>=': 1,
+  '+': 2, '-': 2,
+  '*': 3, '/': 3, '%': 3,
+};
 
 /** Converts a Chevrotain CST of the `program` rule into the AST. */
 export class AstBuilder {
@@ -202,15 +218,29 @@ export class AstBuilder {
 
   // ── expressions ────────────────────────────────────────────────────────────────────────────
 
+  /** An expression: the flat chain of the parser nested by precedence (shunting-yard, left-associative). */
   expr(node: CstNode): A.Expr {
     const c = node.children;
-    const span = nodeSpan(node, this.textLength);
-    const sides = nodes(c, 'additive');
-    const left = sides[0] ? this.additive(sides[0]) : this.errorAt(span);
-    const opNode = first(nodes(c, 'compareOp'));
-    if (!opNode || !sides[1]) return left;
-    const opTok = Object.values(opNode.children).flat()[0] as IToken;
-    return this.binary(opTok.image as A.BinaryOperator, tokenSpan(opTok), left, this.additive(sides[1]));
+    const operands = nodes(c, 'unary').map((u) => this.unary(u));
+    const operators = tokens(c, 'BinaryOperator');
+    if (operands.length === 0) return this.errorAt(nodeSpan(node, this.textLength));
+    const values: A.Expr[] = [operands[0]];
+    const ops: IToken[] = [];
+    const reduce = (): void => {
+      const op = ops.pop()!;
+      const right = values.pop()!;
+      const left = values.pop()!;
+      values.push(this.binary(op.image as A.BinaryOperator, tokenSpan(op), left, right));
+    };
+    operators.forEach((op, i) => {
+      const right = operands[i + 1];
+      if (!right) return; // recovery dropped the operand
+      while (ops.length > 0 && PRECEDENCE[ops[ops.length - 1].image] >= PRECEDENCE[op.image]) reduce();
+      ops.push(op);
+      values.push(right);
+    });
+    while (ops.length > 0 && values.length > 1) reduce();
+    return values[0];
   }
 
   private errorAt(span: Span): A.ErrorExpr {
@@ -219,28 +249,6 @@ export class AstBuilder {
 
   private binary(op: A.BinaryOperator, opSpan: Span, left: A.Expr, right: A.Expr): A.Binary {
     return { kind: 'binary', op, left, right, opSpan, span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) } };
-  }
-
-  /** A left-associative chain `operand (op operand)*`. */
-  private chain(node: CstNode, operandRule: string, ops: readonly string[], operand: (n: CstNode) => A.Expr): A.Expr {
-    const c = node.children;
-    const operands = nodes(c, operandRule).map(operand);
-    const operators = ordered(c, ops);
-    if (operands.length === 0) return this.errorAt(nodeSpan(node, this.textLength));
-    let acc = operands[0];
-    operators.forEach((op, i) => {
-      const right = operands[i + 1];
-      if (right) acc = this.binary(op.image as A.BinaryOperator, tokenSpan(op), acc, right);
-    });
-    return acc;
-  }
-
-  private additive(node: CstNode): A.Expr {
-    return this.chain(node, 'multiplicative', ['Plus', 'Minus'], (n) => this.multiplicative(n));
-  }
-
-  private multiplicative(node: CstNode): A.Expr {
-    return this.chain(node, 'unary', ['Star', 'Slash', 'Percent'], (n) => this.unary(n));
   }
 
   private unary(node: CstNode): A.Expr {

@@ -43,25 +43,28 @@ export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pa
 /** Numbers: 3, 0.5, 1e-3, .5; "50..150" lexes as 50, .., 150 because a dot must be followed by a digit. */
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/ });
 
+/** Every infix operator below `^` (one token category: the parser reads a flat chain, the AST builder nests it). */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
+
 export const Arrow = createToken({ name: 'Arrow', pattern: /->|→/ });
 export const Ellipsis = createToken({ name: 'Ellipsis', pattern: /\.\.\./ });
 export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
-export const EqEq = createToken({ name: 'EqEq', pattern: /==/ });
-export const NotEq = createToken({ name: 'NotEq', pattern: /!=/ });
-export const LessEq = createToken({ name: 'LessEq', pattern: /<=/ });
-export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/ });
-export const Less = createToken({ name: 'Less', pattern: /</ });
-export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const EqEq = createToken({ name: 'EqEq', pattern: /==/, categories: [BinaryOperator] });
+export const NotEq = createToken({ name: 'NotEq', pattern: /!=/, categories: [BinaryOperator] });
+export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, categories: [BinaryOperator] });
+export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, categories: [BinaryOperator] });
+export const Less = createToken({ name: 'Less', pattern: /</, categories: [BinaryOperator] });
+export const Greater = createToken({ name: 'Greater', pattern: />/, categories: [BinaryOperator] });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
 export const Tilde = createToken({ name: 'Tilde', pattern: /~/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
-export const Minus = createToken({ name: 'Minus', pattern: /-/ });
-export const Star = createToken({ name: 'Star', pattern: /\*/ });
-export const Slash = createToken({ name: 'Slash', pattern: /\// });
-export const Percent = createToken({ name: 'Percent', pattern: /%/ });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [BinaryOperator] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [BinaryOperator] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [BinaryOperator] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [BinaryOperator] });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, categories: [BinaryOperator] });
 export const Caret = createToken({ name: 'Caret', pattern: /\^/ });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
@@ -72,6 +75,7 @@ export const RBrace = createToken({ name: 'RBrace', pattern: /}/ });
 
 /** Every token in lexing priority order (comments before '/', longer operators before their prefixes). */
 export const ALL_TOKENS: TokenType[] = [
+  BinaryOperator,
   WhiteSpace,
   LineComment,
   BlockComment,

@@ -1,5 +1,6 @@
 /**
- * Regenerates every golden file (test/cases/{good,bad,models}). Run `npm run goldens`, then review the diff:
+ * Regenerates every golden file (test/cases/{good,bad,models}) and the generated reference pages (docs/reference.md,
+ * docs/diagnostics.md). Run `npm run goldens`, then review the diff:
  * each golden is a claim about the compiler's behaviour.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,8 +9,8 @@ import { allGoldens, type Golden } from '../test/golden-outputs.js';
 import { packageRoot } from '../runtime/package-root.js';
 
 const root = packageRoot();
-const { good, bad, models } = allGoldens();
-const goldens: Golden[] = [...good.flatMap(([, g]) => g), ...bad.map(([, g]) => g), ...models.flatMap(([, g]) => g)];
+const { good, bad, models, docs } = allGoldens();
+const goldens: Golden[] = [...good.flatMap(([, g]) => g), ...bad.map(([, g]) => g), ...models.flatMap(([, g]) => g), ...docs];
 let changed = 0;
 for (const g of goldens) {
   const file = join(root, g.path);

@@ -13,6 +13,7 @@ import { compileSource } from '../compiler/compile.js';
 import { SGM_VERSION } from '../cli/version.js';
 import type { SourceFile, Span } from '../compiler/diagnostics/source.js';
 import { packageRoot } from '../runtime/package-root.js';
+import { diagnosticsMarkdown, referenceMarkdown } from '../scripts/reference-docs.js';
 
 /** One golden file: where it lives (relative to the package root) and its expected text. */
 export interface Golden {
@@ -88,11 +89,15 @@ export function generatedModule(path: string): string {
   return r.code;
 }
 
-/** Every golden of the project, by case. */
-export function allGoldens(): { good: [string, Golden[]][]; bad: [string, Golden][]; models: [string, Golden[]][] } {
+/** Every golden of the project, by case; `docs` are the generated reference pages. */
+export function allGoldens(): { good: [string, Golden[]][]; bad: [string, Golden][]; models: [string, Golden[]][]; docs: Golden[] } {
   return {
     good: sgmFiles('test/cases/good').map((p) => [p, goodCaseGoldens(p)]),
     bad: sgmFiles('test/cases/bad').map((p) => [p, badCaseGolden(p)]),
     models: sgmFiles('models').map((p) => [p, modelGoldens(p)]),
+    docs: [
+      { path: 'docs/reference.md', text: referenceMarkdown() },
+      { path: 'docs/diagnostics.md', text: diagnosticsMarkdown() },
+    ],
   };
 }

@@ -9,7 +9,7 @@ import { packageRoot } from '../../runtime/package-root.js';
 import { allGoldens, type Golden } from '../golden-outputs.js';
 
 const root = packageRoot();
-const { good, bad, models } = allGoldens();
+const { good, bad, models, docs } = allGoldens();
 const committed = (g: Golden): string | undefined => {
   const p = join(root, g.path);
   return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
@@ -58,6 +58,10 @@ describe('shipped models', () => {
       expect(first, path).toMatch(/^\/\/ .*(paper|et al\.).*(section|appendix|Table|Figure)/i);
     }
   });
+});
+
+it('the generated reference pages (docs/reference.md, docs/diagnostics.md) are current', () => {
+  for (const g of docs) expect(g.text, `${g.path} is stale: run npm run goldens`).toBe(committed(g));
 });
 
 it('no golden file is orphaned (every committed golden is still produced)', () => {

@@ -89,14 +89,7 @@ export function temperature(family: string, tau: tf.Tensor | number | undefined,
   return tt.rank === 0 ? tt : tf.reshape(tt, []);
 }
 
-/** A tensor whose gradient is zero: `sample` of a reparameterised distribution (tfjs has no stopGradient). */
-export function stopGradient(x: tf.Tensor): tf.Tensor {
-  const stop = tf.customGrad((...inputs) => {
-    const t = inputs[0] as tf.Tensor;
-    return { value: t.clone(), gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)] };
-  });
-  return stop(x) as tf.Tensor;
-}
+export { stopGradient } from '../stop-gradient.js';
 
 /** A value as a float32 tensor, for logProb arguments (int32 indices from other code are accepted). */
 export function asValue(value: tf.Tensor): tf.Tensor {

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError, formatError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
+import { registerEval } from './commands/eval.js';
 import { registerGraph } from './commands/graph.js';
 import { registerSample } from './commands/sample.js';
 import { registerTrain } from './commands/train.js';
@@ -30,6 +31,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   registerCompile(program, io, done);
   registerTrain(program, io, done);
   registerSample(program, io, done);
+  registerEval(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

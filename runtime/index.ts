@@ -43,7 +43,11 @@ export { syntheticTopicCorpus, TOPIC_CORPUS_DEFAULTS, type TopicCorpusOptions } 
 // ── commands the CLI calls (runtime/commands) ──
 export { runTrain, type TrainCommandOptions } from './commands/train.js';
 export { runSample, writeSamples, type SampleCommandOptions, type SampledArray } from './commands/sample.js';
+export { runEval, type EvalCommandOptions } from './commands/eval.js';
 export type { CommandIo } from './commands/command-io.js';
+
+// ── evaluation (runtime/eval) ──
+export * from './eval/index.js';
 
 // ── what generated model modules call (compiler/codegen) ──
 export { dense, mlp, initDense, initMlp, variablesOf, type DenseWeights } from './nn/index.js';

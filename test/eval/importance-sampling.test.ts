@@ -41,6 +41,15 @@ function latentOf(model: ModelInstance, batch: Batch, rng: RandomStream): Catego
   return l;
 }
 
+/** Runs `f` in a tf.tidy scope and returns its (non-tensor) result. */
+function scoped<T>(f: () => T): T {
+  let out: T | undefined;
+  tf.tidy(() => {
+    out = f();
+  });
+  return out as T;
+}
+
 /**
  * Four standard errors of log p̂(x) for data point b, by the delta method: Var(log p̂) ≈ Var(w) / (S E[w]²)
  * = (S / ESS - 1) / S with ESS the Kish effective sample size; plus float32 rounding.
@@ -87,13 +96,13 @@ describe.each([
 
   it('estimates the exact log p(x) with the recovered posterior as proposal (S = 100000)', () => {
     const ctx = { step: 0, rng: new RandomStream(2) };
-    const r = tf.tidy(() => importanceSample(discretizedSampler(model, batch, ctx, [latentOf(model, batch, ctx.rng)]), 100000, 10000));
+    const r = scoped(() => importanceSample(discretizedSampler(model, batch, ctx, [latentOf(model, batch, ctx.rng)]), 100000, 10000));
     for (let b = 0; b < ROWS; b++) expect(Math.abs(r.logLikelihood[0][b] - exactRecovered[b])).toBeLessThan(tolerance(r, 0, b));
   });
 
   it('scores the uniform prior from the same samples when the latent lives on a simplex', () => {
     const ctx = { step: 0, rng: new RandomStream(3) };
-    const r = tf.tidy(() => importanceSample(discretizedSampler(model, batch, ctx, [latentOf(model, batch, ctx.rng)]), 100000, 10000));
+    const r = scoped(() => importanceSample(discretizedSampler(model, batch, ctx, [latentOf(model, batch, ctx.rng)]), 100000, 10000));
     if (family === 'GenGS') {
       expect(r.logLikelihood).toHaveLength(1);
       return;
@@ -148,7 +157,7 @@ describe('the estimator with known proposals', () => {
 
   it('is exact for any S when q is the exact posterior (every weight equals p(x))', () => {
     const posterior = CONFIGS.map((_, c) => table[c].map((ll, b) => ll + logPrior - exact[b]));
-    const r = tf.tidy(() => importanceSample(jointSampler(posterior, new RandomStream(5)), 7, 3));
+    const r = scoped(() => importanceSample(jointSampler(posterior, new RandomStream(5)), 7, 3));
     for (let b = 0; b < ROWS; b++) {
       expect(r.logLikelihood[0][b]).toBeCloseTo(exact[b], 4);
       expect(r.effectiveSampleSize[0][b]).toBeCloseTo(7, 3);
@@ -157,14 +166,14 @@ describe('the estimator with known proposals', () => {
 
   it('converges to the exact value with the prior as proposal (S = 40000)', () => {
     const prior = CONFIGS.map(() => new Array<number>(ROWS).fill(logPrior));
-    const r = tf.tidy(() => importanceSample(jointSampler(prior, new RandomStream(6)), 40000, 5000));
+    const r = scoped(() => importanceSample(jointSampler(prior, new RandomStream(6)), 40000, 5000));
     for (let b = 0; b < ROWS; b++) expect(Math.abs(r.logLikelihood[0][b] - exact[b])).toBeLessThan(tolerance(r, 0, b));
   });
 
   it('gives a different answer when the proposal misses part of the posterior (the test can fail)', () => {
     // All mass on configuration 0: the estimate is log p(x, z = 0) + log 9, not log p(x).
     const onlyFirst = CONFIGS.map((_, c) => new Array<number>(ROWS).fill(c === 0 ? 0 : -1e30));
-    const r = tf.tidy(() => importanceSample(jointSampler(onlyFirst, new RandomStream(7)), 50, 50));
+    const r = scoped(() => importanceSample(jointSampler(onlyFirst, new RandomStream(7)), 50, 50));
     for (let b = 0; b < ROWS; b++) expect(r.logLikelihood[0][b]).toBeCloseTo(table[0][b] + logPrior, 3);
     expect(CONFIGS.some((_, c) => Math.abs(table[c][0] - table[0][0]) > 0.1)).toBe(true);
   });

@@ -7,6 +7,7 @@
  * two fields tfjs does not expose (accBeta1/accBeta2, tfjs-core 4.22); the access is checked at run time.
  */
 import { tf } from '../../stdlib/tf.js';
+import { fusedAdam } from '../backend/fused-adam.js';
 import { UserError } from '../errors.js';
 import type { ModelInstance } from '../model-api.js';
 import { ADAM_M_PREFIX, ADAM_V_PREFIX, type AdamScalars } from '../checkpoint/format.js';
@@ -28,7 +29,9 @@ interface AdamInternals {
 
 /** A tfjs Adam optimizer with these settings. */
 export function createAdam(settings: AdamSettings): tf.AdamOptimizer {
-  return tf.train.adam(settings.learningRate, settings.beta1, settings.beta2, settings.epsilon);
+  // sgm's FusedAdamOptimizer is tfjs' Adam (same state, same checkpoints) with one kernel per variable where
+  // sgm installed one (native or CPU loop: 13 ms instead of 400 ms per VAE step on CPU), else tfjs' own kernels.
+  return fusedAdam(settings.learningRate, settings.beta1, settings.beta2, settings.epsilon);
 }
 
 /** The epsilon the optimizer actually uses (its default depends on the backend). */

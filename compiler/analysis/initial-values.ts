@@ -4,7 +4,7 @@
  * Used for warnings that depend on the starting point (GenGS truncation tail mass).
  */
 import type * as A from '../syntax/ast.js';
-import { CONSTANT_FUNCTIONS } from '../semantics/constant.js';
+import { CONSTANT_FUNCTIONS, foldBinary } from '../semantics/constant.js';
 import type { CheckedModel } from '../semantics/types.js';
 
 /** The initial value of a scalar expression, or undefined when it depends on data or samples. */
@@ -24,21 +24,8 @@ export function initialValue(model: CheckedModel, e: A.Expr, depth = 0): number 
     case 'binary': {
       const a = initialValue(model, e.left, depth + 1);
       const b = initialValue(model, e.right, depth + 1);
-      if (a === undefined || b === undefined) return undefined;
-      switch (e.op) {
-        case '+':
-          return a + b;
-        case '-':
-          return a - b;
-        case '*':
-          return a * b;
-        case '/':
-          return a / b;
-        case '^':
-          return a ** b;
-        default:
-          return undefined;
-      }
+      const v = a === undefined || b === undefined ? undefined : foldBinary(e.op, a, b);
+      return typeof v === 'number' ? v : undefined;
     }
     case 'call': {
       const f = CONSTANT_FUNCTIONS[e.callee.text];

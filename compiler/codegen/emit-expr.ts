@@ -115,6 +115,11 @@ export class EmitContext {
   }
 }
 
+/** An object key: bare when it is an identifier, quoted otherwise (`loglik_x`, `'n.tau'`). */
+export function propKey(key: string): string {
+  return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(key) ? key : `'${key.replace(/'/g, "\\'")}'`;
+}
+
 /** A JS literal for a constant (numbers and nested arrays). */
 export function literal(v: ConstValue): string {
   if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
@@ -339,6 +344,14 @@ export class ExprEmitter {
     const key = this.cx.model.file.slice(e.span);
     const existing = this.scope.hoisted.get(key);
     if (existing) return existing;
+    const id = this.cx.names.fresh('schedule');
+    this.scope.prelude.push(`const ${id} = ${this.scheduleCall(call)}; // ${key.replace(/\s+/g, ' ')}`);
+    this.scope.hoisted.set(key, id);
+    return id;
+  }
+
+  /** The runtime call computing a schedule's value at `ctx.step` (a number). */
+  scheduleCall(call: ResolvedCall): string {
     this.cx.imports.runtime.add(call.name);
     const ends = call.args.get('endpoints')!.type;
     if (ends.kind !== 'transition') throw new Error('internal: schedule without endpoints');
@@ -347,12 +360,7 @@ export class ExprEmitter {
     const kindName = kind?.type.kind === 'choice' ? kind.type.name : call.name === 'anneal' ? 'exp' : 'linear';
     const start = call.args.get('start');
     const startValue = start?.type.kind === 'tensor' && typeof start.type.constant === 'number' ? start.type.constant : 0;
-    const id = this.cx.names.fresh('schedule');
-    this.scope.prelude.push(
-      `const ${id} = ${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${steps}, '${kindName}', ${startValue}); // ${key.replace(/\s+/g, ' ')}`,
-    );
-    this.scope.hoisted.set(key, id);
-    return id;
+    return `${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${steps}, '${kindName}', ${startValue})`;
   }
 
   /** `new Dist({ ... })` for a distribution expression (a call of a distribution). */

@@ -9,7 +9,7 @@ import { flattenConst } from '../semantics/constant.js';
 import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
-import { EmitContext, ExprEmitter, literal, type Scope } from './emit-expr.js';
+import { EmitContext, ExprEmitter, literal, propKey, type Scope } from './emit-expr.js';
 import { NameTable } from './names.js';
 
 const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
@@ -422,7 +422,10 @@ export class ModelEmitter {
           return;
         }
         const id = this.names.source(st.targets[0].text);
-        fn.bind(id, fn.emit.expr(st.value), at);
+        // A statement that is a schedule (`Cd = ramp(...)`) computes the number in place.
+        const call = st.value.kind === 'call' ? this.model.calls.get(st.value) : undefined;
+        const isSchedule = call !== undefined && (call.name === 'anneal' || call.name === 'ramp');
+        fn.bind(id, isSchedule ? fn.emit.scheduleCall(call) : fn.emit.expr(st.value), at);
         fn.scope.values.set(st.targets[0].text, id);
         return;
       }
@@ -655,8 +658,8 @@ export class ModelEmitter {
         body.push(...this.scoreLines(e, [`${ev.g}.${this.ids.get(`${e.node}.logq`)}`], [signal]));
       }
       if (ev.perExample) metrics.push('elbo: value');
-      for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${JSON.stringify(`loglik_${x}`)}: tf.mean(${id})`);
-      for (const [z, id] of ev.kl) metrics.push(`${JSON.stringify(`kl_${z}`)}: tf.mean(${id})`);
+      for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${propKey(`loglik_${x}`)}: tf.mean(${id})`);
+      for (const [z, id] of ev.kl) metrics.push(`${propKey(`kl_${z}`)}: tf.mean(${id})`);
     } else {
       // Several samples per data point: leave-one-out baselines use the other samples (Kool et al. 2019).
       body.push(`const runs = Array.from({ length: ${samples} }, () => {`);
@@ -734,19 +737,12 @@ export class ModelEmitter {
   /** Every schedule of the model as a reported metric (a number per step, as the progress bar shows). */
   private scheduleMetrics(): string[] {
     const out: string[] = [];
+    const emitter = new Fn(this.cx, () => undefined).emit;
     for (const [node, call] of this.model.calls) {
       if (call.name !== 'anneal' && call.name !== 'ramp') continue;
-      const ends = call.args.get('endpoints')!.type;
-      if (ends.kind !== 'transition') continue;
-      const steps = (call.args.get('steps')!.type as TensorType).constant;
-      const kind = call.args.get('kind');
-      const kindName = kind?.type.kind === 'choice' ? kind.type.name : call.name === 'anneal' ? 'exp' : 'linear';
-      const start = call.args.get('start');
-      const startValue = start?.type.kind === 'tensor' && typeof start.type.constant === 'number' ? start.type.constant : 0;
       const key = this.scheduleName(node);
-      const code = `tf.scalar(${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${steps}, '${kindName}', ${startValue}))`;
-      if (!out.some((o) => o.startsWith(`${JSON.stringify(key)}:`))) out.push(`${JSON.stringify(key)}: ${code}`);
-      this.cx.imports.runtime.add(call.name);
+      const code = `tf.scalar(${emitter.scheduleCall(call)})`;
+      if (!out.some((o) => o.startsWith(`${propKey(key)}:`))) out.push(`${propKey(key)}: ${code}`);
     }
     return out;
   }

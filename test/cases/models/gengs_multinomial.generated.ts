@@ -101,7 +101,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const r = forward(batch, ctx, dims);
       const value = tf.mean(tf.sum(tf.pow(tf.sub(r.n, batch.t), 2), -1)) as tf.Scalar;
       const loss = value as tf.Scalar;
-      return { loss, value, metrics: { objective: value, "n.tau": tf.scalar(anneal(ctx.step, 1, 0.1, 2000, 'exp', 0)) } };
+      return { loss, value, metrics: { objective: value, 'n.tau': tf.scalar(anneal(ctx.step, 1, 0.1, 2000, 'exp', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const r = forward(batch, ctx, dimsOf(batch));

@@ -154,7 +154,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const elbo = tf.sub(loglik_x, kl_z); // per data point
       const value = tf.mean(elbo) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { elbo: value, "loglik_x": tf.mean(loglik_x), "kl_z": tf.mean(kl_z) } };
+      return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(loglik_x), kl_z: tf.mean(kl_z) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);

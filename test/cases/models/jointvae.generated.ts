@@ -171,10 +171,8 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
 
   /** Model-level values, computed once per evaluation and read by guide and generative. */
   function shared(batch: Batch, ctx: StepContext, dims: Dims) {
-    const schedule = ramp(ctx.step, 0, 1.1, 25000, 'linear', 0); // ramp(0.0 -> 1.1, steps = 25000)
-    const schedule_2 = ramp(ctx.step, 0, 5, 25000, 'linear', 0); // ramp(0.0 -> 5.0, steps = 25000)
-    const Cd = schedule; // line 7: Cd = ramp(0.0 -> 1.1, steps = 25000)
-    const Cc = schedule_2; // line 8: Cc = ramp(0.0 -> 5.0, steps = 25000)
+    const Cd = ramp(ctx.step, 0, 1.1, 25000, 'linear', 0); // line 7: Cd = ramp(0.0 -> 1.1, steps = 25000)
+    const Cc = ramp(ctx.step, 0, 5, 25000, 'linear', 0); // line 8: Cc = ramp(0.0 -> 5.0, steps = 25000)
     return { Cd, Cc };
   }
 
@@ -215,7 +213,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const kl_zd = sumToBatch(KL_COMPUTE['igr-igr'](g.zd_q, m.zd_p, { rng: ctx.rng, samples: 1 })); // KL(zd): same IGR transform, τ and δ on both sides: KL of the Gaussians (IGR eq. 13)
       const value = tf.sub(tf.sub(tf.mean(loglik_x), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(kl_zd), s.Cd)))), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(kl_zc), s.Cc)))) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { "loglik_x": tf.mean(loglik_x), "kl_zc": tf.mean(kl_zc), "kl_zd": tf.mean(kl_zd), "Cd": tf.scalar(ramp(ctx.step, 0, 1.1, 25000, 'linear', 0)), "Cc": tf.scalar(ramp(ctx.step, 0, 5, 25000, 'linear', 0)) } };
+      return { loss, value, metrics: { loglik_x: tf.mean(loglik_x), kl_zc: tf.mean(kl_zc), kl_zd: tf.mean(kl_zd), Cd: tf.scalar(ramp(ctx.step, 0, 1.1, 25000, 'linear', 0)), Cc: tf.scalar(ramp(ctx.step, 0, 5, 25000, 'linear', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);

@@ -142,7 +142,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const elbo = tf.sub(loglik_x, kl_z); // per data point
       const value = tf.mean(elbo) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { elbo: value, "loglik_x": tf.mean(loglik_x), "kl_z": tf.mean(kl_z), "z.tau": tf.scalar(anneal(ctx.step, 1, 0.3, 5000, 'exp', 0)) } };
+      return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(loglik_x), kl_z: tf.mean(kl_z), 'z.tau': tf.scalar(anneal(ctx.step, 1, 0.3, 5000, 'exp', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);

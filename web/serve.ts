@@ -1,0 +1,55 @@
+/**
+ * Serves one page on the loopback interface only (127.0.0.1): `sgm graph --serve`. The page is rendered
+ * anew for every request, so reloading the browser shows the model file as it is now.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UserError } from '../runtime/errors.js';
+
+/** The loopback address the server binds to; never another interface. */
+export const SERVE_HOST = '127.0.0.1';
+
+/** A rendered page: an HTTP status and the HTML. */
+export interface RenderedPage {
+  readonly status: number;
+  readonly html: string;
+}
+
+/** A running server. */
+export interface PageServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts serving `render()` at `/` on 127.0.0.1:`port` (0: a free port chosen by the system). */
+export async function servePage(render: () => Promise<RenderedPage>, port = 0): Promise<PageServer> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', `http://${SERVE_HOST}`).pathname;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || (path !== '/' && path !== '/index.html')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: this server has one page, at /\n');
+      return;
+    }
+    render().then(
+      (page) => {
+        res.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : page.html);
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use: choose another with --port, or 0 for any free port`) : e),
+    );
+    server.listen(port, SERVE_HOST, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${SERVE_HOST}:${address.port}/`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -8,6 +8,7 @@ import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
 import { registerGraph } from './commands/graph.js';
+import { registerReport } from './commands/report.js';
 import { registerSample } from './commands/sample.js';
 import { registerTrain } from './commands/train.js';
 import { CliError, EXIT, type Io } from './io.js';
@@ -31,6 +32,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   registerCompile(program, io, done);
   registerTrain(program, io, done);
   registerSample(program, io, done);
+  registerReport(program, io, done);
   registerEval(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 

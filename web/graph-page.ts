@@ -9,7 +9,7 @@ import { browserScript } from './browser-bundle.js';
 import { graphPageData, type GraphPageData } from './graph-page-data.js';
 import { BAND_STYLES, ESTIMATOR_STYLES, KIND_STYLES, KL_STYLES, ARG_EDGE_COLOR, type NodeShape } from './graph-style.js';
 import { escapeHtml, inlineScript, jsonScript } from './html.js';
-import { OFFLINE_CSP, PAGE_BASE_CSS } from './page-parts.js';
+import { offlineCsp, PAGE_BASE_CSS } from './page-parts.js';
 
 /** The page of an annotated model graph, with the model's source text (for source lines) and its plan rows. */
 export async function graphPageHtml(g: ModelGraph, source: string, plan: readonly PlanRow[]): Promise<string> {
@@ -29,7 +29,7 @@ export function renderGraphPage(data: GraphPageData, script: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="sgm graph --format html">
-<meta http-equiv="Content-Security-Policy" content="${OFFLINE_CSP}">
+<meta http-equiv="Content-Security-Policy" content="${offlineCsp(true)}">
 <title>${escapeHtml(data.model)}: model graph (sgm)</title>
 <style>${PAGE_BASE_CSS}${GRAPH_CSS}</style>
 </head>

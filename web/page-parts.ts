@@ -1,10 +1,12 @@
 /** Styles shared by sgm's pages (graph page, training report). */
 
 /**
- * The pages' Content-Security-Policy: inline scripts, styles and data: images only, and no connection of any
- * kind, so a page can never reach the network, even where the browser is online.
+ * A page's Content-Security-Policy: inline styles, data: images and (when `scripts`) inline scripts only, and
+ * no connection of any kind, so the page can never reach the network, even where the browser is online.
  */
-export const OFFLINE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+export function offlineCsp(scripts: boolean): string {
+  return `default-src 'none'; script-src ${scripts ? "'unsafe-inline'" : "'none'"}; style-src 'unsafe-inline'; img-src data:`;
+}
 
 /** Base typography and the note style. */
 export const PAGE_BASE_CSS = `

@@ -1,0 +1,111 @@
+/**
+ * The training report page: one self-contained HTML file (no script, no network: charts are inline SVG and
+ * image grids are PNG data: URIs) with a summary of the run, its figures in sections, notes on what was
+ * skipped and why, the estimator plan and the model source.
+ */
+import type { PlanRow } from '../compiler/analysis/explain.js';
+import { escapeHtml } from './html.js';
+import { offlineCsp, PAGE_BASE_CSS } from './page-parts.js';
+
+/** One figure: an SVG chart or a PNG image. */
+export type ReportFigure = {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+} & ({ readonly svg: string } | { readonly png: { readonly uri: string; readonly width: number; readonly height: number } });
+
+/** A section of figures, with notes on what it could not show. */
+export interface ReportSection {
+  readonly id: string;
+  readonly title: string;
+  readonly figures: readonly ReportFigure[];
+  readonly notes: readonly string[];
+}
+
+/** Everything on the page. */
+export interface ReportContent {
+  readonly model: string;
+  readonly runDir: string;
+  /** Label/value pairs of the summary table (dataset, steps, status, final values, ...). */
+  readonly summary: ReadonlyArray<readonly [string, string]>;
+  readonly sections: readonly ReportSection[];
+  readonly plan: readonly PlanRow[];
+  readonly source?: string;
+  readonly generatedBy: string;
+}
+
+/** The report as HTML. */
+export function renderReportPage(c: ReportContent): string {
+  const toc = c.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join(' · ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${escapeHtml(c.generatedBy)}">
+<meta http-equiv="Content-Security-Policy" content="${offlineCsp(false)}">
+<title>${escapeHtml(c.model)}: training report (sgm)</title>
+<style>${PAGE_BASE_CSS}${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+  <h1>${escapeHtml(c.model)} <span class="sub">training report</span></h1>
+  <p class="run"><code>${escapeHtml(c.runDir)}</code></p>
+  <table class="summary">${c.summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+  <nav>${toc} · <a href="#plan">Estimator plan</a>${c.source ? ' · <a href="#source">Model source</a>' : ''}</nav>
+</header>
+<main>
+${c.sections.map(sectionHtml).join('\n')}
+<section id="plan"><h2>Estimator plan</h2>${planTableHtml(c.plan)}</section>
+${c.source ? `<section id="source"><h2>Model source</h2><pre class="source">${escapeHtml(c.source)}</pre></section>` : ''}
+</main>
+</body>
+</html>
+`;
+}
+
+function sectionHtml(s: ReportSection): string {
+  const notes = s.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${notes}<div class="figures">${s.figures.map(figureHtml).join('')}</div></section>`;
+}
+
+function figureHtml(f: ReportFigure): string {
+  const body =
+    'svg' in f
+      ? `<div class="chart">${f.svg}</div>`
+      : `<img src="${f.png.uri}" width="${f.png.width}" height="${f.png.height}" alt="${escapeHtml(f.title)}">`;
+  return `<figure data-figure="${escapeHtml(f.id)}" class="${'svg' in f ? 'svg' : 'png'}">${'svg' in f ? '' : `<h3>${escapeHtml(f.title)}</h3>`}${body}<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`;
+}
+
+/** The plan as an HTML table (one row per sampled or evaluated node, as `sgm check --explain`). */
+function planTableHtml(rows: readonly PlanRow[]): string {
+  if (rows.length === 0) return '<p class="note">No plan: the run directory has no model.json, or the model has no stochastic nodes.</p>';
+  const cells = rows.map(
+    (r) =>
+      `<tr data-node="${escapeHtml(r.node)}"><td>${r.line}</td><td><code>${escapeHtml(r.node)}</code></td><td>${escapeHtml(r.distribution)}</td><td>${escapeHtml(r.estimator)}</td><td>${escapeHtml(r.kl)}</td><td>${escapeHtml(r.reason)}</td></tr>`,
+  );
+  return `<table class="plan"><thead><tr><th>line</th><th>node</th><th>distribution</th><th>estimator</th><th>KL</th><th>reason</th></tr></thead><tbody>${cells.join('')}</tbody></table>`;
+}
+
+const REPORT_CSS = `
+body { margin: 0; }
+header { padding: 18px 28px 10px; border-bottom: 1px solid #e2e6ea; }
+header h1 { margin: 0; font-size: 22px; }
+header h1 .sub { font-weight: 400; color: #667; font-size: 16px; }
+header .run { margin: 2px 0 10px; color: #556; }
+table.summary { border-collapse: collapse; font-size: 13px; }
+table.summary th { text-align: left; color: #667; font-weight: 500; padding: 1px 14px 1px 0; }
+nav { margin-top: 10px; font-size: 13px; }
+nav a { color: #2f6fa8; text-decoration: none; }
+main { padding: 0 28px 40px; }
+section h2 { font-size: 17px; margin: 26px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #eef0f3; }
+.figures { display: flex; flex-wrap: wrap; gap: 18px 26px; }
+figure { margin: 0; }
+figure h3 { font-size: 13px; margin: 0 0 6px; }
+figure img { image-rendering: pixelated; display: block; border-radius: 3px; }
+figcaption { font-size: 12px; color: #667; max-width: 560px; margin-top: 4px; }
+table.plan { border-collapse: collapse; width: 100%; font-size: 13px; }
+table.plan th, table.plan td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #e6e9ed; }
+table.plan th { color: #556; font-weight: 600; }
+pre.source { background: #f6f8fa; padding: 10px 14px; border-radius: 6px; overflow: auto; font-size: 12.5px; }
+`;

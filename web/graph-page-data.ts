@@ -24,6 +24,8 @@ export interface PageNode {
   readonly expr?: string;
   readonly line: number;
   readonly column: number;
+  /** Line of the node's sampling or likelihood statement, where it differs from `line` (an observed `data`). */
+  readonly statementLine?: number;
   /** Layout position (y down) and drawing style. */
   readonly x: number;
   readonly y: number;
@@ -72,6 +74,9 @@ export function graphPageData(g: ModelGraph, source: string, plan: readonly Plan
     const p = layout.positions.get(id)!;
     const style = nodeStyle(a.kind, a.estimator);
     const name = a.kind === 'objective' ? (a.expr ?? a.name) : a.name;
+    // The plan's row for a sampled or observed node: its statement's line, and the reason with the KL's reason.
+    const row = a.distribution === undefined ? undefined : plan.find((r) => r.node === a.name && r.distribution === a.distribution);
+    const reason = row?.reason ?? a.reason;
     return {
       id,
       name,
@@ -82,10 +87,11 @@ export function graphPageData(g: ModelGraph, source: string, plan: readonly Plan
       shape: formatShape(a.shape),
       ...(a.estimator ? { estimator: a.estimator } : {}),
       ...(a.kl ? { kl: a.kl } : {}),
-      ...(a.reason ? { reason: a.reason } : {}),
+      ...(reason ? { reason } : {}),
       ...(a.expr ? { expr: a.expr } : {}),
       line: a.span.line,
       column: a.span.column,
+      ...(row && row.line !== a.span.line ? { statementLine: row.line } : {}),
       x: p.x,
       y: p.y,
       size: style.size,
@@ -136,4 +142,6 @@ export interface GraphPageHooks {
   nodeScreenPosition(id: string): { x: number; y: number } | null;
   /** Nodes highlighted by the search. */
   highlighted(): string[];
+  /** Nodes whose label was drawn in the last frame (labels that would overlap others are left out). */
+  labelledNodes(): string[];
 }

@@ -32,9 +32,11 @@ export function showDetails(panel: HTMLElement, data: GraphPageData, node: PageN
   row('reason', 'reason', node.reason ?? '—');
   if (node.expr) row('expression', 'expr', node.expr);
   const src = document.createElement('div');
-  src.append(`line ${node.line}, column ${node.column}`);
-  const text = data.sourceLines[node.line - 1];
-  if (text !== undefined) src.append(el('pre', 'source', `${String(node.line).padStart(4)} | ${text}`));
+  src.append(`line ${node.line}, column ${node.column}${node.statementLine ? `; sampled at line ${node.statementLine}` : ''}`);
+  for (const line of node.statementLine ? [node.line, node.statementLine] : [node.line]) {
+    const text = data.sourceLines[line - 1];
+    if (text !== undefined) src.append(el('pre', 'source', `${String(line).padStart(4)} | ${text}`));
+  }
   row('source', 'source', src);
   const inputs = data.edges.filter((e) => e.target === node.id).map((e) => (e.kind === 'kl' ? `${e.source} (${e.label})` : e.label === 'input' ? e.source : `${e.source} → ${e.label}`));
   const outputs = data.edges.filter((e) => e.source === node.id).map((e) => (e.kind === 'kl' ? `${e.target} (${e.label})` : e.target));

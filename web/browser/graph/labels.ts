@@ -21,9 +21,10 @@ const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0
 /** Pixels between a node's edge and its label, as in sigma's own label drawer. */
 const LABEL_OFFSET = 3;
 
-/** Installs the drawer on `renderer` (as its default node label drawer). */
-export function installLabelDrawer(renderer: Sigma): void {
+/** Installs the drawer on `renderer` (as its default node label drawer); returns the nodes labelled in the last frame. */
+export function installLabelDrawer(renderer: Sigma): () => string[] {
   let drawn: Box[] = [];
+  let labelled: string[] = [];
   let reserved: Box[] = [];
   const measure = document.createElement('canvas').getContext('2d');
   const boxOf = (x: number, y: number, size: number, width: number, fontSize: number): Box => ({
@@ -48,6 +49,7 @@ export function installLabelDrawer(renderer: Sigma): void {
   });
   const reserve = (): void => {
     drawn = [];
+    labelled = [];
     reserved = [];
     stale = false;
     if (!measure) return;
@@ -73,9 +75,11 @@ export function installLabelDrawer(renderer: Sigma): void {
     const box = forced ? boxOf(data.x, data.y, data.size, width, fontSize) : boxUnder(data.x, data.y, data.size, width, fontSize);
     if (!forced && (drawn.some((b) => overlaps(b, box)) || reserved.some((b) => overlaps(b, box)))) return;
     drawn.push(box);
+    labelled.push(String((data as { key?: string }).key));
     context.fillStyle = settings.labelColor.color ?? '#000';
     if (forced) context.fillText(data.label, data.x + data.size + LABEL_OFFSET, data.y + fontSize / 3);
     else context.fillText(data.label, data.x - width / 2, data.y + data.size + fontSize);
   };
   renderer.setSetting('defaultDrawNodeLabel', draw);
+  return () => [...labelled];
 }

@@ -115,7 +115,7 @@ function start(hooks: GraphPageHooks): void {
     },
   });
   performance.mark('sgm:sigma');
-  installLabelDrawer(renderer);
+  const labelled = installLabelDrawer(renderer);
   // Frame the bands, not only the nodes, and do not blow a small graph up beyond MAX_UNIT pixels per layer.
   const extent = bandsExtent(data);
   if (extent) renderer.setCustomBBox(extent).refresh(); // the bounding box is read when sigma re-indexes the graph
@@ -178,6 +178,7 @@ function start(hooks: GraphPageHooks): void {
     return { x: box.left + p.x, y: box.top + p.y };
   };
   hooks.highlighted = () => [...matches];
+  hooks.labelledNodes = labelled;
   performance.mark('sgm:drawn');
   // Ready once a frame has been produced with sigma's render in it: the second animation frame from now.
   requestAnimationFrame(() => {
@@ -197,6 +198,7 @@ const hooks: GraphPageHooks = {
   drawnNodes: () => [],
   nodeScreenPosition: () => null,
   highlighted: () => [],
+  labelledNodes: () => [],
 };
 window.sgmGraphPage = hooks;
 try {

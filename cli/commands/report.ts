@@ -46,7 +46,7 @@ Examples:
     .action(async (dir: string, f: ReportFlags) => {
       const run = readRun(resolve(io.cwd, dir));
       const { draws, drawNote } = f.draws ? await draw(io, run, f) : { draws: undefined, drawNote: 'nothing was drawn from the model (--no-draws)' };
-      const report = await buildReport(run, { ...(draws ? { draws } : {}), ...(drawNote ? { drawNote } : {}), generatedBy: `sgm ${SGM_VERSION} report` });
+      const report = await buildReport(run, { ...(draws ? { draws } : {}), ...(drawNote ? { drawNote } : {}), generatedBy: `sgm ${SGM_VERSION} report`, runLabel: dir });
       const out = resolve(io.cwd, f.output ?? join(dir, 'report.html'));
       writeAtomic(out, report.html);
       io.stdout(`wrote ${out} (${report.figures.length} figures${report.notes.length > 0 ? `; ${report.notes.length} notes on what was skipped` : ''})\n`);

@@ -25,6 +25,8 @@ export interface ReportInputs {
   /** Why nothing was drawn from the model (no checkpoint, the model no longer compiles, ...). */
   readonly drawNote?: string;
   readonly generatedBy: string;
+  /** How to name the run directory on the page (default: its path as read). */
+  readonly runLabel?: string;
 }
 
 /** Builds the report of a run. */
@@ -32,7 +34,7 @@ export async function buildReport(run: Run, inputs: ReportInputs): Promise<Built
   const sections = [await trainingSection(run), await relaxedSection(inputs), imagesSection(inputs)];
   const content: ReportContent = {
     model: run.model?.model ?? String(run.records.find((r) => r.type === 'start')?.model ?? 'model'),
-    runDir: run.dir,
+    runDir: inputs.runLabel ?? run.dir,
     summary: summaryRows(run),
     sections,
     plan: run.model?.plan ?? [],

@@ -18,6 +18,7 @@
  */
 import type { RandomStream } from '../random.js';
 import { logBinomial64 } from '../special/gamma64.js';
+import { stopGradient } from '../stop-gradient.js';
 import { straightThrough, oneHotArgmax } from '../straight-through.js';
 import { tf } from '../tf.js';
 import { isCountDistribution, LOG_MASS_FLOOR, truncatedPmfTwoSided } from '../truncation.js';
@@ -115,6 +116,17 @@ export class GenGS extends ReparameterizedDistribution {
   /** A reparameterised draw T(GS(π, τ)): [...sampleShape, ...batchShape, ...eventShape]. */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
     return tf.tidy(() => this.rsampleWithCells(rng, sampleShape).value);
+  }
+
+  /**
+   * A draw of the truncated distribution itself (no gradient): the cell value at argmax(log π + g), the Gumbel-max
+   * trick (GenGS Theorem 3). logProb is the truncated pmf, so this is the draw whose log-probability the
+   * score-function estimator (`with reinforce`) weights; a relaxed value rounded to a cell would not be
+   * distributed as π (and a rounded Multinomial vector need not be a cell at all). Same noise as rsample: it
+   * equals the forward value of the hard (straight-through) draw.
+   */
+  override sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => stopGradient(this.transform(oneHotArgmax(rsampleExpConcrete(rng, this.logits, this.tau, sampleShape)))));
   }
 
   /** A reparameterised draw together with its relaxed one-hot over the cells. */

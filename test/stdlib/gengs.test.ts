@@ -47,6 +47,21 @@ describe('explicit form', () => {
     expect(stat).toBeLessThan(chiSquareBound(df));
   });
 
+  it('sample() is an exact draw of the truncated pmf without hard too (what `with reinforce` weights by logProb)', () => {
+    const [draws, logq, vectors] = tf.tidy(() => {
+      const g = new GenGS({ base: new Poisson({ rate: 3 }), trunc: 10, tau: 0.7 });
+      const x = g.sample(new RandomStream(11), [20000]);
+      const m = new GenGS({ base: new Multinomial({ total_count: 3, probs: [0.7, 0.2, 0.1] }), tau: 1 }).sample(new RandomStream(3), [500]);
+      return [Array.from(x.dataSync()), Array.from(g.logProb(x).dataSync()), Array.from(tf.sum(m, -1).dataSync())];
+    });
+    expect(draws.every((v) => Number.isInteger(v) && v >= 0 && v <= 9)).toBe(true);
+    const { stat, df } = chiSquare(histogram(Float32Array.from(draws), 10), POISSON3_PI, 20000);
+    expect(stat).toBeLessThan(chiSquareBound(df));
+    expect(logq.every(Number.isFinite)).toBe(true);
+    // A relaxed Multinomial draw rounded per coordinate need not sum to N; an exact draw is a count vector.
+    expect(vectors.every((s) => s === 3)).toBe(true);
+  });
+
   it('relaxed draws approach the hard ones as τ -> 0 (same noise), and stay inside [lo, hi]', () => {
     const [soft, hard] = tf.tidy(() => {
       const base = new Poisson({ rate: 3 });

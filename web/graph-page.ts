@@ -9,7 +9,7 @@ import { browserScript } from './browser-bundle.js';
 import { graphPageData, type GraphPageData } from './graph-page-data.js';
 import { BAND_STYLES, ESTIMATOR_STYLES, KIND_STYLES, KL_STYLES, ARG_EDGE_COLOR, type NodeShape } from './graph-style.js';
 import { escapeHtml, inlineScript, jsonScript } from './html.js';
-import { offlineCsp, PAGE_BASE_CSS } from './page-parts.js';
+import { pageHead } from './page-parts.js';
 
 /** The page of an annotated model graph, with the model's source text (for source lines) and its plan rows. */
 export async function graphPageHtml(g: ModelGraph, source: string, plan: readonly PlanRow[]): Promise<string> {
@@ -23,18 +23,7 @@ export function renderGraphPage(data: GraphPageData, script: string): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const sub = [data.sourcePath, hyper, `${data.nodes.length} nodes, ${data.edges.length} edges`].filter(Boolean).join(' · ');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="sgm graph --format html">
-<meta http-equiv="Content-Security-Policy" content="${offlineCsp(true)}">
-<title>${escapeHtml(data.model)}: model graph (sgm)</title>
-<style>${PAGE_BASE_CSS}${GRAPH_CSS}</style>
-</head>
-<body>
-<header>
+  return `${pageHead({ title: `${data.model}: model graph (sgm)`, generator: 'sgm graph --format html', scripts: true, css: GRAPH_CSS })}<header>
   <h1>${escapeHtml(data.model)}</h1>
   <span class="sub">${escapeHtml(sub)}</span>
   <div class="search">

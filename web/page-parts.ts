@@ -1,4 +1,5 @@
-/** Styles shared by sgm's pages (graph page, training report). */
+/** What sgm's pages (graph page, training report) share: the document head with its policy, and base styles. */
+import { escapeHtml } from './html.js';
 
 /**
  * A page's Content-Security-Policy: inline styles, data: images and (when `scripts`) inline scripts only, and
@@ -16,3 +17,19 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 summary { cursor: pointer; font-weight: 600; margin: 12px 0 6px; }
 .note { color: #6b5a1e; background: #fff8e1; border-left: 3px solid #e0b23a; padding: 6px 10px; }
 `;
+
+/** The start of a page up to `<body>`: charset, viewport, generator, the offline policy, title and styles. */
+export function pageHead(options: { readonly title: string; readonly generator: string; readonly scripts: boolean; readonly css: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${escapeHtml(options.generator)}">
+<meta http-equiv="Content-Security-Policy" content="${offlineCsp(options.scripts)}">
+<title>${escapeHtml(options.title)}</title>
+<style>${PAGE_BASE_CSS}${options.css}</style>
+</head>
+<body>
+`;
+}

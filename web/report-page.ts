@@ -5,7 +5,7 @@
  */
 import type { PlanRow } from '../compiler/analysis/explain.js';
 import { escapeHtml } from './html.js';
-import { offlineCsp, PAGE_BASE_CSS } from './page-parts.js';
+import { pageHead } from './page-parts.js';
 
 /** One figure: an SVG chart or a PNG image. */
 export type ReportFigure = {
@@ -37,18 +37,7 @@ export interface ReportContent {
 /** The report as HTML. */
 export function renderReportPage(c: ReportContent): string {
   const toc = c.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join(' · ');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${escapeHtml(c.generatedBy)}">
-<meta http-equiv="Content-Security-Policy" content="${offlineCsp(false)}">
-<title>${escapeHtml(c.model)}: training report (sgm)</title>
-<style>${PAGE_BASE_CSS}${REPORT_CSS}</style>
-</head>
-<body>
-<header>
+  return `${pageHead({ title: `${c.model}: training report (sgm)`, generator: c.generatedBy, scripts: false, css: REPORT_CSS })}<header>
   <h1>${escapeHtml(c.model)} <span class="sub">training report</span></h1>
   <p class="run"><code>${escapeHtml(c.runDir)}</code></p>
   <table class="summary">${c.summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>

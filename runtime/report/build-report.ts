@@ -83,6 +83,9 @@ async function trainingSection(run: Run): Promise<ReportSection> {
   if (c.objective.length > 0) {
     figures.push(await svgFigure('objective', `${c.objectiveName} over training`, `The objective${c.objectiveName === 'objective' ? '' : ` (${c.objectiveName})`} on training batches (line) and on held-out data (dots).`, curveChart(`${c.objectiveName}`, c.objectiveName, c.objective, heldOut)));
   } else notes.push('the log has no training steps yet');
+  if (c.surrogate.length > 0) {
+    figures.push(await svgFigure('loss', 'surrogate loss', 'The loss the optimizer minimised: its gradient is the planned estimator (score function, enumeration), so its value differs from the objective.', curveChart('surrogate loss', 'loss', c.surrogate)));
+  }
   if (c.loglik.length > 0) figures.push(await svgFigure('loglik', 'log-likelihood', 'log p(observed | latents) per data point.', curveChart('log-likelihood', 'log p(x | z)', c.loglik, heldOut)));
   if (c.kl.length > 0) figures.push(await svgFigure('kl', 'KL per latent', 'KL(q(z | x) ‖ p(z)) of each latent per data point, as the objective computes it (closed form or Monte Carlo, see the plan).', curveChart('KL per latent', 'KL (nats)', c.kl, heldOut)));
   else notes.push('no KL terms in the log (the model has no latent with a prior)');

@@ -1,5 +1,6 @@
 /**
- * The curves of a training log: the objective on training batches and on held-out data, the log-likelihood
+ * The curves of a training log: the objective on training batches and on held-out data, the surrogate loss
+ * where it is not just the objective's negation, the log-likelihood
  * terms, the KL of each latent, the schedules (temperatures, capacities, ...) and the gradient norm, each as
  * long-format points { step, value, series } for the charts. Metric names follow the generated code:
  * `elbo` / `objective` / `iwae…` (the objective), `loglik_<x>`, `kl_<z>`, and anything else is a schedule or
@@ -19,6 +20,8 @@ export interface TrainingCurves {
   /** What the objective is called in the log (`elbo`, `objective`, ...). */
   readonly objectiveName: string;
   readonly objective: readonly CurvePoint[];
+  /** The surrogate loss the optimizer minimised, where it is more than ± the objective (score function, enumeration). */
+  readonly surrogate: readonly CurvePoint[];
   readonly loglik: readonly CurvePoint[];
   readonly kl: readonly CurvePoint[];
   readonly schedules: readonly CurvePoint[];
@@ -52,6 +55,8 @@ export function trainingCurves(records: readonly LogRecord[]): TrainingCurves {
   const kl: CurvePoint[] = [];
   const schedules: CurvePoint[] = [];
   const gradNorm: CurvePoint[] = [];
+  const loss: CurvePoint[] = [];
+  let surrogateDiffers = false;
   let nonFinite = 0;
   let objectiveName = 'objective';
   const add = (into: CurvePoint[], step: number, value: number | undefined, series: string) => {
@@ -70,7 +75,15 @@ export function trainingCurves(records: readonly LogRecord[]): TrainingCurves {
     if (named) objectiveName = named;
     const split = r.type === 'train' ? 'train' : 'held-out';
     add(objective, step, numberOf(r.value), split);
-    if (r.type === 'train') add(gradNorm, step, numberOf(r.gradNorm), 'gradient norm');
+    if (r.type === 'train') {
+      add(gradNorm, step, numberOf(r.gradNorm), 'gradient norm');
+      const [l, v] = [numberOf(r.loss), numberOf(r.value)];
+      if (l !== undefined && Number.isFinite(l)) {
+        loss.push({ step, value: l, series: 'surrogate loss' });
+        // A loss that is neither the objective (minimize) nor its negation (maximize) is a surrogate worth drawing.
+        if (v !== undefined && Math.abs(l - v) > 1e-6 * (1 + Math.abs(v)) && Math.abs(l + v) > 1e-6 * (1 + Math.abs(v))) surrogateDiffers = true;
+      }
+    }
     for (const [k, v] of Object.entries(metrics)) {
       const kind = metricKind(k);
       if (kind === 'loglik') add(loglik, step, numberOf(v), `${k.slice('loglik_'.length)} (${split})`);
@@ -78,5 +91,5 @@ export function trainingCurves(records: readonly LogRecord[]): TrainingCurves {
       else if (kind === 'schedule' && r.type === 'train') add(schedules, step, numberOf(v), k);
     }
   }
-  return { objectiveName, objective, loglik, kl, schedules, gradNorm, nonFinite };
+  return { objectiveName, objective, surrogate: surrogateDiffers ? loss : [], loglik, kl, schedules, gradNorm, nonFinite };
 }

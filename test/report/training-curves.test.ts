@@ -17,6 +17,16 @@ describe('trainingCurves', () => {
     expect(['elbo', 'objective', 'iwae_5', 'loglik_x', 'kl_zd', 'n.tau', 'Cd'].map(metricKind)).toEqual(['objective', 'objective', 'objective', 'loglik', 'kl', 'schedule', 'schedule']);
   });
 
+  it('draws the surrogate loss only where it is not ± the objective (score function, enumeration)', () => {
+    const surrogate = trainingCurves([
+      { type: 'train', step: 1, loss: 7, value: -5, metrics: { elbo: -5 } },
+      { type: 'train', step: 2, loss: 6, value: -4, metrics: { elbo: -4 } },
+    ]);
+    expect(surrogate.surrogate.map((p) => p.value)).toEqual([7, 6]);
+    const minimized = trainingCurves([{ type: 'train', step: 1, loss: 3, value: 3, metrics: { objective: 3 } }]);
+    expect(minimized.surrogate).toEqual([]);
+  });
+
   it('gives train and held-out series, and drops non-finite values but counts them', () => {
     const c = trainingCurves(records);
     expect(c.objectiveName).toBe('elbo');
@@ -34,6 +44,7 @@ describe('trainingCurves', () => {
       { step: 2, value: 0.9, series: 'z.tau' },
     ]);
     expect(c.gradNorm.map((p) => p.value)).toEqual([3, 2]);
+    expect(c.surrogate).toEqual([]); // the loss is the ELBO's negation: nothing more to draw
     expect(c.nonFinite).toBe(2); // the NaN value and the infinite KL (the NaN elbo is the objective metric, not drawn twice)
   });
 });

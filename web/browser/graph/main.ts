@@ -78,7 +78,6 @@ function start(hooks: GraphPageHooks): void {
   let matches = new Set<string>();
   const focus = () => hovered ?? selected;
 
-  performance.mark('sgm:graph');
   const container = byId('graph');
   const renderer = new Sigma(graph, container, {
     nodeProgramClasses: { shape: NodeShapeProgram },
@@ -114,7 +113,6 @@ function start(hooks: GraphPageHooks): void {
       return out;
     },
   });
-  performance.mark('sgm:sigma');
   const labelled = installLabelDrawer(renderer);
   // Frame the bands, not only the nodes, and do not blow a small graph up beyond MAX_UNIT pixels per layer.
   const extent = bandsExtent(data);
@@ -182,7 +180,6 @@ function start(hooks: GraphPageHooks): void {
   performance.mark('sgm:drawn');
   // Ready once a frame has been produced with sigma's render in it: the second animation frame from now.
   requestAnimationFrame(() => {
-    performance.mark('sgm:frame1');
     requestAnimationFrame(() => {
       hooks.readyAt = performance.now();
       hooks.ready = true;

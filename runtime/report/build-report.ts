@@ -121,7 +121,7 @@ async function relaxedFigure(s: RelaxedLatentSummary): Promise<ReportFigure> {
 async function distanceFigure(s: RelaxedLatentSummary): Promise<ReportFigure> {
   const title = `${s.name}: distance to the nearest vertex`;
   const values = s.distances.map((value) => ({ value, kind: 'distance' }));
-  return svgFigure(`distance-${s.name}`, title, `Euclidean distance of each relaxed draw to its nearest vertex (mean ${s.meanDistance.toPrecision(3)}); it shrinks towards 0 as the temperature τ goes to 0.`, histogramChart(title, 'distance', values, { maxbins: 30 }));
+  return svgFigure(`distance-${s.name}`, title, `Euclidean distance of each relaxed draw to its nearest vertex: mean ${s.meanDistance.toPrecision(3)}, ${(100 * s.shareWithin).toFixed(1)}% within ${s.threshold} (the IGR paper's statistic, as sgm eval reports it). It shrinks towards 0 as the temperature τ goes to 0.`, histogramChart(title, 'distance', values, { maxbins: 30 }));
 }
 
 /** Reconstructions and samples as PNG grids. */

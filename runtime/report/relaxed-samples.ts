@@ -7,6 +7,7 @@
  * commutes with the softmax.
  */
 import { findDistribution } from '../../stdlib/signatures/index.js';
+import { summarizeDistances, VERTEX_THRESHOLD } from '../eval/vertex-distance.js';
 
 /** A sampled tensor read back from the backend. */
 export interface SampledValues {
@@ -31,6 +32,9 @@ export interface RelaxedLatentSummary {
   /** Distance of each draw to its nearest vertex (subsampled to MAX_VALUES). */
   readonly distances: readonly number[];
   readonly meanDistance: number;
+  /** Share of draws within VERTEX_THRESHOLD (0.2) of their vertex: the IGR paper's statistic, as `sgm eval` gives it. */
+  readonly shareWithin: number;
+  readonly threshold: number;
 }
 
 /** Most values kept per series for the histograms (an even stride through the draws: deterministic). */
@@ -75,8 +79,7 @@ export function summariseRelaxed(name: string, distribution: string, relaxation:
       relaxation,
       draws,
       categories: { relaxedMass: mass.map((m) => m / Math.max(1, draws)), discreteFraction: count.map((c) => c / Math.max(1, draws)) },
-      distances: thin(distances),
-      meanDistance: mean(distances),
+      ...distanceSummary(distances),
     };
   }
   const relaxed = Array.from(v);
@@ -88,11 +91,12 @@ export function summariseRelaxed(name: string, distribution: string, relaxation:
     relaxation,
     draws: relaxed.length,
     values: { relaxed: thin(relaxed), discrete: thin(discrete) },
-    distances: thin(distances),
-    meanDistance: mean(distances),
+    ...distanceSummary(distances),
   };
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+/** The distances kept for the histogram, their mean and the share within the threshold (runtime/eval's summary). */
+function distanceSummary(distances: readonly number[]): Pick<RelaxedLatentSummary, 'distances' | 'meanDistance' | 'shareWithin' | 'threshold'> {
+  const stats = summarizeDistances(Float32Array.from(distances));
+  return { distances: thin(distances), meanDistance: stats?.mean ?? NaN, shareWithin: stats?.shareWithin ?? NaN, threshold: VERTEX_THRESHOLD };
 }

@@ -29,6 +29,7 @@ describe('summariseRelaxed', () => {
     expect(s.distances[0]).toBe(0);
     expect(s.distances[1]).toBeCloseTo(Math.sqrt(0.38), 6);
     expect(s.meanDistance).toBeCloseTo(Math.sqrt(0.38) / 2, 6);
+    expect([s.shareWithin, s.threshold]).toEqual([0.5, 0.2]);
   });
 
   it('for counts: the nearest integers and the distances to them', () => {

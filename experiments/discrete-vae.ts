@@ -23,7 +23,7 @@ import { PALETTE, figure, type Panel } from './figures/svg.js';
 const METHODS = [
   { key: 'igr_i', label: 'IGR-I', tau: 0.5, nonlinear: 'models/igr_vae.sgm', linear: 'experiments/models/igr_vae_linear.sgm', paper: { linear: [-94.65, 0.14], nonlinear: [-91.98, 1.29] } },
   { key: 'igr_planar', label: 'IGR-Planar', tau: 0.5, nonlinear: 'models/igr_planar_vae.sgm', linear: 'experiments/models/igr_planar_vae_linear.sgm', paper: { linear: [-96.21, 0.14], nonlinear: [-92.91, 2.51] } },
-  { key: 'igr_sb', label: 'IGR-SB', tau: 0.5, nonlinear: 'models/igr_sb_vae.sgm', linear: 'experiments/models/igr_sb_vae_linear.sgm', paper: { linear: [-96.74, 0.36], nonlinear: [-94.92, 0.66] } },
+  { key: 'igr_sb', label: 'IGR-SB', tau: 0.1, nonlinear: 'models/igr_sb_vae.sgm', linear: 'experiments/models/igr_sb_vae_linear.sgm', paper: { linear: [-96.74, 0.36], nonlinear: [-94.92, 0.66] } },
   { key: 'gs', label: 'GS', tau: 0.67, nonlinear: 'models/gs_vae.sgm', linear: 'experiments/models/gs_vae_linear.sgm', paper: { linear: [-106.17, 1.0], nonlinear: [-98.06, 1.73] } },
 ] as const;
 

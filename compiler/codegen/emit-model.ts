@@ -275,11 +275,13 @@ export class ModelEmitter {
       const tau = (call.args.get('tau')!.type as TensorType).constant as number;
       const delta = call.args.get('delta');
       const deltaValue = delta?.type.kind === 'tensor' && typeof delta.type.constant === 'number' ? delta.type.constant : 1;
+      const fitTau = call.args.get('fit_tau');
+      const fitTauOption = fitTau?.type.kind === 'tensor' && typeof fitTau.type.constant === 'number' ? `, fitTau: ${literal(fitTau.type.constant)}` : '';
       const fit = this.id(`${st.target.text}.fit`, `${st.target.text}_fit`);
       this.cx.imports.stdlib.add('fitPrior');
       this.setup.push(
         `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once (math.md section 4), cached on disk`,
-        `const ${fit} = fitPrior('${family}', [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
+        `const ${fit} = fitPrior('${family}', [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
         `const ${this.id(`${st.target.text}.prior.mu`, `${st.target.text}_prior_mu`)} = tf.tensor1d(${fit}.mu);`,
         `const ${this.id(`${st.target.text}.prior.sigma`, `${st.target.text}_prior_sigma`)} = tf.tensor1d(${fit}.sigma);`,
       );

@@ -254,6 +254,13 @@ export const FUNCTIONS: readonly FunctionSig[] = [
       { name: 'target', kind: 'distribution', doc: 'the discrete target, e.g. Categorical(uniform(K))' },
       { name: 'tau', kind: 'constant', constraint: 'positive', aliases: ['τ', 'temperature'], doc: 'temperature (constant)' },
       { name: 'delta', kind: 'constant', constraint: 'positive', optional: true, default: 1, aliases: ['δ'], doc: 'softmax++ δ' },
+      {
+        name: 'fit_tau',
+        kind: 'constant',
+        constraint: 'positive',
+        optional: true,
+        doc: 'temperature of the moment-matching fit (default: tau); the IGR authors fit at 0.01, where the relaxed mean is the recovered discrete distribution',
+      },
     ],
     shape: 'distribution',
   },

@@ -178,7 +178,7 @@ export const poisson50 = defineExperiment<FitJob, FitResult>({
         xLabel: 'value (category)',
         yLabel: 'probability',
         xRange: [0, 100] as const,
-        yRange: [0, 0.3] as const,
+        yRange: [0, 0.15] as const,
         series: [
           truthBars,
           ...f.ks.map((K, i) => ({
@@ -190,6 +190,6 @@ export const poisson50 = defineExperiment<FitJob, FitResult>({
         ],
       })),
     );
-    out.write('poisson50.svg', figure(panels, 2, `Seed ${seeds[0]}; 1000 samples per histogram; the last category of each K holds the tail; the axis is cut at 0.3.`));
+    out.write('poisson50.svg', figure(panels, 2, `Seed ${seeds[0]}; 1000 samples per histogram; the last category of each K holds the tail; the axis is cut at 0.15.`));
   },
 });

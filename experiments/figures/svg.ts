@@ -94,6 +94,12 @@ function renderPanel(panel: Panel, x: number, y: number): string {
   out.push(`<g clip-path="url(#clip-${x}-${y})">`);
   for (const s of panel.series) out.push(renderSeries(s, sx, sy, panel.yLog === true));
   out.push('</g>');
+  // The legend sits in the top-right corner on a white box, so curves under it do not cross its text.
+  const longest = Math.max(0, ...panel.series.map((s) => s.name.length));
+  const boxWidth = Math.min(right - left, 24 + longest * 5.6);
+  if (panel.series.length > 0) {
+    out.push(`<rect x="${right - 122}" y="${top + 2}" width="${num(boxWidth)}" height="${panel.series.length * 13 + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
+  }
   panel.series.forEach((s, i) => {
     const ly = top + 8 + i * 13;
     const mark =

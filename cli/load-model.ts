@@ -30,20 +30,27 @@ export function modelCacheDir(): string {
   return join(packageRoot(), '.sgm-cache', 'models');
 }
 
+/**
+ * Writes `code` into `dir` as `<name>-<hash of code>.<extension>` (atomically, once: an unchanged model is not
+ * rewritten) and imports it.
+ */
+export async function importCachedModule(dir: string, name: string, code: string, extension: string): Promise<CompiledModelModule> {
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${hash}.${extension}`);
+  if (!existsSync(file)) {
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  }
+  return (await import(pathToFileURL(file).href)) as CompiledModelModule;
+}
+
 /** Compiles and imports a model; undefined when the model has errors (already printed). */
 export async function loadModel(io: Io, path: string, overrides: Record<string, number> = {}): Promise<{ module: CompiledModelModule; result: CompileResult } | undefined> {
   const result = compileFile(io, path, overrides);
   if (!result.ok || !result.code) return undefined;
-  const js = transpileToJs(result.code, `${result.models[0].name}.ts`);
-  const hash = createHash('sha256').update(js).digest('hex').slice(0, 16);
-  const dir = modelCacheDir();
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${result.models[0].name}-${hash}.mjs`);
-  if (!existsSync(file)) {
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, js);
-    renameSync(tmp, file);
-  }
-  const module = (await import(pathToFileURL(file).href)) as CompiledModelModule;
+  const name = result.models[0].name;
+  const module = await importCachedModule(modelCacheDir(), name, transpileToJs(result.code, `${name}.ts`), 'mjs');
   return { module, result };
 }

@@ -3,11 +3,11 @@
  * `sgm/runtime` and `sgm/stdlib` imports are pointed at this checkout's TypeScript (the runner runs under tsx),
  * so the experiments and the models share one copy of the runtime, as the tests do through vitest's aliases.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileSource } from '../../compiler/compile.js';
+import { importCachedModule } from '../../cli/load-model.js';
 import { SGM_VERSION } from '../../cli/version.js';
 import type { CompiledModelModule } from '../../runtime/model-api.js';
 import { packageRoot } from '../../runtime/package-root.js';
@@ -29,15 +29,7 @@ export async function loadModelSource(path: string, text: string, overrides: Rea
   for (const [specifier, file] of Object.entries(SOURCES)) {
     code = code.replaceAll(`from '${specifier}'`, `from '${pathToFileURL(join(packageRoot(), file)).href}'`);
   }
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  mkdirSync(CACHE, { recursive: true });
-  const file = join(CACHE, `${r.models[0].name}-${hash}.ts`);
-  if (!existsSync(file)) {
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, code);
-    renameSync(tmp, file);
-  }
-  return (await import(pathToFileURL(file).href)) as CompiledModelModule;
+  return importCachedModule(CACHE, r.models[0].name, code, 'ts');
 }
 
 /** Compiles a model file (path relative to the package root) with overrides and imports it. */

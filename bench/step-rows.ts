@@ -71,6 +71,10 @@ export const STEP_ROWS: readonly StepRow[] = [
     id: 'compiled igr_vae',
     description: 'models/igr_vae.sgm through `sgm compile`: objective() + gradients + tf.train.adam',
     compiled: true,
+    // Generated code runs on sgm's runtime, whose dense layers call _FusedMatMul directly with sgm's registered
+    // gradient; on tfjs as shipped (the "stock" configuration) WASM's _FusedMatMul aborts in that backward pass
+    // ("memory access out of bounds", measured 2026-12-01), so the row is only meaningful with the fixes.
+    needsFixes: true,
     create: compiledRow('adam'),
   },
   {

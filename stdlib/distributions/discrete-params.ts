@@ -3,6 +3,7 @@
  * float32 tensors, the probs/logits pair (exactly one given, the other derived), broadcast shapes, and the
  * lookup of a class's entry in the signature table.
  */
+import { detached } from '../stop-gradient.js';
 import { findDistribution, type DistributionSig } from '../signatures/index.js';
 import { tf } from '../tf.js';
 
@@ -89,27 +90,11 @@ export function temperature(family: string, tau: tf.Tensor | number | undefined,
   return tt.rank === 0 ? tt : tf.reshape(tt, []);
 }
 
-export { stopGradient } from '../stop-gradient.js';
+export { detached, stopGradient } from '../stop-gradient.js';
 
 /** A value as a float32 tensor, for logProb arguments (int32 indices from other code are accepted). */
 export function asValue(value: tf.Tensor): tf.Tensor {
   return value.dtype === 'float32' ? value : tf.cast(value, 'float32');
-}
-
-/**
- * fn(...xs) evaluated off the gradient tape, with zero gradient to xs. For masks and indices computed from
- * values that may carry gradients: tfjs registers no gradient for Equal, Greater, Less, LogicalAnd, All or Any,
- * so such an op anywhere between a parameter and a loss makes tf.grad throw. Ops inside a customGrad forward
- * are not recorded, which cuts the path.
- */
-export function detached(fn: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor {
-  const op = tf.customGrad((...args) => {
-    const inputs = args.slice(0, xs.length) as tf.Tensor[];
-    // Zero gradients are built from shapes captured now: the inputs may be tidied away before the backward pass.
-    const shapes = inputs.map((t) => t.shape);
-    return { value: fn(...inputs), gradFunc: () => shapes.map((shape) => tf.zeros(shape)) };
-  });
-  return op(...xs) as tf.Tensor;
 }
 
 /** Whether each entry is a non-negative integer (a mask, off the gradient tape). */

@@ -54,10 +54,14 @@ export type IgrDraw = {
   readonly hard: tf.Tensor;
 };
 
-/** The pre-softmax++ transform of a family: x and log|det ∂x/∂y| (shape [...]). */
+/**
+ * The pre-softmax++ transform of a family: x and log|det ∂x/∂y| (shape [...]). The log-determinant is a thunk
+ * (called inside the caller's tidy scope) because only densities need it: a training step's rsample would
+ * otherwise compute and differentiate a term it never uses.
+ */
 export interface PreTransformResult {
   readonly x: tf.Tensor;
-  readonly logDet: tf.Tensor;
+  readonly logDet: () => tf.Tensor;
 }
 
 /** Base class of IGR_I, IGR_SB and IGR_Planar. */
@@ -99,12 +103,14 @@ export abstract class IgrBase extends Distribution {
   /** y = pre⁻¹(x). */
   protected abstract preInverse(x: tf.Tensor): tf.Tensor;
 
+  /** y = μ + σ ε, [...sampleShape, ...batchShape, K-1]: the one Gaussian draw behind every sample. */
+  private gaussianDraw(rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
+    return tf.add(this.mu, tf.mul(this.sigma, rng.normal([...sampleShape, ...this.batchShape, this.numCategories - 1])));
+  }
+
   /** A reparameterised draw with its Gaussian y, softmax++ input x, log z and hard one-hot h(x). */
   rsampleDetailed(rng: RandomStream, sampleShape: readonly number[] = []): IgrDraw {
-    return tf.tidy(() => {
-      const eps = rng.normal([...sampleShape, ...this.batchShape, this.numCategories - 1]);
-      return this.drawFromLatent(tf.add(this.mu, tf.mul(this.sigma, eps)));
-    });
+    return tf.tidy(() => this.drawFromLatent(this.gaussianDraw(rng, sampleShape)));
   }
 
   /** z, log z, x and h(x) for a given Gaussian draw y. */
@@ -116,9 +122,16 @@ export abstract class IgrBase extends Distribution {
     });
   }
 
-  /** A reparameterised draw z [...sampleShape, ...batchShape, K]. */
+  /**
+   * A reparameterised draw z [...sampleShape, ...batchShape, K]: the same ε and z as rsampleDetailed, without
+   * its extras (h(x), and IGR_SB's truncation read-back). This is what a training step calls: the one-hot and
+   * the extras would be extra kernels per step that nothing uses (issue 6, zero overhead).
+   */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => this.rsampleDetailed(rng, sampleShape).z);
+    return tf.tidy(() => {
+      const { x } = this.preTransform(this.gaussianDraw(rng, sampleShape));
+      return tf.exp(logSoftmaxPlusPlus(x, this.tau, this.delta));
+    });
   }
 
   /** A draw with no gradient. */
@@ -144,7 +157,7 @@ export abstract class IgrBase extends Distribution {
     return tf.tidy(() => {
       const { x, logDet } = this.preTransform(y);
       const softmaxTerm = softmaxPlusPlusLogDetFromLog(logSoftmaxPlusPlus(x, this.tau, this.delta), this.tau);
-      return tf.sub(tf.sub(this.gaussianLogProb(y), logDet), softmaxTerm);
+      return tf.sub(tf.sub(this.gaussianLogProb(y), logDet()), softmaxTerm);
     });
   }
 

@@ -14,7 +14,7 @@ export class IGR_I extends IgrBase {
   }
 
   protected preTransform(y: tf.Tensor): PreTransformResult {
-    return { x: y, logDet: tf.zeros(y.shape.slice(0, -1)) };
+    return { x: y, logDet: () => tf.zeros(y.shape.slice(0, -1)) };
   }
 
   protected preInverse(x: tf.Tensor): tf.Tensor {

@@ -52,7 +52,7 @@ export class IGR_Planar extends IgrBase {
 
   protected preTransform(y: tf.Tensor): PreTransformResult {
     const { value, logDet } = planarFlowWithLogDet(y, this.flow);
-    return { x: value, logDet };
+    return { x: value, logDet: () => logDet };
   }
 
   protected preInverse(x: tf.Tensor): tf.Tensor {

@@ -64,7 +64,7 @@ export class IGR_SB extends IgrBase {
     const logV = logStickBreakingFromLogs(logSigmoid(y), log1mU);
     const k = this.numCategories;
     const sticks = tf.exp(tf.slice(logV, new Array(logV.rank).fill(0), [...logV.shape.slice(0, -1), k - 1]));
-    return { x: sticks, logDet: tf.add(sigmoidLogDet(y), stickBreakingLogDetFromLog1mU(log1mU)) };
+    return { x: sticks, logDet: () => tf.add(sigmoidLogDet(y), stickBreakingLogDetFromLog1mU(log1mU)) };
   }
 
   protected preInverse(x: tf.Tensor): tf.Tensor {

@@ -86,6 +86,23 @@ describe('invalid values have log-probability -inf', () => {
     ].map((t) => Array.from(t.dataSync())));
     for (const lp of lps) expect(lp).toEqual([-Infinity, -Infinity]);
   });
+
+  it('Bernoulli: binary data skips the mask (memoised per tensor) without changing values or gradients', () => {
+    tf.tidy(() => {
+      const x = tf.tensor([1, 0, 1]);
+      const l = tf.tensor([0.3, -2, 5]);
+      const expected = [0.3 - Math.log1p(Math.exp(0.3)), -Math.log1p(Math.exp(-2)), 5 - Math.log1p(Math.exp(5))];
+      for (let i = 0; i < 2; i++) {
+        const lp = Array.from(new Bernoulli({ logits: l }).logProb(x).dataSync());
+        lp.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+      }
+      const g = tf.grad((t: tf.Tensor) => tf.sum(new Bernoulli({ logits: t }).logProb(x)))(l);
+      const sig = (v: number) => 1 / (1 + Math.exp(-v));
+      Array.from(g.dataSync()).forEach((v, j) => expect(v).toBeCloseTo([1, 0, 1][j] - sig([0.3, -2, 5][j]), 5));
+      // A tensor with one value outside {0, 1} still gets -inf there, after binary tensors were memoised.
+      expect(Array.from(new Bernoulli({ logits: l }).logProb(tf.tensor([1, 0.5, 0])).dataSync())[1]).toBe(-Infinity);
+    });
+  });
 });
 
 describe('exact samplers', () => {

@@ -107,6 +107,16 @@ describe('stability: τ ∈ {1, 0.1, 0.01}, μ up to ±100', () => {
 });
 
 describe('IGR sampling API', () => {
+  it.each(FAMILIES)('%s: rsample (the training path, no extras) draws exactly rsampleDetailed(...).z for one seed', (_, make) => {
+    tf.tidy(() => {
+      const d = make([[0.5, -0.3, 0.1], [2, -1, 0]], [0.9, 0.6, 1.2], 0.3);
+      const z = d.rsample(new RandomStream(11), [4]);
+      const detailed = d.rsampleDetailed(new RandomStream(11), [4]).z;
+      expect(z.shape).toEqual(detailed.shape);
+      expect(Array.from(z.dataSync())).toEqual(Array.from(detailed.dataSync()));
+    });
+  });
+
   it('shapes: rsample [...sampleShape, ...batch, K]; logProb [...sampleShape, ...batch]; sample has no gradient', () => {
     tf.tidy(() => {
       const d = new IGR_I({ mu: [[0.5, -0.3, 0.1], [0, 0, 0]], sigma: 1, tau: 0.5 });

@@ -1,8 +1,8 @@
 /**
- * The training steps the benchmark times, one function each. Adding a row (e.g. the compiled reference model,
- * once the code generator emits it) is one entry here: a name, and a factory that builds the step on the active
- * backend and returns `{ step, dispose }`. `baseline: true` marks the hand-written step that ratios are taken
- * against; `compiled: true` marks a row that must stay within 1.05x of it (issue 6, "zero overhead").
+ * The training steps the benchmark times, one function each. Adding a row is one entry here: a name, and a
+ * factory that builds the step on the active backend and returns `{ step, dispose }`. `baseline: true` marks the
+ * hand-written step; each row's ratio is taken against the hand-written row with the same optimizer
+ * (yardstickOf); `compiled: true` marks a row that must stay within 1.05x of it (issue 6, "zero overhead").
  */
 import { tf } from '../stdlib/tf.js';
 import { fusedAdam } from '../runtime/backend/index.js';
@@ -45,6 +45,11 @@ function referenceRow(layers: LayerStyle, optimizer: 'adam' | 'fusedAdam') {
       },
     };
   };
+}
+
+/** The hand-written row a step is compared with: the one with the same optimizer (tf.train.adam or FusedAdam). */
+export function yardstickOf(rowId: string): string {
+  return rowId.endsWith('+ fusedAdam') ? 'hand-written + fusedAdam' : 'hand-written';
 }
 
 /** Every row, in table order. */

@@ -71,6 +71,7 @@ export {
   igrDiscreteLogProbs,
   igrDiscreteLogProbs64,
   igrDiscreteProbsMonteCarlo,
+  igrHardCounts,
   type HardSampler,
 } from './igr/discrete-recovery.js';
 export { gaussianKl, gaussianKlElementwise } from './kl/gaussian-kl.js';

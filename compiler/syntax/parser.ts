@@ -15,7 +15,7 @@
  *   objective    := ('maximize' | 'minimize') expr
  *   argument     := (Ident '=')? expr (('->' | '..') expr)?
  */
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 
 /** Display text of a token type in error messages. */
@@ -61,6 +61,19 @@ const errorMessages: IParserErrorMessageProvider = {
 
 /** The grammar. One instance is reused; `parse` resets its input. */
 export class SgmParser extends CstParser {
+  /**
+   * The alternatives of each OR, built once per parser: a fresh array of fresh closures on every call was the
+   * largest source of garbage when parsing (Chevrotain's performance guide recommends the same caching). The
+   * closures capture only `this`, so one array serves every invocation.
+   */
+  private readonly altCache = new Map<string, IOrAlt<unknown>[]>();
+
+  private alts(key: string, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    let a = this.altCache.get(key);
+    if (a === undefined) this.altCache.set(key, (a = make()));
+    return a;
+  }
+
   constructor() {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
@@ -95,32 +108,32 @@ export class SgmParser extends CstParser {
   });
 
   modelItem = this.RULE('modelItem', () => {
-    this.OR([
+    this.OR(this.alts('modelItem.OR', () => [
       { ALT: () => this.SUBRULE(this.declaration) },
       { ALT: () => this.SUBRULE(this.block) },
       { ALT: () => this.SUBRULE(this.objective) },
       { ALT: () => this.SUBRULE(this.statement) },
       { ALT: () => this.CONSUME(T.Semicolon) },
-    ]);
+    ]));
   });
 
   block = this.RULE('block', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Guide) }, { ALT: () => this.CONSUME(T.Generative) }]);
+    this.OR(this.alts('block.OR', () => [{ ALT: () => this.CONSUME(T.Guide) }, { ALT: () => this.CONSUME(T.Generative) }]));
     this.CONSUME(T.LBrace);
     this.MANY(() => this.SUBRULE(this.blockItem));
     this.CONSUME(T.RBrace);
   });
 
   blockItem = this.RULE('blockItem', () => {
-    this.OR([
+    this.OR(this.alts('blockItem.OR', () => [
       { ALT: () => this.SUBRULE(this.declaration) },
       { ALT: () => this.SUBRULE(this.statement) },
       { ALT: () => this.CONSUME(T.Semicolon) },
-    ]);
+    ]));
   });
 
   declaration = this.RULE('declaration', () => {
-    this.OR([
+    this.OR(this.alts('declaration.OR', () => [
       {
         ALT: () => {
           this.CONSUME(T.Data);
@@ -153,12 +166,12 @@ export class SgmParser extends CstParser {
           this.SUBRULE2(this.expression);
         },
       },
-    ]);
+    ]));
   });
 
   statement = this.RULE('statement', () => {
     this.CONSUME(T.Identifier);
-    this.OR([
+    this.OR(this.alts('statement.OR', () => [
       {
         // kl(z) = method: the only call form allowed left of '='
         ALT: () => {
@@ -170,7 +183,7 @@ export class SgmParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.statementTail) },
-    ]);
+    ]));
   });
 
   statementTail = this.RULE('statementTail', () => {
@@ -178,7 +191,7 @@ export class SgmParser extends CstParser {
       this.CONSUME(T.Comma);
       this.CONSUME(T.Identifier);
     });
-    this.OR([{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.Tilde) }]);
+    this.OR(this.alts('statementTail.OR', () => [{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.Tilde) }]));
     this.SUBRULE(this.expression);
     this.OPTION(() => {
       this.CONSUME(T.Colon);
@@ -191,7 +204,7 @@ export class SgmParser extends CstParser {
   });
 
   objective = this.RULE('objective', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Maximize) }, { ALT: () => this.CONSUME(T.Minimize) }]);
+    this.OR(this.alts('objective.OR', () => [{ ALT: () => this.CONSUME(T.Maximize) }, { ALT: () => this.CONSUME(T.Minimize) }]));
     this.SUBRULE(this.expression);
   });
 
@@ -215,37 +228,28 @@ export class SgmParser extends CstParser {
     });
   });
 
+  /**
+   * `('-' | '+')* primary ('[' indexItem,+ ']')* ('^' unary)?`: the signs apply to the whole power (-x^2 is
+   * -(x^2)), indexing binds tighter than `^`, and `^` is right-associative through its unary exponent. One rule
+   * for the three levels: every rule invocation is a CST node (and a try/finally), and a bare name would
+   * otherwise cost five of them (bench/NOTES.md, change 6).
+   */
   unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
-
-  power = this.RULE('power', () => {
-    this.SUBRULE(this.postfix);
+    this.MANY(() => this.OR(this.alts('unary.sign', () => [{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }])));
+    this.SUBRULE(this.primary);
+    this.MANY2(() => {
+      this.CONSUME(T.LBracket);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.indexItem) });
+      this.CONSUME(T.RBracket);
+    });
     this.OPTION(() => {
       this.CONSUME(T.Caret);
       this.SUBRULE(this.unary);
     });
   });
 
-  postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.CONSUME(T.LBracket);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.indexItem) });
-      this.CONSUME(T.RBracket);
-    });
-  });
-
   indexItem = this.RULE('indexItem', () => {
-    this.OR([
+    this.OR(this.alts('indexItem.OR', () => [
       { ALT: () => this.CONSUME(T.Ellipsis) },
       { ALT: () => this.SUBRULE(this.sliceTail) },
       {
@@ -254,7 +258,7 @@ export class SgmParser extends CstParser {
           this.OPTION(() => this.SUBRULE2(this.sliceTail));
         },
       },
-    ]);
+    ]));
   });
 
   /** `: stop? (: step?)?` after an optional start. */
@@ -268,7 +272,7 @@ export class SgmParser extends CstParser {
   });
 
   primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR(this.alts('primary.OR', () => [
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
@@ -287,7 +291,7 @@ export class SgmParser extends CstParser {
           this.CONSUME(T.RBracket);
         },
       },
-    ]);
+    ]));
   });
 
   callOrName = this.RULE('callOrName', () => {
@@ -310,7 +314,7 @@ export class SgmParser extends CstParser {
     });
     this.SUBRULE(this.expression);
     this.OPTION2(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Arrow) }, { ALT: () => this.CONSUME(T.DotDot) }]);
+      this.OR(this.alts('argument.OR', () => [{ ALT: () => this.CONSUME(T.Arrow) }, { ALT: () => this.CONSUME(T.DotDot) }]));
       this.SUBRULE2(this.expression);
     });
   });

@@ -251,32 +251,29 @@ export class AstBuilder {
     return { kind: 'binary', op, left, right, opSpan, span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) } };
   }
 
+  /** Signs, then the power: the primary with its index brackets, raised to the exponent if there is one. */
   private unary(node: CstNode): A.Expr {
     const c = node.children;
     const span = nodeSpan(node, this.textLength);
-    const power = first(nodes(c, 'power'));
-    if (power) return this.power(power);
-    const op = first(ordered(c, ['Minus', 'Plus']));
-    const inner = first(nodes(c, 'unary'));
-    const operand = inner ? this.unary(inner) : this.errorAt(span);
-    if (!op) return operand;
-    // Fold a minus sign into a number literal so `-1` is a literal (keeps constant folding and printing simple).
-    if (operand.kind === 'number' && op.image === '-') {
-      return { kind: 'number', value: -operand.value, text: `-${operand.text}`, span };
-    }
-    return { kind: 'unary', op: op.image as '-' | '+', operand, span };
-  }
-
-  private power(node: CstNode): A.Expr {
-    const c = node.children;
-    const base = first(nodes(c, 'postfix'));
-    const left = base ? this.postfix(base) : this.errorAt(nodeSpan(node, this.textLength));
     const caret = first(tokens(c, 'Caret'));
     const exponent = first(nodes(c, 'unary'));
-    if (!caret || !exponent) return left;
-    return this.binary('^', tokenSpan(caret), left, this.unary(exponent));
+    const base = this.postfix(node);
+    let acc = caret && exponent ? this.binary('^', tokenSpan(caret), base, this.unary(exponent)) : base;
+    // The innermost sign is the last one: -+x is -(+x).
+    const signs = ordered(c, ['Minus', 'Plus']);
+    for (let i = signs.length - 1; i >= 0; i--) {
+      const op = signs[i];
+      const at: Span = { start: op.startOffset, end: span.end };
+      // Fold a minus sign into a number literal so `-1` is a literal (keeps constant folding and printing simple).
+      acc =
+        acc.kind === 'number' && op.image === '-'
+          ? { kind: 'number', value: -acc.value, text: `-${acc.text}`, span: at }
+          : { kind: 'unary', op: op.image as '-' | '+', operand: acc, span: at };
+    }
+    return acc;
   }
 
+  /** The primary of a unary node with its index brackets applied (indexing binds tighter than `^`). */
   private postfix(node: CstNode): A.Expr {
     const c = node.children;
     const prim = first(nodes(c, 'primary'));

@@ -19,11 +19,11 @@ import type { Distribution } from '../../stdlib/distributions/distribution.js';
 import type { GenGS } from '../../stdlib/distributions/gen-gs.js';
 import type { GumbelSoftmax } from '../../stdlib/distributions/gumbel-softmax.js';
 import type { IgrBase } from '../../stdlib/distributions/igr-base.js';
-import { igrDiscreteLogProbs } from '../../stdlib/igr/discrete-recovery.js';
+import { igrDiscreteLogProbs, igrHardCounts } from '../../stdlib/igr/discrete-recovery.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import { UserError } from '../errors.js';
-import { hardCounts, smoothedLogProbs, type HardDrawer } from './monte-carlo-recovery.js';
+import { smoothedLogProbs } from './monte-carlo-recovery.js';
 
 /** Stands for log 0 inside masked sums (0 · -inf would be NaN); exp of it is 0 in float32. */
 export const LOG_ZERO = -1e30;
@@ -89,9 +89,7 @@ export function recoverCategorical(dist: Distribution, rng: RandomStream, sample
     return { logProbs, probs: tf.exp(logProbs), method: 'Proposition 2 (quadrature)' };
   }
   if (MONTE_CARLO_FAMILIES.has(family)) {
-    const d = dist as IgrBase & HardDrawer;
-    const size = [...d.batchShape, d.numCategories].reduce((a, b) => a * b, 1);
-    const counts = hardCounts(d, rng, samples, size);
+    const counts = igrHardCounts(dist as IgrBase, rng, samples);
     const recovered = {
       logProbs: smoothedLogProbs(counts, samples),
       probs: tf.div(counts, samples),

@@ -13,7 +13,7 @@ export {
   type RecoveredCategorical,
   type RecoveryOptions,
 } from './discrete-latent.js';
-export { hardCounts, smoothedLogProbs, type HardDrawer } from './monte-carlo-recovery.js';
+export { smoothedLogProbs } from './monte-carlo-recovery.js';
 export { vertexDistance, summarizeDistances, VertexDistanceAccumulator, VERTEX_THRESHOLD, VERTEX_BIN_WIDTH, type VertexDistanceStats } from './vertex-distance.js';
 export { categoriesUsed, CategoriesUsedAccumulator, DEFAULT_RHO, type CategoriesUsedStats } from './categories-used.js';
 export { RecoveredAccumulator, type RecoveredDistribution } from './recovered-distributions.js';

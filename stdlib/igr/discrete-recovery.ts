@@ -248,9 +248,37 @@ export function igrDiscreteProbs(
   return byRows(mu, sigma, (m, s) => igrDiscreteLogProbs64(m, s).map(Math.exp));
 }
 
-/** Anything that draws hard one-hot samples h(x) (the IGR distributions' rsampleDetailed). */
+/** Anything that draws hard one-hot samples h(x): the IGR distributions (rsampleDetailed). */
 export interface HardSampler {
+  readonly batchShape: readonly number[];
+  readonly numCategories: number;
   rsampleDetailed(rng: RandomStream, sampleShape?: readonly number[]): { readonly hard: tf.Tensor };
+}
+
+/** Most floats in one chunk of draws (about 16 MB per float32 tensor of the chunk). */
+const CHUNK_ELEMENTS = 4_000_000;
+
+/**
+ * Counts of h(x) over `samples` draws, [...batch, K] float32. Draws come in chunks of at most `chunkElements`
+ * floats, so samples × batch × K never has to be held at once (evaluation recovers whole test batches with
+ * 1,000 draws each).
+ */
+export function igrHardCounts(dist: HardSampler, rng: RandomStream, samples: number, chunkElements = CHUNK_ELEMENTS): tf.Tensor {
+  if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`samples must be a positive integer, got ${samples}`);
+  const perDraw = [...dist.batchShape, dist.numCategories].reduce((a, b) => a * b, 1);
+  const chunk = Math.max(1, Math.min(samples, Math.floor(chunkElements / perDraw)));
+  let counts: tf.Tensor | undefined;
+  for (let done = 0; done < samples; done += chunk) {
+    const m = Math.min(chunk, samples - done);
+    const part = tf.tidy(() => tf.sum(dist.rsampleDetailed(rng, [m]).hard, 0));
+    if (counts === undefined) counts = part;
+    else {
+      const next = tf.add(counts, part);
+      tf.dispose([counts, part]);
+      counts = next;
+    }
+  }
+  return counts as tf.Tensor;
 }
 
 /**
@@ -258,6 +286,8 @@ export interface HardSampler {
  * `samples` draws (≥ 1000 recommended; the standard error of each entry is ≤ 0.5/√samples), shape [...batch, K].
  */
 export function igrDiscreteProbsMonteCarlo(dist: HardSampler, rng: RandomStream, samples = 1000): tf.Tensor {
-  if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`samples must be a positive integer, got ${samples}`);
-  return tf.tidy(() => tf.mean(dist.rsampleDetailed(rng, [samples]).hard, 0));
+  const counts = igrHardCounts(dist, rng, samples);
+  const probs = tf.div(counts, samples);
+  counts.dispose();
+  return probs;
 }

@@ -6,12 +6,12 @@ import { initBackend } from '../../runtime/backend/index.js';
 import { CategoriesUsedAccumulator, categoriesUsed } from '../../runtime/eval/categories-used.js';
 import { recoverCategorical } from '../../runtime/eval/discrete-latent.js';
 import { formatRecovered } from '../../runtime/eval/format-report.js';
-import { hardCounts, smoothedLogProbs } from '../../runtime/eval/monte-carlo-recovery.js';
+import { smoothedLogProbs } from '../../runtime/eval/monte-carlo-recovery.js';
 import { elboFromMetrics } from '../../runtime/eval/test-elbo.js';
 import { VertexDistanceAccumulator, summarizeDistances, vertexDistance } from '../../runtime/eval/vertex-distance.js';
 import { IGR_I } from '../../stdlib/distributions/igr-i.js';
 import { IGR_SB } from '../../stdlib/distributions/igr-sb.js';
-import { igrDiscreteProbs } from '../../stdlib/igr/discrete-recovery.js';
+import { igrDiscreteProbs, igrHardCounts } from '../../stdlib/igr/discrete-recovery.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { stickBreaking } from '../../stdlib/transforms/stick-breaking.js';
 import { tf } from '../../stdlib/tf.js';
@@ -57,8 +57,8 @@ describe('Monte Carlo recovery', () => {
   it('matches Proposition 2 on an IGR-I within 4 standard errors (hard counts in chunks)', () => {
     const dist = new IGR_I({ mu, sigma, tau: 0.5 });
     const samples = 40000;
-    // A draw of 400 elements makes chunks of 10000 draws: the 40000 draws come in 4 chunks.
-    const counts = hardCounts(dist, new RandomStream(1), samples, 400);
+    // A draw has 2 × 4 = 8 elements: chunks of 80000 elements hold 10000 draws, so the 40000 come in 4 chunks.
+    const counts = igrHardCounts(dist, new RandomStream(1), samples, 80000);
     const mc = Array.from(counts.dataSync(), (c) => c / samples);
     const exact = Array.from(igrDiscreteProbs(mu, sigma).dataSync());
     // The math.md section 9 test vector is the first row.

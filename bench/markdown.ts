@@ -1,0 +1,91 @@
+/**
+ * The benchmark's tables in Markdown, written from bench/results.json into README.md and docs/performance.md
+ * between `<!-- bench-table -->` and `<!-- /bench-table -->`, so the published numbers are always those of the
+ * committed run. `npm run bench` calls this after writing results.json; `npm run bench:table` re-renders alone.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../runtime/package-root.js';
+
+/** The parts of bench/results.json the tables read (written by bench/run.ts). */
+interface Results {
+  readonly generated: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly node: string; readonly tfjs: string; readonly openblas?: string | null; readonly loadAverageAtStart?: readonly number[] };
+  readonly results: readonly {
+    readonly config: string;
+    readonly row: string;
+    readonly status: string;
+    readonly reason?: string;
+    readonly measurement?: { readonly ms: { readonly median: number; readonly min: number }; readonly kernelsPerStep: number; readonly leakedTensorsPerStep: number };
+    readonly peakRssMb?: number;
+    /** Median over the hand-written row's with the same optimizer (bench/step-rows.ts, yardstickOf). */
+    readonly ratio?: number;
+  }[];
+  readonly growth: readonly { readonly config: string; readonly row: string; readonly growth?: { readonly steps: number; readonly tensorsBefore: number; readonly tensorsAfter: number; readonly bytesBefore: number; readonly bytesAfter: number } }[];
+  readonly sections: readonly { readonly title: string; readonly rows: readonly { readonly name: string; readonly value: number | null; readonly unit: string }[] }[];
+}
+
+const START = '<!-- bench-table -->';
+const END = '<!-- /bench-table -->';
+
+/** The Markdown tables of one results file. */
+export function renderBenchTables(r: Results): string {
+  const m = r.machine;
+  const load = m.loadAverageAtStart ? `, load average ${m.loadAverageAtStart[0]} at the start` : '';
+  const lines = [
+    `Measured ${r.generated.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, tfjs ${m.tfjs}` +
+      `${m.openblas ? `, ${m.openblas.split(' ').slice(0, 2).join(' ')}` : ''}${load} (\`bench/results.json\`). ` +
+      'ms per training step, median and fastest of the timed steps; "vs hand-written" divides by the hand-written ' +
+      'step with the same optimizer on the same configuration.',
+    '',
+    '| configuration | step | median ms | min ms | vs hand-written | kernels/step | leaked tensors/step | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of r.results) {
+    if (x.status !== 'measured' || !x.measurement) {
+      lines.push(`| ${x.config} | ${x.row} | ${x.status}: ${(x.reason ?? '').split(' | ')[0].slice(0, 90)} | | | | | |`);
+      continue;
+    }
+    const ratio = x.ratio === undefined ? '' : x.ratio.toFixed(2);
+    const cells = [x.config, x.row, x.measurement.ms.median.toFixed(1), x.measurement.ms.min.toFixed(1), ratio, x.measurement.kernelsPerStep, x.measurement.leakedTensorsPerStep, x.peakRssMb ?? ''];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  for (const g of r.growth) {
+    if (!g.growth) continue;
+    const { steps, tensorsBefore, tensorsAfter, bytesBefore, bytesAfter } = g.growth;
+    lines.push('', `${steps} steps of "${g.row}" on ${g.config}: live tensors ${tensorsBefore} → ${tensorsAfter}, tensor bytes ${bytesBefore} → ${bytesAfter}.`);
+  }
+  for (const s of r.sections) {
+    const rows = s.rows.filter((row) => row.value !== null);
+    if (rows.length === 0) continue;
+    const values = rows.map((row) => row.value as number);
+    const parse = s.title.startsWith('parse');
+    lines.push('', parse
+      ? `${s.title}: ${rows.map((row) => `${row.name} ${row.value} ${row.unit}`).join('; ')}.`
+      : `${s.title}: ${Math.min(...values)}–${Math.max(...values)} ${rows[0].unit} over ${rows.length} models.`);
+  }
+  return lines.join('\n');
+}
+
+/** Rewrites the marked block of each file with the tables of bench/results.json. */
+export function updateBenchTables(root = packageRoot()): string[] {
+  const results = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as Results;
+  const table = renderBenchTables(results);
+  const updated: string[] = [];
+  for (const file of ['README.md', 'docs/performance.md']) {
+    const path = join(root, file);
+    const text = readFileSync(path, 'utf8');
+    const start = text.indexOf(START);
+    if (start < 0) continue;
+    const end = text.indexOf(END, start);
+    const tail = end < 0 ? text.slice(start + START.length) : text.slice(end + END.length);
+    writeFileSync(path, `${text.slice(0, start)}${START}\n${table}\n${END}${tail}`);
+    updated.push(file);
+  }
+  return updated;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(`bench tables updated in ${updateBenchTables().join(', ') || 'no file (no <!-- bench-table --> marker)'}`);
+}

@@ -22,6 +22,7 @@ interface Results {
     /** Median over the hand-written row's with the same optimizer (bench/step-rows.ts, yardstickOf). */
     readonly ratio?: number;
   }[];
+  readonly pairs?: readonly { readonly config: string; readonly row: string; readonly yardstick: string; readonly pair?: { readonly steps: number; readonly a: { readonly median: number }; readonly b: { readonly median: number }; readonly ratio: number } }[];
   readonly growth: readonly { readonly config: string; readonly row: string; readonly growth?: { readonly steps: number; readonly tensorsBefore: number; readonly tensorsAfter: number; readonly bytesBefore: number; readonly bytesAfter: number } }[];
   readonly sections: readonly { readonly title: string; readonly rows: readonly { readonly name: string; readonly value: number | null; readonly unit: string }[] }[];
 }
@@ -50,6 +51,18 @@ export function renderBenchTables(r: Results): string {
     const ratio = x.ratio === undefined ? '' : x.ratio.toFixed(2);
     const cells = [x.config, x.row, x.measurement.ms.median.toFixed(1), x.measurement.ms.min.toFixed(1), ratio, x.measurement.kernelsPerStep, x.measurement.leakedTensorsPerStep, x.peakRssMb ?? ''];
     lines.push(`| ${cells.join(' | ')} |`);
+  }
+  const pairs = (r.pairs ?? []).filter((p) => p.pair);
+  if (pairs.length > 0) {
+    lines.push(
+      '',
+      'Zero overhead: each compiled step against the hand-written one with the same optimizer, in one process with ' +
+        'alternating steps (both see the same machine; the ratio is the median of the per-pair ratios; target ≤ 1.05):',
+      '',
+      '| configuration | compiled step | median ms | hand-written median ms | ratio |',
+      '|---|---|---:|---:|---:|',
+      ...pairs.map((p) => `| ${p.config} | ${p.row} | ${p.pair!.a.median.toFixed(1)} | ${p.pair!.b.median.toFixed(1)} | ${p.pair!.ratio.toFixed(2)} |`),
+    );
   }
   for (const g of r.growth) {
     if (!g.growth) continue;

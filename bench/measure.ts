@@ -85,6 +85,43 @@ export async function measureStep(step: BenchStep, warmup: number, steps: number
   };
 }
 
+/** Two steps timed in one process, alternating, so both see the same machine (the zero-overhead check). */
+export interface PairMeasurement {
+  readonly steps: number;
+  /** Median and fastest ms per step of the first (the compiled model) and the second (its yardstick). */
+  readonly a: { readonly median: number; readonly min: number };
+  readonly b: { readonly median: number; readonly min: number };
+  /** Median over the pairs of a's time over b's in the same pair: robust to slow periods of the machine. */
+  readonly ratio: number;
+}
+
+/** Alternates a and b for `steps` pairs after `warmup` untimed pairs. */
+export function measurePair(a: BenchStep, b: BenchStep, warmup: number, steps: number): PairMeasurement {
+  for (let i = 0; i < warmup; i++) {
+    a.step();
+    b.step();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    // Alternate which goes first, so neither always follows the other's garbage.
+    const [first, second, t1, t2] = i % 2 === 0 ? [a, b, ta, tb] : [b, a, tb, ta];
+    let t0 = performance.now();
+    first.step();
+    t1.push(performance.now() - t0);
+    t0 = performance.now();
+    second.step();
+    t2.push(performance.now() - t0);
+    ratios.push(ta[ta.length - 1] / tb[tb.length - 1]);
+  }
+  const summary = (t: number[]) => {
+    const sorted = [...t].sort((x, y) => x - y);
+    return { median: round(quantile(sorted, 0.5)), min: round(sorted[0]) };
+  };
+  return { steps, a: summary(ta), b: summary(tb), ratio: round(quantile([...ratios].sort((x, y) => x - y), 0.5), 3) };
+}
+
 /** Runs `steps` steps and reports live tensors, bytes and RSS before and after. */
 export function measureGrowth(step: BenchStep, steps: number): GrowthMeasurement {
   step.step();

@@ -25,7 +25,7 @@ import {
   type BackendName,
 } from '../runtime/backend/index.js';
 import { updateBenchTables } from './markdown.js';
-import { measureGrowth, measureStep, type GrowthMeasurement, type StepMeasurement } from './measure.js';
+import { measureGrowth, measurePair, measureStep, type GrowthMeasurement, type PairMeasurement, type StepMeasurement } from './measure.js';
 import { SECTIONS, type SectionResult } from './sections.js';
 import { STEP_ROWS, yardstickOf } from './step-rows.js';
 
@@ -87,8 +87,10 @@ function unavailable(config: BackendConfig): string | null {
   return null;
 }
 
-/** Child process: one row on one configuration; prints one JSON line. */
-async function child(configId: string, rowId: string, mode: 'step' | 'long'): Promise<void> {
+type ChildMode = 'step' | 'long' | 'pair';
+
+/** Child process: one row (or, in 'pair' mode, a compiled row and its yardstick) on one configuration; prints one JSON line. */
+async function child(configId: string, rowId: string, mode: ChildMode): Promise<void> {
   const config = CONFIGS.find((c) => c.id === configId);
   const row = STEP_ROWS.find((r) => r.id === rowId);
   if (!config || !row) throw new Error(`unknown configuration ${configId} or row ${rowId}`);
@@ -99,8 +101,12 @@ async function child(configId: string, rowId: string, mode: 'step' | 'long'): Pr
     if (tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend())) tf.unregisterKernel(FUSED_ADAM_KERNEL, tf.getBackend());
   }
   const step = await row.create(1);
-  let result: StepMeasurement | GrowthMeasurement;
-  if (mode === 'long') {
+  let result: StepMeasurement | GrowthMeasurement | PairMeasurement;
+  if (mode === 'pair') {
+    const yard = await STEP_ROWS.find((r) => r.id === yardstickOf(rowId))!.create(1);
+    result = measurePair(step, yard, num('warmup', 5), 2 * num('steps', 25));
+    yard.dispose();
+  } else if (mode === 'long') {
     result = measureGrowth(step, num('long', 1000));
   } else {
     result = await measureStep(step, num('warmup', 5), num('steps', 25));
@@ -111,7 +117,7 @@ async function child(configId: string, rowId: string, mode: 'step' | 'long'): Pr
 }
 
 /** Runs one child and parses its result line. */
-function runChild(config: BackendConfig, rowId: string, mode: 'step' | 'long'): { result?: unknown; peakRssMb?: number; error?: string } {
+function runChild(config: BackendConfig, rowId: string, mode: ChildMode): { result?: unknown; peakRssMb?: number; error?: string } {
   const childArgs = ['--import', 'tsx', here, '--child', config.id, '--row', rowId, '--mode', mode];
   for (const name of ['steps', 'warmup', 'long']) {
     const v = flag(name);
@@ -217,6 +223,24 @@ async function main(): Promise<void> {
   }
   printTable(results);
 
+  // The zero-overhead check: each compiled row against its hand-written yardstick in ONE process, alternating
+  // steps, so both see the same machine; the table's ratio compares medians taken minutes apart.
+  const pairs: Array<{ config: string; row: string; yardstick: string; pair?: PairMeasurement; error?: string }> = [];
+  console.log('\nzero-overhead check (compiled vs hand-written, same process, alternating steps):');
+  for (const config of configs) {
+    if (unavailable(config) !== null || !config.fixes) continue;
+    for (const row of STEP_ROWS.filter((r) => r.compiled)) {
+      const out = runChild(config, row.id, 'pair');
+      const pair = out.result as PairMeasurement | undefined;
+      pairs.push({ config: config.id, row: row.id, yardstick: yardstickOf(row.id), pair, error: out.error });
+      console.log(
+        pair
+          ? `  ${config.id} / ${row.id}: ${pair.a.median} ms vs ${pair.b.median} ms (${yardstickOf(row.id)}), ratio ${pair.ratio}`
+          : `  ${config.id} / ${row.id}: ${out.error}`,
+      );
+    }
+  }
+
   // The long run: the fastest configuration's baseline row and its fastest row.
   const measured = results.filter((r) => r.measurement);
   const best = measured.reduce<StepResult | undefined>((b, r) => (b === undefined || r.measurement!.ms.median < b.measurement!.ms.median ? r : b), undefined);
@@ -258,6 +282,7 @@ async function main(): Promise<void> {
     configurations: configs,
     rows: STEP_ROWS.map(({ id, description, baseline, compiled }) => ({ id, description, baseline: !!baseline, compiled: !!compiled })),
     results,
+    pairs,
     growth,
     sections,
   };
@@ -270,7 +295,7 @@ async function main(): Promise<void> {
 }
 
 if (args.includes('--child')) {
-  await child(flag('child')!, flag('row')!, (flag('mode') as 'step' | 'long') ?? 'step');
+  await child(flag('child')!, flag('row')!, (flag('mode') as ChildMode) ?? 'step');
 } else {
   await main();
 }

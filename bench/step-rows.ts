@@ -85,6 +85,7 @@ export const STEP_ROWS: readonly StepRow[] = [
   {
     id: 'compiled igr_vae + fusedAdam',
     description: 'the compiled model with sgm FusedAdamOptimizer',
+    compiled: true,
     needsFixes: true,
     create: compiledRow('fusedAdam'),
   },

@@ -20,7 +20,8 @@ function allBinary(x: tf.Tensor): boolean {
   if (KNOWN_BINARY.has(x)) return true;
   const values = x.dataSync();
   for (let i = 0; i < values.length; i++) if (values[i] !== 0 && values[i] !== 1) return false;
-  KNOWN_BINARY.add(x);
+  // A Variable can be assigned new values later: only immutable tensors are remembered.
+  if (!(x instanceof tf.Variable)) KNOWN_BINARY.add(x);
   return true;
 }
 

@@ -101,6 +101,12 @@ describe('invalid values have log-probability -inf', () => {
       Array.from(g.dataSync()).forEach((v, j) => expect(v).toBeCloseTo([1, 0, 1][j] - sig([0.3, -2, 5][j]), 5));
       // A tensor with one value outside {0, 1} still gets -inf there, after binary tensors were memoised.
       expect(Array.from(new Bernoulli({ logits: l }).logProb(tf.tensor([1, 0.5, 0])).dataSync())[1]).toBe(-Infinity);
+      // A Variable is checked on every call: it may be assigned non-binary values after a binary one.
+      const v = tf.variable(tf.tensor([1, 0, 1]));
+      expect(Array.from(new Bernoulli({ logits: l }).logProb(v).dataSync()).every(Number.isFinite)).toBe(true);
+      v.assign(tf.tensor([1, 0.5, 1]));
+      expect(Array.from(new Bernoulli({ logits: l }).logProb(v).dataSync())[1]).toBe(-Infinity);
+      v.dispose();
     });
   });
 });

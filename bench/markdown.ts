@@ -7,31 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../runtime/package-root.js';
-
-/** The parts of bench/results.json the tables read (written by bench/run.ts). */
-interface Results {
-  readonly generated: string;
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly node: string; readonly tfjs: string; readonly openblas?: string | null; readonly loadAverageAtStart?: readonly number[] };
-  readonly results: readonly {
-    readonly config: string;
-    readonly row: string;
-    readonly status: string;
-    readonly reason?: string;
-    readonly measurement?: { readonly ms: { readonly median: number; readonly min: number }; readonly kernelsPerStep: number; readonly leakedTensorsPerStep: number };
-    readonly peakRssMb?: number;
-    /** Median over the hand-written row's with the same optimizer (bench/step-rows.ts, yardstickOf). */
-    readonly ratio?: number;
-  }[];
-  readonly pairs?: readonly { readonly config: string; readonly row: string; readonly yardstick: string; readonly pair?: { readonly steps: number; readonly a: { readonly median: number }; readonly b: { readonly median: number }; readonly ratio: number } }[];
-  readonly growth: readonly { readonly config: string; readonly row: string; readonly growth?: { readonly steps: number; readonly tensorsBefore: number; readonly tensorsAfter: number; readonly bytesBefore: number; readonly bytesAfter: number } }[];
-  readonly sections: readonly { readonly title: string; readonly rows: readonly { readonly name: string; readonly value: number | null; readonly unit: string }[] }[];
-}
+import type { BenchReport } from './measure.js';
 
 const START = '<!-- bench-table -->';
 const END = '<!-- /bench-table -->';
 
 /** The Markdown tables of one results file. */
-export function renderBenchTables(r: Results): string {
+export function renderBenchTables(r: BenchReport): string {
   const m = r.machine;
   const load = m.loadAverageAtStart ? `, load average ${m.loadAverageAtStart[0]} at the start` : '';
   const lines = [
@@ -83,7 +65,7 @@ export function renderBenchTables(r: Results): string {
 
 /** Rewrites the marked block of each file with the tables of bench/results.json. */
 export function updateBenchTables(root = packageRoot()): string[] {
-  const results = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as Results;
+  const results = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as BenchReport;
   const table = renderBenchTables(results);
   const updated: string[] = [];
   for (const file of ['README.md', 'docs/performance.md']) {

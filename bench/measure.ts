@@ -3,6 +3,7 @@
  * profiled step (kernels, tensors allocated, per-kernel time), and a long run for tensor/byte growth.
  */
 import { tf } from '../stdlib/tf.js';
+import type { SectionResult } from './sections.js';
 import type { BenchStep } from './step-rows.js';
 
 /** Timing and memory of one step row on one backend. */
@@ -48,6 +49,12 @@ function wasmHeapMb(): number | null {
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
+/** Median, 10th and 90th percentile and fastest of step times (ms, rounded). */
+function msSummary(times: readonly number[]): StepMeasurement['ms'] {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: round(quantile(sorted, 0.5)), p10: round(quantile(sorted, 0.1)), p90: round(quantile(sorted, 0.9)), min: round(sorted[0]) };
+}
+
 /** Times `steps` steps after `warmup` untimed ones, then profiles one more. */
 export async function measureStep(step: BenchStep, warmup: number, steps: number): Promise<StepMeasurement> {
   for (let i = 0; i < warmup; i++) step.step();
@@ -59,7 +66,6 @@ export async function measureStep(step: BenchStep, warmup: number, steps: number
     times.push(performance.now() - t0);
   }
   const leaked = (tf.memory().numTensors - before) / steps;
-  times.sort((a, b) => a - b);
   const profile = await tf.profile(() => step.step());
   const byName = new Map<string, { ms: number; calls: number }>();
   let tensors = 0;
@@ -77,7 +83,7 @@ export async function measureStep(step: BenchStep, warmup: number, steps: number
   return {
     warmup,
     steps,
-    ms: { median: round(quantile(times, 0.5)), p10: round(quantile(times, 0.1)), p90: round(quantile(times, 0.9)), min: round(times[0]) },
+    ms: msSummary(times),
     kernelsPerStep: profile.kernels.length,
     tensorsPerStep: tensors,
     leakedTensorsPerStep: leaked,
@@ -89,8 +95,8 @@ export async function measureStep(step: BenchStep, warmup: number, steps: number
 export interface PairMeasurement {
   readonly steps: number;
   /** Median and fastest ms per step of the first (the compiled model) and the second (its yardstick). */
-  readonly a: { readonly median: number; readonly min: number };
-  readonly b: { readonly median: number; readonly min: number };
+  readonly a: StepMeasurement['ms'];
+  readonly b: StepMeasurement['ms'];
   /** Median over the pairs of a's time over b's in the same pair: robust to slow periods of the machine. */
   readonly ratio: number;
 }
@@ -115,11 +121,7 @@ export function measurePair(a: BenchStep, b: BenchStep, warmup: number, steps: n
     t2.push(performance.now() - t0);
     ratios.push(ta[ta.length - 1] / tb[tb.length - 1]);
   }
-  const summary = (t: number[]) => {
-    const sorted = [...t].sort((x, y) => x - y);
-    return { median: round(quantile(sorted, 0.5)), min: round(sorted[0]) };
-  };
-  return { steps, a: summary(ta), b: summary(tb), ratio: round(quantile([...ratios].sort((x, y) => x - y), 0.5), 3) };
+  return { steps, a: msSummary(ta), b: msSummary(tb), ratio: round(quantile([...ratios].sort((x, y) => x - y), 0.5), 3) };
 }
 
 /** Runs `steps` steps and reports live tensors, bytes and RSS before and after. */
@@ -144,4 +146,43 @@ export function measureGrowth(step: BenchStep, steps: number): GrowthMeasurement
     wasmHeapMbAfter: wasmHeapMb(),
     msPerStep: round(elapsed / steps),
   };
+}
+
+/** One cell of the step table: a row on a configuration. */
+export interface StepResult {
+  readonly config: string;
+  readonly row: string;
+  readonly status: 'measured' | 'unavailable' | 'failed';
+  readonly reason?: string;
+  readonly measurement?: StepMeasurement;
+  /** Peak resident set of the child process that ran only this row (MB). */
+  readonly peakRssMb?: number;
+  /** This row's median over that of the hand-written row with the same optimizer on the same configuration. */
+  readonly ratio?: number;
+}
+
+/** The machine a report was measured on. */
+export interface BenchMachine {
+  readonly cpu: string | undefined;
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly os: string;
+  readonly node: string;
+  readonly tfjs: string;
+  readonly openblas: string | null;
+  readonly loadAverageAtStart: readonly number[];
+  readonly loadAverageAtEnd?: readonly number[];
+}
+
+/** bench/results.json: written by bench/run.ts, read by bench/markdown.ts. */
+export interface BenchReport {
+  readonly generated: string;
+  readonly machine: BenchMachine;
+  readonly settings: { readonly warmup: number; readonly steps: number; readonly long: number };
+  readonly configurations: readonly unknown[];
+  readonly rows: readonly { readonly id: string; readonly description: string; readonly baseline: boolean; readonly compiled: boolean }[];
+  readonly results: readonly StepResult[];
+  readonly pairs: readonly { readonly config: string; readonly row: string; readonly yardstick: string; readonly pair?: PairMeasurement; readonly error?: string }[];
+  readonly growth: readonly { readonly config: string; readonly row: string; readonly growth?: GrowthMeasurement; readonly error?: string }[];
+  readonly sections: readonly SectionResult[];
 }

@@ -25,7 +25,17 @@ import {
   type BackendName,
 } from '../runtime/backend/index.js';
 import { updateBenchTables } from './markdown.js';
-import { measureGrowth, measurePair, measureStep, type GrowthMeasurement, type PairMeasurement, type StepMeasurement } from './measure.js';
+import {
+  measureGrowth,
+  measurePair,
+  measureStep,
+  type BenchMachine,
+  type BenchReport,
+  type GrowthMeasurement,
+  type PairMeasurement,
+  type StepMeasurement,
+  type StepResult,
+} from './measure.js';
 import { SECTIONS, type SectionResult } from './sections.js';
 import { STEP_ROWS, yardstickOf } from './step-rows.js';
 
@@ -48,19 +58,6 @@ const CONFIGS: readonly BackendConfig[] = [
   { id: 'cpu+native', backend: 'cpu', native: true, fixes: true, description: 'pure-JS CPU + sgm OpenBLAS kernels' },
   { id: 'cpu', backend: 'cpu', native: false, fixes: true, description: 'pure-JS CPU backend' },
 ];
-
-/** One cell of the step table. */
-interface StepResult {
-  readonly config: string;
-  readonly row: string;
-  readonly status: 'measured' | 'unavailable' | 'failed';
-  readonly reason?: string;
-  readonly measurement?: StepMeasurement;
-  /** Peak resident set of the child process that ran only this row (MB). */
-  readonly peakRssMb?: number;
-  /** This row's median over that of the hand-written row with the same optimizer on the same configuration. */
-  readonly ratio?: number;
-}
 
 const here = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -161,7 +158,7 @@ function printTable(results: readonly StepResult[]): void {
   for (const r of results) if (r.reason) console.log(`  ${r.config}: ${r.status}: ${r.reason}`);
 }
 
-function machine(): Record<string, unknown> {
+function machine(): BenchMachine {
   const loaded = loadNativeAddon();
   return {
     cpu: os.cpus()[0]?.model,
@@ -275,7 +272,7 @@ async function main(): Promise<void> {
     for (const r of s.rows) console.log(`  ${r.name}: ${r.value ?? '—'} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
   }
 
-  const report = {
+  const report: BenchReport = {
     generated: new Date().toISOString(),
     machine: { ...info, loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))) },
     settings: { warmup: num('warmup', 5), steps: num('steps', 25), long: longSteps },

@@ -2,9 +2,9 @@
   "targets": [
     {
       "target_name": "sgm_native",
-      "sources": ["src/sgm_native.c"],
-      "libraries": ["-lopenblas"],
-      "cflags": ["-O3", "-fno-math-errno", "-std=c11", "-Wall", "-Wextra"],
+      "sources": ["src/sgm_native.c", "src/kernels.c", "src/pool.c", "src/vmath.c"],
+      "libraries": ["-lopenblas", "-lpthread"],
+      "cflags": ["-O3", "-fno-math-errno", "-fno-trapping-math", "-std=c11", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -11,7 +11,14 @@
  *   One Adam update of one variable, with tfjs' formulas and float32 operation order (adam_optimizer.ts):
  *   m' = β1 m + (1-β1) g; v' = β2 v + (1-β2) g²; w' = w - lr (m'/(1-β1^t)) / (sqrt(v'/(1-β2^t)) + ε).
  *   All seven arrays have the same length; the outputs may not alias the inputs.
- * threads([n]) -> the number of OpenBLAS threads (sets it first when n is given).
+ * unary(op, x, out)
+ *   out[i] = f(x[i]) for the function numbered op (kernels.h: 0 softplus, 1 exp, 2 log, 3 sigmoid); x and out have one length, may alias.
+ * adamInPlace(arrays, lr, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2)
+ *   The same update for several variables in one call, in place: arrays is [w0, g0, m0, v0, w1, g1, ...]; w, m, v of
+ *   each variable are overwritten. The four arrays of a variable have one length; distinct variables must not overlap.
+ * threads([n[, spinUs]]) -> the number of threads the kernels use, the caller included (sets it first when n is
+ *   given: n - 1 pool workers that spin spinUs microseconds, default 50, before sleeping). OpenBLAS itself always
+ *   runs single-threaded inside each chunk (pool.h says why).
  * config() -> OpenBLAS's build description.
  * Every size is checked against the arrays' lengths before OpenBLAS touches memory: a wrong call throws a
  * RangeError instead of corrupting the heap.
@@ -22,6 +29,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "kernels.h"
+#include "pool.h"
 
 #define CHECK(env, call)                                                   \
   do {                                                                     \
@@ -64,35 +74,6 @@ static bool fits(int64_t batch, int64_t stride, int64_t rows, int64_t cols, size
   return (uint64_t)((batch - 1) * stride + rows * cols) <= (uint64_t)len;
 }
 
-static void epilogue(float *c, int64_t m, int64_t n, const float *bias, int activation, float alpha) {
-  const int64_t total = m * n;
-  if (bias != NULL) {
-    for (int64_t i = 0; i < m; i++) {
-      float *row = c + i * n;
-      for (int64_t j = 0; j < n; j++) row[j] += bias[j];
-    }
-  }
-  switch (activation) {
-    case 1:
-      for (int64_t i = 0; i < total; i++) c[i] = c[i] > 0.f ? c[i] : 0.f;
-      break;
-    case 2:
-      for (int64_t i = 0; i < total; i++) c[i] = c[i] < 0.f ? 0.f : (c[i] > 6.f ? 6.f : c[i]);
-      break;
-    case 3:
-      for (int64_t i = 0; i < total; i++) c[i] = 1.f / (1.f + expf(-c[i]));
-      break;
-    case 4:
-      for (int64_t i = 0; i < total; i++) c[i] = c[i] > 0.f ? c[i] : expm1f(c[i]);
-      break;
-    case 5:
-      for (int64_t i = 0; i < total; i++) c[i] = c[i] > 0.f ? c[i] : alpha * c[i];
-      break;
-    default:
-      break;
-  }
-}
-
 static napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value argv[14];
   if (!get_args(env, info, argv, 14, "sgm_native.gemm: expected 14 arguments")) return NULL;
@@ -122,18 +103,7 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "sgm_native.gemm: sizes do not match the arrays");
     return NULL;
   }
-  const int lda = transA ? (int)m : (int)k;
-  const int ldb = transB ? (int)k : (int)n;
-  for (int64_t i = 0; i < batch; i++) {
-    float *ci = c + i * m * n;
-    if (k == 0) {
-      memset(ci, 0, sizeof(float) * (size_t)(m * n));
-    } else {
-      cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)m,
-                  (int)n, (int)k, 1.0f, a + i * strideA, lda, b + i * strideB, ldb, 0.0f, ci, (int)n);
-    }
-    epilogue(ci, m, n, bias, (int)activation, (float)alpha);
-  }
+  sgm_gemm(transA, transB, batch, m, n, k, a, strideA, b, strideB, c, bias, (int)activation, (float)alpha);
   return NULL;
 }
 
@@ -155,37 +125,88 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  const float *w = arr[0], *g = arr[1], *m = arr[2], *v = arr[3];
-  float *wOut = arr[4], *mOut = arr[5], *vOut = arr[6];
-  const float lr = (float)hp[0], b1 = (float)hp[1], b2 = (float)hp[2], eps = (float)hp[3];
-  /* 1 - β in double, then rounded, as tfjs does (`mul(gradient, 1 - this.beta1)` with JS numbers): 1.f - 0.999f
-   * would differ from float(0.001) by 1.3e-5 relative, enough to shift every update by 6e-6. */
-  const float c1 = (float)hp[4], c2 = (float)hp[5], omb1 = (float)(1.0 - hp[1]), omb2 = (float)(1.0 - hp[2]);
-  const size_t n = len[0];
-  for (size_t i = 0; i < n; i++) {
-    const float mi = m[i] * b1 + g[i] * omb1;
-    const float vi = v[i] * b2 + (g[i] * g[i]) * omb2;
-    mOut[i] = mi;
-    vOut[i] = vi;
-    wOut[i] = ((mi / c1) / (sqrtf(vi / c2) + eps)) * -lr + w[i];
+  sgm_adam((int64_t)len[0], arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], hp[0], hp[1], hp[2], hp[3], hp[4],
+           hp[5]);
+  return NULL;
+}
+
+/* At most this many variables per adamInPlace call (the caller splits larger sets). */
+#define ADAM_MANY_MAX 256
+
+static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, argv, 7, "sgm_native.adamInPlace: expected 7 arguments")) return NULL;
+  bool is_array = false;
+  uint32_t length = 0;
+  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, argv[0], &length) != napi_ok || length % 4 != 0 || length / 4 > ADAM_MANY_MAX) {
+    napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: expected an array of 4 Float32Arrays per variable");
+    return NULL;
   }
+  const int count = (int)(length / 4);
+  float *arr[4 * ADAM_MANY_MAX];
+  float *w[ADAM_MANY_MAX], *m[ADAM_MANY_MAX], *v[ADAM_MANY_MAX];
+  const float *g[ADAM_MANY_MAX];
+  int64_t n[ADAM_MANY_MAX];
+  for (uint32_t i = 0; i < length; i++) {
+    napi_value item;
+    size_t len;
+    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !get_f32(env, item, &arr[i], &len) ||
+        (i % 4 != 0 && (int64_t)len != n[i / 4])) {
+      napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: each variable needs four Float32Arrays of one length");
+      return NULL;
+    }
+    if (i % 4 == 0) n[i / 4] = (int64_t)len;
+  }
+  double hp[6];
+  for (int i = 0; i < 6; i++) {
+    if (napi_get_value_double(env, argv[1 + i], &hp[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: hyperparameters must be numbers");
+      return NULL;
+    }
+  }
+  for (int k = 0; k < count; k++) {
+    w[k] = arr[4 * k];
+    g[k] = arr[4 * k + 1];
+    m[k] = arr[4 * k + 2];
+    v[k] = arr[4 * k + 3];
+  }
+  sgm_adam_many(count, n, w, g, m, v, hp[0], hp[1], hp[2], hp[3], hp[4], hp[5]);
+  return NULL;
+}
+
+static napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, argv, 3, "sgm_native.unary: expected 3 arguments")) return NULL;
+  int64_t op;
+  float *x, *out;
+  size_t lenX, lenOut;
+  if (!get_i64(env, argv[0], &op) || !get_f32(env, argv[1], &x, &lenX) || !get_f32(env, argv[2], &out, &lenOut)) {
+    napi_throw_type_error(env, NULL, "sgm_native.unary: expected (op, Float32Array, Float32Array)");
+    return NULL;
+  }
+  if (op < 0 || op >= SGM_UNARY_OPS || lenX != lenOut) {
+    napi_throw_range_error(env, NULL, "sgm_native.unary: unknown op or arrays of different lengths");
+    return NULL;
+  }
+  sgm_unary((sgm_unary_op)op, (int64_t)lenX, x, out);
   return NULL;
 }
 
 static napi_value Threads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   napi_value result;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc == 1) {
-    int64_t nt;
-    if (!get_i64(env, argv[0], &nt) || nt < 1 || nt > 1024) {
-      napi_throw_range_error(env, NULL, "sgm_native.threads: expected a thread count >= 1");
+  if (argc >= 1) {
+    int64_t nt, spin = 50;
+    if (!get_i64(env, argv[0], &nt) || nt < 1 || nt > 64 || (argc == 2 && (!get_i64(env, argv[1], &spin) || spin < 0))) {
+      napi_throw_range_error(env, NULL, "sgm_native.threads: expected a thread count in 1..64 and a spin time >= 0");
       return NULL;
     }
-    openblas_set_num_threads((int)nt);
+    sgm_pool_configure((int)nt, spin > 1000000 ? 1000000 : (int)spin);
   }
-  CHECK(env, napi_create_int32(env, openblas_get_num_threads(), &result));
+  CHECK(env, napi_create_int32(env, sgm_pool_threads(), &result));
   return result;
 }
 
@@ -196,10 +217,20 @@ static napi_value Config(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static void Cleanup(void *arg) {
+  (void)arg;
+  sgm_pool_shutdown();
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
+  /* The pool's chunks call OpenBLAS from several threads at once: it must not start threads of its own. */
+  openblas_set_num_threads(1);
+  napi_add_env_cleanup_hook(env, Cleanup, NULL);
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adamInPlace", NULL, AdamInPlace, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unary", NULL, Unary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -10,11 +10,20 @@
  * backend the optimizer is the stock one.
  */
 import { tf } from '../../stdlib/tf.js';
-import { storageFor } from './backend-storage.js';
+import { storageFor, wasmStorage } from './backend-storage.js';
 import type { SgmNative } from './native-addon.js';
 
 /** The kernel's name in the tfjs registry. */
 export const FUSED_ADAM_KERNEL = 'SgmFusedAdam';
+/**
+ * The update of every variable of a step in one kernel, in place (bench/NOTES.md change 7): no new storage, no
+ * assign, one pass over memory that writes w, m and v where they are (7 instead of 10 memory streams per value:
+ * writing new buffers first reads them into cache), and one job for the addon's thread pool. Registered on WASM
+ * with the native addon only: there tfjs never hands out the heap storage of a tensor (dataSync copies), so
+ * overwriting a variable that nothing else references is invisible; the CPU backend's dataSync returns its own
+ * array, which a caller could still hold. Inputs w0, g0, m0, v0, w1, ...; no outputs.
+ */
+export const FUSED_ADAM_IN_PLACE_KERNEL = 'SgmFusedAdamInPlace';
 
 type TensorInfo = tf.TensorInfo;
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
@@ -74,6 +83,38 @@ export function registerFusedAdamKernel(backendName: string, addon: SgmNative | 
   return true;
 }
 
+/** Registers SgmFusedAdamInPlace on WASM for the native addon (see FUSED_ADAM_IN_PLACE_KERNEL). */
+export function registerFusedAdamInPlaceKernel(addon: SgmNative): void {
+  if (tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm') !== undefined) tf.unregisterKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm');
+  tf.registerKernel({
+    kernelName: FUSED_ADAM_IN_PLACE_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as AdamAttrs & { count: number };
+      const storage = wasmStorage(backend);
+      const named = inputs as Record<string, TensorInfo>;
+      // No allocation in this kernel, so the views stay valid; at most 256 variables per addon call.
+      for (let first = 0; first < a.count; first += 256) {
+        const arrays: Float32Array[] = [];
+        for (let i = first; i < Math.min(a.count, first + 256); i++) {
+          for (const part of ['w', 'g', 'm', 'v']) arrays.push(storage.view(named[`${part}${i}`]));
+        }
+        addon.adamInPlace(arrays, a.lr, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
+      }
+      return [];
+    },
+  });
+}
+
+/**
+ * True when nothing but `t` references its storage on the active backend: then an in-place update cannot be seen
+ * through another tensor (a clone or a reshape shares storage and raises the count).
+ */
+function soleOwner(t: tf.Tensor): boolean {
+  const backend = tf.backend() as unknown as { refCount?(dataId: object): number };
+  return typeof backend.refCount === 'function' && backend.refCount(t.dataId) === 1;
+}
+
 /** AdamOptimizer's private state, read by the fused update (names from tfjs-core's adam_optimizer.ts). */
 interface AdamState {
   accBeta1: tf.Variable;
@@ -108,6 +149,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       oneMinusAccBeta1,
       oneMinusAccBeta2,
     };
+    const inPlace = tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, tf.getBackend()) !== undefined;
+    const shared: tf.NamedTensorMap = {};
+    let sharedCount = 0;
     tf.tidy(() => {
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
@@ -123,11 +167,19 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = state.accumulatedFirstMoment[i]!.variable;
         const v = state.accumulatedSecondMoment[i]!.variable;
+        if (inPlace && gradient.dtype === 'float32' && soleOwner(value) && soleOwner(m) && soleOwner(v)) {
+          Object.assign(shared, { [`w${sharedCount}`]: value, [`g${sharedCount}`]: gradient, [`m${sharedCount}`]: m, [`v${sharedCount}`]: v });
+          sharedCount++;
+          return;
+        }
         const [w2, m2, v2] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { w: value, g: gradient, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
         m.assign(m2);
         v.assign(v2);
         value.assign(w2);
       });
+      if (sharedCount > 0) {
+        tf.engine().runKernel(FUSED_ADAM_IN_PLACE_KERNEL, shared, { ...attrs, count: sharedCount } as unknown as tf.NamedAttrMap);
+      }
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
     });

@@ -38,7 +38,17 @@ export interface SgmNative {
     oneMinusAccBeta1: number,
     oneMinusAccBeta2: number,
   ): void;
-  threads(count?: number): number;
+  adamInPlace(
+    arrays: Float32Array[],
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+  ): void;
+  unary(op: number, x: Float32Array, out: Float32Array): void;
+  threads(count?: number, spinUs?: number): number;
   config(): string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Optional native GEMM kernels (native/, an N-API addon on system OpenBLAS, built by `npm run build:native`).
- * When the addon is built they replace `BatchMatMul` and `_FusedMatMul` on the CPU and WASM backends: the addon
+ * When the addon is built they replace `BatchMatMul`, `_FusedMatMul`, `Softplus`, `Exp`, `Log` and `Sigmoid` on the CPU and WASM backends: the addon
  * reads and writes the backends' own float32 storage in place (the CPU backend's Float32Arrays, or views of the
  * WASM heap), so no tensor is copied. Anything they do not handle (other dtypes, batch shapes that broadcast
  * beyond "one side has batch 1", PReLU, biases that are not one value per column) goes to the stock kernel.
@@ -9,6 +9,7 @@
  * initBackend ignores a built addon when SGM_NATIVE=0.
  * TensorFlow.js 4.x routes every matMul through BatchMatMul (there is no separate MatMul kernel).
  */
+import os from 'node:os';
 import { tf } from '../../stdlib/tf.js';
 import { overrideKernel } from './kernel-overrides.js';
 import { loadNativeAddon, type SgmNative } from './native-addon.js';
@@ -33,6 +34,9 @@ interface GemmPlan {
   readonly strideB: number;
   readonly outShape: number[];
 }
+
+/** Every kernel installNativeKernels may replace, for removeSpeedFixes. */
+export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Softplus', 'Exp', 'Log', 'Sigmoid'] as const;
 
 /** Sizes of op(A)·op(B), or null when the batch dimensions broadcast in a way the addon does not do. */
 export function planGemm(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): GemmPlan | null {
@@ -101,6 +105,41 @@ function nativeMatMul(blas: SgmNative, storageOf: (backend: unknown) => Storage,
   });
 }
 
+/** A non-negative integer from the environment, or undefined when unset or not one. */
+function envInt(name: string): number | undefined {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * The addon's thread pool: every core by default (at most 8: the step's GEMMs are at most 100×784×512, too small
+ * to split further), SGM_THREADS overrides (1 = no worker threads). Workers spin SGM_SPIN_US microseconds
+ * (default 50) after each kernel before sleeping: long enough to catch the next GEMM of a training step without
+ * a wake-up, short enough that an idle process leaves the cores to others (bench/NOTES.md change 7).
+ */
+function configureThreads(addon: SgmNative): void {
+  const threads = envInt('SGM_THREADS') ?? Math.min(os.availableParallelism(), 8);
+  addon.threads(Math.max(1, Math.min(threads, 64)), envInt('SGM_SPIN_US') ?? 50);
+}
+
+/** Native elementwise kernels of one float32 input, by tfjs kernel name, with their op numbers in kernels.h. */
+const UNARY_OPS: Readonly<Record<string, number>> = { Softplus: 0, Exp: 1, Log: 2, Sigmoid: 3 };
+
+function nativeUnary(blas: SgmNative, storageOf: (backend: unknown) => Storage, op: number) {
+  return (stock: tf.KernelConfig): tf.KernelConfig => ({
+    ...stock,
+    kernelFunc: (args) => {
+      const x = (args.inputs as { x: TensorInfo }).x;
+      if (x.dtype !== 'float32') return stock.kernelFunc(args);
+      const storage = storageOf(args.backend);
+      const out = storage.alloc(x.shape);
+      blas.unary(op, storage.view(x), storage.view(out));
+      return out;
+    },
+  });
+}
+
 /**
  * Registers the native BatchMatMul and _FusedMatMul on `backendName` ('cpu' or 'wasm') when the addon (`loaded`,
  * by default the built one) is present and `enabled`; returns what happened.
@@ -117,10 +156,12 @@ export function installNativeKernels(
   for (const [name, fused] of [['BatchMatMul', false], ['_FusedMatMul', true]] as const) {
     if (overrideKernel(name, backendName, nativeMatMul(loaded.addon, storage, fused))) kernels.push(name);
   }
-  // One OpenBLAS thread unless SGM_BLAS_THREADS says otherwise: the step's GEMMs are small (at most
-  // 100×784×512), two threads did not make them faster on the 2-core machine, and idle OpenBLAS threads
-  // spin-wait on the core the main thread needs for the elementwise kernels (bench/NOTES.md, change 4).
-  const threads = Number(process.env.SGM_BLAS_THREADS ?? 1);
-  loaded.addon.threads(Number.isInteger(threads) && threads >= 1 ? threads : 1);
+  // Softplus, Exp, Log, Sigmoid: tfjs' WASM kernels are scalar code at 5-12 ns per value (Softplus of the reference
+  // VAE's 100×784 likelihood: 0.94 ms); the addon's vectorised loops (native/src/vmath.c) take 0.5-2 ns, on the pool
+  // for large tensors (bench/NOTES.md change 8).
+  for (const [name, op] of Object.entries(UNARY_OPS)) {
+    if (overrideKernel(name, backendName, nativeUnary(loaded.addon, storage, op))) kernels.push(name);
+  }
+  configureThreads(loaded.addon);
   return { state: 'installed', kernels, config: loaded.addon.config(), threads: loaded.addon.threads() };
 }

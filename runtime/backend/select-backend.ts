@@ -130,7 +130,7 @@ export function describeBackend(info: BackendInfo | undefined = current): string
   for (const s of info.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
   for (const f of info.fixes) lines.push(`  speed fix: ${f}`);
   if (info.native.state === 'installed') {
-    lines.push(`  native kernels: ${info.native.kernels.join(', ')} on ${info.native.threads} OpenBLAS thread(s)`);
+    lines.push(`  native kernels: ${info.native.kernels.join(', ')} on ${info.native.threads} thread(s) (SGM_THREADS)`);
   } else if (info.native.state !== 'unused') {
     lines.push(`  native kernels: ${info.native.reason}`);
   }

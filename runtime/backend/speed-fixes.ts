@@ -6,9 +6,10 @@
 import { tf } from '../../stdlib/tf.js';
 import { explicitTransposeBatchMatMul, explicitTransposeFusedMatMul } from './explicit-transpose-mat-mul.js';
 import { overrideKernel, restoreKernel } from './kernel-overrides.js';
-import { installNativeKernels, type NativeStatus } from './native-kernels.js';
+import { installNativeKernels, NATIVE_KERNELS, type NativeStatus } from './native-kernels.js';
+import { installWasmCopyKernels, WASM_COPY_KERNELS } from './wasm-copy-kernels.js';
 import { loadNativeAddon } from './native-addon.js';
-import { FUSED_ADAM_KERNEL, registerFusedAdamKernel } from './fused-adam.js';
+import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
 /** What `applySpeedFixes` did. */
 export interface SpeedFixes {
@@ -18,7 +19,6 @@ export interface SpeedFixes {
   readonly native: NativeStatus;
 }
 
-const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 
 /**
  * Installs the fixes that help `backendName` ('wasm' or 'cpu'; TensorFlow's own backends need none): native
@@ -31,6 +31,8 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
   const status = installNativeKernels(backendName, native);
+  const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
+  const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];
   // FusedAdamOptimizer's kernel: the native loop where the addon is installed; the JS loop only on the CPU backend
   // (30x faster than tfjs' 13 JS kernels per variable there), not on WASM, where tfjs' SIMD kernels beat a JS loop
   // over the heap (8.7 against 10.6 ms per update of the reference model's 1.2 M weights; bench/NOTES.md, change 3).
@@ -41,11 +43,18 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   if (addon !== null || backendName === 'cpu') {
     registerFusedAdamKernel(backendName, addon);
     adamFix = [`SgmFusedAdam kernel for FusedAdamOptimizer (${addon !== null ? 'native' : 'JS'} loop)`];
+    if (addon !== null && backendName === 'wasm') {
+      registerFusedAdamInPlaceKernel(addon);
+      adamFix = ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)'];
+    }
   } else if (tf.getKernel(FUSED_ADAM_KERNEL, backendName) !== undefined) {
     tf.unregisterKernel(FUSED_ADAM_KERNEL, backendName);
   }
+  if (!(addon !== null && backendName === 'wasm') && tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, backendName) !== undefined) {
+    tf.unregisterKernel(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
+  }
   if (status.state === 'installed') {
-    return { applied: [`OpenBLAS GEMM for ${status.kernels.join(', ')}`, ...adamFix], native: status };
+    return { applied: [`OpenBLAS kernels for ${status.kernels.join(', ')}`, ...adamFix, ...copyFix], native: status };
   }
   if (backendName === 'cpu') {
     // The CPU backend's JS GEMM runs at the same ~2.6 GFLOP/s with or without transposed operands (bench/NOTES.md,
@@ -58,11 +67,11 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   overrideKernel('BatchMatMul', backendName, (stock) => explicitTransposeBatchMatMul(stock, transpose));
   const reshape = tf.getKernel('Reshape', backendName);
   overrideKernel('_FusedMatMul', backendName, (stock) => explicitTransposeFusedMatMul(stock, transpose, reshape));
-  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul (and rank-2 _FusedMatMul)', ...adamFix];
+  const applied = ['explicit transposes before BatchMatMul/_FusedMatMul (and rank-2 _FusedMatMul)', ...adamFix, ...copyFix];
   return { applied, native: status };
 }
 
-/** Restores the stock matMul kernels of `backendName`. */
+/** Restores the stock kernels of `backendName` that the speed fixes replaced. */
 export function removeSpeedFixes(backendName: string): void {
-  for (const k of MATMUL_KERNELS) restoreKernel(k, backendName);
+  for (const k of [...NATIVE_KERNELS, ...WASM_COPY_KERNELS]) restoreKernel(k, backendName);
 }

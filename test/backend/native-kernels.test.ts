@@ -166,3 +166,135 @@ describe(`native kernels: numerics (${'addon' in loaded ? 'addon built' : 'addon
     expectClose(out[2], vRef, 1e-6, 1e-7);
   });
 });
+
+/** Distance between two float32 values in units in the last place (NaN = NaN is 0; NaN against a number is ∞). */
+function ulps(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  if (a === Math.fround(b)) return 0;
+  const bits = new Int32Array(new Float32Array([a, b]).buffer);
+  const key = (i: number): number => (i < 0 ? -(i & 0x7fffffff) : i);
+  return Math.abs(key(bits[0]) - key(bits[1]));
+}
+
+describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon built' : 'addon absent'})`, () => {
+  const OPS: Array<[string, number, (x: number) => number, number]> = [
+    ['softplus', 0, (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), 2],
+    ['exp', 1, Math.exp, 1],
+    ['log', 2, Math.log, 1],
+    ['sigmoid', 3, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), 3],
+  ];
+  // Values over many magnitudes, both signs, plus the edges: 0, ±∞, NaN, overflow and underflow of exp,
+  // denormals, the largest float.
+  const SPECIAL = [0, -0, 1, -1, 1e-30, -1e-30, 1e-40, 1.4e-45, 88.7, 88.73, 89, -87, -88, -100, -103.9, -104, -200, 200, Infinity, -Infinity, NaN, 3.4e38, 0.5, 2, 30, -30, 17, -17];
+  const values = (): Float32Array => {
+    const xs = new Float32Array(200_000);
+    let s = 12345;
+    const next = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < xs.length; i++) xs[i] = (next() - 0.5) * 2 * Math.exp((next() - 0.5) * 14);
+    xs.set(SPECIAL);
+    return xs;
+  };
+
+  for (const [name, op, reference, maxUlps] of OPS) {
+    it(`${name} is within ${maxUlps} ulp of float64 over 200,000 values and the edge cases`, () => {
+      if (!('addon' in loaded)) {
+        expect(loaded.reason).toMatch(/not built|sgm_native/);
+        return;
+      }
+      const xs = values();
+      const out = new Float32Array(xs.length);
+      loaded.addon.unary(op, xs, out);
+      let worst = 0;
+      let at = 0;
+      let notNaN = 0;
+      for (let i = 0; i < xs.length; i++) {
+        if (name === 'log' && xs[i] < 0) {
+          if (!Number.isNaN(out[i])) notNaN++;
+          continue;
+        }
+        const d = ulps(out[i], reference(xs[i]));
+        if (d > worst) [worst, at] = [d, xs[i]];
+      }
+      expect(worst, `worst at x = ${at}`).toBeLessThanOrEqual(maxUlps);
+      expect(notNaN, 'log of a negative number is NaN').toBe(0);
+    });
+  }
+
+  it('the registered Softplus, Exp, Log and Sigmoid kernels equal the stock ones', () => {
+    if (!('addon' in loaded)) {
+      expect(installNativeKernels(backend(), true).state).toBe('absent');
+      return;
+    }
+    const x = (): tf.Tensor => tf.mul(randn([50, 40], 8), 6);
+    for (const f of [tf.softplus, tf.exp, tf.sigmoid, (t: tf.Tensor) => tf.log(tf.abs(t))]) {
+      const [stock, native] = stockAndNative(() => f(x()));
+      expectClose(native, stock, 2e-6, 1e-30);
+    }
+  });
+
+  it('gives bit-identical GEMM, Adam and vector math on one thread and on several', () => {
+    if (!('addon' in loaded)) {
+      expect(loaded.reason).toMatch(/not built|sgm_native/);
+      return;
+    }
+    const addon = loaded.addon;
+    const threads = addon.threads();
+    const rnd = (n: number, seed: number): Float32Array => randn([n], seed).dataSync() as Float32Array;
+    // Large enough to be split (> 4 MFLOP; > 32,768 values), with sizes that do not divide evenly.
+    const [m, n, k] = [103, 517, 129];
+    const [a, b, bias] = [rnd(m * k, 1), rnd(k * n, 2), rnd(n, 3)];
+    const [w, g, mo] = [rnd(70_001, 4), rnd(70_001, 5), rnd(70_001, 6)];
+    const v = rnd(70_001, 7).map((x) => x * x);
+    const run = (count: number): Float32Array[] => {
+      addon.threads(count);
+      const results: Float32Array[] = [];
+      for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
+        const c = new Float32Array(m * n);
+        addon.gemm(ta, tb, 1, m, n, k, a, 0, b, 0, c, bias, 1, 0);
+        results.push(c);
+      }
+      const out = [w.slice(), g, mo.slice(), v.slice()];
+      addon.adamInPlace(out, 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+      results.push(out[0], out[2], out[3]);
+      const s = new Float32Array(w.length);
+      addon.unary(0, w, s);
+      results.push(s);
+      return results;
+    };
+    try {
+      const one = run(1);
+      const two = run(2);
+      const three = run(3);
+      for (let i = 0; i < one.length; i++) {
+        expect(Buffer.from(two[i].buffer).equals(Buffer.from(one[i].buffer)), `result ${i}, 2 threads`).toBe(true);
+        expect(Buffer.from(three[i].buffer).equals(Buffer.from(one[i].buffer)), `result ${i}, 3 threads`).toBe(true);
+      }
+    } finally {
+      addon.threads(threads);
+    }
+  });
+
+  it('adamInPlace equals adam, variable by variable', () => {
+    if (!('addon' in loaded)) {
+      expect(loaded.reason).toMatch(/not built|sgm_native/);
+      return;
+    }
+    const sizes = [5, 40_000, 1, 33_000];
+    const vars = sizes.map((n, j) => {
+      const rnd = (seed: number): Float32Array => randn([n], 10 * j + seed).dataSync() as Float32Array;
+      return [rnd(1), rnd(2), rnd(3), rnd(4).map((x) => x * x)];
+    });
+    const expected = vars.map(([w, g, m, v]) => {
+      const out = [new Float32Array(w.length), new Float32Array(w.length), new Float32Array(w.length)];
+      loaded.addon.adam(w, g, m, v, out[0], out[1], out[2], 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+      return out;
+    });
+    loaded.addon.adamInPlace(vars.flat(), 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+    vars.forEach(([w, , m, v], j) => {
+      expect(Array.from(w)).toEqual(Array.from(expected[j][0]));
+      expect(Array.from(m)).toEqual(Array.from(expected[j][1]));
+      expect(Array.from(v)).toEqual(Array.from(expected[j][2]));
+    });
+    expect(() => loaded.addon.adamInPlace([new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3)], 1, 0.9, 0.999, 1e-7, 1, 1)).toThrow(TypeError);
+  });
+});

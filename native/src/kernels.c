@@ -1,0 +1,265 @@
+/* Kernels of kernels.h: OpenBLAS sgemm on sub-blocks, and plain C loops, each cut into chunks for pool.h. */
+#include "kernels.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "pool.h"
+#include "vmath.h"
+
+/* Below this many flops a GEMM runs on one thread: waking a worker (~5-50 µs) would cost more than it saves.
+ * 4 MFLOP is ~50 µs on one core at the ~84 GFLOP/s OpenBLAS reaches here. */
+#define GEMM_MIN_PARALLEL_FLOPS 4.0e6
+/* A GEMM is cut into chunks by its shape alone, never by the thread count: each value of C is then computed by the
+ * same single-threaded OpenBLAS call on 1, 2 or 64 threads, so results are bit-identical across machines and
+ * SGM_THREADS (a checkpoint resumed elsewhere continues exactly). The longer side of C is cut into an even number
+ * of parts (two threads share them evenly) of about GEMM_CHUNK_WIDTH values; cutting a 100×784×512 GEMM into 8
+ * costs ~3 % on one thread (repacking the shared operand per chunk), measured. */
+#define GEMM_CHUNK_WIDTH 128
+/* Rows or columns of a GEMM chunk are a multiple of this (OpenBLAS's register blocks are 16 floats wide). */
+#define GEMM_ALIGN 16
+/* Elementwise loops: chunks of at least this many elements (~10-20 µs of work for Adam). */
+#define LOOP_MIN_CHUNK 32768
+
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/* ---- GEMM ---- */
+
+static void epilogue(float *c, int64_t rows, int64_t cols, int64_t ldc, const float *bias, int activation, float alpha) {
+  for (int64_t i = 0; i < rows; i++) {
+    float *row = c + i * ldc;
+    if (bias != NULL) {
+      for (int64_t j = 0; j < cols; j++) row[j] += bias[j];
+    }
+    switch (activation) {
+      case 1:
+        for (int64_t j = 0; j < cols; j++) row[j] = row[j] > 0.f ? row[j] : 0.f;
+        break;
+      case 2:
+        for (int64_t j = 0; j < cols; j++) row[j] = row[j] < 0.f ? 0.f : (row[j] > 6.f ? 6.f : row[j]);
+        break;
+      case 3:
+        sgm_vsigmoid(cols, row, row);
+        break;
+      case 4:
+        for (int64_t j = 0; j < cols; j++) row[j] = row[j] > 0.f ? row[j] : expm1f(row[j]);
+        break;
+      case 5:
+        for (int64_t j = 0; j < cols; j++) row[j] = row[j] > 0.f ? row[j] : alpha * row[j];
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+typedef enum { SPLIT_BATCH, SPLIT_ROWS, SPLIT_COLS } split_axis;
+
+typedef struct {
+  bool ta, tb;
+  int64_t batch, m, n, k, sa, sb;
+  const float *a, *b;
+  float *c;
+  const float *bias;
+  int activation;
+  float alpha;
+  split_axis axis;
+  int64_t per;           /* SPLIT_BATCH: batch entries per chunk */
+  int64_t blocks, parts; /* SPLIT_ROWS/COLS: the side's GEMM_ALIGN blocks, shared out over `parts` chunks */
+} gemm_job;
+
+/* C[r0:r1, c0:c1] of batch entry i. */
+static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  const float *a = j->a + i * j->sa;
+  const float *b = j->b + i * j->sb;
+  float *c = j->c + i * j->m * j->n + r0 * j->n + c0;
+  const int64_t rows = r1 - r0, cols = c1 - c0;
+  if (rows <= 0 || cols <= 0) return;
+  if (j->k == 0) {
+    for (int64_t r = 0; r < rows; r++) memset(c + r * j->n, 0, sizeof(float) * (size_t)cols);
+  } else {
+    /* op(A) rows r0..r1: A is m×k (no transpose: row offset) or k×m (transpose: column offset). op(B) columns
+     * c0..c1: B is k×n (column offset) or n×k (row offset). Leading dimensions stay those of the whole matrices. */
+    const float *asub = j->ta ? a + r0 : a + r0 * j->k;
+    const float *bsub = j->tb ? b + c0 * j->k : b + c0;
+    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
+                (int)j->k, 1.0f, asub, j->ta ? (int)j->m : (int)j->k, bsub, j->tb ? (int)j->k : (int)j->n, 0.0f, c,
+                (int)j->n);
+  }
+  epilogue(c, rows, cols, j->n, j->bias == NULL ? NULL : j->bias + c0, j->activation, j->alpha);
+}
+
+static void gemm_chunk(void *ctx, int chunk) {
+  const gemm_job *j = ctx;
+  if (j->axis == SPLIT_BATCH) {
+    const int64_t lo = chunk * j->per;
+    const int64_t hi = lo + j->per < j->batch ? lo + j->per : j->batch;
+    for (int64_t i = lo; i < hi; i++) gemm_block(j, i, 0, j->m, 0, j->n);
+    return;
+  }
+  /* Chunk c gets blocks [c·B/P, (c+1)·B/P): sizes differ by at most one block. */
+  const int64_t dim = j->axis == SPLIT_ROWS ? j->m : j->n;
+  const int64_t lo = chunk * j->blocks / j->parts * GEMM_ALIGN;
+  int64_t hi = (chunk + 1) * j->blocks / j->parts * GEMM_ALIGN;
+  if (hi > dim) hi = dim;
+  for (int64_t i = 0; i < j->batch; i++) {
+    if (j->axis == SPLIT_ROWS) gemm_block(j, i, lo, hi, 0, j->n);
+    else gemm_block(j, i, 0, j->m, lo, hi);
+  }
+}
+
+void sgm_gemm(bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t strideA,
+              const float *b, int64_t strideB, float *c, const float *bias, int activation, float alpha) {
+  gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1};
+  const double flops = 2.0 * (double)batch * (double)m * (double)n * (double)k;
+  int chunks = 1;
+  if (flops >= GEMM_MIN_PARALLEL_FLOPS) {
+    if (batch > 1) {
+      /* Batch entries are independent GEMMs: any grouping gives the same values. */
+      j.axis = SPLIT_BATCH;
+      j.per = ceil_div(batch, 16);
+      chunks = (int)ceil_div(batch, j.per);
+    } else {
+      const int64_t dim = m >= n ? m : n;
+      j.axis = m >= n ? SPLIT_ROWS : SPLIT_COLS;
+      j.blocks = ceil_div(dim, GEMM_ALIGN);
+      int64_t parts = 2 * ceil_div(dim, 2 * GEMM_CHUNK_WIDTH);
+      if (parts > j.blocks) parts = j.blocks;
+      j.parts = parts;
+      chunks = (int)parts;
+    }
+  }
+  sgm_pool_run(gemm_chunk, &j, chunks);
+}
+
+/* ---- Adam ---- */
+
+typedef struct {
+  float lr, b1, b2, eps, c1, c2, omb1, omb2;
+} adam_params;
+
+static adam_params adam_params_of(double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
+  /* 1 - β in double, then rounded, as tfjs does (`mul(gradient, 1 - this.beta1)` with JS numbers): 1.f - 0.999f
+   * would differ from float(0.001) by 1.3e-5 relative, enough to shift every update by 6e-6. */
+  const adam_params p = {(float)lr, (float)beta1, (float)beta2, (float)epsilon, (float)c1, (float)c2,
+                         (float)(1.0 - beta1), (float)(1.0 - beta2)};
+  return p;
+}
+
+/* Values lo..hi of one variable; the outputs may alias the inputs (each value is read before it is written). */
+static void adam_range(const adam_params *p, int64_t lo, int64_t hi, const float *w, const float *g, const float *m,
+                       const float *v, float *wOut, float *mOut, float *vOut) {
+  const float lr = p->lr, b1 = p->b1, b2 = p->b2, eps = p->eps, c1 = p->c1, c2 = p->c2, omb1 = p->omb1, omb2 = p->omb2;
+  for (int64_t i = lo; i < hi; i++) {
+    const float gi = g[i];
+    const float mi = m[i] * b1 + gi * omb1;
+    const float vi = v[i] * b2 + (gi * gi) * omb2;
+    const float wi = w[i];
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = ((mi / c1) / (sqrtf(vi / c2) + eps)) * -lr + wi;
+  }
+}
+
+typedef struct {
+  int64_t n, per;
+  const float *w, *g, *m, *v;
+  float *wOut, *mOut, *vOut;
+  adam_params p;
+} adam_job;
+
+static void adam_chunk(void *ctx, int chunk) {
+  const adam_job *j = ctx;
+  const int64_t lo = chunk * j->per;
+  const int64_t hi = lo + j->per < j->n ? lo + j->per : j->n;
+  adam_range(&j->p, lo, hi, j->w, j->g, j->m, j->v, j->wOut, j->mOut, j->vOut);
+}
+
+/* Chunk length for an elementwise loop over n values: about two chunks per thread, none below LOOP_MIN_CHUNK,
+ * a multiple of 16 floats so chunks start on 64-byte boundaries of 64-byte aligned arrays. */
+static int64_t loop_chunk(int64_t n) {
+  const int64_t threads = sgm_pool_threads();
+  int64_t per = ceil_div(n, threads * 2);
+  if (per < LOOP_MIN_CHUNK) per = LOOP_MIN_CHUNK;
+  return ceil_div(per, 16) * 16;
+}
+
+void sgm_adam(int64_t n, const float *w, const float *g, const float *m, const float *v, float *wOut, float *mOut,
+              float *vOut, double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
+  adam_job j = {n, loop_chunk(n), w, g, m, v, wOut, mOut, vOut, adam_params_of(lr, beta1, beta2, epsilon, c1, c2)};
+  sgm_pool_run(adam_chunk, &j, (int)ceil_div(n, j.per));
+}
+
+typedef struct {
+  int count;
+  const int64_t *n;
+  int64_t total, per;
+  float *const *w;
+  const float *const *g;
+  float *const *m;
+  float *const *v;
+  adam_params p;
+} adam_many_job;
+
+/* Chunk c is the values [c·per, (c+1)·per) of all variables laid end to end. */
+static void adam_many_chunk(void *ctx, int chunk) {
+  const adam_many_job *j = ctx;
+  const int64_t lo = chunk * j->per;
+  const int64_t hi = lo + j->per < j->total ? lo + j->per : j->total;
+  int64_t start = 0;
+  for (int k = 0; k < j->count && start < hi; k++) {
+    const int64_t end = start + j->n[k];
+    if (end > lo) {
+      const int64_t a = (lo > start ? lo : start) - start, b = (hi < end ? hi : end) - start;
+      adam_range(&j->p, a, b, j->w[k], j->g[k], j->m[k], j->v[k], j->w[k], j->m[k], j->v[k]);
+    }
+    start = end;
+  }
+}
+
+void sgm_adam_many(int count, const int64_t *n, float *const *w, const float *const *g, float *const *m, float *const *v,
+                   double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
+  int64_t total = 0;
+  for (int k = 0; k < count; k++) total += n[k];
+  adam_many_job j = {count, n, total, loop_chunk(total), w, g, m, v, adam_params_of(lr, beta1, beta2, epsilon, c1, c2)};
+  sgm_pool_run(adam_many_chunk, &j, (int)ceil_div(total, j.per));
+}
+
+/* ---- elementwise ---- */
+
+typedef struct {
+  sgm_unary_op op;
+  int64_t n, per;
+  const float *x;
+  float *out;
+} unary_job;
+
+static void unary_chunk(void *ctx, int chunk) {
+  const unary_job *j = ctx;
+  const int64_t lo = chunk * j->per;
+  const int64_t n = (lo + j->per < j->n ? lo + j->per : j->n) - lo;
+  const float *x = j->x + lo;
+  float *out = j->out + lo;
+  switch (j->op) {
+    case SGM_SOFTPLUS:
+      sgm_vsoftplus(n, x, out);
+      break;
+    case SGM_EXP:
+      sgm_vexp(n, x, out);
+      break;
+    case SGM_LOG:
+      sgm_vlog(n, x, out);
+      break;
+    case SGM_SIGMOID:
+      sgm_vsigmoid(n, x, out);
+      break;
+    default:
+      break;
+  }
+}
+
+void sgm_unary(sgm_unary_op op, int64_t n, const float *x, float *out) {
+  unary_job j = {op, n, loop_chunk(n), x, out};
+  sgm_pool_run(unary_chunk, &j, (int)ceil_div(n, j.per));
+}

@@ -21,7 +21,9 @@ export const FUSED_ADAM_KERNEL = 'SgmFusedAdam';
  * writing new buffers first reads them into cache), and one job for the addon's thread pool. Registered on WASM
  * with the native addon only: there tfjs never hands out the heap storage of a tensor (dataSync copies), so
  * overwriting a variable that nothing else references is invisible; the CPU backend's dataSync returns its own
- * array, which a caller could still hold. Inputs w0, g0, m0, v0, w1, ...; no outputs.
+ * array, which a caller could still hold. WASM's cached XNNPACK operators hold packed copies of weights, so the
+ * kernel tells the backend which tensors it overwrote (backend-storage.ts). Inputs w0, g0, m0, v0, w1, ...; no
+ * outputs.
  */
 export const FUSED_ADAM_IN_PLACE_KERNEL = 'SgmFusedAdamInPlace';
 
@@ -100,6 +102,9 @@ export function registerFusedAdamInPlaceKernel(addon: SgmNative): void {
           for (const part of ['w', 'g', 'm', 'v']) arrays.push(storage.view(named[`${part}${i}`]));
         }
         addon.adamInPlace(arrays, a.lr, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
+      }
+      for (let i = 0; i < a.count; i++) {
+        for (const part of ['w', 'm', 'v']) storage.overwritten(named[`${part}${i}`]);
       }
       return [];
     },

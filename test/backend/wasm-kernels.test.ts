@@ -132,6 +132,32 @@ describe(`in-place FusedAdam on WASM (${'addon' in loaded ? 'addon built' : 'add
     ob.dispose();
   });
 
+  it('clears the WASM backend\'s cached XNNPACK weights of what it updates in place', () => {
+    // _FusedMatMul with prelu is not the addon's: it stays the WASM backend's XNNPACK operator, cached by the
+    // weight tensor's id. After an in-place update it must see the new weights.
+    // Rank 3, as tfjs' ops call the kernel (the WASM kernel needs a batch dimension).
+    const x = randn([1, 5, 6], 31);
+    const w = tf.variable(randn([1, 6, 4], 32));
+    const alpha = tf.fill([4], 0.2);
+    const fused = (): tf.Tensor =>
+      tf.engine().runKernel('_FusedMatMul', { a: x, b: w, preluActivationWeights: alpha }, { transposeA: false, transposeB: false, activation: 'prelu' }) as tf.Tensor;
+    const reference = (): tf.Tensor => tf.tidy(() => tf.prelu(tf.matMul(x, w), alpha));
+    const opt = fusedAdam(0.1);
+    const step = (): void => void opt.minimize(() => tf.sum(tf.square(tf.matMul(x, w))), false, [w]);
+    // The first step gives w storage of its own (tf.variable shares the initial tensor's), later ones are in place.
+    step();
+    const before = fused();
+    expectClose(before, reference(), 1e-5, 1e-6);
+    const id = w.dataId;
+    for (let i = 0; i < 3; i++) step();
+    expect(w.dataId).toBe(id);
+    const after = fused();
+    expect(Array.from(after.dataSync())).not.toEqual(Array.from(before.dataSync()));
+    expectClose(after, reference(), 1e-5, 1e-6);
+    tf.dispose([x, w, alpha, before, after]);
+    opt.dispose();
+  });
+
   it('does not overwrite storage that another tensor shares: a clone keeps its values', () => {
     const opt = fusedAdam(0.05);
     let clone: tf.Tensor | undefined;

@@ -18,7 +18,9 @@ export function renderBenchTables(r: BenchReport): string {
   const load = m.loadAverageAtStart ? `, load average ${m.loadAverageAtStart[0]} at the start` : '';
   const lines = [
     `Measured ${r.generated.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, tfjs ${m.tfjs}` +
-      `${m.openblas ? `, ${m.openblas.split(' ').slice(0, 2).join(' ')}` : ''}${load} (\`bench/results.json\`). ` +
+      `${m.openblas ? `, ${m.openblas.split(' ').slice(0, 2).join(' ')}` : ''}` +
+      `${m.openblas && m.nativeThreads ? ` (native kernels on ${m.nativeThreads} threads${m.openblasCoreType ? `, OPENBLAS_CORETYPE=${m.openblasCoreType}` : ''})` : ''}` +
+      `${load} (\`bench/results.json\`). ` +
       'ms per training step, median and fastest of the timed steps; "vs hand-written" divides by the hand-written ' +
       'step with the same optimizer on the same configuration.',
     '',

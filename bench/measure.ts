@@ -170,6 +170,9 @@ export interface BenchMachine {
   readonly node: string;
   readonly tfjs: string;
   readonly openblas: string | null;
+  /** Threads of the native kernels (SGM_THREADS or one per core) and OPENBLAS_CORETYPE as the environment set it. */
+  readonly nativeThreads?: number;
+  readonly openblasCoreType?: string | null;
   readonly loadAverageAtStart: readonly number[];
   readonly loadAverageAtEnd?: readonly number[];
 }

@@ -20,6 +20,7 @@ import {
   FUSED_ADAM_KERNEL,
   initBackend,
   loadNativeAddon,
+  nativeThreadCount,
   removeSpeedFixes,
   restoreStockBatchMatMulGradient,
   type BackendName,
@@ -168,6 +169,8 @@ function machine(): BenchMachine {
     node: process.version,
     tfjs: tf.version_core,
     openblas: 'addon' in loaded ? loaded.addon.config() : null,
+    nativeThreads: nativeThreadCount(),
+    openblasCoreType: process.env.OPENBLAS_CORETYPE ?? null,
     loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
 }

@@ -13,7 +13,7 @@ export {
   type BackendOptions,
 } from './select-backend.js';
 export { applySpeedFixes, removeSpeedFixes, type SpeedFixes } from './speed-fixes.js';
-export { installNativeKernels, planGemm, type NativeStatus } from './native-kernels.js';
+export { installNativeKernels, nativeThreadCount, planGemm, type NativeStatus } from './native-kernels.js';
 export { loadAddonFrom, loadNativeAddon, type SgmNative } from './native-addon.js';
 export { overriddenKernels, stockKernel } from './kernel-overrides.js';
 export { FusedAdamOptimizer, fusedAdam, FUSED_ADAM_KERNEL } from './fused-adam.js';

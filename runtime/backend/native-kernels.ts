@@ -119,8 +119,13 @@ function envInt(name: string): number | undefined {
  * a wake-up, short enough that an idle process leaves the cores to others (bench/NOTES.md change 7).
  */
 function configureThreads(addon: SgmNative): void {
+  addon.threads(nativeThreadCount(), envInt('SGM_SPIN_US') ?? 50);
+}
+
+/** The thread count the native kernels use: SGM_THREADS, else one per core up to 8. */
+export function nativeThreadCount(): number {
   const threads = envInt('SGM_THREADS') ?? Math.min(os.availableParallelism(), 8);
-  addon.threads(Math.max(1, Math.min(threads, 64)), envInt('SGM_SPIN_US') ?? 50);
+  return Math.max(1, Math.min(threads, 64));
 }
 
 /** Native elementwise kernels of one float32 input, by tfjs kernel name, with their op numbers in kernels.h. */

@@ -38,7 +38,7 @@ import {
   type StepResult,
 } from './measure.js';
 import { SECTIONS, type SectionResult } from './sections.js';
-import { STEP_ROWS, yardstickOf } from './step-rows.js';
+import { STEP_ROWS, yardstickOf, type StepRow } from './step-rows.js';
 
 /** A backend configuration: a tfjs backend with or without sgm's fixes and native kernels. */
 interface BackendConfig {
@@ -48,12 +48,25 @@ interface BackendConfig {
   /** false: tfjs exactly as shipped (stock kernels and gradients), to show what the fixes buy. */
   readonly fixes: boolean;
   readonly description: string;
+  /** Environment of its child processes, on top of the bench's own. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Only these rows (default: every row). */
+  readonly rows?: readonly string[];
 }
 
 const CONFIGS: readonly BackendConfig[] = [
   { id: 'tensorflow-gpu', backend: 'tensorflow-gpu', native: false, fixes: true, description: '@tensorflow/tfjs-node-gpu (CUDA)' },
   { id: 'tensorflow', backend: 'tensorflow', native: false, fixes: true, description: '@tensorflow/tfjs-node (libtensorflow)' },
   { id: 'wasm+native', backend: 'wasm', native: true, fixes: true, description: 'WASM SIMD + sgm OpenBLAS GEMM/Adam kernels' },
+  {
+    id: 'wasm+native (1 thread)',
+    backend: 'wasm',
+    native: true,
+    fixes: true,
+    description: 'the same with the native kernels on one thread (SGM_THREADS=1), as design.md §7 ran PyTorch',
+    env: { SGM_THREADS: '1' },
+    rows: ['hand-written + fusedAdam', 'compiled igr_vae + fusedAdam'],
+  },
   { id: 'wasm', backend: 'wasm', native: false, fixes: true, description: 'WASM SIMD, 1 thread, sgm fixes' },
   { id: 'wasm (stock)', backend: 'wasm', native: false, fixes: false, description: 'WASM SIMD, tfjs as shipped' },
   { id: 'cpu+native', backend: 'cpu', native: true, fixes: true, description: 'pure-JS CPU + sgm OpenBLAS kernels' },
@@ -86,6 +99,11 @@ function unavailable(config: BackendConfig): string | null {
 }
 
 type ChildMode = 'step' | 'long' | 'pair';
+
+/** The rows a configuration runs. */
+function rowsOf(config: BackendConfig): StepRow[] {
+  return STEP_ROWS.filter((row) => (!row.needsFixes || config.fixes) && (config.rows === undefined || config.rows.includes(row.id)));
+}
 
 /** Child process: one row (or, in 'pair' mode, a compiled row and its yardstick) on one configuration; prints one JSON line. */
 async function child(configId: string, rowId: string, mode: ChildMode): Promise<void> {
@@ -121,7 +139,7 @@ function runChild(config: BackendConfig, rowId: string, mode: ChildMode): { resu
     const v = flag(name);
     if (v !== undefined) childArgs.push(`--${name}`, v);
   }
-  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...config.env } });
   const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (out.status !== 0 || line === undefined) {
     const err = (out.stderr || out.stdout).split('\n').filter((l) => l.trim() && l.length < 400).slice(-3).join(' | ');
@@ -193,7 +211,7 @@ async function main(): Promise<void> {
       results.push({ config: config.id, row: STEP_ROWS[0].id, status: 'unavailable', reason });
       continue;
     }
-    const rows = STEP_ROWS.filter((row) => !row.needsFixes || config.fixes);
+    const rows = rowsOf(config);
     const best = new Map<string, { m: StepMeasurement; peakRssMb?: number }>();
     const failed = new Map<string, string>();
     for (let round = 1; round <= repeats; round++) {
@@ -229,7 +247,7 @@ async function main(): Promise<void> {
   console.log('\nzero-overhead check (compiled vs hand-written, same process, alternating steps):');
   for (const config of configs) {
     if (unavailable(config) !== null || !config.fixes) continue;
-    for (const row of STEP_ROWS.filter((r) => r.compiled)) {
+    for (const row of rowsOf(config).filter((r) => r.compiled)) {
       const out = runChild(config, row.id, 'pair');
       const pair = out.result as PairMeasurement | undefined;
       pairs.push({ config: config.id, row: row.id, yardstick: yardstickOf(row.id), pair, error: out.error });

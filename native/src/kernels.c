@@ -162,20 +162,6 @@ static void adam_range(const adam_params *p, int64_t lo, int64_t hi, const float
   }
 }
 
-typedef struct {
-  int64_t n, per;
-  const float *w, *g, *m, *v;
-  float *wOut, *mOut, *vOut;
-  adam_params p;
-} adam_job;
-
-static void adam_chunk(void *ctx, int chunk) {
-  const adam_job *j = ctx;
-  const int64_t lo = chunk * j->per;
-  const int64_t hi = lo + j->per < j->n ? lo + j->per : j->n;
-  adam_range(&j->p, lo, hi, j->w, j->g, j->m, j->v, j->wOut, j->mOut, j->vOut);
-}
-
 /* Chunk length for an elementwise loop over n values: about two chunks per thread, none below LOOP_MIN_CHUNK,
  * a multiple of 16 floats so chunks start on 64-byte boundaries of 64-byte aligned arrays. */
 static int64_t loop_chunk(int64_t n) {
@@ -185,20 +171,12 @@ static int64_t loop_chunk(int64_t n) {
   return ceil_div(per, 16) * 16;
 }
 
-void sgm_adam(int64_t n, const float *w, const float *g, const float *m, const float *v, float *wOut, float *mOut,
-              float *vOut, double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
-  adam_job j = {n, loop_chunk(n), w, g, m, v, wOut, mOut, vOut, adam_params_of(lr, beta1, beta2, epsilon, c1, c2)};
-  sgm_pool_run(adam_chunk, &j, (int)ceil_div(n, j.per));
-}
-
 typedef struct {
   int count;
   const int64_t *n;
   int64_t total, per;
-  float *const *w;
-  const float *const *g;
-  float *const *m;
-  float *const *v;
+  const float *const *w, *const *g, *const *m, *const *v;
+  float *const *wOut, *const *mOut, *const *vOut;
   adam_params p;
 } adam_many_job;
 
@@ -212,18 +190,31 @@ static void adam_many_chunk(void *ctx, int chunk) {
     const int64_t end = start + j->n[k];
     if (end > lo) {
       const int64_t a = (lo > start ? lo : start) - start, b = (hi < end ? hi : end) - start;
-      adam_range(&j->p, a, b, j->w[k], j->g[k], j->m[k], j->v[k], j->w[k], j->m[k], j->v[k]);
+      adam_range(&j->p, a, b, j->w[k], j->g[k], j->m[k], j->v[k], j->wOut[k], j->mOut[k], j->vOut[k]);
     }
     start = end;
   }
 }
 
-void sgm_adam_many(int count, const int64_t *n, float *const *w, const float *const *g, float *const *m, float *const *v,
-                   double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
+static void adam_many(int count, const int64_t *n, const float *const *w, const float *const *g, const float *const *m,
+                      const float *const *v, float *const *wOut, float *const *mOut, float *const *vOut, double lr,
+                      double beta1, double beta2, double epsilon, double c1, double c2) {
   int64_t total = 0;
   for (int k = 0; k < count; k++) total += n[k];
-  adam_many_job j = {count, n, total, loop_chunk(total), w, g, m, v, adam_params_of(lr, beta1, beta2, epsilon, c1, c2)};
+  adam_many_job j = {count, n, total, loop_chunk(total), w, g, m, v, wOut, mOut, vOut,
+                     adam_params_of(lr, beta1, beta2, epsilon, c1, c2)};
   sgm_pool_run(adam_many_chunk, &j, (int)ceil_div(total, j.per));
+}
+
+void sgm_adam(int64_t n, const float *w, const float *g, const float *m, const float *v, float *wOut, float *mOut,
+              float *vOut, double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
+  adam_many(1, &n, &w, &g, &m, &v, &wOut, &mOut, &vOut, lr, beta1, beta2, epsilon, c1, c2);
+}
+
+void sgm_adam_many(int count, const int64_t *n, float *const *w, const float *const *g, float *const *m, float *const *v,
+                   double lr, double beta1, double beta2, double epsilon, double c1, double c2) {
+  adam_many(count, n, (const float *const *)w, g, (const float *const *)m, (const float *const *)v, w, m, v, lr, beta1,
+            beta2, epsilon, c1, c2);
 }
 
 /* ---- elementwise ---- */

@@ -6,8 +6,9 @@
  * `FusedAdamOptimizer` is tfjs' AdamOptimizer (same constructor, state variables, getWeights/setWeights, so
  * checkpoints are interchangeable) whose `applyGradients` runs the `SgmFusedAdam` kernel: one pass computing
  * m', v' and w' with tfjs' formulas and operation order. The kernel is registered for the CPU and WASM backends
- * on their own storage (backend-storage.ts): the native addon's loop when built, else a JS loop. On any other
- * backend the optimizer is the stock one.
+ * on their own storage (backend-storage.ts): the native addon's loop when built, else a JS loop. On WASM with the
+ * addon, variables whose storage nothing else references are updated together and in place by
+ * `SgmFusedAdamInPlace` instead. On any other backend the optimizer is the stock one.
  */
 import { tf } from '../../stdlib/tf.js';
 import { storageFor, wasmStorage } from './backend-storage.js';
@@ -155,8 +156,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       oneMinusAccBeta2,
     };
     const inPlace = tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, tf.getBackend()) !== undefined;
-    const shared: tf.NamedTensorMap = {};
-    let sharedCount = 0;
+    const inPlaceInputs: tf.NamedTensorMap = {}; // w0, g0, m0, v0, w1, ... of the variables updated in place
+    let inPlaceCount = 0;
     tf.tidy(() => {
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
@@ -173,8 +174,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         const m = state.accumulatedFirstMoment[i]!.variable;
         const v = state.accumulatedSecondMoment[i]!.variable;
         if (inPlace && gradient.dtype === 'float32' && soleOwner(value) && soleOwner(m) && soleOwner(v)) {
-          Object.assign(shared, { [`w${sharedCount}`]: value, [`g${sharedCount}`]: gradient, [`m${sharedCount}`]: m, [`v${sharedCount}`]: v });
-          sharedCount++;
+          Object.assign(inPlaceInputs, { [`w${inPlaceCount}`]: value, [`g${inPlaceCount}`]: gradient, [`m${inPlaceCount}`]: m, [`v${inPlaceCount}`]: v });
+          inPlaceCount++;
           return;
         }
         const [w2, m2, v2] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { w: value, g: gradient, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
@@ -182,8 +183,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         v.assign(v2);
         value.assign(w2);
       });
-      if (sharedCount > 0) {
-        tf.engine().runKernel(FUSED_ADAM_IN_PLACE_KERNEL, shared, { ...attrs, count: sharedCount } as unknown as tf.NamedAttrMap);
+      if (inPlaceCount > 0) {
+        tf.engine().runKernel(FUSED_ADAM_IN_PLACE_KERNEL, inPlaceInputs, { ...attrs, count: inPlaceCount } as unknown as tf.NamedAttrMap);
       }
       state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));

@@ -12,6 +12,7 @@ import { tf } from '../../stdlib/tf.js';
 import { applySpeedFixes } from './speed-fixes.js';
 import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
 import type { NativeStatus } from './native-kernels.js';
+import { registerWasmMissingKernels } from './wasm-missing-kernels.js';
 
 /** Backends sgm knows. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -105,6 +106,8 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
       continue;
     }
     registerBatchMatMulGradient();
+    // Correctness, not speed: kernels WASM lacks (the gradient of gather), so not part of the removable fixes.
+    if (tf.getBackend() === 'wasm') registerWasmMissingKernels();
     const fixes = applySpeedFixes(tf.getBackend(), options.native ?? process.env.SGM_NATIVE !== '0');
     current = {
       name,

@@ -97,6 +97,19 @@ describe('WASM data-movement kernels', () => {
   });
 });
 
+describe('kernels WASM lacks', () => {
+  it('UnsortedSegmentSum adds rows into their segments (and so tf.gather has a gradient on WASM)', () => {
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const ids = tf.tensor1d([2, 0, 2, 5], 'int32'); // 5 is out of range: dropped
+    const s = tf.unsortedSegmentSum(x, ids, 3);
+    expect(s.shape).toEqual([3, 2]);
+    expect(Array.from(s.dataSync())).toEqual([3, 4, 0, 0, 6, 8]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, tf.tensor1d([0, 2, 2], 'int32'))))(tf.ones([4, 3]));
+    expect(Array.from(g.dataSync())).toEqual([1, 1, 1, 0, 0, 0, 2, 2, 2, 0, 0, 0]);
+    tf.dispose([x, ids, s, g]);
+  });
+});
+
 describe(`in-place FusedAdam on WASM (${'addon' in loaded ? 'addon built' : 'addon absent: the kernel must not be registered'})`, () => {
   /** A small least-squares problem trained by `opt`; returns the variables. */
   function train(opt: tf.Optimizer, steps: number, hold?: (vs: tf.Variable[]) => void): tf.Variable[] {

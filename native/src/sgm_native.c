@@ -74,6 +74,17 @@ static bool fits(int64_t batch, int64_t stride, int64_t rows, int64_t cols, size
   return (uint64_t)((batch - 1) * stride + rows * cols) <= (uint64_t)len;
 }
 
+/* Adam's six numbers (lr, β1, β2, ε, 1-β1^t, 1-β2^t) from argv[0..5]; throws a TypeError with `message` otherwise. */
+static bool get_adam_hyperparameters(napi_env env, const napi_value *argv, double hp[6], const char *message) {
+  for (int i = 0; i < 6; i++) {
+    if (napi_get_value_double(env, argv[i], &hp[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, message);
+      return false;
+    }
+  }
+  return true;
+}
+
 static napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value argv[14];
   if (!get_args(env, info, argv, 14, "sgm_native.gemm: expected 14 arguments")) return NULL;
@@ -119,12 +130,7 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  for (int i = 0; i < 6; i++) {
-    if (napi_get_value_double(env, argv[7 + i], &hp[i]) != napi_ok) {
-      napi_throw_type_error(env, NULL, "sgm_native.adam: hyperparameters must be numbers");
-      return NULL;
-    }
-  }
+  if (!get_adam_hyperparameters(env, argv + 7, hp, "sgm_native.adam: hyperparameters must be numbers")) return NULL;
   sgm_adam((int64_t)len[0], arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], hp[0], hp[1], hp[2], hp[3], hp[4],
            hp[5]);
   return NULL;
@@ -159,11 +165,8 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
     if (i % 4 == 0) n[i / 4] = (int64_t)len;
   }
   double hp[6];
-  for (int i = 0; i < 6; i++) {
-    if (napi_get_value_double(env, argv[1 + i], &hp[i]) != napi_ok) {
-      napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: hyperparameters must be numbers");
-      return NULL;
-    }
+  if (!get_adam_hyperparameters(env, argv + 1, hp, "sgm_native.adamInPlace: hyperparameters must be numbers")) {
+    return NULL;
   }
   for (int k = 0; k < count; k++) {
     w[k] = arr[4 * k];

@@ -3,7 +3,7 @@
  * GEMM, fused Adam). Views are zero-copy: the CPU backend's own typed arrays, or Float32Array views of the WASM
  * heap at each tensor's offset.
  */
-import type { tf } from '../../stdlib/tf.js';
+import { tf } from '../../stdlib/tf.js';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -34,17 +34,21 @@ export function cpuStorage(backend: unknown): Storage {
   };
 }
 
+/** The members of tfjs-backend-wasm's BackendWasm that sgm's WASM kernels use (public in its .d.ts). */
+export interface WasmBackendInternals {
+  dataIdMap: { get(id: object): { id: number; memoryOffset: number } };
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: object): void;
+  wasm: {
+    HEAPF32: Float32Array;
+    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
+  };
+}
+
 /** The WASM backend keeps every tensor at a byte offset of one heap, which may move when it grows. */
 export function wasmStorage(backend: unknown): Storage {
-  // BackendWasm's public members (dataIdMap, makeOutput, the emscripten module) as declared in its .d.ts.
-  const wasm = backend as {
-    dataIdMap: { get(id: object): { id: number; memoryOffset: number } };
-    makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-    wasm: {
-      HEAPF32: Float32Array;
-      tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
-    };
-  };
+  const wasm = backend as WasmBackendInternals;
   return {
     alloc: (shape) => wasm.makeOutput(shape, 'float32'),
     view: (t) =>
@@ -61,7 +65,7 @@ export function wasmStorage(backend: unknown): Storage {
     overwritten: (t) => {
       const data = wasm.dataIdMap.get(t.dataId);
       wasm.wasm.tfjs.disposeData(data.id);
-      wasm.wasm.tfjs.registerTensor(data.id, t.shape.reduce((p, d) => p * d, 1), data.memoryOffset);
+      wasm.wasm.tfjs.registerTensor(data.id, tf.util.sizeFromShape(t.shape), data.memoryOffset);
     },
   };
 }

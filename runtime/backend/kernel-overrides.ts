@@ -39,6 +39,14 @@ export function restoreKernel(kernelName: string, backendName: string): void {
   originals.delete(key(kernelName, backendName));
 }
 
+/** Puts back every stock kernel of `backendName` that an override replaced. */
+export function restoreAllKernels(backendName: string): void {
+  for (const k of [...originals.keys()]) {
+    const [backend, kernel] = k.split('/');
+    if (backend === backendName) restoreKernel(kernel, backendName);
+  }
+}
+
 /** Names ("backend/kernel") of the kernels currently overridden. */
 export function overriddenKernels(): string[] {
   return [...originals.keys()];

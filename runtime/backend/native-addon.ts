@@ -5,6 +5,9 @@
  */
 import { createRequire } from 'node:module';
 
+/** The last six arguments of the addon's Adam updates. */
+type AdamHyperparameters = [lr: number, beta1: number, beta2: number, epsilon: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number];
+
 /** The addon's functions (native/src/sgm_native.c documents them). */
 export interface SgmNative {
   gemm(
@@ -31,22 +34,9 @@ export interface SgmNative {
     wOut: Float32Array,
     mOut: Float32Array,
     vOut: Float32Array,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-    oneMinusAccBeta1: number,
-    oneMinusAccBeta2: number,
+    ...hyperparameters: AdamHyperparameters
   ): void;
-  adamInPlace(
-    arrays: Float32Array[],
-    lr: number,
-    beta1: number,
-    beta2: number,
-    epsilon: number,
-    oneMinusAccBeta1: number,
-    oneMinusAccBeta2: number,
-  ): void;
+  adamInPlace(arrays: Float32Array[], ...hyperparameters: AdamHyperparameters): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
   threads(count?: number, spinUs?: number): number;
   config(): string;

@@ -35,9 +35,6 @@ interface GemmPlan {
   readonly outShape: number[];
 }
 
-/** Every kernel installNativeKernels may replace, for removeSpeedFixes. */
-export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Softplus', 'Exp', 'Log', 'Sigmoid'] as const;
-
 /** Sizes of op(A)·op(B), or null when the batch dimensions broadcast in a way the addon does not do. */
 export function planGemm(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): GemmPlan | null {
   const ra = aShape.length;

@@ -5,9 +5,9 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import { explicitTransposeBatchMatMul, explicitTransposeFusedMatMul } from './explicit-transpose-mat-mul.js';
-import { overrideKernel, restoreKernel } from './kernel-overrides.js';
-import { installNativeKernels, NATIVE_KERNELS, type NativeStatus } from './native-kernels.js';
-import { installWasmCopyKernels, WASM_COPY_KERNELS } from './wasm-copy-kernels.js';
+import { overrideKernel, restoreAllKernels } from './kernel-overrides.js';
+import { installNativeKernels, type NativeStatus } from './native-kernels.js';
+import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 import { loadNativeAddon } from './native-addon.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
@@ -18,7 +18,6 @@ export interface SpeedFixes {
   /** The native BLAS kernels' state (absent, disabled, or installed with the kernels they replace). */
   readonly native: NativeStatus;
 }
-
 
 /**
  * Installs the fixes that help `backendName` ('wasm' or 'cpu'; TensorFlow's own backends need none): native
@@ -39,20 +38,18 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   // Without the kernel, FusedAdamOptimizer is tfjs' Adam.
   const loaded = loadNativeAddon();
   const addon = status.state === 'installed' && 'addon' in loaded ? loaded.addon : null;
-  let adamFix: string[] = [];
-  if (addon !== null || backendName === 'cpu') {
-    registerFusedAdamKernel(backendName, addon);
-    adamFix = [`SgmFusedAdam kernel for FusedAdamOptimizer (${addon !== null ? 'native' : 'JS'} loop)`];
-    if (addon !== null && backendName === 'wasm') {
-      registerFusedAdamInPlaceKernel(addon);
-      adamFix = ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)'];
-    }
-  } else if (tf.getKernel(FUSED_ADAM_KERNEL, backendName) !== undefined) {
-    tf.unregisterKernel(FUSED_ADAM_KERNEL, backendName);
-  }
-  if (!(addon !== null && backendName === 'wasm') && tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, backendName) !== undefined) {
-    tf.unregisterKernel(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
-  }
+  // On WASM with the addon, variables nobody else references are updated in one in-place kernel (fused-adam.ts).
+  const perVariable = addon !== null || backendName === 'cpu';
+  const inPlace = addon !== null && backendName === 'wasm';
+  if (perVariable) registerFusedAdamKernel(backendName, addon);
+  else unregister(FUSED_ADAM_KERNEL, backendName);
+  if (inPlace) registerFusedAdamInPlaceKernel(addon);
+  else unregister(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
+  const adamFix = inPlace
+    ? ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)']
+    : perVariable
+      ? [`SgmFusedAdam kernel for FusedAdamOptimizer (${addon !== null ? 'native' : 'JS'} loop)`]
+      : [];
   if (status.state === 'installed') {
     return { applied: [`OpenBLAS kernels for ${status.kernels.join(', ')}`, ...adamFix, ...copyFix], native: status };
   }
@@ -71,7 +68,11 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   return { applied, native: status };
 }
 
+function unregister(kernelName: string, backendName: string): void {
+  if (tf.getKernel(kernelName, backendName) !== undefined) tf.unregisterKernel(kernelName, backendName);
+}
+
 /** Restores the stock kernels of `backendName` that the speed fixes replaced. */
 export function removeSpeedFixes(backendName: string): void {
-  for (const k of [...NATIVE_KERNELS, ...WASM_COPY_KERNELS]) restoreKernel(k, backendName);
+  restoreAllKernels(backendName);
 }

@@ -13,17 +13,11 @@
  * Strings, complex numbers and anything unusual go to the stock kernel.
  */
 import { tf } from '../../stdlib/tf.js';
+import type { WasmBackendInternals as WasmBackend } from './backend-storage.js';
 import { overrideKernel } from './kernel-overrides.js';
 
 type TensorInfo = tf.TensorInfo;
-type Values = Float32Array | Int32Array | Uint8Array;
-
-/** BackendWasm's public members used here (declared in its .d.ts). */
-interface WasmBackend {
-  incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Values;
-}
+type Values = ReturnType<WasmBackend['typedArrayFromHeap']>;
 
 /** Rows shorter than this are copied element by element; longer ones with one `set` each. */
 const SHORT_ROW = 64;
@@ -44,7 +38,7 @@ function copyRows(src: Values, srcStart: number, srcStride: number, dst: Values,
   }
 }
 
-const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+const size = tf.util.sizeFromShape;
 const plainDtype = (dtype: tf.DataType): boolean => dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
 
 /** out = x[begin : begin + sizes], any rank, on the WASM heap. */

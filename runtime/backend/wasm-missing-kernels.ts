@@ -7,16 +7,10 @@
  *   added into out[segmentIds[row]]; ids outside [0, numSegments) are dropped, as tfjs' CPU kernel does.
  */
 import { tf } from '../../stdlib/tf.js';
+import type { WasmBackendInternals as WasmBackend } from './backend-storage.js';
 
 type TensorInfo = tf.TensorInfo;
-
-/** BackendWasm's public members used here (declared in its .d.ts). */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+const size = tf.util.sizeFromShape;
 
 /** Registers the missing kernels on WASM (a no-op for those tfjs already has); returns the names registered. */
 export function registerWasmMissingKernels(): string[] {

@@ -8,7 +8,7 @@ import type * as A from '../syntax/ast.js';
 import { flattenConst, formatNumber } from '../semantics/constant.js';
 import { isNamedDim, normalizeAxis, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, ConstValue, ResolvedCall, TensorType } from '../semantics/types.js';
-import type { NameTable } from './names.js';
+import { commentText, member, propKey, str, type NameTable } from './names.js';
 
 /** tfjs unary ops by language name. */
 const UNARY_TF: Readonly<Record<string, string>> = {
@@ -98,11 +98,14 @@ export class EmitContext {
     readonly names: NameTable,
   ) {}
 
-  /** A constant tensor created once in `create` (deduplicated by its code). */
-  constant(base: string, code: string): string {
+  /**
+   * A constant tensor created once in `create` (deduplicated by its code), named after the source name it holds
+   * (`W$` for `const W = ...`) or after `base` (a generator name without `$`).
+   */
+  constant(base: string | { readonly source: string }, code: string): string {
     const existing = this.constantKeys.get(code);
     if (existing) return existing;
-    const id = this.names.fresh(base);
+    const id = typeof base === 'string' ? this.names.fresh(base) : this.names.derived(base.source, 'value');
     this.constants.push({ id, code });
     this.constantKeys.set(code, id);
     return id;
@@ -115,14 +118,12 @@ export class EmitContext {
   }
 }
 
-/** An object key: bare when it is an identifier, quoted otherwise (`loglik_x`, `'n.tau'`). */
-export function propKey(key: string): string {
-  return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(key) ? key : `'${key.replace(/'/g, "\\'")}'`;
-}
-
-/** A JS literal for a constant (numbers and nested arrays). */
+/** A JS literal for a constant (numbers and nested arrays); NaN, ±Infinity and -0 included. */
 export function literal(v: ConstValue): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
+  if (typeof v === 'number') {
+    if (Object.is(v, -0)) return '-0';
+    return Number.isFinite(v) ? formatNumber(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
+  }
   if (typeof v === 'boolean') return String(v);
   return `[${v.map(literal).join(', ')}]`;
 }
@@ -147,9 +148,9 @@ export class ExprEmitter {
     const t = this.cx.model.types.get(e);
     // Compile-time constants: numbers stay JS numbers (tf ops accept them), arrays become hoisted tensors.
     if (t?.kind === 'tensor' && t.constant !== undefined && !t.schedule) {
-      if (e.kind === 'ident' && e.name in this.cx.model.hyperparameters) return this.hyper(e.name);
+      if (e.kind === 'ident' && Object.hasOwn(this.cx.model.hyperparameters, e.name)) return this.hyper(e.name);
       if (typeof t.constant === 'number' || typeof t.constant === 'boolean') return literal(t.constant);
-      return this.cx.constant(e.kind === 'ident' ? e.name : 'constant', `tf.tensor(${literal(t.constant)})`);
+      return this.cx.constant(e.kind === 'ident' ? { source: e.name } : 'constant', `tf.tensor(${literal(t.constant)})`);
     }
     switch (e.kind) {
       case 'number':
@@ -181,7 +182,7 @@ export class ExprEmitter {
 
   /** A module-level hyperparameter constant. */
   hyper(name: string): string {
-    return `hyper.${name}`;
+    return member('hyper', name);
   }
 
   /** The identifier holding a source name in this scope. */
@@ -212,7 +213,7 @@ export class ExprEmitter {
     }
     while (spec.length > 0 && spec[spec.length - 1] === 'null') spec.pop();
     this.cx.imports.runtime.add('select');
-    return `select(${target}, [${spec.join(', ')}]) /* ${this.cx.model.file.slice(e.span).replace(/\s+/g, ' ')} */`;
+    return `select(${target}, [${spec.join(', ')}]) /* ${commentText(this.cx.model.file.slice(e.span).replace(/\s+/g, ' '))} */`;
   }
 
   private call(e: A.Call): string {
@@ -284,22 +285,22 @@ export class ExprEmitter {
         return `tf.concat([${call.rest.map((r) => this.expr(r.expr)).join(', ')}], ${axis})`;
       }
       case 'split':
-        return `tf.split(${arg('x')}, ${optConst('parts')}${axisArg(-1)})`;
+        return `tf.split(${arg('x')}, ${literal(optConst('parts') ?? NaN)}${axisArg(-1)})`;
       case 'one_hot':
-        return `tf.cast(tf.oneHot(tf.cast(${arg('indices')}, 'int32'), ${optConst('K')}), 'float32')`;
+        return `tf.cast(tf.oneHot(tf.cast(${arg('indices')}, 'int32'), ${literal(optConst('K') ?? NaN)}), 'float32')`;
       case 'uniform': {
         const k = optConst('K')!;
-        return this.cx.constant(`uniform_${k}`, `tf.fill([${k}], ${literal(1 / k)})`);
+        return this.cx.constant(`uniform_${k}`, `tf.fill([${literal(k)}], ${literal(1 / k)})`);
       }
       case 'zeros':
       case 'ones': {
         const shape = flattenConst((call.args.get('shape')!.type as TensorType).constant!);
-        return this.cx.constant(name, `tf.${name}([${shape.join(', ')}])`);
+        return this.cx.constant(name, `tf.${name}([${shape.map(literal).join(', ')}])`);
       }
       case 'pmf': {
         this.cx.imports.runtime.add('truncatedPmfOf');
         const dist = call.args.get('dist')!;
-        const code = `truncatedPmfOf(${this.distributionOf(dist.expr)}, ${optConst('n')})`;
+        const code = `truncatedPmfOf(${this.distributionOf(dist.expr)}, ${literal(optConst('n') ?? NaN)})`;
         const t = this.cx.tensorType(e);
         const constantParams = dist.type.kind === 'distribution' && [...dist.type.call.args.values()].every((a) => a.type.kind === 'tensor' && a.type.constant !== undefined);
         return constantParams && t && !t.schedule ? this.cx.constant('pmf', code) : code;
@@ -330,8 +331,8 @@ export class ExprEmitter {
       const a = call.args.get(p);
       return a?.type.kind === 'choice' ? a.type.name : dflt;
     };
-    if (site.kind === 'mlp') return `mlp(${x}, ${site.id}, '${choice('act', 'relu')}', '${choice('out_act', 'identity')}')`;
-    const code = `dense(${x}, ${site.id}.W, ${site.id}.b, '${choice('act', 'identity')}')`;
+    if (site.kind === 'mlp') return `mlp(${x}, ${site.id}, ${str(choice('act', 'relu'))}, ${str(choice('out_act', 'identity'))})`;
+    const code = `dense(${x}, ${site.id}.W, ${site.id}.b, ${str(choice('act', 'identity'))})`;
     const out = this.cx.tensorType(e)?.shape;
     const units = flattenConst((call.args.get('units')!.type as TensorType).constant!);
     // dense maps the last axis to prod(units); a shaped output such as [N, K - 1] is a reshape of it.
@@ -345,7 +346,7 @@ export class ExprEmitter {
     const existing = this.scope.hoisted.get(key);
     if (existing) return existing;
     const id = this.cx.names.fresh('schedule');
-    this.scope.prelude.push(`const ${id} = ${this.scheduleCall(call)}; // ${key.replace(/\s+/g, ' ')}`);
+    this.scope.prelude.push(`const ${id} = ${this.scheduleCall(call)}; // ${commentText(key.replace(/\s+/g, ' '))}`);
     this.scope.hoisted.set(key, id);
     return id;
   }
@@ -360,7 +361,7 @@ export class ExprEmitter {
     const kindName = kind?.type.kind === 'choice' ? kind.type.name : call.name === 'anneal' ? 'exp' : 'linear';
     const start = call.args.get('start');
     const startValue = start?.type.kind === 'tensor' && typeof start.type.constant === 'number' ? start.type.constant : 0;
-    return `${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${steps}, '${kindName}', ${startValue})`;
+    return `${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${literal(steps ?? NaN)}, ${str(kindName)}, ${literal(startValue)})`;
   }
 
   /** `new Dist({ ... })` for a distribution expression (a call of a distribution). */
@@ -375,9 +376,9 @@ export class ExprEmitter {
     this.cx.imports.stdlib.add(call.name);
     const entries = new Map<string, string>();
     for (const [name, a] of call.args) {
-      const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+      const key = propKey(name);
       if (a.type.kind === 'distribution') entries.set(key, this.distribution(a.type.call));
-      else if (a.type.kind === 'range') entries.set(key, `[${a.type.low}, ${a.type.high}]`);
+      else if (a.type.kind === 'range') entries.set(key, `[${literal(a.type.low)}, ${literal(a.type.high)}]`);
       else if (a.type.kind === 'tensor' && a.type.constant !== undefined && !a.type.schedule && typeof a.type.constant !== 'object') entries.set(key, this.expr(a.expr));
       else entries.set(key, this.expr(a.expr));
     }

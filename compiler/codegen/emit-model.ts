@@ -9,8 +9,8 @@ import { flattenConst } from '../semantics/constant.js';
 import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
-import { EmitContext, ExprEmitter, literal, propKey, type Scope } from './emit-expr.js';
-import { NameTable } from './names.js';
+import { EmitContext, ExprEmitter, literal, type Scope } from './emit-expr.js';
+import { commentText, member, NameTable, propKey, str } from './names.js';
 
 const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
 
@@ -26,6 +26,8 @@ export interface ModelCode {
   /** The returned ModelInstance object literal's members. */
   readonly members: readonly string[];
   readonly imports: { stdlib: string[]; runtime: string[] };
+  /** Identifiers of the EMA baselines, updated after each optimizer step. */
+  readonly baselines: readonly string[];
 }
 
 /** A generated function under construction. */
@@ -45,9 +47,9 @@ class Fn {
     this.emit = new ExprEmitter(cx, this.scope, objectiveTerm);
   }
 
-  /** Adds `const id = code;` with a trailing comment, and records the value for the return object. */
+  /** Adds `const id = code;` with a trailing comment (made comment-safe), and records the value for the return object. */
   bind(id: string, code: string, comment?: string, returned = true): void {
-    this.lines.push(`const ${id} = ${code};${comment ? ` // ${comment}` : ''}`);
+    this.lines.push(`const ${id} = ${code};${comment ? ` // ${commentText(comment)}` : ''}`);
     if (returned) this.returns.set(id, id);
   }
 
@@ -67,6 +69,8 @@ export class ModelEmitter {
   private readonly functions: string[] = [];
   private readonly ids = new Map<string, string>();
   private readonly usedHyper = new Set<string>();
+  /** Source names each model function returns, in statement order, with their identifiers (for `trace`). */
+  private readonly traced = new Map<'shared' | 'guide' | 'generative' | 'forward', Array<[string, string]>>();
 
   constructor(
     private readonly model: CheckedModel,
@@ -76,11 +80,11 @@ export class ModelEmitter {
     this.cx = new EmitContext(model, this.names);
   }
 
-  /** A generated identifier for a purpose key (e.g. 'z.q'), allocated once. */
-  private id(key: string, base: string): string {
+  /** The identifier derived from source name `name` for a purpose key (e.g. 'z.q' -> `z$q`), allocated once. */
+  private id(key: string, name: string, role: string): string {
     let id = this.ids.get(key);
     if (!id) {
-      id = this.names.fresh(base);
+      id = this.names.derived(name, role);
       this.ids.set(key, id);
     }
     return id;
@@ -90,8 +94,9 @@ export class ModelEmitter {
     return this.model.file.position(span.start).line;
   }
 
+  /** Source text for a comment: whitespace collapsed, comment-safe. */
   private src(span: { start: number; end: number }): string {
-    return this.model.file.slice(span).replace(/\s+/g, ' ');
+    return commentText(this.model.file.slice(span).replace(/\s+/g, ' '));
   }
 
   private estimator(node: string): EstimatorDecision | undefined {
@@ -100,6 +105,21 @@ export class ModelEmitter {
 
   private klOf(latent: string): KlDecision | undefined {
     return this.plan.kl.find((k) => k.latent === latent);
+  }
+
+  /** Records the source names a function returns (for `trace`). */
+  private recordTrace(kind: 'shared' | 'guide' | 'generative' | 'forward', fn: Fn): void {
+    this.traced.set(kind, [...fn.scope.values].filter(([, id]) => fn.returns.has(id)));
+  }
+
+  /** `trace`'s list: [source name, value] of every source name the functions return, in order. */
+  private traceList(parts: ReadonlyArray<['shared' | 'guide' | 'generative' | 'forward', string]>): string {
+    // A latent appears in guide and generative with the same value (the guide's draw): listed once.
+    const seen = new Set<string>();
+    const entries = parts.flatMap(([kind, v]) =>
+      (this.traced.get(kind) ?? []).filter(([name]) => !seen.has(name) && seen.add(name)).map(([name, id]) => `[${str(name)}, ${v}.${id}]`),
+    );
+    return `[${entries.join(', ')}]`;
   }
 
   /** Emits everything. */
@@ -125,6 +145,7 @@ export class ModelEmitter {
       functions: this.functions,
       members: [...members, this.emitDispose()],
       imports: { stdlib: [...this.cx.imports.stdlib].sort(), runtime: [...this.cx.imports.runtime].sort() },
+      baselines: this.plan.estimators.filter((e) => e.estimator === 'reinforce' && e.baseline === 'ema').map((e) => this.ids.get(`${e.node}.baseline`)!),
     };
   }
 
@@ -197,16 +218,16 @@ export class ModelEmitter {
     const sizes = flattenConst((call.args.get(call.name === 'mlp' ? 'sizes' : 'units')!.type as TensorType).constant!);
     const bias = call.name === 'dense' ? call.args.get('bias')?.type : undefined;
     const hasBias = !(bias?.kind === 'tensor' && bias.constant === false);
-    const id = this.names.fresh(`${name.replace(/[:.]/g, '_')}_${call.name === 'mlp' ? 'layers' : 'layer'}`);
+    const id = this.names.derived(name, call.name === 'mlp' ? 'layers' : 'layer');
     this.cx.layers.set(e, { id, kind: call.name as 'dense' | 'mlp', name, sizes, bias: hasBias });
     const line = this.line(e.span);
     if (call.name === 'mlp') {
       this.cx.imports.runtime.add('initMlp');
-      this.setup.push(`const ${id} = initMlp(init, '${name}', [${[fanIn, ...sizes].join(', ')}]); // line ${line}: ${this.src(e.span)}`);
+      this.setup.push(`const ${id} = initMlp(init, ${str(name)}, [${[fanIn, ...sizes].map(literal).join(', ')}]); // line ${line}: ${this.src(e.span)}`);
     } else {
       this.cx.imports.runtime.add('initDense');
       const out = sizes.reduce((a, b) => a * b, 1);
-      this.setup.push(`const ${id} = initDense(init, '${name}', ${fanIn}, ${out}${hasBias ? '' : ', { bias: false }'}); // line ${line}: ${this.src(e.span)}`);
+      this.setup.push(`const ${id} = initDense(init, ${str(name)}, ${literal(fanIn)}, ${literal(out)}${hasBias ? '' : ', { bias: false }'}); // line ${line}: ${this.src(e.span)}`);
     }
     this.cx.imports.runtime.add('variablesOf');
     this.variableEntries.push(`...variablesOf(${id})`);
@@ -218,21 +239,22 @@ export class ModelEmitter {
       const name = st.name.text;
       const id = this.names.source(name);
       const shape = (this.model.variables.get(name)?.shape ?? []) as number[];
-      let init = `tf.zeros([${shape.join(', ')}])`;
+      const dims = shape.map(literal).join(', ');
+      let init = `tf.zeros([${dims}])`;
       if (st.init) {
         const call = st.init.kind === 'call' ? this.model.calls.get(st.init) : undefined;
         if (call?.name === 'randn') {
           const std = call.args.get('std');
           const s = std?.type.kind === 'tensor' && typeof std.type.constant === 'number' ? std.type.constant : 0.01;
-          init = `tf.mul(init.normal([${shape.join(', ')}]), ${literal(s)})`;
+          init = `tf.mul(init.normal([${dims}]), ${literal(s)})`;
         } else {
           const t = this.model.types.get(st.init) as TensorType;
           const v = t.constant!;
-          init = typeof v === 'number' ? `tf.fill([${shape.join(', ')}], ${literal(v)})` : `tf.broadcastTo(tf.tensor(${literal(v)}), [${shape.join(', ')}])`;
+          init = typeof v === 'number' ? `tf.fill([${dims}], ${literal(v)})` : `tf.broadcastTo(tf.tensor(${literal(v)}), [${dims}])`;
         }
       }
       this.setup.push(`const ${id} = tf.variable(tf.tidy(() => ${init}), true); // line ${this.line(st.span)}: ${this.src(st.span)}`);
-      this.variableEntries.push(`['${name}', ${id}]`);
+      this.variableEntries.push(`[${str(name)}, ${id}]`);
     }
     // The learned planar flow of each IGR_Planar statement.
     for (const { statement: st } of this.model.statements) {
@@ -243,9 +265,9 @@ export class ModelEmitter {
       const dim = mu.shape![mu.shape!.length - 1] as number;
       const layersArg = d.call.args.get('layers');
       const layers = layersArg?.type.kind === 'tensor' && typeof layersArg.type.constant === 'number' ? layersArg.type.constant : 2;
-      const id = this.id(`${st.target.text}.flow`, `${st.target.text}_flow`);
+      const id = this.id(`${st.target.text}.flow`, st.target.text, 'flow');
       this.cx.imports.runtime.add('planarFlowVariables');
-      this.setup.push(`const ${id} = planarFlowVariables(init, '${st.target.text}', ${dim}, ${layers}); // line ${this.line(st.span)}: learned planar flow`);
+      this.setup.push(`const ${id} = planarFlowVariables(init, ${str(st.target.text)}, ${literal(dim)}, ${literal(layers)}); // line ${this.line(st.span)}: learned planar flow`);
       this.variableEntries.push(`...${id}.variables`);
     }
   }
@@ -277,13 +299,13 @@ export class ModelEmitter {
       const deltaValue = delta?.type.kind === 'tensor' && typeof delta.type.constant === 'number' ? delta.type.constant : 1;
       const fitTau = call.args.get('fit_tau');
       const fitTauOption = fitTau?.type.kind === 'tensor' && typeof fitTau.type.constant === 'number' ? `, fitTau: ${literal(fitTau.type.constant)}` : '';
-      const fit = this.id(`${st.target.text}.fit`, `${st.target.text}_fit`);
+      const fit = this.id(`${st.target.text}.fit`, st.target.text, 'fit');
       this.cx.imports.stdlib.add('fitPrior');
       this.setup.push(
         `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once (math.md section 4), cached on disk`,
-        `const ${fit} = fitPrior('${family}', [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
-        `const ${this.id(`${st.target.text}.prior.mu`, `${st.target.text}_prior_mu`)} = tf.tensor1d(${fit}.mu);`,
-        `const ${this.id(`${st.target.text}.prior.sigma`, `${st.target.text}_prior_sigma`)} = tf.tensor1d(${fit}.sigma);`,
+        `const ${fit} = fitPrior(${str(family)}, [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
+        `const ${this.id(`${st.target.text}.prior.mu`, st.target.text, 'prior_mu')} = tf.tensor1d(${fit}.mu);`,
+        `const ${this.id(`${st.target.text}.prior.sigma`, st.target.text, 'prior_sigma')} = tf.tensor1d(${fit}.sigma);`,
       );
     }
   }
@@ -291,9 +313,9 @@ export class ModelEmitter {
   private emitBaselines(): void {
     for (const e of this.plan.estimators) {
       if (e.estimator !== 'reinforce' || e.baseline !== 'ema') continue;
-      const id = this.id(`${e.node}.baseline`, `${e.node}_baseline`);
+      const id = this.id(`${e.node}.baseline`, e.node, 'baseline');
       this.cx.imports.runtime.add('EmaBaseline');
-      this.setup.push(`const ${id} = new EmaBaseline('baseline/${e.node}', ${literal(e.decay ?? 0.9)}); // line ${e.line}: ${e.reason}`);
+      this.setup.push(`const ${id} = new EmaBaseline(${str(`baseline/${e.node}`)}, ${literal(e.decay ?? 0.9)}); // line ${e.line}: ${commentText(e.reason)}`);
       this.variableEntries.push(`...${id}.variables()`);
     }
   }
@@ -311,16 +333,16 @@ export class ModelEmitter {
         const axis = shape.indexOf(dim);
         if (axis >= 0) {
           this.cx.imports.runtime.add('requireData');
-          found = `requireData(batch, '${st.name.text}').shape[${axis}]`;
+          found = `requireData(batch, ${str(st.name.text)}).shape[${axis}]`;
           break;
         }
       }
-      entries.push(`${JSON.stringify(dim)}: ${found ?? 'undefined'}`);
+      entries.push(`${propKey(dim)}: ${found ?? 'undefined'}`);
     }
     this.cx.imports.runtime.add('type Batch');
     if (this.model.structure === 'blocks') this.cx.imports.stdlib.add('type Distribution');
     this.functions.push(
-      `/** The run-time dimensions (${this.model.runtimeDims.join(', ') || 'none'}), read from the shapes of the batch's data. */\nfunction dimsOf(batch: Batch): Dims {\n  return { ${entries.join(', ')} };\n}`,
+      `/** The run-time dimensions (${commentText(this.model.runtimeDims.join(', ')) || 'none'}), read from the shapes of the batch's data. */\nfunction dimsOf(batch: Batch): Dims {\n  return { ${entries.join(', ')} };\n}`,
     );
   }
 
@@ -329,7 +351,7 @@ export class ModelEmitter {
     if (typeof d === 'number') return String(d);
     if (isNamedDim(d)) {
       this.cx.imports.runtime.add('requireDim');
-      return `requireDim(dims, ${JSON.stringify(d)})`;
+      return `requireDim(dims, ${str(d)})`;
     }
     throw new Error('internal: unknown dimension in generated shape');
   }
@@ -353,7 +375,7 @@ export class ModelEmitter {
         const id = this.names.source(name);
         if (!fn.scope.hoisted.has(`data:${name}`)) {
           this.cx.imports.runtime.add('requireData');
-          fn.scope.prelude.push(`const ${id} = requireData(batch, '${name}');`);
+          fn.scope.prelude.push(`const ${id} = requireData(batch, ${str(name)});`);
           fn.scope.hoisted.set(`data:${name}`, id);
         }
         return id;
@@ -370,6 +392,7 @@ export class ModelEmitter {
   private emitShared(): void {
     const fn = new Fn(this.cx, this.resolver('shared'));
     for (const s of this.sharedStatements()) this.emitStatement(fn, s, 'shared');
+    this.recordTrace('shared', fn);
     const names = [...fn.returns.keys()];
     this.functions.push(
       `/** Model-level values, computed once per evaluation and read by guide and generative. */\nfunction shared(batch: Batch, ctx: StepContext, dims: Dims) {\n${fn.body()}\n}`,
@@ -380,23 +403,26 @@ export class ModelEmitter {
   private emitGuide(): void {
     const fn = new Fn(this.cx, this.resolver('guide'));
     for (const s of this.model.statements.filter((x) => x.block === 'guide')) this.emitStatement(fn, s, 'guide');
+    this.recordTrace('guide', fn);
     this.cx.imports.runtime.add('type StepContext');
     this.functions.push(
-      `/** The guide q(${this.model.latents.join(', ')} | data), with each latent sampled by its planned estimator. */\nfunction guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {\n${fn.body()}\n}`,
+      `/** The guide q(${commentText(this.model.latents.join(', '))} | data), with each latent sampled by its planned estimator. */\nfunction guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {\n${fn.body()}\n}`,
     );
   }
 
   private emitGenerative(): void {
     const fn = new Fn(this.cx, this.resolver('generative'));
     for (const s of this.model.statements.filter((x) => x.block === 'generative')) this.emitStatement(fn, s, 'generative');
+    this.recordTrace('generative', fn);
     this.functions.push(
-      `/**\n * The generative model p(${this.model.latents.join(', ')}) p(${this.model.observed.join(', ')} | ...): given the guide's latents (training), or\n * sampling them from their priors (latents = null, \`sample\`).\n */\nfunction generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {\n${fn.body()}\n}`,
+      `/**\n * The generative model p(${commentText(this.model.latents.join(', '))}) p(${commentText(this.model.observed.join(', '))} | ...): given the guide's latents (training), or\n * sampling them from their priors (latents = null, \`sample\`).\n */\nfunction generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {\n${fn.body()}\n}`,
     );
   }
 
   private emitForward(): void {
     const fn = new Fn(this.cx, this.resolver('forward'));
     for (const s of this.model.statements) this.emitStatement(fn, s, 'forward');
+    this.recordTrace('forward', fn);
     this.cx.imports.runtime.add('type StepContext');
     this.functions.push(
       `/** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */\nfunction forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {\n${fn.body()}\n}`,
@@ -442,19 +468,19 @@ export class ModelEmitter {
     const id = this.names.source(name);
     const full = this.model.variables.get(name)?.shape ?? null;
     if (role === 'prior') {
-      const pid = this.id(`${name}.p`, `${name}_p`);
+      const pid = this.id(`${name}.p`, name, 'p');
       fn.bind(pid, this.priorCode(fn, st, d), at);
-      fn.bind(id, `latents ? latents.${id} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
+      fn.bind(id, `latents ? ${member('latents', name)} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
       fn.scope.values.set(name, id);
       return;
     }
     if (role === 'likelihood') {
-      fn.bind(this.id(`${name}.p`, `${name}_p`), fn.emit.distribution(d.call), at);
+      fn.bind(this.id(`${name}.p`, name, 'p'), fn.emit.distribution(d.call), at);
       return;
     }
     // A sampled node (guide latent or flat stochastic variable): its estimator decides how it is drawn.
     const est = this.estimator(name);
-    const qid = this.id(`${name}.q`, role === 'posterior' ? `${name}_q` : `${name}_dist`);
+    const qid = this.id(`${name}.q`, name, role === 'posterior' ? 'q' : 'dist');
     const family = d.sig.name;
     const extra: Record<string, string> = {};
     if (family === 'IGR_Planar') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
@@ -468,7 +494,7 @@ export class ModelEmitter {
         break;
       case 'reinforce': {
         fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);
-        const logq = this.id(`${name}.logq`, `${name}_logq`);
+        const logq = this.id(`${name}.logq`, name, 'logq');
         fn.bind(logq, `${this.perExampleReducer(full)}(${qid}.logProb(${id}))`, 'log q of the draw, for the score-function term');
         break;
       }
@@ -511,7 +537,7 @@ export class ModelEmitter {
   }
 
   private latentsLiteral(g: string): string {
-    return `{ ${this.model.latents.map((z) => `${this.names.source(z)}: ${this.latentValue(z, g)}`).join(', ')} }`;
+    return `{ ${this.model.latents.map((z) => `${propKey(z)}: ${this.latentValue(z, g)}`).join(', ')} }`;
   }
 
   private latentValue(z: string, g: string): string {
@@ -528,16 +554,16 @@ export class ModelEmitter {
     const loglik = new Map<string, string>();
     const kl = new Map<string, string>();
     for (const x of this.model.observed) {
-      const id = this.names.fresh(`loglik_${x}`);
-      const data = `batch.${x}`;
+      const id = this.names.derived(x, 'loglik');
+      const data = this.data(x);
       const shape = this.model.variables.get(x)?.shape ?? null;
-      lines.push(`const ${id} = ${this.perExampleReducer(shape)}(${m}.${this.ids.get(`${x}.p`)}.logProb(${data})); // log p(${x} | ...), per data point`);
+      lines.push(`const ${id} = ${this.perExampleReducer(shape)}(${m}.${this.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
       loglik.set(x, id);
     }
     for (const z of this.model.latents) {
       const k = this.klOf(z);
       if (!k) continue;
-      const id = this.names.fresh(`kl_${z}`);
+      const id = this.names.derived(z, 'kl');
       const q = `${g}.${this.ids.get(`${z}.q`)}`;
       const p = `${m}.${this.ids.get(`${z}.p`)}`;
       const shape = this.model.variables.get(z)?.shape ?? null;
@@ -547,10 +573,10 @@ export class ModelEmitter {
       if (k.method === 'mc' && discrete) {
         // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
         // model's own draw, whose score-function (or enumeration) credit covers the gradient.
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${q}.logProb(${value}), ${p}.logProb(${value}))); // KL(${z}): ${k.reason}`);
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${q}.logProb(${value}), ${p}.logProb(${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
       } else {
         this.cx.imports.stdlib.add('KL_COMPUTE');
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE['${k.rule}'](${q}, ${p}, { rng: ctx.rng, samples: ${k.samples} })); // KL(${z}): ${k.reason}`);
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
       }
       kl.set(z, id);
     }
@@ -577,7 +603,7 @@ export class ModelEmitter {
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
         `  const terms = [${[
-          ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(batch.${x}))`),
+          ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(${this.data(x)}))`),
           ...this.model.latents.map((z) => {
             const zid = `g.${this.names.source(z)}`;
             return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(m.${this.ids.get(`${z}.p`)}.logProb(${zid}), g.${this.ids.get(`${z}.q`)}.logProb(${zid})))`;
@@ -604,30 +630,33 @@ export class ModelEmitter {
         // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly (design.md section 3).
         const z = enumerated.node;
         const zid = this.names.source(z);
+        const [support, values, probs, value, expected] = ['support', 'values', 'probs', 'k', 'expected'].map((role) => this.id(`${z}.enum.${role}`, z, role));
         const q = `${g}.${this.ids.get(`${z}.q`)}`;
         this.cx.imports.runtime.add('expectation');
         lines.push(
-          `const ${zid}_support = tf.unstack(${q}.enumerateSupport()); // ${enumerated.enumeration?.size} values per data point`,
-          `const ${zid}_values: tf.Tensor[] = [];`,
-          `const ${zid}_probs: tf.Tensor[] = [];`,
-          `for (const ${zid}_k of ${zid}_support) {`,
-          `  const ${m} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${this.names.source(l)}: ${l === z ? `${zid}_k` : this.latentValue(l, g)}`).join(', ')} });`,
+          `const ${support} = tf.unstack(${q}.enumerateSupport()); // ${enumerated.enumeration?.size} values per data point`,
+          `const ${values}: tf.Tensor[] = [];`,
+          `const ${probs}: tf.Tensor[] = [];`,
+          `for (const ${value} of ${support}) {`,
+          `  const ${m} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? value : this.latentValue(l, g)}`).join(', ')} });`,
         );
-        const inner = this.termLines(g, m, new Map([[z, `${zid}_k`]]));
+        const inner = this.termLines(g, m, new Map([[z, value]]));
         const enumKl = [...inner.kl].filter(([l]) => l === z && this.klOf(l)?.method === 'mc');
-        lines.push(...inner.lines.filter((l) => !/^const kl_/.test(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
+        const isKl = (l: string) => [...inner.kl.values()].some((id) => l.startsWith(`const ${id} `));
+        lines.push(...inner.lines.filter((l) => !isKl(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
         const logliks = [...inner.loglik.values()];
         const inside = enumKl.length > 0 ? `tf.sub(${this.sum(logliks)}, ${enumKl[0][1]})` : this.sum(logliks);
-        lines.push(`  ${zid}_values.push(${inside});`, `  ${zid}_probs.push(tf.exp(${q}.logProb(${zid}_k)));`, '}');
-        lines.push(`const expected_${zid} = expectation(${zid}_values, ${zid}_probs);`);
+        lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
+        lines.push(`const ${expected} = expectation(${values}, ${probs});`);
         // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
         const mOut = `${m}_out`;
-        lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${this.names.source(l)}: ${l === z ? `${zid}_support[0]` : this.latentValue(l, g)}`).join(', ')} });`);
+        lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : this.latentValue(l, g)}`).join(', ')} });`);
         const outer = this.termLines(g, mOut, undefined);
         const outerKl = [...outer.kl].filter(([l]) => !(l === z && this.klOf(l)?.method === 'mc'));
         lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
-        const perExample = outerKl.length > 0 ? `tf.sub(expected_${zid}, ${this.sum(outerKl.map(([, id]) => id))})` : `expected_${zid}`;
-        return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', `expected_${zid}`]]), kl: new Map(outerKl), g };
+        const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${this.sum(outerKl.map(([, id]) => id))})` : expected;
+        void zid;
+        return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl: new Map(outerKl), g };
       }
       lines.push(`const ${m} = generative(batch, ctx, dims, s, ${this.latentsLiteral(g)});`);
       const t = this.termLines(g, m, undefined);
@@ -690,9 +719,15 @@ export class ModelEmitter {
     const def = defs.find((d) => d.kind === 'data') ?? defs[0];
     if (!def) return undefined;
     if (def.kind === 'param') return this.names.source(name);
-    if (def.kind === 'data') return `batch.${name}`;
+    if (def.kind === 'data') return this.data(name);
     if (def.block === 'model') return `s.${this.names.source(name)}`;
     return `${def.block === 'guide' ? g : m}.${this.names.source(name)}`;
+  }
+
+  /** A data tensor of the batch (a one-line error when the batch lacks it). */
+  private data(name: string): string {
+    this.cx.imports.runtime.add('requireData');
+    return `requireData(batch, ${str(name)})`;
   }
 
   private sum(ids: readonly string[]): string {
@@ -704,7 +739,7 @@ export class ModelEmitter {
   private scoreLines(e: EstimatorDecision, logq: string[], signal: string[]): string[] {
     this.cx.imports.runtime.add('scoreFunctionTerm');
     const baseline = e.baseline === 'ema' ? `${this.ids.get(`${e.node}.baseline`)}.variable` : '0';
-    const lines = [`loss = tf.add(loss, scoreFunctionTerm(${logq[0]}, ${signal[0]}, ${baseline})) as tf.Scalar; // ${e.node}: ${e.reason}`];
+    const lines = [`loss = tf.add(loss, scoreFunctionTerm(${logq[0]}, ${signal[0]}, ${baseline})) as tf.Scalar; // ${commentText(`${e.node}: ${e.reason}`)}`];
     if (e.baseline === 'ema') lines.push(`${this.ids.get(`${e.node}.baseline`)}.observe(${signal[0]});`);
     return lines;
   }
@@ -712,7 +747,7 @@ export class ModelEmitter {
   /** Score-function terms of one node over several samples (loo, ema or no baseline). */
   private scoreLinesMulti(e: EstimatorDecision, logqs: string, signals: string): string[] {
     this.cx.imports.runtime.add('scoreFunctionTerm');
-    const sig = this.names.fresh(`${e.node}_signals`);
+    const sig = this.names.derived(e.node, 'signals');
     const lines = [`const ${sig} = tf.stack(${signals});`];
     let baseline = '0';
     if (e.baseline === 'loo') {
@@ -722,7 +757,7 @@ export class ModelEmitter {
       baseline = `${this.ids.get(`${e.node}.baseline`)}.variable`;
       lines.push(`${this.ids.get(`${e.node}.baseline`)}.observe(${sig});`);
     }
-    lines.push(`loss = tf.add(loss, scoreFunctionTerm(tf.stack(${logqs}), ${sig}, ${baseline})) as tf.Scalar; // ${e.node}: ${e.reason}`);
+    lines.push(`loss = tf.add(loss, scoreFunctionTerm(tf.stack(${logqs}), ${sig}, ${baseline})) as tf.Scalar; // ${commentText(`${e.node}: ${e.reason}`)}`);
     return lines;
   }
 
@@ -766,8 +801,8 @@ export class ModelEmitter {
 
   /** trace, guide, sample of a blocks model. */
   private blocksCommon(sharedCall: string): string[] {
-    const guideLatents = this.model.latents.map((z) => `${this.names.source(z)}: ${this.latentValue(z, 'g')}`);
-    const observedSamples = this.model.observed.map((x) => `${this.names.source(x)}: m.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+    const guideLatents = this.model.latents.map((z) => `${propKey(z)}: ${this.latentValue(z, 'g')}`);
+    const observedSamples = this.model.observed.map((x) => `${propKey(x)}: m.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
     const batchDim = this.model.runtimeDims[0];
     return [
       [
@@ -776,7 +811,8 @@ export class ModelEmitter {
         `  const s = ${sharedCall};`,
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
-        '  return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+        `  const values: Array<[string, unknown]> = ${this.traceList([['shared', 's'], ['guide', 'g'], ['generative', 'm']])};`,
+        '  return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
         '},',
       ].join('\n'),
       [
@@ -789,7 +825,7 @@ export class ModelEmitter {
       [
         'posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
         `  const g = guide(batch, ctx, dimsOf(batch), ${sharedCall.replace('dims', 'dimsOf(batch)')});`,
-        `  return { ${this.model.latents.map((z) => `${this.names.source(z)}: g.${this.ids.get(`${z}.q`)}`).join(', ')} };`,
+        `  return { ${this.model.latents.map((z) => `${propKey(z)}: g.${this.ids.get(`${z}.q`)}`).join(', ')} };`,
         '},',
       ].join('\n'),
       [
@@ -798,22 +834,22 @@ export class ModelEmitter {
         `  const s = ${sharedCall};`,
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
-        `  return { ${this.model.latents.map((z) => `${this.names.source(z)}: m.${this.ids.get(`${z}.p`)}`).join(', ')} };`,
+        `  return { ${this.model.latents.map((z) => `${propKey(z)}: m.${this.ids.get(`${z}.p`)}`).join(', ')} };`,
         '},',
       ].join('\n'),
       [
         'logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {',
         '  const dims = dimsOf(batch);',
         `  const m = generative(batch, ctx, dims, ${sharedCall}, latents);`,
-        `  return ${this.sum(this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(batch.${x}))`))};`,
+        `  return ${this.sum(this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(${this.data(x)}))`))};`,
         '},',
       ].join('\n'),
       [
         'sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {',
-        `  const dims: Dims = { ${batchDim ? `${JSON.stringify(batchDim)}: n` : ''} };`,
+        `  const dims: Dims = { ${batchDim ? `${propKey(batchDim)}: n` : ''} };`,
         '  const batch: Batch = {};',
         `  const m = generative(batch, ctx, dims, ${sharedCall}, null);`,
-        `  return { ${[...this.model.latents.map((z) => `${this.names.source(z)}: m.${this.names.source(z)}`), ...observedSamples].join(', ')} };`,
+        `  return { ${[...this.model.latents.map((z) => `${propKey(z)}: m.${this.names.source(z)}`), ...observedSamples].join(', ')} };`,
         '},',
       ].join('\n'),
     ];
@@ -835,7 +871,7 @@ export class ModelEmitter {
       const term = (call: ResolvedCall): string => {
         const v = call.args.get('variable')!.expr as A.Identifier;
         const shape = this.model.variables.get(v.name)?.shape ?? null;
-        return `tf.mean(${this.perExampleReducer(shape)}(${r}.${this.ids.get(`${v.name}.p`)}.logProb(batch.${v.name})))`;
+        return `tf.mean(${this.perExampleReducer(shape)}(${r}.${this.ids.get(`${v.name}.p`)}.logProb(${this.data(v.name)})))`;
       };
       const fn = new Fn(this.cx, (n) => this.flatName(n, r), term);
       const value = fn.emit.expr(o.expr);
@@ -853,6 +889,7 @@ export class ModelEmitter {
     if (enumerated) {
       const z = enumerated.node;
       const zid = this.names.source(z);
+      const [configs, values, probs, config] = ['configs', 'values', 'probs', 'c'].map((role) => this.id(`${z}.enum.${role}`, z, role));
       const shape = this.model.variables.get(z)?.shape ?? [];
       const st = this.model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === z)!.statement as A.Sample;
       const d = this.distType(st)!;
@@ -860,16 +897,16 @@ export class ModelEmitter {
       const elements = shape.slice(0, shape.length - eventRank).reduce((a: number, b) => a * (b as number), 1);
       this.cx.imports.runtime.add('expectation');
       body.push(
-        `// ${z}: ${enumerated.reason}`,
-        `const ${zid}_configs = ${this.enumerationConfigs(d, shape as number[], elements)};`,
-        `const ${zid}_values: tf.Tensor[] = [];`,
-        `const ${zid}_probs: tf.Tensor[] = [];`,
-        `for (const ${zid}_c of ${zid}_configs) {`,
-        `  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`,
+        `// ${commentText(`${z}: ${enumerated.reason}`)}`,
+        `const ${configs} = ${this.enumerationConfigs(d, shape as number[], elements)};`,
+        `const ${values}: tf.Tensor[] = [];`,
+        `const ${probs}: tf.Tensor[] = [];`,
+        `for (const ${config} of ${configs}) {`,
+        `  const r = forward(batch, ctx, dims, { ${zid}: ${config} });`,
       );
       const v = valueOf('r');
-      body.push(...v.prelude.map((l) => `  ${l}`), `  ${zid}_values.push(${v.value});`, `  ${zid}_probs.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`, '}');
-      body.push(`const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`, `const loss = ${lossOf('value')} as tf.Scalar;`);
+      body.push(...v.prelude.map((l) => `  ${l}`), `  ${values}.push(${v.value});`, `  ${probs}.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${config}))));`, '}');
+      body.push(`const value = expectation(${values}, ${probs}) as tf.Scalar;`, `const loss = ${lossOf('value')} as tf.Scalar;`);
     } else if (samples === 1) {
       body.push('const r = forward(batch, ctx, dims);');
       const v = valueOf('r');
@@ -892,26 +929,27 @@ export class ModelEmitter {
     }
     metrics.push('objective: value');
     const stochastic = this.model.statements.filter((s) => s.statement.kind === 'sample' && s.role !== 'likelihood').map((s) => (s.statement as A.Sample).target.text);
-    const observed = this.model.observed.map((x) => `${this.names.source(x)}: r.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+    const observed = this.model.observed.map((x) => `${propKey(x)}: r.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
     const batchDim = this.model.runtimeDims[0];
     return [
       this.objectiveMember(body, metrics),
       [
         'trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {',
         '  const r = forward(batch, ctx, dimsOf(batch));',
-        '  return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+        `  const values: Array<[string, unknown]> = ${this.traceList([['forward', 'r']])};`,
+        '  return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
         '},',
       ].join('\n'),
       [
         'guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {',
         '  const r = forward(batch, ctx, dimsOf(batch));',
-        `  return { ${stochastic.map((n) => `${this.names.source(n)}: r.${this.names.source(n)}`).join(', ')} };`,
+        `  return { ${stochastic.map((n) => `${propKey(n)}: r.${this.names.source(n)}`).join(', ')} };`,
         '},',
       ].join('\n'),
       [
         'sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {',
-        `  const r = forward({}, ctx, { ${batchDim ? `${JSON.stringify(batchDim)}: n` : ''} });`,
-        `  return { ${[...stochastic.map((n) => `${this.names.source(n)}: r.${this.names.source(n)}`), ...observed].join(', ')} };`,
+        `  const r = forward({}, ctx, { ${batchDim ? `${propKey(batchDim)}: n` : ''} });`,
+        `  return { ${[...stochastic.map((n) => `${propKey(n)}: r.${this.names.source(n)}`), ...observed].join(', ')} };`,
         '},',
       ].join('\n'),
     ];
@@ -924,8 +962,8 @@ export class ModelEmitter {
     const size = k ?? Math.round(Math.pow(this.plan.estimators.find((e) => e.estimator === 'enumerate')!.enumeration!.size, 1 / Math.max(1, elements)));
     const eventRank = d.eventRank;
     const valueShape = shape.slice(0, shape.length - eventRank);
-    const toValue = eventRank === 1 ? `tf.cast(tf.oneHot(tf.tensor(row, [${valueShape.join(', ')}], 'int32'), ${size}), 'float32')` : `tf.tensor(row, [${valueShape.join(', ')}])`;
-    const id = this.cx.constant('configurations', `jointConfigurations(${size}, ${elements}).map((row) => ${toValue})`);
+    const toValue = eventRank === 1 ? `tf.cast(tf.oneHot(tf.tensor(row, [${valueShape.map(literal).join(', ')}], 'int32'), ${literal(size)}), 'float32')` : `tf.tensor(row, [${valueShape.map(literal).join(', ')}])`;
+    const id = this.cx.constant('configurations', `jointConfigurations(${literal(size)}, ${literal(elements)}).map((row) => ${toValue})`);
     return id;
   }
 
@@ -934,7 +972,7 @@ export class ModelEmitter {
     const def = defs.find((d) => d.kind === 'data') ?? defs[0];
     if (!def) return undefined;
     if (def.kind === 'param') return this.names.source(name);
-    if (def.kind === 'data') return `batch.${name}`;
+    if (def.kind === 'data') return this.data(name);
     return `${r}.${this.names.source(name)}`;
   }
 

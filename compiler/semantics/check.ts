@@ -118,7 +118,7 @@ function resolveHyperparameters(ctx: CheckContext, model: A.ModelDecl, overrides
   }
   for (const h of model.hyperparameters) {
     const name = h.name.text;
-    if (name in overrides) {
+    if (Object.hasOwn(overrides, name)) {
       const v = overrides[name];
       if (!Number.isFinite(v)) {
         ctx.brokenHypers.add(name);

@@ -48,7 +48,7 @@ export async function runSample(
     if (options.checkpoint !== undefined) step = loadModelWeights(model, options.checkpoint).step;
     else io.stderr('note: no --checkpoint given: sampling from the untrained model\n');
     const drawn = model.sample(options.n, { step, rng: new RandomStream(deriveSeed(seed, 'sample')) });
-    const samples: Record<string, SampledArray> = {};
+    const samples = Object.create(null) as Record<string, SampledArray>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
     for (const [name, t] of Object.entries(drawn)) {
       samples[name] = { shape: t.shape, values: Float32Array.from(t.dataSync()) };
     }

@@ -100,7 +100,8 @@ export function bindData(
     bindings,
     ...(fixed ? { fixedBatchSize: fixed.value } : {}),
     batch(indices) {
-      const batch: Record<string, tf.Tensor> = {};
+      // Keyed by data names, which are user text: no prototype, so `__proto__` or `constructor` is a plain key.
+      const batch = Object.create(null) as Record<string, tf.Tensor>;
       specs.forEach((s, i) => {
         batch[s.name] = tf.tensor(gatherRows(sources[i], indices), [indices.length, ...sources[i].rowShape], 'float32');
       });
@@ -148,7 +149,7 @@ function checkShape(
       if (d !== n) mismatch('');
       return;
     }
-    if (d in hyperparameters) {
+    if (Object.hasOwn(hyperparameters, d)) {
       if (hyperparameters[d] !== n) mismatch(` (${d} = ${hyperparameters[d]})`);
       return;
     }

@@ -58,7 +58,7 @@ function groupColumns(headers: string[], table: Float32Array, rows: number, sour
     else group.cols.push(c);
     groups.set(name, group);
   });
-  const columns: Record<string, Column> = {};
+  const columns = Object.create(null) as Record<string, Column>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
   for (const [name, { vector, cols }] of groups) {
     if (cols.filter((c) => c !== undefined).length !== cols.length) {
       throw new UserError(`${source}: columns ${name}[0], ${name}[1], ... must be numbered from 0 without gaps`);

@@ -55,13 +55,13 @@ export function makeDataset(
     }
   }
   const features = options.features ?? names;
-  for (const f of features) if (!(f in columns)) throw new Error(`dataset '${name}': feature '${f}' is not a column`);
+  for (const f of features) if (!Object.hasOwn(columns, f)) throw new Error(`dataset '${name}': feature '${f}' is not a column`);
   return { name, size, columns, features, ...(options.truth ? { truth: options.truth } : {}) };
 }
 
 /** Rows `indices` of every column, copied into a new dataset (truth is shared, it describes the source). */
 export function takeRows(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
-  const columns: Record<string, Column> = {};
+  const columns = Object.create(null) as Record<string, Column>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
   for (const [n, c] of Object.entries(dataset.columns)) {
     columns[n] = { values: gatherRows(c, indices), rowShape: c.rowShape };
   }

@@ -23,7 +23,7 @@ export function loadJson(path: string): Dataset {
 
 /** A dataset from a parsed JSON value in one of the three layouts; `source` names the file in messages. */
 export function jsonToDataset(value: unknown, source: string, bareName: string): Dataset {
-  const columns: Record<string, Column> = {};
+  const columns = Object.create(null) as Record<string, Column>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
   if (Array.isArray(value) && value.length > 0 && isRecord(value[0])) {
     const keys = Object.keys(value[0]);
     if (keys.length === 0) throw new UserError(`${source}: the first record has no fields`);

@@ -52,7 +52,7 @@ export function discretizedSampler(model: ModelInstance, batch: Batch, ctx: Step
   return {
     rows,
     draw(s: number): ImportanceDraw {
-      const values: Record<string, tf.Tensor> = {};
+      const values = Object.create(null) as Record<string, tf.Tensor>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
       let logProposal: tf.Tensor = tf.zeros([s, rows]);
       // Prior terms of the discretized latents and of the sampled ones, kept apart for the uniform variant.
       let logPriorDiscrete: tf.Tensor = tf.zeros([s, rows]);
@@ -81,7 +81,7 @@ export function discretizedSampler(model: ModelInstance, batch: Batch, ctx: Step
       return { latents: values, logProposal, logPrior: uniform ? [recovered, tf.add(logPriorSampled, logUniform)] : [recovered] };
     },
     logLikelihood(values: Record<string, tf.Tensor>, s: number): tf.Tensor {
-      const tiled: Record<string, tf.Tensor> = {};
+      const tiled = Object.create(null) as Record<string, tf.Tensor>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
       for (const [name, t] of Object.entries(batch)) tiled[name] = tf.tile(t, [s, ...new Array<number>(t.rank - 1).fill(1)]);
       return logLikelihood(tiled, ctx, values);
     },

@@ -214,7 +214,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 }
 
 function collect<A, R>(map: Map<string, A>, read: (a: A) => R | undefined): Record<string, R> {
-  const out: Record<string, R> = {};
+  const out = Object.create(null) as Record<string, R>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
   for (const [k, a] of map) {
     const r = read(a);
     if (r !== undefined) out[k] = r;

@@ -19,172 +19,172 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "jointvae",
-  "source": "models/jointvae.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "K": 10, "D": 10, "tau": 0.5, "gamma": 30 },
-  "data": [
+  name: 'jointvae',
+  source: 'models/jointvae.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { K: 10, D: 10, tau: 0.5, gamma: 30 },
+  data: [
     {
-      "name": "x",
-      "shape": ["B", 784],
-      "line": 5
+      name: 'x',
+      shape: ['B', 784],
+      line: 5
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "x",
-      "kind": "observed",
-      "block": "model",
-      "shape": ["B", 784],
-      "distribution": "Bernoulli",
-      "reason": "observed: its log-likelihood is evaluated at the data",
-      "line": 5
+      name: 'x',
+      kind: 'observed',
+      block: 'model',
+      shape: ['B', 784],
+      distribution: 'Bernoulli',
+      reason: 'observed: its log-likelihood is evaluated at the data',
+      line: 5
     },
     {
-      "name": "Cd",
-      "kind": "op",
-      "block": "model",
-      "shape": [],
-      "line": 7
+      name: 'Cd',
+      kind: 'op',
+      block: 'model',
+      shape: [],
+      line: 7
     },
     {
-      "name": "Cc",
-      "kind": "op",
-      "block": "model",
-      "shape": [],
-      "line": 8
+      name: 'Cc',
+      kind: 'op',
+      block: 'model',
+      shape: [],
+      line: 8
     },
     {
-      "name": "h",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 256],
-      "line": 11
+      name: 'h',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 256],
+      line: 11
     },
     {
-      "name": "zc",
-      "kind": "stochastic",
-      "block": "guide",
-      "shape": ["B", 10],
-      "distribution": "Normal",
-      "estimator": "pathwise",
-      "kl": "closed_form",
-      "reason": "Normal has a reparameterized sampler",
-      "line": 12
+      name: 'zc',
+      kind: 'stochastic',
+      block: 'guide',
+      shape: ['B', 10],
+      distribution: 'Normal',
+      estimator: 'pathwise',
+      kl: 'closed_form',
+      reason: 'Normal has a reparameterized sampler',
+      line: 12
     },
     {
-      "name": "zc.mu",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 10],
-      "line": 12
+      name: 'zc.mu',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 10],
+      line: 12
     },
     {
-      "name": "zc.sigma",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 10],
-      "line": 12
+      name: 'zc.sigma',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 10],
+      line: 12
     },
     {
-      "name": "zd",
-      "kind": "stochastic",
-      "block": "guide",
-      "shape": ["B", 10],
-      "distribution": "IGR_I",
-      "estimator": "pathwise",
-      "kl": "closed_form",
-      "reason": "IGR_I has a reparameterized sampler",
-      "line": 13
+      name: 'zd',
+      kind: 'stochastic',
+      block: 'guide',
+      shape: ['B', 10],
+      distribution: 'IGR_I',
+      estimator: 'pathwise',
+      kl: 'closed_form',
+      reason: 'IGR_I has a reparameterized sampler',
+      line: 13
     },
     {
-      "name": "zd.mu",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 9],
-      "line": 13
+      name: 'zd.mu',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 9],
+      line: 13
     },
     {
-      "name": "zd.sigma",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 9],
-      "line": 13
+      name: 'zd.sigma',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 9],
+      line: 13
     },
     {
-      "name": "zc:prior",
-      "kind": "stochastic",
-      "block": "generative",
-      "shape": ["B", 10],
-      "distribution": "Normal",
-      "reason": "prior: evaluated by the KL term; sampled only by `sgm sample`",
-      "line": 17
+      name: 'zc:prior',
+      kind: 'stochastic',
+      block: 'generative',
+      shape: ['B', 10],
+      distribution: 'Normal',
+      reason: 'prior: evaluated by the KL term; sampled only by `sgm sample`',
+      line: 17
     },
     {
-      "name": "zd:prior",
-      "kind": "stochastic",
-      "block": "generative",
-      "shape": ["B", 10],
-      "distribution": "fit_prior(IGR_I)",
-      "reason": "prior: evaluated by the KL term; sampled only by `sgm sample`",
-      "line": 18
+      name: 'zd:prior',
+      kind: 'stochastic',
+      block: 'generative',
+      shape: ['B', 10],
+      distribution: 'fit_prior(IGR_I)',
+      reason: 'prior: evaluated by the KL term; sampled only by `sgm sample`',
+      line: 18
     },
     {
-      "name": "x.logits",
-      "kind": "op",
-      "block": "generative",
-      "shape": ["B", 784],
-      "line": 19
+      name: 'x.logits',
+      kind: 'op',
+      block: 'generative',
+      shape: ['B', 784],
+      line: 19
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 22
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 22
     }
   ],
-  "latents": ["zc", "zd"],
-  "observed": ["x"],
-  "objective": { "sense": "maximize", "text": "loglik(x) - gamma * abs(kl(zd) - Cd) - gamma * abs(kl(zc) - Cc)" }
+  latents: ['zc', 'zd'],
+  observed: ['x'],
+  objective: { sense: 'maximize', text: 'loglik(x) - gamma * abs(kl(zd) - Cd) - gamma * abs(kl(zc) - Cc)' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
-  const h_layers = initMlp(init, 'h', [784, 512, 256]); // line 11: mlp(x, [512, 256], act = relu, out_act = relu)
-  const zc_mu_layer = initDense(init, 'zc.mu', 256, 10); // line 12: dense(h, [D])
-  const zc_sigma_layer = initDense(init, 'zc.sigma', 256, 10); // line 12: dense(h, [D])
-  const zd_mu_layer = initDense(init, 'zd.mu', 256, 9); // line 13: dense(h, [K - 1])
-  const zd_sigma_layer = initDense(init, 'zd.sigma', 256, 9); // line 13: dense(h, [K - 1])
-  const x_logits_layers = initMlp(init, 'x.logits', [20, 256, 512, 784]); // line 19: mlp(concat(zc, zd), [256, 512, 784], act = relu)
+  const h$layers = initMlp(init, 'h', [784, 512, 256]); // line 11: mlp(x, [512, 256], act = relu, out_act = relu)
+  const zc$mu_layer = initDense(init, 'zc.mu', 256, 10); // line 12: dense(h, [D])
+  const zc$sigma_layer = initDense(init, 'zc.sigma', 256, 10); // line 12: dense(h, [D])
+  const zd$mu_layer = initDense(init, 'zd.mu', 256, 9); // line 13: dense(h, [K - 1])
+  const zd$sigma_layer = initDense(init, 'zd.sigma', 256, 9); // line 13: dense(h, [K - 1])
+  const x$logits_layers = initMlp(init, 'x.logits', [20, 256, 512, 784]); // line 19: mlp(concat(zc, zd), [256, 512, 784], act = relu)
   // line 18: fit_prior(IGR_I, Categorical(uniform(K)), tau): moment-matched once (math.md section 4), cached on disk
-  const zd_fit = fitPrior('IGR_I', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.5, { delta: 1, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
-  const zd_prior_mu = tf.tensor1d(zd_fit.mu);
-  const zd_prior_sigma = tf.tensor1d(zd_fit.sigma);
-  const variables = new Map<string, tf.Variable>([...variablesOf(h_layers), ...variablesOf(zc_mu_layer), ...variablesOf(zc_sigma_layer), ...variablesOf(zd_mu_layer), ...variablesOf(zd_sigma_layer), ...variablesOf(x_logits_layers)]);
-  const constants: tf.Tensor[] = [zd_prior_mu, zd_prior_sigma];
+  const zd$fit = fitPrior('IGR_I', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.5, { delta: 1, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
+  const zd$prior_mu = tf.tensor1d(zd$fit.mu);
+  const zd$prior_sigma = tf.tensor1d(zd$fit.sigma);
+  const variables = new Map<string, tf.Variable>([...variablesOf(h$layers), ...variablesOf(zc$mu_layer), ...variablesOf(zc$sigma_layer), ...variablesOf(zd$mu_layer), ...variablesOf(zd$sigma_layer), ...variablesOf(x$logits_layers)]);
+  const constants: tf.Tensor[] = [zd$prior_mu, zd$prior_sigma];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 'x').shape[0] };
+    return { B: requireData(batch, 'x').shape[0] };
   }
 
   /** Model-level values, computed once per evaluation and read by guide and generative. */
   function shared(batch: Batch, ctx: StepContext, dims: Dims) {
-    const Cd = ramp(ctx.step, 0, 1.1, 25000, 'linear', 0); // line 7: Cd = ramp(0.0 -> 1.1, steps = 25000)
-    const Cc = ramp(ctx.step, 0, 5, 25000, 'linear', 0); // line 8: Cc = ramp(0.0 -> 5.0, steps = 25000)
-    return { Cd, Cc };
+    const Cd$ = ramp(ctx.step, 0, 1.1, 25000, 'linear', 0); // line 7: Cd = ramp(0.0 -> 1.1, steps = 25000)
+    const Cc$ = ramp(ctx.step, 0, 5, 25000, 'linear', 0); // line 8: Cc = ramp(0.0 -> 5.0, steps = 25000)
+    return { Cd$, Cc$ };
   }
 
   /** The guide q(zc, zd | data), with each latent sampled by its planned estimator. */
   function guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {
-    const x = requireData(batch, 'x');
-    const h = mlp(x, h_layers, 'relu', 'relu'); // line 11: h = mlp(x, [512, 256], act = relu, out_act = relu)
-    const zc_q = new Normal({ mu: dense(h, zc_mu_layer.W, zc_mu_layer.b, 'identity'), sigma: tf.softplus(dense(h, zc_sigma_layer.W, zc_sigma_layer.b, 'identity')) }); // line 12: zc ~ Normal(dense(h, [D]), softplus(dense(h, [D])))
-    const zc = zc_q.rsample(ctx.rng); // pathwise: Normal has a reparameterized sampler
-    const zd_q = new IGR_I({ mu: dense(h, zd_mu_layer.W, zd_mu_layer.b, 'identity'), sigma: tf.softplus(dense(h, zd_sigma_layer.W, zd_sigma_layer.b, 'identity')), tau: hyper.tau }); // line 13: zd ~ IGR_I(dense(h, [K - 1]), softplus(dense(h, [K - 1])), tau)
-    const zd = zd_q.rsample(ctx.rng); // pathwise: IGR_I has a reparameterized sampler
-    return { h, zc_q, zc, zd_q, zd };
+    const x$ = requireData(batch, 'x');
+    const h$ = mlp(x$, h$layers, 'relu', 'relu'); // line 11: h = mlp(x, [512, 256], act = relu, out_act = relu)
+    const zc$q = new Normal({ mu: dense(h$, zc$mu_layer.W, zc$mu_layer.b, 'identity'), sigma: tf.softplus(dense(h$, zc$sigma_layer.W, zc$sigma_layer.b, 'identity')) }); // line 12: zc ~ Normal(dense(h, [D]), softplus(dense(h, [D])))
+    const zc$ = zc$q.rsample(ctx.rng); // pathwise: Normal has a reparameterized sampler
+    const zd$q = new IGR_I({ mu: dense(h$, zd$mu_layer.W, zd$mu_layer.b, 'identity'), sigma: tf.softplus(dense(h$, zd$sigma_layer.W, zd$sigma_layer.b, 'identity')), tau: hyper.tau }); // line 13: zd ~ IGR_I(dense(h, [K - 1]), softplus(dense(h, [K - 1])), tau)
+    const zd$ = zd$q.rsample(ctx.rng); // pathwise: IGR_I has a reparameterized sampler
+    return { h$, zc$q, zc$, zd$q, zd$ };
   }
 
   /**
@@ -192,12 +192,12 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
    * sampling them from their priors (latents = null, `sample`).
    */
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
-    const zc_p = new Normal({ mu: 0, sigma: 1 }); // line 17: zc ~ Normal(0, 1) : [D]
-    const zc = latents ? latents.zc : zc_p.sample(ctx.rng, [requireDim(dims, "B"), 10]); // the guide's sample in training; a prior draw in `sample`
-    const zd_p = new IGR_I({ mu: zd_prior_mu, sigma: zd_prior_sigma, tau: hyper.tau }); // line 18: zd ~ fit_prior(IGR_I, Categorical(uniform(K)), tau)
-    const zd = latents ? latents.zd : zd_p.sample(ctx.rng, [requireDim(dims, "B")]); // the guide's sample in training; a prior draw in `sample`
-    const x_p = new Bernoulli({ logits: mlp(tf.concat([zc, zd], 1), x_logits_layers, 'relu', 'identity') }); // line 19: x ~ Bernoulli(logits = mlp(concat(zc, zd), [256, 512, 784], act = relu))
-    return { zc_p, zc, zd_p, zd, x_p };
+    const zc$p = new Normal({ mu: 0, sigma: 1 }); // line 17: zc ~ Normal(0, 1) : [D]
+    const zc$ = latents ? latents.zc : zc$p.sample(ctx.rng, [requireDim(dims, "B"), 10]); // the guide's sample in training; a prior draw in `sample`
+    const zd$p = new IGR_I({ mu: zd$prior_mu, sigma: zd$prior_sigma, tau: hyper.tau }); // line 18: zd ~ fit_prior(IGR_I, Categorical(uniform(K)), tau)
+    const zd$ = latents ? latents.zd : zd$p.sample(ctx.rng, [requireDim(dims, "B")]); // the guide's sample in training; a prior draw in `sample`
+    const x$p = new Bernoulli({ logits: mlp(tf.concat([zc$, zd$], 1), x$logits_layers, 'relu', 'identity') }); // line 19: x ~ Bernoulli(logits = mlp(concat(zc, zd), [256, 512, 784], act = relu))
+    return { zc$p, zc$, zd$p, zd$, x$p };
   }
 
   return {
@@ -207,47 +207,48 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const s = shared(batch, ctx, dims);
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { zc: g.zc, zd: g.zd });
-      const loglik_x = sumToBatch(m.x_p.logProb(batch.x)); // log p(x | ...), per data point
-      const kl_zc = sumToBatch(KL_COMPUTE['normal-normal'](g.zc_q, m.zc_p, { rng: ctx.rng, samples: 1 })); // KL(zc): Normal-Normal: closed-form Gaussian KL
-      const kl_zd = sumToBatch(KL_COMPUTE['igr-igr'](g.zd_q, m.zd_p, { rng: ctx.rng, samples: 1 })); // KL(zd): same IGR transform, τ and δ on both sides: KL of the Gaussians (IGR eq. 13)
-      const value = tf.sub(tf.sub(tf.mean(loglik_x), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(kl_zd), s.Cd)))), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(kl_zc), s.Cc)))) as tf.Scalar;
+      const m = generative(batch, ctx, dims, s, { zc: g.zc$, zd: g.zd$ });
+      const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
+      const zc$kl = sumToBatch(KL_COMPUTE['normal-normal'](g.zc$q, m.zc$p, { rng: ctx.rng, samples: 1 })); // KL(zc): Normal-Normal: closed-form Gaussian KL
+      const zd$kl = sumToBatch(KL_COMPUTE['igr-igr'](g.zd$q, m.zd$p, { rng: ctx.rng, samples: 1 })); // KL(zd): same IGR transform, τ and δ on both sides: KL of the Gaussians (IGR eq. 13)
+      const value = tf.sub(tf.sub(tf.mean(x$loglik), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(zd$kl), s.Cd$)))), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(zc$kl), s.Cc$)))) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { loglik_x: tf.mean(loglik_x), kl_zc: tf.mean(kl_zc), kl_zd: tf.mean(kl_zd), Cd: tf.scalar(ramp(ctx.step, 0, 1.1, 25000, 'linear', 0)), Cc: tf.scalar(ramp(ctx.step, 0, 5, 25000, 'linear', 0)) } };
+      return { loss, value, metrics: { loglik_x: tf.mean(x$loglik), kl_zc: tf.mean(zc$kl), kl_zd: tf.mean(zd$kl), Cd: tf.scalar(ramp(ctx.step, 0, 1.1, 25000, 'linear', 0)), Cc: tf.scalar(ramp(ctx.step, 0, 5, 25000, 'linear', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);
       const s = shared(batch, ctx, dims);
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { zc: g.zc, zd: g.zd });
-      return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const m = generative(batch, ctx, dims, s, { zc: g.zc$, zd: g.zd$ });
+      const values: Array<[string, unknown]> = [['Cd', s.Cd$], ['Cc', s.Cc$], ['h', g.h$], ['zc', g.zc$], ['zd', g.zd$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, shared(batch, ctx, dims));
-      return { zc: g.zc, zd: g.zd };
+      return { zc: g.zc$, zd: g.zd$ };
     },
     posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const g = guide(batch, ctx, dimsOf(batch), shared(batch, ctx, dimsOf(batch)));
-      return { zc: g.zc_q, zd: g.zd_q };
+      return { zc: g.zc$q, zd: g.zd$q };
     },
     prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const dims = dimsOf(batch);
       const s = shared(batch, ctx, dims);
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { zc: g.zc, zd: g.zd });
-      return { zc: m.zc_p, zd: m.zd_p };
+      const m = generative(batch, ctx, dims, s, { zc: g.zc$, zd: g.zd$ });
+      return { zc: m.zc$p, zd: m.zd$p };
     },
     logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {
       const dims = dimsOf(batch);
       const m = generative(batch, ctx, dims, shared(batch, ctx, dims), latents);
-      return sumToBatch(m.x_p.logProb(batch.x));
+      return sumToBatch(m.x$p.logProb(requireData(batch, 'x')));
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const dims: Dims = { "B": n };
+      const dims: Dims = { B: n };
       const batch: Batch = {};
       const m = generative(batch, ctx, dims, shared(batch, ctx, dims), null);
-      return { zc: m.zc, zd: m.zd, x: m.x_p.sample(ctx.rng) };
+      return { zc: m.zc$, zd: m.zd$, x: m.x$p.sample(ctx.rng) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

@@ -89,7 +89,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
     const schedule = anneal(ctx.step, 1, 0.1, 2000, 'exp', 0); // anneal(1.0 -> 0.1, steps = 2000)
     const n$dist = new GenGS({ base: new Binomial({ total_count: hyper.N, probs: tf.sigmoid(logit_p$) }), tau: schedule }); // line 6: n ~ GenGS(Binomial(N, sigmoid(logit_p)), tau = anneal(1.0 -> 0.1, steps = 2000)) : [B]
-    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, "B")]); // pathwise: GenGS has a reparameterized sampler
+    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, 'B')]); // pathwise: GenGS has a reparameterized sampler
     return { n$dist, n$ };
   }
 

@@ -89,7 +89,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
     const schedule = anneal(ctx.step, 1, 0.1, 2000, 'exp', 0); // anneal(1.0 -> 0.1, steps = 2000)
     const n$dist = new GenGS({ base: new Multinomial({ total_count: hyper.N, probs: tf.softmax(logits$, -1) }), tau: schedule }); // line 6: n ~ GenGS(Multinomial(N, softmax(logits)), tau = anneal(1.0 -> 0.1, steps = 2000)) : [B, K]
-    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, "B")]); // pathwise: GenGS has a reparameterized sampler
+    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, 'B')]); // pathwise: GenGS has a reparameterized sampler
     return { n$dist, n$ };
   }
 

@@ -90,7 +90,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     const schedule = anneal(ctx.step, 1, 0.1, 2000, 'exp', 0); // anneal(1.0 -> 0.1, steps = 2000)
     const λ$ = tf.exp(log_rate$); // line 7: λ = exp(log_rate)
     const n$dist = new GenGS({ base: new Poisson({ rate: λ$ }), trunc: hyper.trunc, tau: schedule }); // line 8: n ~ GenGS(Poisson(λ), trunc = trunc, tau = anneal(1.0 -> 0.1, steps = 2000)) : [B]
-    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, "B")]); // pathwise: GenGS has a reparameterized sampler
+    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, 'B')]); // pathwise: GenGS has a reparameterized sampler
     return { λ$, n$dist, n$ };
   }
 

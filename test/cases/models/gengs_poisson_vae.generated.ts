@@ -125,7 +125,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
     const schedule_2 = anneal(ctx.step, 1, 0.3, 20000, 'exp', 0); // anneal(1.0 -> 0.3, steps = 20000)
     const z$p = new GenGS({ base: new Poisson({ rate: hyper.rate }), trunc: hyper.trunc, tau: schedule_2 }); // line 14: z ~ GenGS(Poisson(rate), trunc = trunc, tau = anneal(1.0 -> 0.3, steps = 20000)) : [N]
-    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, "B"), 32]); // the guide's sample in training; a prior draw in `sample`
+    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, 'B'), 32]); // the guide's sample in training; a prior draw in `sample`
     const x$p = new Bernoulli({ logits: mlp(z$, x$logits_layers, 'relu', 'identity') }); // line 15: x ~ Bernoulli(logits = mlp(z, [256, 512, 784], act = relu))
     return { z$p, z$, x$p };
   }

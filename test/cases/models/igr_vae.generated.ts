@@ -136,7 +136,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
    */
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
     const z$p = new IGR_I({ mu: z$prior_mu, sigma: z$prior_sigma, tau: hyper.tau }); // line 15: z ~ fit_prior(IGR_I, Categorical(uniform(K)), tau)
-    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, "B"), 20]); // the guide's sample in training; a prior draw in `sample`
+    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, 'B'), 20]); // the guide's sample in training; a prior draw in `sample`
     const x$p = new Bernoulli({ logits: mlp(tf.reshape(z$, [-1, 200]), x$logits_layers, 'relu', 'identity') }); // line 16: x ~ Bernoulli(logits = mlp(flatten(z), [256, 512, 784], act = relu))
     return { z$p, z$, x$p };
   }

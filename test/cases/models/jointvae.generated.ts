@@ -193,9 +193,9 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
    */
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
     const zc$p = new Normal({ mu: 0, sigma: 1 }); // line 17: zc ~ Normal(0, 1) : [D]
-    const zc$ = latents ? latents.zc : zc$p.sample(ctx.rng, [requireDim(dims, "B"), 10]); // the guide's sample in training; a prior draw in `sample`
+    const zc$ = latents ? latents.zc : zc$p.sample(ctx.rng, [requireDim(dims, 'B'), 10]); // the guide's sample in training; a prior draw in `sample`
     const zd$p = new IGR_I({ mu: zd$prior_mu, sigma: zd$prior_sigma, tau: hyper.tau }); // line 18: zd ~ fit_prior(IGR_I, Categorical(uniform(K)), tau)
-    const zd$ = latents ? latents.zd : zd$p.sample(ctx.rng, [requireDim(dims, "B")]); // the guide's sample in training; a prior draw in `sample`
+    const zd$ = latents ? latents.zd : zd$p.sample(ctx.rng, [requireDim(dims, 'B')]); // the guide's sample in training; a prior draw in `sample`
     const x$p = new Bernoulli({ logits: mlp(tf.concat([zc$, zd$], 1), x$logits_layers, 'relu', 'identity') }); // line 19: x ~ Bernoulli(logits = mlp(concat(zc, zd), [256, 512, 784], act = relu))
     return { zc$p, zc$, zd$p, zd$, x$p };
   }

@@ -124,7 +124,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
     const schedule_2 = anneal(ctx.step, 1, 0.3, 5000, 'exp', 0); // anneal(1.0 -> 0.3, steps = 5000)
     const z$p = new GenGS({ base: new Poisson({ rate: hyper.rate }), trunc: hyper.trunc, tau: schedule_2 }); // line 13: z ~ GenGS(Poisson(rate), trunc = trunc, tau = anneal(1.0 -> 0.3, steps = 5000)) : [T]
-    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, "B"), 20]); // the guide's sample in training; a prior draw in `sample`
+    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, 'B'), 20]); // the guide's sample in training; a prior draw in `sample`
     const x$p = new Poisson({ rate: tf.softplus(dense(z$, x$rate_layer.W, x$rate_layer.b, 'identity')) }); // line 14: x ~ Poisson(rate = softplus(dense(z, [V])))
     return { z$p, z$, x$p };
   }

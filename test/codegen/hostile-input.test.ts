@@ -1,13 +1,15 @@
 // Issue 12 (items 1, 2, 5) and issue 13 (item 2): no model text reaches generated code except as a mangled
 // identifier, a string literal or comment-safe comment text; no user name collides with a generated name; a
 // module that would not parse is never returned.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { ts } from 'ts-morph';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/compile.js';
+import { checkSource } from '../../compiler/pipeline.js';
+import { collectSet } from '../../cli/front-end.js';
 import { SGM_VERSION } from '../../cli/version.js';
 import { initBackend } from '../../runtime/backend/index.js';
 import { bindModelData } from '../../runtime/data/bind.js';
@@ -249,5 +251,29 @@ describe('adversarial source paths (issue 12 item 2)', () => {
       }),
       { numRuns: 40, seed: 3 },
     );
+  });
+});
+
+describe('regression cases of issue 12 item 5 and issue 13 item 2', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it.each(['generated_names', 'index_comment'])('test/cases/good/%s.sgm compiles, loads and trains', async (name) => {
+    const text = readFileSync(join(packageRoot(), `test/cases/good/${name}.sgm`), 'utf8');
+    expect(compileAndParse(text).code).toBeDefined();
+    await trainTwoSteps(text);
+  }, 60_000);
+
+  it('a hyperparameter named constructor or __proto__ is not taken for an override when none is given', () => {
+    const text = 'model t(constructor = 3, __proto__ = 2) {\n  param w: [constructor, __proto__] = 0\n  minimize sum(w^2)\n}\n';
+    const r = checkSource('t.sgm', text);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+    expect(r.models[0].hyperparameters).toEqual(Object.fromEntries([['constructor', 3], ['__proto__', 2]]));
+    expect(Object.hasOwn(r.models[0].hyperparameters, '__proto__')).toBe(true);
+    // --set __proto__=5 (as the CLI collects it) reaches the hyperparameter.
+    const set = checkSource('t.sgm', text, { overrides: collectSet('__proto__=5') });
+    expect(set.diagnostics).toEqual([]);
+    expect(set.models[0].hyperparameters.__proto__).toBe(5);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The code generation stage: a checked model and its plan -> one self-contained ES module (design.md section 4)
- * built with ts-morph, with a do-not-edit header, imports of tfjs-core and sgm's runtime/stdlib only,
+ * The code generation stage: a checked model and its plan -> one self-contained ES module (docs/language.md,
+ * "Generated code") built with ts-morph, with a do-not-edit header, imports of tfjs-core and sgm's runtime/stdlib only,
  * exported `metadata` and `create(options)`. Output is deterministic: the same model and options give
  * byte-identical text. User text reaches the module only as `$`-suffixed identifiers, string literals and
  * comment-safe comments (names.ts); the finished text is parsed and checked before it is returned (verify.ts).

@@ -109,7 +109,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const sigma$layer = initDense(init, 'sigma', 256, 180); // line 9: dense(h, [N, K - 1])
   const x$logits_layers = initMlp(init, 'x.logits', [200, 256, 512, 784]); // line 16: mlp(flatten(z), [256, 512, 784], act = relu)
   const z$flow = planarFlowVariables(init, 'z', 9, 2); // line 10: learned planar flow
-  // line 15: fit_prior(IGR_Planar, Categorical(uniform(K)), tau): moment-matched once (math.md section 4), cached on disk
+  // line 15: fit_prior(IGR_Planar, Categorical(uniform(K)), tau): moment-matched once to the target, cached on disk
   const z$fit = fitPrior('IGR_Planar', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.5, { delta: 1, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
   const z$prior_mu = tf.tensor1d(z$fit.mu);
   const z$prior_sigma = tf.tensor1d(z$fit.sigma);

@@ -108,7 +108,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const mu$layer = initDense(init, 'mu', 256, 180); // line 13: dense(h, [N, K - 1])
   const sigma$layer = initDense(init, 'sigma', 256, 180); // line 14: dense(h, [N, K - 1])
   const x$logits_layers = initMlp(init, 'x.logits', [200, 256, 512, 784]); // line 20: mlp(flatten(z), [256, 512, 784], act = relu)
-  // line 19: fit_prior(IGR_SB, Categorical(uniform(K)), tau, fit_tau = 0.01): moment-matched once (math.md section 4), cached on disk
+  // line 19: fit_prior(IGR_SB, Categorical(uniform(K)), tau, fit_tau = 0.01): moment-matched once to the target, cached on disk
   const z$fit = fitPrior('IGR_SB', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.1, { delta: 1, fitTau: 0.01, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
   const z$prior_mu = tf.tensor1d(z$fit.mu);
   const z$prior_sigma = tf.tensor1d(z$fit.sigma);

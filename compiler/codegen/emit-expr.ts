@@ -131,7 +131,7 @@ export function literal(v: ConstValue): string {
 /** A shape for tf.reshape: named (run-time) axes become -1 when there is exactly one, else `${x}.shape[i]`. */
 export function reshapeTarget(shape: readonly Dim[], of: string): string {
   const dynamic = shape.filter((d) => typeof d !== 'number').length;
-  return `[${shape.map((d, i) => (typeof d === 'number' ? String(d) : dynamic === 1 ? '-1' : `${of}.shape[${i}]`)).join(', ')}]`;
+  return `[${shape.map((d, i) => (typeof d === 'number' ? literal(d) : dynamic === 1 ? '-1' : `${of}.shape[${i}]`)).join(', ')}]`;
 }
 
 /** Emits expressions within one scope. */
@@ -233,7 +233,7 @@ export class ExprEmitter {
     const xShape = this.cx.tensorType(call.args.get('x')?.expr ?? e)?.shape ?? null;
     const axisArg = (dflt: number | undefined): string => {
       const a = optConst('axis') ?? dflt;
-      return a === undefined ? '' : `, ${a}`;
+      return a === undefined ? '' : `, ${literal(a)}`;
     };
     const name = call.name;
     if (UNARY_TF[name]) return `${UNARY_TF[name]}(${arg('x')})`;
@@ -282,7 +282,7 @@ export class ExprEmitter {
         const shape = this.cx.tensorType(e)?.shape;
         const a = optConst('axis') ?? -1;
         const axis = shape ? (normalizeAxis(a, shape.length) ?? a) : a;
-        return `tf.concat([${call.rest.map((r) => this.expr(r.expr)).join(', ')}], ${axis})`;
+        return `tf.concat([${call.rest.map((r) => this.expr(r.expr)).join(', ')}], ${literal(axis)})`;
       }
       case 'split':
         return `tf.split(${arg('x')}, ${literal(optConst('parts') ?? NaN)}${axisArg(-1)})`;

@@ -9,11 +9,12 @@
  * Progress: one line per finished job with the elapsed time and an ETA from the jobs' estimated costs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../runtime/checkpoint/write.js';
 import { formatSeconds } from '../runtime/eval/eval-progress.js';
 import { packageRoot } from '../runtime/package-root.js';
 import type { Experiment, Job, RunScale } from './lib/experiment.js';
@@ -81,13 +82,6 @@ function readOptions(argv: readonly string[]): Options {
   return o;
 }
 
-/** Writes a file atomically (temporary file + rename). */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 interface Task {
   readonly experiment: Experiment<Job, unknown>;
   readonly job: Job;
@@ -137,7 +131,7 @@ async function main(): Promise<void> {
     experiment.report(results.get(experiment.name)!, o.scale, {
       scale: o.scale,
       write: (file, text) => {
-        writeAtomic(join(resultsDir, file), text);
+        writeFileAtomic(join(resultsDir, file), text);
         process.stderr.write(`wrote results/${file}\n`);
       },
       log: (m) => process.stderr.write(`${m}\n`),

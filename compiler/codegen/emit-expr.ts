@@ -100,7 +100,7 @@ export class EmitContext {
 
   /**
    * A constant tensor created once in `create` (deduplicated by its code), named after the source name it holds
-   * (`W$` for `const W = ...`) or after `base` (a generator name without `$`).
+   * (`W$value` for `const W = ...`) or after `base` (a generator name without `$`).
    */
   constant(base: string | { readonly source: string }, code: string): string {
     const existing = this.constantKeys.get(code);

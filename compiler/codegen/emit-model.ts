@@ -629,7 +629,6 @@ export class ModelEmitter {
       if (enumerated) {
         // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly.
         const z = enumerated.node;
-        const zid = this.names.source(z);
         const [support, values, probs, value, expected] = ['support', 'values', 'probs', 'k', 'expected'].map((role) => this.id(`${z}.enum.${role}`, z, role));
         const q = `${g}.${this.ids.get(`${z}.q`)}`;
         this.cx.imports.runtime.add('expectation');
@@ -655,7 +654,6 @@ export class ModelEmitter {
         const outerKl = [...outer.kl].filter(([l]) => !(l === z && this.klOf(l)?.method === 'mc'));
         lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
         const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${this.sum(outerKl.map(([, id]) => id))})` : expected;
-        void zid;
         return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl: new Map(outerKl), g };
       }
       lines.push(`const ${m} = generative(batch, ctx, dims, s, ${this.latentsLiteral(g)});`);

@@ -2,7 +2,9 @@
  * The last check of code generation: the module text must parse, declare no name twice in one scope (a module
  * that does either fails at import with a SyntaxError), and hold exactly the top-level statements the generator
  * writes. A model file cannot add a statement at the top of the module, whatever its names, comments and path.
- * A failure here is a bug in sgm, never a user mistake: `generate` reports it as an internal error.
+ * A failure here is a bug in sgm, never a user mistake: `generate` reports it as an internal error. The parser is
+ * the TypeScript that ts-morph bundles (a runtime dependency; the `typescript` package is only a devDependency).
+ * Cost: about 50 ms for the largest shipped model, next to ~230 ms for generating and formatting it.
  */
 import { ts } from 'ts-morph';
 

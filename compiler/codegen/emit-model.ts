@@ -887,7 +887,7 @@ export class ModelEmitter {
     if (enumerated) {
       const z = enumerated.node;
       const zid = this.names.source(z);
-      const [configs, values, probs, config] = ['configs', 'values', 'probs', 'c'].map((role) => this.id(`${z}.enum.${role}`, z, role));
+      const [configs, values, probs, config] = ['configs', 'values', 'probs', 'config'].map((role) => this.id(`${z}.enum.${role}`, z, role));
       const shape = this.model.variables.get(z)?.shape ?? [];
       const st = this.model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === z)!.statement as A.Sample;
       const d = this.distType(st)!;

@@ -442,7 +442,7 @@ export class ModelEmitter {
       case 'assign': {
         if (st.targets.length > 1) {
           const ids = st.targets.map((t) => this.names.source(t.text));
-          fn.lines.push(`const [${ids.join(', ')}] = ${fn.emit.expr(st.value)}; // ${at}`);
+          fn.lines.push(`const [${ids.join(', ')}] = ${fn.emit.expr(st.value)}; // ${commentText(at)}`);
           for (const [i, t] of st.targets.entries()) {
             fn.scope.values.set(t.text, ids[i]);
             fn.returns.set(ids[i], ids[i]);

@@ -214,7 +214,7 @@ describe('adversarial comments (issue 12 item 1)', () => {
         const comment = `/*${body.replace(/\*\//g, '')}*/`;
         compileAndParse(instantiate(flat(`0 ${comment}`), names));
       }),
-      { numRuns: 60, seed: 7 },
+      { numRuns: 30, seed: 7 },
     );
   });
 });
@@ -250,7 +250,7 @@ describe('adversarial source paths (issue 12 item 2)', () => {
       fc.property(fc.string({ unit: fc.constantFrom('a', '/', '*', '\n', '\r', '\u2028', '\u2029', '`', '$', '{', "'", '"', '\\', ' ') }), (path) => {
         compileAndParse(text, path);
       }),
-      { numRuns: 40, seed: 3 },
+      { numRuns: 25, seed: 3 },
     );
   });
 });

@@ -12,12 +12,15 @@ import { typeExpr } from './expressions.js';
 import { formatShape } from './shape.js';
 import { checkStatement } from './statements.js';
 import { checkModelStructure, collectDefinitions, collectStatements } from './structure.js';
+import { DEFAULT_SIZE_LIMITS, type SizeLimits } from './limits.js';
 import type { CheckedModel, CheckedStatement } from './types.js';
 
 /** Options of the checker. */
 export interface CheckOptions {
   /** Hyperparameter overrides (`--set K=20`). */
   readonly overrides?: Readonly<Record<string, number>>;
+  /** Size limits (default DEFAULT_SIZE_LIMITS; the CLI reads SGM_MAX_ELEMENTS and SGM_MAX_PARAMS). */
+  readonly limits?: Partial<SizeLimits>;
 }
 
 /** Checks every model of a program (usually one). */
@@ -45,7 +48,7 @@ export function check(program: A.Program, file: SourceFile, options: CheckOption
 
 /** Checks one model. */
 export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckOptions = {}): StageResult<CheckedModel> {
-  const ctx = new CheckContext(file);
+  const ctx = new CheckContext(file, { ...DEFAULT_SIZE_LIMITS, ...options.limits });
   resolveHyperparameters(ctx, model, options.overrides ?? {});
   const { statements, objectives, blocks } = collectStatements(ctx, model);
   collectDefinitions(ctx, model, statements);

@@ -47,7 +47,14 @@ const ALL_CALLABLE = [
 
 /** Types an expression (recording the type of it and every sub-expression). */
 export function typeExpr(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
-  return ctx.setType(e, typeExprInner(ctx, e, ec));
+  return ctx.setType(e, withinSizeLimit(ctx, e, typeExprInner(ctx, e, ec)));
+}
+
+/** A value or a distribution's sample larger than the per-tensor limit is an error here, where it arises (SGM3017). */
+function withinSizeLimit(ctx: CheckContext, e: Expr, t: ExprType): ExprType {
+  if (t.kind === 'tensor' && t.shape !== null) return ctx.checkSize(t.shape, e.span, 'this value') ? t : ERROR;
+  if (t.kind === 'distribution' && t.sampleShape !== null) return ctx.checkSize(t.sampleShape, e.span, `a sample of ${t.sig.name}`) ? t : ERROR;
+  return t;
 }
 
 function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {

@@ -7,6 +7,7 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
+import { checkTokenNesting } from './nesting.js';
 import { parseTokens } from './parser.js';
 import { sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
@@ -41,6 +42,10 @@ export function parse(file: SourceFile): StageResult<Program> {
     }
     tokens.push(t);
   }
+
+  // Nesting deeper than the parser and the later stages can recurse: report it and read nothing further.
+  const tooDeep = checkTokenNesting(tokens);
+  if (tooDeep) return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics, tooDeep] };
 
   const { cst, errors } = parseTokens(tokens);
   diagnostics.push(...syntaxDiagnostics(errors, file));

@@ -8,7 +8,7 @@ import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
 import { checkTokenNesting } from './nesting.js';
-import { parseTokens } from './parser.js';
+import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
 import { sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
 
@@ -18,7 +18,8 @@ export function parse(file: SourceFile): StageResult<Program> {
   const lexed = sgmLexer.tokenize(file.text);
 
   for (const e of lexed.errors) {
-    const ch = [...file.text.slice(e.offset)][0] ?? '';
+    const cp = file.text.codePointAt(e.offset);
+    const ch = cp === undefined ? '' : String.fromCodePoint(cp);
     diagnostics.push(
       makeDiagnostic('SGM1001', { start: e.offset, end: e.offset + e.length }, `unexpected character '${ch}'`, {
         label: 'not part of any token',
@@ -47,8 +48,16 @@ export function parse(file: SourceFile): StageResult<Program> {
   const tooDeep = checkTokenNesting(tokens);
   if (tooDeep) return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics, tooDeep] };
 
-  const { cst, errors } = parseTokens(tokens);
+  const { cst, errors, stoppedAt } = parseTokens(tokens);
   diagnostics.push(...syntaxDiagnostics(errors, file));
+  if (stoppedAt) {
+    diagnostics.push(
+      makeDiagnostic('SGM1003', spanOf(stoppedAt), `more than ${MAX_SYNTAX_ERRORS} syntax errors: the rest of the file is not read`, {
+        label: 'reading stopped here',
+        help: 'fix the first errors and check again',
+      }),
+    );
+  }
 
   const builder = new AstBuilder(file.text.length);
   const program = builder.program(cst);

@@ -12,6 +12,7 @@ import { typeExpr } from './expressions.js';
 import { formatShape } from './shape.js';
 import { checkStatement } from './statements.js';
 import { checkModelStructure, collectDefinitions, collectStatements } from './structure.js';
+import { MAX_STATEMENTS } from '../syntax/nesting.js';
 import { DEFAULT_SIZE_LIMITS, type SizeLimits } from './limits.js';
 import type { CheckedModel, CheckedStatement } from './types.js';
 
@@ -51,6 +52,12 @@ export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckO
   const ctx = new CheckContext(file, { ...DEFAULT_SIZE_LIMITS, ...options.limits });
   resolveHyperparameters(ctx, model, options.overrides ?? {});
   const { statements, objectives, blocks } = collectStatements(ctx, model);
+  if (statements.length > MAX_STATEMENTS) {
+    ctx.report('SGM1009', model.name.span, `model '${model.name.text}' has ${statements.length.toLocaleString('en-US')} statements`, {
+      label: `more than the limit of ${MAX_STATEMENTS.toLocaleString('en-US')}`,
+      help: 'a model this large is not supported; use tensors with more axes instead of one statement per element',
+    });
+  }
   collectDefinitions(ctx, model, statements);
   const structure = blocks.length > 0 ? 'blocks' : 'flat';
 

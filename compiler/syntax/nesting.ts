@@ -13,6 +13,11 @@ import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 
+/** Most tokens read from one file (a model has a few hundred; 100,000 parse in about a second). */
+export const MAX_TOKENS = 100_000;
+/** Most statements of one model (code generation takes about 1 ms per statement). */
+export const MAX_STATEMENTS = 2_000;
+
 /** Most brackets open at once. */
 export const MAX_BRACKET_DEPTH = 64;
 /** Most levels of an expression tree (operators, signs, calls, indexing, brackets). */

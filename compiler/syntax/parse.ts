@@ -7,7 +7,7 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
-import { checkTokenNesting } from './nesting.js';
+import { checkTokenNesting, MAX_TOKENS } from './nesting.js';
 import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
 import { sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
@@ -44,6 +44,14 @@ export function parse(file: SourceFile): StageResult<Program> {
     tokens.push(t);
   }
 
+  if (tokens.length > MAX_TOKENS) {
+    const t = tokens[MAX_TOKENS];
+    const tooLong = makeDiagnostic('SGM1009', spanOf(t), `the file has more than ${MAX_TOKENS.toLocaleString('en-US')} tokens`, {
+      label: 'reading stopped here',
+      help: 'a model file is expected; split generated code into smaller models',
+    });
+    return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics.slice(0, 100), tooLong] };
+  }
   // Nesting deeper than the parser and the later stages can recurse: report it and read nothing further.
   const tooDeep = checkTokenNesting(tokens);
   if (tooDeep) return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics, tooDeep] };

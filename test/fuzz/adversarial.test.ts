@@ -1,0 +1,53 @@
+// The CI-sized fuzz run (the long one is `npm run fuzz`): every adversarial class (comments, names, paths,
+// sizes, nesting, long lines, mutations) ends in exit-0 or exit-1 behaviour with coded diagnostics, never an
+// internal error, within bounded time and output; no generated module contains or runs injected code.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { importWithCanary } from './canary.js';
+import { CANARY, FUZZ_CLASSES, makeInput } from './inputs.js';
+import { hasCanaryIdentifier, runInput } from './run-input.js';
+
+const BOUNDS = { maxBytes: 60_000, maxDepth: 3_000 };
+/** Per-input time limit: far above the few hundred milliseconds the largest CI inputs take. */
+const SLOW_MS = 5_000;
+
+describe('adversarial inputs never crash, hang or inject code', () => {
+  const attackModules: string[] = [];
+  for (const kind of FUZZ_CLASSES) {
+    it(`class ${kind}`, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+          const input = makeInput(kind, seed, BOUNDS);
+          const r = runInput(input);
+          expect(r.outcome, `${kind} seed ${seed}: ${r.detail ?? ''}`).not.toBe('internal');
+          expect(r.injected, `${kind} seed ${seed}: injected code`).toBe(false);
+          expect(r.ms, `${kind} seed ${seed}`).toBeLessThan(SLOW_MS);
+          if (r.js && input.attack && attackModules.length < 40) attackModules.push(r.js);
+        }),
+        { numRuns: 25, seed: 12 },
+      );
+    }, 120_000);
+  }
+
+  it('importing the generated modules of attack inputs runs no payload', () => {
+    expect(attackModules.length).toBeGreaterThan(0);
+    const r = importWithCanary(attackModules, mkdtempSync(join(tmpdir(), 'sgm-canary-')));
+    expect(r.error).toBeUndefined();
+    expect(r.executed).toEqual([]);
+  }, 120_000);
+});
+
+describe('the fuzz oracles can fail', () => {
+  it('the injection scan sees the canary as code but not inside comments or strings', () => {
+    expect(hasCanaryIdentifier(`const a = 1;\nglobalThis.${CANARY} = 1;`)).toBe(true);
+    expect(hasCanaryIdentifier(`// globalThis.${CANARY} = 1\nconst s = "${CANARY}"; /* ${CANARY} */`)).toBe(false);
+  });
+
+  it('the canary import detects a module that runs the payload', () => {
+    const r = importWithCanary(['export const a = 1;', `globalThis.${CANARY} = 1;`], mkdtempSync(join(tmpdir(), 'sgm-canary-')));
+    expect(r.executed).toEqual([1]);
+  }, 60_000);
+});

@@ -1,18 +1,11 @@
-/** Shared by the commands: read a .sgm file, parse --set, run the front end and print its diagnostics. */
+/** Shared by the commands: read a .sgm file, run the front end and print its diagnostics. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diagnosticsToJson, formatDiagnostics } from '../compiler/diagnostics/printer.js';
 import { checkSource, type FrontEndResult } from '../compiler/pipeline.js';
 import { parseLimit, type SizeLimits } from '../compiler/semantics/limits.js';
-import { CliError, type Io } from './io.js';
-
-/** Collects repeated `--set K=20` options into a record (commander's option argument parser). */
-export function collectSet(value: string, previous: Record<string, number> = {}): Record<string, number> {
-  const m = /^([\p{L}_][\p{L}\p{N}_]*)=(.+)$/u.exec(value);
-  const n = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isFinite(n)) throw new CliError(`--set expects NAME=NUMBER (e.g. --set K=20), got '${value}'`);
-  return { ...previous, [m[1]]: n };
-}
+import { UserError } from '../runtime/errors.js';
+import type { Io } from './io.js';
 
 /** Largest model file read (4 MiB): far above any model, small enough that every stage stays fast. */
 export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
@@ -21,7 +14,7 @@ export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
  * Reads a model file; a missing, unreadable or too large file is a one-line user error. Reads in chunks and
  * stops after MAX_MODEL_BYTES, so /dev/zero or an endless pipe cannot exhaust memory.
  */
-export function readModelFile(io: Io, path: string): string {
+export function readModelFile(io: Pick<Io, 'cwd'>, path: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(resolve(io.cwd, path), 'r');
@@ -31,13 +24,13 @@ export function readModelFile(io: Io, path: string): string {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length > MAX_MODEL_BYTES) throw new CliError(`'${path}' is larger than ${MAX_MODEL_BYTES / (1024 * 1024)} MiB; a model file is expected`);
+      if (length > MAX_MODEL_BYTES) throw new UserError(`'${path}' is larger than ${MAX_MODEL_BYTES / (1024 * 1024)} MiB; a model file is expected`);
     }
     return buffer.toString('utf8', 0, length);
   } catch (e) {
-    if (e instanceof CliError) throw e;
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `cannot read '${path}': no such file` : code === 'EISDIR' ? `'${path}' is a directory, not a .sgm file` : `cannot read '${path}': ${(e as Error).message}`);
+    throw new UserError(code === 'ENOENT' ? `cannot read '${path}': no such file` : code === 'EISDIR' ? `'${path}' is a directory, not a .sgm file` : `cannot read '${path}': ${(e as Error).message}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -52,7 +45,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Siz
     const text = env[name];
     if (text === undefined || text === '') return undefined;
     const n = parseLimit(text);
-    if (n === undefined) throw new CliError(`${name} must be a positive integer, got '${text}'`);
+    if (n === undefined) throw new UserError(`${name} must be a positive integer, got '${text}'`);
     return n;
   };
   const maxElements = read('SGM_MAX_ELEMENTS');
@@ -74,11 +67,5 @@ export function printDiagnostics(io: Io, result: FrontEndResult, format: Diagnos
     io.stdout(JSON.stringify(diagnosticsToJson(result.file, result.diagnostics), null, 2) + '\n');
     return;
   }
-  if (result.diagnostics.length > 0) io.stderr(formatDiagnostics(result.file, result.diagnostics, { color: io.isTty }));
-}
-
-/** Validates a --format choice. */
-export function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
-  return value as T;
+  if (result.diagnostics.length > 0) io.stderr(formatDiagnostics(result.file, result.diagnostics, { color: io.color ?? false }));
 }

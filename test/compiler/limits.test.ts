@@ -9,6 +9,7 @@ import { formatDiagnostics, MAX_PRINTED_DIAGNOSTICS } from '../../compiler/diagn
 import { SourceFile } from '../../compiler/diagnostics/source.js';
 import { checkSource } from '../../compiler/pipeline.js';
 import { MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH } from '../../compiler/syntax/nesting.js';
+import { sgm } from '../cli/run-cli.js';
 import { NESTING_FORMS } from '../fuzz/inputs.js';
 
 const model = (body: string): string => `model m(K = 3) {\n  param w: [3]\n  v = ${body}\n  minimize sum(v) + sum(w)\n}\n`;
@@ -118,6 +119,24 @@ describe('item 6: output and input stay bounded', () => {
     writeFileSync(join(dir, 'ok.sgm'), Buffer.alloc(MAX_MODEL_BYTES, 32));
     expect(() => readModelFile(io, join(dir, 'big.sgm'))).toThrow(/larger than 4 MiB/);
     expect(readModelFile(io, join(dir, 'ok.sgm')).length).toBe(MAX_MODEL_BYTES);
+  });
+
+  it('sgm check /dev/zero is one line and exit 1; SGM_MAX_ELEMENTS reaches the checker through the CLI', async () => {
+    const zero = await sgm(['check', '/dev/zero']);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr.trim().split('\n')).toHaveLength(1);
+    expect(zero.stderr).toMatch(/larger than 4 MiB/);
+    const dir = mkdtempSync(join(tmpdir(), 'sgm-env-'));
+    writeFileSync(join(dir, 'm.sgm'), model('uniform(1000) * 2'));
+    expect((await sgm(['check', join(dir, 'm.sgm')])).code).toBe(0);
+    process.env.SGM_MAX_ELEMENTS = '999';
+    try {
+      const small = await sgm(['check', join(dir, 'm.sgm')]);
+      expect(small.code).toBe(1);
+      expect(small.stderr).toContain('SGM3017');
+    } finally {
+      delete process.env.SGM_MAX_ELEMENTS;
+    }
   });
 
   it('garbage input stops after 100 syntax errors, in linear time', () => {

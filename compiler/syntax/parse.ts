@@ -17,7 +17,9 @@ export function parse(file: SourceFile): StageResult<Program> {
   const diagnostics: Diagnostic[] = [];
   const lexed = sgmLexer.tokenize(file.text);
 
-  for (const e of lexed.errors) {
+  // Past MAX_SYNTAX_ERRORS bad characters the rest of the file is not read (as for syntax errors).
+  const cut = lexed.errors.length > MAX_SYNTAX_ERRORS ? lexed.errors[MAX_SYNTAX_ERRORS].offset : Infinity;
+  for (const e of lexed.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     const cp = file.text.codePointAt(e.offset);
     const ch = cp === undefined ? '' : String.fromCodePoint(cp);
     diagnostics.push(
@@ -27,8 +29,17 @@ export function parse(file: SourceFile): StageResult<Program> {
       }),
     );
   }
+  if (cut < Infinity) {
+    diagnostics.push(
+      makeDiagnostic('SGM1001', { start: cut, end: cut + 1 }, `more than ${MAX_SYNTAX_ERRORS} unexpected characters: the rest of the file is not read`, {
+        label: 'reading stopped here',
+        help: 'is this a .sgm model file?',
+      }),
+    );
+  }
   const tokens: IToken[] = [];
   for (const t of lexed.tokens) {
+    if (t.startOffset >= cut) break;
     if (t.tokenType === UnterminatedComment) {
       diagnostics.push(
         makeDiagnostic('SGM1002', { start: t.startOffset, end: t.startOffset + 2 }, 'unterminated block comment', {

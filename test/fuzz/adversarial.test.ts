@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importWithCanary } from './canary.js';
-import { CANARY, FUZZ_CLASSES, makeInput } from './inputs.js';
-import { hasCanaryIdentifier, runInput } from './run-input.js';
+import { CANARY, FUZZ_CLASSES, INDEX_COMMENT_ATTACKS, makeInput } from './inputs.js';
+import { hasCanaryIdentifier, runInput, syntaxErrors } from './run-input.js';
 
 const BOUNDS = { maxBytes: 60_000, maxDepth: 3_000 };
 /** Per-input time limit: far above the few hundred milliseconds the largest CI inputs take. */
@@ -41,6 +41,11 @@ describe('adversarial inputs never crash, hang or inject code', () => {
 });
 
 describe('the fuzz oracles can fail', () => {
+  it('a generated module that does not parse is caught', () => {
+    expect(syntaxErrors('const a = 1; /* x */ ] */')).toBeDefined();
+    expect(syntaxErrors('const a = 1; // ok')).toBeUndefined();
+  });
+
   it('the injection scan sees the canary as code but not inside comments or strings', () => {
     expect(hasCanaryIdentifier(`const a = 1;\nglobalThis.${CANARY} = 1;`)).toBe(true);
     expect(hasCanaryIdentifier(`// globalThis.${CANARY} = 1\nconst s = "${CANARY}"; /* ${CANARY} */`)).toBe(false);
@@ -50,4 +55,19 @@ describe('the fuzz oracles can fail', () => {
     const r = importWithCanary(['export const a = 1;', `globalThis.${CANARY} = 1;`], mkdtempSync(join(tmpdir(), 'sgm-canary-')));
     expect(r.executed).toEqual([1]);
   }, 60_000);
+});
+
+describe('the reproductions of issue 12 items 1 and 2 compile without injected code', () => {
+  it.each(INDEX_COMMENT_ATTACKS.map((text, i) => [i, text] as const))('index comment attack %i', (_i, text) => {
+    const r = runInput({ kind: 'comment', seed: 0, path: 'attack.sgm', text, overrides: {}, attack: true });
+    expect(r.outcome, r.detail).not.toBe('internal');
+    expect(r.injected).toBe(false);
+  });
+
+  it('a path with a line break and code', () => {
+    const path = `/tmp/x\nglobalThis.${CANARY} = 1;\n//.sgm`;
+    const r = runInput({ kind: 'path', seed: 0, path, text: 'model m() {\n  param w: [3]\n  minimize sum(w ^ 2)\n}\n', overrides: {}, attack: true });
+    expect(r.outcome, r.detail).toBe('ok');
+    expect(r.injected).toBe(false);
+  });
 });

@@ -56,8 +56,16 @@ function flatModel(opts: { name?: string; hyper?: string; decl?: string; body?: 
 const BREAKS = ['\n', '\r\n', '\r', '\u2028', '\u2029', '\u0085', '\v', '\f'];
 const TERMINATORS = ['*/', '/*', '//', '*/ /*', '`', "'", '"', '${', '}', ')', ']', '</script>', '\\'];
 
+/** The reproductions of issue 12 item 1: an sgm comment closing the generated comment that quotes an index. */
+export const INDEX_COMMENT_ATTACKS: readonly string[] = [
+  flatModel({ body: `  v = w[0 // */ ; ${PAYLOAD} //\n]`, objective: 'sum(w ^ 2) + v' }),
+  flatModel({ body: `  v = w[0 /* c */]`, objective: 'sum(w ^ 2) + v' }),
+  flatModel({ body: `  v = w[0 // \u2028 ${PAYLOAD} \n]`, objective: 'sum(w ^ 2) + v' }),
+];
+
 /** Comments and source text holding comment terminators, line breaks and a payload, in every position. */
 function comment(r: Rand): Pick<FuzzInput, 'text' | 'attack'> {
+  if (r() < 0.25) return { text: pick(r, INDEX_COMMENT_ATTACKS), attack: true };
   const br = pick(r, BREAKS);
   const term = pick(r, TERMINATORS);
   const inject = pick(r, [

@@ -63,8 +63,18 @@ export function runInput(input: FuzzInput, scan = input.attack): RunResult {
   } catch (e) {
     return { outcome: 'internal', detail: `transpile throws: ${(e as Error).message}`, injected: false, ms: ms(), printed };
   }
+  const syntax = syntaxErrors(js);
+  if (syntax) return { outcome: 'internal', detail: `the generated module does not parse: ${syntax}`, injected: false, ms: ms(), printed };
   const injected = hasCanaryIdentifier(js);
   return { outcome: 'ok', injected, ...(injected ? { detail: 'CANARY is code in the generated module' } : {}), js, ms: ms(), printed };
+}
+
+/** The first syntax error of a JavaScript module (a generated module must always parse), or undefined. */
+export function syntaxErrors(js: string): string | undefined {
+  const file = ts.createSourceFile('fuzz.js', js, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  // parseDiagnostics: the parser's own errors (not part of the public typings, present on every SourceFile).
+  const errors = (file as unknown as { parseDiagnostics: readonly ts.Diagnostic[] }).parseDiagnostics;
+  return errors.length > 0 ? ts.flattenDiagnosticMessageText(errors[0].messageText, ' ') : undefined;
 }
 
 /** Whether CANARY occurs as an identifier (not inside a comment or string) in JavaScript source. */

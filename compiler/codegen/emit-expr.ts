@@ -120,6 +120,9 @@ export function propKey(key: string): string {
   return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(key) ? key : `'${key.replace(/'/g, "\\'")}'`;
 }
 
+/** Built-ins that are terms of the objective, emitted by the model emitter's objectiveTerm. */
+const OBJECTIVE_TERMS: ReadonlySet<string> = new Set(['elbo', 'iwae', 'loglik', 'kl']);
+
 /** A JS literal for a constant (numbers and nested arrays). */
 export function literal(v: ConstValue): string {
   if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
@@ -158,8 +161,12 @@ export class ExprEmitter {
         return String(e.value);
       case 'paren':
         return this.expr(e.inner);
-      case 'ident':
+      case 'ident': {
+        // A bare objective term inside an expression (`maximize elbo + 1`) is the call `elbo()`.
+        const bare = this.cx.model.calls.get(e);
+        if (bare && bare.kind !== 'distribution' && OBJECTIVE_TERMS.has(bare.name) && this.objectiveTerm) return this.objectiveTerm(bare);
         return this.name(e.name);
+      }
       case 'unary':
         return e.op === '-' ? `tf.neg(${this.expr(e.operand)})` : this.expr(e.operand);
       case 'binary': {

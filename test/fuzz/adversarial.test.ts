@@ -71,3 +71,14 @@ describe('the reproductions of issue 12 items 1 and 2 compile without injected c
     expect(r.injected).toBe(false);
   });
 });
+
+describe('inputs the long fuzz run found', () => {
+  it('a bare elbo inside an objective expression compiles to the same code as elbo()', () => {
+    const source = (objective: string): string =>
+      `model m(K = 4, tau = 0.5) {\n  data x: [B, 8]\n  guide {\n    z ~ IGR_I(dense(x, [K - 1]), 1, tau)\n  }\n  generative {\n    z ~ fit_prior(IGR_I, Categorical(uniform(K)), tau)\n    x ~ Bernoulli(logits = dense(z, [8]))\n  }\n  maximize ${objective}\n}\n`;
+    const bare = runInput({ kind: 'mutation', seed: 0, path: 'm.sgm', text: source('elbo + 1'), overrides: {}, attack: false }, true);
+    const called = runInput({ kind: 'mutation', seed: 0, path: 'm.sgm', text: source('elbo() + 1'), overrides: {}, attack: false }, true);
+    expect(bare.outcome, bare.detail).toBe('ok');
+    expect(bare.js!.replace('elbo + 1', 'elbo() + 1')).toBe(called.js);
+  });
+});

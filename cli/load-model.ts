@@ -11,13 +11,13 @@ import { compileSource, type CompileResult } from '../compiler/compile.js';
 import { transpileToJs } from '../compiler/codegen/transpile.js';
 import type { CompiledModelModule } from '../runtime/model-api.js';
 import { packageRoot } from '../runtime/package-root.js';
-import { printDiagnostics, readModelFile } from './front-end.js';
+import { limitsFromEnv, printDiagnostics, readModelFile } from './front-end.js';
 import type { Io } from './io.js';
 import { SGM_VERSION } from './version.js';
 
 /** Compiles `path` (printing diagnostics); the result holds the TypeScript when compilation succeeded. */
 export function compileFile(io: Io, path: string, overrides: Record<string, number> = {}): CompileResult {
-  const result = compileSource(path, readModelFile(io, path), { overrides, sgmVersion: SGM_VERSION });
+  const result = compileSource(path, readModelFile(io, path), { overrides, limits: limitsFromEnv(), sgmVersion: SGM_VERSION });
   printDiagnostics(io, result, 'text');
   return result;
 }

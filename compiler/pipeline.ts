@@ -3,7 +3,7 @@
  * `{ value, diagnostics }`; the pipeline stops before a stage whose input has errors.
  */
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
-import { SourceFile } from './diagnostics/source.js';
+import { SourceFile, type Span } from './diagnostics/source.js';
 import { analyze } from './analysis/analyze.js';
 import type { Plan } from './analysis/plan.js';
 import { check, type CheckOptions } from './semantics/check.js';
@@ -41,5 +41,21 @@ export function checkSource(path: string, text: string, options: CheckOptions = 
   const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) => analyze(m));
   diagnostics.push(...analyses.flatMap((a) => a.diagnostics));
   const plans = analyses.map((a) => a.value);
-  return { file, program: parsed.value, models: checked.value, plans, diagnostics, ok: !hasErrors(diagnostics) };
+  return { file, program: parsed.value, models: checked.value, plans, diagnostics: diagnostics.map((d) => withinFile(d, text.length)), ok: !hasErrors(diagnostics) };
+}
+
+/**
+ * A diagnostic whose spans lie inside the file and are never inverted: after error recovery a node's span can
+ * fall back to the end of the file or start after its own end; every reader (printer, JSON, editors) may
+ * rely on 0 <= start <= end <= length.
+ */
+function withinFile(d: Diagnostic, length: number): Diagnostic {
+  const fix = (s: Span): Span => {
+    const start = Number.isFinite(s.start) ? Math.max(0, Math.min(s.start, length)) : 0;
+    const end = Number.isFinite(s.end) ? Math.max(start, Math.min(s.end, length)) : start;
+    return start === s.start && end === s.end ? s : { start, end };
+  };
+  const span = fix(d.span);
+  const related = d.related.map((r) => ({ ...r, span: fix(r.span) }));
+  return { ...d, span, related };
 }

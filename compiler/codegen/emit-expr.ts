@@ -118,6 +118,9 @@ export class EmitContext {
   }
 }
 
+/** Built-ins that are terms of the objective, emitted by the model emitter's objectiveTerm. */
+const OBJECTIVE_TERMS: ReadonlySet<string> = new Set(['elbo', 'iwae', 'loglik', 'kl']);
+
 /** A JS literal for a constant (numbers and nested arrays); NaN, ±Infinity and -0 included. */
 export function literal(v: ConstValue): string {
   if (typeof v === 'number') {
@@ -159,8 +162,12 @@ export class ExprEmitter {
         return String(e.value);
       case 'paren':
         return this.expr(e.inner);
-      case 'ident':
+      case 'ident': {
+        // A bare objective term inside an expression (`maximize elbo + 1`) is the call `elbo()`.
+        const bare = this.cx.model.calls.get(e);
+        if (bare && bare.kind !== 'distribution' && OBJECTIVE_TERMS.has(bare.name) && this.objectiveTerm) return this.objectiveTerm(bare);
         return this.name(e.name);
+      }
       case 'unary':
         return e.op === '-' ? `tf.neg(${this.expr(e.operand)})` : this.expr(e.operand);
       case 'binary': {

@@ -24,6 +24,8 @@ export const CATALOG = {
   SGM1005: entry('error', 'declaration inside a block', 'data, param and const declarations belong at model level, outside guide and generative blocks.'),
   SGM1006: entry('error', 'no model', 'A .sgm file must contain a `model name(...) { ... }`.'),
   SGM1007: entry('error', 'invalid number', 'A number literal that JavaScript cannot represent as a finite double.'),
+  SGM1008: entry('error', 'nesting too deep', 'An expression holds at most 64 open brackets and 256 levels of operations (each operator, sign, call and index is a level); name inner parts with = statements.'),
+  SGM1009: entry('error', 'input too long', 'A file holds at most 100,000 tokens and a model at most 2,000 statements (docs/language.md, Limits): far beyond any model, they keep checking and compiling within seconds.'),
   // ── 2xxx names ───────────────────────────────────────────────────────────────────────────────
   SGM2001: entry('error', 'undefined name', 'A name is used that no declaration, statement or hyperparameter defines.'),
   SGM2002: entry('error', 'duplicate definition', 'A name is defined twice. A latent may be sampled once in guide and once in generative; a data variable may be sampled once in generative.'),
@@ -83,6 +85,8 @@ export const CATALOG = {
   SGM3014: entry('error', 'ragged tensor literal', 'The rows of a tensor literal must have equal shapes.'),
   SGM3015: entry('error', 'invalid dimension', 'A dimension must be a positive integer or a named dimension.'),
   SGM3016: entry('error', 'wrong event size', 'The number of categories implied by an argument disagrees with another argument (e.g. GenGS logits vs trunc).'),
+  SGM3017: entry('error', 'tensor too large', 'A tensor (a param, a layer weight matrix, a value, a sample) has more elements than the limit, 2^26 by default (SGM_MAX_ELEMENTS); named dimensions such as B count as 1.'),
+  SGM3018: entry('error', 'too many parameters', 'The params and layer weights of a model together have more elements than the limit, 2^27 by default (SGM_MAX_PARAMS).'),
   // ── 4xxx static warnings ─────────────────────────────────────────────────────────────────────
   SGM4001: entry('warning', 'unused variable', 'A variable is defined but nothing uses it.'),
   SGM4002: entry('warning', 'named dimension looks like a misspelled hyperparameter', 'Names in shapes that are not hyperparameters are bound at run time; this one is close to a hyperparameter.'),

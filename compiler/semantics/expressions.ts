@@ -47,7 +47,14 @@ const ALL_CALLABLE = [
 
 /** Types an expression (recording the type of it and every sub-expression). */
 export function typeExpr(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
-  return ctx.setType(e, typeExprInner(ctx, e, ec));
+  return ctx.setType(e, withinSizeLimit(ctx, e, typeExprInner(ctx, e, ec)));
+}
+
+/** A value or a distribution's sample larger than the per-tensor limit is an error here, where it arises (SGM3017). */
+function withinSizeLimit(ctx: CheckContext, e: Expr, t: ExprType): ExprType {
+  if (t.kind === 'tensor' && t.shape !== null) return ctx.checkSize(t.shape, e.span, 'this value') ? t : ERROR;
+  if (t.kind === 'distribution' && t.sampleShape !== null) return ctx.checkSize(t.sampleShape, e.span, `a sample of ${t.sig.name}`) ? t : ERROR;
+  return t;
 }
 
 function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
@@ -219,11 +226,14 @@ function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: S
 function typeIndex(ctx: CheckContext, e: Index, ec: ExprContext): ExprType {
   const t = typeExpr(ctx, e.target, { ...ec, allowDistribution: false });
   const sub = { ...ec, allowDistribution: false };
+  // Indices and slice bounds are compile-time integers (the generated code selects with constants).
+  let indicesOk = true;
   for (const item of e.items) {
-    if (item.kind === 'at') typeExpr(ctx, item.index, sub);
-    if (item.kind === 'slice') for (const x of [item.start, item.stop, item.step]) if (x) typeExpr(ctx, x, sub);
+    const bounds = item.kind === 'at' ? [item.index] : item.kind === 'slice' ? [item.start, item.stop, item.step] : [];
+    for (const x of bounds) if (x && !constantIndex(ctx, x, sub, x === (item.kind === 'slice' ? item.step : undefined))) indicesOk = false;
   }
   if (t.kind !== 'tensor') return t.kind === 'error' ? ERROR : notATensor(ctx, e.target, t);
+  if (!indicesOk) return ERROR;
   if (t.shape === null) return tensorType(null, t.range);
   const shape = t.shape;
   const ellipses = e.items.filter((i) => i.kind === 'ellipsis').length;
@@ -259,6 +269,27 @@ function typeIndex(ctx: CheckContext, e: Index, ec: ExprContext): ExprType {
   }
   out.push(...shape.slice(axis));
   return tensorType(out, t.range, { ...(t.schedule ? { schedule: true } : {}), ...(t.integer ? { integer: true } : {}) });
+}
+
+/** Types an index or slice bound and checks it is a finite integer constant (non-zero for a step). */
+function constantIndex(ctx: CheckContext, x: Expr, ec: ExprContext, step: boolean): boolean {
+  const t = typeExpr(ctx, x, ec);
+  if (t.kind !== 'tensor') return false;
+  if (t.constant === undefined || t.schedule) {
+    ctx.report('SGM2109', x.span, 'an index must be known at compile time', {
+      label: 'not a constant',
+      help: 'index with numbers or hyperparameters; to pick entries by a computed value use one_hot and sum',
+    });
+    return false;
+  }
+  const v = t.constant;
+  if (typeof v !== 'number' || !Number.isInteger(v) || (step && v === 0)) {
+    ctx.report('SGM3008', x.span, step && v === 0 ? 'a slice step must not be 0' : 'an index must be a finite integer', {
+      label: typeof v === 'number' ? `is ${String(v)}` : 'not a single number',
+    });
+    return false;
+  }
+  return true;
 }
 
 function sliceSize(ctx: CheckContext, item: Extract<Index['items'][number], { kind: 'slice' }>, d: Dim): Dim {

@@ -4,7 +4,7 @@
  * `kl(z) = ...` overrides, and reports the static warnings (low-temperature Gumbel-Softmax, GenGS truncation
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
  */
-import { queryKl } from '../../stdlib/kl/rules.js';
+import { klMeasureMismatch, queryKl } from '../../stdlib/kl/rules.js';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
@@ -14,6 +14,7 @@ import { truncationCells } from '../semantics/distribution-shapes.js';
 import type { CheckedModel, DistributionType, ResolvedCall } from '../semantics/types.js';
 import { displayName, elementsPerEvaluation, klDescription, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
+import { priorParentDependingOn } from './mean-field.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
@@ -268,12 +269,53 @@ function readLaterInGuide(model: CheckedModel, st: A.Sample): boolean {
   return false;
 }
 
+/** Rule id of the sampled log-ratio log q(z) - log p(z | pa) at the guide's own draw (mean-field.ts). */
+export const SAMPLED_LOG_RATIO = 'sampled-log-ratio';
+
 function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagnostics: Diagnostic[]): KlDecision | undefined {
   const line = model.file.position(q.statement.span.start).line;
   const plan = queryKl(klDescription(model, q.dist), klDescription(model, p.dist));
   const override = model.klOverrides.get(z);
   const method = override ? model.calls.get(override.method) : undefined;
   const base = { latent: z, posterior: displayName(q.dist), prior: displayName(p.dist), line };
+  const mismatch = plan.rule === 'generic-mc' ? klMeasureMismatch(q.dist.sig.name, p.dist.sig.name) : null;
+  if (mismatch) {
+    const relaxedGuide = q.dist.sig.relaxation !== 'none';
+    diagnostics.push(
+      makeDiagnostic('SGM5004', p.statement.distribution.span, `no KL between the guide's ${base.posterior} and the prior ${base.prior} of '${z}'`, {
+        label: 'prior of a different kind',
+        notes: [mismatch],
+        help: relaxedGuide
+          ? `give '${z}' a relaxed prior of the guide's family at the same temperature (${q.dist.sig.name}), or sample the guide from the discrete family (${p.dist.sig.name}, with enumerate or reinforce)`
+          : `give the prior and the guide of '${z}' the same kind of distribution (both discrete or both relaxed at the same temperature)`,
+      }),
+    );
+    return undefined;
+  }
+  // Analytic (or freshly drawn) KL sums z out; that is the ELBO's term only if the prior's parents do not depend
+  // on z under the guide (mean-field.ts). Otherwise: log q(z) - log p(z | pa) at the guide's draw.
+  const dependent = priorParentDependingOn(model, z);
+  if (dependent !== undefined) {
+    const why = `the prior of '${z}' reads '${dependent}', which the guide draws given '${z}': a KL that sums '${z}' out is not the ELBO's term (valid only for guides mean-field in '${z}')`;
+    if (method?.name === 'closed_form') {
+      diagnostics.push(
+        makeDiagnostic('SGM5002', override!.method.span, `no closed-form KL for '${z}' here`, {
+          label: 'closed form requested',
+          notes: [why],
+          help: `remove the kl(${z}) line: sgm then uses the sampled log-ratio log q(${z}) - log p(${z} | ${dependent})`,
+        }),
+      );
+      return undefined;
+    }
+    return {
+      ...base,
+      method: 'mc',
+      rule: SAMPLED_LOG_RATIO,
+      samples: 1,
+      reason: `sampled log-ratio log q(${z}) - log p(${z} | ...) at the guide's draw: ${why}`,
+      overridden: method !== undefined,
+    };
+  }
   if (method?.name === 'closed_form') {
     if (plan.method !== 'closed_form') {
       diagnostics.push(

@@ -544,7 +544,12 @@ export class ModelEmitter {
       const est = this.estimator(z);
       const value = latentsFrom?.get(z) ?? `${g}.${this.names.source(z)}`;
       const discrete = est && (est.estimator === 'reinforce' || est.estimator === 'enumerate');
-      if (k.method === 'mc' && discrete) {
+      if (k.rule === 'sampled-log-ratio') {
+        // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
+        // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
+        this.cx.imports.stdlib.add('logProbOfSample');
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${z}): ${k.reason}`);
+      } else if (k.method === 'mc' && discrete) {
         // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
         // model's own draw, whose score-function (or enumeration) credit covers the gradient.
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${q}.logProb(${value}), ${p}.logProb(${value}))); // KL(${z}): ${k.reason}`);
@@ -580,7 +585,9 @@ export class ModelEmitter {
           ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(batch.${x}))`),
           ...this.model.latents.map((z) => {
             const zid = `g.${this.names.source(z)}`;
-            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(m.${this.ids.get(`${z}.p`)}.logProb(${zid}), g.${this.ids.get(`${z}.q`)}.logProb(${zid})))`;
+            // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
+            this.cx.imports.stdlib.add('logProbOfSample');
+            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(logProbOfSample(m.${this.ids.get(`${z}.p`)}, ${zid}), logProbOfSample(g.${this.ids.get(`${z}.q`)}, ${zid})))`;
           }),
         ].join(', ')}];`,
         '  logWeights.push(tf.addN(terms));',

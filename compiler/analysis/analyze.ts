@@ -287,7 +287,9 @@ function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagno
         notes: [mismatch],
         help: relaxedGuide
           ? `give '${z}' a relaxed prior of the guide's family at the same temperature (${q.dist.sig.name}), or sample the guide from the discrete family (${p.dist.sig.name}, with enumerate or reinforce)`
-          : `give the prior and the guide of '${z}' the same kind of distribution (both discrete or both relaxed at the same temperature)`,
+          : p.dist.sig.measure === 'truncated_pmf'
+            ? `give '${z}' the discrete prior that GenGS relaxes (its base), or a GenGS guide with the same truncation`
+            : `give the prior and the guide of '${z}' the same kind of distribution (both discrete, or both relaxed at the same temperature)`,
       }),
     );
     return undefined;

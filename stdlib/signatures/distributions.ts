@@ -327,7 +327,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
         constraint: 'open_unit_interval',
         optional: true,
         aliases: ['ρ'],
-        doc: 'countably infinite support: per sample, categories are used until the cumulative stick reaches rho',
+        doc: "countably infinite support: per sample, categories are used until the cumulative mass of z reaches rho (IGR eq. 19; the authors' code sums the sticks instead: sgm eval --truncation-rule sticks)",
       },
     ],
     support: 'simplex',

@@ -469,7 +469,11 @@ export class ModelEmitter {
       case 'reinforce': {
         fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);
         const logq = this.id(`${name}.logq`, `${name}_logq`);
-        fn.bind(logq, `${this.perExampleReducer(full)}(${qid}.logProb(${id}))`, 'log q of the draw, for the score-function term');
+        // A relaxed draw's density is taken from its log-space representation (exact at any τ; stdlib log-space.ts).
+        const relaxed = d.sig.measure.startsWith('relaxed_');
+        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
+        const logqOf = relaxed ? `logProbOfSample(${qid}, ${id})` : `${qid}.logProb(${id})`;
+        fn.bind(logq, `${this.perExampleReducer(full)}(${logqOf})`, 'log q of the draw, for the score-function term');
         break;
       }
       case 'enumerate':

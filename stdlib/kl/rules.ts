@@ -181,7 +181,12 @@ export function klMeasureMismatch(qFamily: string, pFamily: string): string | nu
   const q = findDistribution(qFamily);
   const p = findDistribution(pFamily);
   if (!q || !p || q.measure === p.measure) return null;
-  return `${q.name}'s log-probability is ${MEASURE_TEXT[q.measure]}, ${p.name}'s is ${MEASURE_TEXT[p.measure]}: their difference is no KL`;
+  const counting = (m: string) => m === 'pmf' || m === 'truncated_pmf';
+  const which = `${q.name}'s log-probability is ${MEASURE_TEXT[q.measure]}, ${p.name}'s is ${MEASURE_TEXT[p.measure]}`;
+  if (counting(q.measure) || counting(p.measure)) return `${which}: their difference is no KL`;
+  // Both are densities, but of different variables or spaces: a relaxed density is exact only from its own log
+  // representation, and no registered pair relates the two.
+  return `${which}: sgm has no KL between them (a relaxed density is exact only in its own log space, and no rule relates the two)`;
 }
 
 const MEASURE_TEXT: Readonly<Record<string, string>> = {

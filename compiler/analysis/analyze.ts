@@ -333,6 +333,11 @@ function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagno
   }
   if (method?.name === 'mc') {
     const samples = constantArg(method, 'samples') ?? 1;
+    if (plan.method === 'closed_form' && q.dist.sig.measure === 'truncated_pmf') {
+      // GenGS's logProb is the truncated pmf of the cells, not a density of its relaxed draws: log q - log p at
+      // relaxed draws would not estimate that KL. The exact sum over the cells is what the request can get.
+      return { ...base, method: 'closed_form', rule: plan.rule, samples: 1, reason: `Monte Carlo requested, but ${q.dist.sig.name}'s log-probability is the pmf of its cells, not a density of its relaxed draws: ${plan.reason}`, overridden: true };
+    }
     const rule = plan.method === 'mc' ? plan.rule : 'generic-mc';
     return { ...base, method: 'mc', rule, samples, reason: `requested Monte Carlo with ${samples} sample${samples === 1 ? '' : 's'}${plan.method === 'closed_form' ? ' (a closed form exists)' : `: ${plan.reason}`}`, overridden: true };
   }

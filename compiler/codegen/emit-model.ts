@@ -555,8 +555,13 @@ export class ModelEmitter {
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${z}): ${k.reason}`);
       } else if (k.method === 'mc' && discrete) {
         // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
-        // model's own draw, whose score-function (or enumeration) credit covers the gradient.
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${q}.logProb(${value}), ${p}.logProb(${value}))); // KL(${z}): ${k.reason}`);
+        // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
+        // under `with reinforce` is scored from its draw's log-space representation (exact at any τ).
+        const guideSt = this.model.statements.find((x) => x.role === 'posterior' && x.statement.kind === 'sample' && x.statement.target.text === z)?.statement;
+        const relaxed = guideSt?.kind === 'sample' && this.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
+        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
+        const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${z}): ${k.reason}`);
       } else {
         this.cx.imports.stdlib.add('KL_COMPUTE');
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE['${k.rule}'](${q}, ${p}, { rng: ctx.rng, samples: ${k.samples} })); // KL(${z}): ${k.reason}`);

@@ -4,7 +4,6 @@
  * `kl(z) = ...` overrides, and reports the static warnings (low-temperature Gumbel-Softmax, GenGS truncation
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
  */
-import { klMeasureMismatch, queryKl } from '../../stdlib/kl/rules.js';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
@@ -12,9 +11,9 @@ import { formatShape } from '../semantics/shape.js';
 import { namesRead } from '../syntax/names-read.js';
 import { truncationCells } from '../semantics/distribution-shapes.js';
 import type { CheckedModel, DistributionType, ResolvedCall } from '../semantics/types.js';
-import { displayName, elementsPerEvaluation, klDescription, supportSize } from './describe.js';
+import { constantArg, displayName, elementsPerEvaluation, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
-import { priorParentDependingOn } from './mean-field.js';
+import { chooseKl } from './kl-plan.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
@@ -30,7 +29,8 @@ export const LOW_TEMPERATURE = 0.05;
 
 const GS_FAMILY = ['GumbelSoftmax', 'ExpConcrete', 'RelaxedBernoulli'];
 
-interface Sampled {
+/** A `~` statement of the model with its distribution and role. */
+export interface Sampled {
   readonly statement: A.Sample;
   readonly dist: DistributionType;
   readonly role: 'posterior' | 'prior' | 'likelihood' | 'sample';
@@ -221,10 +221,6 @@ function baselineText(b: 'ema' | 'loo' | 'none', decay: number | undefined): str
   return b === 'ema' ? `EMA baseline (decay ${decay})` : b === 'loo' ? 'leave-one-out baseline' : 'no baseline';
 }
 
-function constantArg(call: ResolvedCall, name: string): number | undefined {
-  const a = call.args.get(name);
-  return a?.type.kind === 'tensor' && typeof a.type.constant === 'number' ? a.type.constant : undefined;
-}
 
 /** The enumeration a node admits, or the reason it admits none. */
 function enumerationFor(
@@ -267,81 +263,6 @@ function readLaterInGuide(model: CheckedModel, st: A.Sample): boolean {
     if (exprs.some((e) => namesRead(e).includes(name))) return true;
   }
   return false;
-}
-
-/** Rule id of the sampled log-ratio log q(z) - log p(z | pa) at the guide's own draw (mean-field.ts). */
-export const SAMPLED_LOG_RATIO = 'sampled-log-ratio';
-
-function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagnostics: Diagnostic[]): KlDecision | undefined {
-  const line = model.file.position(q.statement.span.start).line;
-  const plan = queryKl(klDescription(model, q.dist), klDescription(model, p.dist));
-  const override = model.klOverrides.get(z);
-  const method = override ? model.calls.get(override.method) : undefined;
-  const base = { latent: z, posterior: displayName(q.dist), prior: displayName(p.dist), line };
-  const mismatch = plan.rule === 'generic-mc' ? klMeasureMismatch(q.dist.sig.name, p.dist.sig.name) : null;
-  if (mismatch) {
-    const relaxedGuide = q.dist.sig.relaxation !== 'none';
-    diagnostics.push(
-      makeDiagnostic('SGM5004', p.statement.distribution.span, `no KL between the guide's ${base.posterior} and the prior ${base.prior} of '${z}'`, {
-        label: 'prior of a different kind',
-        notes: [mismatch],
-        help: relaxedGuide
-          ? `give '${z}' a relaxed prior of the guide's family at the same temperature (${q.dist.sig.name}), or sample the guide from the discrete family (${p.dist.sig.name}, with enumerate or reinforce)`
-          : p.dist.sig.measure === 'truncated_pmf'
-            ? `give '${z}' the discrete prior that GenGS relaxes (its base), or a GenGS guide with the same truncation`
-            : `give the prior and the guide of '${z}' the same kind of distribution (both discrete, or both relaxed at the same temperature)`,
-      }),
-    );
-    return undefined;
-  }
-  // Analytic (or freshly drawn) KL sums z out; that is the ELBO's term only if the prior's parents do not depend
-  // on z under the guide (mean-field.ts). Otherwise: log q(z) - log p(z | pa) at the guide's draw.
-  const dependent = priorParentDependingOn(model, z);
-  if (dependent !== undefined) {
-    const why = `the prior of '${z}' reads '${dependent}', which the guide draws given '${z}': a KL that sums '${z}' out is not the ELBO's term (valid only for guides mean-field in '${z}')`;
-    if (method?.name === 'closed_form') {
-      diagnostics.push(
-        makeDiagnostic('SGM5002', override!.method.span, `no closed-form KL for '${z}' here`, {
-          label: 'closed form requested',
-          notes: [why],
-          help: `remove the kl(${z}) line: sgm then uses the sampled log-ratio log q(${z}) - log p(${z} | ${dependent})`,
-        }),
-      );
-      return undefined;
-    }
-    return {
-      ...base,
-      method: 'mc',
-      rule: SAMPLED_LOG_RATIO,
-      samples: 1,
-      reason: `sampled log-ratio log q(${z}) - log p(${z} | ...) at the guide's draw: ${why}`,
-      overridden: method !== undefined,
-    };
-  }
-  if (method?.name === 'closed_form') {
-    if (plan.method !== 'closed_form') {
-      diagnostics.push(
-        makeDiagnostic('SGM5002', override!.method.span, `no closed-form KL for ${base.posterior} against ${base.prior}`, {
-          label: 'closed form requested',
-          notes: [plan.reason],
-          help: 'use kl(z) = mc(samples = k), or make the prior match the posterior family, τ and δ',
-        }),
-      );
-      return undefined;
-    }
-    return { ...base, method: 'closed_form', rule: plan.rule, samples: 1, reason: `requested closed form: ${plan.reason}`, overridden: true };
-  }
-  if (method?.name === 'mc') {
-    const samples = constantArg(method, 'samples') ?? 1;
-    if (plan.method === 'closed_form' && q.dist.sig.measure === 'truncated_pmf') {
-      // GenGS's logProb is the truncated pmf of the cells, not a density of its relaxed draws: log q - log p at
-      // relaxed draws would not estimate that KL. The exact sum over the cells is what the request can get.
-      return { ...base, method: 'closed_form', rule: plan.rule, samples: 1, reason: `Monte Carlo requested, but ${q.dist.sig.name}'s log-probability is the pmf of its cells, not a density of its relaxed draws: ${plan.reason}`, overridden: true };
-    }
-    const rule = plan.method === 'mc' ? plan.rule : 'generic-mc';
-    return { ...base, method: 'mc', rule, samples, reason: `requested Monte Carlo with ${samples} sample${samples === 1 ? '' : 's'}${plan.method === 'closed_form' ? ' (a closed form exists)' : `: ${plan.reason}`}`, overridden: true };
-  }
-  return { ...base, method: plan.method, rule: plan.rule, samples: 1, reason: plan.method === 'mc' ? `${plan.reason}; 1 sample per step` : plan.reason, overridden: false };
 }
 
 /** Low-temperature Gumbel-Softmax (SGM4005) and GenGS truncation mass at the initial parameters (SGM4006). */

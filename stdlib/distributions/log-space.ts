@@ -16,7 +16,6 @@
  * other code) are scored with logProb as before.
  */
 import type { RandomStream } from '../random.js';
-import { stopGradient } from '../stop-gradient.js';
 import type { tf } from '../tf.js';
 import type { Distribution } from './distribution.js';
 
@@ -99,12 +98,4 @@ export function logProbOfSample(d: Distribution, value: tf.Tensor): tf.Tensor {
 export function recordedDraw(d: LogSpaceDensity, rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
   const { value, rep } = d.rsampleLogSpace(rng, sampleShape);
   return recordLogSpace(value, d.logSpace, rep);
-}
-
-/** Stops the gradient of a recorded draw and records the same representation (without gradient) on the result. */
-export function detachRecorded(value: tf.Tensor): tf.Tensor {
-  const r = logSpaceOf(value);
-  const out = stopGradient(value);
-  if (r) recordLogSpace(out, r.kind, stopGradient(r.rep));
-  return out;
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/compile.js';
 import { SGM_VERSION } from '../../cli/version.js';
+import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';
 import { IGR_I } from '../../stdlib/distributions/igr-i.js';
 import { GumbelSoftmax } from '../../stdlib/distributions/gumbel-softmax.js';
 import { RelaxedBernoulli } from '../../stdlib/distributions/relaxed-bernoulli.js';
@@ -93,6 +94,15 @@ describe('relaxed densities at low τ (issue 13 item 4)', () => {
     const direct = values(q.logProb(z));
     expect(fromValue).toEqual(direct);
     z.dispose();
+  });
+
+  it('refuses a Monte Carlo "KL" between a relaxed density and a pmf at run time too', () => {
+    tf.tidy(() => {
+      const q = new RelaxedBernoulli({ logits: 0, tau: 0.5 });
+      const p = new Bernoulli({ logits: 0 });
+      expect(() => explainKl(q, p)).toThrow(/no KL between RelaxedBernoulli and Bernoulli/);
+      expect(() => klDivergence(q, p, { rng: new RandomStream(1) })).toThrow(/pmf/);
+    });
   });
 
   it('iwae weights use the log-space densities in the generated code', () => {

@@ -495,7 +495,11 @@ export class ModelEmitter {
       case 'reinforce': {
         fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);
         const logq = this.id(`${name}.logq`, name, 'logq');
-        fn.bind(logq, `${this.perExampleReducer(full)}(${qid}.logProb(${id}))`, 'log q of the draw, for the score-function term');
+        // A relaxed draw's density is taken from its log-space representation (exact at any τ; stdlib log-space.ts).
+        const relaxed = d.sig.measure.startsWith('relaxed_');
+        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
+        const logqOf = relaxed ? `logProbOfSample(${qid}, ${id})` : `${qid}.logProb(${id})`;
+        fn.bind(logq, `${this.perExampleReducer(full)}(${logqOf})`, 'log q of the draw, for the score-function term');
         break;
       }
       case 'enumerate':
@@ -570,10 +574,20 @@ export class ModelEmitter {
       const est = this.estimator(z);
       const value = latentsFrom?.get(z) ?? `${g}.${this.names.source(z)}`;
       const discrete = est && (est.estimator === 'reinforce' || est.estimator === 'enumerate');
-      if (k.method === 'mc' && discrete) {
+      if (k.rule === 'sampled-log-ratio') {
+        // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
+        // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
+        this.cx.imports.stdlib.add('logProbOfSample');
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      } else if (k.method === 'mc' && discrete) {
         // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
-        // model's own draw, whose score-function (or enumeration) credit covers the gradient.
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${q}.logProb(${value}), ${p}.logProb(${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+        // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
+        // under `with reinforce` is scored from its draw's log-space representation (exact at any τ).
+        const guideSt = this.model.statements.find((x) => x.role === 'posterior' && x.statement.kind === 'sample' && x.statement.target.text === z)?.statement;
+        const relaxed = guideSt?.kind === 'sample' && this.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
+        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
+        const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
       } else {
         this.cx.imports.stdlib.add('KL_COMPUTE');
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
@@ -606,7 +620,9 @@ export class ModelEmitter {
           ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(${this.data(x)}))`),
           ...this.model.latents.map((z) => {
             const zid = `g.${this.names.source(z)}`;
-            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(m.${this.ids.get(`${z}.p`)}.logProb(${zid}), g.${this.ids.get(`${z}.q`)}.logProb(${zid})))`;
+            // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
+            this.cx.imports.stdlib.add('logProbOfSample');
+            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(logProbOfSample(m.${this.ids.get(`${z}.p`)}, ${zid}), logProbOfSample(g.${this.ids.get(`${z}.q`)}, ${zid})))`;
           }),
         ].join(', ')}];`,
         '  logWeights.push(tf.addN(terms));',

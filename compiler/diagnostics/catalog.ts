@@ -100,6 +100,7 @@ export const CATALOG = {
   SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (pathwise needs a reparameterized sampler, straight_through a relaxation, loo several samples).'),
   SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches; the reason names what differs.'),
   SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective.'),
+  SGM5004: entry('error', 'no KL between these distributions', "The guide's distribution and the prior of a latent have log-probabilities of different kinds (e.g. a relaxed density against a pmf: RelaxedBernoulli against Bernoulli, GumbelSoftmax or IGR against Categorical, GenGS prior against a discrete guide), so log q - log p is no KL. Give the latent a relaxed prior of the guide's family at the same temperature, or a discrete guide."),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A code of the catalog. */

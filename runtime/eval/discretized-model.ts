@@ -10,6 +10,7 @@
  * discrete prior p₀ of the papers' VAEs (IGR paper v2 section 4.2; math.md section 8).
  */
 import type { Batch, ModelInstance, StepContext } from '../model-api.js';
+import { logProbOfSample } from '../../stdlib/distributions/log-space.js';
 import { tf } from '../../stdlib/tf.js';
 import { UserError } from '../errors.js';
 import type { DiscreteLatent } from './discrete-latent.js';
@@ -72,8 +73,9 @@ export function discretizedSampler(model: ModelInstance, batch: Batch, ctx: Step
           values[l.name] = flattenSamples(l.value(oneHot));
         } else {
           const z = l.posterior.sample(ctx.rng, [s]);
-          logProposal = tf.add(logProposal, sumToSampleBatch(l.posterior.logProb(z)));
-          logPriorSampled = tf.add(logPriorSampled, sumToSampleBatch(l.prior.logProb(z)));
+          // A relaxed draw is scored from its log-space representation (exact at any τ; stdlib log-space.ts).
+          logProposal = tf.add(logProposal, sumToSampleBatch(logProbOfSample(l.posterior, z)));
+          logPriorSampled = tf.add(logPriorSampled, sumToSampleBatch(logProbOfSample(l.prior, z)));
           values[l.name] = flattenSamples(z);
         }
       }

@@ -22,6 +22,7 @@ import { distributionResult, fitPriorCategories } from './distribution-shapes.js
 import { binaryRange, constantViolation, constraintHelp, numberRange, rangeSatisfies } from './ranges.js';
 import { broadcast, formatShape, normalizeAxis, UNKNOWN, type Dim } from './shape.js';
 import { functionResult, tensorType } from './shape-rules.js';
+import { typeIndex } from './indexing.js';
 import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType } from './types.js';
 
 const ERROR: ExprType = { kind: 'error' };
@@ -71,7 +72,7 @@ function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
     case 'tensor':
       return typeTensorLiteral(ctx, e.elements, e.span, ec);
     case 'index':
-      return typeIndex(ctx, e, ec);
+      return typeIndex(ctx, e, ec, typeExpr, notATensor);
     case 'call':
       return typeCall(ctx, e, ec);
     case 'transition':
@@ -214,62 +215,6 @@ function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: S
     ...(constant === undefined ? {} : { constant }),
     ...(ts.some((t) => t.schedule) ? { schedule: true } : {}),
   });
-}
-
-function typeIndex(ctx: CheckContext, e: Index, ec: ExprContext): ExprType {
-  const t = typeExpr(ctx, e.target, { ...ec, allowDistribution: false });
-  const sub = { ...ec, allowDistribution: false };
-  for (const item of e.items) {
-    if (item.kind === 'at') typeExpr(ctx, item.index, sub);
-    if (item.kind === 'slice') for (const x of [item.start, item.stop, item.step]) if (x) typeExpr(ctx, x, sub);
-  }
-  if (t.kind !== 'tensor') return t.kind === 'error' ? ERROR : notATensor(ctx, e.target, t);
-  if (t.shape === null) return tensorType(null, t.range);
-  const shape = t.shape;
-  const ellipses = e.items.filter((i) => i.kind === 'ellipsis').length;
-  const explicit = e.items.length - ellipses;
-  if (ellipses > 1 || explicit > shape.length) {
-    ctx.report('SGM3008', e.span, ellipses > 1 ? 'at most one ... per index' : `too many indices for a tensor of rank ${shape.length}`, {
-      label: `the tensor has shape ${formatShape(shape)}`,
-    });
-    return ERROR;
-  }
-  const out: Dim[] = [];
-  let axis = 0;
-  for (const item of e.items) {
-    if (item.kind === 'ellipsis') {
-      const skip = shape.length - explicit;
-      out.push(...shape.slice(axis, axis + skip));
-      axis += skip;
-      continue;
-    }
-    const d = shape[axis];
-    if (item.kind === 'at') {
-      const idx = (ctx.types.get(item.index) as TensorType | undefined)?.constant;
-      if (typeof idx === 'number' && typeof d === 'number' && normalizeAxis(idx, d) === undefined) {
-        ctx.report('SGM3008', item.span, `index ${idx} is out of range for an axis of size ${d}`, {
-          label: `axis ${axis} of ${formatShape(shape)}`,
-        });
-        return ERROR;
-      }
-    } else {
-      out.push(sliceSize(ctx, item, d));
-    }
-    axis++;
-  }
-  out.push(...shape.slice(axis));
-  return tensorType(out, t.range, { ...(t.schedule ? { schedule: true } : {}), ...(t.integer ? { integer: true } : {}) });
-}
-
-function sliceSize(ctx: CheckContext, item: Extract<Index['items'][number], { kind: 'slice' }>, d: Dim): Dim {
-  const c = (x: Expr | undefined) => (x ? (ctx.types.get(x) as TensorType | undefined)?.constant : undefined);
-  const start = item.start ? c(item.start) : 0;
-  const stop = item.stop ? c(item.stop) : d;
-  const step = item.step ? c(item.step) : 1;
-  if (!item.start && !item.stop && !item.step) return d;
-  if (typeof d !== 'number' || typeof start !== 'number' || typeof stop !== 'number' || typeof step !== 'number' || step <= 0) return UNKNOWN;
-  const norm = (x: number) => Math.min(Math.max(x < 0 ? d + x : x, 0), d);
-  return Math.max(0, Math.ceil((norm(stop) - norm(start)) / step));
 }
 
 // ── calls ────────────────────────────────────────────────────────────────────────────────────────

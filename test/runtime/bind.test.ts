@@ -90,7 +90,7 @@ describe('observed data against the support of its likelihood (issue 13 item 7)'
   const meta = (distribution: string, shape: DataSpec['shape'] = ['B', 3]) => ({
     data: [spec('x', shape, 2)],
     hyperparameters: {},
-    nodes: [{ name: 'x', kind: 'observed' as const, block: 'model' as const, shape, distribution }],
+    nodes: [{ name: 'x', kind: 'observed' as const, block: 'model' as const, shape, distribution, line: 2 }],
   });
   const grey = makeDataset('mnist', { x: { values: Float32Array.of(0, 1, 1, 0, 0.5, 1, 0.25, 0, 0.75), rowShape: [3] } });
   const binary = makeDataset('mnist-binarized', { x: { values: Float32Array.of(0, 1, 1, 0, 0, 1, 1, 0, 1), rowShape: [3] } });

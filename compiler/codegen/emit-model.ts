@@ -10,6 +10,7 @@ import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
 import { EmitContext, ExprEmitter, literal, propKey, type Scope } from './emit-expr.js';
+import { scoreArrays, scoreCollect, scoreTerms, type ScoredNode } from './enumerate-score.js';
 import { NameTable } from './names.js';
 
 const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
@@ -859,17 +860,28 @@ export class ModelEmitter {
       const eventRank = d.eventRank;
       const elements = shape.slice(0, shape.length - eventRank).reduce((a: number, b) => a * (b as number), 1);
       this.cx.imports.runtime.add('expectation');
+      // Score-function nodes next to the enumeration: one draw per configuration (enumerate-score.ts).
+      const scoredNodes: ScoredNode[] = scored.map((e) => ({
+        node: this.names.source(e.node),
+        logq: this.ids.get(`${e.node}.logq`)!,
+        ...(e.baseline === 'ema' ? { emaBaseline: this.ids.get(`${e.node}.baseline`)! } : {}),
+        reason: e.reason,
+      }));
+      if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
       body.push(
         `// ${z}: ${enumerated.reason}`,
         `const ${zid}_configs = ${this.enumerationConfigs(d, shape as number[], elements)};`,
         `const ${zid}_values: tf.Tensor[] = [];`,
         `const ${zid}_probs: tf.Tensor[] = [];`,
+        ...scoreArrays(zid, scoredNodes),
         `for (const ${zid}_c of ${zid}_configs) {`,
         `  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`,
       );
       const v = valueOf('r');
-      body.push(...v.prelude.map((l) => `  ${l}`), `  ${zid}_values.push(${v.value});`, `  ${zid}_probs.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`, '}');
-      body.push(`const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`, `const loss = ${lossOf('value')} as tf.Scalar;`);
+      body.push(...v.prelude.map((l) => `  ${l}`), `  ${zid}_values.push(${v.value});`, `  ${zid}_probs.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`);
+      body.push(...scoreCollect(zid, scoredNodes, 'r', v.perExample ? lossOf(v.perExample) : lossOf(v.value)).map((l) => `  ${l}`), '}');
+      body.push(`const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`, `${scored.length > 0 ? 'let' : 'const'} loss = ${lossOf('value')} as tf.Scalar;`);
+      body.push(...scoreTerms(zid, scoredNodes, `${zid}_probs`));
     } else if (samples === 1) {
       body.push('const r = forward(batch, ctx, dims);');
       const v = valueOf('r');

@@ -230,6 +230,7 @@ export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Ide
     return ERROR;
   }
   const sig = (dist ?? fn)!;
+  if (fn?.variadic && listOfTensors(ctx, e, ec)) return ERROR;
   const key = bare ?? e;
   if (!checkPlacement(ctx, e, ec, dist, fn)) {
     for (const a of e.args) typeArgumentLoosely(ctx, a, ec);
@@ -332,6 +333,27 @@ function reportUnknownCallee(ctx: CheckContext, e: Call, ec: ExprContext): void 
 }
 
 /** Types an argument of an unresolved call, so names inside it still count as used and get checked. */
+/**
+ * `concat([a, b])`, the NumPy/tfjs habit, for a variadic function that takes its tensors as separate arguments:
+ * a tensor literal of non-scalar tensors as the first argument is reported (SGM2107) with the call written the
+ * sgm way; typed as a literal it would stack a and b on a new axis, or fail as a ragged literal.
+ */
+function listOfTensors(ctx: CheckContext, e: Call, ec: ExprContext): boolean {
+  const first = e.args[0];
+  if (!first || first.name || first.value.kind !== 'tensor') return false;
+  const list = first.value;
+  const types = list.elements.map((x) => typeExpr(ctx, x, { ...ec, allowDistribution: false }));
+  if (!types.some((t) => t.kind === 'tensor' && (t.shape === null || t.shape.length > 0))) return false;
+  for (const a of e.args.slice(1)) typeArgumentLoosely(ctx, a, ec);
+  const items = list.elements.map((x) => ctx.text(x.span));
+  const rest = e.args.slice(1).map((a) => ctx.text(a.span));
+  ctx.report('SGM2107', list.span, `${e.callee.text} takes the tensors as separate arguments, not as a list`, {
+    label: 'a tensor literal of tensors',
+    help: `write ${e.callee.text}(${[...items, ...rest].join(', ')})${rest.length === 0 ? ' (axis = -1 by default; concat(a, b, axis = 0) for another axis)' : ''}`,
+  });
+  return true;
+}
+
 function typeArgumentLoosely(ctx: CheckContext, a: Argument, ec: ExprContext): void {
   if (a.value.kind === 'ident' && !ctx.lookup(a.value.name, ec.block) && !ctx.hyper.has(a.value.name)) return;
   typeExpr(ctx, a.value, { ...ec, allowDistribution: true, position: ec.position === 'estimator' || ec.position === 'kl_method' ? 'value' : ec.position });

@@ -68,6 +68,8 @@ export class ModelEmitter {
   private readonly functions: string[] = [];
   private readonly ids = new Map<string, string>();
   private readonly usedHyper = new Set<string>();
+  /** Objective terms that are scalars (KL of a latent without batch axis), which tf.addN cannot add to [B] terms. */
+  private readonly scalarTerms = new Set<string>();
 
   constructor(
     private readonly model: CheckedModel,
@@ -554,6 +556,7 @@ export class ModelEmitter {
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE['${k.rule}'](${q}, ${p}, { rng: ctx.rng, samples: ${k.samples} })); // KL(${z}): ${k.reason}`);
       }
       kl.set(z, id);
+      if (this.perExampleReducer(shape) === 'tf.sum') this.scalarTerms.add(id);
     }
     return { lines, loglik, kl };
   }
@@ -650,7 +653,48 @@ export class ModelEmitter {
     };
 
     const sign = this.model.objective!.sense === 'maximize' ? '' : 'tf.neg';
-    if (samples === 1) {
+    const joint = this.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
+    if (joint) {
+      // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
+      // per configuration (the guide fixes the latent), weighted by q; score-function nodes draw once per
+      // configuration (enumerate-score.ts). The analysis keeps reinforce(samples > 1) away from this case.
+      const z = joint.node;
+      const zid = this.names.source(z);
+      const shape = this.model.variables.get(z)?.shape ?? [];
+      const st = this.model.statements.find((c) => c.statement.kind === 'sample' && c.statement.target.text === z && c.role === 'posterior')!.statement as A.Sample;
+      const d = this.distType(st)!;
+      const elements = shape.slice(0, shape.length - d.eventRank).reduce((a: number, b) => a * (b as number), 1);
+      const scoredNodes: ScoredNode[] = scored.map((e) => ({
+        node: this.names.source(e.node),
+        logq: this.ids.get(`${e.node}.logq`)!,
+        ...(e.baseline === 'ema' ? { emaBaseline: this.ids.get(`${e.node}.baseline`)! } : {}),
+        reason: e.reason,
+      }));
+      this.cx.imports.runtime.add('expectation');
+      if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
+      const ev = evaluation('  ', '');
+      ev.lines[0] = `  const ${ev.g} = guide(batch, ctx, dims, s, { ${zid}: ${zid}_c });`;
+      const maximize = this.model.objective!.sense === 'maximize';
+      const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : maximize ? `tf.neg(${ev.value})` : ev.value;
+      body.push(
+        `// ${z}: ${joint.reason}`,
+        `const ${zid}_configs = ${this.enumerationConfigs(d, shape as number[], elements)};`,
+        `const ${zid}_values: tf.Tensor[] = [];`,
+        `const ${zid}_probs: tf.Tensor[] = [];`,
+        ...scoreArrays(zid, scoredNodes),
+        `for (const ${zid}_c of ${zid}_configs) {`,
+        ...ev.lines,
+        ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : []),
+        `  ${zid}_values.push(${ev.value});`,
+        `  ${zid}_probs.push(tf.exp(tf.sum(${ev.g}.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`,
+        ...scoreCollect(zid, scoredNodes, ev.g, signal).map((l) => `  ${l}`),
+        '}',
+        `const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`,
+        `${scored.length > 0 ? 'let' : 'const'} loss = ${maximize ? 'tf.neg(value)' : 'value'} as tf.Scalar;`,
+        ...scoreTerms(zid, scoredNodes, `${zid}_probs`),
+      );
+      metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
+    } else if (samples === 1) {
       const ev = evaluation('', '');
       body.push(...ev.lines);
       if (ev.perExample) body.push(`const elbo = ${ev.perExample}; // per data point`);
@@ -698,7 +742,10 @@ export class ModelEmitter {
 
   private sum(ids: readonly string[]): string {
     if (ids.length === 0) return 'tf.scalar(0)';
-    return ids.length === 1 ? ids[0] : `tf.addN([${ids.join(', ')}])`;
+    if (ids.length === 1) return ids[0];
+    // tf.addN needs equal shapes: a term of a latent without batch axis is a scalar next to per-data-point ones.
+    if (ids.some((id) => this.scalarTerms.has(id))) return ids.slice(1).reduce((a, id) => `tf.add(${a}, ${id})`, ids[0]);
+    return `tf.addN([${ids.join(', ')}])`;
   }
 
   /** Score-function terms of one node with one sample. */

@@ -210,4 +210,76 @@ describe('enumeration next to score-function nodes', () => {
     const explicit = compileSource('m.sgm', flat(' with enumerate'), { sgmVersion: SGM_VERSION });
     expect(explicit.diagnostics.map((d) => d.code)).toContain('SGM5003');
   });
+
+  it('blocks model, a guide latent without batch axis (joint enumeration): exact, and unbiased next to a score-function node', async () => {
+    // c is one global Categorical (no batch axis): the objective sums over its 3 values; h (per data point,
+    // Bernoulli) takes the score function with one draw per configuration of c.
+    const source = `
+      model global_c(K = 3) {
+        data x: [B, 1]
+        param means: [K, 1] = 0
+        param ql: [K] = 0
+        param shift: [1] = 0
+        guide {
+          c ~ Categorical(logits = ql)
+          h ~ Bernoulli(logits = dense(x, [1])) with reinforce(baseline = ema(0.9))
+        }
+        generative {
+          c ~ Categorical(logits = zeros([K]))
+          h ~ Bernoulli(logits = zeros([1]))
+          x ~ Normal(means[c] + h * shift, 1)
+        }
+        maximize elbo
+      }`;
+    const module = await loadGenerated(source, 'global_c');
+    expect(module.metadata.nodes.find((n) => n.name === 'c')?.estimator).toBe('enumerate');
+    const model = await module.create({ seed: 1, cacheDir });
+    const v = (name: string) => model.variables.get(name)!;
+    v('means').assign(tf.tensor2d([[-1], [0.5], [2]]));
+    v('ql').assign(tf.tensor1d([0.2, -0.3, 0.4]));
+    v('shift').assign(tf.tensor1d([0.7]));
+    v('h.logits/b').assign(tf.tensor1d([0.1]));
+    const X = [0.3, -1.1, 2.2, 0.9];
+    const names = ['ql', 'means', 'h.logits/W', 'h.logits/b'];
+    const params = Object.fromEntries([...names, 'shift'].map((n) => [n, Array.from(v(n).dataSync())]));
+    const logSigmoid = (a: number) => (a >= 0 ? -Math.log1p(Math.exp(-a)) : a - Math.log1p(Math.exp(a)));
+    // −(E_q(c)[mean_b E_q(h_b) [log p(x_b | c, h_b) + log p(h_b) − log q(h_b)]] − KL(q(c) ‖ uniform)).
+    const exactLoss = (p: Record<string, number[]>): number => {
+      const lse = Math.log(p.ql.reduce((a, l) => a + Math.exp(l), 0));
+      const qc = p.ql.map((l) => Math.exp(l - lse));
+      const klc = qc.reduce((a, q) => a + q * (Math.log(q) - Math.log(1 / 3)), 0);
+      let expected = 0;
+      qc.forEach((q, c) => {
+        let perRow = 0;
+        for (const x of X) {
+          const hl = p['h.logits/b'][0] + x * p['h.logits/W'][0];
+          for (let h = 0; h < 2; h++) {
+            const logq = h === 1 ? logSigmoid(hl) : logSigmoid(-hl);
+            const mu = p.means[c] + h * p.shift[0];
+            perRow += Math.exp(logq) * (-0.5 * (x - mu) ** 2 - 0.5 * Math.log(2 * Math.PI) + Math.log(0.5) - logq);
+          }
+        }
+        expected += q * (perRow / X.length);
+      });
+      return -(expected - klc);
+    };
+    const reference = names.map((n) =>
+      params[n].map((_, i) => {
+        const eps = 1e-5;
+        const plus = structuredClone(params);
+        const minus = structuredClone(params);
+        plus[n][i] += eps;
+        minus[n][i] -= eps;
+        return (exactLoss(plus) - exactLoss(minus)) / (2 * eps);
+      }),
+    );
+    const batch = { x: tf.tensor2d(X, [4, 1]) };
+    // The value is the exact expectation over c and a one-draw estimate over h: its mean is the exact ELBO.
+    const values = Array.from({ length: 400 }, (_, s) => tf.tidy(() => model.objective(batch, { step: s, rng: new RandomStream(300 + s) }).value.dataSync()[0]));
+    expect(Math.abs(mean(values) + exactLoss(params))).toBeLessThanOrEqual(4 * Math.sqrt(variance(values) / values.length) + 1e-4);
+    const draws = gradientDraws(model, batch, names.map(v), 500);
+    expectUnbiased(draws, reference, 'global c');
+    batch.x.dispose();
+    model.dispose();
+  }, 120_000);
 });

@@ -30,6 +30,7 @@ export function typeIndex(
   }
   if (t.kind !== 'tensor') return t.kind === 'error' ? ERROR : notATensor(ctx, e.target, t);
   if (indexError) return ERROR;
+  if (!checkSliceBounds(ctx, e)) return ERROR;
   if (!checkTensorIndices(ctx, e)) return ERROR;
   if (t.shape === null) return tensorType(null, t.range);
   const shape = t.shape;
@@ -112,6 +113,25 @@ function checkTensorIndices(ctx: CheckContext, e: Index): boolean {
       help: 'index one axis at a time: name the first result, then index it',
     });
     return false;
+  }
+  return true;
+}
+
+/** Whether every slice bound (start, stop, step) is a compile-time integer; reports otherwise. */
+function checkSliceBounds(ctx: CheckContext, e: Index): boolean {
+  for (const item of e.items) {
+    if (item.kind !== 'slice') continue;
+    for (const x of [item.start, item.stop, item.step]) {
+      if (!x) continue;
+      const t = ctx.types.get(x);
+      if (t?.kind !== 'tensor') return false;
+      if (typeof t.constant === 'number' && Number.isInteger(t.constant) && (x !== item.step || t.constant > 0)) continue;
+      ctx.report('SGM3008', x.span, x === item.step ? 'a slice step must be a positive integer constant' : 'slice bounds must be integer constants', {
+        label: typeof t.constant === 'number' ? `${t.constant}` : 'not known at compile time',
+        help: 'slice with numbers or hyperparameters (x[1:K]); to pick entries by a sampled index, index with it: x[c]',
+      });
+      return false;
+    }
   }
   return true;
 }

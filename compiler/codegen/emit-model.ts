@@ -10,7 +10,7 @@ import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
 import { EmitContext, ExprEmitter, literal, propKey, type Scope } from './emit-expr.js';
-import { scoreArrays, scoreCollect, scoreTerms, type ScoredNode } from './enumerate-score.js';
+import { jointEnumerationLines, type ScoredNode } from './enumerate-score.js';
 import { NameTable } from './names.js';
 
 const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
@@ -656,43 +656,16 @@ export class ModelEmitter {
     const joint = this.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
     if (joint) {
       // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
-      // per configuration (the guide fixes the latent), weighted by q; score-function nodes draw once per
-      // configuration (enumerate-score.ts). The analysis keeps reinforce(samples > 1) away from this case.
-      const z = joint.node;
-      const zid = this.names.source(z);
-      const shape = this.model.variables.get(z)?.shape ?? [];
-      const st = this.model.statements.find((c) => c.statement.kind === 'sample' && c.statement.target.text === z && c.role === 'posterior')!.statement as A.Sample;
-      const d = this.distType(st)!;
-      const elements = shape.slice(0, shape.length - d.eventRank).reduce((a: number, b) => a * (b as number), 1);
-      const scoredNodes: ScoredNode[] = scored.map((e) => ({
-        node: this.names.source(e.node),
-        logq: this.ids.get(`${e.node}.logq`)!,
-        ...(e.baseline === 'ema' ? { emaBaseline: this.ids.get(`${e.node}.baseline`)! } : {}),
-        reason: e.reason,
-      }));
-      this.cx.imports.runtime.add('expectation');
-      if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
+      // per configuration (the guide fixes the latent), weighted by q (enumerate-score.ts). The analysis keeps
+      // reinforce(samples > 1) away from this case.
+      const zid = this.names.source(joint.node);
       const ev = evaluation('  ', '');
       ev.lines[0] = `  const ${ev.g} = guide(batch, ctx, dims, s, { ${zid}: ${zid}_c });`;
       const maximize = this.model.objective!.sense === 'maximize';
-      const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : maximize ? `tf.neg(${ev.value})` : ev.value;
-      body.push(
-        `// ${z}: ${joint.reason}`,
-        `const ${zid}_configs = ${this.enumerationConfigs(d, shape as number[], elements)};`,
-        `const ${zid}_values: tf.Tensor[] = [];`,
-        `const ${zid}_probs: tf.Tensor[] = [];`,
-        ...scoreArrays(zid, scoredNodes),
-        `for (const ${zid}_c of ${zid}_configs) {`,
-        ...ev.lines,
-        ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : []),
-        `  ${zid}_values.push(${ev.value});`,
-        `  ${zid}_probs.push(tf.exp(tf.sum(${ev.g}.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`,
-        ...scoreCollect(zid, scoredNodes, ev.g, signal).map((l) => `  ${l}`),
-        '}',
-        `const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`,
-        `${scored.length > 0 ? 'let' : 'const'} loss = ${maximize ? 'tf.neg(value)' : 'value'} as tf.Scalar;`,
-        ...scoreTerms(zid, scoredNodes, `${zid}_probs`),
-      );
+      const lossOf = (v: string) => (maximize ? `tf.neg(${v})` : v);
+      const pass = [...ev.lines, ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : [])];
+      const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : lossOf(ev.value);
+      body.push(...this.jointEnumeration(joint, pass, ev.value, ev.g, signal, lossOf, scored));
       metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
     } else if (samples === 1) {
       const ev = evaluation('', '');
@@ -899,36 +872,11 @@ export class ModelEmitter {
     const lossOf = (v: string) => (o.sense === 'maximize' ? `tf.neg(${v})` : v);
 
     if (enumerated) {
-      const z = enumerated.node;
-      const zid = this.names.source(z);
-      const shape = this.model.variables.get(z)?.shape ?? [];
-      const st = this.model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === z)!.statement as A.Sample;
-      const d = this.distType(st)!;
-      const eventRank = d.eventRank;
-      const elements = shape.slice(0, shape.length - eventRank).reduce((a: number, b) => a * (b as number), 1);
-      this.cx.imports.runtime.add('expectation');
-      // Score-function nodes next to the enumeration: one draw per configuration (enumerate-score.ts).
-      const scoredNodes: ScoredNode[] = scored.map((e) => ({
-        node: this.names.source(e.node),
-        logq: this.ids.get(`${e.node}.logq`)!,
-        ...(e.baseline === 'ema' ? { emaBaseline: this.ids.get(`${e.node}.baseline`)! } : {}),
-        reason: e.reason,
-      }));
-      if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
-      body.push(
-        `// ${z}: ${enumerated.reason}`,
-        `const ${zid}_configs = ${this.enumerationConfigs(d, shape as number[], elements)};`,
-        `const ${zid}_values: tf.Tensor[] = [];`,
-        `const ${zid}_probs: tf.Tensor[] = [];`,
-        ...scoreArrays(zid, scoredNodes),
-        `for (const ${zid}_c of ${zid}_configs) {`,
-        `  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`,
-      );
+      const zid = this.names.source(enumerated.node);
       const v = valueOf('r');
-      body.push(...v.prelude.map((l) => `  ${l}`), `  ${zid}_values.push(${v.value});`, `  ${zid}_probs.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`);
-      body.push(...scoreCollect(zid, scoredNodes, 'r', v.perExample ? lossOf(v.perExample) : lossOf(v.value)).map((l) => `  ${l}`), '}');
-      body.push(`const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`, `${scored.length > 0 ? 'let' : 'const'} loss = ${lossOf('value')} as tf.Scalar;`);
-      body.push(...scoreTerms(zid, scoredNodes, `${zid}_probs`));
+      const pass = [`  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`, ...v.prelude.map((l) => `  ${l}`)];
+      const signal = v.perExample ? lossOf(v.perExample) : lossOf(v.value);
+      body.push(...this.jointEnumeration(enumerated, pass, v.value, 'r', signal, lossOf, scored));
     } else if (samples === 1) {
       body.push('const r = forward(batch, ctx, dims);');
       const v = valueOf('r');
@@ -986,6 +934,47 @@ export class ModelEmitter {
     const toValue = eventRank === 1 ? `tf.cast(tf.oneHot(tf.tensor(row, [${valueShape.join(', ')}], 'int32'), ${size}), 'float32')` : `tf.tensor(row, [${valueShape.join(', ')}])`;
     const id = this.cx.constant('configurations', `jointConfigurations(${size}, ${elements}).map((row) => ${toValue})`);
     return id;
+  }
+
+  /**
+   * The objective body of a joint enumeration of `e` (enumerate-score.ts): `pass` evaluates the model at the
+   * configuration `${zid}_c`, with the latent's distribution and the score-function nodes' log q in `r`.
+   */
+  private jointEnumeration(
+    e: EstimatorDecision,
+    pass: readonly string[],
+    value: string,
+    r: string,
+    signal: string,
+    lossOf: (v: string) => string,
+    scored: readonly EstimatorDecision[],
+  ): string[] {
+    const zid = this.names.source(e.node);
+    const shape = this.model.variables.get(e.node)?.shape ?? [];
+    const st = this.model.statements.find((c) => c.statement.kind === 'sample' && c.statement.target.text === e.node && c.role !== 'prior')!.statement as A.Sample;
+    const d = this.distType(st)!;
+    const elements = shape.slice(0, shape.length - d.eventRank).reduce((a: number, b) => a * (b as number), 1);
+    this.cx.imports.runtime.add('expectation');
+    if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
+    const nodes: ScoredNode[] = scored.map((n) => ({
+      node: this.names.source(n.node),
+      logq: `${r}.${this.ids.get(`${n.node}.logq`)}`,
+      ...(n.baseline === 'ema' ? { emaBaseline: this.ids.get(`${n.node}.baseline`)! } : {}),
+      reason: n.reason,
+    }));
+    return jointEnumerationLines(
+      {
+        zid,
+        reason: e.reason,
+        configs: this.enumerationConfigs(d, shape as number[], elements),
+        pass,
+        value,
+        probability: `tf.exp(tf.sum(${r}.${this.ids.get(`${e.node}.q`)}.logProb(${zid}_c)))`,
+        signal,
+        loss: lossOf,
+      },
+      nodes,
+    );
   }
 
   private flatName(name: string, r: string): string | undefined {

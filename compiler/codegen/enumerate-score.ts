@@ -1,5 +1,6 @@
 /**
- * Score-function nodes inside the enumeration of a flat model (TraceEnum_ELBO-style, Pyro): the objective is
+ * Joint enumeration (a variable without batch axis, in a flat model or a guide), with score-function nodes
+ * inside it (TraceEnum_ELBO-style, Pyro): the objective is
  * Σ_c q(c) f(c, n_c), with one forward pass per configuration c drawing its own n_c ~ q(n | c). Its gradient is
  * Σ_c [∇q(c) f_c + q(c) (∇f_c + f_c ∇log q(n_c | c))]; the first two terms come from differentiating the
  * weighted sum, the last from the surrogate Σ_c stop(q(c)) · stop(f_c − b) · log q(n_c | c). The weights are
@@ -10,7 +11,7 @@
 /** A score-function node as the generated flat objective sees it. */
 export interface ScoredNode {
   readonly node: string;
-  /** Property of a forward pass holding log q of the node's draw (per data point or scalar). */
+  /** Code of log q of the node's draw in the current pass (per data point or scalar). */
   readonly logq: string;
   /** Identifier of the node's EmaBaseline, when it has one. */
   readonly emaBaseline?: string;
@@ -22,9 +23,9 @@ export function scoreArrays(prefix: string, scored: readonly ScoredNode[]): stri
   return scored.flatMap((e) => [`const ${prefix}_${e.node}_logq: tf.Tensor[] = [];`, `const ${prefix}_${e.node}_signal: tf.Tensor[] = [];`]);
 }
 
-/** Inside the loop over configurations: records forward pass `r`'s log q and `signal` (a loss, to minimise). */
-export function scoreCollect(prefix: string, scored: readonly ScoredNode[], r: string, signal: string): string[] {
-  return scored.flatMap((e) => [`${prefix}_${e.node}_logq.push(${r}.${e.logq});`, `${prefix}_${e.node}_signal.push(${signal});`]);
+/** Inside the loop over configurations: records each node's log q and `signal` (a loss, to minimise). */
+export function scoreCollect(prefix: string, scored: readonly ScoredNode[], signal: string): string[] {
+  return scored.flatMap((e) => [`${prefix}_${e.node}_logq.push(${e.logq});`, `${prefix}_${e.node}_signal.push(${signal});`]);
 }
 
 /**
@@ -41,4 +42,43 @@ export function scoreTerms(prefix: string, scored: readonly ScoredNode[], probs:
     if (e.emaBaseline) lines.push(`${e.emaBaseline}.observe(expectation(${prefix}_${e.node}_signal, ${probs}));`);
   }
   return lines;
+}
+
+/** One joint enumeration as the generated objective writes it. */
+export interface JointEnumeration {
+  /** Identifier of the enumerated variable (its configurations are `${zid}_c` inside the loop). */
+  readonly zid: string;
+  readonly reason: string;
+  /** Code of the list of configurations. */
+  readonly configs: string;
+  /** Lines (indented for the loop body) that evaluate the model at configuration `${zid}_c`. */
+  readonly pass: readonly string[];
+  /** The objective's value at the configuration, and q(configuration) (a probability). */
+  readonly value: string;
+  readonly probability: string;
+  /** The learning signal of the score-function nodes at the configuration (a loss: lower is better). */
+  readonly signal: string;
+  /** The loss of an objective value (negated under maximize). */
+  readonly loss: (value: string) => string;
+}
+
+/** The objective body of a joint enumeration: value = Σ_c q(c) value_c, loss, and the score-function surrogates. */
+export function jointEnumerationLines(j: JointEnumeration, scored: readonly ScoredNode[]): string[] {
+  const { zid } = j;
+  return [
+    `// ${zid}: ${j.reason}`,
+    `const ${zid}_configs = ${j.configs};`,
+    `const ${zid}_values: tf.Tensor[] = [];`,
+    `const ${zid}_probs: tf.Tensor[] = [];`,
+    ...scoreArrays(zid, scored),
+    `for (const ${zid}_c of ${zid}_configs) {`,
+    ...j.pass,
+    `  ${zid}_values.push(${j.value});`,
+    `  ${zid}_probs.push(${j.probability});`,
+    ...scoreCollect(zid, scored, j.signal).map((l) => `  ${l}`),
+    '}',
+    `const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`,
+    `${scored.length > 0 ? 'let' : 'const'} loss = ${j.loss('value')} as tf.Scalar;`,
+    ...scoreTerms(zid, scored, `${zid}_probs`),
+  ];
 }

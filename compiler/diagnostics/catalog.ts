@@ -95,7 +95,7 @@ export const CATALOG = {
   // ── 5xxx estimator and KL analysis ───────────────────────────────────────────────────────────
   SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (pathwise needs a reparameterized sampler, straight_through a relaxation, loo several samples).'),
   SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches; the reason names what differs.'),
-  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective.'),
+  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective; a variable without batch axis is not enumerated next to reinforce(samples = k > 1). Only an explicit `with enumerate` is refused: the compiler\'s own choice falls back to the score function with the reason.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A code of the catalog. */

@@ -8,7 +8,8 @@ import { analyze } from './analysis/analyze.js';
 import type { Plan } from './analysis/plan.js';
 import { check, type CheckOptions } from './semantics/check.js';
 import type { CheckedModel } from './semantics/types.js';
-import { damagedLines, parse } from './syntax/parse.js';
+import { parse } from './syntax/parse.js';
+import { isRecoveryEcho, recoveredRegions } from './syntax/recovered.js';
 import type { Program } from './syntax/ast.js';
 
 /** Everything the front end produced for one file. */
@@ -29,12 +30,12 @@ export function checkSource(path: string, text: string, options: CheckOptions = 
   const file = new SourceFile(path, text);
   const parsed = parse(file);
   const checked = check(parsed.value, file, options);
-  // After syntax errors the tree is a recovered guess near each error: semantic findings there are mostly
-  // echoes of the broken syntax. Keep semantic errors only on lines at least two away from every syntax
-  // error, and drop warnings (unused names are expected in a half-read file).
-  const damaged = damagedLines(file, parsed.diagnostics);
+  // After syntax errors the tree is a recovered guess inside each damaged statement: semantic findings there
+  // are echoes of the broken syntax. Keep semantic errors everywhere else, and drop warnings (unused names are
+  // expected in a half-read file).
+  const recovered = recoveredRegions(parsed.value, file, parsed.diagnostics);
   const semantic = hasErrors(parsed.diagnostics)
-    ? checked.diagnostics.filter((d) => d.severity === 'error' && !damaged.has(file.position(d.span.start).line))
+    ? checked.diagnostics.filter((d) => d.severity === 'error' && !isRecoveryEcho(d, recovered, file))
     : checked.diagnostics;
   const diagnostics = [...parsed.diagnostics, ...semantic];
   // The analysis (estimators, KL methods, static warnings) runs on error-free models only.

@@ -15,6 +15,7 @@ import { constantArg, displayName, elementsPerEvaluation, supportSize } from './
 import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
+import { reconcileEnumeration } from './enumeration-with-score.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
 
@@ -48,7 +49,7 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
   }
   const elboObjective = isBareElbo(model);
 
-  const estimators: EstimatorDecision[] = [];
+  let estimators: EstimatorDecision[] = [];
   const evaluated: EvaluatedNode[] = [];
   for (const s of sampled) {
     if (s.role === 'prior' || s.role === 'likelihood') {
@@ -67,6 +68,8 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
     const decision = chooseEstimator(model, s, elboObjective, diagnostics, estimators);
     if (decision) estimators.push({ ...decision, line: line(s.statement.span) });
   }
+
+  estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
   const kl: KlDecision[] = [];
   for (const z of model.latents) {
@@ -110,16 +113,6 @@ function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estima
         }),
       );
     }
-  }
-  const enumerated = estimators.find((d) => d.estimator === 'enumerate');
-  const scored = estimators.find((d) => d.estimator === 'reinforce');
-  if (enumerated && scored) {
-    diagnostics.push(
-      makeDiagnostic('SGM5003', at(enumerated.node), `'${enumerated.node}' is enumerated while '${scored.node}' uses the score function`, {
-        label: 'enumeration with score-function nodes in one model is not supported',
-        help: `write 'with reinforce' on '${enumerated.node}' too, or relax '${scored.node}'`,
-      }),
-    );
   }
 }
 

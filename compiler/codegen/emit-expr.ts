@@ -210,17 +210,26 @@ export class ExprEmitter {
       if (typeof c !== 'number') throw new Error('internal: index must be constant');
       return c;
     };
+    // A constant index selects; any other index (an integer-valued tensor, checked by semantics) gathers.
+    const at = (x: A.Expr): string => {
+      const c = this.cx.tensorType(x)?.constant;
+      return typeof c === 'number' ? String(c) : this.expr(x);
+    };
     const explicit = e.items.filter((i) => i.kind !== 'ellipsis').length;
     const spec: string[] = [];
     for (const item of e.items) {
       if (item.kind === 'ellipsis') for (let i = 0; i < shape.length - explicit; i++) spec.push('null');
-      else if (item.kind === 'at') spec.push(String(num(item.index)));
+      else if (item.kind === 'at') spec.push(at(item.index));
       else if (!item.start && !item.stop && !item.step) spec.push('null');
       else spec.push(`[${num(item.start)}, ${num(item.stop)}, ${num(item.step) ?? 1}]`);
     }
     while (spec.length > 0 && spec[spec.length - 1] === 'null') spec.pop();
     this.cx.imports.runtime.add('select');
-    return `select(${target}, [${spec.join(', ')}]) /* ${commentText(this.cx.model.file.slice(e.span).replace(/\s+/g, ' '))} */`;
+    const source = this.cx.model.file.slice(e.span).replace(/\s+/g, ' ');
+    // A gather names its source expression in the run-time error for an index outside the axis.
+    const gathers = e.items.some((i) => i.kind === 'at' && typeof this.cx.tensorType(i.index)?.constant !== 'number');
+    if (gathers) return `select(${target}, [${spec.join(', ')}], ${str(source)})`;
+    return `select(${target}, [${spec.join(', ')}]) /* ${commentText(source)} */`;
   }
 
   private call(e: A.Call): string {

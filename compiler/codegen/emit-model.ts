@@ -10,6 +10,7 @@ import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
 import { EmitContext, ExprEmitter, literal, type Scope } from './emit-expr.js';
+import { jointEnumerationLines, type ScoredNode } from './enumerate-score.js';
 import { commentText, member, NameTable, propKey, str } from './names.js';
 
 const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
@@ -71,6 +72,8 @@ export class ModelEmitter {
   private readonly usedHyper = new Set<string>();
   /** Source names each model function returns, in statement order, with their identifiers (for `trace`). */
   private readonly traced = new Map<'shared' | 'guide' | 'generative' | 'forward', Array<[string, string]>>();
+  /** Objective terms that are scalars (KL of a latent without batch axis), which tf.addN cannot add to [B] terms. */
+  private readonly scalarTerms = new Set<string>();
 
   constructor(
     private readonly model: CheckedModel,
@@ -593,6 +596,7 @@ export class ModelEmitter {
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
       }
       kl.set(z, id);
+      if (this.perExampleReducer(shape) === 'tf.sum') this.scalarTerms.add(id);
     }
     return { lines, loglik, kl };
   }
@@ -692,7 +696,21 @@ export class ModelEmitter {
     };
 
     const sign = this.model.objective!.sense === 'maximize' ? '' : 'tf.neg';
-    if (samples === 1) {
+    const joint = this.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
+    if (joint) {
+      // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
+      // per configuration (the guide fixes the latent), weighted by q (enumerate-score.ts). The analysis keeps
+      // reinforce(samples > 1) away from this case.
+      const zid = this.names.source(joint.node);
+      const ev = evaluation('  ', '');
+      ev.lines[0] = `  const ${ev.g} = guide(batch, ctx, dims, s, { ${zid}: ${zid}_c });`;
+      const maximize = this.model.objective!.sense === 'maximize';
+      const lossOf = (v: string) => (maximize ? `tf.neg(${v})` : v);
+      const pass = [...ev.lines, ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : [])];
+      const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : lossOf(ev.value);
+      body.push(...this.jointEnumeration(joint, pass, ev.value, ev.g, signal, lossOf, scored));
+      metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
+    } else if (samples === 1) {
       const ev = evaluation('', '');
       body.push(...ev.lines);
       if (ev.perExample) body.push(`const elbo = ${ev.perExample}; // per data point`);
@@ -746,7 +764,10 @@ export class ModelEmitter {
 
   private sum(ids: readonly string[]): string {
     if (ids.length === 0) return 'tf.scalar(0)';
-    return ids.length === 1 ? ids[0] : `tf.addN([${ids.join(', ')}])`;
+    if (ids.length === 1) return ids[0];
+    // tf.addN needs equal shapes: a term of a latent without batch axis is a scalar next to per-data-point ones.
+    if (ids.some((id) => this.scalarTerms.has(id))) return ids.slice(1).reduce((a, id) => `tf.add(${a}, ${id})`, ids[0]);
+    return `tf.addN([${ids.join(', ')}])`;
   }
 
   /** Score-function terms of one node with one sample. */
@@ -901,26 +922,11 @@ export class ModelEmitter {
     const lossOf = (v: string) => (o.sense === 'maximize' ? `tf.neg(${v})` : v);
 
     if (enumerated) {
-      const z = enumerated.node;
-      const zid = this.names.source(z);
-      const [configs, values, probs, config] = ['configs', 'values', 'probs', 'config'].map((role) => this.id(`${z}.enum.${role}`, z, role));
-      const shape = this.model.variables.get(z)?.shape ?? [];
-      const st = this.model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === z)!.statement as A.Sample;
-      const d = this.distType(st)!;
-      const eventRank = d.eventRank;
-      const elements = shape.slice(0, shape.length - eventRank).reduce((a: number, b) => a * (b as number), 1);
-      this.cx.imports.runtime.add('expectation');
-      body.push(
-        `// ${commentText(`${z}: ${enumerated.reason}`)}`,
-        `const ${configs} = ${this.enumerationConfigs(d, shape as number[], elements)};`,
-        `const ${values}: tf.Tensor[] = [];`,
-        `const ${probs}: tf.Tensor[] = [];`,
-        `for (const ${config} of ${configs}) {`,
-        `  const r = forward(batch, ctx, dims, { ${zid}: ${config} });`,
-      );
+      const zid = this.names.source(enumerated.node);
       const v = valueOf('r');
-      body.push(...v.prelude.map((l) => `  ${l}`), `  ${values}.push(${v.value});`, `  ${probs}.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${config}))));`, '}');
-      body.push(`const value = expectation(${values}, ${probs}) as tf.Scalar;`, `const loss = ${lossOf('value')} as tf.Scalar;`);
+      const pass = [`  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`, ...v.prelude.map((l) => `  ${l}`)];
+      const signal = v.perExample ? lossOf(v.perExample) : lossOf(v.value);
+      body.push(...this.jointEnumeration(enumerated, pass, v.value, 'r', signal, lossOf, scored));
     } else if (samples === 1) {
       body.push('const r = forward(batch, ctx, dims);');
       const v = valueOf('r');
@@ -979,6 +985,47 @@ export class ModelEmitter {
     const toValue = eventRank === 1 ? `tf.cast(tf.oneHot(tf.tensor(row, [${valueShape.map(literal).join(', ')}], 'int32'), ${literal(size)}), 'float32')` : `tf.tensor(row, [${valueShape.map(literal).join(', ')}])`;
     const id = this.cx.constant('configurations', `jointConfigurations(${literal(size)}, ${literal(elements)}).map((row) => ${toValue})`);
     return id;
+  }
+
+  /**
+   * The objective body of a joint enumeration of `e` (enumerate-score.ts): `pass` evaluates the model at the
+   * configuration `${zid}_c`, with the latent's distribution and the score-function nodes' log q in `r`.
+   */
+  private jointEnumeration(
+    e: EstimatorDecision,
+    pass: readonly string[],
+    value: string,
+    r: string,
+    signal: string,
+    lossOf: (v: string) => string,
+    scored: readonly EstimatorDecision[],
+  ): string[] {
+    const zid = this.names.source(e.node);
+    const shape = this.model.variables.get(e.node)?.shape ?? [];
+    const st = this.model.statements.find((c) => c.statement.kind === 'sample' && c.statement.target.text === e.node && c.role !== 'prior')!.statement as A.Sample;
+    const d = this.distType(st)!;
+    const elements = shape.slice(0, shape.length - d.eventRank).reduce((a: number, b) => a * (b as number), 1);
+    this.cx.imports.runtime.add('expectation');
+    if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
+    const nodes: ScoredNode[] = scored.map((n) => ({
+      node: this.names.source(n.node),
+      logq: `${r}.${this.ids.get(`${n.node}.logq`)}`,
+      ...(n.baseline === 'ema' ? { emaBaseline: this.ids.get(`${n.node}.baseline`)! } : {}),
+      reason: n.reason,
+    }));
+    return jointEnumerationLines(
+      {
+        zid,
+        reason: e.reason,
+        configs: this.enumerationConfigs(d, shape as number[], elements),
+        pass,
+        value,
+        probability: `tf.exp(tf.sum(${r}.${this.ids.get(`${e.node}.q`)}.logProb(${zid}_c)))`,
+        signal,
+        loss: lossOf,
+      },
+      nodes,
+    );
   }
 
   private flatName(name: string, r: string): string | undefined {

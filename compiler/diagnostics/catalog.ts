@@ -76,7 +76,7 @@ export const CATALOG = {
   SGM3005: entry('error', 'shape not known at compile time', 'param and const shapes, layer sizes and event sizes must be numbers after hyperparameter substitution.'),
   SGM3006: entry('error', 'objective is not a scalar', 'maximize/minimize need a scalar; reduce with sum or mean.'),
   SGM3007: entry('error', 'unknown layer input size', 'dense and mlp need the size of the input\'s last axis at compile time.'),
-  SGM3008: entry('error', 'bad index', 'Too many indices, or an index outside a known axis size.'),
+  SGM3008: entry('error', 'bad index', 'Too many indices, an index outside a known axis size, a non-integer index, or more than one tensor index. A tensor index must hold category numbers (a Categorical sample, argmax); select with a one-hot or relaxed sample z by matmul(z, x).'),
   SGM3009: entry('error', 'reshape size mismatch', 'reshape must keep the number of elements.'),
   SGM3010: entry('error', 'concat shape mismatch', 'Concatenated tensors must have the same rank and agree on every axis except the concatenation axis.'),
   SGM3011: entry('error', 'split size mismatch', 'split(x, parts) needs the axis size to be a multiple of parts; the names on the left must be as many as the parts.'),
@@ -99,7 +99,7 @@ export const CATALOG = {
   // ── 5xxx estimator and KL analysis ───────────────────────────────────────────────────────────
   SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (pathwise needs a reparameterized sampler, straight_through a relaxation, loo several samples).'),
   SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches; the reason names what differs.'),
-  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective.'),
+  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective; a variable without batch axis is not enumerated next to reinforce(samples = k > 1). Only an explicit `with enumerate` is refused: the compiler\'s own choice falls back to the score function with the reason.'),
   SGM5004: entry('error', 'no KL between these distributions', "The guide's distribution and the prior of a latent have log-probabilities of different kinds (e.g. a relaxed density against a pmf: RelaxedBernoulli against Bernoulli, GumbelSoftmax or IGR against Categorical, GenGS prior against a discrete guide), so log q - log p is no KL. Give the latent a relaxed prior of the guide's family at the same temperature, or a discrete guide."),
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -9,6 +9,7 @@ import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
 import { checkTokenNesting, MAX_TOKENS } from './nesting.js';
 import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
+import { isRecoveryEcho, recoveredRegions } from './recovered.js';
 import { sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
 
@@ -80,9 +81,9 @@ export function parse(file: SourceFile): StageResult<Program> {
 
   const builder = new AstBuilder(file.text.length);
   const program = builder.program(cst);
-  // Statement-form mistakes next to a syntax error are usually the parser's recovery guess: drop those.
-  const damaged = damagedLines(file, diagnostics);
-  diagnostics.push(...builder.diagnostics.filter((d) => !damaged.has(file.position(d.span.start).line)));
+  // Statement-form mistakes inside a statement the parser recovered are its recovery guess: drop those.
+  const recovered = recoveredRegions(program, file, diagnostics);
+  diagnostics.push(...builder.diagnostics.filter((d) => !isRecoveryEcho(d, recovered, file)));
   if (program.models.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(
       makeDiagnostic('SGM1006', { start: 0, end: 0 }, 'no model in this file', {
@@ -91,18 +92,6 @@ export function parse(file: SourceFile): StageResult<Program> {
     );
   }
   return { value: program, diagnostics };
-}
-
-/** Lines next to a syntax error (the error's line and its neighbours): findings there are unreliable. */
-export function damagedLines(file: SourceFile, diagnostics: readonly Diagnostic[]): Set<number> {
-  return new Set(
-    diagnostics
-      .filter((d) => d.severity === 'error')
-      .flatMap((d) => {
-        const line = file.position(d.span.start).line;
-        return [line - 1, line, line + 1];
-      }),
-  );
 }
 
 const spanOf = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });

@@ -6,6 +6,7 @@
  *  2. a single declaration left over binds the single feature column left over, or, when several scalar
  *     feature columns are left (a CSV table), all of them stacked in file order as rows of [F];
  *  3. anything else is a one-line UserError naming the declaration and the columns there are.
+ * Values: the data of an observed variable must lie in the support of its likelihood (check-support.ts).
  * Shapes: the first axis of a declaration is the batch axis (a named dim such as B is free; a number fixes the
  * batch size); every later dim must equal the column's row shape. A named dim that is a hyperparameter of the
  * model (e.g. D = 784) must equal its value; any other named dim is free but takes the same value in every
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { tf } from '../../stdlib/tf.js';
 import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
+import { checkObservedSupport } from './check-support.js';
 import { gatherRows, type Column, type Dataset } from './dataset.js';
 
 /** One declaration and the column that feeds it. */
@@ -47,6 +49,7 @@ export function bindData(
   specs: readonly DataSpec[],
   dataset: Dataset,
   hyperparameters: Readonly<Record<string, number>> = {},
+  likelihoods: ReadonlyMap<string, string> = new Map(),
 ): BoundData {
   // A model without data trains on the feature-less dataset 'none' (empty batches); real data would be ignored.
   if (specs.length === 0 && dataset.features.length > 0) {
@@ -92,6 +95,11 @@ export function bindData(
       fixed = { value: first, spec };
     }
     bindings.push({ spec, column, rowShape: data.rowShape });
+  }
+  // Observed data outside its likelihood's support would make the first loss -inf: say so now.
+  for (const spec of specs) {
+    const distribution = likelihoods.get(spec.name);
+    if (distribution) checkObservedSupport(spec.name, spec.line, distribution, chosen.get(spec.name)!.data, dataset.name);
   }
   const sources = specs.map((s) => chosen.get(s.name)!.data);
   return {
@@ -172,6 +180,12 @@ function stackScalars(cols: Column[]): Column {
 
 
 /** Binds `dataset` to a model's `data` declarations, with its hyperparameters giving named dims their values. */
-export function bindModelData(metadata: Pick<ModelMetadata, 'data' | 'hyperparameters'>, dataset: Dataset): BoundData {
-  return bindData(metadata.data, dataset, metadata.hyperparameters);
+export function bindModelData(
+  metadata: Pick<ModelMetadata, 'data' | 'hyperparameters'> & Partial<Pick<ModelMetadata, 'nodes'>>,
+  dataset: Dataset,
+): BoundData {
+  // The likelihood of each observed data variable, whose support the data must lie in.
+  const likelihoods = new Map<string, string>();
+  for (const n of metadata.nodes ?? []) if (n.kind === 'observed' && n.distribution) likelihoods.set(n.name, n.distribution);
+  return bindData(metadata.data, dataset, metadata.hyperparameters, likelihoods);
 }

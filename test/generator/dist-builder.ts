@@ -39,6 +39,8 @@ export interface BuildContext {
   declareParam(prefix: string, shape: readonly number[], init: string): string;
   /** Text of a size, possibly through a hyperparameter (K, K - 1, N). */
   dim(n: number): string;
+  /** Binds `expr` to a fresh name in the current block (a value used twice); returns the name. */
+  bind(prefix: string, expr: string): string;
   /** A temperature expression (literal, hyperparameter or schedule). */
   tau(): string;
 }
@@ -127,7 +129,13 @@ function tensorValue(ctx: BuildContext, req: BuildRequest, sig: DistributionSig,
   const d = ctx.draw;
   const relation = PARAM_RELATIONS[sig.name];
   if (relation?.param === p.name) {
-    const low = earlier.find(([q]) => q.name === relation.above)?.[1] ?? '0';
+    // The bound must be the same value, not the same text: a second `dense(...)` would own other weights.
+    const entry = earlier.find(([q]) => q.name === relation.above);
+    let low = entry?.[1] ?? '0';
+    if (entry && req.source.kind === 'features') {
+      low = ctx.bind(relation.above, low);
+      entry[1] = low;
+    }
     return `${low} + ${constrain(rawValue(ctx, req.source, shape, 'real'), 'positive', 1)}`;
   }
   // A simplex parameter from constants is the uniform vector (the table's constructor for it) or a softmax.

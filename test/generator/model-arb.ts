@@ -104,6 +104,12 @@ export class ModelBuilder implements BuildContext, StatementSink {
     ]);
   }
 
+  bind(prefix: string, expr: string): string {
+    const name = this.fresh(prefix === 'low' ? 'h' : prefix);
+    this.assign(name, expr);
+    return name;
+  }
+
   assign(name: string, expr: string): void {
     this.blocks[this.current].push(`${name} = ${expr}`);
   }
@@ -287,7 +293,7 @@ function flatModel(b: ModelBuilder): void {
 /** Whether a model avoids every excluded construct (see config.ts). */
 export function respectsExclusions(b: ModelBuilder): boolean {
   const ex = b.cfg.exclude;
-  if (ex.has('bernoulli-reinforce') && b.stochastic.some((s) => s.estimator === 'reinforce' && s.family.support === 'boolean' && s.family.discrete)) return false;
+  if (ex.has('bernoulli-latent') && b.stochastic.some((s) => s.family.support === 'boolean' && s.family.discrete)) return false;
   if (ex.has('auto-enumerate-with-reinforce') && b.stochastic.some((s) => s.estimator === 'enumerate') && b.stochastic.some((s) => s.estimator === 'reinforce')) return false;
   return true;
 }

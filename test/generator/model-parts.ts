@@ -77,7 +77,8 @@ export function priorFor(b: ModelBuilder, q: SampleInfo, source: Source, guideOu
   const fitFamilies = fitPriorFamilies();
   const fit = fitPriorSig();
   if (source.kind !== 'features' && fit && fitFamilies.includes(q.family.name) && d.bool(0.35)) {
-    const tau = q.tau ?? b.tau();
+    // fit_prior's temperature is a compile-time constant: the guide's when it is one, else the hyperparameter.
+    const tau = q.tau !== undefined && /^(tau|[0-9.]+)$/.test(q.tau) ? q.tau : 'tau';
     // The target must be constant: the uniform vector, or the literal probabilities (i + 1) / (K (K + 1) / 2).
     const K = q.K ?? 2;
     const literal = `[${Array.from({ length: K }, (_, i) => String((i + 1) / ((K * (K + 1)) / 2))).join(', ')}]`;
@@ -86,7 +87,8 @@ export function priorFor(b: ModelBuilder, q: SampleInfo, source: Source, guideOu
     return { call: `${fit.name}(${q.family.name}, ${target}, ${tau}${extra})`, sameFamily: true };
   }
   const families = priorFamilies(q.family, !b.cfg.exclude.has('relaxed-guide-discrete-prior'));
-  const sameFamily = d.bool(0.6);
+  const crossRelaxed = q.family.relaxation !== 'none' && !b.cfg.exclude.has('relaxed-cross-family-kl');
+  const sameFamily = (d.bool(0.6) || (q.family.relaxation !== 'none' && !crossRelaxed)) && families.includes(q.family);
   const p = sameFamily ? q.family : d.pick(families);
   if (p.support !== q.support) b.tags.push('mixed-support-prior');
   // A prior from constants or params has no batch axis: N values (sometimes written as an annotation) or one.

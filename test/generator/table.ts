@@ -70,7 +70,9 @@ export function likelihoodFamilies(): DistributionSig[] {
  * family it relaxes (same event layout, discrete support).
  */
 export function priorFamilies(q: DistributionSig, mixSupports: boolean): DistributionSig[] {
-  const same = DISTRIBUTIONS.filter((p) => p.support === q.support && !(p.name in PARAM_RELATIONS && p.name !== q.name));
+  // A family whose support depends on its parameters (PARAM_RELATIONS) is no prior: guide draws would fall
+  // outside it (an infinite KL, the model's fault, not sgm's).
+  const same = DISTRIBUTIONS.filter((p) => p.support === q.support && !(p.name in PARAM_RELATIONS));
   if (!mixSupports || q.relaxation === 'none') return same;
   const relaxes = DISTRIBUTIONS.filter(
     (p) => p.discrete && !p.hasRsample && (q.relaxation === 'relaxed_binary' ? p.support === 'boolean' : q.relaxation === 'relaxed_one_hot' && p.support === 'one_hot'),

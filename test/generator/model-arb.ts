@@ -204,6 +204,7 @@ function vaeModel(b: ModelBuilder): void {
     sample(b, z, built.call, undefined, override.text);
     b.stochastic.push({ name: z, family, info: built.info, estimator: predictEstimator(family, built.info, override.name, { perExampleOk: objectiveKind === 'elbo' && i === depth - 1 }) });
     latents.push({ name: z, info: built.info, outer });
+    if (family.name === 'IGR_SB') b.tags.push('igr-sb-latent');
     if (i < depth - 1) h = featuresOf(b, z, built.info);
   }
 
@@ -294,6 +295,7 @@ function flatModel(b: ModelBuilder): void {
 export function respectsExclusions(b: ModelBuilder): boolean {
   const ex = b.cfg.exclude;
   if (ex.has('bernoulli-latent') && b.stochastic.some((s) => s.family.support === 'boolean' && s.family.discrete)) return false;
+  if (ex.has('igr-sb-mc-kl') && b.tags.includes('igr-sb-latent')) return false;
   if (ex.has('auto-enumerate-with-reinforce') && b.stochastic.some((s) => s.estimator === 'enumerate') && b.stochastic.some((s) => s.estimator === 'reinforce')) return false;
   return true;
 }

@@ -189,7 +189,9 @@ for (const [name, o] of outcomes) {
   if (o.kind === 'rejected') for (const c of o.codes ?? []) codes[c] = (codes[c] ?? 0) + 1;
   if (DEFECTS.has(o.kind)) {
     // A defect class: kind, stage and the message with names and numbers blanked.
-    const key = `${o.kind}@${o.stage}: ${(o.message ?? '').replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+)?/g, 'N').slice(0, 160)}`;
+    // Lists of names (variables with non-finite gradients, ...) collapse to one '…'.
+    const blanked = (o.message ?? '').replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+)?/g, 'N').replace(/'…'(, '…')+/g, "'…'");
+    const key = `${o.kind}@${o.stage}: ${blanked.slice(0, 160)}`;
     (defectsByClass[key] ??= []).push(name);
   }
 }

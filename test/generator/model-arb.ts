@@ -58,8 +58,9 @@ export class ModelBuilder implements BuildContext, StatementSink {
   constructor(
     readonly draw: Draw,
     readonly cfg: GeneratorConfig,
+    hyper?: { K: number; N: number; tau: number },
   ) {
-    this.hyper = { K: draw.int(2, 4), N: draw.int(1, 3), tau: draw.pick([0.3, 0.5, 1]) };
+    this.hyper = hyper ?? { K: draw.int(2, 4), N: draw.int(1, 3), tau: draw.pick([0.3, 0.5, 1]) };
     for (const n of ['K', 'N', 'tau', 'B']) this.used.add(n);
   }
 
@@ -240,7 +241,7 @@ function vaeModel(b: ModelBuilder): void {
 function buildLikelihood(b: ModelBuilder, lik: DistributionSig, outer: Dim[], K: number, source: Source, learn: boolean, match?: SampleInfo): { call: string; info: SampleInfo } {
   if (learn) {
     // Dry run on a scratch builder sharing the draw: the shape depends only on the event rule and K/cells.
-    const scratch = new ModelBuilder(b.draw, b.cfg);
+    const scratch = new ModelBuilder(b.draw, b.cfg, b.hyper); // same hyperparameters: sizes may be written as K
     const r = buildDistribution(scratch, { sig: lik, source: { kind: 'const' }, outer, K });
     return r;
   }

@@ -32,7 +32,7 @@ export function featuresOf(sink: StatementSink, name: string, info: Pick<SampleI
   if (info.support === 'categorical_index') {
     expr = `one_hot(${name}, ${sink.dim(info.K ?? 2)})`;
     shape = [...shape, info.K ?? 2];
-  } else if ((info.support === 'nonnegative_integer' || info.support === 'counts' || info.support === 'integer_interval' || info.support === 'relaxed_integer') && d.bool(0.7)) {
+  } else if (info.support === 'positive' || ((info.support === 'nonnegative_integer' || info.support === 'counts' || info.support === 'integer_interval' || info.support === 'relaxed_integer') && d.bool(0.7))) {
     expr = `log1p(${name})`;
   }
   if (shape.length === 1) expr = `reshape(${expr}, [1])`;

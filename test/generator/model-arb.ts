@@ -6,6 +6,7 @@
  * description of its data, so the runner can build a batch in the support of every observed variable.
  */
 import fc from 'fast-check';
+import { checkSource } from '../../compiler/pipeline.js';
 import type { DistributionSig } from '../../stdlib/signatures/index.js';
 import { DEFAULT_CONFIG, type GeneratorConfig } from './config.js';
 import { buildDistribution, type BuildContext, type Dim, type SampleInfo, type Source } from './dist-builder.js';
@@ -205,7 +206,6 @@ function vaeModel(b: ModelBuilder): void {
     sample(b, z, built.call, undefined, override.text);
     b.stochastic.push({ name: z, family, info: built.info, estimator: predictEstimator(family, built.info, override.name, { perExampleOk: objectiveKind === 'elbo' && i === depth - 1 }) });
     latents.push({ name: z, info: built.info, outer });
-    if (family.name === 'IGR_SB') b.tags.push('igr-sb-latent');
     if (i < depth - 1) h = featuresOf(b, z, built.info);
   }
 
@@ -296,9 +296,22 @@ function flatModel(b: ModelBuilder): void {
 export function respectsExclusions(b: ModelBuilder): boolean {
   const ex = b.cfg.exclude;
   if (ex.has('bernoulli-latent') && b.stochastic.some((s) => s.family.support === 'boolean' && s.family.discrete)) return false;
-  if (ex.has('igr-sb-mc-kl') && b.tags.includes('igr-sb-latent')) return false;
   if (ex.has('auto-enumerate-with-reinforce') && b.stochastic.some((s) => s.estimator === 'enumerate') && b.stochastic.some((s) => s.estimator === 'reinforce')) return false;
   return true;
+}
+
+/**
+ * Exclusions that depend on the compiler's plan (relaxed-mc-kl): the model's front end is run and its KL
+ * decisions read. A model the front end rejects is kept (its rejection is an outcome to count).
+ */
+function respectsPlanExclusions(b: ModelBuilder): boolean {
+  if (!b.cfg.exclude.has('relaxed-mc-kl')) return true;
+  const relaxed = new Set(b.stochastic.filter((s) => s.family.relaxation !== 'none').map((s) => s.name));
+  if (relaxed.size === 0) return true;
+  if (b.tags.includes('iwae')) return false;
+  const front = checkSource('generated.sgm', b.render('generated'));
+  const plan = front.plans[0];
+  return !plan || !plan.kl.some((k) => k.method === 'mc' && relaxed.has(k.latent));
 }
 
 let serial = 0;
@@ -314,7 +327,7 @@ export function modelArbitrary(cfg: GeneratorConfig = DEFAULT_CONFIG): fc.Arbitr
         const b = new ModelBuilder(draw, cfg);
         if (b.draw.bool(0.7)) vaeModel(b);
         else flatModel(b);
-        if (respectsExclusions(b)) return b;
+        if (respectsExclusions(b) && respectsPlanExclusions(b)) return b;
       }
     })
     .map((b) => {

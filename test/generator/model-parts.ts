@@ -87,8 +87,10 @@ export function priorFor(b: ModelBuilder, q: SampleInfo, source: Source, guideOu
     return { call: `${fit.name}(${q.family.name}, ${target}, ${tau}${extra})`, sameFamily: true };
   }
   const families = priorFamilies(q.family, !b.cfg.exclude.has('relaxed-guide-discrete-prior'));
-  const crossRelaxed = q.family.relaxation !== 'none' && !b.cfg.exclude.has('relaxed-cross-family-kl');
-  const sameFamily = (d.bool(0.6) || (q.family.relaxation !== 'none' && !crossRelaxed)) && families.includes(q.family);
+  // With relaxed-mc-kl excluded, relaxed guides mostly get a prior of their own family (closed form when the
+  // constants agree); the models whose plan still says Monte Carlo are dropped by respectsExclusions.
+  const relaxedSame = q.family.relaxation !== 'none' && b.cfg.exclude.has('relaxed-mc-kl') && d.bool(0.9);
+  const sameFamily = (d.bool(0.6) || relaxedSame) && families.includes(q.family);
   const p = sameFamily ? q.family : d.pick(families);
   if (p.support !== q.support) b.tags.push('mixed-support-prior');
   // A prior from constants or params has no batch axis: N values (sometimes written as an annotation) or one.

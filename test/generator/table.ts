@@ -165,7 +165,9 @@ export function constantValues(c: ValueConstraint | undefined, param?: ParamSig)
 export function constrain(expr: string, c: ValueConstraint | undefined, variant: number): string {
   switch (c) {
     case 'positive':
-      return variant % 3 === 0 ? `exp(${expr})` : variant % 3 === 1 ? `softplus(${expr}) + 0.05` : `sigmoid(${expr}) + 0.5`;
+      // No exp: a layer fed by an unbounded latent (LogNormal, counts) would overflow it in float32, a fault
+      // of the model rather than of sgm.
+      return variant % 2 === 0 ? `softplus(${expr}) + 0.05` : `sigmoid(${expr}) + 0.5`;
     case 'nonnegative':
       return `softplus(${expr})`;
     case 'unit_interval':

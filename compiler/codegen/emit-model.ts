@@ -793,7 +793,7 @@ export class ModelEmitter {
         `  const s = ${sharedCall};`,
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
-        '  return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+        '  return [...Object.entries<unknown>(s), ...Object.entries<unknown>(g), ...Object.entries<unknown>(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
         '},',
       ].join('\n'),
       [
@@ -916,7 +916,9 @@ export class ModelEmitter {
       [
         'trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {',
         '  const r = forward(batch, ctx, dimsOf(batch));',
-        '  return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+        // entries<unknown>: a forward pass that returns only distributions (a flat model with one likelihood)
+        // would otherwise type its entries so that the Tensor predicate does not apply.
+        '  return Object.entries<unknown>(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
         '},',
       ].join('\n'),
       [

@@ -173,7 +173,7 @@ function vaeModel(b: ModelBuilder): void {
   const depth = d.int(1, b.cfg.maxDepth);
   b.tags.push(`depth${depth}`);
   const x = b.fresh('x');
-  const lik = pickFamily(b, likelihoodFamilies());
+  const lik = pickFamily(b, likelihoodFamilies(b.cfg.exclude.has('gengs-likelihood')));
   // Likelihood first (its data shape fixes the encoder input); its statement is emitted at the end.
   const latents: Array<{ name: string; info: SampleInfo; outer: Dim[] }> = [];
   const objectiveKind = d.weighted<'elbo' | 'iwae' | 'loglik_kl' | 'minimize' | 'capacity'>([
@@ -219,14 +219,22 @@ function vaeModel(b: ModelBuilder): void {
     sample(b, z.name, prior.call, prior.annotation);
     if (d.bool(0.15)) b.klOverrides.push(`kl(${z.name}) = ${prior.sameFamily && d.bool(0.5) ? 'closed_form' : `mc(samples = ${d.int(1, 3)})`}`);
   }
-  const top = featuresOf(b, latents[0].name, latents[0].info);
+  let top = featuresOf(b, latents[0].name, latents[0].info);
+  // Indexing a learned table by an index latent (`table[c]`, a gather): issue 13 item 3.
+  const index = latents.find((l) => l.info.support === 'categorical_index' && l.info.shape.length === 1);
+  if (index && !b.cfg.exclude.has('tensor-index') && d.bool(0.7)) {
+    const width = d.int(1, b.cfg.maxWidth);
+    const table = b.declareParam('w', [index.info.K ?? 2, width], 'randn(0.5)');
+    top = { expr: `concat(${top.expr}, ${table}[${index.name}])`, width: top.width + width };
+    b.tags.push('tensor-index');
+  }
   const hx = layerStack(b, top, b.cfg.maxWidth);
   const observed = [x];
   const lb = buildLikelihood(b, lik, likOuter, likK, { kind: 'features', expr: hx.expr }, false, likBuilt.info);
   sample(b, x, lb.call);
   if (d.bool(0.15)) {
     const y = b.fresh('x');
-    const l2 = pickFamily(b, likelihoodFamilies());
+    const l2 = pickFamily(b, likelihoodFamilies(b.cfg.exclude.has('gengs-likelihood')));
     const y2 = buildLikelihood(b, l2, ['B', d.int(1, 3)], d.int(2, 4), { kind: 'features', expr: hx.expr }, false);
     b.declareData(y, y2.info);
     sample(b, y, y2.call);
@@ -284,7 +292,7 @@ function flatModel(b: ModelBuilder): void {
     h = featuresOf(b, z, built.info);
   }
   h = layerStack(b, h, b.cfg.maxWidth);
-  const lik = pickFamily(b, likelihoodFamilies());
+  const lik = pickFamily(b, likelihoodFamilies(b.cfg.exclude.has('gengs-likelihood')));
   const y = b.fresh('x');
   const lb = buildDistribution(b, { sig: lik, source: { kind: 'features', expr: h.expr }, outer: ['B', d.int(1, 4)], K: d.int(2, 4) });
   b.declareData(y, lb.info);

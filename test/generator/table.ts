@@ -58,10 +58,11 @@ export function latentFamilies(): readonly DistributionSig[] {
 
 /**
  * Distributions usable as a likelihood of generated data: all except those whose support depends on their
- * parameters (PARAM_RELATIONS), for which random data would fall outside the support.
+ * parameters (PARAM_RELATIONS), for which random data would fall outside the support, and, when asked, the
+ * relaxed count families (exclusion gengs-likelihood).
  */
-export function likelihoodFamilies(): DistributionSig[] {
-  return DISTRIBUTIONS.filter((d) => !(d.name in PARAM_RELATIONS));
+export function likelihoodFamilies(excludeRelaxedCounts = false): DistributionSig[] {
+  return DISTRIBUTIONS.filter((d) => !(d.name in PARAM_RELATIONS) && !(excludeRelaxedCounts && d.support === 'relaxed_integer'));
 }
 
 /**

@@ -161,7 +161,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const s = {};
       const g = guide(batch, ctx, dims, s);
       const m = generative(batch, ctx, dims, s, { z: g.z });
-      return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      return [...Object.entries<unknown>(s), ...Object.entries<unknown>(g), ...Object.entries<unknown>(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);

@@ -220,7 +220,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const s = shared(batch, ctx, dims);
       const g = guide(batch, ctx, dims, s);
       const m = generative(batch, ctx, dims, s, { zc: g.zc, zd: g.zd });
-      return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      return [...Object.entries<unknown>(s), ...Object.entries<unknown>(g), ...Object.entries<unknown>(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);

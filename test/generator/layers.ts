@@ -26,13 +26,13 @@ const product = (shape: readonly Dim[]): number => shape.reduce<number>((p, d) =
 
 /** A [B, F] view of a value of `info`'s support and shape (one-hot for indices, log1p for counts). */
 export function featuresOf(sink: StatementSink, name: string, info: Pick<SampleInfo, 'support' | 'shape' | 'K'>): Features {
-  const d = sink.draw;
   let expr = name;
   let shape: Dim[] = [...info.shape];
   if (info.support === 'categorical_index') {
     expr = `one_hot(${name}, ${sink.dim(info.K ?? 2)})`;
     shape = [...shape, info.K ?? 2];
-  } else if (info.support === 'positive' || ((info.support === 'nonnegative_integer' || info.support === 'counts' || info.support === 'integer_interval' || info.support === 'relaxed_integer') && d.bool(0.7))) {
+  } else if (['positive', 'nonnegative_integer', 'counts', 'integer_interval', 'relaxed_integer'].includes(info.support)) {
+    // Unbounded values go through log1p: a raw count fed to logits saturates float32 (a fault of the model).
     expr = `log1p(${name})`;
   }
   if (shape.length === 1) expr = `reshape(${expr}, [1])`;

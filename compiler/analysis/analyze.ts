@@ -116,10 +116,11 @@ function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estima
   }
 }
 
-/** `maximize elbo`, the objective whose per-data-point terms allow per-example enumeration. */
+/** `maximize elbo` (or `elbo()`), the objective whose per-data-point terms allow per-example enumeration. */
 function isBareElbo(model: CheckedModel): boolean {
   const o = model.objective;
-  return o !== undefined && o.sense === 'maximize' && o.expr.kind === 'ident' && o.expr.name === 'elbo';
+  if (o === undefined || o.sense !== 'maximize') return false;
+  return (o.expr.kind === 'ident' && o.expr.name === 'elbo') || (o.expr.kind === 'call' && o.expr.callee.text === 'elbo' && o.expr.args.length === 0);
 }
 
 type Decision = Omit<EstimatorDecision, 'line'>;

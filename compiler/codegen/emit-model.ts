@@ -259,8 +259,9 @@ export class ModelEmitter {
       this.setup.push(`const ${id} = tf.variable(tf.tidy(() => ${init}), true); // line ${this.line(st.span)}: ${this.src(st.span)}`);
       this.variableEntries.push(`[${str(name)}, ${id}]`);
     }
-    // The learned planar flow of each IGR_Planar statement.
-    for (const { statement: st } of this.model.statements) {
+    // The learned planar flow of each IGR_Planar statement. A latent's guide and prior statements each own one,
+    // so a prior's or likelihood's flow is keyed (and its variables named) apart: `<z>.p/flow/...`.
+    for (const { statement: st, role } of this.model.statements) {
       if (st.kind !== 'sample') continue;
       const d = this.distType(st);
       if (d?.sig.name !== 'IGR_Planar' || d.call.name === 'fit_prior') continue;
@@ -268,9 +269,11 @@ export class ModelEmitter {
       const dim = mu.shape![mu.shape!.length - 1] as number;
       const layersArg = d.call.args.get('layers');
       const layers = layersArg?.type.kind === 'tensor' && typeof layersArg.type.constant === 'number' ? layersArg.type.constant : 2;
-      const id = this.id(`${st.target.text}.flow`, st.target.text, 'flow');
+      const generative = role === 'prior' || role === 'likelihood';
+      const owner = generative ? `${st.target.text}.p` : st.target.text;
+      const id = this.id(`${owner}.flow`, st.target.text, generative ? 'p_flow' : 'flow');
       this.cx.imports.runtime.add('planarFlowVariables');
-      this.setup.push(`const ${id} = planarFlowVariables(init, ${str(st.target.text)}, ${literal(dim)}, ${literal(layers)}); // line ${this.line(st.span)}: learned planar flow`);
+      this.setup.push(`const ${id} = planarFlowVariables(init, ${str(owner)}, ${literal(dim)}, ${literal(layers)}); // line ${this.line(st.span)}: learned planar flow`);
       this.variableEntries.push(`...${id}.variables`);
     }
   }
@@ -470,15 +473,17 @@ export class ModelEmitter {
     const d = this.distType(st)!;
     const id = this.names.source(name);
     const full = this.model.variables.get(name)?.shape ?? null;
+    const generativeFlow = this.ids.get(`${name}.p.flow`);
+    const pExtra: Record<string, string> = generativeFlow && d.sig.name === 'IGR_Planar' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
     if (role === 'prior') {
       const pid = this.id(`${name}.p`, name, 'p');
-      fn.bind(pid, this.priorCode(fn, st, d), at);
+      fn.bind(pid, d.call.name === 'fit_prior' ? this.priorCode(fn, st, d) : fn.emit.distribution(d.call, pExtra), at);
       fn.bind(id, `latents ? ${member('latents', name)} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
       fn.scope.values.set(name, id);
       return;
     }
     if (role === 'likelihood') {
-      fn.bind(this.id(`${name}.p`, name, 'p'), fn.emit.distribution(d.call), at);
+      fn.bind(this.id(`${name}.p`, name, 'p'), fn.emit.distribution(d.call, pExtra), at);
       return;
     }
     // A sampled node (guide latent or flat stochastic variable): its estimator decides how it is drawn.
@@ -717,8 +722,9 @@ export class ModelEmitter {
       body.push(`const value = ${ev.value} as tf.Scalar;`);
       body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
       for (const e of scored) {
-        const signal = ev.perExample && o.perExample ? `tf.neg(elbo)` : this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
-        body.push(...this.scoreLines(e, [`${ev.g}.${this.ids.get(`${e.node}.logq`)}`], [signal]));
+        const perExample = Boolean(ev.perExample && o.perExample);
+        const signal = perExample ? `tf.neg(elbo)` : this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
+        body.push(...this.scoreLines(e, [this.batchLogq(`${ev.g}.${this.ids.get(`${e.node}.logq`)}`, perExample)], [signal]));
       }
       if (ev.perExample) metrics.push('elbo: value');
       for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${propKey(`loglik_${x}`)}: tf.mean(${id})`);
@@ -734,8 +740,9 @@ export class ModelEmitter {
       body.push(`const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;`);
       body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
       for (const e of scored) {
-        const signal = ev.perExample && o.perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${this.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
-        body.push(...this.scoreLinesMulti(e, `runs.map((r) => r.${this.ids.get(`${e.node}.logq`)})`, `runs.map(${signal})`));
+        const perExample = Boolean(ev.perExample && o.perExample);
+        const signal = perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${this.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
+        body.push(...this.scoreLinesMulti(e, `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, perExample)})`, `runs.map(${signal})`));
       }
       metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
     }
@@ -768,6 +775,16 @@ export class ModelEmitter {
     // tf.addN needs equal shapes: a term of a latent without batch axis is a scalar next to per-data-point ones.
     if (ids.some((id) => this.scalarTerms.has(id))) return ids.slice(1).reduce((a, id) => `tf.add(${a}, ${id})`, ids[0]);
     return `tf.addN([${ids.join(', ')}])`;
+  }
+
+  /**
+   * The log q a score-function term multiplies with its signal. A per-data-point signal pairs with log q(z_b) of
+   * the same data point. A batch-total signal F(z_1..z_B) needs the log density of every draw it depends on:
+   * ∇ E[F] = E[F ∇ Σ_b log q(z_b)] (the score of the product of independent draws), so log q is summed over the
+   * batch (a scalar per run; stacked runs then match the stacked signals).
+   */
+  private batchLogq(logq: string, perExample: boolean): string {
+    return perExample ? logq : `tf.sum(${logq})`;
   }
 
   /** Score-function terms of one node with one sample. */
@@ -933,7 +950,7 @@ export class ModelEmitter {
       body.push(...v.prelude, `const value = ${v.value} as tf.Scalar;`, `let loss = ${lossOf('value')} as tf.Scalar;`);
       for (const e of scored) {
         const signal = v.perExample ? lossOf(v.perExample) : lossOf('value');
-        body.push(...this.scoreLines(e, [`r.${this.ids.get(`${e.node}.logq`)}`], [signal]));
+        body.push(...this.scoreLines(e, [this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))], [signal]));
       }
       if (scored.length === 0) body[body.length - 1] = body[body.length - 1].replace('let loss', 'const loss');
     } else {
@@ -944,7 +961,7 @@ export class ModelEmitter {
       body.push('const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;', `let loss = ${lossOf('value')} as tf.Scalar;`);
       for (const e of scored) {
         const signal = v.perExample ? `(r) => ${lossOf('r.perExample')}` : `(r) => ${lossOf('r.value')}`;
-        body.push(...this.scoreLinesMulti(e, `runs.map((r) => r.${this.ids.get(`${e.node}.logq`)})`, `runs.map(${signal})`));
+        body.push(...this.scoreLinesMulti(e, `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))})`, `runs.map(${signal})`));
       }
     }
     metrics.push('objective: value');

@@ -3,7 +3,7 @@
  * the tests and by the `sgm` binary. User mistakes exit 1 with one clear line; bugs exit 2.
  */
 import { Command, CommanderError } from 'commander';
-import { isUserError, formatError } from '../runtime/errors.js';
+import { describeEnvironmentFault, isUserError, formatError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
@@ -46,6 +46,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     if (e instanceof CliError || isUserError(e)) {
       io.stderr(`${e instanceof CliError ? `error: ${e.message}` : formatError(e)}\n`);
+      return EXIT.userError;
+    }
+    // A file-system fault of the machine (permissions, read-only or full disk) is the user's to fix, not a bug.
+    if (describeEnvironmentFault(e) !== undefined) {
+      io.stderr(`${formatError(e)}\n`);
       return EXIT.userError;
     }
     io.stderr(`internal error: ${(e as Error).stack ?? String(e)}\nThis is a bug in sgm; please report it with the command and input file.\n`);

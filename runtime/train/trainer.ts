@@ -79,10 +79,12 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
 }
 
 /**
- * Creates run folder `dir` if needed and takes its lock (a no-op handle when this process holds it already, as
+ * Creates run folder `dir` if needed (not for a resume, which needs a checkpoint there) and takes its lock (a no-op handle when this process holds it already, as
  * `sgm train` does from before its checks); a stale lock taken over is noted on the progress stream.
  */
-export function lockRunFolder(dir: string, options: Pick<TrainOptions, 'progress'> = {}): RunLock {
+export function lockRunFolder(dir: string, options: Pick<TrainOptions, 'progress' | 'resume'> = {}): RunLock {
+  // A resume needs a checkpoint there: say so before creating anything.
+  if (options.resume) readManifest(dir);
   ensureWritableDir(dir);
   const stream = options.progress === false ? undefined : (options.progress?.stream ?? process.stderr);
   return lockRunDir(dir, (line) => stream?.write(`note: ${line}\n`));

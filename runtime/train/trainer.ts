@@ -65,6 +65,14 @@ export function valueLabel(model: ModelInstance): string {
 }
 
 /**
+ * The label of the minimised quantity in progress lines: with a score-function estimator the loss is a surrogate
+ * whose gradient is the estimator's (its value is not the negative objective), so it is shown as `surrogate`.
+ */
+export function lossLabel(model: ModelInstance): string {
+  return model.metadata.nodes.some((n) => n.estimator === 'reinforce') ? 'surrogate' : 'loss';
+}
+
+/**
  * Trains `model` on `data` (see the module comment); user mistakes throw UserError before anything is written.
  * The run folder is locked for the whole training (checkpoint/lock.ts): a second training on it is refused.
  */
@@ -79,8 +87,9 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
 }
 
 /**
- * Creates run folder `dir` if needed (not for a resume, which needs a checkpoint there) and takes its lock (a no-op handle when this process holds it already, as
- * `sgm train` does from before its checks); a stale lock taken over is noted on the progress stream.
+ * Creates run folder `dir` if needed (not for a resume, which needs a checkpoint there) and takes its lock (a
+ * no-op handle when this process holds it already, as `sgm train` does from before its checks); a stale lock
+ * taken over is noted on the progress stream.
  */
 export function lockRunFolder(dir: string, options: Pick<TrainOptions, 'progress' | 'resume'> = {}): RunLock {
   // A resume needs a checkpoint there: say so before creating anything.
@@ -140,7 +149,7 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
   const progress =
     options.progress === false
       ? undefined
-      : new ProgressBar(options.progress ?? {}, { totalSteps: options.steps, startStep, valueLabel: label, clock });
+      : new ProgressBar(options.progress ?? {}, { totalSteps: options.steps, startStep, valueLabel: label, lossLabel: lossLabel(model), clock });
   const note = (line: string): void => progress?.note(line);
   log?.write({
     type: resumeFrom ? 'resume' : 'start',
@@ -317,7 +326,7 @@ function logReference(path: string, dir: string): string {
 function summarize(model: ModelInstance, s: TrainSummary, label: string): string {
   if (s.failure) return s.failure.message;
   const parts = [`${s.status === 'interrupted' ? 'interrupted' : 'trained'} ${model.metadata.name} at step ${s.step}`];
-  if (s.loss !== undefined) parts.push(`loss ${s.loss.toPrecision(6)}, ${label} ${s.value!.toPrecision(6)}`);
+  if (s.loss !== undefined) parts.push(`${lossLabel(model)} ${s.loss.toPrecision(6)}, ${label} ${s.value!.toPrecision(6)}`);
   if (s.lastEval) parts.push(`test ${label} ${s.lastEval.value.toPrecision(6)}`);
   if (s.checkpoint) parts.push(`checkpoint ${s.checkpoint.dir}`);
   return parts.join('; ');

@@ -72,6 +72,6 @@ export function describeEnvironmentFault(error: unknown): string | undefined {
   const e = error as NodeJS.ErrnoException | undefined;
   if (!e || typeof e.code !== 'string' || !ENVIRONMENT_FAULTS.has(e.code)) return undefined;
   const reason = ['EDQUOT', 'EMFILE', 'ENFILE', 'ENOMEM', 'EIO'].includes(e.code) ? `${e.code}: ${e.message.split('\n')[0]}` : describeFsError(e);
-  const what = e.path ? `cannot ${e.syscall ? `${e.syscall} ` : 'use '}'${e.path}'` : 'a system call failed';
+  const what = e.path ? `cannot ${e.syscall ? `${e.syscall} ` : 'use '}'${e.path}'` : `${e.syscall ?? 'a file operation'} failed`;
   return `${what}: ${reason}`;
 }

@@ -46,6 +46,7 @@ describe('environment faults', () => {
     expect(formatError(fault('EACCES', 'mkdir', '/usr/lib/x'))).toBe("error: cannot mkdir '/usr/lib/x': permission denied");
     expect(formatError(fault('EROFS', 'open', '/ro/f'))).toBe("error: cannot open '/ro/f': read-only file system");
     expect(formatError(fault('ENOSPC', 'write', '/full/log'))).toBe("error: cannot write '/full/log': no space left on device");
+    expect(formatError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' }))).toBe('error: write failed: no space left on device');
     for (const code of ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']) expect(exitCodeFor(fault(code, 'open', '/p'))).toBe(1);
     // Anything else is still a bug: exit 2 with the stack.
     expect(exitCodeFor(new TypeError('x is undefined'))).toBe(2);

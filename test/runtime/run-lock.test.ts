@@ -105,7 +105,7 @@ describe('two `sgm train` on one run folder', () => {
   it('the second refuses in one line naming the first; the first completes with its log whole', async () => {
     expect(existsSync(cli), 'dist/ is missing: run `npm run build` (npm ci does it)').toBe(true);
     const dir = tempDir();
-    const steps = 600;
+    const steps = 1000;
     const first = spawn(process.execPath, args(dir, steps), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let firstErr = '';
     first.stderr.on('data', (d: Buffer) => (firstErr += d.toString()));

@@ -60,7 +60,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .option('--set <name=value>', 'override a hyperparameter (repeatable)', collectSet)
     .addHelpText(
       'after',
-      '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nEnvironment: SGM_NATIVE=0 ignores the native kernels of `npm run build:native`; SGM_THREADS=n sets their threads (default: one per core; results are the same for any n).\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
+      '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nEnvironment: SGM_NATIVE=0 ignores the native OpenBLAS kernels (built when sgm is installed where OpenBLAS is, e.g. after apt-get install libopenblas-dev and npm rebuild sgm); SGM_THREADS=n sets their threads (default: one per core; results are the same for any n).\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
     )
     .action(async (file: string, f: TrainFlags) => {
       // Compile first: a model with errors is reported before any backend work.

@@ -18,6 +18,7 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../checkpoint/format.js';
 import { checkModelStamp, modelStamp, restoreVariables, variableEntries } from '../checkpoint/model-state.js';
 import { disposeCheckpoint, findCheckpoint, readCheckpoint, readManifest } from '../checkpoint/read.js';
 import { ensureWritableDir, writeCheckpoint } from '../checkpoint/write.js';
+import { lockRunDir, type RunLock } from '../checkpoint/lock.js';
 import { adamEpsilon, adamState, createAdam, restoreAdam, trainableVariables } from './adam.js';
 import { BatchSchedule } from './batch-schedule.js';
 import { evaluateObjective, type EvalResult } from './evaluate.js';
@@ -71,9 +72,34 @@ export function lossLabel(model: ModelInstance): string {
   return model.metadata.nodes.some((n) => n.estimator === 'reinforce') ? 'surrogate' : 'loss';
 }
 
-/** Trains `model` on `data` (see the module comment); user mistakes throw UserError before anything is written. */
+/**
+ * Trains `model` on `data` (see the module comment); user mistakes throw UserError before anything is written.
+ * The run folder is locked for the whole training (checkpoint/lock.ts): a second training on it is refused.
+ */
 export async function train(model: ModelInstance, data: TrainData, options: TrainOptions): Promise<TrainSummary> {
   validateTrainOptions(options);
+  const lock = options.checkpointDir === undefined ? undefined : lockRunFolder(options.checkpointDir, options);
+  try {
+    return await trainLocked(model, data, options);
+  } finally {
+    lock?.release();
+  }
+}
+
+/**
+ * Creates run folder `dir` if needed (not for a resume, which needs a checkpoint there) and takes its lock (a
+ * no-op handle when this process holds it already, as `sgm train` does from before its checks); a stale lock
+ * taken over is noted on the progress stream.
+ */
+export function lockRunFolder(dir: string, options: Pick<TrainOptions, 'progress' | 'resume'> = {}): RunLock {
+  // A resume needs a checkpoint there: say so before creating anything.
+  if (options.resume) readManifest(dir);
+  ensureWritableDir(dir);
+  const stream = options.progress === false ? undefined : (options.progress?.stream ?? process.stderr);
+  return lockRunDir(dir, (line) => stream?.write(`note: ${line}\n`));
+}
+
+async function trainLocked(model: ModelInstance, data: TrainData, options: TrainOptions): Promise<TrainSummary> {
   const dir = options.checkpointDir;
   const clock = options.clock ?? (() => performance.now());
   const trainables = trainableVariables(model);

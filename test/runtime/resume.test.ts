@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bindModelData } from '../../runtime/data/bind.js';
 import { splitDataset } from '../../runtime/data/split.js';
-import { findCheckpoint, readCheckpoint, disposeCheckpoint } from '../../runtime/checkpoint/read.js';
+import { findCheckpoint, readCheckpoint, readManifest, disposeCheckpoint } from '../../runtime/checkpoint/read.js';
 import { loadModelWeights } from '../../runtime/checkpoint/model-state.js';
 import { parseJsonl, type LogRecord } from '../../runtime/train/jsonl-log.js';
 import { train, type TrainData } from '../../runtime/train/trainer.js';
@@ -93,20 +93,22 @@ describe('resume', () => {
     for (const [name, w] of weightsOf(fresh)) expect(Array.from(w), name).toEqual(Array.from(wa.get(name)!));
   });
 
-  it('survives a crash between the two renames: reads .checkpoint.old and cleans up on the next save', async () => {
+  it('survives a crash between the two renames: reads checkpoint.previous and keeps the previous one after the next save', async () => {
     const dir = tempDir();
     const a = await vae();
     await train(a, vaeData(a), { ...base, steps: 6, checkpointDir: dir });
-    renameSync(join(dir, 'checkpoint'), join(dir, '.checkpoint.old'));
+    renameSync(join(dir, 'checkpoint'), join(dir, 'checkpoint.previous'));
     mkdirSync(join(dir, '.checkpoint.tmp'));
     writeFileSync(join(dir, '.checkpoint.tmp', 'weights.bin'), 'half-written');
-    expect(findCheckpoint(dir)).toBe(join(dir, '.checkpoint.old'));
+    expect(findCheckpoint(dir)).toBe(join(dir, 'checkpoint.previous'));
     const b = await vae();
-    const s = await train(b, vaeData(b), { ...base, steps: 8, checkpointDir: dir, resume: true });
+    const s = await train(b, vaeData(b), { ...base, steps: 8, checkpointEvery: 1, checkpointDir: dir, resume: true });
     expect(s.startStep).toBe(6);
     expect(findCheckpoint(dir)).toBe(join(dir, 'checkpoint'));
-    expect(existsSync(join(dir, '.checkpoint.old'))).toBe(false);
     expect(existsSync(join(dir, '.checkpoint.tmp'))).toBe(false);
+    // Checkpoints at steps 7 and 8: the one before the current stays beside it.
+    expect(readManifest(dir).manifest.step).toBe(8);
+    expect(readManifest(join(dir, 'checkpoint.previous')).manifest.step).toBe(7);
   });
 
   it('refuses what cannot continue the run, with one line each', async () => {
@@ -132,7 +134,7 @@ describe('resume', () => {
     await expect(attempt(changed, data, { resume: true })).rejects.toThrow("with other hyperparameters: L=2 (now 3)");
     await expect(attempt(b, data, { checkpointDir: tempDir(), resume: true })).rejects.toThrow(/^no checkpoint in /);
     truncateSync(join(dir, 'checkpoint', 'weights.bin'), 10);
-    await expect(attempt(b, data, { resume: true })).rejects.toThrow(/is damaged: weights.bin has 10 bytes/);
+    await expect(attempt(b, data, { resume: true })).rejects.toThrow(/is damaged: weights.bin has 10 bytes, checkpoint.json \(files.weights.bin.bytes\) records/);
     for (const p of [attempt(b, data, { resume: true })]) await expect(p).rejects.toBeInstanceOf(UserError);
   });
 

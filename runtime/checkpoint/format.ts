@@ -25,6 +25,8 @@ export const INDEX_FILE = 'weights.json';
 export const CURRENT_DIR = 'checkpoint';
 export const TMP_DIR = '.checkpoint.tmp';
 export const PREVIOUS_DIR = 'checkpoint.previous';
+/** The checkpoint before the previous one while it is being deleted (write.ts). */
+export const TRASH_DIR = '.checkpoint.trash';
 
 /** The files the manifest records (size and SHA-256), in the order they are written. */
 export const DATA_FILES = [WEIGHTS_FILE, INDEX_FILE] as const;

@@ -149,14 +149,14 @@ function damaged(dir: string, why: string): UserError {
   return new UserError(`checkpoint '${dir}' is damaged: ${why}${previousHint(dir)}`);
 }
 
-/** "; the previous checkpoint (step N) ... " when `dir` is a current checkpoint with an intact manifest beside it. */
+/** "; the previous checkpoint (step N) ... " when `dir` is a current checkpoint with an intact one beside it. */
 function previousHint(dir: string): string {
   if (basename(dir) !== CURRENT_DIR) return '';
   const previous = join(dir, '..', PREVIOUS_DIR);
   if (!existsSync(join(previous, MANIFEST_FILE))) return '';
   try {
-    const step = parseManifest(previous).step;
-    return `; the previous checkpoint (step ${step}) is in '${previous}': move it to '${dir}' to resume from there`;
+    const step = verifyCheckpoint(previous).manifest.step;
+    return `; the previous checkpoint (step ${step}) is intact in '${previous}': replace '${dir}' with it to resume from there`;
   } catch {
     return '';
   }

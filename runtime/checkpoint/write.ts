@@ -18,6 +18,7 @@ import {
   MANIFEST_FILE,
   PREVIOUS_DIR,
   TMP_DIR,
+  TRASH_DIR,
   WEIGHTS_FILE,
   type CheckpointManifest,
   type FileStamp,
@@ -39,6 +40,7 @@ export async function writeCheckpoint(
   const tmp = join(runDir, TMP_DIR);
   const current = join(runDir, CURRENT_DIR);
   const previous = join(runDir, PREVIOUS_DIR);
+  const trash = join(runDir, TRASH_DIR);
   try {
     mkdirSync(runDir, { recursive: true });
     rmSync(tmp, { recursive: true, force: true });
@@ -48,11 +50,14 @@ export async function writeCheckpoint(
     writeFileSynced(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     fsyncDir(tmp);
     if (existsSync(current)) {
-      rmSync(previous, { recursive: true, force: true });
+      // Out of the way by one atomic rename before deleting, so no half-deleted checkpoint.previous is ever seen.
+      rmSync(trash, { recursive: true, force: true });
+      if (existsSync(previous)) renameSync(previous, trash);
       renameSync(current, previous);
     }
     renameSync(tmp, current);
     fsyncDir(runDir);
+    rmSync(trash, { recursive: true, force: true });
   } catch (error) {
     // Leave nothing half-written behind: the checkpoints already there (current or previous) are untouched.
     rmSync(tmp, { recursive: true, force: true });

@@ -104,7 +104,8 @@ export async function runTrain(
   if (options.catchSigint ?? true) process.on('SIGINT', onSigint);
   try {
     io.stderr(`training ${module.metadata.name} on ${dataset.name}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows\n`);
-    const summary = await train(model, data, { ...trainOptions, seed });
+    // On resume, train() compares a --seed given explicitly with the checkpoint's (and refuses another).
+    const summary = await train(model, data, options.resume ? trainOptions : { ...trainOptions, seed });
     if (summary.status === 'non-finite') {
       io.stderr(`error: ${summary.message}\n`);
       return { exitCode: 1, summary };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bindModelData } from '../../runtime/data/bind.js';
@@ -80,6 +80,66 @@ describe('resume', () => {
     expect(comparable(logB, 'eval')).toEqual(expect.arrayContaining(comparable(logA, 'eval')));
     expect(comparable(logB, 'eval')).toHaveLength(comparable(logA, 'eval').length + 1);
     expect(logB.filter((r) => r.type === 'resume').map((r) => r.step)).toEqual([13]);
+  });
+
+  it('logs the same steps as an uninterrupted run when the checkpoint is not on a logged step', async () => {
+    const opts = { ...base, logEvery: 5, evalEvery: 0 };
+    const dirA = tempDir();
+    const a = await vae();
+    await train(a, vaeData(a), { ...opts, checkpointDir: dirA });
+    const dirB = tempDir();
+    const b1 = await vae();
+    await train(b1, vaeData(b1), { ...opts, steps: 13, checkpointEvery: 7, checkpointDir: dirB });
+    // Resume from the checkpoint at step 7 (the one at 13 is set aside, as after a kill between 7 and 13).
+    rmSync(join(dirB, 'checkpoint'), { recursive: true });
+    renameSync(join(dirB, 'checkpoint.previous'), join(dirB, 'checkpoint'));
+    const b2 = await vae();
+    await train(b2, vaeData(b2), { ...opts, checkpointDir: dirB, resume: true });
+    const steps = (dir: string) => parseJsonl(readFileSync(join(dir, 'train.jsonl'), 'utf8')).filter((r) => r.type === 'train').map((r) => r.step);
+    // Step 1, every 5th, and the last: no extra record at step 8, the resumed session's first.
+    expect(steps(dirA)).toEqual([1, 5, 10, 15, 20, 25, 26]);
+    expect(steps(dirB)).toEqual(steps(dirA));
+  });
+
+  it('applies a changed --lr on resume and says so; refuses another seed or beta', async () => {
+    const dir = tempDir();
+    const a = await vae();
+    await train(a, vaeData(a), { ...base, steps: 4, checkpointDir: dir });
+    const w4 = weightsOf(a);
+    const same = tempDir();
+    cpSync(dir, same, { recursive: true });
+    const notes: string[] = [];
+    const b = await vae();
+    const s = await train(b, vaeData(b), {
+      ...base,
+      steps: 5,
+      learningRate: 0.002,
+      checkpointDir: dir,
+      resume: true,
+      progress: { stream: { write: (t: string) => void notes.push(t), isTTY: false } },
+    });
+    expect(s.settings.learningRate).toBe(0.002);
+    expect(notes.join('')).toContain('learning rate changed on resume: 0.002 from here on (the checkpoint was trained with 0.01)');
+    const resumeRecord = parseJsonl(readFileSync(join(dir, 'train.jsonl'), 'utf8')).find((r) => r.type === 'resume')!;
+    expect(resumeRecord.changed).toEqual({ learningRate: { from: 0.01, to: 0.002 } });
+    expect(readManifest(dir).manifest.settings.learningRate).toBe(0.002);
+    // Adam's update is lr * m_hat / (sqrt(v_hat) + eps): from the same state and batch, step 5 with lr 0.002
+    // moves every weight by 0.2 times what it moves with the checkpoint's 0.01.
+    const c = await vae();
+    await train(c, vaeData(c), { ...base, steps: 5, checkpointDir: same, resume: true });
+    const wc = weightsOf(c);
+    const trained = [...b.variables].filter(([, v]) => v.trainable).map(([n]) => n);
+    expect(trained.length).toBeGreaterThan(0);
+    for (const name of trained) {
+      const wb = weightsOf(b).get(name)!;
+      const before = w4.get(name)!;
+      wb.forEach((v, i) => expect(v - before[i], `${name}[${i}]`).toBeCloseTo(0.2 * (wc.get(name)![i] - before[i]), 6));
+    }
+    const d = await vae();
+    await expect(train(d, vaeData(d), { ...base, steps: 8, seed: 6, checkpointDir: dir, resume: true })).rejects.toThrow(
+      `was trained with --seed 5; a resumed run keeps it (only --lr may change on --resume): drop --seed 6, or start a new run`,
+    );
+    await expect(train(d, vaeData(d), { ...base, steps: 8, beta1: 0.5, checkpointDir: dir, resume: true })).rejects.toThrow('was trained with --beta1 0.9;');
   });
 
   it('loads trained weights into a fresh instance for sampling', async () => {

@@ -115,23 +115,30 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
   const logPath = options.logFile ?? (dir !== undefined ? join(dir, 'train.jsonl') : undefined);
   const log = logPath === undefined ? undefined : openLog(logPath, dir, resumeFrom?.manifest);
   const label = valueLabel(model);
+  try {
+    log?.write({
+      type: resumeFrom ? 'resume' : 'start',
+      step: startStep,
+      time: new Date().toISOString(),
+      model: model.metadata.name,
+      dataset: data.train.datasetName,
+      trainSize: data.train.size,
+      testSize: data.test?.size ?? 0,
+      settings: finalSettings,
+      ...(resumed?.changed ? { changed: { learningRate: resumed.changed.learningRate } } : {}),
+      targetSteps: options.steps,
+    });
+  } catch (error) {
+    // The log cannot be written (e.g. a full disk): nothing has run yet; release what was made.
+    log?.close();
+    optimizer.dispose();
+    throw error;
+  }
   const progress =
     options.progress === false
       ? undefined
       : new ProgressBar(options.progress ?? {}, { totalSteps: options.steps, startStep, valueLabel: label, clock });
   const note = (line: string): void => progress?.note(line);
-  log?.write({
-    type: resumeFrom ? 'resume' : 'start',
-    step: startStep,
-    time: new Date().toISOString(),
-    model: model.metadata.name,
-    dataset: data.train.datasetName,
-    trainSize: data.train.size,
-    testSize: data.test?.size ?? 0,
-    settings: finalSettings,
-    ...(resumed?.changed ? { changed: { learningRate: resumed.changed.learningRate } } : {}),
-    targetSteps: options.steps,
-  });
   if (resumeFrom) note(`resuming from ${resumeFrom.dir} at step ${startStep}`);
   if (resumed?.changed) note(resumed.changed.message);
 

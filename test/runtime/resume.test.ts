@@ -5,6 +5,8 @@ import { bindModelData } from '../../runtime/data/bind.js';
 import { splitDataset } from '../../runtime/data/split.js';
 import { findCheckpoint, readCheckpoint, readManifest, disposeCheckpoint } from '../../runtime/checkpoint/read.js';
 import { loadModelWeights } from '../../runtime/checkpoint/model-state.js';
+import { writeCheckpoint } from '../../runtime/checkpoint/write.js';
+import { tf } from '../../stdlib/tf.js';
 import { parseJsonl, type LogRecord } from '../../runtime/train/jsonl-log.js';
 import { train, type TrainData } from '../../runtime/train/trainer.js';
 import type { TrainOptions } from '../../runtime/train/options.js';
@@ -196,6 +198,39 @@ describe('resume', () => {
     truncateSync(join(dir, 'checkpoint', 'weights.bin'), 10);
     await expect(attempt(b, data, { resume: true })).rejects.toThrow(/is damaged: weights.bin has 10 bytes, checkpoint.json \(files.weights.bin.bytes\) records/);
     for (const p of [attempt(b, data, { resume: true })]) await expect(p).rejects.toBeInstanceOf(UserError);
+  });
+
+  it('refuses checkpoints whose checksums hold but whose tensors do not fit the model (written by another program)', async () => {
+    const dir = tempDir();
+    const a = await vae();
+    await train(a, vaeData(a), { ...base, steps: 3, checkpointDir: dir });
+    const ckpt = readCheckpoint(dir);
+    const { files: _f, checksum: _c, ...content } = ckpt.manifest;
+    const names = Object.keys(ckpt.tensors);
+    const moment = names.find((n) => n.startsWith('adam/m/'))!;
+    /** A run directory with a self-consistent checkpoint whose tensors are `edit(tensors)`. */
+    const rewrite = async (edit: (t: Record<string, tf.Tensor>) => Record<string, tf.Tensor>): Promise<string> => {
+      const out = tempDir();
+      const tensors = edit({ ...ckpt.tensors });
+      await writeCheckpoint(out, content, Object.entries(tensors).map(([name, tensor]) => ({ name, tensor })));
+      return out;
+    };
+    const flat = tf.zeros([ckpt.tensors[moment].size]);
+    const attempts: Array<[string, RegExp]> = [
+      [await rewrite((t) => ({ ...t, [moment]: flat })), new RegExp(`Adam moment '${moment}' is float32 \\[\\d+\\] there but float32 \\[`)],
+      [await rewrite((t) => ({ ...t, 'adam/v/ghost': flat })), /has an Adam moment 'adam\/v\/ghost' for a variable the model does not train/],
+      [await rewrite((t) => Object.fromEntries(Object.entries(t).filter(([n]) => n !== moment))), new RegExp(`has no Adam moment '${moment}'`)],
+      [await rewrite((t) => ({ ...t, 'variable/ghost': flat })), /has variables the model does not: ghost/],
+    ];
+    try {
+      for (const [runDir, expected] of attempts) {
+        const b = await vae();
+        await expect(train(b, vaeData(b), { ...base, steps: 6, checkpointDir: runDir, resume: true })).rejects.toThrow(expected);
+      }
+    } finally {
+      flat.dispose();
+      disposeCheckpoint(ckpt);
+    }
   });
 
   it('rejects an unwritable checkpoint directory before training, writing nothing', async () => {

@@ -26,11 +26,16 @@ import {
 } from './format.js';
 import { manifestChecksum } from './manifest-schema.js';
 
-/** Writes a checkpoint of `tensors` with `content` into `runDir/checkpoint/` atomically; returns its path. */
+/**
+ * Writes a checkpoint of `tensors` with `content` into `runDir/checkpoint/` atomically; returns its path. The
+ * checkpoint it replaces becomes `checkpoint.previous/`, unless `samePrevious` is false (the first save of a
+ * run started with --overwrite: the one there belongs to another run, and is deleted once the new one is in place).
+ */
 export async function writeCheckpoint(
   runDir: string,
   content: ManifestContent,
   tensors: ReadonlyArray<{ name: string; tensor: tf.Tensor }>,
+  options: { samePrevious?: boolean } = {},
 ): Promise<string> {
   const { data, specs } = await tf.io.encodeWeights(tensors.map((t) => ({ name: t.name, tensor: t.tensor })));
   const weights = new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
@@ -58,6 +63,7 @@ export async function writeCheckpoint(
     renameSync(tmp, current);
     fsyncDir(runDir);
     rmSync(trash, { recursive: true, force: true });
+    if (options.samePrevious === false) rmSync(previous, { recursive: true, force: true });
   } catch (error) {
     // Leave nothing half-written behind: the checkpoints already there (current or previous) are untouched.
     rmSync(tmp, { recursive: true, force: true });

@@ -195,7 +195,9 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
       targetSteps: options.steps,
       createdAt: new Date().toISOString(),
     };
-    lastCheckpoint = { dir: await writeCheckpoint(dir, manifest, [...variableEntries(model), ...adam.tensors]), step };
+    // A fresh run's first save replaces another run's checkpoint (--overwrite): that one is not kept as previous.
+    const samePrevious = resumeFrom !== undefined || lastCheckpoint !== undefined;
+    lastCheckpoint = { dir: await writeCheckpoint(dir, manifest, [...variableEntries(model), ...adam.tensors], { samePrevious }), step };
     note(`checkpoint at step ${step}: ${lastCheckpoint.dir}`);
   };
 
@@ -278,7 +280,13 @@ export function checkRunDir(options: Pick<TrainOptions, 'checkpointDir' | 'resum
   // Resuming: every file of the checkpoint is verified (schema, sizes, checksums) before anything is written.
   if (options.resume) verifyCheckpoint(dir);
   else if (findCheckpoint(dir) !== undefined && !options.overwrite) {
-    const step = readManifest(dir).manifest.step;
+    let step: number;
+    try {
+      step = readManifest(dir).manifest.step;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      throw new UserError(`'${dir}' already holds a damaged checkpoint (${error.message}): pass --overwrite to start afresh, or use another directory`);
+    }
     throw new UserError(`'${dir}' already holds a checkpoint (step ${step}): pass --resume to continue it, --overwrite to start afresh, or use another directory`);
   }
   ensureWritableDir(dir);

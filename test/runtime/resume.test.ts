@@ -195,6 +195,13 @@ describe('resume', () => {
     const changed: ModelInstance = { ...b, metadata: { ...b.metadata, hyperparameters: { D: 4, L: 3 } } };
     await expect(attempt(changed, data, { resume: true })).rejects.toThrow("with other hyperparameters: L=2 (now 3)");
     await expect(attempt(b, data, { checkpointDir: tempDir(), resume: true })).rejects.toThrow(/^no checkpoint in /);
+    writeFileSync(join(dir, 'checkpoint', 'checkpoint.json'), '{');
+    await expect(attempt(b, data, { steps: 8 })).rejects.toThrow(
+      `'${dir}' already holds a damaged checkpoint (checkpoint '${join(dir, 'checkpoint')}' is damaged: checkpoint.json is not valid JSON): pass --overwrite to start afresh`,
+    );
+    await train(b, data, { ...base, steps: 4, checkpointDir: dir, overwrite: true });
+    // The damaged checkpoint of the replaced run is not kept as this run's previous one.
+    expect(existsSync(join(dir, 'checkpoint.previous'))).toBe(false);
     truncateSync(join(dir, 'checkpoint', 'weights.bin'), 10);
     await expect(attempt(b, data, { resume: true })).rejects.toThrow(/is damaged: weights.bin has 10 bytes, checkpoint.json \(files.weights.bin.bytes\) records/);
     for (const p of [attempt(b, data, { resume: true })]) await expect(p).rejects.toBeInstanceOf(UserError);

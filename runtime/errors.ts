@@ -8,11 +8,16 @@
 /** Exit codes of every sgm command: 0 success, 1 a user's mistake or an environment fault, 2 a bug in sgm. */
 export const EXIT = { ok: 0, userError: 1, internal: 2 } as const;
 
+/** Longest user-error message, in characters (a few terminal lines). */
+const MAX_MESSAGE = 1000;
+
 /** A mistake the user can fix; its message is one line, shown without a stack trace. */
 export class UserError extends Error {
   constructor(message: string) {
-    // One line by construction: a message with a newline would break the "one clear line" promise.
-    super(message.replace(/\s*\n\s*/g, ' '));
+    // One line by construction: a message with a newline would break the "one clear line" promise; and a
+    // bounded one, so a value or list quoted from a huge input cannot print a line of hundreds of kilobytes.
+    const line = message.replace(/\s*\n\s*/g, ' ');
+    super(line.length <= MAX_MESSAGE ? line : `${line.slice(0, MAX_MESSAGE)}... (${line.length - MAX_MESSAGE} more characters)`);
     this.name = 'UserError';
   }
 }

@@ -41,7 +41,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .option('--data <spec>', 'dataset: mnist-binarized, mnist, fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
     .option('--steps <n>', 'training steps', positiveInt('--steps'), 1000)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 100)
-    .option('--lr <x>', 'Adam learning rate (default 1e-3)', finiteNumber('--lr'))
+    .option('--lr <x>', 'Adam learning rate (default 1e-3; with --resume, a new rate applies from the checkpoint on)', finiteNumber('--lr'))
     .option('--beta1 <x>', 'Adam β1 (default 0.9)', finiteNumber('--beta1'))
     .option('--beta2 <x>', 'Adam β2 (default 0.999)', finiteNumber('--beta2'))
     .option('--seed <n>', 'seed of initialisation, batch order and sampling (default 0)', finiteNumber('--seed'))

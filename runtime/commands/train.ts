@@ -130,7 +130,8 @@ async function createAndTrain(
   if (options.catchSigint ?? true) process.on('SIGINT', onSigint);
   try {
     note(`training ${module.metadata.name} on ${datasetName}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows`);
-    const summary = await train(model, data, { ...trainOptions, seed });
+    // On resume, train() compares a --seed given explicitly with the checkpoint's (and refuses another).
+    const summary = await train(model, data, options.resume ? trainOptions : { ...trainOptions, seed });
     const failed = summary.status === 'non-finite';
     if (failed) io.stderr(`error: ${summary.message}\n`);
     if (options.json) io.stdout(`${JSON.stringify({ model: module.metadata.name, dataset: datasetName, ...summary })}\n`);

@@ -17,12 +17,12 @@ import { tf } from '../../stdlib/tf.js';
 import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
 import { checkObservedSupport } from './check-support.js';
-import { gatherRows, type Column, type Dataset } from './dataset.js';
+import { gatherRows, nameList, type Column, type Dataset } from './dataset.js';
 
 /** One declaration and the column that feeds it. */
 export interface BoundDeclaration {
   readonly spec: DataSpec;
-  /** The column's name, or the feature names joined by '+' when scalar features were stacked. */
+  /** The column's name, or the feature names joined by '+' when scalar features were stacked (`a+...+z (N scalar columns)` for many). */
   readonly column: string;
   readonly rowShape: readonly number[];
 }
@@ -68,16 +68,17 @@ export function bindData(
     const spec = unbound[0];
     if (left.length === 1) chosen.set(spec.name, { column: left[0], data: dataset.columns[left[0]] });
     else if (left.length > 1 && left.every((f) => dataset.columns[f].rowShape.length === 0)) {
-      chosen.set(spec.name, { column: left.join('+'), data: stackScalars(left.map((f) => dataset.columns[f])) });
+      const label = left.length <= 8 ? left.join('+') : `${left[0]}+...+${left.at(-1)!} (${left.length} scalar columns)`;
+      chosen.set(spec.name, { column: label, data: stackScalars(left.map((f) => dataset.columns[f])) });
     } else {
       throw new UserError(
         `${where(spec)}: dataset '${dataset.name}' has no column named '${spec.name}'` +
-          (left.length > 1 ? ` and several it could be (${left.join(', ')}): name one of them '${spec.name}'` : ` (columns: ${[...columns.keys()].join(', ')})`),
+          (left.length > 1 ? ` and several it could be (${nameList(left)}): name one of them '${spec.name}'` : ` (columns: ${nameList([...columns.keys()])})`),
       );
     }
   } else if (unbound.length > 1) {
     throw new UserError(
-      `${where(unbound[0])}: dataset '${dataset.name}' has no column named '${unbound[0].name}' (columns: ${[...columns.keys()].join(', ')}; ` +
+      `${where(unbound[0])}: dataset '${dataset.name}' has no column named '${unbound[0].name}' (columns: ${nameList([...columns.keys()])}; ` +
         `with several data declarations every one must match a column by name)`,
     );
   }

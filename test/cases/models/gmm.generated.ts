@@ -19,121 +19,121 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "gmm",
-  "source": "models/gmm.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "K": 3, "D": 2 },
-  "data": [
+  name: 'gmm',
+  source: 'models/gmm.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { K: 3, D: 2 },
+  data: [
     {
-      "name": "x",
-      "shape": ["B", 2],
-      "line": 7
+      name: 'x',
+      shape: ['B', 2],
+      line: 7
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "x",
-      "kind": "observed",
-      "block": "model",
-      "shape": ["B", 2],
-      "distribution": "Normal",
-      "reason": "observed: its log-likelihood is evaluated at the data",
-      "line": 7
+      name: 'x',
+      kind: 'observed',
+      block: 'model',
+      shape: ['B', 2],
+      distribution: 'Normal',
+      reason: 'observed: its log-likelihood is evaluated at the data',
+      line: 7
     },
     {
-      "name": "means",
-      "kind": "param",
-      "block": "model",
-      "shape": [3, 2],
-      "line": 8
+      name: 'means',
+      kind: 'param',
+      block: 'model',
+      shape: [3, 2],
+      line: 8
     },
     {
-      "name": "log_scales",
-      "kind": "param",
-      "block": "model",
-      "shape": [3, 2],
-      "line": 9
+      name: 'log_scales',
+      kind: 'param',
+      block: 'model',
+      shape: [3, 2],
+      line: 9
     },
     {
-      "name": "mix_logits",
-      "kind": "param",
-      "block": "model",
-      "shape": [3],
-      "line": 10
+      name: 'mix_logits',
+      kind: 'param',
+      block: 'model',
+      shape: [3],
+      line: 10
     },
     {
-      "name": "c",
-      "kind": "stochastic",
-      "block": "guide",
-      "shape": ["B"],
-      "distribution": "Categorical",
-      "estimator": "enumerate",
-      "kl": "closed_form",
-      "reason": "finite support: exact sum over 3 configurations per data point (limit 32)",
-      "line": 13
+      name: 'c',
+      kind: 'stochastic',
+      block: 'guide',
+      shape: ['B'],
+      distribution: 'Categorical',
+      estimator: 'enumerate',
+      kl: 'closed_form',
+      reason: 'finite support: exact sum over 3 configurations per data point (limit 32)',
+      line: 13
     },
     {
-      "name": "c.logits",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 3],
-      "line": 13
+      name: 'c.logits',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 3],
+      line: 13
     },
     {
-      "name": "c:prior",
-      "kind": "stochastic",
-      "block": "generative",
-      "shape": ["B"],
-      "distribution": "Categorical",
-      "reason": "prior: evaluated by the KL term; sampled only by `sgm sample`",
-      "line": 17
+      name: 'c:prior',
+      kind: 'stochastic',
+      block: 'generative',
+      shape: ['B'],
+      distribution: 'Categorical',
+      reason: 'prior: evaluated by the KL term; sampled only by `sgm sample`',
+      line: 17
     },
     {
-      "name": "x.mu",
-      "kind": "op",
-      "block": "generative",
-      "shape": ["B", 2],
-      "line": 18
+      name: 'x.mu',
+      kind: 'op',
+      block: 'generative',
+      shape: ['B', 2],
+      line: 18
     },
     {
-      "name": "x.sigma",
-      "kind": "op",
-      "block": "generative",
-      "shape": ["B", 2],
-      "line": 18
+      name: 'x.sigma',
+      kind: 'op',
+      block: 'generative',
+      shape: ['B', 2],
+      line: 18
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 21
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 21
     }
   ],
-  "latents": ["c"],
-  "observed": ["x"],
-  "objective": { "sense": "maximize", "text": "elbo" }
+  latents: ['c'],
+  observed: ['x'],
+  objective: { sense: 'maximize', text: 'elbo' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
-  const c_logits_layers = initMlp(init, 'c.logits', [2, 32, 3]); // line 13: mlp(x, [32, K], act = relu)
-  const means = tf.variable(tf.tidy(() => tf.mul(init.normal([3, 2]), 1)), true); // line 8: param means: [K, D] = randn(1)
-  const log_scales = tf.variable(tf.tidy(() => tf.fill([3, 2], 0)), true); // line 9: param log_scales: [K, D] = 0
-  const mix_logits = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 10: param mix_logits: [K] = 0
-  const variables = new Map<string, tf.Variable>([...variablesOf(c_logits_layers), ['means', means], ['log_scales', log_scales], ['mix_logits', mix_logits]]);
+  const c$logits_layers = initMlp(init, 'c.logits', [2, 32, 3]); // line 13: mlp(x, [32, K], act = relu)
+  const means$ = tf.variable(tf.tidy(() => tf.mul(init.normal([3, 2]), 1)), true); // line 8: param means: [K, D] = randn(1)
+  const log_scales$ = tf.variable(tf.tidy(() => tf.fill([3, 2], 0)), true); // line 9: param log_scales: [K, D] = 0
+  const mix_logits$ = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 10: param mix_logits: [K] = 0
+  const variables = new Map<string, tf.Variable>([...variablesOf(c$logits_layers), ['means', means$], ['log_scales', log_scales$], ['mix_logits', mix_logits$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 'x').shape[0] };
+    return { B: requireData(batch, 'x').shape[0] };
   }
 
   /** The guide q(c | data), with each latent sampled by its planned estimator. */
   function guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {
-    const x = requireData(batch, 'x');
-    const c_q = new Categorical({ logits: mlp(x, c_logits_layers, 'relu', 'identity') }); // line 13: c ~ Categorical(logits = mlp(x, [32, K], act = relu))
-    return { c_q };
+    const x$ = requireData(batch, 'x');
+    const c$q = new Categorical({ logits: mlp(x$, c$logits_layers, 'relu', 'identity') }); // line 13: c ~ Categorical(logits = mlp(x, [32, K], act = relu))
+    return { c$q };
   }
 
   /**
@@ -141,10 +141,10 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
    * sampling them from their priors (latents = null, `sample`).
    */
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
-    const c_p = new Categorical({ logits: mix_logits }); // line 17: c ~ Categorical(logits = mix_logits)
-    const c = latents ? latents.c : c_p.sample(ctx.rng, [requireDim(dims, "B")]); // the guide's sample in training; a prior draw in `sample`
-    const x_p = new Normal({ mu: select(means, [c], "means[c]"), sigma: tf.exp(select(log_scales, [c], "log_scales[c]")) }); // line 18: x ~ Normal(means[c], exp(log_scales[c]))
-    return { c_p, c, x_p };
+    const c$p = new Categorical({ logits: mix_logits$ }); // line 17: c ~ Categorical(logits = mix_logits)
+    const c$ = latents ? latents.c : c$p.sample(ctx.rng, [requireDim(dims, 'B')]); // the guide's sample in training; a prior draw in `sample`
+    const x$p = new Normal({ mu: select(means$, [c$], 'means[c]'), sigma: tf.exp(select(log_scales$, [c$], 'log_scales[c]')) }); // line 18: x ~ Normal(means[c], exp(log_scales[c]))
+    return { c$p, c$, x$p };
   }
 
   return {
@@ -154,56 +154,57 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const c_support = tf.unstack(g.c_q.enumerateSupport()); // 3 values per data point
-      const c_values: tf.Tensor[] = [];
-      const c_probs: tf.Tensor[] = [];
-      for (const c_k of c_support) {
-        const m = generative(batch, ctx, dims, s, { c: c_k });
-        const loglik_x = sumToBatch(m.x_p.logProb(batch.x)); // log p(x | ...), per data point
-        c_values.push(loglik_x);
-        c_probs.push(tf.exp(g.c_q.logProb(c_k)));
+      const c$support = tf.unstack(g.c$q.enumerateSupport()); // 3 values per data point
+      const c$values: tf.Tensor[] = [];
+      const c$probs: tf.Tensor[] = [];
+      for (const c$k of c$support) {
+        const m = generative(batch, ctx, dims, s, { c: c$k });
+        const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
+        c$values.push(x$loglik);
+        c$probs.push(tf.exp(g.c$q.logProb(c$k)));
       }
-      const expected_c = expectation(c_values, c_probs);
-      const m_out = generative(batch, ctx, dims, s, { c: c_support[0] });
-      const kl_c_2 = sumToBatch(KL_COMPUTE['categorical-categorical'](g.c_q, m_out.c_p, { rng: ctx.rng, samples: 1 })); // KL(c): Categorical-Categorical: Σ π_q (log π_q - log π_p)
-      const elbo = tf.sub(expected_c, kl_c_2); // per data point
-      const value = tf.mean(tf.sub(expected_c, kl_c_2)) as tf.Scalar;
+      const c$expected = expectation(c$values, c$probs);
+      const m_out = generative(batch, ctx, dims, s, { c: c$support[0] });
+      const c$kl_2 = sumToBatch(KL_COMPUTE['categorical-categorical'](g.c$q, m_out.c$p, { rng: ctx.rng, samples: 1 })); // KL(c): Categorical-Categorical: Σ π_q (log π_q - log π_p)
+      const elbo = tf.sub(c$expected, c$kl_2); // per data point
+      const value = tf.mean(tf.sub(c$expected, c$kl_2)) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { elbo: value, kl_c: tf.mean(kl_c_2) } };
+      return { loss, value, metrics: { elbo: value, kl_c: tf.mean(c$kl_2) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { c: g.c_q.sample(ctx.rng) });
-      return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const m = generative(batch, ctx, dims, s, { c: g.c$q.sample(ctx.rng) });
+      const values: Array<[string, unknown]> = [['c', m.c$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, {});
-      return { c: g.c_q.sample(ctx.rng) };
+      return { c: g.c$q.sample(ctx.rng) };
     },
     posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const g = guide(batch, ctx, dimsOf(batch), {});
-      return { c: g.c_q };
+      return { c: g.c$q };
     },
     prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { c: g.c_q.sample(ctx.rng) });
-      return { c: m.c_p };
+      const m = generative(batch, ctx, dims, s, { c: g.c$q.sample(ctx.rng) });
+      return { c: m.c$p };
     },
     logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {
       const dims = dimsOf(batch);
       const m = generative(batch, ctx, dims, {}, latents);
-      return sumToBatch(m.x_p.logProb(batch.x));
+      return sumToBatch(m.x$p.logProb(requireData(batch, 'x')));
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const dims: Dims = { "B": n };
+      const dims: Dims = { B: n };
       const batch: Batch = {};
       const m = generative(batch, ctx, dims, {}, null);
-      return { c: m.c, x: m.x_p.sample(ctx.rng) };
+      return { c: m.c$, x: m.x$p.sample(ctx.rng) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

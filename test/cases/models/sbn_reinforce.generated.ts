@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/sbn_reinforce.sgm (hyperparameters: H1=200, H2=200)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, KL_COMPUTE, RandomStream, type Distribution } from 'sgm/stdlib';
+import { Bernoulli, KL_COMPUTE, RandomStream, logProbOfSample, type Distribution } from 'sgm/stdlib';
 import { EmaBaseline, dense, initDense, requireData, requireDim, scoreFunctionTerm, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -19,142 +19,142 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "sbn_reinforce",
-  "source": "models/sbn_reinforce.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "H1": 200, "H2": 200 },
-  "data": [
+  name: 'sbn_reinforce',
+  source: 'models/sbn_reinforce.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { H1: 200, H2: 200 },
+  data: [
     {
-      "name": "x",
-      "shape": ["B", 784],
-      "line": 6
+      name: 'x',
+      shape: ['B', 784],
+      line: 6
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "x",
-      "kind": "observed",
-      "block": "model",
-      "shape": ["B", 784],
-      "distribution": "Bernoulli",
-      "reason": "observed: its log-likelihood is evaluated at the data",
-      "line": 6
+      name: 'x',
+      kind: 'observed',
+      block: 'model',
+      shape: ['B', 784],
+      distribution: 'Bernoulli',
+      reason: 'observed: its log-likelihood is evaluated at the data',
+      line: 6
     },
     {
-      "name": "prior_logits",
-      "kind": "param",
-      "block": "model",
-      "shape": [200],
-      "line": 7
+      name: 'prior_logits',
+      kind: 'param',
+      block: 'model',
+      shape: [200],
+      line: 7
     },
     {
-      "name": "h1",
-      "kind": "stochastic",
-      "block": "guide",
-      "shape": ["B", 200],
-      "distribution": "Bernoulli",
-      "estimator": "reinforce",
-      "kl": "closed_form",
-      "reason": "requested with reinforce: score function, EMA baseline (decay 0.9)",
-      "line": 10
+      name: 'h1',
+      kind: 'stochastic',
+      block: 'guide',
+      shape: ['B', 200],
+      distribution: 'Bernoulli',
+      estimator: 'reinforce',
+      kl: 'mc',
+      reason: 'requested with reinforce: score function, EMA baseline (decay 0.9)',
+      line: 10
     },
     {
-      "name": "h1.logits",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 200],
-      "line": 10
+      name: 'h1.logits',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 200],
+      line: 10
     },
     {
-      "name": "h2",
-      "kind": "stochastic",
-      "block": "guide",
-      "shape": ["B", 200],
-      "distribution": "Bernoulli",
-      "estimator": "reinforce",
-      "kl": "closed_form",
-      "reason": "requested with reinforce: score function, EMA baseline (decay 0.9)",
-      "line": 11
+      name: 'h2',
+      kind: 'stochastic',
+      block: 'guide',
+      shape: ['B', 200],
+      distribution: 'Bernoulli',
+      estimator: 'reinforce',
+      kl: 'closed_form',
+      reason: 'requested with reinforce: score function, EMA baseline (decay 0.9)',
+      line: 11
     },
     {
-      "name": "h2.logits",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 200],
-      "line": 11
+      name: 'h2.logits',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 200],
+      line: 11
     },
     {
-      "name": "h2:prior",
-      "kind": "stochastic",
-      "block": "generative",
-      "shape": ["B", 200],
-      "distribution": "Bernoulli",
-      "reason": "prior: evaluated by the KL term; sampled only by `sgm sample`",
-      "line": 15
+      name: 'h2:prior',
+      kind: 'stochastic',
+      block: 'generative',
+      shape: ['B', 200],
+      distribution: 'Bernoulli',
+      reason: 'prior: evaluated by the KL term; sampled only by `sgm sample`',
+      line: 15
     },
     {
-      "name": "h1:prior",
-      "kind": "stochastic",
-      "block": "generative",
-      "shape": ["B", 200],
-      "distribution": "Bernoulli",
-      "reason": "prior: evaluated by the KL term; sampled only by `sgm sample`",
-      "line": 16
+      name: 'h1:prior',
+      kind: 'stochastic',
+      block: 'generative',
+      shape: ['B', 200],
+      distribution: 'Bernoulli',
+      reason: 'prior: evaluated by the KL term; sampled only by `sgm sample`',
+      line: 16
     },
     {
-      "name": "h1:prior.logits",
-      "kind": "op",
-      "block": "generative",
-      "shape": ["B", 200],
-      "line": 16
+      name: 'h1:prior.logits',
+      kind: 'op',
+      block: 'generative',
+      shape: ['B', 200],
+      line: 16
     },
     {
-      "name": "x.logits",
-      "kind": "op",
-      "block": "generative",
-      "shape": ["B", 784],
-      "line": 17
+      name: 'x.logits',
+      kind: 'op',
+      block: 'generative',
+      shape: ['B', 784],
+      line: 17
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 20
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 20
     }
   ],
-  "latents": ["h1", "h2"],
-  "observed": ["x"],
-  "objective": { "sense": "maximize", "text": "elbo" }
+  latents: ['h1', 'h2'],
+  observed: ['x'],
+  objective: { sense: 'maximize', text: 'elbo' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
-  const h1_logits_layer = initDense(init, 'h1.logits', 784, 200); // line 10: dense(x, [H1])
-  const h2_logits_layer = initDense(init, 'h2.logits', 200, 200); // line 11: dense(h1, [H2])
-  const h1_prior_logits_layer = initDense(init, 'h1:prior.logits', 200, 200); // line 16: dense(h2, [H1])
-  const x_logits_layer = initDense(init, 'x.logits', 200, 784); // line 17: dense(h1, [784])
-  const prior_logits = tf.variable(tf.tidy(() => tf.fill([200], 0)), true); // line 7: param prior_logits: [H2] = 0
-  const h1_baseline = new EmaBaseline('baseline/h1', 0.9); // line 10: requested with reinforce: score function, EMA baseline (decay 0.9)
-  const h2_baseline = new EmaBaseline('baseline/h2', 0.9); // line 11: requested with reinforce: score function, EMA baseline (decay 0.9)
-  const variables = new Map<string, tf.Variable>([...variablesOf(h1_logits_layer), ...variablesOf(h2_logits_layer), ...variablesOf(h1_prior_logits_layer), ...variablesOf(x_logits_layer), ['prior_logits', prior_logits], ...h1_baseline.variables(), ...h2_baseline.variables()]);
+  const h1$logits_layer = initDense(init, 'h1.logits', 784, 200); // line 10: dense(x, [H1])
+  const h2$logits_layer = initDense(init, 'h2.logits', 200, 200); // line 11: dense(h1, [H2])
+  const h1$prior_logits_layer = initDense(init, 'h1:prior.logits', 200, 200); // line 16: dense(h2, [H1])
+  const x$logits_layer = initDense(init, 'x.logits', 200, 784); // line 17: dense(h1, [784])
+  const prior_logits$ = tf.variable(tf.tidy(() => tf.fill([200], 0)), true); // line 7: param prior_logits: [H2] = 0
+  const h1$baseline = new EmaBaseline('baseline/h1', 0.9); // line 10: requested with reinforce: score function, EMA baseline (decay 0.9)
+  const h2$baseline = new EmaBaseline('baseline/h2', 0.9); // line 11: requested with reinforce: score function, EMA baseline (decay 0.9)
+  const variables = new Map<string, tf.Variable>([...variablesOf(h1$logits_layer), ...variablesOf(h2$logits_layer), ...variablesOf(h1$prior_logits_layer), ...variablesOf(x$logits_layer), ['prior_logits', prior_logits$], ...h1$baseline.variables(), ...h2$baseline.variables()]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 'x').shape[0] };
+    return { B: requireData(batch, 'x').shape[0] };
   }
 
   /** The guide q(h1, h2 | data), with each latent sampled by its planned estimator. */
   function guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {
-    const x = requireData(batch, 'x');
-    const h1_q = new Bernoulli({ logits: dense(x, h1_logits_layer.W, h1_logits_layer.b, 'identity') }); // line 10: h1 ~ Bernoulli(logits = dense(x, [H1])) with reinforce(baseline = ema(0.9))
-    const h1 = fixed.h1 ?? h1_q.sample(ctx.rng); // reinforce: requested with reinforce: score function, EMA baseline (decay 0.9)
-    const h1_logq = sumToBatch(h1_q.logProb(h1)); // log q of the draw, for the score-function term
-    const h2_q = new Bernoulli({ logits: dense(h1, h2_logits_layer.W, h2_logits_layer.b, 'identity') }); // line 11: h2 ~ Bernoulli(logits = dense(h1, [H2])) with reinforce(baseline = ema(0.9))
-    const h2 = fixed.h2 ?? h2_q.sample(ctx.rng); // reinforce: requested with reinforce: score function, EMA baseline (decay 0.9)
-    const h2_logq = sumToBatch(h2_q.logProb(h2)); // log q of the draw, for the score-function term
-    return { h1_q, h1, h1_logq, h2_q, h2, h2_logq };
+    const x$ = requireData(batch, 'x');
+    const h1$q = new Bernoulli({ logits: dense(x$, h1$logits_layer.W, h1$logits_layer.b, 'identity') }); // line 10: h1 ~ Bernoulli(logits = dense(x, [H1])) with reinforce(baseline = ema(0.9))
+    const h1$ = fixed.h1$ ?? h1$q.sample(ctx.rng); // reinforce: requested with reinforce: score function, EMA baseline (decay 0.9)
+    const h1$logq = sumToBatch(h1$q.logProb(h1$)); // log q of the draw, for the score-function term
+    const h2$q = new Bernoulli({ logits: dense(h1$, h2$logits_layer.W, h2$logits_layer.b, 'identity') }); // line 11: h2 ~ Bernoulli(logits = dense(h1, [H2])) with reinforce(baseline = ema(0.9))
+    const h2$ = fixed.h2$ ?? h2$q.sample(ctx.rng); // reinforce: requested with reinforce: score function, EMA baseline (decay 0.9)
+    const h2$logq = sumToBatch(h2$q.logProb(h2$)); // log q of the draw, for the score-function term
+    return { h1$q, h1$, h1$logq, h2$q, h2$, h2$logq };
   }
 
   /**
@@ -162,12 +162,12 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
    * sampling them from their priors (latents = null, `sample`).
    */
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
-    const h2_p = new Bernoulli({ logits: prior_logits }); // line 15: h2 ~ Bernoulli(logits = prior_logits)
-    const h2 = latents ? latents.h2 : h2_p.sample(ctx.rng, [requireDim(dims, "B")]); // the guide's sample in training; a prior draw in `sample`
-    const h1_p = new Bernoulli({ logits: dense(h2, h1_prior_logits_layer.W, h1_prior_logits_layer.b, 'identity') }); // line 16: h1 ~ Bernoulli(logits = dense(h2, [H1]))
-    const h1 = latents ? latents.h1 : h1_p.sample(ctx.rng); // the guide's sample in training; a prior draw in `sample`
-    const x_p = new Bernoulli({ logits: dense(h1, x_logits_layer.W, x_logits_layer.b, 'identity') }); // line 17: x ~ Bernoulli(logits = dense(h1, [784]))
-    return { h2_p, h2, h1_p, h1, x_p };
+    const h2$p = new Bernoulli({ logits: prior_logits$ }); // line 15: h2 ~ Bernoulli(logits = prior_logits)
+    const h2$ = latents ? latents.h2 : h2$p.sample(ctx.rng, [requireDim(dims, 'B')]); // the guide's sample in training; a prior draw in `sample`
+    const h1$p = new Bernoulli({ logits: dense(h2$, h1$prior_logits_layer.W, h1$prior_logits_layer.b, 'identity') }); // line 16: h1 ~ Bernoulli(logits = dense(h2, [H1]))
+    const h1$ = latents ? latents.h1 : h1$p.sample(ctx.rng); // the guide's sample in training; a prior draw in `sample`
+    const x$p = new Bernoulli({ logits: dense(h1$, x$logits_layer.W, x$logits_layer.b, 'identity') }); // line 17: x ~ Bernoulli(logits = dense(h1, [784]))
+    return { h2$p, h2$, h1$p, h1$, x$p };
   }
 
   return {
@@ -177,60 +177,61 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { h1: g.h1, h2: g.h2 });
-      const loglik_x = sumToBatch(m.x_p.logProb(batch.x)); // log p(x | ...), per data point
-      const kl_h1 = sumToBatch(KL_COMPUTE['bernoulli-bernoulli'](g.h1_q, m.h1_p, { rng: ctx.rng, samples: 1 })); // KL(h1): Bernoulli-Bernoulli: closed form
-      const kl_h2 = sumToBatch(KL_COMPUTE['bernoulli-bernoulli'](g.h2_q, m.h2_p, { rng: ctx.rng, samples: 1 })); // KL(h2): Bernoulli-Bernoulli: closed form
-      const elbo = tf.sub(loglik_x, tf.addN([kl_h1, kl_h2])); // per data point
+      const m = generative(batch, ctx, dims, s, { h1: g.h1$, h2: g.h2$ });
+      const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
+      const h1$kl = sumToBatch(tf.sub(logProbOfSample(g.h1$q, g.h1$), logProbOfSample(m.h1$p, g.h1$))); // KL(h1): sampled log-ratio log q(h1) - log p(h1 | ...) at the guide's draw: the prior of 'h1' reads 'h2', which the guide draws given 'h1': a KL that sums 'h1' out is not the ELBO's term (valid only for guides mean-field in 'h1')
+      const h2$kl = sumToBatch(KL_COMPUTE['bernoulli-bernoulli'](g.h2$q, m.h2$p, { rng: ctx.rng, samples: 1 })); // KL(h2): Bernoulli-Bernoulli: closed form
+      const elbo = tf.sub(x$loglik, tf.addN([h1$kl, h2$kl])); // per data point
       const value = tf.mean(elbo) as tf.Scalar;
       let loss = tf.neg(value) as tf.Scalar;
-      loss = tf.add(loss, scoreFunctionTerm(g.h1_logq, tf.neg(elbo), h1_baseline.variable)) as tf.Scalar; // h1: requested with reinforce: score function, EMA baseline (decay 0.9)
-      h1_baseline.observe(tf.neg(elbo));
-      loss = tf.add(loss, scoreFunctionTerm(g.h2_logq, tf.neg(elbo), h2_baseline.variable)) as tf.Scalar; // h2: requested with reinforce: score function, EMA baseline (decay 0.9)
-      h2_baseline.observe(tf.neg(elbo));
-      return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(loglik_x), kl_h1: tf.mean(kl_h1), kl_h2: tf.mean(kl_h2) } };
+      loss = tf.add(loss, scoreFunctionTerm(g.h1$logq, tf.neg(elbo), h1$baseline.variable)) as tf.Scalar; // h1: requested with reinforce: score function, EMA baseline (decay 0.9)
+      h1$baseline.observe(tf.neg(elbo));
+      loss = tf.add(loss, scoreFunctionTerm(g.h2$logq, tf.neg(elbo), h2$baseline.variable)) as tf.Scalar; // h2: requested with reinforce: score function, EMA baseline (decay 0.9)
+      h2$baseline.observe(tf.neg(elbo));
+      return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(x$loglik), kl_h1: tf.mean(h1$kl), kl_h2: tf.mean(h2$kl) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { h1: g.h1, h2: g.h2 });
-      return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const m = generative(batch, ctx, dims, s, { h1: g.h1$, h2: g.h2$ });
+      const values: Array<[string, unknown]> = [['h1', g.h1$], ['h2', g.h2$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, {});
-      return { h1: g.h1, h2: g.h2 };
+      return { h1: g.h1$, h2: g.h2$ };
     },
     posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const g = guide(batch, ctx, dimsOf(batch), {});
-      return { h1: g.h1_q, h2: g.h2_q };
+      return { h1: g.h1$q, h2: g.h2$q };
     },
     prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { h1: g.h1, h2: g.h2 });
-      return { h1: m.h1_p, h2: m.h2_p };
+      const m = generative(batch, ctx, dims, s, { h1: g.h1$, h2: g.h2$ });
+      return { h1: m.h1$p, h2: m.h2$p };
     },
     logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {
       const dims = dimsOf(batch);
       const m = generative(batch, ctx, dims, {}, latents);
-      return sumToBatch(m.x_p.logProb(batch.x));
+      return sumToBatch(m.x$p.logProb(requireData(batch, 'x')));
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const dims: Dims = { "B": n };
+      const dims: Dims = { B: n };
       const batch: Batch = {};
       const m = generative(batch, ctx, dims, {}, null);
-      return { h1: m.h1, h2: m.h2, x: m.x_p.sample(ctx.rng) };
+      return { h1: m.h1$, h2: m.h2$, x: m.x$p.sample(ctx.rng) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();
       tf.dispose(constants);
     },
     afterStep(): void {
-      h1_baseline.update();
-      h2_baseline.update();
+      h1$baseline.update();
+      h2$baseline.update();
     },
   };
 }

@@ -57,7 +57,7 @@ export function typeIndex(
       const it = ctx.types.get(item.index) as TensorType;
       const idx = it.constant;
       if (typeof idx === 'number' && !Number.isInteger(idx)) {
-        ctx.report('SGM3008', item.span, `index ${idx} is not an integer`, { label: `axis ${axis} of ${formatShape(shape)}` });
+        ctx.report('SGM3008', item.span, 'an index must be a finite integer', { label: `is ${String(idx)}, at axis ${axis} of ${formatShape(shape)}` });
         return ERROR;
       }
       if (typeof idx === 'number' && typeof d === 'number' && normalizeAxis(idx, d) === undefined) {

@@ -147,7 +147,8 @@ describe('item 6: output and input stay bounded', () => {
     const r = checkSource('t.sgm', text);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(r.diagnostics.some((d) => d.message.includes('the rest of the file is not read'))).toBe(true);
-    expect(r.diagnostics.length).toBeLessThanOrEqual(102);
+    // 100 syntax errors, the note that reading stopped, and the few findings outside the recovered statements.
+    expect(r.diagnostics.length).toBeLessThanOrEqual(110);
   });
 });
 

@@ -31,5 +31,5 @@ export class CliError extends Error {
   }
 }
 
-/** Exit codes (design.md section 6). */
+/** Exit codes (docs/architecture.md section 6). */
 export const EXIT = { ok: 0, userError: 1, internal: 2 } as const;

@@ -1,6 +1,6 @@
 /**
  * The one place sgm loads TensorFlow.js. `@tensorflow/tfjs-core` alone registers no gradients
- * ("gradient function not found for Sum", design.md section 8) and its ESM build cannot be imported by
+ * ("gradient function not found for Sum", docs/architecture.md section 7) and its ESM build cannot be imported by
  * Node directly, so the union package is loaded once for its side effects: it registers every kernel's
  * gradient and the CPU backend. All sgm code uses the `tf` namespace exported here.
  */

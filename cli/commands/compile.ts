@@ -10,7 +10,7 @@ import { writeAtomic } from './graph.js';
 export function registerCompile(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('compile')
-    .description('compile a model to a TypeScript module on TensorFlow.js (design.md section 4)')
+    .description('compile a model to a TypeScript module on TensorFlow.js (docs/architecture.md section 4)')
     .argument('<file>', 'the .sgm model')
     .option('-o, --output <path>', 'write the module to a file instead of stdout')
     .option('--set <name=value>', 'override a hyperparameter (repeatable), e.g. --set K=20', collectSet)

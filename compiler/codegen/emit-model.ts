@@ -1,5 +1,5 @@
 /**
- * Emits the body of a generated model module (design.md section 4): weights and parameters created once in
+ * Emits the body of a generated model module (docs/architecture.md section 4): weights and parameters created once in
  * `create`, one function per part of the model (`shared` model-level values, `guide` q(latents | data),
  * `generative` p(latents) p(data | latents), or `forward` for a flat graph), and the objective that applies the
  * analysis plan's estimators. Each emitted statement carries a comment with its source line.
@@ -280,7 +280,7 @@ export class ModelEmitter {
       const fit = this.id(`${st.target.text}.fit`, `${st.target.text}_fit`);
       this.cx.imports.stdlib.add('fitPrior');
       this.setup.push(
-        `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once (math.md section 4), cached on disk`,
+        `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once (docs/math.md section 4), cached on disk`,
         `const ${fit} = fitPrior('${family}', [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
         `const ${this.id(`${st.target.text}.prior.mu`, `${st.target.text}_prior_mu`)} = tf.tensor1d(${fit}.mu);`,
         `const ${this.id(`${st.target.text}.prior.sigma`, `${st.target.text}_prior_sigma`)} = tf.tensor1d(${fit}.sigma);`,
@@ -601,7 +601,7 @@ export class ModelEmitter {
       const m = `m${suffix}`;
       const lines = [`const ${g} = guide(batch, ctx, dims, s);`];
       if (enumerated) {
-        // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly (design.md section 3).
+        // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly (docs/math.md section 10).
         const z = enumerated.node;
         const zid = this.names.source(z);
         const q = `${g}.${this.ids.get(`${z}.q`)}`;

@@ -1,5 +1,5 @@
 /**
- * The code generation stage: a checked model and its plan -> one self-contained ES module (design.md section 4)
+ * The code generation stage: a checked model and its plan -> one self-contained ES module (docs/architecture.md section 4)
  * built with ts-morph, with a do-not-edit header, imports of tfjs-core and sgm's runtime/stdlib only,
  * exported `metadata` and `create(options)`. Output is deterministic: the same model and options give
  * byte-identical text.

@@ -1,5 +1,5 @@
 /**
- * Number of categories an IGR-SB uses (IGR paper section 3.2, eq. (19) of v2 / (25) of v1; math.md section 3):
+ * Number of categories an IGR-SB uses (IGR paper section 3.2, eq. (19) of v2 / (25) of v1; docs/math.md section 3):
  * per draw, the sticks up to and including the one that carries the cumulative mass past ρ, plus the category
  * softmax++ adds. For a posterior built without ρ (finite K), the count is measured at the evaluation's ρ on an
  * IGR_SB with the same μ, σ, τ and δ; K is then the cap.
@@ -9,7 +9,7 @@ import { IGR_SB } from '../../stdlib/distributions/igr-sb.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 
-/** ρ used when the posterior has none: the authors' larger precision (math.md section 3: ρ ∈ {0.9, 0.99}). */
+/** ρ used when the posterior has none: the authors' larger precision (docs/math.md section 3: ρ ∈ {0.9, 0.99}). */
 export const DEFAULT_RHO = 0.99;
 
 /** Summary of the per-draw category counts. */

@@ -1,7 +1,7 @@
 /**
  * KL(q ‖ p) between two IGR distributions with the same transform, τ and δ (and ρ) (rule 'igr-igr'): the
  * Jacobian terms of eq. (12) cancel, so KL(q̃ ‖ p̃) = KL(N(μ, σ²) ‖ N(μ₀, σ₀²)) (IGR paper eq. (13), v1 eq. (19);
- * math.md section 4), summed over the K-1 Gaussian coordinates. IGR_Planar has learned flows and is excluded
+ * docs/math.md section 4), summed over the K-1 Gaussian coordinates. IGR_Planar has learned flows and is excluded
  * (rule 'igr-planar-gaussian-mc').
  */
 import type { Distribution } from '../distributions/distribution.js';

@@ -1,6 +1,6 @@
 /**
- * Which KL divergence applies to a (posterior, prior) pair, and why: the declarative rules of design.md
- * section 3 rule 3. Pure data and predicates over *descriptions* of distributions, with no tfjs import, so the
+ * Which KL divergence applies to a (posterior, prior) pair, and why: the declarative rules of docs/math.md
+ * section 10 rule 3. Pure data and predicates over *descriptions* of distributions, with no tfjs import, so the
  * compiler can ask at compile time (with static argument keys) and the runtime can ask with actual values.
  * The compute functions live one pair per file beside this one and are bound by id in register-all.ts.
  */
@@ -77,7 +77,7 @@ export const KL_RULES: readonly KlRule[] = [
       return sameStatics(q, p, ['tau', 'delta', 'rho']);
     },
     reason: 'same IGR transform, τ and δ on both sides: KL of the Gaussians (IGR eq. 13)',
-    cite: 'IGR paper eq. (13) (v1 eq. 19); math.md section 4',
+    cite: 'IGR paper eq. (13) (v1 eq. 19); docs/math.md section 4',
   },
   {
     id: 'igr-planar-gaussian-mc',
@@ -87,7 +87,7 @@ export const KL_RULES: readonly KlRule[] = [
     check: (q, p) => sameStatics(q, p, ['tau', 'delta']),
     reason:
       'planar flow on the posterior: Monte Carlo in Gaussian space, log N(y|μ,σ) - log N(f(y)|μ0,σ0) - log|det f\'(y)| (softmax++ terms cancel)',
-    cite: 'math.md section 4',
+    cite: 'docs/math.md section 4',
   },
   {
     id: 'categorical-categorical',
@@ -123,7 +123,7 @@ export const KL_RULES: readonly KlRule[] = [
     p: ['GenGS'],
     check: (q, p) => sameStatics(q, p, ['trunc']),
     reason: 'GenGS-GenGS with the same truncation: categorical KL of the truncated pmfs',
-    cite: 'GenGS paper appendix H; math.md section 7',
+    cite: 'GenGS paper appendix H; docs/math.md section 7',
   },
   {
     id: 'concrete-concrete-mc',
@@ -132,7 +132,7 @@ export const KL_RULES: readonly KlRule[] = [
     p: GS,
     check: () => null,
     reason: 'Gumbel-Softmax pair: Monte Carlo on log-space samples with ExpConcrete densities (no NaN at low τ)',
-    cite: 'Maddison et al. 2017 appendix C; math.md section 6',
+    cite: 'Maddison et al. 2017 appendix C; docs/math.md section 6',
   },
   {
     id: 'relaxed-bernoulli-mc',

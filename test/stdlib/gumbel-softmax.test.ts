@@ -1,4 +1,4 @@
-// Gumbel-Softmax / Concrete, ExpConcrete and RelaxedBernoulli (math.md section 6): densities against the
+// Gumbel-Softmax / Concrete, ExpConcrete and RelaxedBernoulli (docs/math.md section 6): densities against the
 // papers' formulas in float64, normalisation by quadrature, consistency between the three, stability at
 // τ ∈ {1, 0.1, 0.01} with logits ±100, and straight-through.
 import { describe, expect, it } from 'vitest';

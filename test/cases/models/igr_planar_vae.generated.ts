@@ -109,7 +109,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const sigma_layer = initDense(init, 'sigma', 256, 180); // line 9: dense(h, [N, K - 1])
   const x_logits_layers = initMlp(init, 'x.logits', [200, 256, 512, 784]); // line 16: mlp(flatten(z), [256, 512, 784], act = relu)
   const z_flow = planarFlowVariables(init, 'z', 9, 2); // line 10: learned planar flow
-  // line 15: fit_prior(IGR_Planar, Categorical(uniform(K)), tau): moment-matched once (math.md section 4), cached on disk
+  // line 15: fit_prior(IGR_Planar, Categorical(uniform(K)), tau): moment-matched once (docs/math.md section 4), cached on disk
   const z_fit = fitPrior('IGR_Planar', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.5, { delta: 1, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
   const z_prior_mu = tf.tensor1d(z_fit.mu);
   const z_prior_sigma = tf.tensor1d(z_fit.sigma);

@@ -108,7 +108,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const mu_layer = initDense(init, 'mu', 256, 180); // line 13: dense(h, [N, K - 1])
   const sigma_layer = initDense(init, 'sigma', 256, 180); // line 14: dense(h, [N, K - 1])
   const x_logits_layers = initMlp(init, 'x.logits', [200, 256, 512, 784]); // line 20: mlp(flatten(z), [256, 512, 784], act = relu)
-  // line 19: fit_prior(IGR_SB, Categorical(uniform(K)), tau, fit_tau = 0.01): moment-matched once (math.md section 4), cached on disk
+  // line 19: fit_prior(IGR_SB, Categorical(uniform(K)), tau, fit_tau = 0.01): moment-matched once (docs/math.md section 4), cached on disk
   const z_fit = fitPrior('IGR_SB', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.1, { delta: 1, fitTau: 0.01, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
   const z_prior_mu = tf.tensor1d(z_fit.mu);
   const z_prior_sigma = tf.tensor1d(z_fit.sigma);

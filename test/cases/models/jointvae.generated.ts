@@ -158,7 +158,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const zd_mu_layer = initDense(init, 'zd.mu', 256, 9); // line 13: dense(h, [K - 1])
   const zd_sigma_layer = initDense(init, 'zd.sigma', 256, 9); // line 13: dense(h, [K - 1])
   const x_logits_layers = initMlp(init, 'x.logits', [20, 256, 512, 784]); // line 19: mlp(concat(zc, zd), [256, 512, 784], act = relu)
-  // line 18: fit_prior(IGR_I, Categorical(uniform(K)), tau): moment-matched once (math.md section 4), cached on disk
+  // line 18: fit_prior(IGR_I, Categorical(uniform(K)), tau): moment-matched once (docs/math.md section 4), cached on disk
   const zd_fit = fitPrior('IGR_I', [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 0.5, { delta: 1, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });
   const zd_prior_mu = tf.tensor1d(zd_fit.mu);
   const zd_prior_sigma = tf.tensor1d(zd_fit.sigma);

@@ -5,6 +5,20 @@
 export type * from './model-api.js';
 export { UserError, isUserError, exitCodeFor, formatError } from './errors.js';
 
+// ── compile + import a model in one call (runtime/load-model.ts) ──
+export {
+  loadModel,
+  compileForLoading,
+  importCompiledModel,
+  importCachedModule,
+  modelCacheDir,
+  runtimeImportSpecifiers,
+  ModelCompileError,
+  type LoadModelOptions,
+  type LoadedModel,
+  type ModelSource,
+} from './load-model.js';
+
 // ── training (runtime/train) ──
 export { train, checkRunDir, valueLabel, type TrainData, type TrainSummary, type TrainStatus } from './train/trainer.js';
 export { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions, type StepReport } from './train/options.js';

@@ -1,6 +1,6 @@
 /**
  * The code generation stage: a checked model and its plan -> one self-contained ES module (docs/architecture.md section 4)
- * built with ts-morph, with a do-not-edit header, imports of tfjs-core and sgm's runtime/stdlib only,
+ * built with ts-morph, with a do-not-edit header, imports of sgm's stdlib (with its `tf`) and runtime only,
  * exported `metadata` and `create(options)`. Output is deterministic: the same model and options give
  * byte-identical text.
  */
@@ -37,8 +37,9 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     '// Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.',
     '',
   ].join('\n');
-  file.addImportDeclaration({ moduleSpecifier: '@tensorflow/tfjs-core', namespaceImport: 'tf' });
-  const stdlibValues = [...new Set(['RandomStream', ...code.imports.stdlib.filter((n) => !n.startsWith('type '))])].sort();
+  // tf comes from sgm/stdlib (the one TensorFlow.js sgm loads): the module then resolves nothing but sgm itself,
+  // wherever it is written (a cache folder outside the package, a project without tfjs-core at its top level).
+  const stdlibValues = [...new Set(['RandomStream', 'tf', ...code.imports.stdlib.filter((n) => !n.startsWith('type '))])].sort();
   const stdlibTypes = code.imports.stdlib.filter((n) => n.startsWith('type ')).map((n) => n.slice(5));
   file.addImportDeclaration({
     moduleSpecifier: options.stdlibModule ?? 'sgm/stdlib',

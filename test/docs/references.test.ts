@@ -1,13 +1,17 @@
 // Nothing in the repository refers to a file outside it: no path into the workspace folder beside the checkout,
-// `design.md` / `math.md` only where docs/ holds such a file, and every "docs/<name>.md section N" names a section
-// that exists. The checker itself is tested on made-up texts first, so a checker that finds nothing fails here.
+// the workspace's design and math notes named only where docs/ holds a file of that name, and every
+// "docs/<name>.md section N" names a section that exists. The checker itself is tested on made-up texts first, so a
+// checker that finds nothing fails here. The made-up texts are written as DOCS/NAME (which `refs` expands to the
+// path of NAME, lower case, under docs/) so that this file holds none of the references it tests for.
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../runtime/package-root.js';
 import { checkRepository, checkText, sectionNumbers, type DocIndex } from './references.js';
 
-// Built from pieces so this file does not hold the references it tests for.
 const outside = ['..', 'shared', 'seeds'].join('/');
 const designDoc = ['design', 'md'].join('.');
+/** DOCS/MATH -> docs/math.md, and a bare MATH.MD -> math.md. */
+const refs = (text: string): string =>
+  text.replace(/DOCS\/([A-Z]+)/g, (_, n: string) => `docs/${n.toLowerCase()}.md`).replace(/\b([A-Z]+)\.MD\b/g, (_, n: string) => `${n.toLowerCase()}.md`);
 
 const docs: DocIndex = new Map([
   ['math.md', new Set([1, 2, 3, 4, 10])],
@@ -23,18 +27,20 @@ describe('the reference checker', () => {
     const bad = checkText('a.ts', `// see ${outside}\n// and ${designDoc} section 3\n`, docs);
     expect(bad.map((b) => [b.line, b.why])).toEqual([
       [1, 'points outside the repository'],
-      [2, 'docs/ holds no design.md'],
+      [2, `docs/ holds no ${designDoc}`],
     ]);
   });
 
   it('flags sections that do not exist, in single, list and range forms, across a comment line break', () => {
-    const text = [
-      '/** docs/math.md section 4 and docs/math.md section 5 */',
-      '// docs/math.md sections 1-3 and docs/math.md sections 2 and 9',
-      ' * (docs/math.md',
-      ' * section 11) docs/architecture.md §2 docs/architecture.md section 10 rule 2',
-      'docs/nothing.md',
-    ].join('\n');
+    const text = refs(
+      [
+        '/** DOCS/MATH section 4 and DOCS/MATH section 5 */',
+        '// DOCS/MATH sections 1-3 and DOCS/MATH sections 2 and 9',
+        ' * (DOCS/MATH',
+        ' * section 11) DOCS/ARCHITECTURE §2 DOCS/ARCHITECTURE section 10 rule 2',
+        'DOCS/NOTHING',
+      ].join('\n'),
+    );
     expect(checkText('b.ts', text, docs).map((b) => `${b.line}: ${b.why}`)).toEqual([
       '5: docs/ holds no nothing.md',
       '1: docs/math.md has no section 5',
@@ -45,8 +51,8 @@ describe('the reference checker', () => {
   });
 
   it('accepts references that resolve', () => {
-    const text = 'docs/math.md section 10 rule 3; docs/math.md sections 1 and 3; docs/architecture.md section 2; math.md';
-    expect(checkText('docs/x.md', text, docs)).toEqual([]);
+    const text = refs('DOCS/MATH section 10 rule 3; DOCS/MATH sections 1 and 3; DOCS/ARCHITECTURE section 2; MATH.MD');
+    expect(checkText(refs('DOCS/API'), text, docs)).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Finds references that point outside the repository or at documentation that does not exist: the workspace
- * folder next to the checkout, a `design.md` / `math.md` that docs/ does not hold, a `docs/<name>.md` file that is
- * missing, and "docs/<name>.md section N" where that document has no section N (a heading "## N. ...").
+ * folder next to the checkout, the workspace's design or math notes where docs/ holds no file of that name, a
+ * `docs/<name>.md` file that is missing, and "docs/<name>.md section N" where that document has no section N
+ * (a heading "## N. ...").
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -22,8 +23,8 @@ export type DocIndex = ReadonlyMap<string, ReadonlySet<number>>;
 const OUTSIDE = ['..', 'shared'].join('/');
 const LOOSE_DOC = new RegExp(`([\\w./-]*?)\\b(${['design', 'math'].join('|')})\\.md`, 'g');
 const DOC_FILE = /\bdocs\/([\w-]+\.md)/g;
-// "docs/x.md section 4", "docs/x.md sections 1 and 3", "docs/x.md sections 1-5", "docs/x.md §7", across a comment's
-// line break ("docs/x.md\n * section 4").
+// "docs/<name>.md section 4", "... sections 1 and 3", "... sections 1-5", "... §7", also across a comment's line
+// break (the name at the end of one line, "section 4" on the next).
 const DOC_SECTION = /\bdocs\/([\w-]+\.md)(?:\)|\]\([\w./-]*\))?[\s*/#]*(?:sections?|§)\s*(\d+(?:\s*(?:-|–|,|and|or|to)\s*\d+)*)/g;
 
 /** Numbered sections ("## 4. Title") of a markdown text. */

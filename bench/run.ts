@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { tf } from '../stdlib/tf.js';
 import {
   FUSED_ADAM_KERNEL,
@@ -74,12 +75,74 @@ const CONFIGS: readonly BackendConfig[] = [
 ];
 
 const here = fileURLToPath(import.meta.url);
-const args = process.argv.slice(2);
+const USAGE = `usage: npm run bench -- [options]
+
+Times the reference training step on every available backend configuration, prints a table and writes
+bench/results.json (and re-renders the tables in README.md and docs/performance.md).
+
+  --steps N       timed steps per row (default 25)
+  --warmup N      untimed steps first (default 5)
+  --repeats N     interleaved rounds; each row reports its best median (default 3)
+  --long N        steps of the tensor-growth run (default 1000)
+  --only a,b      only these configurations (${CONFIGS.map((c) => c.id).join(', ')})
+  --no-write      print only; write nothing
+  --out FILE      write the results to FILE instead of bench/results.json (tables are not re-rendered)
+  -h, --help      this text
+`;
+
+/** The command line (node:util parseArgs); a mistake ends the process with one line and exit 1. */
+function readArgs(): { values: Record<string, string | boolean | undefined> } {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        steps: { type: 'string' },
+        warmup: { type: 'string' },
+        repeats: { type: 'string' },
+        long: { type: 'string' },
+        only: { type: 'string' },
+        'no-write': { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        // Internal: a child process runs one (configuration, row).
+        child: { type: 'string' },
+        row: { type: 'string' },
+        mode: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message.split('\n')[0]} (try --help)\n`);
+    process.exit(1);
+  }
+}
+const { values } = readArgs();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
 };
-const num = (name: string, fallback: number): number => Number(flag(name) ?? fallback);
+const num = (name: string, fallback: number): number => {
+  const v = flag(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  const min = name === 'warmup' ? 0 : 1;
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`error: --${name} expects an integer >= ${min}, got '${v}' (try --help)\n`);
+    process.exit(1);
+  }
+  return n;
+};
+for (const name of ['steps', 'warmup', 'repeats', 'long']) num(name, 1);
+const unknownOnly = (flag('only')?.split(',') ?? []).filter((id) => !CONFIGS.some((c) => c.id === id));
+if (unknownOnly.length > 0) {
+  process.stderr.write(`error: unknown configuration(s) ${unknownOnly.join(', ')}; known: ${CONFIGS.map((c) => c.id).join(', ')}\n`);
+  process.exit(1);
+}
 
 /** Why a configuration cannot run here, or null. */
 function unavailable(config: BackendConfig): string | null {
@@ -304,7 +367,7 @@ async function main(): Promise<void> {
     growth,
     sections,
   };
-  if (!args.includes('--no-write')) {
+  if (values['no-write'] !== true) {
     const path = flag('out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
     writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nwrote ${path}`);
@@ -312,7 +375,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (args.includes('--child')) {
+if (values.child !== undefined) {
   await child(flag('child')!, flag('row')!, (flag('mode') as ChildMode) ?? 'step');
 } else {
   await main();

@@ -3,15 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diagnosticsToJson, formatDiagnostics } from '../compiler/diagnostics/printer.js';
 import { checkSource, type FrontEndResult } from '../compiler/pipeline.js';
-import { CliError, type Io } from './io.js';
-
-/** Collects repeated `--set K=20` options into a record (commander's option argument parser). */
-export function collectSet(value: string, previous: Record<string, number> = {}): Record<string, number> {
-  const m = /^([\p{L}_][\p{L}\p{N}_]*)=(.+)$/u.exec(value);
-  const n = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isFinite(n)) throw new CliError(`--set expects NAME=NUMBER (e.g. --set K=20), got '${value}'`);
-  return { ...previous, [m[1]]: n };
-}
+import { UserError } from '../runtime/errors.js';
+import type { Io } from './io.js';
 
 /** Reads a model file; a missing or unreadable file is a one-line user error. */
 export function readModelFile(io: Io, path: string): string {
@@ -19,7 +12,7 @@ export function readModelFile(io: Io, path: string): string {
     return readFileSync(resolve(io.cwd, path), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `cannot read '${path}': no such file` : code === 'EISDIR' ? `'${path}' is a directory, not a .sgm file` : `cannot read '${path}': ${(e as Error).message}`);
+    throw new UserError(code === 'ENOENT' ? `cannot read '${path}': no such file` : code === 'EISDIR' ? `'${path}' is a directory, not a .sgm file` : `cannot read '${path}': ${(e as Error).message}`);
   }
 }
 
@@ -37,11 +30,6 @@ export function printDiagnostics(io: Io, result: FrontEndResult, format: Diagnos
     io.stdout(JSON.stringify(diagnosticsToJson(result.file, result.diagnostics), null, 2) + '\n');
     return;
   }
-  if (result.diagnostics.length > 0) io.stderr(formatDiagnostics(result.file, result.diagnostics, { color: io.isTty }));
+  if (result.diagnostics.length > 0) io.stderr(formatDiagnostics(result.file, result.diagnostics, { color: io.color ?? false }));
 }
 
-/** Validates a --format choice. */
-export function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
-  return value as T;
-}

@@ -1,10 +1,29 @@
-/** Where CLI output goes: real streams for the binary, buffers in tests. */
-export interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Whether stdout/stderr is a terminal (colours, progress bars). */
-  readonly isTty: boolean;
+import type { CommandIo } from '../runtime/commands/command-io.js';
+
+/** Where CLI output goes (the runtime commands' streams, plus what only the CLI needs): real streams or test buffers. */
+export interface Io extends CommandIo {
+  /** The directory relative paths on the command line are resolved against. */
   readonly cwd: string;
+  /** Colours in diagnostics; default: decided by `colorEnabled` from the environment and `isTty`. */
+  readonly color?: boolean;
+  /** The environment read for NO_COLOR / FORCE_COLOR (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The values of the global `--color` option. */
+export type ColorWhen = 'auto' | 'always' | 'never';
+
+/**
+ * Whether to colour output, by the usual conventions: `--color always|never` wins; otherwise a non-empty
+ * NO_COLOR turns colours off (no-color.org), FORCE_COLOR turns them on unless it is '0' or 'false', and
+ * without either, colours go to terminals only.
+ */
+export function colorEnabled(when: ColorWhen, env: Readonly<Record<string, string | undefined>>, isTty: boolean): boolean {
+  if (when !== 'auto') return when === 'always';
+  if ((env.NO_COLOR ?? '') !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return isTty;
 }
 
 /** The process's own streams. EPIPE (output piped into `head`) ends output quietly. */
@@ -23,13 +42,4 @@ export function processIo(): Io {
   };
 }
 
-/** A user mistake on the command line: one line, exit code 1. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
-
-/** Exit codes (docs/architecture.md section 6). */
-export const EXIT = { ok: 0, userError: 1, internal: 2 } as const;
+export { EXIT } from '../runtime/errors.js';

@@ -1,5 +1,5 @@
 /**
- * The CLI's side of loading a model: read the file (a missing file is a CliError), compile it, print its
+ * The CLI's side of loading a model: read the file (a missing file is a one-line user error), compile it, print its
  * diagnostics, and import the generated module through the runtime's loader (runtime/load-model.ts).
  */
 import { compileSource, type CompileResult } from '../compiler/compile.js';

@@ -3,7 +3,7 @@
  * the tests and by the `sgm` binary. User mistakes exit 1 with one clear line; bugs exit 2.
  */
 import { Command, CommanderError } from 'commander';
-import { isUserError, formatError } from '../runtime/errors.js';
+import { isUserError, formatError, UserError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
@@ -11,12 +11,24 @@ import { registerGraph } from './commands/graph.js';
 import { registerReport } from './commands/report.js';
 import { registerSample } from './commands/sample.js';
 import { registerTrain } from './commands/train.js';
-import { CliError, EXIT, type Io } from './io.js';
+import { colorEnabled, EXIT, type ColorWhen, type Io } from './io.js';
 import { SGM_VERSION } from './version.js';
 
 /** Runs the CLI with `argv` (without `node` and the script name); resolves to the exit code. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], outerIo: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // The global --color option is known only once commander has parsed it (preAction below); commands read
+  // `io.color` when they print, so they see the decision.
+  let when: ColorWhen = 'auto';
+  const io: Io = {
+    stdout: outerIo.stdout,
+    stderr: outerIo.stderr,
+    isTty: outerIo.isTty,
+    cwd: outerIo.cwd,
+    get color() {
+      return outerIo.color ?? colorEnabled(when, outerIo.env ?? process.env, outerIo.isTty);
+    },
+  };
   const done = (code: number) => {
     exitCode = code;
   };
@@ -24,6 +36,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .name('sgm')
     .description('sgm: a compiler for stochastic computation graphs with discrete latent variables')
     .version(SGM_VERSION)
+    .option('--color <when>', 'colours in diagnostics: auto (terminals only; honours NO_COLOR and FORCE_COLOR), always or never', 'auto')
+    .hook('preAction', (command) => {
+      const value = String(command.opts<{ color?: string }>().color ?? 'auto');
+      if (value !== 'auto' && value !== 'always' && value !== 'never') throw new UserError(`--color must be one of auto, always, never, got '${value}'`);
+      when = value;
+    })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -44,8 +62,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       // --help and --version "fail" with exit code 0; usage errors were already printed by commander.
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
-    if (e instanceof CliError || isUserError(e)) {
-      io.stderr(`${e instanceof CliError ? `error: ${e.message}` : formatError(e)}\n`);
+    if (isUserError(e)) {
+      io.stderr(`${formatError(e)}\n`);
       return EXIT.userError;
     }
     io.stderr(`internal error: ${(e as Error).stack ?? String(e)}\nThis is a bug in sgm; please report it with the command and input file.\n`);

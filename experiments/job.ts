@@ -3,8 +3,8 @@
  * runs the job and writes its JSON result atomically. Usage: job.ts <experiment> <job-id> <quick|full> <out.json>.
  * Progress lines go to stderr, prefixed by the job's name.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../runtime/backend/index.js';
+import { writeFileAtomic } from '../runtime/checkpoint/write.js';
 import type { RunScale } from './lib/experiment.js';
 import { experimentNamed } from './registry.js';
 
@@ -17,9 +17,7 @@ const log = (m: string) => process.stderr.write(`  [${name}/${id}] ${m}\n`);
 const start = performance.now();
 try {
   const result = await experiment.run(job, scale as RunScale, log);
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ job, seconds: (performance.now() - start) / 1000, result })}\n`);
-  renameSync(tmp, out);
+  writeFileAtomic(out, `${JSON.stringify({ job, seconds: (performance.now() - start) / 1000, result })}\n`);
 } catch (error) {
   // Node's own report of an uncaught error would print the source line it came from, which for an error raised
   // inside tfjs' WASM glue is one minified line of ~100 kB.

@@ -9,10 +9,12 @@
  * Progress: one line per finished job with the elapsed time and an ETA from the jobs' estimated costs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../runtime/checkpoint/write.js';
 import { formatSeconds } from '../runtime/eval/eval-progress.js';
 import { packageRoot } from '../runtime/package-root.js';
 import type { Experiment, Job, RunScale } from './lib/experiment.js';
@@ -25,32 +27,59 @@ interface Options {
   reuse: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { scale: 'quick', jobs: Math.max(1, Math.min(2, cpus().length)), reuse: false };
-  let scaleGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick' || a === '--full') {
-      o.scale = a === '--quick' ? 'quick' : 'full';
-      scaleGiven = true;
-    } else if (a === '--only') o.only = (argv[++i] ?? '').split(',').filter(Boolean);
-    else if (a === '--jobs') o.jobs = Math.max(1, Number(argv[++i]));
-    else if (a === '--reuse') o.reuse = true;
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run experiments -- --quick|--full [--only name,name] [--jobs N] [--reuse]\n');
-      process.stdout.write(`experiments: ${EXPERIMENTS.map((e) => `${e.name} (${e.title})`).join('\n             ')}\n`);
-      process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (try --help)`);
-  }
-  if (!scaleGiven) throw new Error('give --quick (under 15 minutes on 2 cores) or --full (the longer protocol)');
-  return o;
-}
+const USAGE = `usage: npm run experiments -- --quick|--full [--only name,name] [--jobs N] [--reuse]
 
-/** Writes a file atomically (temporary file + rename). */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  --quick        the short protocol (under 15 minutes on 2 cores)
+  --full         the longer protocol
+  --only a,b     run only these experiments
+  --jobs N       jobs at a time, each in its own process (default: min(2, cores))
+  --reuse        keep job results that already exist in results/raw
+  -h, --help     this text
+
+experiments: ${EXPERIMENTS.map((e) => `${e.name} (${e.title})`).join('\n             ')}
+`;
+
+/** Parses the command line (node:util parseArgs); a mistake ends the process with one line and exit 1. */
+function readOptions(argv: readonly string[]): Options {
+  const fail = (message: string): never => {
+    process.stderr.write(`error: ${message} (try --help)\n`);
+    process.exit(1);
+  };
+  let values: { quick?: boolean; full?: boolean; only?: string; jobs?: string; reuse?: boolean; help?: boolean };
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: 'boolean' },
+        full: { type: 'boolean' },
+        only: { type: 'string' },
+        jobs: { type: 'string' },
+        reuse: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    return fail((e as Error).message.split('\n')[0]);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (values.quick === values.full) fail('give exactly one of --quick (under 15 minutes on 2 cores) or --full (the longer protocol)');
+  const o: Options = { scale: values.quick ? 'quick' : 'full', jobs: Math.max(1, Math.min(2, cpus().length)), reuse: values.reuse ?? false };
+  if (values.jobs !== undefined) {
+    const n = Number(values.jobs);
+    if (!Number.isInteger(n) || n < 1) fail(`--jobs expects a positive integer, got '${values.jobs}'`);
+    o.jobs = n;
+  }
+  if (values.only !== undefined) {
+    o.only = values.only.split(',').filter(Boolean);
+    const unknown = o.only.filter((n) => !EXPERIMENTS.some((e) => e.name === n));
+    if (unknown.length > 0) fail(`unknown experiment(s) ${unknown.join(', ')}; known: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  }
+  return o;
 }
 
 interface Task {
@@ -79,7 +108,7 @@ function runChild(task: Task, scale: RunScale): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  const o = readOptions(process.argv.slice(2));
   const root = packageRoot();
   const resultsDir = join(root, 'results');
   const experiments = EXPERIMENTS.filter((e) => !o.only || o.only.includes(e.name));
@@ -102,7 +131,7 @@ async function main(): Promise<void> {
     experiment.report(results.get(experiment.name)!, o.scale, {
       scale: o.scale,
       write: (file, text) => {
-        writeAtomic(join(resultsDir, file), text);
+        writeFileAtomic(join(resultsDir, file), text);
         process.stderr.write(`wrote results/${file}\n`);
       },
       log: (m) => process.stderr.write(`${m}\n`),

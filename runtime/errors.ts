@@ -5,6 +5,9 @@
  * (docs/architecture.md section 6).
  */
 
+/** Exit codes of every sgm command: 0 success, 1 a user's mistake or an environment fault, 2 a bug in sgm. */
+export const EXIT = { ok: 0, userError: 1, internal: 2 } as const;
+
 /** A mistake the user can fix; its message is one line, shown without a stack trace. */
 export class UserError extends Error {
   constructor(message: string) {
@@ -21,7 +24,7 @@ export function isUserError(error: unknown): error is UserError {
 
 /** The process exit code for an error: 1 for a user's mistake, 2 for an internal error. */
 export function exitCodeFor(error: unknown): 1 | 2 {
-  return isUserError(error) ? 1 : 2;
+  return isUserError(error) ? EXIT.userError : EXIT.internal;
 }
 
 /** The text the CLI prints for an error: `error: <message>` for a user's mistake, the stack otherwise. */

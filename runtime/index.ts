@@ -1,6 +1,5 @@
 /**
  * sgm/runtime: what generated model modules and the CLI use at run time. See docs/runtime.md.
- * Several engineers add to this file: add lines, keep the others.
  */
 export type * from './model-api.js';
 export { UserError, isUserError, exitCodeFor, formatError } from './errors.js';

@@ -8,7 +8,7 @@ export { Distribution, UnsupportedOperationError } from './distributions/distrib
 export * from './signatures/index.js';
 export { queryKl, KL_RULES, type KlDescription, type KlPlan, type KlRule } from './kl/rules.js';
 export type { KlCompute, KlOptions } from './kl/kl-compute.js';
-// ── section S1: special/normal, quadrature, transforms, Normal/LogNormal/Uniform, IGR family, fitPrior ──
+// ── continuous: special/normal, quadrature, transforms, Normal/LogNormal/Uniform, IGR family, fitPrior ──
 export {
   normalLogPdf,
   normalLogDensity,
@@ -77,7 +77,7 @@ export {
 export { gaussianKl, gaussianKlElementwise } from './kl/gaussian-kl.js';
 export { type IgrPlanarKlOptions } from './kl/igr-planar-gaussian-mc.js';
 export { fitPrior, priorCacheDir, type FitPriorOptions, type FitPriorResult, type PriorFamily } from './fit-prior.js';
-// ── section S2: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
+// ── discrete: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
 export { lgamma, digamma, logFactorial, logBinomial, lgamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
 export { Bernoulli, type BernoulliParams } from './distributions/bernoulli.js';
 export { Categorical, type CategoricalParamsInput } from './distributions/categorical.js';

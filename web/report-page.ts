@@ -4,35 +4,11 @@
  * skipped and why, the estimator plan and the model source.
  */
 import type { PlanRow } from '../compiler/analysis/explain.js';
+import type { ReportContent, ReportFigure, ReportSection } from '../runtime/report/report-content.js';
 import { escapeHtml } from './html.js';
 import { pageHead } from './page-parts.js';
 
-/** One figure: an SVG chart or a PNG image. */
-export type ReportFigure = {
-  readonly id: string;
-  readonly title: string;
-  readonly caption: string;
-} & ({ readonly svg: string } | { readonly png: { readonly uri: string; readonly width: number; readonly height: number } });
-
-/** A section of figures, with notes on what it could not show. */
-export interface ReportSection {
-  readonly id: string;
-  readonly title: string;
-  readonly figures: readonly ReportFigure[];
-  readonly notes: readonly string[];
-}
-
-/** Everything on the page. */
-export interface ReportContent {
-  readonly model: string;
-  readonly runDir: string;
-  /** Label/value pairs of the summary table (dataset, steps, status, final values, ...). */
-  readonly summary: ReadonlyArray<readonly [string, string]>;
-  readonly sections: readonly ReportSection[];
-  readonly plan: readonly PlanRow[];
-  readonly source?: string;
-  readonly generatedBy: string;
-}
+export type { ReportContent, ReportFigure, ReportSection };
 
 /** The report as HTML. */
 export function renderReportPage(c: ReportContent): string {

@@ -1,12 +1,13 @@
 /** `sgm eval FILE --checkpoint DIR`: the papers' statistics of a trained model on held-out data (runtime/commands/eval.ts). */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runEval } from '../../runtime/commands/eval.js';
-import { choice, collectSet } from '../front-end.js';
-import { CliError, EXIT, type Io } from '../io.js';
+import { UserError } from '../../runtime/errors.js';
+import { startBackend } from '../backend.js';
+import { EXIT, type Io } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { finiteNumber, positiveInt, startBackend } from './train.js';
+import { choice, collectSet, finiteNumber, positiveInt, wholeNumber } from '../options.js';
+import { runOverrides } from '../run-folder.js';
 
 interface EvalFlags {
   checkpoint?: string;
@@ -21,33 +22,6 @@ interface EvalFlags {
   format: string;
   backend?: string;
   set?: Record<string, number>;
-}
-
-/** A whole number ≥ 0 option. */
-function wholeNumber(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} expects a whole number >= 0, got '${v}'`);
-    return n;
-  };
-}
-
-/**
- * The hyperparameter overrides a run was trained with, from the `model.json` that `sgm train` writes into its
- * run directory (`path` may be the run directory or its checkpoint/ folder); empty when there is none.
- */
-export function runOverrides(path: string): Record<string, number> {
-  for (const dir of [path, dirname(path)]) {
-    const file = join(dir, 'model.json');
-    if (!existsSync(file)) continue;
-    try {
-      const info = JSON.parse(readFileSync(file, 'utf8')) as { overrides?: Record<string, number> };
-      return { ...(info.overrides ?? {}) };
-    } catch {
-      throw new CliError(`cannot read ${file}: not the JSON that sgm train writes`);
-    }
-  }
-  return {};
 }
 
 /** Registers the command. */
@@ -73,9 +47,9 @@ export function registerEval(program: Command, io: Io, done: (code: number) => v
       '\nExamples:\n  sgm eval models/igr_vae.sgm --checkpoint runs/igr\n  sgm eval models/igr_vae.sgm --checkpoint runs/igr --samples 100 --batches 2 --format json\n',
     )
     .action(async (file: string, f: EvalFlags) => {
-      if (f.checkpoint === undefined) throw new CliError('--checkpoint is required: the run directory written by sgm train');
+      if (f.checkpoint === undefined) throw new UserError('--checkpoint is required: the run directory written by sgm train');
       const format = choice('--format', f.format, ['text', 'json'] as const);
-      if (f.rho !== undefined && !(f.rho > 0 && f.rho < 1)) throw new CliError(`--rho must lie in (0, 1), got ${f.rho}`);
+      if (f.rho !== undefined && !(f.rho > 0 && f.rho < 1)) throw new UserError(`--rho must lie in (0, 1), got ${f.rho}`);
       const checkpoint = resolve(io.cwd, f.checkpoint);
       const loaded = await loadModel(io, file, f.set ?? runOverrides(checkpoint));
       if (!loaded) return done(EXIT.userError);

@@ -1,5 +1,4 @@
 /** `sgm graph FILE --format dot|json|mermaid|html [-o OUT]` and `sgm graph FILE --serve`: the model graph. */
-import { writeFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { planRows } from '../../compiler/analysis/explain.js';
@@ -9,27 +8,19 @@ import type { FrontEndResult } from '../../compiler/pipeline.js';
 import { graphPageHtml } from '../../web/graph-page.js';
 import { escapeHtml } from '../../web/html.js';
 import { servePage } from '../../web/serve.js';
-import { choice, collectSet, frontEnd, printDiagnostics } from '../front-end.js';
-import { CliError, EXIT, type Io } from '../io.js';
+import { writeFileAtomic } from '../../runtime/checkpoint/write.js';
+import { UserError } from '../../runtime/errors.js';
+import { frontEnd, printDiagnostics } from '../front-end.js';
+import { EXIT, type Io } from '../io.js';
+import { choice, collectSet } from '../options.js';
 
 const FORMATS = ['dot', 'json', 'mermaid', 'html'] as const;
 type GraphFormat = (typeof FORMATS)[number];
 
-/** Writes a file atomically (temp + rename), so a failed run never leaves half a file. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new CliError(`cannot write '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 /** A TCP port option: a whole number from 0 (any free port) to 65535. */
 function portNumber(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port expects a port number from 0 to 65535, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port expects a port number from 0 to 65535, got '${v}'`);
   return n;
 }
 
@@ -78,8 +69,8 @@ Examples:
     )
     .action(async (file: string, opts: GraphFlags) => {
       const format = choice<GraphFormat>('--format', opts.format, FORMATS);
-      if (opts.serve && opts.output) throw new CliError('--serve and -o do not go together: write the page with --format html -o FILE, or serve it');
-      if (opts.serve && opts.format !== 'dot' && format !== 'html') throw new CliError(`--serve shows the html page; --format ${format} does not apply`);
+      if (opts.serve && opts.output) throw new UserError('--serve and -o do not go together: write the page with --format html -o FILE, or serve it');
+      if (opts.serve && opts.format !== 'dot' && format !== 'html') throw new UserError(`--serve shows the html page; --format ${format} does not apply`);
       const result = frontEnd(io, file, opts.set);
       printDiagnostics(io, result, 'text');
       if (!result.ok) return done(EXIT.userError);
@@ -92,7 +83,7 @@ Examples:
             : format === 'json'
               ? graphToJsonText(annotatedGraph(result))
               : graphToMermaid(annotatedGraph(result));
-      if (opts.output) writeAtomic(resolve(io.cwd, opts.output), text);
+      if (opts.output) writeFileAtomic(resolve(io.cwd, opts.output), text);
       else io.stdout(text);
       done(EXIT.ok);
     });

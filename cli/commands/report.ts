@@ -3,13 +3,15 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isUserError } from '../../runtime/errors.js';
 import { buildReport } from '../../runtime/report/build-report.js';
+import { renderReportPage } from '../../web/report-page.js';
 import { drawFromModel, type ModelDraws } from '../../runtime/report/model-draws.js';
 import { readRun, type Run } from '../../runtime/report/run-dir.js';
 import { EXIT, type Io } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { SGM_VERSION } from '../version.js';
-import { writeAtomic } from './graph.js';
-import { finiteNumber, startBackend } from './train.js';
+import { writeFileAtomic } from '../../runtime/checkpoint/write.js';
+import { startBackend } from '../backend.js';
+import { finiteNumber } from '../options.js';
 
 interface ReportFlags {
   output?: string;
@@ -48,7 +50,7 @@ Examples:
       const { draws, drawNote } = f.draws ? await draw(io, run, f) : { draws: undefined, drawNote: 'nothing was drawn from the model (--no-draws)' };
       const report = await buildReport(run, { ...(draws ? { draws } : {}), ...(drawNote ? { drawNote } : {}), generatedBy: `sgm ${SGM_VERSION} report`, runLabel: dir });
       const out = resolve(io.cwd, f.output ?? join(dir, 'report.html'));
-      writeAtomic(out, report.html);
+      writeFileAtomic(out, renderReportPage(report.content));
       io.stdout(`wrote ${out} (${report.figures.length} figures${report.notes.length > 0 ? `; ${report.notes.length} notes on what was skipped` : ''})\n`);
       done(EXIT.ok);
     });

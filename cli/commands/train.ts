@@ -1,46 +1,13 @@
 /** `sgm train FILE --data <name|path> ...`: compiles the model and trains it (runtime/commands/train.ts). */
 import type { Command } from 'commander';
-import { describeBackend, initBackend, type BackendName } from '../../runtime/backend/index.js';
+import { resolve } from 'node:path';
 import { runTrain } from '../../runtime/commands/train.js';
-import { choice, collectSet } from '../front-end.js';
-import { CliError, EXIT, type Io } from '../io.js';
-import { join, resolve } from 'node:path';
-import { planRows } from '../../compiler/analysis/explain.js';
-import type { CompileResult } from '../../compiler/compile.js';
-import { annotateGraph, buildGraph, graphToJson } from '../../compiler/graph/index.js';
+import { UserError } from '../../runtime/errors.js';
+import { BACKENDS, startBackend } from '../backend.js';
+import { EXIT, type Io } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { writeAtomic } from './graph.js';
-
-const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-
-/** A positive integer option. */
-export function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} expects a positive integer, got '${v}'`);
-    return n;
-  };
-}
-
-/** A finite number option. */
-export function finiteNumber(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new CliError(`${flag} expects a number, got '${v}'`);
-    return n;
-  };
-}
-
-/** Selects and prints the backend (--backend or the default order). */
-export async function startBackend(io: Io, backend: string | undefined): Promise<void> {
-  const name = backend === undefined ? undefined : choice<BackendName>('--backend', backend, BACKENDS);
-  try {
-    const info = await initBackend(name);
-    io.stderr(`${describeBackend(info)}\n`);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-}
+import { collectSet, defined, finiteNumber, positiveInt, wholeNumber } from '../options.js';
+import { writeRunModel } from '../run-folder.js';
 
 interface TrainFlags {
   data?: string;
@@ -60,6 +27,8 @@ interface TrainFlags {
   evalBatches?: number;
   testFraction?: number;
   log?: string;
+  json?: boolean;
+  quiet?: boolean;
   set?: Record<string, number>;
 }
 
@@ -80,12 +49,14 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .option('--checkpoint <dir>', 'run directory: checkpoints, train.jsonl log')
     .option('--resume', 'continue the run in --checkpoint exactly where it stopped')
     .option('--overwrite', 'start a new run in a --checkpoint directory that already has one')
-    .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt('--checkpoint-every'))
-    .option('--eval-every <n>', 'steps between evaluations on held-out data', positiveInt('--eval-every'))
-    .option('--log-every <n>', 'steps between log lines', positiveInt('--log-every'))
+    .option('--checkpoint-every <n>', 'steps between checkpoints (default 500; 0: only at the end)', wholeNumber('--checkpoint-every'))
+    .option('--eval-every <n>', 'steps between evaluations on held-out data (default 500; 0: only at the end)', wholeNumber('--eval-every'))
+    .option('--log-every <n>', 'steps between log records (default 10; also the first and last step)', positiveInt('--log-every'))
     .option('--eval-batches <n>', 'evaluate on at most this many held-out batches', positiveInt('--eval-batches'))
     .option('--test-fraction <x>', 'held-out fraction of the dataset (default 0.1)', finiteNumber('--test-fraction'))
     .option('--log <path>', 'JSONL log (default <checkpoint>/train.jsonl)')
+    .option('--json', 'print the summary (status, steps, final values, last evaluation, checkpoint) as one JSON object on stdout')
+    .option('--quiet', 'no progress display and no notes on stderr (errors and the summary are still printed)')
     .option('--set <name=value>', 'override a hyperparameter (repeatable)', collectSet)
     .addHelpText(
       'after',
@@ -95,10 +66,10 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
       // Compile first: a model with errors is reported before any backend work.
       const loaded = await loadModel(io, file, f.set);
       if (!loaded) return done(EXIT.userError);
-      await startBackend(io, f.backend);
+      await startBackend(io, f.backend, f.quiet ?? false);
       const declared = loaded.module.metadata.data;
       if (f.data === undefined && declared.length > 0) {
-        throw new CliError(`--data is required: the model declares ${declared.map((d) => `data ${d.name}: [${d.shape.join(', ')}]`).join(', ')}`);
+        throw new UserError(`--data is required: the model declares ${declared.map((d) => `data ${d.name}: [${d.shape.join(', ')}]`).join(', ')}`);
       }
       const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
       const { exitCode } = await runTrain(
@@ -122,35 +93,12 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
             evalBatches: f.evalBatches,
             testFraction: f.testFraction,
             log: at(f.log),
+            json: f.json,
+            quiet: f.quiet,
           }),
         },
         io,
       );
       done(exitCode);
     });
-}
-
-/**
- * The model of a run, kept beside its checkpoints: `model.sgm` (the source as compiled) and `model.json`
- * (hyperparameter overrides, the estimator/KL plan and the annotated graph), read by `sgm report` and `sgm eval`.
- */
-export function writeRunModel(dir: string, result: CompileResult, overrides: Record<string, number>): void {
-  const model = result.models[0];
-  const plan = result.plans[0];
-  writeAtomic(join(dir, 'model.sgm'), result.file.text);
-  const info = {
-    format: 'sgm-run-model/1',
-    source: result.file.path,
-    model: model.name,
-    overrides,
-    hyperparameters: model.hyperparameters,
-    plan: planRows(plan),
-    graph: graphToJson(annotateGraph(buildGraph(model).value, plan)),
-  };
-  writeAtomic(join(dir, 'model.json'), JSON.stringify(info, null, 2) + '\n');
-}
-
-/** The entries of an object whose value is defined (exactOptionalPropertyTypes-friendly spreading). */
-export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -1,7 +1,8 @@
 /**
  * `sgm sample`: n ancestral samples from a model, with the weights of a checkpoint. Without --out it prints
  * one summary line per variable (shape, mean, min, max); with `--out file.json` it writes
- * `{ "<name>": { "shape": [...], "data": [...] } }`; with any other `--out DIR` one `<name>.npy` per variable.
+ * `{ "<name>": { "shape": [...], "data": [...] } }`; with any other `--out DIR` one `<name>.npy` per variable;
+ * with `format: 'json'` and no --out, the same JSON on stdout.
  * Files are written atomically (temporary file + rename).
  */
 import { mkdirSync } from 'node:fs';
@@ -26,6 +27,8 @@ export interface SampleCommandOptions {
   readonly seed?: number;
   /** Output [--out]: a .json file, or a directory for .npy files. */
   readonly out?: string;
+  /** Without --out: a summary line per variable (text, default) or the samples as JSON on stdout [--format]. */
+  readonly format?: 'text' | 'json';
 }
 
 /** One sampled variable, read back from the backend. */
@@ -48,12 +51,14 @@ export async function runSample(
     if (options.checkpoint !== undefined) step = loadModelWeights(model, options.checkpoint).step;
     else io.stderr('note: no --checkpoint given: sampling from the untrained model\n');
     const drawn = model.sample(options.n, { step, rng: new RandomStream(deriveSeed(seed, 'sample')) });
-    const samples: Record<string, SampledArray> = {};
-    for (const [name, t] of Object.entries(drawn)) {
-      samples[name] = { shape: t.shape, values: Float32Array.from(t.dataSync()) };
-    }
+    // Object.fromEntries defines own properties, so a variable named `__proto__` stays a variable.
+    const samples: Record<string, SampledArray> = Object.fromEntries(
+      Object.entries(drawn).map(([name, t]) => [name, { shape: t.shape, values: Float32Array.from(t.dataSync()) }]),
+    );
     tf.dispose(Object.values(drawn));
-    if (options.out === undefined) {
+    if (options.out === undefined && options.format === 'json') {
+      io.stdout(`${samplesJson(samples)}\n`);
+    } else if (options.out === undefined) {
       for (const [name, s] of Object.entries(samples)) io.stdout(`${name}: ${describe(s)}\n`);
     } else {
       writeSamples(options.out, samples);
@@ -68,8 +73,7 @@ export async function runSample(
 /** Writes samples as one JSON file (path ending in .json) or as <name>.npy files in a directory. */
 export function writeSamples(out: string, samples: Readonly<Record<string, SampledArray>>): void {
   if (out.toLowerCase().endsWith('.json')) {
-    const json = Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, { shape: s.shape, data: Array.from(s.values) }]));
-    writeFileAtomic(out, `${JSON.stringify(json)}\n`);
+    writeFileAtomic(out, `${samplesJson(samples)}\n`);
     return;
   }
   try {
@@ -78,6 +82,11 @@ export function writeSamples(out: string, samples: Readonly<Record<string, Sampl
     throw new UserError(`cannot write samples to '${out}': ${describeFsError(error)}`);
   }
   for (const [name, s] of Object.entries(samples)) writeFileAtomic(join(out, `${name}.npy`), encodeNpy(s.values, s.shape));
+}
+
+/** `{ "<name>": { "shape": [...], "data": [...] } }`. */
+function samplesJson(samples: Readonly<Record<string, SampledArray>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, { shape: s.shape, data: Array.from(s.values) }])));
 }
 
 function describe(s: SampledArray): string {

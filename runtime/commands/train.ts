@@ -45,6 +45,10 @@ export interface TrainCommandOptions {
   readonly splitSeed?: number;
   /** JSONL log path [--log]; default <checkpoint>/train.jsonl. */
   readonly log?: string;
+  /** Print the summary as one JSON object on stdout instead of a line of text [--json]. */
+  readonly json?: boolean;
+  /** No progress display and no notes on stderr; errors and the summary are still printed [--quiet]. */
+  readonly quiet?: boolean;
   /** Install a SIGINT handler for a graceful stop (default true). */
   readonly catchSigint?: boolean;
   /**
@@ -78,7 +82,7 @@ export async function runTrain(
       evalBatches: options.evalBatches,
       logFile: options.log,
     }),
-    progress: { stream: { write: io.stderr, isTTY: io.isTty } },
+    progress: options.quiet ? false : { stream: { write: io.stderr, isTTY: io.isTty } },
     signal: controller.signal,
     ...(options.onStarted ? { onStep: once(options.onStarted) } : {}),
   };
@@ -95,7 +99,10 @@ export async function runTrain(
   checkRunDir(trainOptions);
   // A resumed run re-creates the model with its original seed (its weights are then replaced by the checkpoint's).
   const seed = options.resume ? readManifest(options.checkpoint!).manifest.settings.seed : (options.seed ?? TRAIN_DEFAULTS.seed);
-  const model = await module.create({ seed, log: (m) => io.stderr(`${m}\n`) });
+  const note = (m: string): void => {
+    if (!options.quiet) io.stderr(`${m}\n`);
+  };
+  const model = await module.create({ seed, log: note });
   const onSigint = (): void => {
     io.stderr('\ninterrupt: stopping after this step and writing a checkpoint (Ctrl-C again to kill)\n');
     controller.abort();
@@ -103,14 +110,13 @@ export async function runTrain(
   };
   if (options.catchSigint ?? true) process.on('SIGINT', onSigint);
   try {
-    io.stderr(`training ${module.metadata.name} on ${dataset.name}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows\n`);
+    note(`training ${module.metadata.name} on ${dataset.name}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows`);
     const summary = await train(model, data, { ...trainOptions, seed });
-    if (summary.status === 'non-finite') {
-      io.stderr(`error: ${summary.message}\n`);
-      return { exitCode: 1, summary };
-    }
-    io.stdout(`${summary.message}\n`);
-    return { exitCode: 0, summary };
+    const failed = summary.status === 'non-finite';
+    if (failed) io.stderr(`error: ${summary.message}\n`);
+    if (options.json) io.stdout(`${JSON.stringify({ model: module.metadata.name, dataset: dataset.name, ...summary })}\n`);
+    else if (!failed) io.stdout(`${summary.message}\n`);
+    return { exitCode: failed ? 1 : 0, summary };
   } finally {
     process.removeListener('SIGINT', onSigint);
     model.dispose();

@@ -2,7 +2,7 @@
  * `sgm report`: the content of a run's report (figures rendered: charts as SVG by Vega, image grids as PNG)
  * from the run directory and, when the model could be rebuilt and has a checkpoint, what was drawn from it.
  */
-import { renderReportPage, type ReportContent, type ReportFigure, type ReportSection } from '../../web/report-page.js';
+import type { ReportContent, ReportFigure, ReportSection } from './report-content.js';
 import type { LogRecord } from '../train/jsonl-log.js';
 import { curveChart, groupedBarChart, histogramChart } from './charts.js';
 import { imageGridPng, pngDataUri, type ImageSet } from './image-grid.js';
@@ -12,9 +12,9 @@ import type { Run } from './run-dir.js';
 import { trainingCurves } from './training-curves.js';
 import { renderSvg } from './vega-svg.js';
 
-/** A built report: the page and the ids of its figures. */
+/** A built report: its content (rendered to a page by web/report-page.ts) and the ids of its figures. */
 export interface BuiltReport {
-  readonly html: string;
+  readonly content: ReportContent;
   readonly figures: readonly string[];
   readonly notes: readonly string[];
 }
@@ -42,7 +42,7 @@ export async function buildReport(run: Run, inputs: ReportInputs): Promise<Built
     generatedBy: inputs.generatedBy,
   };
   return {
-    html: renderReportPage(content),
+    content,
     figures: sections.flatMap((s) => s.figures.map((f) => f.id)),
     notes: sections.flatMap((s) => s.notes),
   };

@@ -52,6 +52,8 @@ export class ProgressBar {
       readonly totalSteps: number;
       readonly startStep: number;
       readonly valueLabel: string;
+      /** `loss`, or `surrogate` when the minimised quantity is a score-function surrogate (trainer.ts lossLabel). */
+      readonly lossLabel?: string;
       readonly clock: () => number;
     },
   ) {
@@ -76,6 +78,7 @@ export class ProgressBar {
       step,
       total: this.session.totalSteps,
       valueLabel: this.session.valueLabel,
+      lossLabel: this.session.lossLabel ?? 'loss',
       values,
       stepsPerSecond: this.rate(step),
       bar: this.tty,
@@ -121,6 +124,7 @@ export function formatProgressLine(p: {
   step: number;
   total: number;
   valueLabel: string;
+  lossLabel?: string;
   values: ProgressValues;
   stepsPerSecond: number;
   bar: boolean;
@@ -136,7 +140,7 @@ export function formatProgressLine(p: {
     .filter(([k]) => k !== p.valueLabel && k !== 'loss')
     .sort(([a], [b]) => Number(SCHEDULE_NAME.test(b)) - Number(SCHEDULE_NAME.test(a)))
     .slice(0, MAX_METRICS);
-  parts.push(`loss ${formatNumber(p.values.loss)}`, `${p.valueLabel} ${formatNumber(p.values.value)}`);
+  parts.push(`${p.lossLabel ?? 'loss'} ${formatNumber(p.values.loss)}`, `${p.valueLabel} ${formatNumber(p.values.value)}`);
   for (const [k, v] of shown) parts.push(`${k} ${formatNumber(v)}`);
   const remaining = p.total - p.step;
   parts.push(`${formatNumber(p.stepsPerSecond)} steps/s`);

@@ -63,6 +63,14 @@ export function valueLabel(model: ModelInstance): string {
   return /^[\p{L}_][\p{L}\p{N}_]*$/u.test(text) ? text : 'objective';
 }
 
+/**
+ * The label of the minimised quantity in progress lines: with a score-function estimator the loss is a surrogate
+ * whose gradient is the estimator's (its value is not the negative objective), so it is shown as `surrogate`.
+ */
+export function lossLabel(model: ModelInstance): string {
+  return model.metadata.nodes.some((n) => n.estimator === 'reinforce') ? 'surrogate' : 'loss';
+}
+
 /** Trains `model` on `data` (see the module comment); user mistakes throw UserError before anything is written. */
 export async function train(model: ModelInstance, data: TrainData, options: TrainOptions): Promise<TrainSummary> {
   validateTrainOptions(options);
@@ -115,7 +123,7 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
   const progress =
     options.progress === false
       ? undefined
-      : new ProgressBar(options.progress ?? {}, { totalSteps: options.steps, startStep, valueLabel: label, clock });
+      : new ProgressBar(options.progress ?? {}, { totalSteps: options.steps, startStep, valueLabel: label, lossLabel: lossLabel(model), clock });
   const note = (line: string): void => progress?.note(line);
   log?.write({
     type: resumeFrom ? 'resume' : 'start',
@@ -292,7 +300,7 @@ function logReference(path: string, dir: string): string {
 function summarize(model: ModelInstance, s: TrainSummary, label: string): string {
   if (s.failure) return s.failure.message;
   const parts = [`${s.status === 'interrupted' ? 'interrupted' : 'trained'} ${model.metadata.name} at step ${s.step}`];
-  if (s.loss !== undefined) parts.push(`loss ${s.loss.toPrecision(6)}, ${label} ${s.value!.toPrecision(6)}`);
+  if (s.loss !== undefined) parts.push(`${lossLabel(model)} ${s.loss.toPrecision(6)}, ${label} ${s.value!.toPrecision(6)}`);
   if (s.lastEval) parts.push(`test ${label} ${s.lastEval.value.toPrecision(6)}`);
   if (s.checkpoint) parts.push(`checkpoint ${s.checkpoint.dir}`);
   return parts.join('; ');

@@ -1,5 +1,5 @@
 /**
- * Parameter handling shared by the discrete and relaxed distributions of section S2: coercion of numbers to
+ * Parameter handling shared by the discrete and relaxed distributions: coercion of numbers to
  * float32 tensors, the probs/logits pair (exactly one given, the other derived), broadcast shapes, and the
  * lookup of a class's entry in the signature table.
  */

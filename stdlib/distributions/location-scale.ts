@@ -1,5 +1,5 @@
 /**
- * Parameter handling shared by the Gaussian-based distributions of section S1 (Normal, LogNormal, the IGR
+ * Parameter handling shared by the Gaussian-based distributions (Normal, LogNormal, the IGR
  * family): μ and σ as float32 tensors with σ > 0 checked when given as numbers, the broadcast shape, and the
  * base class of the elementwise pair Normal / LogNormal.
  */

@@ -3,14 +3,14 @@
  * code construct distributions through this table or by importing the classes directly.
  */
 import type { Distribution } from './distribution.js';
-// section S1 imports
+// Gaussian-based (continuous and IGR)
 import { IGR_I } from './igr-i.js';
 import { IGR_Planar } from './igr-planar.js';
 import { IGR_SB } from './igr-sb.js';
 import { LogNormal } from './log-normal.js';
 import { Normal } from './normal.js';
 import { Uniform } from './uniform.js';
-// section S2 imports
+// discrete and relaxed
 import { Bernoulli } from './bernoulli.js';
 import { Binomial } from './binomial.js';
 import { Categorical } from './categorical.js';
@@ -30,14 +30,14 @@ import { RelaxedBernoulli } from './relaxed-bernoulli.js';
 export type DistributionConstructor = new (params: any) => Distribution;
 
 export const DISTRIBUTION_CLASSES: Readonly<Record<string, DistributionConstructor>> = {
-  // ── section S1 ──
+  // Gaussian-based (continuous and IGR)
   Normal,
   LogNormal,
   Uniform,
   IGR_I,
   IGR_SB,
   IGR_Planar,
-  // ── section S2 ──
+  // discrete and relaxed
   Bernoulli,
   Categorical,
   OneHotCategorical,

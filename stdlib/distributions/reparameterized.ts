@@ -1,5 +1,5 @@
 /**
- * The base of S2's relaxed distributions (GumbelSoftmax, ExpConcrete, RelaxedBernoulli, GenGS): `sample` is
+ * The base of the relaxed distributions (GumbelSoftmax, ExpConcrete, RelaxedBernoulli, GenGS): `sample` is
  * the reparameterised draw with its gradient stopped, as in torch's relaxed distributions.
  */
 import type { RandomStream } from '../random.js';

@@ -3,12 +3,12 @@
  * Registration happens only here.
  */
 import type { KlCompute } from './kl-compute.js';
-// section S1 imports
+// IGR pairs
 import { klIgrIgr } from './igr-igr.js';
 import { klIgrPlanarGaussianMc } from './igr-planar-gaussian-mc.js';
 import { klLogNormalLogNormal } from './lognormal-lognormal.js';
 import { klNormalNormal } from './normal-normal.js';
-// section S2 imports
+// other pairs, generic Monte Carlo
 import { klBernoulliBernoulli } from './bernoulli-bernoulli.js';
 import { klCategoricalCategorical } from './categorical-categorical.js';
 import { klConcreteConcreteMc } from './concrete-concrete-mc.js';
@@ -19,12 +19,12 @@ import { klRelaxedBernoulliMc } from './relaxed-bernoulli-mc.js';
 
 /** Rule id -> compute function. Filled as pair files land; a rule without an entry falls back to generic MC. */
 export const KL_COMPUTE: Readonly<Record<string, KlCompute>> = {
-  // ── section S1 (IGR pairs) ──
+  // ── IGR pairs ──
   'normal-normal': klNormalNormal,
   'lognormal-lognormal': klLogNormalLogNormal,
   'igr-igr': klIgrIgr,
   'igr-planar-gaussian-mc': klIgrPlanarGaussianMc,
-  // ── section S2 (other pairs, generic MC) ──
+  // ── other pairs, generic Monte Carlo ──
   'categorical-categorical': klCategoricalCategorical,
   'bernoulli-bernoulli': klBernoulliBernoulli,
   'poisson-poisson': klPoissonPoisson,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ModelInstance } from '../../runtime/model-api.js';
+import { lossLabel } from '../../runtime/train/trainer.js';
 import { formatDuration, formatNumber, formatProgressLine, ProgressBar } from '../../runtime/train/progress.js';
 
 const values = { loss: 103.2149, value: -103.2149, metrics: { elbo: -103.2149, kl_z: 12.5, tau: 0.5123 } };
@@ -7,6 +9,18 @@ describe('progress', () => {
   it('formats a line with step, loss, value, schedules first, rate and ETA', () => {
     const line = formatProgressLine({ step: 1200, total: 3000, valueLabel: 'elbo', values, stepsPerSecond: 9.812, bar: true });
     expect(line).toBe('step 1200/3000 [####------] 40% | loss 103.2 | elbo -103.2 | tau 0.5123 | kl_z 12.5 | 9.812 steps/s | ETA 3m03s');
+  });
+
+  it('labels a score-function surrogate as such, not as the loss', () => {
+    const line = formatProgressLine({ step: 10, total: 20, valueLabel: 'elbo', lossLabel: 'surrogate', values, stepsPerSecond: 1, bar: false });
+    expect(line).toContain('| surrogate 103.2 | elbo -103.2 |');
+    expect(line).not.toContain('loss ');
+  });
+
+  it('calls the loss a surrogate exactly when a node uses the score function', () => {
+    const withEstimators = (...estimators: string[]) => ({ metadata: { nodes: estimators.map((estimator, i) => ({ name: `n${i}`, estimator })) } }) as unknown as ModelInstance;
+    expect(lossLabel(withEstimators('pathwise', 'reinforce'))).toBe('surrogate');
+    expect(lossLabel(withEstimators('pathwise', 'enumerate'))).toBe('loss');
   });
 
   it('formats numbers and durations compactly', () => {

@@ -49,7 +49,7 @@ export interface DistributionFixture {
   readonly finite?: boolean;
 }
 
-// ── section S1 (continuous, IGR) ──
+// ── continuous, IGR ──
 // Expected log-densities are scipy/numpy float64 values (scipy.stats.norm/lognorm, and for the IGR family the
 // change of variables log N(y|μ,σ) - log|det J| evaluated by hand in numpy at a chosen y, with z = g(y));
 // moments are closed forms, or Proposition 2's docs/math.md section 9 vector for IGR_I at τ = 0.01 (E[z] → P(H) as τ → 0).
@@ -214,7 +214,7 @@ export const FIXTURES_S1: DistributionFixture[] = [
   ),
 ];
 
-// ── section S2 (discrete, Gumbel-Softmax, GenGS) ──
+// ── discrete, Gumbel-Softmax, GenGS ──
 // Expected values below are float64 closed forms written out here (explicit products and sums of logs), not
 // calls into the stdlib; docs/math.md section 9 numbers are quoted where they apply.
 import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';

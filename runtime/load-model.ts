@@ -12,12 +12,13 @@
  * too, and should not pay for loading the compiler.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import type { CompileResult } from '../compiler/compile.js';
-import { describeFsError, UserError } from './errors.js';
+import { writeFileAtomic } from './checkpoint/write.js';
+import { describeFsError, isUserError, UserError } from './errors.js';
 import type { CompiledModelModule } from './model-api.js';
 import { packageRoot } from './package-root.js';
 
@@ -103,13 +104,12 @@ export async function importCachedModule(dir: string, name: string, code: string
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const file = join(dir, `${name}-${hash}.${extension}`);
   if (!existsSync(file)) {
-    const tmp = `${file}.tmp-${process.pid}`;
     try {
       mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, code);
-      renameSync(tmp, file);
+      writeFileAtomic(file, code);
     } catch (e) {
-      throw new UserError(`cannot write the model cache '${dir}': ${describeFsError(e)} (set SGM_CACHE_DIR, or pass cacheDir, to use another folder)`);
+      const why = isUserError(e) ? e.message : describeFsError(e);
+      throw new UserError(`cannot write the model cache '${dir}' (${why}): set SGM_CACHE_DIR, or pass cacheDir, to use another folder`);
     }
   }
   return (await import(pathToFileURL(file).href)) as CompiledModelModule;

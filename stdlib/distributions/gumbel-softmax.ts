@@ -75,7 +75,7 @@ export class GumbelSoftmax extends ReparameterizedDistribution {
   }
 
   /**
-   * Concrete log density of z (GS eq. (6)/(7)): ExpConcrete density of log z minus Σ log z (docs/math.md section 6).
+   * Concrete log density of z (Jang et al. 2017 eq. (3), as IGR v1 eq. (7) writes it): ExpConcrete density of log z minus Σ log z (docs/math.md section 6).
    * log z is clamped at log(1.2e-38): exact for every z whose entries are float32-normal; at low τ, samples
    * have exact zeros, so use rsampleWithLog + logProbLog for those (a hard one-hot value gets the density at
    * the clamped vertex, finite but not meaningful).

@@ -403,7 +403,7 @@ export const FIXTURES_S2: DistributionFixture[] = [
         // Change of variables y = log z: ExpConcrete density = Concrete density × Π z_k.
         expected: [concreteLogDensity([1, 0, -1], 0.5, [0.6, 0.3, 0.1]) + Math.log(0.6 * 0.3 * 0.1)],
         tol: 1e-4,
-        source: 'Concrete density (GS eq. (6)) plus Σ log z: the consistency of docs/math.md section 6',
+        source: 'Concrete density (Jang et al. eq. (3), IGR v1 eq. (7)) plus Σ log z: the consistency of docs/math.md section 6',
       },
     ],
     rsampleGradient: { params: [[1, 0, -1]], build: ([logits]) => new ExpConcrete({ logits, tau: 0.5 }) },

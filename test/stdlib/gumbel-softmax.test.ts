@@ -12,7 +12,7 @@ import { concreteLogDensity } from './helpers/reference-pmf.js';
 const finite = (t: tf.Tensor): boolean => Array.from(t.dataSync()).every(Number.isFinite);
 
 describe('densities', () => {
-  it('Concrete density matches GS eq. (6) for K = 4 over several τ (batched)', () => {
+  it('Concrete density matches Jang et al. eq. (3) (IGR v1 eq. (7)) for K = 4 over several τ (batched)', () => {
     const logits = [[0.3, -1, 2, 0], [1, 1, 1, 1]];
     const z = [0.1, 0.2, 0.6, 0.1];
     for (const tau of [0.3, 1, 2.5]) {

@@ -1,5 +1,6 @@
 /**
- * sgm/runtime: what generated model modules and the CLI use at run time. See docs/runtime.md.
+ * sgm/runtime: what generated model modules, library users and the CLI use at run time. See docs/api.md and
+ * docs/runtime.md.
  */
 export type * from './model-api.js';
 export { UserError, isUserError, exitCodeFor, formatError } from './errors.js';
@@ -9,9 +10,7 @@ export {
   loadModel,
   compileForLoading,
   importCompiledModel,
-  importCachedModule,
   modelCacheDir,
-  runtimeImportSpecifiers,
   ModelCompileError,
   type LoadModelOptions,
   type LoadedModel,

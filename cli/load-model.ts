@@ -1,24 +1,28 @@
 /**
- * The CLI's side of loading a model: read the file (a missing file is a one-line user error), compile it, print its
- * diagnostics, and import the generated module through the runtime's loader (runtime/load-model.ts).
+ * Compiles a .sgm file and loads the generated module for the runtime: TypeScript -> JavaScript, written into
+ * sgm's per-user model cache (runtime/model-cache.ts), keyed by a hash of the code so an unchanged model is not
+ * rewritten.
  */
 import { compileSource, type CompileResult } from '../compiler/compile.js';
-import { compileForLoading, importCompiledModel } from '../runtime/load-model.js';
+import { transpileToJs } from '../compiler/codegen/transpile.js';
 import type { CompiledModelModule } from '../runtime/model-api.js';
-import { printDiagnostics, readModelFile } from './front-end.js';
+import { importGeneratedModule } from '../runtime/model-cache.js';
+import { limitsFromEnv, printDiagnostics, readModelFile } from './front-end.js';
 import type { Io } from './io.js';
+import { SGM_VERSION } from './version.js';
 
-/** Compiles `path` for `sgm compile` (printing diagnostics); the result holds the TypeScript when it succeeded. */
+/** Compiles `path` (printing diagnostics); the result holds the TypeScript when compilation succeeded. */
 export function compileFile(io: Io, path: string, overrides: Record<string, number> = {}): CompileResult {
-  const result = compileSource(path, readModelFile(io, path), { overrides });
+  const result = compileSource(path, readModelFile(io, path), { overrides, limits: limitsFromEnv(), sgmVersion: SGM_VERSION });
   printDiagnostics(io, result, 'text');
   return result;
 }
 
 /** Compiles and imports a model; undefined when the model has errors (already printed). */
 export async function loadModel(io: Io, path: string, overrides: Record<string, number> = {}): Promise<{ module: CompiledModelModule; result: CompileResult } | undefined> {
-  const result = await compileForLoading(path, readModelFile(io, path), overrides);
-  printDiagnostics(io, result, 'text');
+  const result = compileFile(io, path, overrides);
   if (!result.ok || !result.code) return undefined;
-  return { module: await importCompiledModel(result), result };
+  const name = result.models[0].name;
+  const module = await importGeneratedModule(name, transpileToJs(result.code, `${name}.ts`), 'mjs');
+  return { module, result };
 }

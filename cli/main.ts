@@ -3,7 +3,7 @@
  * the tests and by the `sgm` binary. User mistakes exit 1 with one clear line; bugs exit 2.
  */
 import { Command, CommanderError } from 'commander';
-import { isUserError, formatError, UserError } from '../runtime/errors.js';
+import { describeEnvironmentFault, isUserError, formatError, UserError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
@@ -63,6 +63,11 @@ export async function run(argv: readonly string[], outerIo: Io): Promise<number>
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
     if (isUserError(e)) {
+      io.stderr(`${formatError(e)}\n`);
+      return EXIT.userError;
+    }
+    // A file-system fault of the machine (permissions, read-only or full disk) is the user's to fix, not a bug.
+    if (describeEnvironmentFault(e) !== undefined) {
       io.stderr(`${formatError(e)}\n`);
       return EXIT.userError;
     }

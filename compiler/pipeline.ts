@@ -3,12 +3,13 @@
  * `{ value, diagnostics }`; the pipeline stops before a stage whose input has errors.
  */
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
-import { SourceFile } from './diagnostics/source.js';
+import { SourceFile, type Span } from './diagnostics/source.js';
 import { analyze } from './analysis/analyze.js';
 import type { Plan } from './analysis/plan.js';
 import { check, type CheckOptions } from './semantics/check.js';
 import type { CheckedModel } from './semantics/types.js';
-import { damagedLines, parse } from './syntax/parse.js';
+import { parse } from './syntax/parse.js';
+import { isRecoveryEcho, recoveredRegions } from './syntax/recovered.js';
 import type { Program } from './syntax/ast.js';
 
 /** Everything the front end produced for one file. */
@@ -29,17 +30,33 @@ export function checkSource(path: string, text: string, options: CheckOptions = 
   const file = new SourceFile(path, text);
   const parsed = parse(file);
   const checked = check(parsed.value, file, options);
-  // After syntax errors the tree is a recovered guess near each error: semantic findings there are mostly
-  // echoes of the broken syntax. Keep semantic errors only on lines at least two away from every syntax
-  // error, and drop warnings (unused names are expected in a half-read file).
-  const damaged = damagedLines(file, parsed.diagnostics);
+  // After syntax errors the tree is a recovered guess inside each damaged statement: semantic findings there
+  // are echoes of the broken syntax. Keep semantic errors everywhere else, and drop warnings (unused names are
+  // expected in a half-read file).
+  const recovered = recoveredRegions(parsed.value, file, parsed.diagnostics);
   const semantic = hasErrors(parsed.diagnostics)
-    ? checked.diagnostics.filter((d) => d.severity === 'error' && !damaged.has(file.position(d.span.start).line))
+    ? checked.diagnostics.filter((d) => d.severity === 'error' && !isRecoveryEcho(d, recovered, file))
     : checked.diagnostics;
   const diagnostics = [...parsed.diagnostics, ...semantic];
   // The analysis (estimators, KL methods, static warnings) runs on error-free models only.
   const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) => analyze(m));
   diagnostics.push(...analyses.flatMap((a) => a.diagnostics));
   const plans = analyses.map((a) => a.value);
-  return { file, program: parsed.value, models: checked.value, plans, diagnostics, ok: !hasErrors(diagnostics) };
+  return { file, program: parsed.value, models: checked.value, plans, diagnostics: diagnostics.map((d) => withinFile(d, text.length)), ok: !hasErrors(diagnostics) };
+}
+
+/**
+ * A diagnostic whose spans lie inside the file and are never inverted: after error recovery a node's span can
+ * fall back to the end of the file or start after its own end; every reader (printer, JSON, editors) may
+ * rely on 0 <= start <= end <= length.
+ */
+function withinFile(d: Diagnostic, length: number): Diagnostic {
+  const fix = (s: Span): Span => {
+    const start = Number.isFinite(s.start) ? Math.max(0, Math.min(s.start, length)) : 0;
+    const end = Number.isFinite(s.end) ? Math.max(start, Math.min(s.end, length)) : start;
+    return start === s.start && end === s.end ? s : { start, end };
+  };
+  const span = fix(d.span);
+  const related = d.related.map((r) => ({ ...r, span: fix(r.span) }));
+  return { ...d, span, related };
 }

@@ -29,7 +29,8 @@ export { BatchSchedule } from './train/batch-schedule.js';
 // ── checkpoints (runtime/checkpoint) ──
 export * from './checkpoint/format.js';
 export { writeCheckpoint, ensureWritableDir, writeFileAtomic } from './checkpoint/write.js';
-export { readCheckpoint, readManifest, findCheckpoint, disposeCheckpoint, type LoadedCheckpoint } from './checkpoint/read.js';
+export { readCheckpoint, readManifest, verifyCheckpoint, findCheckpoint, disposeCheckpoint, type LoadedCheckpoint } from './checkpoint/read.js';
+export { validateManifest, manifestChecksum, type FieldProblem } from './checkpoint/manifest-schema.js';
 export { loadModelWeights, restoreVariables, checkModelStamp, modelStamp, variableEntries } from './checkpoint/model-state.js';
 export { modelHash } from './checkpoint/model-hash.js';
 

@@ -3,24 +3,20 @@
  * TypeScript -> JavaScript written into the model cache (keyed by a hash of the code, so an unchanged model is
  * neither rewritten nor re-imported) -> `import()`.
  *
- * The generated module imports this installation's runtime and stdlib by absolute file URL (not by the package
- * names `sgm/runtime`, `sgm/stdlib`), so it can live in any cache folder, inside the package or not, and shares
- * one copy of the runtime (and of TensorFlow.js) with the caller. Run from the TypeScript sources (tsx, vitest),
- * those URLs name the sources.
+ * The model cache (runtime/model-cache.ts) binds the generated module's imports of `sgm/runtime`, `sgm/stdlib` and
+ * tfjs-core to this installation's files, so the module can live in any cache folder and shares one copy of the
+ * runtime (and of TensorFlow.js) with the caller.
  *
  * The compiler (ts-morph, TypeScript) is imported on the first call only: generated modules import this runtime
  * too, and should not pay for loading the compiler.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import type { CompileResult } from '../compiler/compile.js';
-import { writeFileAtomic } from './checkpoint/write.js';
-import { describeFsError, isUserError, UserError } from './errors.js';
+import { describeFsError, UserError } from './errors.js';
 import type { CompiledModelModule } from './model-api.js';
-import { packageRoot } from './package-root.js';
+import { importGeneratedModule, modelCacheDir } from './model-cache.js';
 
 /** Model source text given directly, with the file name its diagnostics should show. */
 export interface ModelSource {
@@ -67,60 +63,26 @@ export class ModelCompileError extends UserError {
   }
 }
 
-/**
- * Where compiled modules are cached unless a caller names a folder: `$SGM_CACHE_DIR/models`, else
- * `<package root>/.sgm-cache/models`. The one place that decides it.
- */
-export function modelCacheDir(): string {
-  const env = process.env.SGM_CACHE_DIR;
-  return env ? join(env, 'models') : join(packageRoot(), '.sgm-cache', 'models');
-}
-
-/** Extension of this file: '.ts' when run from the sources (tsx, vitest), '.js' from dist/. */
-const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-
-/** Absolute import specifiers of this installation's runtime and stdlib entry points. */
-export function runtimeImportSpecifiers(): { readonly runtimeModule: string; readonly stdlibModule: string } {
-  return {
-    runtimeModule: new URL(`./index${OWN_EXTENSION}`, import.meta.url).href,
-    stdlibModule: new URL(`../stdlib/index${OWN_EXTENSION}`, import.meta.url).href,
-  };
-}
+export { modelCacheDir };
 
 /**
- * Compiles model source text for loading into this process (imports by absolute URL, see the file comment).
- * Never throws for the user's mistakes: they are in the result's diagnostics.
+ * Compiles model source text for loading into this process. Never throws for the user's mistakes: they are in
+ * the result's diagnostics.
  */
 export async function compileForLoading(path: string, text: string, overrides: Readonly<Record<string, number>> = {}): Promise<CompileResult> {
   const { compileSource } = await import('../compiler/compile.js');
-  return compileSource(path, text, { overrides: { ...overrides }, ...runtimeImportSpecifiers() });
+  return compileSource(path, text, { overrides: { ...overrides } });
 }
 
 /**
- * Writes `code` into `dir` as `<name>-<hash of code>.<extension>` (atomically, once) and imports it. A cache
- * folder that cannot be written is a UserError naming the folder.
+ * Imports the module of a successful `compileForLoading` result through the model cache (runtime/model-cache.ts:
+ * written once per code hash, its imports bound to this installation).
  */
-export async function importCachedModule(dir: string, name: string, code: string, extension: string): Promise<CompiledModelModule> {
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const file = join(dir, `${name}-${hash}.${extension}`);
-  if (!existsSync(file)) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileAtomic(file, code);
-    } catch (e) {
-      const why = isUserError(e) ? e.message : describeFsError(e);
-      throw new UserError(`cannot write the model cache '${dir}' (${why}): set SGM_CACHE_DIR, or pass cacheDir, to use another folder`);
-    }
-  }
-  return (await import(pathToFileURL(file).href)) as CompiledModelModule;
-}
-
-/** Imports the module of a successful `compileForLoading` result through the cache. */
 export async function importCompiledModel(result: CompileResult, cacheDir: string = modelCacheDir()): Promise<CompiledModelModule> {
   if (!result.ok || result.code === undefined) throw new Error('importCompiledModel: the result has errors; check result.ok first');
   const { transpileToJs } = await import('../compiler/codegen/transpile.js');
   const name = result.models[0].name;
-  return importCachedModule(cacheDir, name, transpileToJs(result.code, `${name}.ts`), 'mjs');
+  return importGeneratedModule(name, transpileToJs(result.code, `${name}.ts`), 'mjs', cacheDir);
 }
 
 /** Reads a model file (`path` as the caller gave it, resolved against `cwd`); failures are one-line UserErrors. */

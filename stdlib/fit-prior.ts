@@ -14,13 +14,15 @@
  * - **Noise.** S = 10⁴ standard normal draws from RandomStream(seed), fixed for the whole fit (see
  *   igr/moment-matching.ts), so a seed determines the result bit for bit.
  * - **Cache.** One JSON file per key (family, K, τ, δ, target, S, seed, and the optimiser settings) in
- *   `options.cacheDir`, else `$SGM_CACHE_DIR/priors`, else `<package root>/.sgm-cache/priors`; written to a
- *   temporary file and renamed, so concurrent fits never leave a torn file.
+ *   `options.cacheDir`, else the `priors/` folder of sgm's per-user cache (cache-dir.ts: `$SGM_CACHE_DIR`, else
+ *   `$XDG_CACHE_HOME/sgm` or `~/.cache/sgm`); written to a temporary file and renamed, so concurrent fits never
+ *   leave a torn file. The cache only saves time: when it cannot be written (read-only, full or forbidden
+ *   folder) the fit is returned all the same, with one line through `options.log` saying why it was not kept.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sgmCacheDir } from './cache-dir.js';
 import { fitMoments, type MomentFamily } from './igr/moment-matching.js';
 import { RandomStream } from './random.js';
 import { tf } from './tf.js';
@@ -48,6 +50,8 @@ export interface FitPriorOptions {
   readonly cacheDir?: string;
   /** Read and write the cache (default true). */
   readonly cache?: boolean;
+  /** Where to say that a fit could not be cached (default: nowhere). */
+  readonly log?: (message: string) => void;
 }
 
 /** A fitted prior: the Gaussian parameters of an IGR of `family` at temperature `tau`. */
@@ -69,22 +73,9 @@ export interface FitPriorResult {
 // Bump when the fitting algorithm changes, so old cache entries are not reused.
 const ALGORITHM_VERSION = 1;
 
-/** The directory of the package (the nearest ancestor of this file holding package.json). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
-
-/** Where cached priors live: options.cacheDir, else $SGM_CACHE_DIR/priors, else <package root>/.sgm-cache/priors. */
+/** Where cached priors live: options.cacheDir, else `priors/` in sgm's per-user cache folder (cache-dir.ts). */
 export function priorCacheDir(cacheDir?: string): string {
-  if (cacheDir) return cacheDir;
-  const env = process.env.SGM_CACHE_DIR;
-  return env ? join(env, 'priors') : join(packageRoot(), '.sgm-cache', 'priors');
+  return cacheDir || join(sgmCacheDir(), 'priors');
 }
 
 function checkTarget(target: readonly number[]): number[] {
@@ -135,10 +126,20 @@ export function fitPrior(family: PriorFamily, target: readonly number[], tau: nu
   const result: Omit<FitPriorResult, 'cached'> = { family: fitFamily, mu: fit.mu, sigma: fit.sigma, tau, delta, loss: fit.loss, steps: fit.steps };
 
   if (useCache) {
-    mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key, result }, null, 1));
-    renameSync(tmp, file);
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ key, result }, null, 1));
+      renameSync(tmp, file);
+    } catch (error) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // The folder itself is unusable: there is no temporary file to remove.
+      }
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      options.log?.(`fit_prior: the fit is not cached: cannot write ${dir} (${code}); set SGM_CACHE_DIR to a writable folder to keep it`);
+    }
   }
   return { ...result, cached: false };
 }

@@ -65,7 +65,7 @@ export { LogNormal } from './distributions/log-normal.js';
 export { Uniform, type UniformParams } from './distributions/uniform.js';
 export { IgrBase, type IgrParams, type IgrDraw } from './distributions/igr-base.js';
 export { IGR_I } from './distributions/igr-i.js';
-export { IGR_SB, type IgrSbParams, type IgrSbDraw } from './distributions/igr-sb.js';
+export { IGR_SB, IGR_SB_TRUNCATION_RULES, type IgrSbParams, type IgrSbDraw, type IgrSbTruncationRule } from './distributions/igr-sb.js';
 export { IGR_Planar, type IgrPlanarParams } from './distributions/igr-planar.js';
 export {
   igrHard,
@@ -125,3 +125,12 @@ export {
   type KlExplanation,
 } from './kl/kl-divergence.js';
 export { categoricalKlFromLogits } from './kl/categorical-categorical.js';
+export {
+  logProbOfSample,
+  hasLogSpace,
+  recordLogSpace,
+  logSpaceOf,
+  type LogSpaceKind,
+  type LogSpaceDraw,
+  type LogSpaceDensity,
+} from './distributions/log-space.js';

@@ -1,11 +1,15 @@
 /**
- * The one place sgm loads TensorFlow.js. `@tensorflow/tfjs-core` alone registers no gradients
- * ("gradient function not found for Sum", docs/architecture.md section 7) and its ESM build cannot be imported by
- * Node directly, so the union package is loaded once for its side effects: it registers every kernel's
- * gradient and the CPU backend. All sgm code uses the `tf` namespace exported here.
+ * The one place sgm loads TensorFlow.js: `@tensorflow/tfjs-core`, plus the registrations of every kernel's
+ * gradient and of the chained tensor methods, which tfjs-core does not make by itself ("gradient function not
+ * found for Sum"); see tf-gradients.ts. Backends are loaded by runtime/backend. All sgm code uses the `tf`
+ * namespace exported here.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs';
+import { registerTfjsGradients } from './tf-gradients.js';
+// The chained methods' types (`x.reshape(...)`); their registration is part of registerTfjsGradients.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
+
+registerTfjsGradients();
 
 // PROD silences tfjs' console banner ("looks like you are running TensorFlow.js in Node.js") and its
 // debug-mode checks; sgm does its own NaN/Inf checks where they matter (runtime NaN guard).

@@ -23,7 +23,7 @@ export function renderGraphPage(data: GraphPageData, script: string): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const sub = [data.sourcePath, hyper, `${data.nodes.length} nodes, ${data.edges.length} edges`].filter(Boolean).join(' · ');
-  return `${pageHead({ title: `${data.model}: model graph (sgm)`, generator: 'sgm graph --format html', scripts: true, css: GRAPH_CSS })}<header>
+  return `${pageHead({ title: `${data.model}: model graph (sgm)`, generator: 'sgm graph --format html', scripts: [script], css: GRAPH_CSS })}<header>
   <h1>${escapeHtml(data.model)}</h1>
   <span class="sub">${escapeHtml(sub)}</span>
   <div class="search">

@@ -1,12 +1,14 @@
 /** What sgm's pages (graph page, training report) share: the document head with its policy, and base styles. */
-import { escapeHtml } from './html.js';
+import { escapeHtml, scriptHashSource } from './html.js';
 
 /**
- * A page's Content-Security-Policy: inline styles, data: images and (when `scripts`) inline scripts only, and
- * no connection of any kind, so the page can never reach the network, even where the browser is online.
+ * A page's Content-Security-Policy: inline styles, data: images, exactly the inline scripts whose code is
+ * given (each allowed by its SHA-256 hash, so no other script, injected or not, can run), and no connection of
+ * any kind, so the page can never reach the network, even where the browser is online.
  */
-export function offlineCsp(scripts: boolean): string {
-  return `default-src 'none'; script-src ${scripts ? "'unsafe-inline'" : "'none'"}; style-src 'unsafe-inline'; img-src data:`;
+export function offlineCsp(scripts: readonly string[]): string {
+  const scriptSrc = scripts.length === 0 ? "'none'" : scripts.map(scriptHashSource).join(' ');
+  return `default-src 'none'; script-src ${scriptSrc}; style-src 'unsafe-inline'; img-src data:`;
 }
 
 /** Base typography and the note style. */
@@ -18,8 +20,11 @@ summary { cursor: pointer; font-weight: 600; margin: 12px 0 6px; }
 .note { color: #6b5a1e; background: #fff8e1; border-left: 3px solid #e0b23a; padding: 6px 10px; }
 `;
 
-/** The start of a page up to `<body>`: charset, viewport, generator, the offline policy, title and styles. */
-export function pageHead(options: { readonly title: string; readonly generator: string; readonly scripts: boolean; readonly css: string }): string {
+/**
+ * The start of a page up to `<body>`: charset, viewport, generator, the offline policy, title and styles.
+ * `scripts` is the code of every script the page inlines (with `inlineScript`), which the policy allows by hash.
+ */
+export function pageHead(options: { readonly title: string; readonly generator: string; readonly scripts: readonly string[]; readonly css: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -13,7 +13,7 @@ export type { ReportContent, ReportFigure, ReportSection };
 /** The report as HTML. */
 export function renderReportPage(c: ReportContent): string {
   const toc = c.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join(' · ');
-  return `${pageHead({ title: `${c.model}: training report (sgm)`, generator: c.generatedBy, scripts: false, css: REPORT_CSS })}<header>
+  return `${pageHead({ title: `${c.model}: training report (sgm)`, generator: c.generatedBy, scripts: [], css: REPORT_CSS })}<header>
   <h1>${escapeHtml(c.model)} <span class="sub">training report</span></h1>
   <p class="run"><code>${escapeHtml(c.runDir)}</code></p>
   <table class="summary">${c.summary.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>

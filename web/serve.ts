@@ -1,6 +1,9 @@
 /**
  * Serves one page on the loopback interface only (127.0.0.1): `sgm graph --serve`. The page is rendered
  * anew for every request, so reloading the browser shows the model file as it is now.
+ * Binding to loopback is not enough against DNS rebinding (a web page whose host name is re-pointed at
+ * 127.0.0.1 may read same-origin responses from it), so a request whose Host header is not the loopback address
+ * with this port (`127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`) is refused with 403.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,9 +25,25 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
+/**
+ * True when `host` (a Host header) names this machine's loopback interface with `port`: 127.0.0.1, localhost
+ * or [::1], case-insensitive; without a port only when the port is HTTP's default, 80.
+ */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const m = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i.exec(host.trim());
+  if (!m) return false;
+  return m[2] === undefined ? port === 80 : Number(m[2]) === port;
+}
+
 /** Starts serving `render()` at `/` on 127.0.0.1:`port` (0: a free port chosen by the system). */
 export async function servePage(render: () => Promise<RenderedPage>, port = 0): Promise<PageServer> {
   const server = createServer((req, res) => {
+    const actualPort = (server.address() as AddressInfo).port;
+    if (!isLoopbackHost(req.headers.host, actualPort)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`forbidden: this server answers only to ${SERVE_HOST}:${actualPort} and localhost:${actualPort}\n`);
+      return;
+    }
     const path = new URL(req.url ?? '/', `http://${SERVE_HOST}`).pathname;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || (path !== '/' && path !== '/index.html')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: this server has one page, at /\n');

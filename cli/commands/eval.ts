@@ -19,6 +19,7 @@ interface EvalFlags {
   testFraction?: number;
   recoverySamples?: number;
   rho?: number;
+  truncationRule?: string;
   format: string;
   backend?: string;
   set?: Record<string, number>;
@@ -39,6 +40,7 @@ export function registerEval(program: Command, io: Io, done: (code: number) => v
     .option('--test-fraction <x>', "held-out fraction; must be the run's (default 0.1)", finiteNumber('--test-fraction'))
     .option('--recovery-samples <n>', 'Monte Carlo draws to recover IGR-SB / IGR-Planar posteriors (default 1000)', positiveInt('--recovery-samples'))
     .option('--rho <x>', 'precision ρ for counting the categories IGR-SB uses (default 0.99)', finiteNumber('--rho'))
+    .option('--truncation-rule <r>', "what the IGR-SB category count sums: softmax (z, the IGR paper's eq. 19; default) or sticks (w, the authors' code)")
     .option('--format <f>', 'text or json', 'text')
     .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu')
     .option('--set <name=value>', "override a hyperparameter (repeatable; default: the run's overrides from its model.json)", collectSet)
@@ -50,6 +52,7 @@ export function registerEval(program: Command, io: Io, done: (code: number) => v
       if (f.checkpoint === undefined) throw new UserError('--checkpoint is required: the run directory written by sgm train');
       const format = choice('--format', f.format, ['text', 'json'] as const);
       if (f.rho !== undefined && !(f.rho > 0 && f.rho < 1)) throw new UserError(`--rho must lie in (0, 1), got ${f.rho}`);
+      const truncationRule = f.truncationRule === undefined ? undefined : choice('--truncation-rule', f.truncationRule, ['softmax', 'sticks'] as const);
       const checkpoint = resolve(io.cwd, f.checkpoint);
       const loaded = await loadModel(io, file, f.set ?? runOverrides(checkpoint));
       if (!loaded) return done(EXIT.userError);
@@ -67,6 +70,7 @@ export function registerEval(program: Command, io: Io, done: (code: number) => v
           ...(f.testFraction !== undefined ? { testFraction: f.testFraction } : {}),
           ...(f.recoverySamples !== undefined ? { recoverySamples: f.recoverySamples } : {}),
           ...(f.rho !== undefined ? { rho: f.rho } : {}),
+          ...(truncationRule !== undefined ? { truncationRule } : {}),
         },
         io,
       );

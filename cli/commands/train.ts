@@ -41,7 +41,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .option('--data <spec>', 'dataset: mnist-binarized, mnist, fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
     .option('--steps <n>', 'training steps', positiveInt('--steps'), 1000)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 100)
-    .option('--lr <x>', 'Adam learning rate (default 1e-3)', finiteNumber('--lr'))
+    .option('--lr <x>', 'Adam learning rate (default 1e-3; with --resume, a new rate applies from the checkpoint on)', finiteNumber('--lr'))
     .option('--beta1 <x>', 'Adam β1 (default 0.9)', finiteNumber('--beta1'))
     .option('--beta2 <x>', 'Adam β2 (default 0.999)', finiteNumber('--beta2'))
     .option('--seed <n>', 'seed of initialisation, batch order and sampling (default 0)', finiteNumber('--seed'))
@@ -60,7 +60,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .option('--set <name=value>', 'override a hyperparameter (repeatable)', collectSet)
     .addHelpText(
       'after',
-      '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nEnvironment: SGM_NATIVE=0 ignores the native kernels of `npm run build:native`; SGM_THREADS=n sets their threads (default: one per core; results are the same for any n).\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
+      '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nEnvironment: SGM_NATIVE=0 ignores the native OpenBLAS kernels (built when sgm is installed where OpenBLAS is, e.g. after apt-get install libopenblas-dev and npm rebuild sgm); SGM_THREADS=n sets their threads (default: one per core; results are the same for any n).\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
     )
     .action(async (file: string, f: TrainFlags) => {
       // Compile first: a model with errors is reported before any backend work.

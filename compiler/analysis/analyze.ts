@@ -4,7 +4,6 @@
  * `kl(z) = ...` overrides, and reports the static warnings (low-temperature Gumbel-Softmax, GenGS truncation
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
  */
-import { queryKl } from '../../stdlib/kl/rules.js';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
@@ -12,9 +11,11 @@ import { formatShape } from '../semantics/shape.js';
 import { namesRead } from '../syntax/names-read.js';
 import { truncationCells } from '../semantics/distribution-shapes.js';
 import type { CheckedModel, DistributionType, ResolvedCall } from '../semantics/types.js';
-import { displayName, elementsPerEvaluation, klDescription, supportSize } from './describe.js';
+import { constantArg, displayName, elementsPerEvaluation, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
+import { chooseKl } from './kl-plan.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
+import { reconcileEnumeration } from './enumeration-with-score.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
 
@@ -29,7 +30,8 @@ export const LOW_TEMPERATURE = 0.05;
 
 const GS_FAMILY = ['GumbelSoftmax', 'ExpConcrete', 'RelaxedBernoulli'];
 
-interface Sampled {
+/** A `~` statement of the model with its distribution and role. */
+export interface Sampled {
   readonly statement: A.Sample;
   readonly dist: DistributionType;
   readonly role: 'posterior' | 'prior' | 'likelihood' | 'sample';
@@ -47,7 +49,7 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
   }
   const elboObjective = isBareElbo(model);
 
-  const estimators: EstimatorDecision[] = [];
+  let estimators: EstimatorDecision[] = [];
   const evaluated: EvaluatedNode[] = [];
   for (const s of sampled) {
     if (s.role === 'prior' || s.role === 'likelihood') {
@@ -66,6 +68,8 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
     const decision = chooseEstimator(model, s, elboObjective, diagnostics, estimators);
     if (decision) estimators.push({ ...decision, line: line(s.statement.span) });
   }
+
+  estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
   const kl: KlDecision[] = [];
   for (const z of model.latents) {
@@ -110,22 +114,13 @@ function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estima
       );
     }
   }
-  const enumerated = estimators.find((d) => d.estimator === 'enumerate');
-  const scored = estimators.find((d) => d.estimator === 'reinforce');
-  if (enumerated && scored) {
-    diagnostics.push(
-      makeDiagnostic('SGM5003', at(enumerated.node), `'${enumerated.node}' is enumerated while '${scored.node}' uses the score function`, {
-        label: 'enumeration with score-function nodes in one model is not supported',
-        help: `write 'with reinforce' on '${enumerated.node}' too, or relax '${scored.node}'`,
-      }),
-    );
-  }
 }
 
-/** `maximize elbo`, the objective whose per-data-point terms allow per-example enumeration. */
+/** `maximize elbo` (or `elbo()`), the objective whose per-data-point terms allow per-example enumeration. */
 function isBareElbo(model: CheckedModel): boolean {
   const o = model.objective;
-  return o !== undefined && o.sense === 'maximize' && o.expr.kind === 'ident' && o.expr.name === 'elbo';
+  if (o === undefined || o.sense !== 'maximize') return false;
+  return (o.expr.kind === 'ident' && o.expr.name === 'elbo') || (o.expr.kind === 'call' && o.expr.callee.text === 'elbo' && o.expr.args.length === 0);
 }
 
 type Decision = Omit<EstimatorDecision, 'line'>;
@@ -220,10 +215,6 @@ function baselineText(b: 'ema' | 'loo' | 'none', decay: number | undefined): str
   return b === 'ema' ? `EMA baseline (decay ${decay})` : b === 'loo' ? 'leave-one-out baseline' : 'no baseline';
 }
 
-function constantArg(call: ResolvedCall, name: string): number | undefined {
-  const a = call.args.get(name);
-  return a?.type.kind === 'tensor' && typeof a.type.constant === 'number' ? a.type.constant : undefined;
-}
 
 /** The enumeration a node admits, or the reason it admits none. */
 function enumerationFor(
@@ -266,33 +257,6 @@ function readLaterInGuide(model: CheckedModel, st: A.Sample): boolean {
     if (exprs.some((e) => namesRead(e).includes(name))) return true;
   }
   return false;
-}
-
-function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagnostics: Diagnostic[]): KlDecision | undefined {
-  const line = model.file.position(q.statement.span.start).line;
-  const plan = queryKl(klDescription(model, q.dist), klDescription(model, p.dist));
-  const override = model.klOverrides.get(z);
-  const method = override ? model.calls.get(override.method) : undefined;
-  const base = { latent: z, posterior: displayName(q.dist), prior: displayName(p.dist), line };
-  if (method?.name === 'closed_form') {
-    if (plan.method !== 'closed_form') {
-      diagnostics.push(
-        makeDiagnostic('SGM5002', override!.method.span, `no closed-form KL for ${base.posterior} against ${base.prior}`, {
-          label: 'closed form requested',
-          notes: [plan.reason],
-          help: 'use kl(z) = mc(samples = k), or make the prior match the posterior family, τ and δ',
-        }),
-      );
-      return undefined;
-    }
-    return { ...base, method: 'closed_form', rule: plan.rule, samples: 1, reason: `requested closed form: ${plan.reason}`, overridden: true };
-  }
-  if (method?.name === 'mc') {
-    const samples = constantArg(method, 'samples') ?? 1;
-    const rule = plan.method === 'mc' ? plan.rule : 'generic-mc';
-    return { ...base, method: 'mc', rule, samples, reason: `requested Monte Carlo with ${samples} sample${samples === 1 ? '' : 's'}${plan.method === 'closed_form' ? ' (a closed form exists)' : `: ${plan.reason}`}`, overridden: true };
-  }
-  return { ...base, method: plan.method, rule: plan.rule, samples: 1, reason: plan.method === 'mc' ? `${plan.reason}; 1 sample per step` : plan.reason, overridden: false };
 }
 
 /** Low-temperature Gumbel-Softmax (SGM4005) and GenGS truncation mass at the initial parameters (SGM4006). */

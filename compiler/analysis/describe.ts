@@ -96,3 +96,9 @@ export function elementsPerEvaluation(d: DistributionType, shape: readonly (numb
   }
   return { count, batched };
 }
+
+/** A numeric constant argument of a call (e.g. samples = 4), or undefined. */
+export function constantArg(call: ResolvedCall, name: string): number | undefined {
+  const a = call.args.get(name);
+  return a?.type.kind === 'tensor' && typeof a.type.constant === 'number' ? a.type.constant : undefined;
+}

@@ -35,7 +35,7 @@ export function initialValue(model: CheckedModel, e: A.Expr, depth = 0): number 
       return v === undefined ? undefined : f(v);
     }
     case 'ident': {
-      if (e.name in model.hyperparameters) return model.hyperparameters[e.name];
+      if (Object.hasOwn(model.hyperparameters, e.name)) return model.hyperparameters[e.name];
       const def = (model.definitions.get(e.name) ?? [])[0];
       const st = def?.statement;
       if (!st) return undefined;

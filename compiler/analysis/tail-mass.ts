@@ -33,6 +33,15 @@ export function logPmf64(family: string, params: Readonly<Record<string, number>
 /** Mass outside the kept cells: below `low` plus at or above `high + 1` (the cells low..high are kept). */
 export function tailMass64(logPmf: (k: number) => number, low: number, high: number): number {
   let inside = 0;
-  for (let k = low; k <= high; k++) inside += Math.exp(logPmf(k));
+  let previous = Infinity;
+  for (let k = low; k <= high; k++) {
+    const p = Math.exp(logPmf(k));
+    inside += p;
+    // These pmfs are unimodal: past the mode the terms only shrink, and once below 1e-18 (float64 cannot
+    // register them in a sum near 1) the rest of a long truncation is skipped, so the loop ends after
+    // about mode + a few standard deviations instead of `high` steps.
+    if (p < previous && p < 1e-18 && k > low) break;
+    previous = p;
+  }
   return Math.max(0, 1 - inside);
 }

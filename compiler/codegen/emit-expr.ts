@@ -8,7 +8,7 @@ import type * as A from '../syntax/ast.js';
 import { flattenConst, formatNumber } from '../semantics/constant.js';
 import { isNamedDim, normalizeAxis, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, ConstValue, ResolvedCall, TensorType } from '../semantics/types.js';
-import type { NameTable } from './names.js';
+import { commentText, member, propKey, str, type NameTable } from './names.js';
 
 /** tfjs unary ops by language name. */
 const UNARY_TF: Readonly<Record<string, string>> = {
@@ -98,11 +98,14 @@ export class EmitContext {
     readonly names: NameTable,
   ) {}
 
-  /** A constant tensor created once in `create` (deduplicated by its code). */
-  constant(base: string, code: string): string {
+  /**
+   * A constant tensor created once in `create` (deduplicated by its code), named after the source name it holds
+   * (`W$value` for `const W = ...`) or after `base` (a generator name without `$`).
+   */
+  constant(base: string | { readonly source: string }, code: string): string {
     const existing = this.constantKeys.get(code);
     if (existing) return existing;
-    const id = this.names.fresh(base);
+    const id = typeof base === 'string' ? this.names.fresh(base) : this.names.derived(base.source, 'value');
     this.constants.push({ id, code });
     this.constantKeys.set(code, id);
     return id;
@@ -115,14 +118,15 @@ export class EmitContext {
   }
 }
 
-/** An object key: bare when it is an identifier, quoted otherwise (`loglik_x`, `'n.tau'`). */
-export function propKey(key: string): string {
-  return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(key) ? key : `'${key.replace(/'/g, "\\'")}'`;
-}
+/** Built-ins that are terms of the objective, emitted by the model emitter's objectiveTerm. */
+const OBJECTIVE_TERMS: ReadonlySet<string> = new Set(['elbo', 'iwae', 'loglik', 'kl']);
 
-/** A JS literal for a constant (numbers and nested arrays). */
+/** A JS literal for a constant (numbers and nested arrays); NaN, ±Infinity and -0 included. */
 export function literal(v: ConstValue): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
+  if (typeof v === 'number') {
+    if (Object.is(v, -0)) return '-0';
+    return Number.isFinite(v) ? formatNumber(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
+  }
   if (typeof v === 'boolean') return String(v);
   return `[${v.map(literal).join(', ')}]`;
 }
@@ -130,7 +134,7 @@ export function literal(v: ConstValue): string {
 /** A shape for tf.reshape: named (run-time) axes become -1 when there is exactly one, else `${x}.shape[i]`. */
 export function reshapeTarget(shape: readonly Dim[], of: string): string {
   const dynamic = shape.filter((d) => typeof d !== 'number').length;
-  return `[${shape.map((d, i) => (typeof d === 'number' ? String(d) : dynamic === 1 ? '-1' : `${of}.shape[${i}]`)).join(', ')}]`;
+  return `[${shape.map((d, i) => (typeof d === 'number' ? literal(d) : dynamic === 1 ? '-1' : `${of}.shape[${i}]`)).join(', ')}]`;
 }
 
 /** Emits expressions within one scope. */
@@ -147,9 +151,9 @@ export class ExprEmitter {
     const t = this.cx.model.types.get(e);
     // Compile-time constants: numbers stay JS numbers (tf ops accept them), arrays become hoisted tensors.
     if (t?.kind === 'tensor' && t.constant !== undefined && !t.schedule) {
-      if (e.kind === 'ident' && e.name in this.cx.model.hyperparameters) return this.hyper(e.name);
+      if (e.kind === 'ident' && Object.hasOwn(this.cx.model.hyperparameters, e.name)) return this.hyper(e.name);
       if (typeof t.constant === 'number' || typeof t.constant === 'boolean') return literal(t.constant);
-      return this.cx.constant(e.kind === 'ident' ? e.name : 'constant', `tf.tensor(${literal(t.constant)})`);
+      return this.cx.constant(e.kind === 'ident' ? { source: e.name } : 'constant', `tf.tensor(${literal(t.constant)})`);
     }
     switch (e.kind) {
       case 'number':
@@ -158,8 +162,12 @@ export class ExprEmitter {
         return String(e.value);
       case 'paren':
         return this.expr(e.inner);
-      case 'ident':
+      case 'ident': {
+        // A bare objective term inside an expression (`maximize elbo + 1`) is the call `elbo()`.
+        const bare = this.cx.model.calls.get(e);
+        if (bare && bare.kind !== 'distribution' && OBJECTIVE_TERMS.has(bare.name) && this.objectiveTerm) return this.objectiveTerm(bare);
         return this.name(e.name);
+      }
       case 'unary':
         return e.op === '-' ? `tf.neg(${this.expr(e.operand)})` : this.expr(e.operand);
       case 'binary': {
@@ -181,7 +189,7 @@ export class ExprEmitter {
 
   /** A module-level hyperparameter constant. */
   hyper(name: string): string {
-    return `hyper.${name}`;
+    return member('hyper', name);
   }
 
   /** The identifier holding a source name in this scope. */
@@ -202,17 +210,26 @@ export class ExprEmitter {
       if (typeof c !== 'number') throw new Error('internal: index must be constant');
       return c;
     };
+    // A constant index selects; any other index (an integer-valued tensor, checked by semantics) gathers.
+    const at = (x: A.Expr): string => {
+      const c = this.cx.tensorType(x)?.constant;
+      return typeof c === 'number' ? String(c) : this.expr(x);
+    };
     const explicit = e.items.filter((i) => i.kind !== 'ellipsis').length;
     const spec: string[] = [];
     for (const item of e.items) {
       if (item.kind === 'ellipsis') for (let i = 0; i < shape.length - explicit; i++) spec.push('null');
-      else if (item.kind === 'at') spec.push(String(num(item.index)));
+      else if (item.kind === 'at') spec.push(at(item.index));
       else if (!item.start && !item.stop && !item.step) spec.push('null');
       else spec.push(`[${num(item.start)}, ${num(item.stop)}, ${num(item.step) ?? 1}]`);
     }
     while (spec.length > 0 && spec[spec.length - 1] === 'null') spec.pop();
     this.cx.imports.runtime.add('select');
-    return `select(${target}, [${spec.join(', ')}]) /* ${this.cx.model.file.slice(e.span).replace(/\s+/g, ' ')} */`;
+    const source = this.cx.model.file.slice(e.span).replace(/\s+/g, ' ');
+    // A gather names its source expression in the run-time error for an index outside the axis.
+    const gathers = e.items.some((i) => i.kind === 'at' && typeof this.cx.tensorType(i.index)?.constant !== 'number');
+    if (gathers) return `select(${target}, [${spec.join(', ')}], ${str(source)})`;
+    return `select(${target}, [${spec.join(', ')}]) /* ${commentText(source)} */`;
   }
 
   private call(e: A.Call): string {
@@ -232,7 +249,7 @@ export class ExprEmitter {
     const xShape = this.cx.tensorType(call.args.get('x')?.expr ?? e)?.shape ?? null;
     const axisArg = (dflt: number | undefined): string => {
       const a = optConst('axis') ?? dflt;
-      return a === undefined ? '' : `, ${a}`;
+      return a === undefined ? '' : `, ${literal(a)}`;
     };
     const name = call.name;
     if (UNARY_TF[name]) return `${UNARY_TF[name]}(${arg('x')})`;
@@ -281,25 +298,25 @@ export class ExprEmitter {
         const shape = this.cx.tensorType(e)?.shape;
         const a = optConst('axis') ?? -1;
         const axis = shape ? (normalizeAxis(a, shape.length) ?? a) : a;
-        return `tf.concat([${call.rest.map((r) => this.expr(r.expr)).join(', ')}], ${axis})`;
+        return `tf.concat([${call.rest.map((r) => this.expr(r.expr)).join(', ')}], ${literal(axis)})`;
       }
       case 'split':
-        return `tf.split(${arg('x')}, ${optConst('parts')}${axisArg(-1)})`;
+        return `tf.split(${arg('x')}, ${literal(optConst('parts') ?? NaN)}${axisArg(-1)})`;
       case 'one_hot':
-        return `tf.cast(tf.oneHot(tf.cast(${arg('indices')}, 'int32'), ${optConst('K')}), 'float32')`;
+        return `tf.cast(tf.oneHot(tf.cast(${arg('indices')}, 'int32'), ${literal(optConst('K') ?? NaN)}), 'float32')`;
       case 'uniform': {
         const k = optConst('K')!;
-        return this.cx.constant(`uniform_${k}`, `tf.fill([${k}], ${literal(1 / k)})`);
+        return this.cx.constant(`uniform_${k}`, `tf.fill([${literal(k)}], ${literal(1 / k)})`);
       }
       case 'zeros':
       case 'ones': {
         const shape = flattenConst((call.args.get('shape')!.type as TensorType).constant!);
-        return this.cx.constant(name, `tf.${name}([${shape.join(', ')}])`);
+        return this.cx.constant(name, `tf.${name}([${shape.map(literal).join(', ')}])`);
       }
       case 'pmf': {
         this.cx.imports.runtime.add('truncatedPmfOf');
         const dist = call.args.get('dist')!;
-        const code = `truncatedPmfOf(${this.distributionOf(dist.expr)}, ${optConst('n')})`;
+        const code = `truncatedPmfOf(${this.distributionOf(dist.expr)}, ${literal(optConst('n') ?? NaN)})`;
         const t = this.cx.tensorType(e);
         const constantParams = dist.type.kind === 'distribution' && [...dist.type.call.args.values()].every((a) => a.type.kind === 'tensor' && a.type.constant !== undefined);
         return constantParams && t && !t.schedule ? this.cx.constant('pmf', code) : code;
@@ -330,8 +347,8 @@ export class ExprEmitter {
       const a = call.args.get(p);
       return a?.type.kind === 'choice' ? a.type.name : dflt;
     };
-    if (site.kind === 'mlp') return `mlp(${x}, ${site.id}, '${choice('act', 'relu')}', '${choice('out_act', 'identity')}')`;
-    const code = `dense(${x}, ${site.id}.W, ${site.id}.b, '${choice('act', 'identity')}')`;
+    if (site.kind === 'mlp') return `mlp(${x}, ${site.id}, ${str(choice('act', 'relu'))}, ${str(choice('out_act', 'identity'))})`;
+    const code = `dense(${x}, ${site.id}.W, ${site.id}.b, ${str(choice('act', 'identity'))})`;
     const out = this.cx.tensorType(e)?.shape;
     const units = flattenConst((call.args.get('units')!.type as TensorType).constant!);
     // dense maps the last axis to prod(units); a shaped output such as [N, K - 1] is a reshape of it.
@@ -345,7 +362,7 @@ export class ExprEmitter {
     const existing = this.scope.hoisted.get(key);
     if (existing) return existing;
     const id = this.cx.names.fresh('schedule');
-    this.scope.prelude.push(`const ${id} = ${this.scheduleCall(call)}; // ${key.replace(/\s+/g, ' ')}`);
+    this.scope.prelude.push(`const ${id} = ${this.scheduleCall(call)}; // ${commentText(key.replace(/\s+/g, ' '))}`);
     this.scope.hoisted.set(key, id);
     return id;
   }
@@ -360,7 +377,7 @@ export class ExprEmitter {
     const kindName = kind?.type.kind === 'choice' ? kind.type.name : call.name === 'anneal' ? 'exp' : 'linear';
     const start = call.args.get('start');
     const startValue = start?.type.kind === 'tensor' && typeof start.type.constant === 'number' ? start.type.constant : 0;
-    return `${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${steps}, '${kindName}', ${startValue})`;
+    return `${call.name}(ctx.step, ${literal(ends.from)}, ${literal(ends.to)}, ${literal(steps ?? NaN)}, ${str(kindName)}, ${literal(startValue)})`;
   }
 
   /** `new Dist({ ... })` for a distribution expression (a call of a distribution). */
@@ -375,9 +392,9 @@ export class ExprEmitter {
     this.cx.imports.stdlib.add(call.name);
     const entries = new Map<string, string>();
     for (const [name, a] of call.args) {
-      const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+      const key = propKey(name);
       if (a.type.kind === 'distribution') entries.set(key, this.distribution(a.type.call));
-      else if (a.type.kind === 'range') entries.set(key, `[${a.type.low}, ${a.type.high}]`);
+      else if (a.type.kind === 'range') entries.set(key, `[${literal(a.type.low)}, ${literal(a.type.high)}]`);
       else if (a.type.kind === 'tensor' && a.type.constant !== undefined && !a.type.schedule && typeof a.type.constant !== 'object') entries.set(key, this.expr(a.expr));
       else entries.set(key, this.expr(a.expr));
     }

@@ -1,5 +1,5 @@
 /**
- * Emits the body of a generated model module (docs/architecture.md section 4): weights and parameters created once in
+ * Emits the body of a generated model module (docs/language.md, "Generated code"): weights and parameters created once in
  * `create`, one function per part of the model (`shared` model-level values, `guide` q(latents | data),
  * `generative` p(latents) p(data | latents), or `forward` for a flat graph), and the objective that applies the
  * analysis plan's estimators. Each emitted statement carries a comment with its source line.
@@ -9,8 +9,9 @@ import { flattenConst } from '../semantics/constant.js';
 import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
-import { EmitContext, ExprEmitter, literal, propKey, type Scope } from './emit-expr.js';
-import { NameTable } from './names.js';
+import { EmitContext, ExprEmitter, literal, type Scope } from './emit-expr.js';
+import { jointEnumerationLines, type ScoredNode } from './enumerate-score.js';
+import { commentText, member, NameTable, propKey, str } from './names.js';
 
 const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
 
@@ -26,6 +27,8 @@ export interface ModelCode {
   /** The returned ModelInstance object literal's members. */
   readonly members: readonly string[];
   readonly imports: { stdlib: string[]; runtime: string[] };
+  /** Identifiers of the EMA baselines, updated after each optimizer step. */
+  readonly baselines: readonly string[];
 }
 
 /** A generated function under construction. */
@@ -45,9 +48,9 @@ class Fn {
     this.emit = new ExprEmitter(cx, this.scope, objectiveTerm);
   }
 
-  /** Adds `const id = code;` with a trailing comment, and records the value for the return object. */
+  /** Adds `const id = code;` with a trailing comment (made comment-safe), and records the value for the return object. */
   bind(id: string, code: string, comment?: string, returned = true): void {
-    this.lines.push(`const ${id} = ${code};${comment ? ` // ${comment}` : ''}`);
+    this.lines.push(`const ${id} = ${code};${comment ? ` // ${commentText(comment)}` : ''}`);
     if (returned) this.returns.set(id, id);
   }
 
@@ -67,6 +70,10 @@ export class ModelEmitter {
   private readonly functions: string[] = [];
   private readonly ids = new Map<string, string>();
   private readonly usedHyper = new Set<string>();
+  /** Source names each model function returns, in statement order, with their identifiers (for `trace`). */
+  private readonly traced = new Map<'shared' | 'guide' | 'generative' | 'forward', Array<[string, string]>>();
+  /** Objective terms that are scalars (KL of a latent without batch axis), which tf.addN cannot add to [B] terms. */
+  private readonly scalarTerms = new Set<string>();
 
   constructor(
     private readonly model: CheckedModel,
@@ -76,11 +83,11 @@ export class ModelEmitter {
     this.cx = new EmitContext(model, this.names);
   }
 
-  /** A generated identifier for a purpose key (e.g. 'z.q'), allocated once. */
-  private id(key: string, base: string): string {
+  /** The identifier derived from source name `name` for a purpose key (e.g. 'z.q' -> `z$q`), allocated once. */
+  private id(key: string, name: string, role: string): string {
     let id = this.ids.get(key);
     if (!id) {
-      id = this.names.fresh(base);
+      id = this.names.derived(name, role);
       this.ids.set(key, id);
     }
     return id;
@@ -90,8 +97,9 @@ export class ModelEmitter {
     return this.model.file.position(span.start).line;
   }
 
+  /** Source text for a comment: whitespace collapsed, comment-safe. */
   private src(span: { start: number; end: number }): string {
-    return this.model.file.slice(span).replace(/\s+/g, ' ');
+    return commentText(this.model.file.slice(span).replace(/\s+/g, ' '));
   }
 
   private estimator(node: string): EstimatorDecision | undefined {
@@ -100,6 +108,21 @@ export class ModelEmitter {
 
   private klOf(latent: string): KlDecision | undefined {
     return this.plan.kl.find((k) => k.latent === latent);
+  }
+
+  /** Records the source names a function returns (for `trace`). */
+  private recordTrace(kind: 'shared' | 'guide' | 'generative' | 'forward', fn: Fn): void {
+    this.traced.set(kind, [...fn.scope.values].filter(([, id]) => fn.returns.has(id)));
+  }
+
+  /** `trace`'s list: [source name, value] of every source name the functions return, in order. */
+  private traceList(parts: ReadonlyArray<['shared' | 'guide' | 'generative' | 'forward', string]>): string {
+    // A latent appears in guide and generative with the same value (the guide's draw): listed once.
+    const seen = new Set<string>();
+    const entries = parts.flatMap(([kind, v]) =>
+      (this.traced.get(kind) ?? []).filter(([name]) => !seen.has(name) && seen.add(name)).map(([name, id]) => `[${str(name)}, ${v}.${id}]`),
+    );
+    return `[${entries.join(', ')}]`;
   }
 
   /** Emits everything. */
@@ -125,6 +148,7 @@ export class ModelEmitter {
       functions: this.functions,
       members: [...members, this.emitDispose()],
       imports: { stdlib: [...this.cx.imports.stdlib].sort(), runtime: [...this.cx.imports.runtime].sort() },
+      baselines: this.plan.estimators.filter((e) => e.estimator === 'reinforce' && e.baseline === 'ema').map((e) => this.ids.get(`${e.node}.baseline`)!),
     };
   }
 
@@ -197,16 +221,16 @@ export class ModelEmitter {
     const sizes = flattenConst((call.args.get(call.name === 'mlp' ? 'sizes' : 'units')!.type as TensorType).constant!);
     const bias = call.name === 'dense' ? call.args.get('bias')?.type : undefined;
     const hasBias = !(bias?.kind === 'tensor' && bias.constant === false);
-    const id = this.names.fresh(`${name.replace(/[:.]/g, '_')}_${call.name === 'mlp' ? 'layers' : 'layer'}`);
+    const id = this.names.derived(name, call.name === 'mlp' ? 'layers' : 'layer');
     this.cx.layers.set(e, { id, kind: call.name as 'dense' | 'mlp', name, sizes, bias: hasBias });
     const line = this.line(e.span);
     if (call.name === 'mlp') {
       this.cx.imports.runtime.add('initMlp');
-      this.setup.push(`const ${id} = initMlp(init, '${name}', [${[fanIn, ...sizes].join(', ')}]); // line ${line}: ${this.src(e.span)}`);
+      this.setup.push(`const ${id} = initMlp(init, ${str(name)}, [${[fanIn, ...sizes].map(literal).join(', ')}]); // line ${line}: ${this.src(e.span)}`);
     } else {
       this.cx.imports.runtime.add('initDense');
       const out = sizes.reduce((a, b) => a * b, 1);
-      this.setup.push(`const ${id} = initDense(init, '${name}', ${fanIn}, ${out}${hasBias ? '' : ', { bias: false }'}); // line ${line}: ${this.src(e.span)}`);
+      this.setup.push(`const ${id} = initDense(init, ${str(name)}, ${literal(fanIn)}, ${literal(out)}${hasBias ? '' : ', { bias: false }'}); // line ${line}: ${this.src(e.span)}`);
     }
     this.cx.imports.runtime.add('variablesOf');
     this.variableEntries.push(`...variablesOf(${id})`);
@@ -218,24 +242,26 @@ export class ModelEmitter {
       const name = st.name.text;
       const id = this.names.source(name);
       const shape = (this.model.variables.get(name)?.shape ?? []) as number[];
-      let init = `tf.zeros([${shape.join(', ')}])`;
+      const dims = shape.map(literal).join(', ');
+      let init = `tf.zeros([${dims}])`;
       if (st.init) {
         const call = st.init.kind === 'call' ? this.model.calls.get(st.init) : undefined;
         if (call?.name === 'randn') {
           const std = call.args.get('std');
           const s = std?.type.kind === 'tensor' && typeof std.type.constant === 'number' ? std.type.constant : 0.01;
-          init = `tf.mul(init.normal([${shape.join(', ')}]), ${literal(s)})`;
+          init = `tf.mul(init.normal([${dims}]), ${literal(s)})`;
         } else {
           const t = this.model.types.get(st.init) as TensorType;
           const v = t.constant!;
-          init = typeof v === 'number' ? `tf.fill([${shape.join(', ')}], ${literal(v)})` : `tf.broadcastTo(tf.tensor(${literal(v)}), [${shape.join(', ')}])`;
+          init = typeof v === 'number' ? `tf.fill([${dims}], ${literal(v)})` : `tf.broadcastTo(tf.tensor(${literal(v)}), [${dims}])`;
         }
       }
       this.setup.push(`const ${id} = tf.variable(tf.tidy(() => ${init}), true); // line ${this.line(st.span)}: ${this.src(st.span)}`);
-      this.variableEntries.push(`['${name}', ${id}]`);
+      this.variableEntries.push(`[${str(name)}, ${id}]`);
     }
-    // The learned planar flow of each IGR_Planar statement.
-    for (const { statement: st } of this.model.statements) {
+    // The learned planar flow of each IGR_Planar statement. A latent's guide and prior statements each own one,
+    // so a prior's or likelihood's flow is keyed (and its variables named) apart: `<z>.p/flow/...`.
+    for (const { statement: st, role } of this.model.statements) {
       if (st.kind !== 'sample') continue;
       const d = this.distType(st);
       if (d?.sig.name !== 'IGR_Planar' || d.call.name === 'fit_prior') continue;
@@ -243,9 +269,11 @@ export class ModelEmitter {
       const dim = mu.shape![mu.shape!.length - 1] as number;
       const layersArg = d.call.args.get('layers');
       const layers = layersArg?.type.kind === 'tensor' && typeof layersArg.type.constant === 'number' ? layersArg.type.constant : 2;
-      const id = this.id(`${st.target.text}.flow`, `${st.target.text}_flow`);
+      const generative = role === 'prior' || role === 'likelihood';
+      const owner = generative ? `${st.target.text}.p` : st.target.text;
+      const id = this.id(`${owner}.flow`, st.target.text, generative ? 'p_flow' : 'flow');
       this.cx.imports.runtime.add('planarFlowVariables');
-      this.setup.push(`const ${id} = planarFlowVariables(init, '${st.target.text}', ${dim}, ${layers}); // line ${this.line(st.span)}: learned planar flow`);
+      this.setup.push(`const ${id} = planarFlowVariables(init, ${str(owner)}, ${literal(dim)}, ${literal(layers)}); // line ${this.line(st.span)}: learned planar flow`);
       this.variableEntries.push(`...${id}.variables`);
     }
   }
@@ -277,13 +305,13 @@ export class ModelEmitter {
       const deltaValue = delta?.type.kind === 'tensor' && typeof delta.type.constant === 'number' ? delta.type.constant : 1;
       const fitTau = call.args.get('fit_tau');
       const fitTauOption = fitTau?.type.kind === 'tensor' && typeof fitTau.type.constant === 'number' ? `, fitTau: ${literal(fitTau.type.constant)}` : '';
-      const fit = this.id(`${st.target.text}.fit`, `${st.target.text}_fit`);
+      const fit = this.id(`${st.target.text}.fit`, st.target.text, 'fit');
       this.cx.imports.stdlib.add('fitPrior');
       this.setup.push(
-        `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once (docs/math.md section 4), cached on disk`,
-        `const ${fit} = fitPrior('${family}', [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
-        `const ${this.id(`${st.target.text}.prior.mu`, `${st.target.text}_prior_mu`)} = tf.tensor1d(${fit}.mu);`,
-        `const ${this.id(`${st.target.text}.prior.sigma`, `${st.target.text}_prior_sigma`)} = tf.tensor1d(${fit}.sigma);`,
+        `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once to the target, cached on disk`,
+        `const ${fit} = fitPrior(${str(family)}, [${p.map(literal).join(', ')}], ${literal(tau)}, { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
+        `const ${this.id(`${st.target.text}.prior.mu`, st.target.text, 'prior_mu')} = tf.tensor1d(${fit}.mu);`,
+        `const ${this.id(`${st.target.text}.prior.sigma`, st.target.text, 'prior_sigma')} = tf.tensor1d(${fit}.sigma);`,
       );
     }
   }
@@ -291,9 +319,9 @@ export class ModelEmitter {
   private emitBaselines(): void {
     for (const e of this.plan.estimators) {
       if (e.estimator !== 'reinforce' || e.baseline !== 'ema') continue;
-      const id = this.id(`${e.node}.baseline`, `${e.node}_baseline`);
+      const id = this.id(`${e.node}.baseline`, e.node, 'baseline');
       this.cx.imports.runtime.add('EmaBaseline');
-      this.setup.push(`const ${id} = new EmaBaseline('baseline/${e.node}', ${literal(e.decay ?? 0.9)}); // line ${e.line}: ${e.reason}`);
+      this.setup.push(`const ${id} = new EmaBaseline(${str(`baseline/${e.node}`)}, ${literal(e.decay ?? 0.9)}); // line ${e.line}: ${commentText(e.reason)}`);
       this.variableEntries.push(`...${id}.variables()`);
     }
   }
@@ -311,16 +339,16 @@ export class ModelEmitter {
         const axis = shape.indexOf(dim);
         if (axis >= 0) {
           this.cx.imports.runtime.add('requireData');
-          found = `requireData(batch, '${st.name.text}').shape[${axis}]`;
+          found = `requireData(batch, ${str(st.name.text)}).shape[${axis}]`;
           break;
         }
       }
-      entries.push(`${JSON.stringify(dim)}: ${found ?? 'undefined'}`);
+      entries.push(`${propKey(dim)}: ${found ?? 'undefined'}`);
     }
     this.cx.imports.runtime.add('type Batch');
     if (this.model.structure === 'blocks') this.cx.imports.stdlib.add('type Distribution');
     this.functions.push(
-      `/** The run-time dimensions (${this.model.runtimeDims.join(', ') || 'none'}), read from the shapes of the batch's data. */\nfunction dimsOf(batch: Batch): Dims {\n  return { ${entries.join(', ')} };\n}`,
+      `/** The run-time dimensions (${commentText(this.model.runtimeDims.join(', ')) || 'none'}), read from the shapes of the batch's data. */\nfunction dimsOf(batch: Batch): Dims {\n  return { ${entries.join(', ')} };\n}`,
     );
   }
 
@@ -329,7 +357,7 @@ export class ModelEmitter {
     if (typeof d === 'number') return String(d);
     if (isNamedDim(d)) {
       this.cx.imports.runtime.add('requireDim');
-      return `requireDim(dims, ${JSON.stringify(d)})`;
+      return `requireDim(dims, ${str(d)})`;
     }
     throw new Error('internal: unknown dimension in generated shape');
   }
@@ -353,7 +381,7 @@ export class ModelEmitter {
         const id = this.names.source(name);
         if (!fn.scope.hoisted.has(`data:${name}`)) {
           this.cx.imports.runtime.add('requireData');
-          fn.scope.prelude.push(`const ${id} = requireData(batch, '${name}');`);
+          fn.scope.prelude.push(`const ${id} = requireData(batch, ${str(name)});`);
           fn.scope.hoisted.set(`data:${name}`, id);
         }
         return id;
@@ -370,6 +398,7 @@ export class ModelEmitter {
   private emitShared(): void {
     const fn = new Fn(this.cx, this.resolver('shared'));
     for (const s of this.sharedStatements()) this.emitStatement(fn, s, 'shared');
+    this.recordTrace('shared', fn);
     const names = [...fn.returns.keys()];
     this.functions.push(
       `/** Model-level values, computed once per evaluation and read by guide and generative. */\nfunction shared(batch: Batch, ctx: StepContext, dims: Dims) {\n${fn.body()}\n}`,
@@ -380,23 +409,26 @@ export class ModelEmitter {
   private emitGuide(): void {
     const fn = new Fn(this.cx, this.resolver('guide'));
     for (const s of this.model.statements.filter((x) => x.block === 'guide')) this.emitStatement(fn, s, 'guide');
+    this.recordTrace('guide', fn);
     this.cx.imports.runtime.add('type StepContext');
     this.functions.push(
-      `/** The guide q(${this.model.latents.join(', ')} | data), with each latent sampled by its planned estimator. */\nfunction guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {\n${fn.body()}\n}`,
+      `/** The guide q(${commentText(this.model.latents.join(', '))} | data), with each latent sampled by its planned estimator. */\nfunction guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {\n${fn.body()}\n}`,
     );
   }
 
   private emitGenerative(): void {
     const fn = new Fn(this.cx, this.resolver('generative'));
     for (const s of this.model.statements.filter((x) => x.block === 'generative')) this.emitStatement(fn, s, 'generative');
+    this.recordTrace('generative', fn);
     this.functions.push(
-      `/**\n * The generative model p(${this.model.latents.join(', ')}) p(${this.model.observed.join(', ')} | ...): given the guide's latents (training), or\n * sampling them from their priors (latents = null, \`sample\`).\n */\nfunction generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {\n${fn.body()}\n}`,
+      `/**\n * The generative model p(${commentText(this.model.latents.join(', '))}) p(${commentText(this.model.observed.join(', '))} | ...): given the guide's latents (training), or\n * sampling them from their priors (latents = null, \`sample\`).\n */\nfunction generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {\n${fn.body()}\n}`,
     );
   }
 
   private emitForward(): void {
     const fn = new Fn(this.cx, this.resolver('forward'));
     for (const s of this.model.statements) this.emitStatement(fn, s, 'forward');
+    this.recordTrace('forward', fn);
     this.cx.imports.runtime.add('type StepContext');
     this.functions.push(
       `/** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */\nfunction forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {\n${fn.body()}\n}`,
@@ -416,7 +448,7 @@ export class ModelEmitter {
       case 'assign': {
         if (st.targets.length > 1) {
           const ids = st.targets.map((t) => this.names.source(t.text));
-          fn.lines.push(`const [${ids.join(', ')}] = ${fn.emit.expr(st.value)}; // ${at}`);
+          fn.lines.push(`const [${ids.join(', ')}] = ${fn.emit.expr(st.value)}; // ${commentText(at)}`);
           for (const [i, t] of st.targets.entries()) {
             fn.scope.values.set(t.text, ids[i]);
             fn.returns.set(ids[i], ids[i]);
@@ -441,20 +473,22 @@ export class ModelEmitter {
     const d = this.distType(st)!;
     const id = this.names.source(name);
     const full = this.model.variables.get(name)?.shape ?? null;
+    const generativeFlow = this.ids.get(`${name}.p.flow`);
+    const pExtra: Record<string, string> = generativeFlow && d.sig.name === 'IGR_Planar' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
     if (role === 'prior') {
-      const pid = this.id(`${name}.p`, `${name}_p`);
-      fn.bind(pid, this.priorCode(fn, st, d), at);
-      fn.bind(id, `latents ? latents.${id} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
+      const pid = this.id(`${name}.p`, name, 'p');
+      fn.bind(pid, d.call.name === 'fit_prior' ? this.priorCode(fn, st, d) : fn.emit.distribution(d.call, pExtra), at);
+      fn.bind(id, `latents ? ${member('latents', name)} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
       fn.scope.values.set(name, id);
       return;
     }
     if (role === 'likelihood') {
-      fn.bind(this.id(`${name}.p`, `${name}_p`), fn.emit.distribution(d.call), at);
+      fn.bind(this.id(`${name}.p`, name, 'p'), fn.emit.distribution(d.call, pExtra), at);
       return;
     }
     // A sampled node (guide latent or flat stochastic variable): its estimator decides how it is drawn.
     const est = this.estimator(name);
-    const qid = this.id(`${name}.q`, role === 'posterior' ? `${name}_q` : `${name}_dist`);
+    const qid = this.id(`${name}.q`, name, role === 'posterior' ? 'q' : 'dist');
     const family = d.sig.name;
     const extra: Record<string, string> = {};
     if (family === 'IGR_Planar') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
@@ -468,8 +502,12 @@ export class ModelEmitter {
         break;
       case 'reinforce': {
         fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);
-        const logq = this.id(`${name}.logq`, `${name}_logq`);
-        fn.bind(logq, `${this.perExampleReducer(full)}(${qid}.logProb(${id}))`, 'log q of the draw, for the score-function term');
+        const logq = this.id(`${name}.logq`, name, 'logq');
+        // A relaxed draw's density is taken from its log-space representation (exact at any τ; stdlib log-space.ts).
+        const relaxed = d.sig.measure.startsWith('relaxed_');
+        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
+        const logqOf = relaxed ? `logProbOfSample(${qid}, ${id})` : `${qid}.logProb(${id})`;
+        fn.bind(logq, `${this.perExampleReducer(full)}(${logqOf})`, 'log q of the draw, for the score-function term');
         break;
       }
       case 'enumerate':
@@ -511,7 +549,7 @@ export class ModelEmitter {
   }
 
   private latentsLiteral(g: string): string {
-    return `{ ${this.model.latents.map((z) => `${this.names.source(z)}: ${this.latentValue(z, g)}`).join(', ')} }`;
+    return `{ ${this.model.latents.map((z) => `${propKey(z)}: ${this.latentValue(z, g)}`).join(', ')} }`;
   }
 
   private latentValue(z: string, g: string): string {
@@ -528,31 +566,42 @@ export class ModelEmitter {
     const loglik = new Map<string, string>();
     const kl = new Map<string, string>();
     for (const x of this.model.observed) {
-      const id = this.names.fresh(`loglik_${x}`);
-      const data = `batch.${x}`;
+      const id = this.names.derived(x, 'loglik');
+      const data = this.data(x);
       const shape = this.model.variables.get(x)?.shape ?? null;
-      lines.push(`const ${id} = ${this.perExampleReducer(shape)}(${m}.${this.ids.get(`${x}.p`)}.logProb(${data})); // log p(${x} | ...), per data point`);
+      lines.push(`const ${id} = ${this.perExampleReducer(shape)}(${m}.${this.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
       loglik.set(x, id);
     }
     for (const z of this.model.latents) {
       const k = this.klOf(z);
       if (!k) continue;
-      const id = this.names.fresh(`kl_${z}`);
+      const id = this.names.derived(z, 'kl');
       const q = `${g}.${this.ids.get(`${z}.q`)}`;
       const p = `${m}.${this.ids.get(`${z}.p`)}`;
       const shape = this.model.variables.get(z)?.shape ?? null;
       const est = this.estimator(z);
       const value = latentsFrom?.get(z) ?? `${g}.${this.names.source(z)}`;
       const discrete = est && (est.estimator === 'reinforce' || est.estimator === 'enumerate');
-      if (k.method === 'mc' && discrete) {
+      if (k.rule === 'sampled-log-ratio') {
+        // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
+        // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
+        this.cx.imports.stdlib.add('logProbOfSample');
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      } else if (k.method === 'mc' && discrete) {
         // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
-        // model's own draw, whose score-function (or enumeration) credit covers the gradient.
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${q}.logProb(${value}), ${p}.logProb(${value}))); // KL(${z}): ${k.reason}`);
+        // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
+        // under `with reinforce` is scored from its draw's log-space representation (exact at any τ).
+        const guideSt = this.model.statements.find((x) => x.role === 'posterior' && x.statement.kind === 'sample' && x.statement.target.text === z)?.statement;
+        const relaxed = guideSt?.kind === 'sample' && this.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
+        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
+        const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
       } else {
         this.cx.imports.stdlib.add('KL_COMPUTE');
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE['${k.rule}'](${q}, ${p}, { rng: ctx.rng, samples: ${k.samples} })); // KL(${z}): ${k.reason}`);
+        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
       }
       kl.set(z, id);
+      if (this.perExampleReducer(shape) === 'tf.sum') this.scalarTerms.add(id);
     }
     return { lines, loglik, kl };
   }
@@ -577,10 +626,12 @@ export class ModelEmitter {
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
         `  const terms = [${[
-          ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(batch.${x}))`),
+          ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(${this.data(x)}))`),
           ...this.model.latents.map((z) => {
             const zid = `g.${this.names.source(z)}`;
-            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(m.${this.ids.get(`${z}.p`)}.logProb(${zid}), g.${this.ids.get(`${z}.q`)}.logProb(${zid})))`;
+            // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
+            this.cx.imports.stdlib.add('logProbOfSample');
+            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(logProbOfSample(m.${this.ids.get(`${z}.p`)}, ${zid}), logProbOfSample(g.${this.ids.get(`${z}.q`)}, ${zid})))`;
           }),
         ].join(', ')}];`,
         '  logWeights.push(tf.addN(terms));',
@@ -601,33 +652,34 @@ export class ModelEmitter {
       const m = `m${suffix}`;
       const lines = [`const ${g} = guide(batch, ctx, dims, s);`];
       if (enumerated) {
-        // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly (docs/math.md section 10).
+        // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly.
         const z = enumerated.node;
-        const zid = this.names.source(z);
+        const [support, values, probs, value, expected] = ['support', 'values', 'probs', 'k', 'expected'].map((role) => this.id(`${z}.enum.${role}`, z, role));
         const q = `${g}.${this.ids.get(`${z}.q`)}`;
         this.cx.imports.runtime.add('expectation');
         lines.push(
-          `const ${zid}_support = tf.unstack(${q}.enumerateSupport()); // ${enumerated.enumeration?.size} values per data point`,
-          `const ${zid}_values: tf.Tensor[] = [];`,
-          `const ${zid}_probs: tf.Tensor[] = [];`,
-          `for (const ${zid}_k of ${zid}_support) {`,
-          `  const ${m} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${this.names.source(l)}: ${l === z ? `${zid}_k` : this.latentValue(l, g)}`).join(', ')} });`,
+          `const ${support} = tf.unstack(${q}.enumerateSupport()); // ${enumerated.enumeration?.size} values per data point`,
+          `const ${values}: tf.Tensor[] = [];`,
+          `const ${probs}: tf.Tensor[] = [];`,
+          `for (const ${value} of ${support}) {`,
+          `  const ${m} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? value : this.latentValue(l, g)}`).join(', ')} });`,
         );
-        const inner = this.termLines(g, m, new Map([[z, `${zid}_k`]]));
+        const inner = this.termLines(g, m, new Map([[z, value]]));
         const enumKl = [...inner.kl].filter(([l]) => l === z && this.klOf(l)?.method === 'mc');
-        lines.push(...inner.lines.filter((l) => !/^const kl_/.test(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
+        const isKl = (l: string) => [...inner.kl.values()].some((id) => l.startsWith(`const ${id} `));
+        lines.push(...inner.lines.filter((l) => !isKl(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
         const logliks = [...inner.loglik.values()];
         const inside = enumKl.length > 0 ? `tf.sub(${this.sum(logliks)}, ${enumKl[0][1]})` : this.sum(logliks);
-        lines.push(`  ${zid}_values.push(${inside});`, `  ${zid}_probs.push(tf.exp(${q}.logProb(${zid}_k)));`, '}');
-        lines.push(`const expected_${zid} = expectation(${zid}_values, ${zid}_probs);`);
+        lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
+        lines.push(`const ${expected} = expectation(${values}, ${probs});`);
         // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
         const mOut = `${m}_out`;
-        lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${this.names.source(l)}: ${l === z ? `${zid}_support[0]` : this.latentValue(l, g)}`).join(', ')} });`);
+        lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : this.latentValue(l, g)}`).join(', ')} });`);
         const outer = this.termLines(g, mOut, undefined);
         const outerKl = [...outer.kl].filter(([l]) => !(l === z && this.klOf(l)?.method === 'mc'));
         lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
-        const perExample = outerKl.length > 0 ? `tf.sub(expected_${zid}, ${this.sum(outerKl.map(([, id]) => id))})` : `expected_${zid}`;
-        return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', `expected_${zid}`]]), kl: new Map(outerKl), g };
+        const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${this.sum(outerKl.map(([, id]) => id))})` : expected;
+        return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl: new Map(outerKl), g };
       }
       lines.push(`const ${m} = generative(batch, ctx, dims, s, ${this.latentsLiteral(g)});`);
       const t = this.termLines(g, m, undefined);
@@ -649,15 +701,30 @@ export class ModelEmitter {
     };
 
     const sign = this.model.objective!.sense === 'maximize' ? '' : 'tf.neg';
-    if (samples === 1) {
+    const joint = this.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
+    if (joint) {
+      // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
+      // per configuration (the guide fixes the latent), weighted by q (enumerate-score.ts). The analysis keeps
+      // reinforce(samples > 1) away from this case.
+      const zid = this.names.source(joint.node);
+      const ev = evaluation('  ', '');
+      ev.lines[0] = `  const ${ev.g} = guide(batch, ctx, dims, s, { ${zid}: ${zid}_c });`;
+      const maximize = this.model.objective!.sense === 'maximize';
+      const lossOf = (v: string) => (maximize ? `tf.neg(${v})` : v);
+      const pass = [...ev.lines, ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : [])];
+      const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : lossOf(ev.value);
+      body.push(...this.jointEnumeration(joint, pass, ev.value, ev.g, signal, lossOf, scored));
+      metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
+    } else if (samples === 1) {
       const ev = evaluation('', '');
       body.push(...ev.lines);
       if (ev.perExample) body.push(`const elbo = ${ev.perExample}; // per data point`);
       body.push(`const value = ${ev.value} as tf.Scalar;`);
       body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
       for (const e of scored) {
-        const signal = ev.perExample && o.perExample ? `tf.neg(elbo)` : this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
-        body.push(...this.scoreLines(e, [`${ev.g}.${this.ids.get(`${e.node}.logq`)}`], [signal]));
+        const perExample = Boolean(ev.perExample && o.perExample);
+        const signal = perExample ? `tf.neg(elbo)` : this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
+        body.push(...this.scoreLines(e, [this.batchLogq(`${ev.g}.${this.ids.get(`${e.node}.logq`)}`, perExample)], [signal]));
       }
       if (ev.perExample) metrics.push('elbo: value');
       for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${propKey(`loglik_${x}`)}: tf.mean(${id})`);
@@ -673,8 +740,9 @@ export class ModelEmitter {
       body.push(`const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;`);
       body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
       for (const e of scored) {
-        const signal = ev.perExample && o.perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${this.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
-        body.push(...this.scoreLinesMulti(e, `runs.map((r) => r.${this.ids.get(`${e.node}.logq`)})`, `runs.map(${signal})`));
+        const perExample = Boolean(ev.perExample && o.perExample);
+        const signal = perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${this.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
+        body.push(...this.scoreLinesMulti(e, `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, perExample)})`, `runs.map(${signal})`));
       }
       metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
     }
@@ -690,21 +758,40 @@ export class ModelEmitter {
     const def = defs.find((d) => d.kind === 'data') ?? defs[0];
     if (!def) return undefined;
     if (def.kind === 'param') return this.names.source(name);
-    if (def.kind === 'data') return `batch.${name}`;
+    if (def.kind === 'data') return this.data(name);
     if (def.block === 'model') return `s.${this.names.source(name)}`;
     return `${def.block === 'guide' ? g : m}.${this.names.source(name)}`;
   }
 
+  /** A data tensor of the batch (a one-line error when the batch lacks it). */
+  private data(name: string): string {
+    this.cx.imports.runtime.add('requireData');
+    return `requireData(batch, ${str(name)})`;
+  }
+
   private sum(ids: readonly string[]): string {
     if (ids.length === 0) return 'tf.scalar(0)';
-    return ids.length === 1 ? ids[0] : `tf.addN([${ids.join(', ')}])`;
+    if (ids.length === 1) return ids[0];
+    // tf.addN needs equal shapes: a term of a latent without batch axis is a scalar next to per-data-point ones.
+    if (ids.some((id) => this.scalarTerms.has(id))) return ids.slice(1).reduce((a, id) => `tf.add(${a}, ${id})`, ids[0]);
+    return `tf.addN([${ids.join(', ')}])`;
+  }
+
+  /**
+   * The log q a score-function term multiplies with its signal. A per-data-point signal pairs with log q(z_b) of
+   * the same data point. A batch-total signal F(z_1..z_B) needs the log density of every draw it depends on:
+   * ∇ E[F] = E[F ∇ Σ_b log q(z_b)] (the score of the product of independent draws), so log q is summed over the
+   * batch (a scalar per run; stacked runs then match the stacked signals).
+   */
+  private batchLogq(logq: string, perExample: boolean): string {
+    return perExample ? logq : `tf.sum(${logq})`;
   }
 
   /** Score-function terms of one node with one sample. */
   private scoreLines(e: EstimatorDecision, logq: string[], signal: string[]): string[] {
     this.cx.imports.runtime.add('scoreFunctionTerm');
     const baseline = e.baseline === 'ema' ? `${this.ids.get(`${e.node}.baseline`)}.variable` : '0';
-    const lines = [`loss = tf.add(loss, scoreFunctionTerm(${logq[0]}, ${signal[0]}, ${baseline})) as tf.Scalar; // ${e.node}: ${e.reason}`];
+    const lines = [`loss = tf.add(loss, scoreFunctionTerm(${logq[0]}, ${signal[0]}, ${baseline})) as tf.Scalar; // ${commentText(`${e.node}: ${e.reason}`)}`];
     if (e.baseline === 'ema') lines.push(`${this.ids.get(`${e.node}.baseline`)}.observe(${signal[0]});`);
     return lines;
   }
@@ -712,7 +799,7 @@ export class ModelEmitter {
   /** Score-function terms of one node over several samples (loo, ema or no baseline). */
   private scoreLinesMulti(e: EstimatorDecision, logqs: string, signals: string): string[] {
     this.cx.imports.runtime.add('scoreFunctionTerm');
-    const sig = this.names.fresh(`${e.node}_signals`);
+    const sig = this.names.derived(e.node, 'signals');
     const lines = [`const ${sig} = tf.stack(${signals});`];
     let baseline = '0';
     if (e.baseline === 'loo') {
@@ -722,7 +809,7 @@ export class ModelEmitter {
       baseline = `${this.ids.get(`${e.node}.baseline`)}.variable`;
       lines.push(`${this.ids.get(`${e.node}.baseline`)}.observe(${sig});`);
     }
-    lines.push(`loss = tf.add(loss, scoreFunctionTerm(tf.stack(${logqs}), ${sig}, ${baseline})) as tf.Scalar; // ${e.node}: ${e.reason}`);
+    lines.push(`loss = tf.add(loss, scoreFunctionTerm(tf.stack(${logqs}), ${sig}, ${baseline})) as tf.Scalar; // ${commentText(`${e.node}: ${e.reason}`)}`);
     return lines;
   }
 
@@ -766,8 +853,8 @@ export class ModelEmitter {
 
   /** trace, guide, sample of a blocks model. */
   private blocksCommon(sharedCall: string): string[] {
-    const guideLatents = this.model.latents.map((z) => `${this.names.source(z)}: ${this.latentValue(z, 'g')}`);
-    const observedSamples = this.model.observed.map((x) => `${this.names.source(x)}: m.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+    const guideLatents = this.model.latents.map((z) => `${propKey(z)}: ${this.latentValue(z, 'g')}`);
+    const observedSamples = this.model.observed.map((x) => `${propKey(x)}: m.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
     const batchDim = this.model.runtimeDims[0];
     return [
       [
@@ -776,7 +863,8 @@ export class ModelEmitter {
         `  const s = ${sharedCall};`,
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
-        '  return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+        `  const values: Array<[string, unknown]> = ${this.traceList([['shared', 's'], ['guide', 'g'], ['generative', 'm']])};`,
+        '  return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
         '},',
       ].join('\n'),
       [
@@ -789,7 +877,7 @@ export class ModelEmitter {
       [
         'posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
         `  const g = guide(batch, ctx, dimsOf(batch), ${sharedCall.replace('dims', 'dimsOf(batch)')});`,
-        `  return { ${this.model.latents.map((z) => `${this.names.source(z)}: g.${this.ids.get(`${z}.q`)}`).join(', ')} };`,
+        `  return { ${this.model.latents.map((z) => `${propKey(z)}: g.${this.ids.get(`${z}.q`)}`).join(', ')} };`,
         '},',
       ].join('\n'),
       [
@@ -798,22 +886,22 @@ export class ModelEmitter {
         `  const s = ${sharedCall};`,
         '  const g = guide(batch, ctx, dims, s);',
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
-        `  return { ${this.model.latents.map((z) => `${this.names.source(z)}: m.${this.ids.get(`${z}.p`)}`).join(', ')} };`,
+        `  return { ${this.model.latents.map((z) => `${propKey(z)}: m.${this.ids.get(`${z}.p`)}`).join(', ')} };`,
         '},',
       ].join('\n'),
       [
         'logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {',
         '  const dims = dimsOf(batch);',
         `  const m = generative(batch, ctx, dims, ${sharedCall}, latents);`,
-        `  return ${this.sum(this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(batch.${x}))`))};`,
+        `  return ${this.sum(this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(${this.data(x)}))`))};`,
         '},',
       ].join('\n'),
       [
         'sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {',
-        `  const dims: Dims = { ${batchDim ? `${JSON.stringify(batchDim)}: n` : ''} };`,
+        `  const dims: Dims = { ${batchDim ? `${propKey(batchDim)}: n` : ''} };`,
         '  const batch: Batch = {};',
         `  const m = generative(batch, ctx, dims, ${sharedCall}, null);`,
-        `  return { ${[...this.model.latents.map((z) => `${this.names.source(z)}: m.${this.names.source(z)}`), ...observedSamples].join(', ')} };`,
+        `  return { ${[...this.model.latents.map((z) => `${propKey(z)}: m.${this.names.source(z)}`), ...observedSamples].join(', ')} };`,
         '},',
       ].join('\n'),
     ];
@@ -835,7 +923,7 @@ export class ModelEmitter {
       const term = (call: ResolvedCall): string => {
         const v = call.args.get('variable')!.expr as A.Identifier;
         const shape = this.model.variables.get(v.name)?.shape ?? null;
-        return `tf.mean(${this.perExampleReducer(shape)}(${r}.${this.ids.get(`${v.name}.p`)}.logProb(batch.${v.name})))`;
+        return `tf.mean(${this.perExampleReducer(shape)}(${r}.${this.ids.get(`${v.name}.p`)}.logProb(${this.data(v.name)})))`;
       };
       const fn = new Fn(this.cx, (n) => this.flatName(n, r), term);
       const value = fn.emit.expr(o.expr);
@@ -851,32 +939,18 @@ export class ModelEmitter {
     const lossOf = (v: string) => (o.sense === 'maximize' ? `tf.neg(${v})` : v);
 
     if (enumerated) {
-      const z = enumerated.node;
-      const zid = this.names.source(z);
-      const shape = this.model.variables.get(z)?.shape ?? [];
-      const st = this.model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === z)!.statement as A.Sample;
-      const d = this.distType(st)!;
-      const eventRank = d.eventRank;
-      const elements = shape.slice(0, shape.length - eventRank).reduce((a: number, b) => a * (b as number), 1);
-      this.cx.imports.runtime.add('expectation');
-      body.push(
-        `// ${z}: ${enumerated.reason}`,
-        `const ${zid}_configs = ${this.enumerationConfigs(d, shape as number[], elements)};`,
-        `const ${zid}_values: tf.Tensor[] = [];`,
-        `const ${zid}_probs: tf.Tensor[] = [];`,
-        `for (const ${zid}_c of ${zid}_configs) {`,
-        `  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`,
-      );
+      const zid = this.names.source(enumerated.node);
       const v = valueOf('r');
-      body.push(...v.prelude.map((l) => `  ${l}`), `  ${zid}_values.push(${v.value});`, `  ${zid}_probs.push(tf.exp(tf.sum(r.${this.ids.get(`${z}.q`)}.logProb(${zid}_c))));`, '}');
-      body.push(`const value = expectation(${zid}_values, ${zid}_probs) as tf.Scalar;`, `const loss = ${lossOf('value')} as tf.Scalar;`);
+      const pass = [`  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`, ...v.prelude.map((l) => `  ${l}`)];
+      const signal = v.perExample ? lossOf(v.perExample) : lossOf(v.value);
+      body.push(...this.jointEnumeration(enumerated, pass, v.value, 'r', signal, lossOf, scored));
     } else if (samples === 1) {
       body.push('const r = forward(batch, ctx, dims);');
       const v = valueOf('r');
       body.push(...v.prelude, `const value = ${v.value} as tf.Scalar;`, `let loss = ${lossOf('value')} as tf.Scalar;`);
       for (const e of scored) {
         const signal = v.perExample ? lossOf(v.perExample) : lossOf('value');
-        body.push(...this.scoreLines(e, [`r.${this.ids.get(`${e.node}.logq`)}`], [signal]));
+        body.push(...this.scoreLines(e, [this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))], [signal]));
       }
       if (scored.length === 0) body[body.length - 1] = body[body.length - 1].replace('let loss', 'const loss');
     } else {
@@ -887,31 +961,32 @@ export class ModelEmitter {
       body.push('const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;', `let loss = ${lossOf('value')} as tf.Scalar;`);
       for (const e of scored) {
         const signal = v.perExample ? `(r) => ${lossOf('r.perExample')}` : `(r) => ${lossOf('r.value')}`;
-        body.push(...this.scoreLinesMulti(e, `runs.map((r) => r.${this.ids.get(`${e.node}.logq`)})`, `runs.map(${signal})`));
+        body.push(...this.scoreLinesMulti(e, `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))})`, `runs.map(${signal})`));
       }
     }
     metrics.push('objective: value');
     const stochastic = this.model.statements.filter((s) => s.statement.kind === 'sample' && s.role !== 'likelihood').map((s) => (s.statement as A.Sample).target.text);
-    const observed = this.model.observed.map((x) => `${this.names.source(x)}: r.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+    const observed = this.model.observed.map((x) => `${propKey(x)}: r.${this.ids.get(`${x}.p`)}.sample(ctx.rng)`);
     const batchDim = this.model.runtimeDims[0];
     return [
       this.objectiveMember(body, metrics),
       [
         'trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {',
         '  const r = forward(batch, ctx, dimsOf(batch));',
-        '  return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+        `  const values: Array<[string, unknown]> = ${this.traceList([['forward', 'r']])};`,
+        '  return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
         '},',
       ].join('\n'),
       [
         'guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {',
         '  const r = forward(batch, ctx, dimsOf(batch));',
-        `  return { ${stochastic.map((n) => `${this.names.source(n)}: r.${this.names.source(n)}`).join(', ')} };`,
+        `  return { ${stochastic.map((n) => `${propKey(n)}: r.${this.names.source(n)}`).join(', ')} };`,
         '},',
       ].join('\n'),
       [
         'sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {',
-        `  const r = forward({}, ctx, { ${batchDim ? `${JSON.stringify(batchDim)}: n` : ''} });`,
-        `  return { ${[...stochastic.map((n) => `${this.names.source(n)}: r.${this.names.source(n)}`), ...observed].join(', ')} };`,
+        `  const r = forward({}, ctx, { ${batchDim ? `${propKey(batchDim)}: n` : ''} });`,
+        `  return { ${[...stochastic.map((n) => `${propKey(n)}: r.${this.names.source(n)}`), ...observed].join(', ')} };`,
         '},',
       ].join('\n'),
     ];
@@ -924,9 +999,50 @@ export class ModelEmitter {
     const size = k ?? Math.round(Math.pow(this.plan.estimators.find((e) => e.estimator === 'enumerate')!.enumeration!.size, 1 / Math.max(1, elements)));
     const eventRank = d.eventRank;
     const valueShape = shape.slice(0, shape.length - eventRank);
-    const toValue = eventRank === 1 ? `tf.cast(tf.oneHot(tf.tensor(row, [${valueShape.join(', ')}], 'int32'), ${size}), 'float32')` : `tf.tensor(row, [${valueShape.join(', ')}])`;
-    const id = this.cx.constant('configurations', `jointConfigurations(${size}, ${elements}).map((row) => ${toValue})`);
+    const toValue = eventRank === 1 ? `tf.cast(tf.oneHot(tf.tensor(row, [${valueShape.map(literal).join(', ')}], 'int32'), ${literal(size)}), 'float32')` : `tf.tensor(row, [${valueShape.map(literal).join(', ')}])`;
+    const id = this.cx.constant('configurations', `jointConfigurations(${literal(size)}, ${literal(elements)}).map((row) => ${toValue})`);
     return id;
+  }
+
+  /**
+   * The objective body of a joint enumeration of `e` (enumerate-score.ts): `pass` evaluates the model at the
+   * configuration `${zid}_c`, with the latent's distribution and the score-function nodes' log q in `r`.
+   */
+  private jointEnumeration(
+    e: EstimatorDecision,
+    pass: readonly string[],
+    value: string,
+    r: string,
+    signal: string,
+    lossOf: (v: string) => string,
+    scored: readonly EstimatorDecision[],
+  ): string[] {
+    const zid = this.names.source(e.node);
+    const shape = this.model.variables.get(e.node)?.shape ?? [];
+    const st = this.model.statements.find((c) => c.statement.kind === 'sample' && c.statement.target.text === e.node && c.role !== 'prior')!.statement as A.Sample;
+    const d = this.distType(st)!;
+    const elements = shape.slice(0, shape.length - d.eventRank).reduce((a: number, b) => a * (b as number), 1);
+    this.cx.imports.runtime.add('expectation');
+    if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
+    const nodes: ScoredNode[] = scored.map((n) => ({
+      node: this.names.source(n.node),
+      logq: `${r}.${this.ids.get(`${n.node}.logq`)}`,
+      ...(n.baseline === 'ema' ? { emaBaseline: this.ids.get(`${n.node}.baseline`)! } : {}),
+      reason: n.reason,
+    }));
+    return jointEnumerationLines(
+      {
+        zid,
+        reason: e.reason,
+        configs: this.enumerationConfigs(d, shape as number[], elements),
+        pass,
+        value,
+        probability: `tf.exp(tf.sum(${r}.${this.ids.get(`${e.node}.q`)}.logProb(${zid}_c)))`,
+        signal,
+        loss: lossOf,
+      },
+      nodes,
+    );
   }
 
   private flatName(name: string, r: string): string | undefined {
@@ -934,7 +1050,7 @@ export class ModelEmitter {
     const def = defs.find((d) => d.kind === 'data') ?? defs[0];
     if (!def) return undefined;
     if (def.kind === 'param') return this.names.source(name);
-    if (def.kind === 'data') return `batch.${name}`;
+    if (def.kind === 'data') return this.data(name);
     return `${r}.${this.names.source(name)}`;
   }
 

@@ -24,6 +24,8 @@ export const CATALOG = {
   SGM1005: entry('error', 'declaration inside a block', 'data, param and const declarations belong at model level, outside guide and generative blocks.'),
   SGM1006: entry('error', 'no model', 'A .sgm file must contain a `model name(...) { ... }`.'),
   SGM1007: entry('error', 'invalid number', 'A number literal that JavaScript cannot represent as a finite double.'),
+  SGM1008: entry('error', 'nesting too deep', 'An expression holds at most 64 open brackets and 256 levels of operations (each operator, sign, call and index is a level); name inner parts with = statements.'),
+  SGM1009: entry('error', 'input too long', 'A file holds at most 100,000 tokens and a model at most 2,000 statements (docs/language.md, Limits): far beyond any model, they keep checking and compiling within seconds.'),
   // ── 2xxx names ───────────────────────────────────────────────────────────────────────────────
   SGM2001: entry('error', 'undefined name', 'A name is used that no declaration, statement or hyperparameter defines.'),
   SGM2002: entry('error', 'duplicate definition', 'A name is defined twice. A latent may be sampled once in guide and once in generative; a data variable may be sampled once in generative.'),
@@ -74,7 +76,7 @@ export const CATALOG = {
   SGM3005: entry('error', 'shape not known at compile time', 'param and const shapes, layer sizes and event sizes must be numbers after hyperparameter substitution.'),
   SGM3006: entry('error', 'objective is not a scalar', 'maximize/minimize need a scalar; reduce with sum or mean.'),
   SGM3007: entry('error', 'unknown layer input size', 'dense and mlp need the size of the input\'s last axis at compile time.'),
-  SGM3008: entry('error', 'bad index', 'Too many indices, or an index outside a known axis size.'),
+  SGM3008: entry('error', 'bad index', 'Too many indices, an index outside a known axis size, a non-integer index, or more than one tensor index. A tensor index must hold category numbers (a Categorical sample, argmax); select with a one-hot or relaxed sample z by matmul(z, x).'),
   SGM3009: entry('error', 'reshape size mismatch', 'reshape must keep the number of elements.'),
   SGM3010: entry('error', 'concat shape mismatch', 'Concatenated tensors must have the same rank and agree on every axis except the concatenation axis.'),
   SGM3011: entry('error', 'split size mismatch', 'split(x, parts) needs the axis size to be a multiple of parts; the names on the left must be as many as the parts.'),
@@ -83,6 +85,8 @@ export const CATALOG = {
   SGM3014: entry('error', 'ragged tensor literal', 'The rows of a tensor literal must have equal shapes.'),
   SGM3015: entry('error', 'invalid dimension', 'A dimension must be a positive integer or a named dimension.'),
   SGM3016: entry('error', 'wrong event size', 'The number of categories implied by an argument disagrees with another argument (e.g. GenGS logits vs trunc).'),
+  SGM3017: entry('error', 'tensor too large', 'A tensor (a param, a layer weight matrix, a value, a sample) has more elements than the limit, 2^26 by default (SGM_MAX_ELEMENTS); named dimensions such as B count as 1.'),
+  SGM3018: entry('error', 'too many parameters', 'The params and layer weights of a model together have more elements than the limit, 2^27 by default (SGM_MAX_PARAMS).'),
   // ── 4xxx static warnings ─────────────────────────────────────────────────────────────────────
   SGM4001: entry('warning', 'unused variable', 'A variable is defined but nothing uses it.'),
   SGM4002: entry('warning', 'named dimension looks like a misspelled hyperparameter', 'Names in shapes that are not hyperparameters are bound at run time; this one is close to a hyperparameter.'),
@@ -95,7 +99,8 @@ export const CATALOG = {
   // ── 5xxx estimator and KL analysis ───────────────────────────────────────────────────────────
   SGM5001: entry('error', 'estimator not applicable', 'The requested estimator does not apply to this distribution (pathwise needs a reparameterized sampler, straight_through a relaxation, loo several samples).'),
   SGM5002: entry('error', 'closed-form KL not available', 'kl(z) = closed_form was requested but no registered pair matches; the reason names what differs.'),
-  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective.'),
+  SGM5003: entry('error', 'enumeration not possible', 'Enumeration needs a finite support whose configurations per objective evaluation stay within the limit (32), and, for a variable with a batch axis, one value per data point and the elbo objective; a variable without batch axis is not enumerated next to reinforce(samples = k > 1). Only an explicit `with enumerate` is refused: the compiler\'s own choice falls back to the score function with the reason.'),
+  SGM5004: entry('error', 'no KL between these distributions', "The guide's distribution and the prior of a latent have log-probabilities of different kinds (e.g. a relaxed density against a pmf: RelaxedBernoulli against Bernoulli, GumbelSoftmax or IGR against Categorical, GenGS prior against a discrete guide), so log q - log p is no KL. Give the latent a relaxed prior of the guide's family at the same temperature, or a discrete guide."),
 } as const satisfies Record<string, CatalogEntry>;
 
 /** A code of the catalog. */

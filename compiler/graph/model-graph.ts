@@ -52,9 +52,28 @@ export interface GraphAttributes {
 /** The model graph. */
 export type ModelGraph = MultiDirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>;
 
-/** A new, empty model graph. */
+/** graphology 0.26's per-node record: neighbour indices in plain objects keyed by neighbour keys. */
+interface NodeIndices {
+  in: Record<string, unknown>;
+  out: Record<string, unknown>;
+}
+
+/**
+ * A new, empty model graph. Node keys are user names, and graphology keeps each node's neighbours in plain
+ * objects keyed by neighbour keys (`out[target]`), so a node named `constructor` or `toString` would read the
+ * inherited Object.prototype member as an existing edge and crash. Every node's indices are replaced by
+ * prototype-free objects as soon as the node is added (before it has edges); test/codegen/hostile-input.test.ts
+ * compiles models with such names, so a graphology that stores its indices differently fails there.
+ */
 export function createModelGraph(attributes: GraphAttributes): ModelGraph {
   const g: ModelGraph = new MultiDirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>();
+  const nodes = (g as unknown as { _nodes: Map<string, NodeIndices> })._nodes;
+  g.on('nodeAdded', ({ key }: { key: string }) => {
+    const data = nodes.get(key);
+    if (!data || typeof data.out !== 'object' || typeof data.in !== 'object') throw new Error('internal: graphology node indices are not where sgm expects them');
+    data.in = Object.create(null) as Record<string, unknown>;
+    data.out = Object.create(null) as Record<string, unknown>;
+  });
   g.replaceAttributes(attributes);
   return g;
 }

@@ -12,12 +12,16 @@ import { typeExpr } from './expressions.js';
 import { formatShape } from './shape.js';
 import { checkStatement } from './statements.js';
 import { checkModelStructure, collectDefinitions, collectStatements } from './structure.js';
+import { MAX_STATEMENTS } from '../syntax/nesting.js';
+import { DEFAULT_SIZE_LIMITS, type SizeLimits } from './limits.js';
 import type { CheckedModel, CheckedStatement } from './types.js';
 
 /** Options of the checker. */
 export interface CheckOptions {
   /** Hyperparameter overrides (`--set K=20`). */
   readonly overrides?: Readonly<Record<string, number>>;
+  /** Size limits (default DEFAULT_SIZE_LIMITS; the CLI reads SGM_MAX_ELEMENTS and SGM_MAX_PARAMS). */
+  readonly limits?: Partial<SizeLimits>;
 }
 
 /** Checks every model of a program (usually one). */
@@ -45,9 +49,15 @@ export function check(program: A.Program, file: SourceFile, options: CheckOption
 
 /** Checks one model. */
 export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckOptions = {}): StageResult<CheckedModel> {
-  const ctx = new CheckContext(file);
+  const ctx = new CheckContext(file, { ...DEFAULT_SIZE_LIMITS, ...options.limits });
   resolveHyperparameters(ctx, model, options.overrides ?? {});
   const { statements, objectives, blocks } = collectStatements(ctx, model);
+  if (statements.length > MAX_STATEMENTS) {
+    ctx.report('SGM1009', model.name.span, `model '${model.name.text}' has ${statements.length.toLocaleString('en-US')} statements`, {
+      label: `more than the limit of ${MAX_STATEMENTS.toLocaleString('en-US')}`,
+      help: 'a model this large is not supported; use tensors with more axes instead of one statement per element',
+    });
+  }
   collectDefinitions(ctx, model, statements);
   const structure = blocks.length > 0 ? 'blocks' : 'flat';
 
@@ -118,7 +128,7 @@ function resolveHyperparameters(ctx: CheckContext, model: A.ModelDecl, overrides
   }
   for (const h of model.hyperparameters) {
     const name = h.name.text;
-    if (name in overrides) {
+    if (Object.hasOwn(overrides, name)) {
       const v = overrides[name];
       if (!Number.isFinite(v)) {
         ctx.brokenHypers.add(name);

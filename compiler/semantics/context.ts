@@ -8,6 +8,8 @@ import { makeDiagnostic, type DiagnosticExtras } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { DiagnosticCode } from '../diagnostics/catalog.js';
 import type * as A from '../syntax/ast.js';
+import { DEFAULT_SIZE_LIMITS, describeSize, formatCount, staticElements, type SizeLimits } from './limits.js';
+import type { Shape } from './shape.js';
 import type { BlockName, Definition, ExprType, ResolvedCall, TensorType } from './types.js';
 
 /** Where an expression stands; decides which built-ins are allowed (SGM2113). */
@@ -54,7 +56,41 @@ export class CheckContext {
   latents = new Set<string>();
   observed = new Set<string>();
 
-  constructor(readonly file: SourceFile) {}
+  /** Elements of the params and layer weights checked so far (against limits.maxParamElements). */
+  paramElements = 0;
+  /** Whether the total-parameter limit was already reported (once per model). */
+  private paramLimitReported = false;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly limits: SizeLimits = DEFAULT_SIZE_LIMITS,
+  ) {}
+
+  /**
+   * Checks one tensor's size against the limits (SGM3017; SGM3018 for the running parameter total when
+   * `parameter` is set). Returns false after reporting.
+   */
+  checkSize(shape: Shape, span: Span, what: string, parameter = false): boolean {
+    const n = staticElements(shape);
+    if (!(n <= this.limits.maxElements)) {
+      this.report('SGM3017', span, `${what} is too large: ${describeSize(shape)}`, {
+        label: `more than the limit of ${formatCount(this.limits.maxElements)} elements per tensor`,
+        help: 'use smaller sizes, or raise the limit with SGM_MAX_ELEMENTS if the machine has the memory',
+      });
+      return false;
+    }
+    if (!parameter) return true;
+    this.paramElements += n;
+    if (this.paramElements > this.limits.maxParamElements && !this.paramLimitReported) {
+      this.paramLimitReported = true;
+      this.report('SGM3018', span, `the model has too many parameters: ${formatCount(this.paramElements)} elements up to ${what}`, {
+        label: `${what} ${describeSize(shape)} passes the limit of ${formatCount(this.limits.maxParamElements)} parameters`,
+        help: 'use smaller sizes, or raise the limit with SGM_MAX_PARAMS if the machine has the memory',
+      });
+      return false;
+    }
+    return true;
+  }
 
   /** Records a diagnostic. */
   report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): void {

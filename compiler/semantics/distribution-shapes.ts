@@ -4,6 +4,7 @@
  */
 import type { DistributionSig } from '../../stdlib/signatures/index.js';
 import type { CheckContext } from './context.js';
+import { formatCount, MAX_FOLDED_ELEMENTS } from './limits.js';
 import { argTensor, broadcastArgs } from './shape-rules.js';
 import { broadcastsTo, formatShape, UNKNOWN, type Shape } from './shape.js';
 import { flattenConst } from './constant.js';
@@ -82,6 +83,8 @@ function genGsResult(
   const base = call.args.get('base');
   const trunc = call.args.get('trunc');
   const cells = truncationCells(trunc);
+  // GenGS keeps a table of `cells` probabilities per draw: its size is checked before anything loops over it.
+  if (trunc && cells !== undefined && !ctx.checkSize([cells], trunc.span, 'the GenGS truncation')) return undefined;
   if (base) {
     if (base.type.kind !== 'distribution') return undefined;
     const family = base.type.sig.name;
@@ -145,8 +148,11 @@ export function fitPriorCategories(ctx: CheckContext, call: ResolvedCall): numbe
   const shape = probs.shape;
   const k = shape && shape.length > 0 ? shape[shape.length - 1] : undefined;
   if (typeof k !== 'number' || (shape !== null && shape.length !== 1) || probs.constant === undefined) {
+    // Constants are folded up to MAX_FOLDED_ELEMENTS values: a larger K is known but not a constant here.
+    const tooMany = typeof k === 'number' && k > MAX_FOLDED_ELEMENTS;
     ctx.report('SGM2109', target.span, 'fit_prior needs constant target probabilities of shape [K]', {
       label: `has shape ${formatShape(shape)}`,
+      ...(tooMany ? { notes: [`compile-time constants hold at most ${formatCount(MAX_FOLDED_ELEMENTS)} values`] } : {}),
     });
     return undefined;
   }

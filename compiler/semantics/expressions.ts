@@ -22,6 +22,7 @@ import { distributionResult, fitPriorCategories } from './distribution-shapes.js
 import { binaryRange, constantViolation, constraintHelp, numberRange, rangeSatisfies } from './ranges.js';
 import { broadcast, formatShape, normalizeAxis, UNKNOWN, type Dim } from './shape.js';
 import { functionResult, tensorType } from './shape-rules.js';
+import { typeIndex } from './indexing.js';
 import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType } from './types.js';
 
 const ERROR: ExprType = { kind: 'error' };
@@ -47,7 +48,14 @@ const ALL_CALLABLE = [
 
 /** Types an expression (recording the type of it and every sub-expression). */
 export function typeExpr(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
-  return ctx.setType(e, typeExprInner(ctx, e, ec));
+  return ctx.setType(e, withinSizeLimit(ctx, e, typeExprInner(ctx, e, ec)));
+}
+
+/** A value or a distribution's sample larger than the per-tensor limit is an error here, where it arises (SGM3017). */
+function withinSizeLimit(ctx: CheckContext, e: Expr, t: ExprType): ExprType {
+  if (t.kind === 'tensor' && t.shape !== null) return ctx.checkSize(t.shape, e.span, 'this value') ? t : ERROR;
+  if (t.kind === 'distribution' && t.sampleShape !== null) return ctx.checkSize(t.sampleShape, e.span, `a sample of ${t.sig.name}`) ? t : ERROR;
+  return t;
 }
 
 function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
@@ -71,7 +79,7 @@ function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
     case 'tensor':
       return typeTensorLiteral(ctx, e.elements, e.span, ec);
     case 'index':
-      return typeIndex(ctx, e, ec);
+      return typeIndex(ctx, e, ec, typeExpr, notATensor);
     case 'call':
       return typeCall(ctx, e, ec);
     case 'transition':
@@ -216,62 +224,6 @@ function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: S
   });
 }
 
-function typeIndex(ctx: CheckContext, e: Index, ec: ExprContext): ExprType {
-  const t = typeExpr(ctx, e.target, { ...ec, allowDistribution: false });
-  const sub = { ...ec, allowDistribution: false };
-  for (const item of e.items) {
-    if (item.kind === 'at') typeExpr(ctx, item.index, sub);
-    if (item.kind === 'slice') for (const x of [item.start, item.stop, item.step]) if (x) typeExpr(ctx, x, sub);
-  }
-  if (t.kind !== 'tensor') return t.kind === 'error' ? ERROR : notATensor(ctx, e.target, t);
-  if (t.shape === null) return tensorType(null, t.range);
-  const shape = t.shape;
-  const ellipses = e.items.filter((i) => i.kind === 'ellipsis').length;
-  const explicit = e.items.length - ellipses;
-  if (ellipses > 1 || explicit > shape.length) {
-    ctx.report('SGM3008', e.span, ellipses > 1 ? 'at most one ... per index' : `too many indices for a tensor of rank ${shape.length}`, {
-      label: `the tensor has shape ${formatShape(shape)}`,
-    });
-    return ERROR;
-  }
-  const out: Dim[] = [];
-  let axis = 0;
-  for (const item of e.items) {
-    if (item.kind === 'ellipsis') {
-      const skip = shape.length - explicit;
-      out.push(...shape.slice(axis, axis + skip));
-      axis += skip;
-      continue;
-    }
-    const d = shape[axis];
-    if (item.kind === 'at') {
-      const idx = (ctx.types.get(item.index) as TensorType | undefined)?.constant;
-      if (typeof idx === 'number' && typeof d === 'number' && normalizeAxis(idx, d) === undefined) {
-        ctx.report('SGM3008', item.span, `index ${idx} is out of range for an axis of size ${d}`, {
-          label: `axis ${axis} of ${formatShape(shape)}`,
-        });
-        return ERROR;
-      }
-    } else {
-      out.push(sliceSize(ctx, item, d));
-    }
-    axis++;
-  }
-  out.push(...shape.slice(axis));
-  return tensorType(out, t.range, { ...(t.schedule ? { schedule: true } : {}), ...(t.integer ? { integer: true } : {}) });
-}
-
-function sliceSize(ctx: CheckContext, item: Extract<Index['items'][number], { kind: 'slice' }>, d: Dim): Dim {
-  const c = (x: Expr | undefined) => (x ? (ctx.types.get(x) as TensorType | undefined)?.constant : undefined);
-  const start = item.start ? c(item.start) : 0;
-  const stop = item.stop ? c(item.stop) : d;
-  const step = item.step ? c(item.step) : 1;
-  if (!item.start && !item.stop && !item.step) return d;
-  if (typeof d !== 'number' || typeof start !== 'number' || typeof stop !== 'number' || typeof step !== 'number' || step <= 0) return UNKNOWN;
-  const norm = (x: number) => Math.min(Math.max(x < 0 ? d + x : x, 0), d);
-  return Math.max(0, Math.ceil((norm(stop) - norm(start)) / step));
-}
-
 // ── calls ────────────────────────────────────────────────────────────────────────────────────────
 
 /** Types a call of a built-in function or distribution. `bare` is the identifier of a bare directive. */
@@ -285,6 +237,7 @@ export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Ide
     return ERROR;
   }
   const sig = (dist ?? fn)!;
+  if (fn?.variadic && listOfTensors(ctx, e, ec)) return ERROR;
   const key = bare ?? e;
   if (!checkPlacement(ctx, e, ec, dist, fn)) {
     for (const a of e.args) typeArgumentLoosely(ctx, a, ec);
@@ -387,6 +340,27 @@ function reportUnknownCallee(ctx: CheckContext, e: Call, ec: ExprContext): void 
 }
 
 /** Types an argument of an unresolved call, so names inside it still count as used and get checked. */
+/**
+ * `concat([a, b])`, the NumPy/tfjs habit, for a variadic function that takes its tensors as separate arguments:
+ * a tensor literal of non-scalar tensors as the first argument is reported (SGM2107) with the call written the
+ * sgm way; typed as a literal it would stack a and b on a new axis, or fail as a ragged literal.
+ */
+function listOfTensors(ctx: CheckContext, e: Call, ec: ExprContext): boolean {
+  const first = e.args[0];
+  if (!first || first.name || first.value.kind !== 'tensor') return false;
+  const list = first.value;
+  const types = list.elements.map((x) => typeExpr(ctx, x, { ...ec, allowDistribution: false }));
+  if (!types.some((t) => t.kind === 'tensor' && (t.shape === null || t.shape.length > 0))) return false;
+  for (const a of e.args.slice(1)) typeArgumentLoosely(ctx, a, ec);
+  const items = list.elements.map((x) => ctx.text(x.span));
+  const rest = e.args.slice(1).map((a) => ctx.text(a.span));
+  ctx.report('SGM2107', list.span, `${e.callee.text} takes the tensors as separate arguments, not as a list`, {
+    label: 'a tensor literal of tensors',
+    help: `write ${e.callee.text}(${[...items, ...rest].join(', ')})${rest.length === 0 ? ' (axis = -1 by default; concat(a, b, axis = 0) for another axis)' : ''}`,
+  });
+  return true;
+}
+
 function typeArgumentLoosely(ctx: CheckContext, a: Argument, ec: ExprContext): void {
   if (a.value.kind === 'ident' && !ctx.lookup(a.value.name, ec.block) && !ctx.hyper.has(a.value.name)) return;
   typeExpr(ctx, a.value, { ...ec, allowDistribution: true, position: ec.position === 'estimator' || ec.position === 'kl_method' ? 'value' : ec.position });

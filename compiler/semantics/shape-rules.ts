@@ -6,6 +6,7 @@ import type { FunctionSig } from '../../stdlib/signatures/index.js';
 import type { Span } from '../diagnostics/source.js';
 import type { CheckContext } from './context.js';
 import { flattenConst } from './constant.js';
+import { MAX_FOLDED_ELEMENTS } from './limits.js';
 import { FUNCTION_RANGE } from './ranges.js';
 import { broadcast, formatShape, isNamedDim, normalizeAxis, numel, UNKNOWN, type Dim, type Shape } from './shape.js';
 import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType, ValueRange } from './types.js';
@@ -138,7 +139,7 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
       return concatResult(ctx, call, flags);
     case 'split': {
       const parts = argInt(call, 'parts');
-      if (!x || parts === undefined) return ERROR;
+      if (!x || parts === undefined || !ctx.checkSize([parts], span, 'the number of parts')) return ERROR;
       if (x.shape === null) return { kind: 'tuple', items: Array.from({ length: parts }, () => tensorType(null, x.range, flags)) };
       const axis = axisOrReport(ctx, call, x.shape, -1);
       if (axis === undefined) return ERROR;
@@ -158,7 +159,9 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
     }
     case 'uniform': {
       const k = argInt(call, 'K');
-      return k === undefined ? ERROR : tensorType([k], 'simplex', { constant: Array<number>(k).fill(1 / k) });
+      if (k === undefined || !ctx.checkSize([k], span, 'uniform(K)')) return ERROR;
+      // Folded only while small (MAX_FOLDED_ELEMENTS): the value is known anyway, a large array is not needed.
+      return tensorType([k], 'simplex', k <= MAX_FOLDED_ELEMENTS ? { constant: Array<number>(k).fill(1 / k) } : {});
     }
     case 'one_hot': {
       const k = argInt(call, 'K');
@@ -288,7 +291,12 @@ function layerResult(ctx: CheckContext, call: ResolvedCall, span: Span, flags: P
     });
     return ERROR;
   }
-  void span;
+  // Weight matrices (and biases) of each layer: parameters, checked against both limits.
+  const widths = call.name === 'mlp' ? [last, ...sizes] : [last, sizes.reduce((a, b) => a * b, 1)];
+  for (let i = 1; i < widths.length; i++) {
+    if (!ctx.checkSize([widths[i - 1], widths[i]], span, `the weight matrix of ${call.name} layer ${i}`, true)) return ERROR;
+    ctx.paramElements += widths[i];
+  }
   const out = call.name === 'mlp' ? [sizes[sizes.length - 1]] : sizes;
   const act = call.args.get(call.name === 'mlp' ? 'out_act' : 'act');
   const actName = act?.type.kind === 'choice' ? act.type.name : 'identity';

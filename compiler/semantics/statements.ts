@@ -14,7 +14,7 @@ import type { OrderedStatement } from './structure.js';
 import type { BlockName, CheckedStatement, Definition, DistributionType, TensorType } from './types.js';
 
 /** Evaluates a shape: numbers, hyperparameter arithmetic, or named dimensions bound at run time. */
-export function evalShape(ctx: CheckContext, shape: A.ShapeExpr, order: number, allowNamed: boolean, what: string): Shape | undefined {
+export function evalShape(ctx: CheckContext, shape: A.ShapeExpr, order: number, allowNamed: boolean, what: string, parameter = false): Shape | undefined {
   const dims: Dim[] = [];
   let ok = true;
   for (const d of shape.dims) {
@@ -51,6 +51,7 @@ export function evalShape(ctx: CheckContext, shape: A.ShapeExpr, order: number, 
     }
     dims.push(t.constant);
   }
+  if (ok && !ctx.checkSize(dims, shape.span, `the shape of ${what}`, parameter)) return undefined;
   return ok ? dims : undefined;
 }
 
@@ -78,7 +79,7 @@ export function checkStatement(ctx: CheckContext, s: OrderedStatement): CheckedS
       return { statement: st, block: s.block };
     }
     case 'param': {
-      const shape = evalShape(ctx, st.shape, s.order, false, `param '${st.name.text}'`);
+      const shape = evalShape(ctx, st.shape, s.order, false, `param '${st.name.text}'`, true);
       if (st.init) {
         const t = typeExpr(ctx, st.init, { ...ec, position: 'init' });
         if (t.kind === 'tensor') checkInit(ctx, st, t, shape);

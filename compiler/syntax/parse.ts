@@ -7,7 +7,9 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
-import { parseTokens } from './parser.js';
+import { checkTokenNesting, MAX_TOKENS } from './nesting.js';
+import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
+import { isRecoveryEcho, recoveredRegions } from './recovered.js';
 import { sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
 
@@ -16,8 +18,11 @@ export function parse(file: SourceFile): StageResult<Program> {
   const diagnostics: Diagnostic[] = [];
   const lexed = sgmLexer.tokenize(file.text);
 
-  for (const e of lexed.errors) {
-    const ch = [...file.text.slice(e.offset)][0] ?? '';
+  // Past MAX_SYNTAX_ERRORS bad characters the rest of the file is not read (as for syntax errors).
+  const cut = lexed.errors.length > MAX_SYNTAX_ERRORS ? lexed.errors[MAX_SYNTAX_ERRORS].offset : Infinity;
+  for (const e of lexed.errors.slice(0, MAX_SYNTAX_ERRORS)) {
+    const cp = file.text.codePointAt(e.offset);
+    const ch = cp === undefined ? '' : String.fromCodePoint(cp);
     diagnostics.push(
       makeDiagnostic('SGM1001', { start: e.offset, end: e.offset + e.length }, `unexpected character '${ch}'`, {
         label: 'not part of any token',
@@ -25,8 +30,17 @@ export function parse(file: SourceFile): StageResult<Program> {
       }),
     );
   }
+  if (cut < Infinity) {
+    diagnostics.push(
+      makeDiagnostic('SGM1001', { start: cut, end: cut + 1 }, `more than ${MAX_SYNTAX_ERRORS} unexpected characters: the rest of the file is not read`, {
+        label: 'reading stopped here',
+        help: 'is this a .sgm model file?',
+      }),
+    );
+  }
   const tokens: IToken[] = [];
   for (const t of lexed.tokens) {
+    if (t.startOffset >= cut) break;
     if (t.tokenType === UnterminatedComment) {
       diagnostics.push(
         makeDiagnostic('SGM1002', { start: t.startOffset, end: t.startOffset + 2 }, 'unterminated block comment', {
@@ -42,14 +56,34 @@ export function parse(file: SourceFile): StageResult<Program> {
     tokens.push(t);
   }
 
-  const { cst, errors } = parseTokens(tokens);
+  if (tokens.length > MAX_TOKENS) {
+    const t = tokens[MAX_TOKENS];
+    const tooLong = makeDiagnostic('SGM1009', spanOf(t), `the file has more than ${MAX_TOKENS.toLocaleString('en-US')} tokens`, {
+      label: 'reading stopped here',
+      help: 'a model file is expected; split generated code into smaller models',
+    });
+    return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics.slice(0, 100), tooLong] };
+  }
+  // Nesting deeper than the parser and the later stages can recurse: report it and read nothing further.
+  const tooDeep = checkTokenNesting(tokens);
+  if (tooDeep) return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics, tooDeep] };
+
+  const { cst, errors, stoppedAt } = parseTokens(tokens);
   diagnostics.push(...syntaxDiagnostics(errors, file));
+  if (stoppedAt) {
+    diagnostics.push(
+      makeDiagnostic('SGM1003', spanOf(stoppedAt), `more than ${MAX_SYNTAX_ERRORS} syntax errors: the rest of the file is not read`, {
+        label: 'reading stopped here',
+        help: 'fix the first errors and check again',
+      }),
+    );
+  }
 
   const builder = new AstBuilder(file.text.length);
   const program = builder.program(cst);
-  // Statement-form mistakes next to a syntax error are usually the parser's recovery guess: drop those.
-  const damaged = damagedLines(file, diagnostics);
-  diagnostics.push(...builder.diagnostics.filter((d) => !damaged.has(file.position(d.span.start).line)));
+  // Statement-form mistakes inside a statement the parser recovered are its recovery guess: drop those.
+  const recovered = recoveredRegions(program, file, diagnostics);
+  diagnostics.push(...builder.diagnostics.filter((d) => !isRecoveryEcho(d, recovered, file)));
   if (program.models.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(
       makeDiagnostic('SGM1006', { start: 0, end: 0 }, 'no model in this file', {
@@ -58,18 +92,6 @@ export function parse(file: SourceFile): StageResult<Program> {
     );
   }
   return { value: program, diagnostics };
-}
-
-/** Lines next to a syntax error (the error's line and its neighbours): findings there are unreliable. */
-export function damagedLines(file: SourceFile, diagnostics: readonly Diagnostic[]): Set<number> {
-  return new Set(
-    diagnostics
-      .filter((d) => d.severity === 'error')
-      .flatMap((d) => {
-        const line = file.position(d.span.start).line;
-        return [line - 1, line, line + 1];
-      }),
-  );
 }
 
 const spanOf = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });

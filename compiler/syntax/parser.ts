@@ -15,7 +15,7 @@
  *   objective    := ('maximize' | 'minimize') expr
  *   argument     := (Ident '=')? expr (('->' | '..') expr)?
  */
-import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 
 /** Display text of a token type in error messages. */
@@ -320,12 +320,56 @@ export class SgmParser extends CstParser {
   });
 }
 
-/** The shared parser instance (Chevrotain parsers are built once and reused). */
-export const sgmParser = new SgmParser();
+/** Syntax errors after which the parser stops reading (error recovery on garbage costs time per error). */
+export const MAX_SYNTAX_ERRORS = 100;
 
-/** The CST of a token stream and the parser's errors. */
-export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: typeof sgmParser.errors } {
-  sgmParser.input = tokens;
-  const cst = sgmParser.program();
-  return { cst, errors: sgmParser.errors };
+/** Thrown from SAVE_ERROR to leave the parse once MAX_SYNTAX_ERRORS are recorded (not a recognition error). */
+class TooManyErrors extends Error {
+  constructor(readonly token: IToken) {
+    super('too many syntax errors');
+  }
+}
+
+const SAVE_ERROR = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, e: IRecognitionException): IRecognitionException }).SAVE_ERROR;
+
+/** The parser with a bound on recorded errors (see parseTokens). */
+class BoundedSgmParser extends SgmParser {
+  limitErrors = true;
+
+  /** Chevrotain's hook that records each recognition error (present at run time, absent from its typings). */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    if (this.limitErrors && this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManyErrors(error.token);
+    return SAVE_ERROR.call(this, error);
+  }
+}
+
+/** The shared parser instance (Chevrotain parsers are built once and reused). */
+export const sgmParser = new BoundedSgmParser();
+
+/**
+ * The CST of a token stream and the parser's errors. Once MAX_SYNTAX_ERRORS are recorded, the tokens before
+ * the next error are parsed again on their own and the rest is left unread (`stoppedAt`), which keeps
+ * garbage input linear. Recognition exceptions are Errors: their stack traces are not needed, so they are
+ * not captured while parsing (the largest cost of error recovery).
+ */
+export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: typeof sgmParser.errors; stoppedAt?: IToken } {
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    sgmParser.limitErrors = true;
+    sgmParser.input = tokens;
+    try {
+      const cst = sgmParser.program();
+      return { cst, errors: sgmParser.errors };
+    } catch (e) {
+      if (!(e instanceof TooManyErrors)) throw e;
+      const stop = e.token.startOffset;
+      sgmParser.limitErrors = false;
+      sgmParser.input = tokens.filter((t) => t.startOffset < stop);
+      const cst = sgmParser.program();
+      return { cst, errors: sgmParser.errors, stoppedAt: e.token };
+    }
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
 }

@@ -6,6 +6,7 @@
 import type { CstNode, IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
+import { MAX_EXPRESSION_DEPTH, nestingDiagnostic } from './nesting.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from './ast.js';
 
@@ -63,7 +64,29 @@ export class AstBuilder {
   /** Structural mistakes the grammar admits but the language does not (SGM1004). */
   readonly diagnostics: Diagnostic[] = [];
 
+  /** Depth of each compound expression built so far (leaves are 1), for the nesting limit. */
+  private readonly depths = new WeakMap<A.Expr, number>();
+  private nestingReported = false;
+
   constructor(private readonly textLength: number) {}
+
+  /**
+   * Records the depth of a new compound node; past MAX_EXPRESSION_DEPTH it becomes an error node and SGM1008
+   * is reported (once per file), so no later stage recurses deeper than the limit.
+   */
+  private nested(e: A.Expr, children: readonly (A.Expr | undefined)[]): A.Expr {
+    let depth = 1;
+    for (const c of children) if (c) depth = Math.max(depth, (this.depths.get(c) ?? 1) + 1);
+    if (depth <= MAX_EXPRESSION_DEPTH) {
+      this.depths.set(e, depth);
+      return e;
+    }
+    if (!this.nestingReported) {
+      this.nestingReported = true;
+      this.diagnostics.push(nestingDiagnostic(e.span, `more than ${MAX_EXPRESSION_DEPTH} levels of operations`));
+    }
+    return this.errorAt(e.span);
+  }
 
   program(node: CstNode): A.Program {
     return { kind: 'program', models: nodes(node.children, 'model').map((m) => this.model(m)), span: { start: 0, end: this.textLength } };
@@ -247,8 +270,9 @@ export class AstBuilder {
     return { kind: 'error', span };
   }
 
-  private binary(op: A.BinaryOperator, opSpan: Span, left: A.Expr, right: A.Expr): A.Binary {
-    return { kind: 'binary', op, left, right, opSpan, span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) } };
+  private binary(op: A.BinaryOperator, opSpan: Span, left: A.Expr, right: A.Expr): A.Expr {
+    const e: A.Binary = { kind: 'binary', op, left, right, opSpan, span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) } };
+    return this.nested(e, [left, right]);
   }
 
   /** Signs, then the power: the primary with its index brackets, raised to the exponent if there is one. */
@@ -268,7 +292,7 @@ export class AstBuilder {
       acc =
         acc.kind === 'number' && op.image === '-'
           ? { kind: 'number', value: -acc.value, text: `-${acc.text}`, span: at }
-          : { kind: 'unary', op: op.image as '-' | '+', operand: acc, span: at };
+          : this.nested({ kind: 'unary', op: op.image as '-' | '+', operand: acc, span: at }, [acc]);
     }
     return acc;
   }
@@ -281,20 +305,22 @@ export class AstBuilder {
     const items = nodes(c, 'indexItem');
     const closers = tokens(c, 'RBracket');
     const openers = tokens(c, 'LBracket');
-    // Group index items by the bracket pair they sit in.
+    // Group index items by the bracket pair they sit in (items and brackets are both in source order: one pass).
+    let next = 0;
     openers.forEach((open, i) => {
       const close = closers[i];
       const end = close ? close.startOffset + 1 : Infinity;
-      const group = items.filter((it) => {
-        const s = nodeSpan(it, open.startOffset);
-        return s.start > open.startOffset && s.start < end;
-      });
-      acc = {
+      while (next < items.length && nodeSpan(items[next], open.startOffset).start <= open.startOffset) next++;
+      const group: CstNode[] = [];
+      while (next < items.length && nodeSpan(items[next], open.startOffset).start < end) group.push(items[next++]);
+      const built = group.map((g) => this.indexItem(g));
+      const index: A.Expr = {
         kind: 'index',
         target: acc,
-        items: group.map((g) => this.indexItem(g)),
+        items: built,
         span: { start: acc.span.start, end: close ? close.startOffset + 1 : nodeSpan(node, this.textLength).end },
       };
+      acc = this.nested(index, [acc, ...built.flatMap((b) => (b.kind === 'at' ? [b.index] : b.kind === 'slice' ? [b.start, b.stop, b.step] : []))]);
     });
     return acc;
   }
@@ -333,10 +359,12 @@ export class AstBuilder {
     if (call) return this.callOrName(call);
     if (tokens(c, 'LParen').length > 0) {
       const inner = first(nodes(c, 'expression'));
-      return { kind: 'paren', inner: inner ? this.expr(inner) : this.errorAt(span), span };
+      const value = inner ? this.expr(inner) : this.errorAt(span);
+      return this.nested({ kind: 'paren', inner: value, span }, [value]);
     }
     if (tokens(c, 'LBracket').length > 0) {
-      return { kind: 'tensor', elements: nodes(c, 'expression').map((e) => this.expr(e)), span };
+      const elements = nodes(c, 'expression').map((e) => this.expr(e));
+      return this.nested({ kind: 'tensor', elements, span }, elements);
     }
     return this.errorAt(span);
   }
@@ -347,7 +375,8 @@ export class AstBuilder {
     const id = first(tokens(c, 'Identifier'));
     const name = this.name(id, span.start);
     if (tokens(c, 'LParen').length === 0) return { kind: 'ident', name: name.text, span: name.span };
-    return { kind: 'call', callee: name, args: this.arguments(first(nodes(c, 'argumentList'))), span };
+    const args = this.arguments(first(nodes(c, 'argumentList')));
+    return this.nested({ kind: 'call', callee: name, args, span }, args.map((a) => a.value));
   }
 
   private arguments(node: CstNode | undefined): A.Argument[] {
@@ -363,7 +392,8 @@ export class AstBuilder {
       if ((arrow || dots) && exprs[1]) {
         const other = this.expr(exprs[1]);
         const s = { start: value.span.start, end: other.span.end };
-        value = arrow ? { kind: 'transition', from: value, to: other, span: s } : { kind: 'range', low: value, high: other, span: s };
+        const pair: A.Expr = arrow ? { kind: 'transition', from: value, to: other, span: s } : { kind: 'range', low: value, high: other, span: s };
+        value = this.nested(pair, [value, other]);
       }
       return { ...(nameTok ? { name: this.name(nameTok, span.start) } : {}), value, span };
     });

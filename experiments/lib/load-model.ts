@@ -1,20 +1,22 @@
 /**
- * Compiles a model for the experiments and imports the generated module through the runtime's loader. The runner
- * runs under tsx, so the generated code imports this checkout's TypeScript sources (runtime/load-model.ts), and the
- * experiments and the models share one copy of the runtime.
+ * Compiles a model for the experiments and imports the generated module from the sources: the runner runs under
+ * tsx, so the model cache (runtime/model-cache.ts) points the generated code's `sgm/runtime` and `sgm/stdlib`
+ * imports at this checkout's TypeScript, and the experiments and the models share one copy of the runtime, as
+ * the tests do through vitest's aliases.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileSource } from '../../compiler/compile.js';
+import { SGM_VERSION } from '../../cli/version.js';
 import type { CompiledModelModule } from '../../runtime/model-api.js';
-import { loadModel } from '../../runtime/load-model.js';
+import { importGeneratedModule } from '../../runtime/model-cache.js';
 import { packageRoot } from '../../runtime/package-root.js';
-
-/** Where compiled experiment models are written (inside the package, next to the CLI's model cache). */
-const CACHE = join(packageRoot(), '.sgm-cache', 'experiments');
 
 /** Compiles `text` (a model source named `path` in messages) with hyperparameter overrides and imports it. */
 export async function loadModelSource(path: string, text: string, overrides: Readonly<Record<string, number>> = {}): Promise<CompiledModelModule> {
-  return (await loadModel({ source: text, path }, { overrides, cacheDir: CACHE })).module;
+  const r = compileSource(path, text, { overrides: { ...overrides }, sgmVersion: SGM_VERSION });
+  if (!r.ok || !r.code) throw new Error(`${path} does not compile:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  return importGeneratedModule(r.models[0].name, r.code, 'ts');
 }
 
 /** Compiles a model file (path relative to the package root) with overrides and imports it. */

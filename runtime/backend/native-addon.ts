@@ -1,8 +1,9 @@
 /**
- * Loading the optional native addon (native/, N-API on system OpenBLAS, built by `npm run build:native`) with
- * createRequire. Absent or unloadable is a normal state: callers get the reason and use tfjs' own kernels.
- * SGM_NATIVE_ADDON=/path/sgm_native.node loads another build.
+ * Loading the optional native addon (native/, N-API on system OpenBLAS, built when sgm is installed on a machine
+ * with OpenBLAS, or by native/build.mjs) with createRequire. Absent or unloadable is a normal state: callers get
+ * the reason and use tfjs' own kernels. SGM_NATIVE_ADDON=/path/sgm_native.node loads another build.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /** The last six arguments of the addon's Adam updates. */
@@ -53,16 +54,30 @@ let cached: Loaded | undefined;
 /** Tries each path in turn (relative paths resolve against this file); the addon or why none loaded. */
 export function loadAddonFrom(paths: readonly string[]): Loaded {
   const require = createRequire(import.meta.url);
-  const errors: string[] = [];
+  const failures: string[] = [];
   for (const path of paths) {
     try {
       return { addon: require(path) as SgmNative };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      errors.push(err.code === 'MODULE_NOT_FOUND' ? `${path}: not built` : `${path}: ${err.message}`);
+      if (err.code !== 'MODULE_NOT_FOUND') failures.push(`${path}: ${err.message.split('\n')[0]}`);
     }
   }
-  return { reason: `native addon not loaded (run \`npm run build:native\`): ${errors.join('; ')}` };
+  // Not built is the usual case and needs no detail; a build that does not load (another Node ABI, a missing
+  // libopenblas.so) says why.
+  return { reason: failures.length === 0 ? 'not built' : `failed to load (${failures.join('; ')})` };
+}
+
+/**
+ * What to run to get the native kernels, in words that work wherever sgm is installed: OpenBLAS's development
+ * package when its library is not found in the usual folders, then rebuilding sgm (which builds the addon).
+ */
+export function nativeAdvice(): string {
+  const rebuild = 'npm rebuild sgm';
+  if (process.platform !== 'linux') return `install OpenBLAS, then ${rebuild}`;
+  const triplet = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  const found = [`/usr/lib/${triplet}/libopenblas.so`, '/usr/lib/libopenblas.so', '/usr/lib64/libopenblas.so', '/usr/local/lib/libopenblas.so'].some((p) => existsSync(p));
+  return found ? rebuild : `apt-get install libopenblas-dev, then ${rebuild}`;
 }
 
 /** The addon (loaded once), or the reason it could not be loaded (not built, or built for another Node ABI). */

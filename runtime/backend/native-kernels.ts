@@ -1,5 +1,5 @@
 /**
- * Optional native GEMM kernels (native/, an N-API addon on system OpenBLAS, built by `npm run build:native`).
+ * Optional native GEMM kernels (native/, an N-API addon on system OpenBLAS; native-addon.ts loads it).
  * When the addon is built they replace `BatchMatMul`, `_FusedMatMul`, `Softplus`, `Exp`, `Log` and `Sigmoid` on the CPU and WASM backends: the addon
  * reads and writes the backends' own float32 storage in place (the CPU backend's Float32Arrays, or views of the
  * WASM heap), so no tensor is copied. Anything they do not handle (other dtypes, batch shapes that broadcast
@@ -151,7 +151,7 @@ export function installNativeKernels(
   enabled: boolean,
   loaded: ReturnType<typeof loadNativeAddon> = loadNativeAddon(),
 ): NativeStatus {
-  if (!enabled) return { state: 'disabled', reason: 'native kernels disabled (option native: false or SGM_NATIVE=0)' };
+  if (!enabled) return { state: 'disabled', reason: 'off (SGM_NATIVE=0 or the option native: false)' };
   if ('reason' in loaded) return { state: 'absent', reason: loaded.reason };
   const storage = backendName === 'cpu' ? cpuStorage : wasmStorage;
   const kernels: string[] = [];

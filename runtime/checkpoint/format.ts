@@ -1,19 +1,20 @@
 /**
  * The checkpoint format (docs/runtime.md, "Checkpoints"). A run directory holds the current checkpoint in
  * `checkpoint/`, a directory of three files:
- *  - `checkpoint.json`: the manifest below (written last: a directory without it is incomplete);
+ *  - `checkpoint.json`: the manifest below (written last: a directory without it is incomplete), with the size
+ *    and SHA-256 of the two other files and a SHA-256 of itself;
  *  - `weights.bin`: every tensor's bytes, concatenated (tfjs `io.encodeWeights` layout, little-endian);
  *  - `weights.json`: the index of weights.bin, tfjs `WeightsManifestEntry[]` (name, shape, dtype, in order).
  * Tensor names: `variable/<name>` for every model variable (trainable or not, e.g. baselines),
  * `adam/m/<name>` and `adam/v/<name>` for Adam's first and second moments of trainable variables.
- * While a new checkpoint is written, `.checkpoint.tmp/` holds it and `.checkpoint.old/` the previous one
- * (see write.ts); both are transient.
+ * `checkpoint.previous/` keeps the checkpoint before the current one; `.checkpoint.tmp/` holds a checkpoint
+ * being written (see write.ts).
  */
 
 /** The `format` field of every manifest. */
 export const CHECKPOINT_FORMAT = 'sgm-checkpoint';
-/** Version of the layout below; readers refuse other versions. */
-export const CHECKPOINT_VERSION = 1;
+/** Version of the layout below; readers refuse other versions (version 1 had no checksums). */
+export const CHECKPOINT_VERSION = 2;
 
 /** File names inside a checkpoint directory. */
 export const MANIFEST_FILE = 'checkpoint.json';
@@ -23,7 +24,19 @@ export const INDEX_FILE = 'weights.json';
 /** Directory names inside a run directory. */
 export const CURRENT_DIR = 'checkpoint';
 export const TMP_DIR = '.checkpoint.tmp';
-export const OLD_DIR = '.checkpoint.old';
+export const PREVIOUS_DIR = 'checkpoint.previous';
+/** The checkpoint before the previous one while it is being deleted (write.ts). */
+export const TRASH_DIR = '.checkpoint.trash';
+
+/** The files the manifest records (size and SHA-256), in the order they are written. */
+export const DATA_FILES = [WEIGHTS_FILE, INDEX_FILE] as const;
+export type DataFileName = (typeof DATA_FILES)[number];
+
+/** Size and SHA-256 (hex) of one file of a checkpoint. */
+export interface FileStamp {
+  readonly bytes: number;
+  readonly sha256: string;
+}
 
 /** Tensor-name prefixes inside weights.bin. */
 export const VARIABLE_PREFIX = 'variable/';
@@ -94,4 +107,11 @@ export interface CheckpointManifest {
   /** Target step count of the run that wrote it (informative). */
   readonly targetSteps: number;
   readonly createdAt: string;
+  /** Size and SHA-256 of weights.bin and weights.json. */
+  readonly files: Readonly<Record<DataFileName, FileStamp>>;
+  /** SHA-256 (hex) of the manifest's own JSON without this field (manifestChecksum in manifest-schema.ts). */
+  readonly checksum: string;
 }
+
+/** What the trainer fills in; writeCheckpoint adds `files` and `checksum`. */
+export type ManifestContent = Omit<CheckpointManifest, 'files' | 'checksum'>;

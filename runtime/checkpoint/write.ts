@@ -1,10 +1,13 @@
 /**
  * Atomic checkpoint writes. The new checkpoint is written completely into `<run>/.checkpoint.tmp/`, each file
- * fsynced, the manifest last; then the current `checkpoint/` is renamed to `.checkpoint.old/`, the new one
- * renamed into place, the run directory fsynced, and the old one deleted. A crash at any point leaves either a
- * complete `checkpoint/` or a complete `.checkpoint.old/` (which read.ts falls back to): the previous
- * checkpoint is kept until the new one is complete.
+ * fsynced, the manifest last (with the size and SHA-256 of the other files and its own checksum); then the
+ * checkpoint before the current one (`checkpoint.previous/`) is deleted, the current `checkpoint/` renamed to
+ * `checkpoint.previous/`, the new one renamed into place and the run directory fsynced. A crash at any point
+ * leaves a complete `checkpoint/`, or no `checkpoint/` and a complete `checkpoint.previous/` (which read.ts
+ * falls back to); afterwards the previous checkpoint stays beside the current one, so a current checkpoint
+ * damaged later (disk, hand edit) still leaves one to resume from.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tf } from '../../stdlib/tf.js';
@@ -13,44 +16,65 @@ import {
   CURRENT_DIR,
   INDEX_FILE,
   MANIFEST_FILE,
-  OLD_DIR,
+  PREVIOUS_DIR,
   TMP_DIR,
+  TRASH_DIR,
   WEIGHTS_FILE,
   type CheckpointManifest,
+  type FileStamp,
+  type ManifestContent,
 } from './format.js';
+import { manifestChecksum } from './manifest-schema.js';
 
-/** Writes a checkpoint of `tensors` with `manifest` into `runDir/checkpoint/` atomically; returns its path. */
+/**
+ * Writes a checkpoint of `tensors` with `content` into `runDir/checkpoint/` atomically; returns its path. The
+ * checkpoint it replaces becomes `checkpoint.previous/`, unless `samePrevious` is false (the first save of a
+ * run started with --overwrite: the one there belongs to another run, and is deleted once the new one is in place).
+ */
 export async function writeCheckpoint(
   runDir: string,
-  manifest: CheckpointManifest,
+  content: ManifestContent,
   tensors: ReadonlyArray<{ name: string; tensor: tf.Tensor }>,
+  options: { samePrevious?: boolean } = {},
 ): Promise<string> {
   const { data, specs } = await tf.io.encodeWeights(tensors.map((t) => ({ name: t.name, tensor: t.tensor })));
-  const bytes = new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
+  const weights = new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
+  const index = Buffer.from(`${JSON.stringify(specs, null, 1)}\n`, 'utf8');
+  const withFiles = { ...content, files: { [WEIGHTS_FILE]: stamp(weights), [INDEX_FILE]: stamp(index) } };
+  const manifest: CheckpointManifest = { ...withFiles, checksum: manifestChecksum(withFiles) };
   const tmp = join(runDir, TMP_DIR);
   const current = join(runDir, CURRENT_DIR);
-  const old = join(runDir, OLD_DIR);
+  const previous = join(runDir, PREVIOUS_DIR);
+  const trash = join(runDir, TRASH_DIR);
   try {
     mkdirSync(runDir, { recursive: true });
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
-    writeFileSynced(join(tmp, WEIGHTS_FILE), bytes);
-    writeFileSynced(join(tmp, INDEX_FILE), `${JSON.stringify(specs, null, 1)}\n`);
+    writeFileSynced(join(tmp, WEIGHTS_FILE), weights);
+    writeFileSynced(join(tmp, INDEX_FILE), index);
     writeFileSynced(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     fsyncDir(tmp);
     if (existsSync(current)) {
-      rmSync(old, { recursive: true, force: true });
-      renameSync(current, old);
+      // Out of the way by one atomic rename before deleting, so no half-deleted checkpoint.previous is ever seen.
+      rmSync(trash, { recursive: true, force: true });
+      if (existsSync(previous)) renameSync(previous, trash);
+      renameSync(current, previous);
     }
     renameSync(tmp, current);
     fsyncDir(runDir);
-    rmSync(old, { recursive: true, force: true });
+    rmSync(trash, { recursive: true, force: true });
+    if (options.samePrevious === false) rmSync(previous, { recursive: true, force: true });
   } catch (error) {
-    // Leave nothing half-written behind: the previous checkpoint (current or .old) is untouched.
+    // Leave nothing half-written behind: the checkpoints already there (current or previous) are untouched.
     rmSync(tmp, { recursive: true, force: true });
     throw new UserError(`cannot write a checkpoint to '${runDir}': ${describeFsError(error)}`);
   }
   return current;
+}
+
+/** Size and SHA-256 of a file's bytes, for the manifest. */
+function stamp(bytes: Uint8Array): FileStamp {
+  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /**

@@ -5,6 +5,7 @@
  * distance of relaxed samples to the simplex vertices, the recovered discrete distributions and the IGR-SB
  * category counts (runtime/eval/evaluate-model.ts). Prints text, or the whole report as JSON.
  */
+import type { IgrSbTruncationRule } from '../../stdlib/distributions/igr-sb.js';
 import { readManifest } from '../checkpoint/read.js';
 import { loadModelWeights } from '../checkpoint/model-state.js';
 import { bindModelData } from '../data/bind.js';
@@ -37,6 +38,8 @@ export interface EvalCommandOptions {
   readonly recoverySamples?: number;
   /** ρ of the IGR-SB category count [--rho]. */
   readonly rho?: number;
+  /** What the IGR-SB category count sums [--truncation-rule]: 'softmax' (paper, default) or 'sticks' (authors' code). */
+  readonly truncationRule?: IgrSbTruncationRule;
   /** text (default) or json [--format]. */
   readonly format?: 'text' | 'json';
 }
@@ -70,6 +73,7 @@ export async function runEval(module: CompiledModelModule, options: EvalCommandO
       ...(options.batches !== undefined ? { maxBatches: options.batches } : {}),
       ...(options.recoverySamples !== undefined ? { recoverySamples: options.recoverySamples } : {}),
       ...(options.rho !== undefined ? { rho: options.rho } : {}),
+      ...(options.truncationRule !== undefined ? { truncationRule: options.truncationRule } : {}),
     });
     if (options.format === 'json') io.stdout(`${JSON.stringify({ dataset: dataset.name, checkpoint: options.checkpoint, ...report }, null, 2)}\n`);
     else io.stdout(formatEvalReport(report, dataset.name));

@@ -11,7 +11,7 @@ import { DEFAULT_TEST_FRACTION, splitDataset } from '../data/split.js';
 import { readManifest } from '../checkpoint/read.js';
 import type { CompiledModelModule } from '../model-api.js';
 import { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions } from '../train/options.js';
-import { checkRunDir, train, type TrainSummary } from '../train/trainer.js';
+import { checkRunDir, lockRunFolder, train, type TrainData, type TrainSummary } from '../train/trainer.js';
 import type { CommandIo } from './command-io.js';
 
 /** The options of `sgm train` (CLI flag in brackets). */
@@ -96,7 +96,26 @@ export async function runTrain(
     train: bindModelData(module.metadata, split.train),
     ...(split.test ? { test: bindModelData(module.metadata, split.test) } : {}),
   };
-  checkRunDir(trainOptions);
+  // The run folder is locked before it is inspected: another training on it is refused here, with its pid.
+  const lock = options.checkpoint === undefined ? undefined : lockRunFolder(options.checkpoint, trainOptions);
+  try {
+    checkRunDir(trainOptions);
+    return await createAndTrain(module, options, trainOptions, data, dataset.name, controller, io);
+  } finally {
+    lock?.release();
+  }
+}
+
+/** The part of runTrain after every check: creates the model and trains it. */
+async function createAndTrain(
+  module: CompiledModelModule,
+  options: TrainCommandOptions,
+  trainOptions: TrainOptions,
+  data: TrainData,
+  datasetName: string,
+  controller: AbortController,
+  io: CommandIo,
+): Promise<{ exitCode: 0 | 1; summary: TrainSummary }> {
   // A resumed run re-creates the model with its original seed (its weights are then replaced by the checkpoint's).
   const seed = options.resume ? readManifest(options.checkpoint!).manifest.settings.seed : (options.seed ?? TRAIN_DEFAULTS.seed);
   const note = (m: string): void => {
@@ -110,11 +129,12 @@ export async function runTrain(
   };
   if (options.catchSigint ?? true) process.on('SIGINT', onSigint);
   try {
-    note(`training ${module.metadata.name} on ${dataset.name}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows`);
-    const summary = await train(model, data, { ...trainOptions, seed });
+    note(`training ${module.metadata.name} on ${datasetName}: ${data.train.size} training rows, ${data.test?.size ?? 0} test rows`);
+    // On resume, train() compares a --seed given explicitly with the checkpoint's (and refuses another).
+    const summary = await train(model, data, options.resume ? trainOptions : { ...trainOptions, seed });
     const failed = summary.status === 'non-finite';
     if (failed) io.stderr(`error: ${summary.message}\n`);
-    if (options.json) io.stdout(`${JSON.stringify({ model: module.metadata.name, dataset: dataset.name, ...summary })}\n`);
+    if (options.json) io.stdout(`${JSON.stringify({ model: module.metadata.name, dataset: datasetName, ...summary })}\n`);
     else if (!failed) io.stdout(`${summary.message}\n`);
     return { exitCode: failed ? 1 : 0, summary };
   } finally {

@@ -6,6 +6,7 @@
  *  2. a single declaration left over binds the single feature column left over, or, when several scalar
  *     feature columns are left (a CSV table), all of them stacked in file order as rows of [F];
  *  3. anything else is a one-line UserError naming the declaration and the columns there are.
+ * Values: the data of an observed variable must lie in the support of its likelihood (check-support.ts).
  * Shapes: the first axis of a declaration is the batch axis (a named dim such as B is free; a number fixes the
  * batch size); every later dim must equal the column's row shape. A named dim that is a hyperparameter of the
  * model (e.g. D = 784) must equal its value; any other named dim is free but takes the same value in every
@@ -15,12 +16,13 @@ import { createHash } from 'node:crypto';
 import { tf } from '../../stdlib/tf.js';
 import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
-import { gatherRows, type Column, type Dataset } from './dataset.js';
+import { checkObservedSupport } from './check-support.js';
+import { gatherRows, nameList, type Column, type Dataset } from './dataset.js';
 
 /** One declaration and the column that feeds it. */
 export interface BoundDeclaration {
   readonly spec: DataSpec;
-  /** The column's name, or the feature names joined by '+' when scalar features were stacked. */
+  /** The column's name, or the feature names joined by '+' when scalar features were stacked (`a+...+z (N scalar columns)` for many). */
   readonly column: string;
   readonly rowShape: readonly number[];
 }
@@ -47,6 +49,7 @@ export function bindData(
   specs: readonly DataSpec[],
   dataset: Dataset,
   hyperparameters: Readonly<Record<string, number>> = {},
+  likelihoods: ReadonlyMap<string, string> = new Map(),
 ): BoundData {
   // A model without data trains on the feature-less dataset 'none' (empty batches); real data would be ignored.
   if (specs.length === 0 && dataset.features.length > 0) {
@@ -65,16 +68,17 @@ export function bindData(
     const spec = unbound[0];
     if (left.length === 1) chosen.set(spec.name, { column: left[0], data: dataset.columns[left[0]] });
     else if (left.length > 1 && left.every((f) => dataset.columns[f].rowShape.length === 0)) {
-      chosen.set(spec.name, { column: left.join('+'), data: stackScalars(left.map((f) => dataset.columns[f])) });
+      const label = left.length <= 8 ? left.join('+') : `${left[0]}+...+${left.at(-1)!} (${left.length} scalar columns)`;
+      chosen.set(spec.name, { column: label, data: stackScalars(left.map((f) => dataset.columns[f])) });
     } else {
       throw new UserError(
         `${where(spec)}: dataset '${dataset.name}' has no column named '${spec.name}'` +
-          (left.length > 1 ? ` and several it could be (${left.join(', ')}): name one of them '${spec.name}'` : ` (columns: ${[...columns.keys()].join(', ')})`),
+          (left.length > 1 ? ` and several it could be (${nameList(left)}): name one of them '${spec.name}'` : ` (columns: ${nameList([...columns.keys()])})`),
       );
     }
   } else if (unbound.length > 1) {
     throw new UserError(
-      `${where(unbound[0])}: dataset '${dataset.name}' has no column named '${unbound[0].name}' (columns: ${[...columns.keys()].join(', ')}; ` +
+      `${where(unbound[0])}: dataset '${dataset.name}' has no column named '${unbound[0].name}' (columns: ${nameList([...columns.keys()])}; ` +
         `with several data declarations every one must match a column by name)`,
     );
   }
@@ -93,6 +97,11 @@ export function bindData(
     }
     bindings.push({ spec, column, rowShape: data.rowShape });
   }
+  // Observed data outside its likelihood's support would make the first loss -inf: say so now.
+  for (const spec of specs) {
+    const distribution = likelihoods.get(spec.name);
+    if (distribution) checkObservedSupport(spec.name, spec.line, distribution, chosen.get(spec.name)!.data, dataset.name);
+  }
   const sources = specs.map((s) => chosen.get(s.name)!.data);
   return {
     datasetName: dataset.name,
@@ -100,7 +109,8 @@ export function bindData(
     bindings,
     ...(fixed ? { fixedBatchSize: fixed.value } : {}),
     batch(indices) {
-      const batch: Record<string, tf.Tensor> = {};
+      // Keyed by data names, which are user text: no prototype, so `__proto__` or `constructor` is a plain key.
+      const batch = Object.create(null) as Record<string, tf.Tensor>;
       specs.forEach((s, i) => {
         batch[s.name] = tf.tensor(gatherRows(sources[i], indices), [indices.length, ...sources[i].rowShape], 'float32');
       });
@@ -148,7 +158,7 @@ function checkShape(
       if (d !== n) mismatch('');
       return;
     }
-    if (d in hyperparameters) {
+    if (Object.hasOwn(hyperparameters, d)) {
       if (hyperparameters[d] !== n) mismatch(` (${d} = ${hyperparameters[d]})`);
       return;
     }
@@ -171,6 +181,12 @@ function stackScalars(cols: Column[]): Column {
 
 
 /** Binds `dataset` to a model's `data` declarations, with its hyperparameters giving named dims their values. */
-export function bindModelData(metadata: Pick<ModelMetadata, 'data' | 'hyperparameters'>, dataset: Dataset): BoundData {
-  return bindData(metadata.data, dataset, metadata.hyperparameters);
+export function bindModelData(
+  metadata: Pick<ModelMetadata, 'data' | 'hyperparameters'> & Partial<Pick<ModelMetadata, 'nodes'>>,
+  dataset: Dataset,
+): BoundData {
+  // The likelihood of each observed data variable, whose support the data must lie in.
+  const likelihoods = new Map<string, string>();
+  for (const n of metadata.nodes ?? []) if (n.kind === 'observed' && n.distribution) likelihoods.set(n.name, n.distribution);
+  return bindData(metadata.data, dataset, metadata.hyperparameters, likelihoods);
 }

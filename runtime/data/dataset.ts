@@ -30,6 +30,34 @@ export interface Dataset {
   readonly truth?: Readonly<Record<string, TruthArray>>;
 }
 
+/**
+ * An empty table of columns by name with no prototype, so a column named `__proto__`, `constructor` or
+ * `toString` (a CSV header, a JSON key) is an ordinary entry and cannot reach Object.prototype.
+ */
+export function columnTable(): Record<string, Column> {
+  return Object.create(null) as Record<string, Column>;
+}
+
+/** The largest finite float32, (2 - 2^-23) * 2^127; every batch tensor is float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Why `v` cannot be a data value, or undefined when it can: NaN, ±Infinity, or a finite number whose float32
+ * rounding overflows to ±Infinity (beyond ±3.4028235e38), which the model would otherwise receive as Infinity.
+ */
+export function float32Problem(v: number): string | undefined {
+  if (Number.isNaN(v)) return 'NaN, not a finite number';
+  if (!Number.isFinite(v)) return `${v}, not a finite number`;
+  if (!Number.isFinite(Math.fround(v))) return `${v}, beyond float32's range (largest ${FLOAT32_MAX.toPrecision(8)}): it would become ${v > 0 ? '' : '-'}Infinity`;
+  return undefined;
+}
+
+/** Names for a message: all of them when few, else the first ones and how many more (a table may have 100,000 columns). */
+export function nameList(names: readonly string[], max = 8): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')}, ... (${names.length - max} more)`;
+}
+
 /** Number of float32 values in one row of a column. */
 export function rowLength(column: Column): number {
   return column.rowShape.reduce((a, b) => a * b, 1);
@@ -46,6 +74,7 @@ export function makeDataset(
 ): Dataset {
   const names = Object.keys(columns);
   if (names.length === 0) throw new Error(`dataset '${name}' has no columns`);
+  columns = Object.assign(columnTable(), columns);
   const first = columns[names[0]];
   const size = first.values.length / rowLength(first);
   for (const n of names) {
@@ -55,13 +84,13 @@ export function makeDataset(
     }
   }
   const features = options.features ?? names;
-  for (const f of features) if (!(f in columns)) throw new Error(`dataset '${name}': feature '${f}' is not a column`);
+  for (const f of features) if (!Object.hasOwn(columns, f)) throw new Error(`dataset '${name}': feature '${f}' is not a column`);
   return { name, size, columns, features, ...(options.truth ? { truth: options.truth } : {}) };
 }
 
 /** Rows `indices` of every column, copied into a new dataset (truth is shared, it describes the source). */
 export function takeRows(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
-  const columns: Record<string, Column> = {};
+  const columns = columnTable();
   for (const [n, c] of Object.entries(dataset.columns)) {
     columns[n] = { values: gatherRows(c, indices), rowShape: c.rowShape };
   }

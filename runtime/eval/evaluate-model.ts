@@ -16,6 +16,7 @@ import type { BoundData } from '../data/bind.js';
 import { UserError } from '../errors.js';
 import { deriveSeed } from '../data/js-random.js';
 import type { ModelInstance, StepContext } from '../model-api.js';
+import type { IgrSbTruncationRule } from '../../stdlib/distributions/igr-sb.js';
 import { CategoriesUsedAccumulator, DEFAULT_RHO, type CategoriesUsedStats } from './categories-used.js';
 import { discreteLatent, relaxedSimplexSample, type DiscreteLatent } from './discrete-latent.js';
 import { PRIOR_VARIANTS, discretizedSampler, hasUniformVariant } from './discretized-model.js';
@@ -49,6 +50,8 @@ export interface ModelEvalOptions {
   readonly recoverySamples?: number;
   /** Precision ρ for the IGR-SB category count (default: the posterior's own ρ, else DEFAULT_RHO). */
   readonly rho?: number;
+  /** What the IGR-SB category count sums: 'softmax' (z, the paper's eq. (19); default) or 'sticks' (w, the authors' code). */
+  readonly truncationRule?: IgrSbTruncationRule;
   readonly chunkRows?: number;
   /** Where to show progress (stderr), if anywhere. */
   readonly progress?: EvalProgressSink;
@@ -158,7 +161,7 @@ export function evaluateModel(model: ModelInstance, data: BoundData, options: Mo
           const q = posterior[l.name];
           if (q.name === 'IGR_SB') {
             const rho = options.rho ?? (q as { rho?: number }).rho ?? DEFAULT_RHO;
-            getOr(used, l.name, () => new CategoriesUsedAccumulator(rho, q.eventShape[0])).add(q, rng);
+            getOr(used, l.name, () => new CategoriesUsedAccumulator(rho, q.eventShape[0], options.truncationRule ?? 'softmax')).add(q, rng);
           }
         }
         if (b === 0) {
@@ -214,7 +217,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 }
 
 function collect<A, R>(map: Map<string, A>, read: (a: A) => R | undefined): Record<string, R> {
-  const out: Record<string, R> = {};
+  const out = Object.create(null) as Record<string, R>; // keyed by user names: no prototype, so `__proto__` and `constructor` are plain keys
   for (const [k, a] of map) {
     const r = read(a);
     if (r !== undefined) out[k] = r;

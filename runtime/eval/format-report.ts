@@ -40,7 +40,7 @@ export function formatEvalReport(r: ModelEvalReport, datasetName: string): strin
     }
   }
   for (const [name, c] of Object.entries(r.categoriesUsed)) {
-    lines.push(`  ${name}: IGR-SB categories used at ρ = ${c.rho}: mean ${fixed(c.mean)}, ${c.truncation} at the 70% quantile, max ${c.max} of ${c.maxCategories} (${c.draws} draws)`);
+    lines.push(`  ${name}: IGR-SB categories used at ρ = ${c.rho} (${c.rule === 'sticks' ? 'summing the sticks w, the authors\' code' : 'summing z = g(y, τ), IGR eq. (19)'}): mean ${fixed(c.mean)}, ${c.truncation} at the 70% quantile, max ${c.max} of ${c.maxCategories} (${c.draws} draws)`);
   }
   for (const [name, d] of Object.entries(r.recovered)) lines.push(...formatRecovered(name, d));
   for (const note of r.notes) lines.push(`  note: ${note}`);

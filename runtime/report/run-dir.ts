@@ -58,9 +58,22 @@ export function readRun(dir: string): Run {
     records,
     badLines,
     ...(model ? { model } : {}),
-    ...(existsSync(sourcePath) ? { sourceFile: sourcePath, source: readFileSync(sourcePath, 'utf8') } : {}),
+    ...(isModelSource(sourcePath) ? { sourceFile: sourcePath, source: readFileSync(sourcePath, 'utf8') } : {}),
     ...(checkpointDir ? { checkpoint: readManifest(checkpointDir) } : {}),
   };
+}
+
+/**
+ * A run's model.sgm is read only when it is a regular file of at most 4 MiB (the CLI's limit for model files):
+ * a run folder from elsewhere may hold a pipe or a huge file there.
+ */
+function isModelSource(path: string): boolean {
+  try {
+    const s = statSync(path);
+    return s.isFile() && s.size <= 4 * 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** The log's records; a line that is not JSON (a partial last line after a crash) is counted, not fatal. */

@@ -77,10 +77,22 @@ export async function restoreAdam(
   dir: string,
 ): Promise<void> {
   if (optimizer.iterations !== 0) throw new Error('restoreAdam needs a fresh optimizer');
-  const hasSlots = trainables.some(([name]) => tensors[ADAM_M_PREFIX + name] !== undefined);
+  // Adam creates its moments at the first update: a checkpoint has them exactly when it was taken after one.
+  const hasSlots = scalars.iterations > 0 || trainables.some(([name]) => tensors[ADAM_M_PREFIX + name] !== undefined);
+  const shapes = new Map(trainables.map(([name, v]) => [name, v.shape]));
+  for (const key of Object.keys(tensors)) {
+    const prefix = [ADAM_M_PREFIX, ADAM_V_PREFIX].find((p) => key.startsWith(p));
+    if (prefix !== undefined && !shapes.has(key.slice(prefix.length))) {
+      throw new UserError(`checkpoint '${dir}' has an Adam moment '${key}' for a variable the model does not train`);
+    }
+  }
   const slot = (prefix: string, name: string): tf.Tensor => {
     const t = tensors[prefix + name];
     if (t === undefined) throw new UserError(`checkpoint '${dir}' has no Adam moment '${prefix}${name}'`);
+    const shape = shapes.get(name)!;
+    if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, shape)) {
+      throw new UserError(`checkpoint '${dir}': Adam moment '${prefix}${name}' is ${t.dtype} [${t.shape.join(', ')}] there but float32 [${shape.join(', ')}] in the model`);
+    }
     return t;
   };
   const iter = tf.scalar(scalars.iterations, 'int32');

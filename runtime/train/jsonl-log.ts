@@ -30,10 +30,27 @@ export class JsonlLog {
     }
   }
 
-  /** Appends one record as one line (a single write, so a crash leaves at most one partial last line). */
+  /** False once closed or after a write failed (a full disk: nothing more is written). */
+  get writable(): boolean {
+    return this.fd !== undefined && !this.failed;
+  }
+
+  private failed = false;
+
+  /**
+   * Appends one record as one line (a single write, so a crash leaves at most one partial last line). A failed
+   * write (no space left, an I/O error, a device such as /dev/full) is a one-line UserError.
+   */
   write(record: LogRecord): void {
     if (this.fd === undefined) throw new Error(`log '${this.path}' is closed`);
-    writeSync(this.fd, `${JSON.stringify(record, finiteReplacer)}\n`);
+    const line = Buffer.from(`${JSON.stringify(record, finiteReplacer)}\n`, 'utf8');
+    try {
+      let off = 0;
+      while (off < line.length) off += writeSync(this.fd, line, off, line.length - off);
+    } catch (error) {
+      this.failed = true;
+      throw new UserError(`cannot write the training log '${this.path}': ${describeFsError(error)}`);
+    }
   }
 
   /** The file's current size in bytes (recorded in checkpoints). */

@@ -13,11 +13,12 @@ import { deriveSeed } from '../data/js-random.js';
 import type { BoundData } from '../data/bind.js';
 import { UserError } from '../errors.js';
 import type { ModelInstance } from '../model-api.js';
-import type { CheckpointManifest, TrainingSettings } from '../checkpoint/format.js';
+import type { CheckpointManifest, ManifestContent, TrainingSettings } from '../checkpoint/format.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from '../checkpoint/format.js';
 import { checkModelStamp, modelStamp, restoreVariables, variableEntries } from '../checkpoint/model-state.js';
-import { disposeCheckpoint, findCheckpoint, readCheckpoint, readManifest } from '../checkpoint/read.js';
+import { disposeCheckpoint, findCheckpoint, readCheckpoint, readManifest, verifyCheckpoint } from '../checkpoint/read.js';
 import { ensureWritableDir, writeCheckpoint } from '../checkpoint/write.js';
+import { lockRunDir, type RunLock } from '../checkpoint/lock.js';
 import { adamEpsilon, adamState, createAdam, restoreAdam, trainableVariables } from './adam.js';
 import { BatchSchedule } from './batch-schedule.js';
 import { evaluateObjective, type EvalResult } from './evaluate.js';
@@ -71,17 +72,43 @@ export function lossLabel(model: ModelInstance): string {
   return model.metadata.nodes.some((n) => n.estimator === 'reinforce') ? 'surrogate' : 'loss';
 }
 
-/** Trains `model` on `data` (see the module comment); user mistakes throw UserError before anything is written. */
+/**
+ * Trains `model` on `data` (see the module comment); user mistakes throw UserError before anything is written.
+ * The run folder is locked for the whole training (checkpoint/lock.ts): a second training on it is refused.
+ */
 export async function train(model: ModelInstance, data: TrainData, options: TrainOptions): Promise<TrainSummary> {
   validateTrainOptions(options);
+  const lock = options.checkpointDir === undefined ? undefined : lockRunFolder(options.checkpointDir, options);
+  try {
+    return await trainLocked(model, data, options);
+  } finally {
+    lock?.release();
+  }
+}
+
+/**
+ * Creates run folder `dir` if needed (not for a resume, which needs a checkpoint there) and takes its lock (a
+ * no-op handle when this process holds it already, as `sgm train` does from before its checks); a stale lock
+ * taken over is noted on the progress stream.
+ */
+export function lockRunFolder(dir: string, options: Pick<TrainOptions, 'progress' | 'resume'> = {}): RunLock {
+  // A resume needs a checkpoint there: say so before creating anything.
+  if (options.resume) readManifest(dir);
+  ensureWritableDir(dir);
+  const stream = options.progress === false ? undefined : (options.progress?.stream ?? process.stderr);
+  return lockRunDir(dir, (line) => stream?.write(`note: ${line}\n`));
+}
+
+async function trainLocked(model: ModelInstance, data: TrainData, options: TrainOptions): Promise<TrainSummary> {
   const dir = options.checkpointDir;
   const clock = options.clock ?? (() => performance.now());
   const trainables = trainableVariables(model);
   if (trainables.length === 0) throw new UserError(`model '${model.metadata.name}' has no trainable variables: nothing to train`);
 
-  // Settings: a resumed run takes those that define it from the checkpoint.
+  // Settings: a resumed run takes those that define it from the checkpoint (resumeSettings).
   const resumeFrom = options.resume ? readManifest(dir!) : undefined;
-  const settings: TrainingSettings = resumeFrom?.manifest.settings ?? {
+  const resumed = resumeFrom ? resumeSettings(resumeFrom.manifest.settings, options, resumeFrom.dir) : undefined;
+  const settings: TrainingSettings = resumed?.settings ?? {
     seed: options.seed ?? TRAIN_DEFAULTS.seed,
     batchSize: options.batchSize,
     learningRate: options.learningRate ?? TRAIN_DEFAULTS.learningRate,
@@ -107,8 +134,10 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
   if (resumeFrom) {
     const ckpt = readCheckpoint(resumeFrom.dir);
     try {
-      restoreVariables(model, ckpt.tensors, ckpt.dir);
+      // Adam first: it only touches the fresh optimizer, and restoreVariables assigns only after all its checks,
+      // so a refused checkpoint leaves the model as it was.
       await restoreAdam(optimizer, ckpt.manifest.optimizer, ckpt.tensors, trainables, ckpt.dir);
+      restoreVariables(model, ckpt.tensors, ckpt.dir);
     } finally {
       disposeCheckpoint(ckpt);
     }
@@ -120,23 +149,32 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
   const logPath = options.logFile ?? (dir !== undefined ? join(dir, 'train.jsonl') : undefined);
   const log = logPath === undefined ? undefined : openLog(logPath, dir, resumeFrom?.manifest);
   const label = valueLabel(model);
+  try {
+    log?.write({
+      type: resumeFrom ? 'resume' : 'start',
+      step: startStep,
+      time: new Date().toISOString(),
+      model: model.metadata.name,
+      dataset: data.train.datasetName,
+      trainSize: data.train.size,
+      testSize: data.test?.size ?? 0,
+      settings: finalSettings,
+      ...(resumed?.changed ? { changed: { learningRate: resumed.changed.learningRate } } : {}),
+      targetSteps: options.steps,
+    });
+  } catch (error) {
+    // The log cannot be written (e.g. a full disk): nothing has run yet; release what was made.
+    log?.close();
+    optimizer.dispose();
+    throw error;
+  }
   const progress =
     options.progress === false
       ? undefined
       : new ProgressBar(options.progress ?? {}, { totalSteps: options.steps, startStep, valueLabel: label, lossLabel: lossLabel(model), clock });
   const note = (line: string): void => progress?.note(line);
-  log?.write({
-    type: resumeFrom ? 'resume' : 'start',
-    step: startStep,
-    time: new Date().toISOString(),
-    model: model.metadata.name,
-    dataset: data.train.datasetName,
-    trainSize: data.train.size,
-    testSize: data.test?.size ?? 0,
-    settings: finalSettings,
-    targetSteps: options.steps,
-  });
   if (resumeFrom) note(`resuming from ${resumeFrom.dir} at step ${startStep}`);
+  if (resumed?.changed) note(resumed.changed.message);
 
   const evalEvery = options.evalEvery ?? TRAIN_DEFAULTS.evalEvery;
   const ckptEvery = options.checkpointEvery ?? TRAIN_DEFAULTS.checkpointEvery;
@@ -163,7 +201,7 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
     if (dir === undefined) return;
     log?.write({ type: 'checkpoint', step, dir: join(dir, 'checkpoint') });
     const adam = await adamState(optimizer, trainables);
-    const manifest: CheckpointManifest = {
+    const manifest: ManifestContent = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
       step,
@@ -183,7 +221,9 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
       targetSteps: options.steps,
       createdAt: new Date().toISOString(),
     };
-    lastCheckpoint = { dir: await writeCheckpoint(dir, manifest, [...variableEntries(model), ...adam.tensors]), step };
+    // A fresh run's first save replaces another run's checkpoint (--overwrite): that one is not kept as previous.
+    const samePrevious = resumeFrom !== undefined || lastCheckpoint !== undefined;
+    lastCheckpoint = { dir: await writeCheckpoint(dir, manifest, [...variableEntries(model), ...adam.tensors], { samePrevious }), step };
     note(`checkpoint at step ${step}: ${lastCheckpoint.dir}`);
   };
 
@@ -214,7 +254,8 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
         step++;
         last = { loss: out.loss, value: out.value, metrics: out.metrics };
         options.onStep?.({ step, ...last, gradNorm: out.gradNorm });
-        if (step % Math.max(logEvery, 1) === 0 || step === options.steps || step === startStep + 1) {
+        // The run's first and last steps and every logEvery-th: the same steps whether or not the run was resumed.
+        if (step % Math.max(logEvery, 1) === 0 || step === options.steps || step === 1) {
           log?.write({ type: 'train', step, loss: out.loss, value: out.value, metrics: out.metrics, gradNorm: out.gradNorm, stepsPerSecond: progress?.rate(step) });
         }
         progress?.update(step, last);
@@ -232,9 +273,12 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
     }
   } finally {
     progress?.finish();
-    log?.write({ type: 'end', step, status, time: new Date().toISOString() });
-    log?.close();
-    optimizer.dispose();
+    try {
+      if (log?.writable) log.write({ type: 'end', step, status, time: new Date().toISOString() });
+    } finally {
+      log?.close();
+      optimizer.dispose();
+    }
   }
 
   const summary: TrainSummary = {
@@ -259,12 +303,55 @@ export async function train(model: ModelInstance, data: TrainData, options: Trai
 export function checkRunDir(options: Pick<TrainOptions, 'checkpointDir' | 'resume' | 'overwrite'>): void {
   const dir = options.checkpointDir;
   if (dir === undefined) return;
-  if (options.resume) readManifest(dir);
+  // Resuming: every file of the checkpoint is verified (schema, sizes, checksums) before anything is written.
+  if (options.resume) verifyCheckpoint(dir);
   else if (findCheckpoint(dir) !== undefined && !options.overwrite) {
-    const step = readManifest(dir).manifest.step;
+    let step: number;
+    try {
+      step = readManifest(dir).manifest.step;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      throw new UserError(`'${dir}' already holds a damaged checkpoint (${error.message}): pass --overwrite to start afresh, or use another directory`);
+    }
     throw new UserError(`'${dir}' already holds a checkpoint (step ${step}): pass --resume to continue it, --overwrite to start afresh, or use another directory`);
   }
   ensureWritableDir(dir);
+}
+
+/** A change of setting on resume, as the log records it. */
+interface SettingChange {
+  readonly learningRate: { readonly from: number; readonly to: number };
+  readonly message: string;
+}
+
+/**
+ * The settings of a resumed run: the checkpoint's, except the learning rate, which may be changed (a common
+ * step in a long run: continue with a smaller rate; it is said on stderr and recorded in the log's `resume`
+ * record, and the next checkpoint holds the new rate). The seed and Adam's betas and epsilon define the random
+ * streams and Adam's running state, so another value given explicitly is refused. The batch size always comes
+ * from the checkpoint (the CLI's --batch has a default, so it cannot tell "given" from "not given").
+ */
+function resumeSettings(saved: TrainingSettings, options: TrainOptions, dir: string): { settings: TrainingSettings; changed?: SettingChange } {
+  const fixed = [
+    ['seed', '--seed', options.seed, saved.seed],
+    ['beta1', '--beta1', options.beta1, saved.beta1],
+    ['beta2', '--beta2', options.beta2, saved.beta2],
+    ['epsilon', 'epsilon', options.epsilon, saved.epsilon],
+  ] as const;
+  for (const [, flag, given, kept] of fixed) {
+    if (given !== undefined && given !== kept) {
+      throw new UserError(`checkpoint '${dir}' was trained with ${flag} ${kept}; a resumed run keeps it (only --lr may change on --resume): drop ${flag} ${given}, or start a new run`);
+    }
+  }
+  const lr = options.learningRate;
+  if (lr === undefined || lr === saved.learningRate) return { settings: saved };
+  return {
+    settings: { ...saved, learningRate: lr },
+    changed: {
+      learningRate: { from: saved.learningRate, to: lr },
+      message: `learning rate changed on resume: ${lr} from here on (the checkpoint was trained with ${saved.learningRate})`,
+    },
+  };
 }
 
 function checkResumable(

@@ -49,11 +49,15 @@ export class Bernoulli extends Distribution {
     this.batchShape = this.logits.shape;
   }
 
-  /** 0/1 draws (float32) of shape [...sampleShape, ...batchShape]. */
+  /**
+   * 0/1 draws (float32) of shape [...sampleShape, ...batchShape], off the gradient tape: the comparison u < p
+   * has no gradient in tfjs (Less), and a discrete draw has none to give; score-function estimators take their
+   * gradient through logProb instead.
+   */
   sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
     return tf.tidy(() => {
       const u = rng.uniform([...sampleShape, ...this.batchShape]);
-      return tf.cast(tf.less(u, this.probs), 'float32');
+      return detached((uu, p) => tf.cast(tf.less(uu, p), 'float32'), u, this.probs);
     });
   }
 

@@ -9,6 +9,7 @@ import { straightThrough, oneHotArgmax } from '../straight-through.js';
 import { tf } from '../tf.js';
 import { MIN_PROB, asValue, signatureOf, type TensorInput } from './discrete-params.js';
 import { ExpConcrete } from './exp-concrete.js';
+import { recordedDraw, type LogSpaceDensity, type LogSpaceDraw } from './log-space.js';
 import { ReparameterizedDistribution } from './reparameterized.js';
 
 /** Named parameters of GumbelSoftmax (exactly one of logits, probs; tau required; hard optional). */
@@ -28,7 +29,9 @@ export interface RelaxedDraw {
 }
 
 /** Gumbel-Softmax (Concrete) distribution on the simplex [..., K]. */
-export class GumbelSoftmax extends ReparameterizedDistribution {
+export class GumbelSoftmax extends ReparameterizedDistribution implements LogSpaceDensity {
+  /** Densities are exact from log z (the ExpConcrete draw). */
+  readonly logSpace = 'log_simplex' as const;
   readonly signature = signatureOf('GumbelSoftmax');
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[];
@@ -59,8 +62,19 @@ export class GumbelSoftmax extends ReparameterizedDistribution {
 
   /** A reparameterised draw [...sampleShape, ...batchShape, K] (one-hot forward when hard). */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    // tidy disposes the log-space half of the draw (tensors the gradient needs are kept by the tape).
-    return tf.tidy(() => this.rsampleWithLog(rng, sampleShape).value);
+    // The log-space half of the draw is kept (recorded) so that logProbOfSample can score the value exactly.
+    return recordedDraw(this, rng, sampleShape);
+  }
+
+  /** The draw and its log z (log-space.ts). */
+  rsampleLogSpace(rng: RandomStream, sampleShape: readonly number[] = []): LogSpaceDraw {
+    const d = this.rsampleWithLog(rng, sampleShape);
+    return { value: d.value, rep: d.logSoft };
+  }
+
+  /** Concrete log density of z from log z (log-space.ts): logProbLog. */
+  logProbLogSpace(rep: tf.Tensor): tf.Tensor {
+    return this.logProbLog(rep);
   }
 
   /** A reparameterised draw and its log-space soft sample (for exact densities at low τ). */

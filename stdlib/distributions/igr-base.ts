@@ -26,6 +26,7 @@ import {
 import { igrHard } from '../igr/discrete-recovery.js';
 import { Distribution } from './distribution.js';
 import { asValue, signatureOf, stopGradient, temperature, type TensorInput } from './discrete-params.js';
+import { recordLogSpace, recordedDraw, type LogSpaceDensity, type LogSpaceDraw } from './log-space.js';
 import { locationScale } from './location-scale.js';
 
 /** Named parameters shared by every IGR distribution (names as in the signature table). */
@@ -65,7 +66,9 @@ export interface PreTransformResult {
 }
 
 /** Base class of IGR_I, IGR_SB and IGR_Planar. */
-export abstract class IgrBase extends Distribution {
+export abstract class IgrBase extends Distribution implements LogSpaceDensity {
+  /** Densities are exact from log z (logProbFromLog; log-space.ts). */
+  readonly logSpace = 'log_simplex' as const;
   readonly signature: DistributionSig;
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[];
@@ -128,23 +131,42 @@ export abstract class IgrBase extends Distribution {
    * the extras would be extra kernels per step that nothing uses (issue 6, zero overhead).
    */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => {
-      const { x } = this.preTransform(this.gaussianDraw(rng, sampleShape));
-      return tf.exp(logSoftmaxPlusPlus(x, this.tau, this.delta));
-    });
+    // log z is kept (recorded) so that logProbOfSample scores z exactly at any τ; it is computed anyway.
+    return recordedDraw(this, rng, sampleShape);
   }
 
-  /** A draw with no gradient. */
+  /** z and log z of one draw (the same ε), without the extras of rsampleDetailed. */
+  rsampleLogSpace(rng: RandomStream, sampleShape: readonly number[] = []): LogSpaceDraw {
+    const [value, rep] = tf.tidy(() => {
+      const { x } = this.preTransform(this.gaussianDraw(rng, sampleShape));
+      const logZ = logSoftmaxPlusPlus(x, this.tau, this.delta);
+      return [tf.exp(logZ), logZ];
+    });
+    return { value, rep };
+  }
+
+  /** log q(z) from log z: logProbFromLog (exact at any τ). */
+  logProbLogSpace(rep: tf.Tensor): tf.Tensor {
+    return this.logProbFromLog(rep);
+  }
+
+  /** A draw with no gradient (log z recorded, without gradient). */
   sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+    const [value, rep] = tf.tidy(() => {
+      const d = this.rsampleLogSpace(rng, sampleShape);
+      return [stopGradient(d.value), stopGradient(d.rep)];
+    });
+    return recordLogSpace(value, this.logSpace, rep);
   }
 
   /** Straight-through draw: the one-hot h(x) forward, the relaxed z's gradient backward (docs/math.md section 5). */
   rsampleStraightThrough(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => {
+    const [value, rep] = tf.tidy(() => {
       const d = this.rsampleDetailed(rng, sampleShape);
-      return straightThrough(d.hard, d.z);
+      return [straightThrough(d.hard, d.z), d.logZ];
     });
+    // The density of a straight-through draw is that of its soft sample, whose log z is recorded.
+    return recordLogSpace(value, this.logSpace, rep);
   }
 
   /** Σ over the K-1 coordinates of log N(y | μ, σ²): shape [...]. */

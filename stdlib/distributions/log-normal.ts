@@ -6,7 +6,7 @@
 import type { RandomStream } from '../random.js';
 import { LOG_SQRT_2PI, normalLogDensity } from '../special/normal.js';
 import { tf } from '../tf.js';
-import { asValue } from './discrete-params.js';
+import { asValue, detached } from './discrete-params.js';
 import { GaussianDriven, type NormalParams } from './location-scale.js';
 
 /** The LogNormal distribution; μ, σ are the mean and standard deviation of log x. */
@@ -24,7 +24,8 @@ export class LogNormal extends GaussianDriven {
   logProb(value: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const x = asValue(value);
-      const positive = tf.greater(x, 0);
+      // The support mask off the tape: Greater has no gradient in tfjs, and x may be a draw on the tape (iwae).
+      const positive = detached((v) => tf.greater(v, 0), x);
       // Evaluate at 1 outside the support so neither the value nor its gradient becomes NaN there.
       const logX = tf.log(tf.where(positive, x, tf.onesLike(x)));
       const inside = tf.sub(normalLogDensity(logX, this.mu, this.sigma), logX);

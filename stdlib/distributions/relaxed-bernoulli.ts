@@ -15,6 +15,7 @@ import {
   temperature,
   type TensorInput,
 } from './discrete-params.js';
+import { recordedDraw, type LogSpaceDensity, type LogSpaceDraw } from './log-space.js';
 import { ReparameterizedDistribution } from './reparameterized.js';
 
 /** Named parameters of RelaxedBernoulli (exactly one of logits, probs; tau required; hard optional). */
@@ -34,7 +35,9 @@ export interface RelaxedBinaryDraw {
 }
 
 /** Relaxed Bernoulli distribution on (0, 1), elementwise. */
-export class RelaxedBernoulli extends ReparameterizedDistribution {
+export class RelaxedBernoulli extends ReparameterizedDistribution implements LogSpaceDensity {
+  /** Densities are exact from the logit y = logit(z). */
+  readonly logSpace = 'logit' as const;
   readonly signature = signatureOf('RelaxedBernoulli');
   readonly batchShape: readonly number[];
   readonly eventShape: readonly number[] = [];
@@ -57,8 +60,19 @@ export class RelaxedBernoulli extends ReparameterizedDistribution {
 
   /** A reparameterised draw [...sampleShape, ...batchShape] (0/1 forward when hard). */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    // tidy disposes the logit half of the draw (tensors the gradient needs are kept by the tape).
-    return tf.tidy(() => this.rsampleWithLogit(rng, sampleShape).value);
+    // The logit half of the draw is kept (recorded) so that logProbOfSample can score the value exactly.
+    return recordedDraw(this, rng, sampleShape);
+  }
+
+  /** The draw and its logit (log-space.ts). */
+  rsampleLogSpace(rng: RandomStream, sampleShape: readonly number[] = []): LogSpaceDraw {
+    const d = this.rsampleWithLogit(rng, sampleShape);
+    return { value: d.value, rep: d.logit };
+  }
+
+  /** log density of z from its logit (log-space.ts): logProbFromLogit. */
+  logProbLogSpace(rep: tf.Tensor): tf.Tensor {
+    return this.logProbFromLogit(rep);
   }
 
   /** A reparameterised draw and the logit y = (ℓ + L)/τ it came from. */

@@ -6,6 +6,7 @@ import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
 import { stopGradient } from './discrete-params.js';
+import { hasLogSpace, recordLogSpace } from './log-space.js';
 
 /** A distribution whose `sample` is `rsample` without gradient. */
 export abstract class ReparameterizedDistribution extends Distribution {
@@ -14,6 +15,13 @@ export abstract class ReparameterizedDistribution extends Distribution {
 
   /** The same draw as rsample, with no gradient to the parameters. */
   sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+    if (!hasLogSpace(this)) return tf.tidy(() => stopGradient(this.rsample(rng, sampleShape)));
+    // Keep the draw's log-space representation (without gradient) for logProbOfSample (log-space.ts).
+    const space = this.logSpace;
+    const [value, rep] = tf.tidy(() => {
+      const d = this.rsampleLogSpace(rng, sampleShape);
+      return [stopGradient(d.value), stopGradient(d.rep)];
+    });
+    return recordLogSpace(value, space, rep);
   }
 }

@@ -2,7 +2,7 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asTensor, asValue, broadcastShapes, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
+import { asTensor, asValue, broadcastShapes, detached, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
 
 /** Named parameters of Uniform. */
 export interface UniformParams {
@@ -48,7 +48,8 @@ export class Uniform extends Distribution {
   logProb(value: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const x = asValue(value);
-      const inside = tf.logicalAnd(tf.greaterEqual(x, this.low), tf.less(x, this.high));
+      // The support mask off the tape: comparisons have no gradient in tfjs, and x may be a draw on the tape.
+      const inside = detached((v, lo, hi) => tf.logicalAnd(tf.greaterEqual(v, lo), tf.less(v, hi)), x, this.low, this.high);
       const density = tf.broadcastTo(tf.neg(tf.log(tf.sub(this.high, this.low))), inside.shape);
       return tf.where(inside, density, tf.fill(inside.shape, -Infinity));
     });

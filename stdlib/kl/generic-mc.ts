@@ -3,7 +3,13 @@
  * q.rsample when q has one (pathwise gradients), else q.sample (then the estimate carries no gradient to q's
  * parameters through z; the estimator analysis pairs such nodes with a score-function estimator).
  * q's batch shape must cover p's (the usual posterior-vs-prior case); the result has that batch shape.
+ *
+ * Relaxed distributions (IGR, Gumbel-Softmax, RelaxedBernoulli) are drawn and scored in their log space
+ * (log-space.ts): log z or logit(z), never z, which underflows in float32 at low τ (at τ = 0.01 a density of z
+ * taken on both sides gave a negative KL). Both sides must then evaluate densities in the same space; a relaxed
+ * density against anything else is refused (the analysis rejects such pairs with SGM5004).
  */
+import { hasLogSpace } from '../distributions/log-space.js';
 import { tf } from '../tf.js';
 import type { KlCompute } from './kl-compute.js';
 import { mcSettings } from './mc-samples.js';
@@ -12,6 +18,13 @@ import { mcSettings } from './mc-samples.js';
 export const klGenericMc: KlCompute = (q, p, options) =>
   tf.tidy(() => {
     const { rng, samples } = mcSettings(options, 'generic-mc');
+    if (hasLogSpace(q) || hasLogSpace(p)) {
+      if (!(hasLogSpace(q) && hasLogSpace(p) && q.logSpace === p.logSpace)) {
+        throw new TypeError(`no Monte Carlo KL between ${q.name} and ${p.name}: their densities are not taken in one space`);
+      }
+      const { rep } = q.rsampleLogSpace(rng, [samples]);
+      return tf.mean(tf.sub(q.logProbLogSpace(rep), p.logProbLogSpace(rep)), 0);
+    }
     const z = q.signature.hasRsample ? q.rsample(rng, [samples]) : q.sample(rng, [samples]);
     return tf.mean(tf.sub(q.logProb(z), p.logProb(z)), 0);
   });

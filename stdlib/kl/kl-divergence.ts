@@ -8,7 +8,7 @@ import { tf } from '../tf.js';
 import { klGenericMc } from './generic-mc.js';
 import type { KlCompute, KlOptions } from './kl-compute.js';
 import { KL_COMPUTE } from './register-all.js';
-import { queryKl, type KlDescription, type KlPlan } from './rules.js';
+import { klMeasureMismatch, queryKl, type KlDescription, type KlPlan } from './rules.js';
 
 /** Options of klDivergence: Monte Carlo settings plus an optional forced method (`kl(z) = mc(...)` in a model). */
 export interface KlDivergenceOptions extends KlOptions {
@@ -64,6 +64,10 @@ export function explainKl(
   const dq = describeForKl(q);
   const dp = describeForKl(p);
   const plan = queryKl(dq, dp);
+  // No rule and no common measure: log q - log p would be no KL (a pmf against a density, or relaxed densities
+  // taken in different spaces); the compiler reports this as SGM5004.
+  const mismatch = plan.rule === 'generic-mc' ? klMeasureMismatch(dq.family, dp.family) : null;
+  if (mismatch) throw new Error(`no KL between ${dq.family} and ${dp.family}: ${mismatch}`);
   const generic = (reason: string): KlExplanation => ({ method: 'mc', rule: 'generic-mc', reason, q: dq, p: dp });
   if (options.method === 'closed_form' && plan.method !== 'closed_form') {
     throw new Error(`no closed-form KL for ${dq.family} ‖ ${dp.family}: ${plan.reason}`);

@@ -13,6 +13,7 @@ import { klBernoulliBernoulli } from './bernoulli-bernoulli.js';
 import { klCategoricalCategorical } from './categorical-categorical.js';
 import { klConcreteConcreteMc } from './concrete-concrete-mc.js';
 import { klGenericMc } from './generic-mc.js';
+import { klGenGSEnumerated } from './gengs-enumerated.js';
 import { klGenGSGenGS } from './gengs-gengs.js';
 import { klPoissonPoisson } from './poisson-poisson.js';
 import { klRelaxedBernoulliMc } from './relaxed-bernoulli-mc.js';
@@ -23,12 +24,14 @@ export const KL_COMPUTE: Readonly<Record<string, KlCompute>> = {
   'normal-normal': klNormalNormal,
   'lognormal-lognormal': klLogNormalLogNormal,
   'igr-igr': klIgrIgr,
+  'igr-i-rescaled': klIgrIgr,
   'igr-planar-gaussian-mc': klIgrPlanarGaussianMc,
   // ── other pairs, generic Monte Carlo ──
   'categorical-categorical': klCategoricalCategorical,
   'bernoulli-bernoulli': klBernoulliBernoulli,
   'poisson-poisson': klPoissonPoisson,
   'gengs-gengs': klGenGSGenGS,
+  'gengs-enumerated': klGenGSEnumerated,
   'concrete-concrete-mc': klConcreteConcreteMc,
   'relaxed-bernoulli-mc': klRelaxedBernoulliMc,
   'generic-mc': klGenericMc,

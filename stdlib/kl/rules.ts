@@ -1,6 +1,6 @@
 /**
- * Which KL divergence applies to a (posterior, prior) pair, and why: the declarative rules of docs/math.md
- * section 10 rule 3. Pure data and predicates over *descriptions* of distributions, with no tfjs import, so the
+ * Which KL divergence applies to a (posterior, prior) pair, and why: the declarative rules of design.md
+ * section 3 rule 3. Pure data and predicates over *descriptions* of distributions, with no tfjs import, so the
  * compiler can ask at compile time (with static argument keys) and the runtime can ask with actual values.
  * The compute functions live one pair per file beside this one and are bound by id in register-all.ts.
  */
@@ -36,7 +36,11 @@ export interface KlRule {
   readonly cite: string;
 }
 
+import { DISTRIBUTIONS, findDistribution } from '../signatures/distributions.js';
+
 const IGR = ['IGR_I', 'IGR_SB', 'IGR_Planar'];
+/** Families whose logProb is a pmf (exact discrete) or a truncated pmf (GenGS), from the family table. */
+const DISCRETE_PMF = DISTRIBUTIONS.filter((d) => d.measure === 'pmf' || d.measure === 'truncated_pmf').map((d) => d.name);
 const GS = ['GumbelSoftmax', 'Concrete', 'RelaxedOneHotCategorical', 'ExpConcrete'];
 
 /** Names the static arguments that differ between q and p, or null when all listed are equal. */
@@ -74,10 +78,23 @@ export const KL_RULES: readonly KlRule[] = [
     check: (q, p) => {
       if (q.family !== p.family) return `transforms differ (${q.family} vs ${p.family})`;
       if (q.family === 'IGR_Planar') return 'IGR_Planar has a learned flow on the posterior side';
-      return sameStatics(q, p, ['tau', 'delta', 'rho']);
+      // ρ (IGR_SB's countably infinite version) only reports how many categories a draw uses: it changes
+      // neither the samples nor the density, so it does not enter the comparison.
+      return sameStatics(q, p, ['tau', 'delta']);
     },
     reason: 'same IGR transform, τ and δ on both sides: KL of the Gaussians (IGR eq. 13)',
-    cite: 'IGR paper eq. (13) (v1 eq. 19); docs/math.md section 4',
+    cite: 'IGR paper (Potapczynski, Loaiza-Ganem, Cunningham, arXiv:1912.09588) eq. (13) (v1 eq. 19)',
+  },
+  {
+    id: 'igr-i-rescaled',
+    method: 'closed_form',
+    q: ['IGR_I'],
+    p: ['IGR_I'],
+    check: () => null,
+    reason:
+      'IGR_I pair at different τ or δ: softmax++(y, τ, δ) = softmax++(y/τ - log δ, 1, 1), so both sides are one map of ' +
+      'N(μ/τ - log δ, σ/τ): KL of those Gaussians',
+    cite: 'IGR paper (arXiv:1912.09588) eq. (10)-(13): KL is invariant under a bijection applied to both sides',
   },
   {
     id: 'igr-planar-gaussian-mc',
@@ -87,7 +104,7 @@ export const KL_RULES: readonly KlRule[] = [
     check: (q, p) => sameStatics(q, p, ['tau', 'delta']),
     reason:
       'planar flow on the posterior: Monte Carlo in Gaussian space, log N(y|μ,σ) - log N(f(y)|μ0,σ0) - log|det f\'(y)| (softmax++ terms cancel)',
-    cite: 'docs/math.md section 4',
+    cite: 'math.md section 4',
   },
   {
     id: 'categorical-categorical',
@@ -123,7 +140,16 @@ export const KL_RULES: readonly KlRule[] = [
     p: ['GenGS'],
     check: (q, p) => sameStatics(q, p, ['trunc']),
     reason: 'GenGS-GenGS with the same truncation: categorical KL of the truncated pmfs',
-    cite: 'GenGS paper appendix H; docs/math.md section 7',
+    cite: 'GenGS paper appendix H; math.md section 7',
+  },
+  {
+    id: 'gengs-enumerated',
+    method: 'closed_form',
+    q: ['GenGS'],
+    p: DISCRETE_PMF,
+    check: () => null,
+    reason: 'GenGS against a discrete prior: the discrete KL of the truncated pmf over its cells, Σ π_q (log π_q - log p(c)) (τ-free, as GenGS appendix H)',
+    cite: 'GenGS paper (Joo et al., arXiv:2003.01847) Definition 1 and appendix H',
   },
   {
     id: 'concrete-concrete-mc',
@@ -132,7 +158,7 @@ export const KL_RULES: readonly KlRule[] = [
     p: GS,
     check: () => null,
     reason: 'Gumbel-Softmax pair: Monte Carlo on log-space samples with ExpConcrete densities (no NaN at low τ)',
-    cite: 'Maddison et al. 2017 appendix C; docs/math.md section 6',
+    cite: 'Maddison et al. 2017 appendix C; math.md section 6',
   },
   {
     id: 'relaxed-bernoulli-mc',
@@ -144,6 +170,33 @@ export const KL_RULES: readonly KlRule[] = [
     cite: 'Maddison et al. 2017 section 3.4',
   },
 ];
+
+/**
+ * Why generic Monte Carlo cannot give KL(q ‖ p) for two families, or null when it can: E_q[log q - log p] is a KL
+ * only when both logs are densities with respect to the same measure (the family table's `measure`). A relaxed
+ * density against a pmf (RelaxedBernoulli against Bernoulli) subtracts a pmf from a density: no KL exists.
+ * Pairs with a registered rule (e.g. ExpConcrete against GumbelSoftmax, GenGS against a pmf) are decided there.
+ */
+export function klMeasureMismatch(qFamily: string, pFamily: string): string | null {
+  const q = findDistribution(qFamily);
+  const p = findDistribution(pFamily);
+  if (!q || !p || q.measure === p.measure) return null;
+  const counting = (m: string) => m === 'pmf' || m === 'truncated_pmf';
+  const which = `${q.name}'s log-probability is ${MEASURE_TEXT[q.measure]}, ${p.name}'s is ${MEASURE_TEXT[p.measure]}`;
+  if (counting(q.measure) || counting(p.measure)) return `${which}: their difference is no KL`;
+  // Both are densities, but of different variables or spaces: a relaxed density is exact only from its own log
+  // representation, and no registered pair relates the two.
+  return `${which}: sgm has no KL between them (a relaxed density is exact only in its own log space, and no rule relates the two)`;
+}
+
+const MEASURE_TEXT: Readonly<Record<string, string>> = {
+  pmf: 'a probability mass (pmf)',
+  truncated_pmf: 'the mass of a truncated pmf',
+  density: 'a density',
+  relaxed_simplex: 'a density on the simplex',
+  relaxed_log_simplex: 'a density of log z',
+  relaxed_unit_interval: 'a density on (0, 1)',
+};
 
 /** Decides the KL method for KL(q ‖ p): the first matching rule, else generic Monte Carlo, with the reason. */
 export function queryKl(q: KlDescription, p: KlDescription): KlPlan {

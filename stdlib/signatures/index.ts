@@ -2,3 +2,4 @@
 export * from './types.js';
 export * from './distributions.js';
 export * from './functions.js';
+export * from './support.js';

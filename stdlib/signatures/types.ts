@@ -82,7 +82,7 @@ export type EventRule =
   | { readonly kind: 'base' };
 
 /**
- * How many values a discrete distribution can take (for the enumeration rule of docs/math.md section 10):
+ * How many values a discrete distribution can take (for the enumeration rule of design.md section 3):
  * 'two' (Bernoulli), 'last_dim' (Categorical: K), 'total_count_plus_one' (Binomial: N + 1 when N is a
  * constant), 'infinite' (Poisson, Geometric, NegativeBinomial), 'combinatorial' (Multinomial: C(N+K-1, K-1)).
  */
@@ -95,7 +95,22 @@ export type RelaxationKind =
   | 'relaxed_binary' // RelaxedBernoulli
   | 'relaxed_count'; // GenGS over a count distribution
 
-/** Metadata of one distribution, as data (the rules of docs/math.md section 10 read only this). */
+/**
+ * What the log density (logProb) of a family is taken with respect to, for the KL pair check: a Monte Carlo KL
+ * E_q[log q - log p] is a KL only when both logs are densities of the same variable with respect to the same
+ * measure (a pmf minus a density is not; issue 13 item 5):
+ *  - 'pmf': counting measure (the exact discrete families);
+ *  - 'truncated_pmf': GenGS, whose logProb is the pmf of the truncated distribution at the cells (its KL is the
+ *    discrete KL of GenGS appendix H; against an exact discrete prior it is the enumerated sum over the cells);
+ *  - 'density': Lebesgue density of an exact continuous family (Normal, LogNormal, Uniform);
+ *  - 'relaxed_simplex': Lebesgue density on the first K-1 coordinates of the simplex, exact from log z (IGR,
+ *    Gumbel-Softmax);
+ *  - 'relaxed_log_simplex': density of log z (ExpConcrete);
+ *  - 'relaxed_unit_interval': density on (0, 1), exact from logit(z) (RelaxedBernoulli).
+ */
+export type KlMeasure = 'pmf' | 'truncated_pmf' | 'density' | 'relaxed_simplex' | 'relaxed_log_simplex' | 'relaxed_unit_interval';
+
+/** Metadata of one distribution, as data (design.md section 3 reads only this). */
 export interface DistributionSig {
   readonly name: string;
   readonly aliases?: readonly string[];
@@ -113,6 +128,8 @@ export interface DistributionSig {
   readonly hasEnumerateSupport: boolean;
   readonly enumerationSize?: EnumerationSize;
   readonly relaxation: RelaxationKind;
+  /** The measure logProb is a density with respect to (KL pair check; see KlMeasure). */
+  readonly measure: KlMeasure;
   /** For a discrete distribution without rsample: the relaxation sgm offers instead (for warnings). */
   readonly suggestRelaxation?: string;
   /** Straight-through (hard forward, relaxed backward) is available. */

@@ -1,8 +1,9 @@
 // Shared helpers of the backend tests: seeded random tensors and an elementwise closeness check with a
 // relative-plus-absolute tolerance (tfjs' expectArraysClose uses the same form).
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { RandomStream } from '../../stdlib/random.js';
+import { loadNativeAddon, type SgmNative } from '../../runtime/backend/native-addon.js';
 
 /** A seeded standard-normal tensor. */
 export function randn(shape: number[], seed: number): tf.Tensor {
@@ -25,4 +26,25 @@ export function expectClose(actual: tf.Tensor | ArrayLike<number>, expected: tf.
   }
   const where = worst === -1 ? 'all close' : `index ${worst}: ${a[worst]} vs ${b[worst]}`;
   expect(where, where).toBe('all close');
+}
+
+/** The native addon (native/), loaded once per test file, or why it is absent. */
+export const nativeAddon = loadNativeAddon();
+
+/**
+ * A test that needs the native addon, given the addon: skipped where the addon is absent (not built here, or
+ * built for another Node), printing which test and why, so a skip is never silent. Everything else in
+ * test/backend runs either way.
+ */
+export function itWithAddon(name: string, fn: (addon: SgmNative) => void | Promise<void>): void {
+  const loaded = nativeAddon;
+  if (!('addon' in loaded)) console.warn(`skipped "${name}": it needs the native addon, which is absent (${loaded.reason})`);
+  it.skipIf(!('addon' in loaded))(name, () => ('addon' in loaded ? fn(loaded.addon) : undefined));
+}
+
+/** For `it.skipIf(...)` on a test of the fallback without the addon: true when the addon is built. */
+export function skipWithAddon(test: string): boolean {
+  if (!('addon' in nativeAddon)) return false;
+  console.warn(`skipped "${test}": it checks the fallback without the native addon, which is built here`);
+  return true;
 }

@@ -9,15 +9,13 @@ import {
   currentBackend,
   installNativeKernels,
   loadAddonFrom,
-  loadNativeAddon,
   planGemm,
   removeSpeedFixes,
   stockKernel,
 } from '../../runtime/backend/index.js';
-import { expectClose, randn } from './helpers.js';
+import { expectClose, itWithAddon, randn, skipWithAddon } from './helpers.js';
 
 const backend = (): 'cpu' | 'wasm' => tf.getBackend() as 'cpu' | 'wasm';
-const loaded = loadNativeAddon();
 
 afterAll(() => {
   removeSpeedFixes(backend());
@@ -39,7 +37,7 @@ function stockAndNative(f: () => tf.Tensor): [Float32Array, Float32Array, number
 describe('native kernels: fallback', () => {
   it('reports an addon that cannot be loaded and keeps the stock kernels', () => {
     const missing = loadAddonFrom(['/nonexistent/sgm_native.node']);
-    expect('reason' in missing && missing.reason).toMatch(/npm run build:native/);
+    expect('reason' in missing && missing.reason).toBe('not built');
     removeSpeedFixes(backend());
     const status = installNativeKernels(backend(), true, missing);
     expect(status.state).toBe('absent');
@@ -47,6 +45,14 @@ describe('native kernels: fallback', () => {
     // The step still runs on the stock kernels.
     const y = tf.matMul(tf.ones([2, 3]), tf.ones([3, 4]));
     expect(Array.from(y.dataSync())).toEqual(new Array(8).fill(3));
+  });
+
+  it.skipIf(skipWithAddon('without the addon, registers no native kernel'))('without the addon, registers no native kernel', () => {
+    removeSpeedFixes(backend());
+    expect(installNativeKernels(backend(), true).state).toBe('absent');
+    for (const k of ['BatchMatMul', '_FusedMatMul', 'Softplus', 'Exp', 'Log', 'Sigmoid']) {
+      expect(tf.getKernel(k, backend())?.kernelFunc, k).toBe(stockKernel(k, backend())?.kernelFunc);
+    }
   });
 
   it('is disabled by the option', () => {
@@ -61,7 +67,7 @@ describe('native kernels: fallback', () => {
   });
 });
 
-describe(`native kernels: numerics (${'addon' in loaded ? 'addon built' : 'addon absent: checks the stock kernels stay'})`, () => {
+describe('native kernels: numerics', () => {
   const COMBOS: Array<[boolean, boolean]> = [
     [false, false],
     [true, false],
@@ -76,11 +82,7 @@ describe(`native kernels: numerics (${'addon' in loaded ? 'addon built' : 'addon
   ];
   const swap = (s: number[]): number[] => [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]];
 
-  it('BatchMatMul equals the stock kernel for every transpose combination and batch layout', () => {
-    if (!('addon' in loaded)) {
-      expect(installNativeKernels(backend(), true).state).toBe('absent');
-      return;
-    }
+  itWithAddon('BatchMatMul equals the stock kernel for every transpose combination and batch layout', (addon) => {
     for (const [ta, tb] of COMBOS) {
       for (const [aS, bS] of LAYOUTS) {
         const [stock, native] = stockAndNative(() =>
@@ -91,11 +93,7 @@ describe(`native kernels: numerics (${'addon' in loaded ? 'addon built' : 'addon
     }
   });
 
-  it('_FusedMatMul equals matMul + bias + activation for each activation, and falls back for prelu', () => {
-    if (!('addon' in loaded)) {
-      expect(installNativeKernels(backend(), true).state).toBe('absent');
-      return;
-    }
+  itWithAddon('_FusedMatMul equals matMul + bias + activation for each activation, and falls back for prelu', (addon) => {
     // The reference is composed from the stock kernels (tfjs-backend-wasm's own fused kernel is itself off for
     // some activations, so it is not the yardstick here).
     const act = (x: tf.Tensor, activation: string): tf.Tensor =>
@@ -137,27 +135,19 @@ describe(`native kernels: numerics (${'addon' in loaded ? 'addon built' : 'addon
     expectClose(native, stock, 1e-6, 1e-6);
   });
 
-  it('rejects sizes that do not match the arrays instead of reading out of bounds', () => {
-    if (!('addon' in loaded)) {
-      expect(loaded.reason).toMatch(/not built|sgm_native/);
-      return;
-    }
+  itWithAddon('rejects sizes that do not match the arrays instead of reading out of bounds', (addon) => {
     const a = new Float32Array(6);
-    expect(() => loaded.addon.gemm(false, false, 1, 3, 4, 2, a, 0, new Float32Array(8), 0, new Float32Array(11), null, 0, 0)).toThrow(RangeError);
-    expect(() => loaded.addon.gemm(false, false, 2, 3, 4, 2, a, 6, new Float32Array(8), 0, new Float32Array(24), null, 0, 0)).toThrow(RangeError);
+    expect(() => addon.gemm(false, false, 1, 3, 4, 2, a, 0, new Float32Array(8), 0, new Float32Array(11), null, 0, 0)).toThrow(RangeError);
+    expect(() => addon.gemm(false, false, 2, 3, 4, 2, a, 6, new Float32Array(8), 0, new Float32Array(24), null, 0, 0)).toThrow(RangeError);
   });
 
-  it('adam equals the JS update', () => {
-    if (!('addon' in loaded)) {
-      expect(loaded.reason).toMatch(/not built|sgm_native/);
-      return;
-    }
+  itWithAddon('adam equals the JS update', (addon) => {
     const n = 1000;
     const rnd = (seed: number): Float32Array => randn([n], seed).dataSync() as Float32Array;
     const [w, g, m] = [rnd(1), rnd(2), rnd(3)];
     const v = rnd(4).map((x) => x * x);
     const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-    loaded.addon.adam(w, g, m, v, out[0], out[1], out[2], 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+    addon.adam(w, g, m, v, out[0], out[1], out[2], 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
     const mRef = m.map((mi, i) => mi * 0.9 + g[i] * 0.1);
     const vRef = v.map((vi, i) => vi * 0.999 + g[i] * g[i] * 0.001);
     const wRef = w.map((wi, i) => (mRef[i] / 0.19 / (Math.sqrt(vRef[i] / 0.002) + 1e-7)) * -1e-3 + wi);
@@ -176,7 +166,7 @@ function ulps(a: number, b: number): number {
   return Math.abs(key(bits[0]) - key(bits[1]));
 }
 
-describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon built' : 'addon absent'})`, () => {
+describe('native kernels: vector math and threads', () => {
   const OPS: Array<[string, number, (x: number) => number, number]> = [
     ['softplus', 0, (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), 2],
     ['exp', 1, Math.exp, 1],
@@ -196,14 +186,10 @@ describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon 
   };
 
   for (const [name, op, reference, maxUlps] of OPS) {
-    it(`${name} is within ${maxUlps} ulp of float64 over 200,000 values and the edge cases`, () => {
-      if (!('addon' in loaded)) {
-        expect(loaded.reason).toMatch(/not built|sgm_native/);
-        return;
-      }
+    itWithAddon(`${name} is within ${maxUlps} ulp of float64 over 200,000 values and the edge cases`, (addon) => {
       const xs = values();
       const out = new Float32Array(xs.length);
-      loaded.addon.unary(op, xs, out);
+      addon.unary(op, xs, out);
       let worst = 0;
       let at = 0;
       let notNaN = 0;
@@ -220,11 +206,7 @@ describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon 
     });
   }
 
-  it('the registered Softplus, Exp, Log and Sigmoid kernels equal the stock ones', () => {
-    if (!('addon' in loaded)) {
-      expect(installNativeKernels(backend(), true).state).toBe('absent');
-      return;
-    }
+  itWithAddon('the registered Softplus, Exp, Log and Sigmoid kernels equal the stock ones', (addon) => {
     const x = (): tf.Tensor => tf.mul(randn([50, 40], 8), 6);
     for (const f of [tf.softplus, tf.exp, tf.sigmoid, (t: tf.Tensor) => tf.log(tf.abs(t))]) {
       const [stock, native] = stockAndNative(() => f(x()));
@@ -232,12 +214,7 @@ describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon 
     }
   });
 
-  it('gives bit-identical GEMM, Adam and vector math on one thread and on several', () => {
-    if (!('addon' in loaded)) {
-      expect(loaded.reason).toMatch(/not built|sgm_native/);
-      return;
-    }
-    const addon = loaded.addon;
+  itWithAddon('gives bit-identical GEMM, Adam and vector math on one thread and on several', (addon) => {
     const threads = addon.threads();
     const rnd = (n: number, seed: number): Float32Array => randn([n], seed).dataSync() as Float32Array;
     // Large enough to be split (> 4 MFLOP; > 32,768 values), with sizes that do not divide evenly.
@@ -274,11 +251,7 @@ describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon 
     }
   });
 
-  it('adamInPlace equals adam, variable by variable', () => {
-    if (!('addon' in loaded)) {
-      expect(loaded.reason).toMatch(/not built|sgm_native/);
-      return;
-    }
+  itWithAddon('adamInPlace equals adam, variable by variable', (addon) => {
     const sizes = [5, 40_000, 1, 33_000];
     const vars = sizes.map((n, j) => {
       const rnd = (seed: number): Float32Array => randn([n], 10 * j + seed).dataSync() as Float32Array;
@@ -286,15 +259,15 @@ describe(`native kernels: vector math and threads (${'addon' in loaded ? 'addon 
     });
     const expected = vars.map(([w, g, m, v]) => {
       const out = [new Float32Array(w.length), new Float32Array(w.length), new Float32Array(w.length)];
-      loaded.addon.adam(w, g, m, v, out[0], out[1], out[2], 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+      addon.adam(w, g, m, v, out[0], out[1], out[2], 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
       return out;
     });
-    loaded.addon.adamInPlace(vars.flat(), 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
+    addon.adamInPlace(vars.flat(), 1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002);
     vars.forEach(([w, , m, v], j) => {
       expect(Array.from(w)).toEqual(Array.from(expected[j][0]));
       expect(Array.from(m)).toEqual(Array.from(expected[j][1]));
       expect(Array.from(v)).toEqual(Array.from(expected[j][2]));
     });
-    expect(() => loaded.addon.adamInPlace([new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3)], 1, 0.9, 0.999, 1e-7, 1, 1)).toThrow(TypeError);
+    expect(() => addon.adamInPlace([new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3)], 1, 0.9, 0.999, 1e-7, 1, 1)).toThrow(TypeError);
   });
 });

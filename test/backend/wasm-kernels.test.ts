@@ -3,13 +3,12 @@
 // built, the in-place Adam of every variable in one kernel against tfjs' Adam.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
-import { fusedAdam, initBackend, loadNativeAddon, type BackendName } from '../../runtime/backend/index.js';
+import { fusedAdam, initBackend, type BackendName } from '../../runtime/backend/index.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL } from '../../runtime/backend/fused-adam.js';
 import { restoreKernel } from '../../runtime/backend/kernel-overrides.js';
 import { installWasmCopyKernels, WASM_COPY_KERNELS } from '../../runtime/backend/wasm-copy-kernels.js';
-import { expectClose, randn } from './helpers.js';
+import { expectClose, itWithAddon, randn, skipWithAddon } from './helpers.js';
 
-const loaded = loadNativeAddon();
 const testBackend = (process.env.SGM_TEST_BACKEND as BackendName | undefined) ?? 'cpu';
 
 beforeAll(async () => {
@@ -110,7 +109,7 @@ describe('kernels WASM lacks', () => {
   });
 });
 
-describe(`in-place FusedAdam on WASM (${'addon' in loaded ? 'addon built' : 'addon absent: the kernel must not be registered'})`, () => {
+describe('in-place FusedAdam on WASM', () => {
   /** A small least-squares problem trained by `opt`; returns the variables. */
   function train(opt: tf.Optimizer, steps: number, hold?: (vs: tf.Variable[]) => void): tf.Variable[] {
     const vs = [tf.variable(randn([6, 4], 21)), tf.variable(randn([4], 22))];
@@ -121,11 +120,11 @@ describe(`in-place FusedAdam on WASM (${'addon' in loaded ? 'addon built' : 'add
     return vs;
   }
 
-  it('follows tfjs Adam over 20 steps, updating in one kernel', async () => {
-    if (!('addon' in loaded)) {
-      expect(tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm')).toBeUndefined();
-      return;
-    }
+  it.skipIf(skipWithAddon('without the addon, the in-place kernel is not registered'))('without the addon, the in-place kernel is not registered', () => {
+    expect(tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm')).toBeUndefined();
+  });
+
+  itWithAddon('follows tfjs Adam over 20 steps, updating in one kernel', async () => {
     expect(tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm')).toBeDefined();
     const [oa, ob] = [tf.train.adam(0.05), fusedAdam(0.05)];
     const a = train(oa, 20);
@@ -145,7 +144,8 @@ describe(`in-place FusedAdam on WASM (${'addon' in loaded ? 'addon built' : 'add
     ob.dispose();
   });
 
-  it('clears the WASM backend\'s cached XNNPACK weights of what it updates in place', () => {
+  // In place only with the addon: without it, fusedAdam's update gives the variable new storage on WASM.
+  itWithAddon('clears the WASM backend\'s cached XNNPACK weights of what it updates in place', () => {
     // _FusedMatMul with prelu is not the addon's: it stays the WASM backend's XNNPACK operator, cached by the
     // weight tensor's id. After an in-place update it must see the new weights.
     // Rank 3, as tfjs' ops call the kernel (the WASM kernel needs a batch dimension).

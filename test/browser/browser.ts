@@ -1,8 +1,11 @@
 /**
- * Headless Chromium for the browser tests: Debian's `chromium` package (installed by .ci/run when missing)
- * driven by playwright-core, one browser per test file with a fresh profile directory, removed on close.
+ * Headless Chromium for the browser tests, driven by playwright-core, one browser per test file with a fresh
+ * profile directory, removed on close. Which Chromium (`chromiumLaunch`): $SGM_CHROMIUM when it names a binary;
+ * else the system's (/usr/bin/chromium, e.g. Debian's `chromium` package) when installed; else the one shipped in
+ * the `@sparticuz/chromium` npm package (a devDependency: `npm ci` is enough, no apt). SGM_CHROMIUM=npm forces the
+ * npm one even where a system Chromium is installed.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -22,12 +25,62 @@ export const CHROMIUM_ARGS = [
 /** The window size pages are opened at (and screenshots taken at). */
 export const VIEWPORT = { width: 1400, height: 850 } as const;
 
-/** The Chromium binary: $SGM_CHROMIUM, else Debian's. */
-export function chromiumExecutable(): string {
-  const candidates = [process.env.SGM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium at ${candidates.join(', ')}: install it with \`apt-get install chromium\` (or set SGM_CHROMIUM)`);
-  return found;
+/** The system Chromium binaries looked for, in order. */
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/** A Chromium binary and the flags to start it with. */
+export interface ChromiumLaunch {
+  readonly executablePath: string;
+  readonly args: readonly string[];
+  /** Where it came from, for messages: 'SGM_CHROMIUM', 'system' or 'npm (@sparticuz/chromium)'. */
+  readonly source: string;
+}
+
+/** The Chromium to use (see the module comment). */
+export async function chromiumLaunch(): Promise<ChromiumLaunch> {
+  const requested = process.env.SGM_CHROMIUM;
+  if (requested && requested !== 'npm') {
+    if (!existsSync(requested)) throw new Error(`SGM_CHROMIUM=${requested}: no such file (unset it to use the system or the npm Chromium, or set it to 'npm')`);
+    return { executablePath: requested, args: CHROMIUM_ARGS, source: 'SGM_CHROMIUM' };
+  }
+  const system = requested === 'npm' ? undefined : SYSTEM_CHROMIUM.find((p) => existsSync(p));
+  if (system) return { executablePath: system, args: CHROMIUM_ARGS, source: 'system' };
+  return npmChromium();
+}
+
+/**
+ * The Chromium of `@sparticuz/chromium`: `executablePath()` unpacks the compressed binary, fonts and SwiftShader
+ * into the temporary folder once per machine. Test files run in parallel processes, so the first unpacks under
+ * a lock file and the others wait for it (an unpacking cut short would leave a truncated binary behind).
+ * Its flags are the package's own (headless shell, SwiftShader WebGL, single process) plus sgm's quiet ones,
+ * without --disable-gpu, which would turn off the SwiftShader WebGL the package sets up.
+ */
+async function npmChromium(): Promise<ChromiumLaunch> {
+  const { default: packaged } = await import('@sparticuz/chromium');
+  const lock = join(tmpdir(), 'sgm-chromium-unpack.lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A lock older than the deadline is left over from a killed process: take it over.
+      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 180_000) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  let executablePath: string;
+  try {
+    executablePath = await packaged.executablePath();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+  const args = [...packaged.args, ...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu' && !packaged.args.includes(a))];
+  return { executablePath, args, source: 'npm (@sparticuz/chromium)' };
 }
 
 /** A launched browser. */
@@ -41,14 +94,21 @@ export interface TestBrowser {
 
 /** Launches Chromium with a fresh profile directory. */
 export async function launchBrowser(): Promise<TestBrowser> {
+  const launch = await chromiumLaunch();
   const profile = mkdtempSync(join(tmpdir(), 'sgm-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumExecutable(),
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-    timeout: 60_000,
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: launch.executablePath,
+      headless: true,
+      args: [...launch.args],
+      viewport: VIEWPORT,
+      timeout: 60_000,
+    });
+  } catch (e) {
+    rmSync(profile, { recursive: true, force: true });
+    throw new Error(`the ${launch.source} Chromium (${launch.executablePath}) did not start: ${(e as Error).message}`);
+  }
   return {
     context,
     newPage: () => context.newPage(),

@@ -2,13 +2,15 @@
 // same bytes every time), the loopback-only server (a real child process, fetched, then stopped), and the
 // one-line errors of the new flags. The page in a browser is tested in test/browser/graph-page.test.ts.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../runtime/package-root.js';
-import { SERVE_HOST, servePage } from '../../web/serve.js';
+import { SERVE_HOST, isLoopbackHost, servePage } from '../../web/serve.js';
 import { sgm } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgm-graph-html-'));
@@ -22,7 +24,12 @@ describe('sgm graph --format html', () => {
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script[^>]+src=|<link|src="http|href="http|@import|url\(http/);
-    expect(html).toContain(`content="default-src 'none'; script-src 'unsafe-inline'`);
+    // The one executable script is allowed by its hash (computed here from the page), nothing else inline.
+    const scripts = [...html.matchAll(/<script>(.*?)<\/script>/gs)].map((m) => m[1]);
+    expect(scripts).toHaveLength(1);
+    const hash = createHash('sha256').update(scripts[0], 'utf8').digest('base64');
+    expect(html).toContain(`content="default-src 'none'; script-src 'sha256-${hash}'; style-src`);
+    expect(html).not.toContain("script-src 'unsafe-inline'");
     const data = JSON.parse(/<script type="application\/json" id="sgm-graph-data">(.*?)<\/script>/s.exec(html)![1]) as { nodes: Array<{ id: string }>; plan: unknown[] };
     expect(data.nodes.map((n) => n.id)).toEqual(['x', 'h', 'mu', 'sigma', 'z', 'z:prior', 'x.logits', 'objective']);
     expect(data.plan).toHaveLength(3);
@@ -78,6 +85,43 @@ describe('servePage', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/** A GET of `/` on 127.0.0.1:`port` with the given Host header (fetch does not let a caller set Host). */
+function getWithHost(port: number, host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: SERVE_HOST, port, path: '/', method: 'GET', setHost: host !== undefined, headers: host === undefined ? {} : { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('servePage against DNS rebinding', () => {
+  it('answers only requests whose Host is the loopback address with its port; others get 403', async () => {
+    const server = await servePage(async () => ({ status: 200, html: '<p>page</p>' }));
+    const port = (server.server.address() as AddressInfo).port;
+    try {
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+        expect(await getWithHost(port, host), host).toBe(200);
+      }
+      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, `localhost.evil.example:${port}`, `127.0.0.1.nip.io:${port}`, '127.0.0.1', `[::2]:${port}`]) {
+        expect(await getWithHost(port, host), host).toBe(403);
+      }
+      // No Host at all: Node's HTTP server answers 400 itself (HTTP/1.1 requires Host); never the page.
+      expect([400, 403]).toContain(await getWithHost(port, undefined));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('accepts a Host without a port only on port 80', () => {
+    expect(isLoopbackHost('localhost', 80)).toBe(true);
+    expect(isLoopbackHost('localhost', 8080)).toBe(false);
+    expect(isLoopbackHost(undefined, 80)).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SourceFile } from '../../compiler/diagnostics/source.js';
 import type { Expr, Program, Sample } from '../../compiler/syntax/ast.js';
 import { parse } from '../../compiler/syntax/parse.js';
+import { checkSource } from '../../compiler/pipeline.js';
 
 const parseText = (text: string) => parse(new SourceFile('t.sgm', text));
 const model = (body: string) => `model m() {\n${body}\n}`;
@@ -112,5 +113,16 @@ describe('parser', () => {
     const r = parseText(text);
     const e = valueOf(r.value);
     expect(text.slice(e.span.start, e.span.end)).toBe('foo(1, b = 2)');
+  });
+});
+
+describe('findings after syntax errors (issue 13 item 10)', () => {
+  it('keeps semantic errors outside the recovered statements, drops echoes of names in them', () => {
+    const text = 'model m() {\n  data x: [B, 4]\n  h = dense(x, [8]) ) * 2\n  k ~ Normal(h, 1\n  z = k + q\n  minimize mean(z)\n}\n';
+    const r = checkSource('skip.sgm', text);
+    const got = r.diagnostics.map((d) => `${d.code}@${r.file.position(d.span.start).line}`);
+    // 'k' is defined by the statement the parser could not finish: no "undefined name 'k'" echo; 'q' is undefined.
+    expect(got).toEqual(['SGM1003@3', 'SGM1003@5', 'SGM2001@5']);
+    expect(r.diagnostics[2].message).toBe("undefined name 'q'");
   });
 });

@@ -28,7 +28,7 @@ describe('sgm eval on an IGR-SB VAE run', () => {
     expect(r.stdout).toMatch(/recovered prior\s+-\d+\.\d\d ± \d+\.\d\d/);
     expect(r.stdout).toMatch(/z: IGR_SB posterior by Monte Carlo, 200 draws/);
     expect(r.stdout).toMatch(/z: \d+\.\d% within 0\.2, mean 0\.\d{3}/);
-    expect(r.stdout).toMatch(/IGR-SB categories used at ρ = 0\.99: mean \d+\.\d\d, \d+ at the 70% quantile/);
+    expect(r.stdout).toMatch(/IGR-SB categories used at ρ = 0\.99 \(summing z = g\(y, τ\), IGR eq\. \(19\)\): mean \d+\.\d\d, \d+ at the 70% quantile/);
     expect(r.stdout).toMatch(/z\[19\]/);
     expect(r.stderr).toMatch(/eval: batch 1\/1, importance samples 20\/20 \| 100%/);
   }, 120_000);
@@ -45,6 +45,19 @@ describe('sgm eval on an IGR-SB VAE run', () => {
     expect(a.vertexDistance.z.count).toBe(100 * 20);
     expect(a.categoriesUsed.z.draws).toBe(100 * 20);
     expect({ ...a, seconds: 0 }).toEqual({ ...b, seconds: 0 });
+  }, 120_000);
+
+  it('counts IGR-SB categories by the authors\' rule with --truncation-rule sticks, and rejects other rules', async () => {
+    const args = ['eval', 'models/igr_sb_vae.sgm', '--checkpoint', dir, ...EVAL, '--samples', '0', '--recovery-samples', '50', '--format', 'json'];
+    const [paper, sticks] = await Promise.all([sgm(args), sgm([...args, '--truncation-rule', 'sticks'])]);
+    const used = (r: { stdout: string }) => (JSON.parse(r.stdout) as ModelEvalReport).categoriesUsed.z;
+    expect(used(paper).rule).toBe('softmax');
+    expect(used(sticks).rule).toBe('sticks');
+    // The same draws, counted by the rule each report names.
+    expect(used(sticks).draws).toBe(used(paper).draws);
+    const bad = await sgm(['eval', 'models/igr_sb_vae.sgm', '--checkpoint', dir, ...EVAL, '--truncation-rule', 'w']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--truncation-rule/);
   }, 120_000);
 
   it('reports one-line user errors', async () => {

@@ -85,21 +85,35 @@ describe('Monte Carlo recovery', () => {
 });
 
 describe('IGR-SB categories used', () => {
-  it('counts the sticks up to the one that passes ρ, plus the softmax++ category', () => {
+  it('counts the categories up to the one that passes ρ, plus the softmax++ category, by either truncation rule', () => {
     // σ tiny: the draw is the mean, sigmoid(μ) = (0.5, 0.5, 0.5, 0.5, 0.5): sticks 0.5, 0.25, 0.125, 0.0625, ...
     const K = 7;
+    const tau = 0.5;
     const mu = tf.zeros([3, K - 1]);
-    const dist = new IGR_SB({ mu, sigma: 1e-6, tau: 0.5 });
+    const dist = new IGR_SB({ mu, sigma: 1e-6, tau });
     const sticks = Array.from(stickBreaking(tf.fill([K - 1], 0.5)).dataSync()).slice(0, K - 1);
-    const cumulative = sticks.map((_, k) => sticks.slice(0, k + 1).reduce((a, b) => a + b, 0));
+    // The paper's rule (IGR eq. (19)) sums z = softmax++(w/τ): float64 here.
+    const den = sticks.reduce((a, w) => a + Math.exp(w / tau), 0) + 1;
+    const z = sticks.map((w) => Math.exp(w / tau) / den);
+    const count = (entries: number[], rho: number) => {
+      const cumulative = entries.map((_, k) => entries.slice(0, k + 1).reduce((a, b) => a + b, 0));
+      return Math.min(1 + cumulative.filter((c) => c <= rho).length, K - 1) + 1;
+    };
     for (const rho of [0.4, 0.7, 0.9, 0.99]) {
-      const expected = Math.min(1 + cumulative.filter((c) => c <= rho).length, K - 1) + 1;
-      expect(Array.from(categoriesUsed(dist, rho, new RandomStream(3)))).toEqual([expected, expected, expected]);
+      const bySticks = count(sticks, rho);
+      const byZ = count(z, rho);
+      expect(Array.from(categoriesUsed(dist, rho, new RandomStream(3), 'sticks'))).toEqual([bySticks, bySticks, bySticks]);
+      expect(Array.from(categoriesUsed(dist, rho, new RandomStream(3)))).toEqual([byZ, byZ, byZ]);
     }
-    const acc = new CategoriesUsedAccumulator(0.9, K);
+    // At τ = 0.5 z is spread out (the sticks are < 1), so the paper's count differs from the sticks' at ρ = 0.9.
+    expect(count(z, 0.9)).not.toBe(count(sticks, 0.9));
+    const acc = new CategoriesUsedAccumulator(0.9, K, 'sticks');
     acc.add(dist, new RandomStream(4));
     const s = acc.stats()!;
-    expect([s.mean, s.truncation, s.max, s.draws]).toEqual([5, 5, 5, 3]);
+    expect([s.mean, s.truncation, s.max, s.draws, s.rule]).toEqual([5, 5, 5, 3, 'sticks']);
+    const paper = new CategoriesUsedAccumulator(0.9, K);
+    paper.add(dist, new RandomStream(4));
+    expect(paper.stats()).toMatchObject({ rule: 'softmax', mean: count(z, 0.9), max: count(z, 0.9) });
   });
 });
 

@@ -4,6 +4,7 @@ import { bindData, bindModelData } from '../../runtime/data/bind.js';
 import { makeDataset, type Dataset } from '../../runtime/data/dataset.js';
 import { parseCsv } from '../../runtime/data/csv.js';
 import type { DataSpec } from '../../runtime/model-api.js';
+import { UserError } from '../../runtime/errors.js';
 
 const spec = (name: string, shape: DataSpec['shape'], line = 3): DataSpec => ({ name, shape, line });
 const images: Dataset = makeDataset(
@@ -82,5 +83,43 @@ describe('bindData', () => {
     const changed = makeDataset('mnist', { x: { values: Float32Array.from({ length: 30 }, (_, i) => (i === 7 ? -1 : i)), rowShape: [6] } });
     expect(bindData([spec('x', ['B', 6])], images).fingerprint()).toBe(a);
     expect(bindData([spec('x', ['B', 6])], changed).fingerprint()).not.toBe(a);
+  });
+});
+
+describe('observed data against the support of its likelihood (issue 13 item 7)', () => {
+  const meta = (distribution: string, shape: DataSpec['shape'] = ['B', 3]) => ({
+    data: [spec('x', shape, 2)],
+    hyperparameters: {},
+    nodes: [{ name: 'x', kind: 'observed' as const, block: 'model' as const, shape, distribution, line: 2 }],
+  });
+  const grey = makeDataset('mnist', { x: { values: Float32Array.of(0, 1, 1, 0, 0.5, 1, 0.25, 0, 0.75), rowShape: [3] } });
+  const binary = makeDataset('mnist-binarized', { x: { values: Float32Array.of(0, 1, 1, 0, 0, 1, 1, 0, 1), rowShape: [3] } });
+
+  it('rejects grey levels under a Bernoulli likelihood, naming data, values, rows, columns and the fixes', () => {
+    expect(() => bindModelData(meta('Bernoulli'), grey)).toThrow(UserError);
+    expect(() => bindModelData(meta('Bernoulli'), grey)).toThrow(
+      "data 'x' (line 2): its likelihood Bernoulli needs 0 or 1, but dataset 'mnist' has 0.5 (row 1, column 1), 0.25 (row 2, column 0), 0.75 (row 2, column 2); " +
+        'use --data mnist-binarized (the same data thresholded at 0.5), or a likelihood whose support holds these values (e.g. Normal for real values)',
+    );
+  });
+
+  it('accepts binary data under Bernoulli, and any finite data under Normal', () => {
+    expect(bindModelData(meta('Bernoulli'), binary).size).toBe(3);
+    expect(bindModelData(meta('Normal'), grey).size).toBe(3);
+  });
+
+  it('rejects non-integer and negative counts under Poisson and Categorical, and suggests no binarized set', () => {
+    const counts = makeDataset('counts.csv', { x: { values: Float32Array.of(3, 0, -1, 2.5), rowShape: [] } });
+    expect(() => bindModelData(meta('Poisson', ['B']), counts)).toThrow(/Poisson needs integers >= 0, but dataset 'counts.csv' has -1 \(row 2\), 2.5 \(row 3\); use a likelihood/);
+    expect(() => bindModelData(meta('Categorical', ['B']), counts)).toThrow(/Categorical needs category numbers/);
+    const ok = makeDataset('counts.csv', { x: { values: Float32Array.of(3, 0, 7, 2), rowShape: [] } });
+    expect(bindModelData(meta('Poisson', ['B']), ok).size).toBe(4);
+    const many = makeDataset('counts.csv', { x: { values: Float32Array.of(0.5, 1.5, 2.5, 3.5, 4), rowShape: [] } });
+    expect(() => bindModelData(meta('Poisson', ['B']), many)).toThrow(/2.5 \(row 2\) and 1 more value; use/);
+  });
+
+  it('names the position inside a row of rank 2, and reports NaN', () => {
+    const grid = makeDataset('grid', { x: { values: Float32Array.of(0, 1, 1, 0, 1, 0, NaN, 1), rowShape: [2, 2] } });
+    expect(() => bindModelData(meta('Bernoulli', ['B', 2, 2]), grid)).toThrow(/has NaN \(row 1, column \[1, 0\]\); use a likelihood/);
   });
 });

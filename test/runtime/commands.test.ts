@@ -9,6 +9,7 @@ import * as gaussianMean from './fixtures/gaussian-mean.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as diverging from './fixtures/diverging.js';
 import { scratch } from './fixtures/scratch.js';
+import { loadGenerated } from '../codegen/load-generated.js';
 
 const { tempDir } = scratch('sgm-cmd-');
 
@@ -53,6 +54,28 @@ describe('runTrain (sgm train)', () => {
     expect(exitCodeFor(e)).toBe(1);
     expect(formatError(e).split('\n')).toHaveLength(1);
     expect(exitCodeFor(new TypeError('bug'))).toBe(2);
+  });
+
+  it('refuses grey-level data under a Bernoulli likelihood before the first step (issue 13 item 7), exit 1', async () => {
+    const vae = await loadGenerated(
+      `model bern_vae(N = 4) {
+        data x: [B, 784]
+        guide { z ~ Normal(dense(x, [N]), 1) }
+        generative {
+          z ~ Normal(0, 1)
+          x ~ Bernoulli(logits = dense(z, [784]))
+        }
+        maximize elbo
+      }`,
+      'bern_vae',
+    );
+    const run = join(tempDir(), 'run');
+    const e = await runTrain(vae, { data: 'mnist?classes=0', steps: 5, batch: 10, checkpoint: run }, io().io).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect(exitCodeFor(e)).toBe(1);
+    expect(formatError(e)).toMatch(/^error: data 'x' \(line 2\): its likelihood Bernoulli needs 0 or 1, but dataset 'mnist' has .* \(row 0, column \d+\).*; use --data mnist-binarized/);
+    expect(formatError(e).split('\n')).toHaveLength(1);
+    expect(existsSync(run)).toBe(false);
   });
 
   it('exits 1 naming the node when the NaN/Inf guard stops training', async () => {

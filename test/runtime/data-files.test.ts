@@ -47,7 +47,7 @@ describe('CSV', () => {
 
   it('reports malformed rows with the line number', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n', 'f.csv')).toThrow('f.csv:3: 1 fields, expected 2 (as in the header)');
-    expect(() => parseCsv('a,b\n1,oops\n', 'f.csv')).toThrow("f.csv:2: column 'b' holds 'oops', not a finite number");
+    expect(() => parseCsv('a,b\n1,oops\n', 'f.csv')).toThrow("f.csv:2: column 'b' (row 1) holds 'oops', not a number");
     expect(() => parseCsv('a,a\n1,2\n', 'f.csv')).toThrow("f.csv:1: column 'a' appears twice in the header");
     expect(() => parseCsv('x[0],x[2]\n1,2\n', 'f.csv')).toThrow('numbered from 0 without gaps');
     expect(() => parseCsv('', 'f.csv')).toThrow('f.csv: the CSV file has no data');
@@ -74,7 +74,7 @@ describe('JSON', () => {
 
   it('rejects ragged arrays, non-numbers and unequal columns with where they are', () => {
     expect(() => loadJson(file('a.json', '{"x": [[1, 2], [3]]}'))).toThrow(/"x"\[1\] is not an array of length 2/);
-    expect(() => loadJson(file('b.json', '{"x": [1, "a"]}'))).toThrow(/"x"\[1\] is "a", not a finite number/);
+    expect(() => loadJson(file('b.json', '{"x": [1, "a"]}'))).toThrow(/"x"\[1\] is "a", not a number/);
     expect(() => loadJson(file('c2.json', '{"x": [1, 2], "y": [1]}'))).toThrow('columns have different numbers of rows (x: 2, y: 1)');
     expect(() => loadJson(file('d.json', '{"x": '))).toThrow(/not valid JSON/);
   });

@@ -162,6 +162,10 @@ describe('registry', () => {
     expect(() => loadDataset('synthetic:poisson?rate=-1')).toThrow('synthetic data: rate must be a finite number > 0, got -1');
     expect(() => loadDataset('data/x.parquet')).toThrow("cannot load 'data/x.parquet': data files must end in .csv, .json, .npy");
     expect(() => loadDataset('mnist?classes=12')).toThrow('mnist: classes must be whole numbers from 0 to 9, got 12');
+    // Object.prototype's names are neither datasets nor parameters (issue 12 item 5).
+    expect(() => loadDataset('constructor')).toThrow(/^unknown dataset 'constructor': use one of mnist/);
+    expect(() => loadDataset('synthetic:poisson?constructor=3')).toThrow("unknown parameter 'constructor' for dataset 'synthetic:poisson'");
+    expect(() => loadDataset('synthetic:poisson?__proto__=3')).toThrow("unknown parameter '__proto__' for dataset 'synthetic:poisson'");
   });
 
   it('describes every dataset with its defaults', () => {

@@ -1,12 +1,13 @@
 // fitPrior (docs/math.md section 4): convergence for a uniform target at τ = 0.5, the fitted prior's relaxed mean
 // checked by fresh tfjs sampling, the disk cache (instant second call, key, atomic write, SGM_CACHE_DIR),
 // determinism, IGR_Planar → IGR_I, and the hand-written gradient against finite differences.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IGR_I } from '../../stdlib/distributions/igr-i.js';
 import { fitPrior, priorCacheDir } from '../../stdlib/fit-prior.js';
+import { packageRoot } from '../../stdlib/package-root.js';
 import { momentMatchingLoss, type MomentFitSettings } from '../../stdlib/igr/moment-matching.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
@@ -79,8 +80,8 @@ describe('fitPrior', () => {
     expect(planar.mu).toEqual(first.mu);
   });
 
-  it('honours SGM_CACHE_DIR (as the cache root) and otherwise uses <package root>/.sgm-cache/priors', () => {
-    const saved = process.env.SGM_CACHE_DIR;
+  it('honours SGM_CACHE_DIR (as the cache root) and otherwise uses the per-user cache folder, never the package', () => {
+    const saved = { SGM_CACHE_DIR: process.env.SGM_CACHE_DIR, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
     try {
       const root = tempDir();
       process.env.SGM_CACHE_DIR = root;
@@ -88,12 +89,30 @@ describe('fitPrior', () => {
       fitPrior('IGR_I', [0.6, 0.4], 1, { maxSteps: 3 });
       expect(readdirSync(join(root, 'priors')).length).toBe(1);
       delete process.env.SGM_CACHE_DIR;
-      expect(priorCacheDir()).toMatch(/[/\\]\.sgm-cache[/\\]priors$/);
+      process.env.XDG_CACHE_HOME = '/var/cache/someone';
+      expect(priorCacheDir()).toBe(join('/var/cache/someone', 'sgm', 'priors'));
+      delete process.env.XDG_CACHE_HOME;
+      expect(priorCacheDir()).toBe(join(homedir(), '.cache', 'sgm', 'priors'));
+      expect(priorCacheDir().startsWith(packageRoot())).toBe(false);
       expect(priorCacheDir('/somewhere/else')).toBe('/somewhere/else');
     } finally {
-      if (saved === undefined) delete process.env.SGM_CACHE_DIR;
-      else process.env.SGM_CACHE_DIR = saved;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
+  });
+
+  it('returns the fit when its cache cannot be written, and says so in one line', () => {
+    // A regular file where the cache folder should be: mkdir fails (ENOTDIR/EEXIST) for any user, root included.
+    const blocker = join(tempDir(), 'not-a-folder');
+    writeFileSync(blocker, '');
+    const lines: string[] = [];
+    const fit = fitPrior('IGR_I', [0.7, 0.3], 1, { maxSteps: 3, cacheDir: join(blocker, 'priors'), log: (m) => lines.push(m) });
+    expect(fit.cached).toBe(false);
+    expect(fit.mu).toHaveLength(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/not cached: cannot write .*not-a-folder.*SGM_CACHE_DIR/);
   });
 
   it('rejects targets that are not probability vectors and non-positive τ', () => {

@@ -147,24 +147,47 @@ describe('IGR sampling API', () => {
 
   it('IGR_SB with rho reports the categories each draw uses and the quantile truncation', () => {
     tf.tidy(() => {
-      const d = new IGR_SB({ mu: new Array(30).fill(-1.5), sigma: 0.5, tau: 0.1, rho: 0.9 });
-      const draw = d.rsampleDetailed(new RandomStream(4), [200]);
-      expect(draw.z.shape).toEqual([200, 31]);
-      const used = Array.from((draw.categoriesUsed as tf.Tensor).dataSync());
-      // Recount from the sticks: 1 + #{k : cumsum_k ≤ ρ} sticks (at most 30), plus softmax++'s category.
-      const sticks = draw.x.arraySync() as number[][];
-      sticks.forEach((row, i) => {
-        let cum = 0;
-        let below = 0;
-        for (const v of row) if ((cum += v) <= 0.9) below++;
-        expect(used[i]).toBe(Math.min(below + 1, 30) + 1);
-      });
-      const sorted = [...used].sort((a, b) => a - b);
-      expect(draw.truncation).toBe(sorted[Math.ceil(0.7 * 200) - 1]);
-      expect((draw.truncatedZ as tf.Tensor).shape).toEqual([200, draw.truncation as number]);
-      expect(draw.truncation).toBeLessThan(31);
+      // Both rules recounted in float64 from the draw: the paper's sums z = g(y, τ) (IGR v2 eq. (19)), the
+      // authors' code sums the sticks w; 1 + #{k : cumsum_k ≤ ρ} of the first 30 entries (at most 30), plus
+      // softmax++'s category.
+      const recount = (rows: number[][]) =>
+        rows.map((row) => {
+          let cum = 0;
+          let below = 0;
+          for (const v of row.slice(0, 30)) if ((cum += v) <= 0.9) below++;
+          return Math.min(below + 1, 30) + 1;
+        });
+      for (const rule of ['softmax', 'sticks'] as const) {
+        const d = new IGR_SB({ mu: new Array(30).fill(-1.5), sigma: 0.5, tau: 0.1, rho: 0.9, ...(rule === 'sticks' ? { truncationRule: rule } : {}) });
+        expect(d.truncationRule).toBe(rule);
+        const draw = d.rsampleDetailed(new RandomStream(4), [200]);
+        expect(draw.z.shape).toEqual([200, 31]);
+        const used = Array.from((draw.categoriesUsed as tf.Tensor).dataSync());
+        expect(used).toEqual(recount((rule === 'sticks' ? draw.x : draw.z).arraySync() as number[][]));
+        const sorted = [...used].sort((a, b) => a - b);
+        expect(draw.truncation).toBe(sorted[Math.ceil(0.7 * 200) - 1]);
+        expect((draw.truncatedZ as tf.Tensor).shape).toEqual([200, draw.truncation as number]);
+        expect(draw.truncation).toBeLessThan(31);
+      }
       const finite = new IGR_SB({ mu: [0, 0], sigma: 1, tau: 0.5 }).rsampleDetailed(new RandomStream(1));
       expect(finite.categoriesUsed).toBeUndefined();
+      expect(() => new IGR_SB({ mu: [0, 0], sigma: 1, tau: 0.5, truncationRule: 'w' as 'sticks' })).toThrow(RangeError);
+    });
+  });
+
+  it('IGR_SB truncation at low τ: the paper rule stops at the chosen category, the sticks rule near the cap (issue 13 item 8)', () => {
+    tf.tidy(() => {
+      // A fit that puts its mass on category 50 (as Poisson(50)'s mode): sticks 0..49 small (sigmoid(-6) ≈ 0.0025),
+      // stick 50 large (sigmoid(4) ≈ 0.98), the rest small. At τ = 0.01, z is nearly one-hot at 50, so its
+      // cumulative mass passes ρ = 0.99 there: 51 sticks + 1 = 52 categories. The sticks' own cumulative mass is
+      // ≈ 0.98 after stick 50 and creeps up by 0.25% of the remainder per stick: it never reaches 0.99 before K.
+      const K = 100;
+      const mu = Array.from({ length: K - 1 }, (_, k) => (k === 50 ? 4 : -6));
+      const paper = new IGR_SB({ mu, sigma: 0.1, tau: 0.01, rho: 0.99 }).rsampleDetailed(new RandomStream(2), [500]);
+      const code = new IGR_SB({ mu, sigma: 0.1, tau: 0.01, rho: 0.99, truncationRule: 'sticks' }).rsampleDetailed(new RandomStream(2), [500]);
+      const values = (t: tf.Tensor) => Array.from(t.dataSync());
+      expect(new Set(values(paper.categoriesUsed as tf.Tensor))).toEqual(new Set([52]));
+      expect(Math.min(...values(code.categoriesUsed as tf.Tensor))).toBeGreaterThan(90);
     });
   });
 

@@ -89,11 +89,24 @@ describe('IGR closed-form KL (IGR eq. (13))', () => {
     });
   }
 
-  it('refuses mismatched temperatures or δ (the closed form would be silently wrong)', () => {
+  it('IGR_I at other τ or δ: the Gaussian KL of N(μ/τ - log δ, σ/τ); IGR_SB refuses (the closed form would be silently wrong)', () => {
     tf.tidy(() => {
       const q = new IGR_I({ mu: [0, 1], sigma: 1, tau: 0.5 });
-      expect(() => KL_COMPUTE['igr-igr'](q, new IGR_I({ mu: [0, 1], sigma: 1, tau: 0.25 }), {})).toThrow(/tau/);
-      expect(() => KL_COMPUTE['igr-igr'](q, new IGR_I({ mu: [0, 1], sigma: 1, tau: 0.5, delta: 0.1 }), {})).toThrow(/delta/);
+      // float64: softmax++(y, τ, δ) = softmax++(y/τ - log δ, 1, 1), so both sides are one map of those Gaussians.
+      const kl64 = (mq: number[], sq: number, tq: number, dq: number, mp: number[], sp: number, tp: number, dp: number) =>
+        mq.reduce((acc, m, i) => {
+          const [a, s, a0, s0] = [m / tq - Math.log(dq), sq / tq, mp[i] / tp - Math.log(dp), sp / tp];
+          return acc + 0.5 * ((s / s0) ** 2 - 1 + ((a - a0) / s0) ** 2 + 2 * Math.log(s0 / s));
+        }, 0);
+      const otherTau = KL_COMPUTE['igr-i-rescaled'](q, new IGR_I({ mu: [0, 1], sigma: 1, tau: 0.25 }), {});
+      expect(otherTau.dataSync()[0]).toBeCloseTo(kl64([0, 1], 1, 0.5, 1, [0, 1], 1, 0.25, 1), 4);
+      const otherDelta = KL_COMPUTE['igr-igr'](q, new IGR_I({ mu: [0.5, -1], sigma: 2, tau: 0.5, delta: 0.1 }), {});
+      expect(otherDelta.dataSync()[0]).toBeCloseTo(kl64([0, 1], 1, 0.5, 1, [0.5, -1], 2, 0.5, 0.1), 4);
+      const sb = new IGR_SB({ mu: [0, 1], sigma: 1, tau: 0.5 });
+      expect(() => KL_COMPUTE['igr-igr'](sb, new IGR_SB({ mu: [0, 1], sigma: 1, tau: 0.25 }), {})).toThrow(/tau/);
+      expect(() => KL_COMPUTE['igr-igr'](sb, new IGR_SB({ mu: [0, 1], sigma: 1, tau: 0.5, delta: 0.1 }), {})).toThrow(/delta/);
+      // ρ changes neither samples nor density: no longer a reason to refuse.
+      expect(() => KL_COMPUTE['igr-igr'](new IGR_SB({ mu: [0, 1], sigma: 1, tau: 0.5, rho: 0.9 }), sb, {})).not.toThrow();
     });
   });
 

@@ -18,78 +18,78 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "gengs_multinomial",
-  "source": "models/gengs_multinomial.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "N": 3, "K": 3 },
-  "data": [
+  name: 'gengs_multinomial',
+  source: 'models/gengs_multinomial.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { N: 3, K: 3 },
+  data: [
     {
-      "name": "t",
-      "shape": ["B", 3],
-      "line": 4
+      name: 't',
+      shape: ['B', 3],
+      line: 4
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "t",
-      "kind": "data",
-      "block": "model",
-      "shape": ["B", 3],
-      "line": 4
+      name: 't',
+      kind: 'data',
+      block: 'model',
+      shape: ['B', 3],
+      line: 4
     },
     {
-      "name": "logits",
-      "kind": "param",
-      "block": "model",
-      "shape": [3],
-      "line": 5
+      name: 'logits',
+      kind: 'param',
+      block: 'model',
+      shape: [3],
+      line: 5
     },
     {
-      "name": "n",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": ["B", 3],
-      "distribution": "GenGS",
-      "estimator": "pathwise",
-      "reason": "GenGS has a reparameterized sampler",
-      "line": 6
+      name: 'n',
+      kind: 'stochastic',
+      block: 'model',
+      shape: ['B', 3],
+      distribution: 'GenGS',
+      estimator: 'pathwise',
+      reason: 'GenGS has a reparameterized sampler',
+      line: 6
     },
     {
-      "name": "n.base.probs",
-      "kind": "op",
-      "block": "model",
-      "shape": [3],
-      "line": 6
+      name: 'n.base.probs',
+      kind: 'op',
+      block: 'model',
+      shape: [3],
+      line: 6
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 7
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 7
     }
   ],
-  "latents": [],
-  "observed": [],
-  "objective": { "sense": "minimize", "text": "mean(sum((n - t)^2, axis = -1))" }
+  latents: [],
+  observed: [],
+  objective: { sense: 'minimize', text: 'mean(sum((n - t)^2, axis = -1))' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
-  const logits = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 5: param logits: [K] = 0
-  const variables = new Map<string, tf.Variable>([['logits', logits]]);
+  const logits$ = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 5: param logits: [K] = 0
+  const variables = new Map<string, tf.Variable>([['logits', logits$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 't').shape[0] };
+    return { B: requireData(batch, 't').shape[0] };
   }
 
   /** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
     const schedule = anneal(ctx.step, 1, 0.1, 2000, 'exp', 0); // anneal(1.0 -> 0.1, steps = 2000)
-    const n_dist = new GenGS({ base: new Multinomial({ total_count: hyper.N, probs: tf.softmax(logits, -1) }), tau: schedule }); // line 6: n ~ GenGS(Multinomial(N, softmax(logits)), tau = anneal(1.0 -> 0.1, steps = 2000)) : [B, K]
-    const n = n_dist.rsample(ctx.rng, [requireDim(dims, "B")]); // pathwise: GenGS has a reparameterized sampler
-    return { n_dist, n };
+    const n$dist = new GenGS({ base: new Multinomial({ total_count: hyper.N, probs: tf.softmax(logits$, -1) }), tau: schedule }); // line 6: n ~ GenGS(Multinomial(N, softmax(logits)), tau = anneal(1.0 -> 0.1, steps = 2000)) : [B, K]
+    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, 'B')]); // pathwise: GenGS has a reparameterized sampler
+    return { n$dist, n$ };
   }
 
   return {
@@ -98,21 +98,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);
-      const value = tf.mean(tf.sum(tf.pow(tf.sub(r.n, batch.t), 2), -1)) as tf.Scalar;
+      const value = tf.mean(tf.sum(tf.pow(tf.sub(r.n$, requireData(batch, 't')), 2), -1)) as tf.Scalar;
       const loss = value as tf.Scalar;
       return { loss, value, metrics: { objective: value, 'n.tau': tf.scalar(anneal(ctx.step, 1, 0.1, 2000, 'exp', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const values: Array<[string, unknown]> = [['n', r.n$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return { n: r.n };
+      return { n: r.n$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { "B": n });
-      return { n: r.n };
+      const r = forward({}, ctx, { B: n });
+      return { n: r.n$ };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

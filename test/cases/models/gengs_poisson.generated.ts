@@ -18,79 +18,79 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "gengs_poisson",
-  "source": "models/gengs_poisson.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "trunc": 60 },
-  "data": [
+  name: 'gengs_poisson',
+  source: 'models/gengs_poisson.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { trunc: 60 },
+  data: [
     {
-      "name": "t",
-      "shape": ["B"],
-      "line": 5
+      name: 't',
+      shape: ['B'],
+      line: 5
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "t",
-      "kind": "data",
-      "block": "model",
-      "shape": ["B"],
-      "line": 5
+      name: 't',
+      kind: 'data',
+      block: 'model',
+      shape: ['B'],
+      line: 5
     },
     {
-      "name": "log_rate",
-      "kind": "param",
-      "block": "model",
-      "shape": [],
-      "line": 6
+      name: 'log_rate',
+      kind: 'param',
+      block: 'model',
+      shape: [],
+      line: 6
     },
     {
-      "name": "λ",
-      "kind": "op",
-      "block": "model",
-      "shape": [],
-      "line": 7
+      name: 'λ',
+      kind: 'op',
+      block: 'model',
+      shape: [],
+      line: 7
     },
     {
-      "name": "n",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": ["B"],
-      "distribution": "GenGS",
-      "estimator": "pathwise",
-      "reason": "GenGS has a reparameterized sampler",
-      "line": 8
+      name: 'n',
+      kind: 'stochastic',
+      block: 'model',
+      shape: ['B'],
+      distribution: 'GenGS',
+      estimator: 'pathwise',
+      reason: 'GenGS has a reparameterized sampler',
+      line: 8
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 9
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 9
     }
   ],
-  "latents": [],
-  "observed": [],
-  "objective": { "sense": "minimize", "text": "mean((n - t)^2)" }
+  latents: [],
+  observed: [],
+  objective: { sense: 'minimize', text: 'mean((n - t)^2)' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
-  const log_rate = tf.variable(tf.tidy(() => tf.fill([], 1.60943791243)), true); // line 6: param log_rate: [] = log(5)
-  const variables = new Map<string, tf.Variable>([['log_rate', log_rate]]);
+  const log_rate$ = tf.variable(tf.tidy(() => tf.fill([], 1.60943791243)), true); // line 6: param log_rate: [] = log(5)
+  const variables = new Map<string, tf.Variable>([['log_rate', log_rate$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 't').shape[0] };
+    return { B: requireData(batch, 't').shape[0] };
   }
 
   /** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
     const schedule = anneal(ctx.step, 1, 0.1, 2000, 'exp', 0); // anneal(1.0 -> 0.1, steps = 2000)
-    const λ = tf.exp(log_rate); // line 7: λ = exp(log_rate)
-    const n_dist = new GenGS({ base: new Poisson({ rate: λ }), trunc: hyper.trunc, tau: schedule }); // line 8: n ~ GenGS(Poisson(λ), trunc = trunc, tau = anneal(1.0 -> 0.1, steps = 2000)) : [B]
-    const n = n_dist.rsample(ctx.rng, [requireDim(dims, "B")]); // pathwise: GenGS has a reparameterized sampler
-    return { λ, n_dist, n };
+    const λ$ = tf.exp(log_rate$); // line 7: λ = exp(log_rate)
+    const n$dist = new GenGS({ base: new Poisson({ rate: λ$ }), trunc: hyper.trunc, tau: schedule }); // line 8: n ~ GenGS(Poisson(λ), trunc = trunc, tau = anneal(1.0 -> 0.1, steps = 2000)) : [B]
+    const n$ = n$dist.rsample(ctx.rng, [requireDim(dims, 'B')]); // pathwise: GenGS has a reparameterized sampler
+    return { λ$, n$dist, n$ };
   }
 
   return {
@@ -99,21 +99,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);
-      const value = tf.mean(tf.pow(tf.sub(r.n, batch.t), 2)) as tf.Scalar;
+      const value = tf.mean(tf.pow(tf.sub(r.n$, requireData(batch, 't')), 2)) as tf.Scalar;
       const loss = value as tf.Scalar;
       return { loss, value, metrics: { objective: value, 'n.tau': tf.scalar(anneal(ctx.step, 1, 0.1, 2000, 'exp', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const values: Array<[string, unknown]> = [['λ', r.λ$], ['n', r.n$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return { n: r.n };
+      return { n: r.n$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { "B": n });
-      return { n: r.n };
+      const r = forward({}, ctx, { B: n });
+      return { n: r.n$ };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

@@ -18,103 +18,103 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "gengs_poisson_vae",
-  "source": "models/gengs_poisson_vae.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "N": 32, "trunc": 12, "rate": 2 },
-  "data": [
+  name: 'gengs_poisson_vae',
+  source: 'models/gengs_poisson_vae.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { N: 32, trunc: 12, rate: 2 },
+  data: [
     {
-      "name": "x",
-      "shape": ["B", 784],
-      "line": 5
+      name: 'x',
+      shape: ['B', 784],
+      line: 5
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "x",
-      "kind": "observed",
-      "block": "model",
-      "shape": ["B", 784],
-      "distribution": "Bernoulli",
-      "reason": "observed: its log-likelihood is evaluated at the data",
-      "line": 5
+      name: 'x',
+      kind: 'observed',
+      block: 'model',
+      shape: ['B', 784],
+      distribution: 'Bernoulli',
+      reason: 'observed: its log-likelihood is evaluated at the data',
+      line: 5
     },
     {
-      "name": "h",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 256],
-      "line": 8
+      name: 'h',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 256],
+      line: 8
     },
     {
-      "name": "logits",
-      "kind": "op",
-      "block": "guide",
-      "shape": ["B", 32, 12],
-      "line": 9
+      name: 'logits',
+      kind: 'op',
+      block: 'guide',
+      shape: ['B', 32, 12],
+      line: 9
     },
     {
-      "name": "z",
-      "kind": "stochastic",
-      "block": "guide",
-      "shape": ["B", 32],
-      "distribution": "GenGS",
-      "estimator": "pathwise",
-      "kl": "closed_form",
-      "reason": "GenGS has a reparameterized sampler",
-      "line": 10
+      name: 'z',
+      kind: 'stochastic',
+      block: 'guide',
+      shape: ['B', 32],
+      distribution: 'GenGS',
+      estimator: 'pathwise',
+      kl: 'closed_form',
+      reason: 'GenGS has a reparameterized sampler',
+      line: 10
     },
     {
-      "name": "z:prior",
-      "kind": "stochastic",
-      "block": "generative",
-      "shape": ["B", 32],
-      "distribution": "GenGS",
-      "reason": "prior: evaluated by the KL term; sampled only by `sgm sample`",
-      "line": 14
+      name: 'z:prior',
+      kind: 'stochastic',
+      block: 'generative',
+      shape: ['B', 32],
+      distribution: 'GenGS',
+      reason: 'prior: evaluated by the KL term; sampled only by `sgm sample`',
+      line: 14
     },
     {
-      "name": "x.logits",
-      "kind": "op",
-      "block": "generative",
-      "shape": ["B", 784],
-      "line": 15
+      name: 'x.logits',
+      kind: 'op',
+      block: 'generative',
+      shape: ['B', 784],
+      line: 15
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 18
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 18
     }
   ],
-  "latents": ["z"],
-  "observed": ["x"],
-  "objective": { "sense": "maximize", "text": "elbo" }
+  latents: ['z'],
+  observed: ['x'],
+  objective: { sense: 'maximize', text: 'elbo' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
-  const h_layers = initMlp(init, 'h', [784, 512, 256]); // line 8: mlp(x, [512, 256], act = relu, out_act = relu)
-  const logits_layer = initDense(init, 'logits', 256, 384); // line 9: dense(h, [N, trunc])
-  const x_logits_layers = initMlp(init, 'x.logits', [32, 256, 512, 784]); // line 15: mlp(z, [256, 512, 784], act = relu)
-  const variables = new Map<string, tf.Variable>([...variablesOf(h_layers), ...variablesOf(logits_layer), ...variablesOf(x_logits_layers)]);
+  const h$layers = initMlp(init, 'h', [784, 512, 256]); // line 8: mlp(x, [512, 256], act = relu, out_act = relu)
+  const logits$layer = initDense(init, 'logits', 256, 384); // line 9: dense(h, [N, trunc])
+  const x$logits_layers = initMlp(init, 'x.logits', [32, 256, 512, 784]); // line 15: mlp(z, [256, 512, 784], act = relu)
+  const variables = new Map<string, tf.Variable>([...variablesOf(h$layers), ...variablesOf(logits$layer), ...variablesOf(x$logits_layers)]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 'x').shape[0] };
+    return { B: requireData(batch, 'x').shape[0] };
   }
 
   /** The guide q(z | data), with each latent sampled by its planned estimator. */
   function guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {
-    const x = requireData(batch, 'x');
+    const x$ = requireData(batch, 'x');
     const schedule = anneal(ctx.step, 1, 0.3, 20000, 'exp', 0); // anneal(1.0 -> 0.3, steps = 20000)
-    const h = mlp(x, h_layers, 'relu', 'relu'); // line 8: h = mlp(x, [512, 256], act = relu, out_act = relu)
-    const logits = tf.reshape(dense(h, logits_layer.W, logits_layer.b, 'identity'), [-1, 32, 12]); // line 9: logits = dense(h, [N, trunc])
-    const z_q = new GenGS({ logits, trunc: hyper.trunc, tau: schedule }); // line 10: z ~ GenGS(logits = logits, trunc = trunc, tau = anneal(1.0 -> 0.3, steps = 20000))
-    const z = z_q.rsample(ctx.rng); // pathwise: GenGS has a reparameterized sampler
-    return { h, logits, z_q, z };
+    const h$ = mlp(x$, h$layers, 'relu', 'relu'); // line 8: h = mlp(x, [512, 256], act = relu, out_act = relu)
+    const logits$ = tf.reshape(dense(h$, logits$layer.W, logits$layer.b, 'identity'), [-1, 32, 12]); // line 9: logits = dense(h, [N, trunc])
+    const z$q = new GenGS({ logits: logits$, trunc: hyper.trunc, tau: schedule }); // line 10: z ~ GenGS(logits = logits, trunc = trunc, tau = anneal(1.0 -> 0.3, steps = 20000))
+    const z$ = z$q.rsample(ctx.rng); // pathwise: GenGS has a reparameterized sampler
+    return { h$, logits$, z$q, z$ };
   }
 
   /**
@@ -123,10 +123,10 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
    */
   function generative(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, latents: Latents | null) {
     const schedule_2 = anneal(ctx.step, 1, 0.3, 20000, 'exp', 0); // anneal(1.0 -> 0.3, steps = 20000)
-    const z_p = new GenGS({ base: new Poisson({ rate: hyper.rate }), trunc: hyper.trunc, tau: schedule_2 }); // line 14: z ~ GenGS(Poisson(rate), trunc = trunc, tau = anneal(1.0 -> 0.3, steps = 20000)) : [N]
-    const z = latents ? latents.z : z_p.sample(ctx.rng, [requireDim(dims, "B"), 32]); // the guide's sample in training; a prior draw in `sample`
-    const x_p = new Bernoulli({ logits: mlp(z, x_logits_layers, 'relu', 'identity') }); // line 15: x ~ Bernoulli(logits = mlp(z, [256, 512, 784], act = relu))
-    return { z_p, z, x_p };
+    const z$p = new GenGS({ base: new Poisson({ rate: hyper.rate }), trunc: hyper.trunc, tau: schedule_2 }); // line 14: z ~ GenGS(Poisson(rate), trunc = trunc, tau = anneal(1.0 -> 0.3, steps = 20000)) : [N]
+    const z$ = latents ? latents.z : z$p.sample(ctx.rng, [requireDim(dims, 'B'), 32]); // the guide's sample in training; a prior draw in `sample`
+    const x$p = new Bernoulli({ logits: mlp(z$, x$logits_layers, 'relu', 'identity') }); // line 15: x ~ Bernoulli(logits = mlp(z, [256, 512, 784], act = relu))
+    return { z$p, z$, x$p };
   }
 
   return {
@@ -136,47 +136,48 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { z: g.z });
-      const loglik_x = sumToBatch(m.x_p.logProb(batch.x)); // log p(x | ...), per data point
-      const kl_z = sumToBatch(KL_COMPUTE['gengs-gengs'](g.z_q, m.z_p, { rng: ctx.rng, samples: 1 })); // KL(z): GenGS-GenGS with the same truncation: categorical KL of the truncated pmfs
-      const elbo = tf.sub(loglik_x, kl_z); // per data point
+      const m = generative(batch, ctx, dims, s, { z: g.z$ });
+      const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
+      const z$kl = sumToBatch(KL_COMPUTE['gengs-gengs'](g.z$q, m.z$p, { rng: ctx.rng, samples: 1 })); // KL(z): GenGS-GenGS with the same truncation: categorical KL of the truncated pmfs
+      const elbo = tf.sub(x$loglik, z$kl); // per data point
       const value = tf.mean(elbo) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(loglik_x), kl_z: tf.mean(kl_z), 'z.tau': tf.scalar(anneal(ctx.step, 1, 0.3, 20000, 'exp', 0)) } };
+      return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(x$loglik), kl_z: tf.mean(z$kl), 'z.tau': tf.scalar(anneal(ctx.step, 1, 0.3, 20000, 'exp', 0)) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { z: g.z });
-      return [...Object.entries(s), ...Object.entries(g), ...Object.entries(m)].filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const m = generative(batch, ctx, dims, s, { z: g.z$ });
+      const values: Array<[string, unknown]> = [['h', g.h$], ['logits', g.logits$], ['z', g.z$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, {});
-      return { z: g.z };
+      return { z: g.z$ };
     },
     posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const g = guide(batch, ctx, dimsOf(batch), {});
-      return { z: g.z_q };
+      return { z: g.z$q };
     },
     prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { z: g.z });
-      return { z: m.z_p };
+      const m = generative(batch, ctx, dims, s, { z: g.z$ });
+      return { z: m.z$p };
     },
     logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {
       const dims = dimsOf(batch);
       const m = generative(batch, ctx, dims, {}, latents);
-      return sumToBatch(m.x_p.logProb(batch.x));
+      return sumToBatch(m.x$p.logProb(requireData(batch, 'x')));
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const dims: Dims = { "B": n };
+      const dims: Dims = { B: n };
       const batch: Batch = {};
       const m = generative(batch, ctx, dims, {}, null);
-      return { z: m.z, x: m.x_p.sample(ctx.rng) };
+      return { z: m.z$, x: m.x$p.sample(ctx.rng) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

@@ -18,69 +18,69 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "poisson50_igr_sb",
-  "source": "models/poisson50_igr_sb.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "K": 100, "S": 1000, "tau": 0.01, "rate": 50 },
-  "data": [],
-  "nodes": [
+  name: 'poisson50_igr_sb',
+  source: 'models/poisson50_igr_sb.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { K: 100, S: 1000, tau: 0.01, rate: 50 },
+  data: [],
+  nodes: [
     {
-      "name": "mu",
-      "kind": "param",
-      "block": "model",
-      "shape": [99],
-      "line": 10
+      name: 'mu',
+      kind: 'param',
+      block: 'model',
+      shape: [99],
+      line: 10
     },
     {
-      "name": "log_sigma",
-      "kind": "param",
-      "block": "model",
-      "shape": [99],
-      "line": 11
+      name: 'log_sigma',
+      kind: 'param',
+      block: 'model',
+      shape: [99],
+      line: 11
     },
     {
-      "name": "z",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": [1000, 100],
-      "distribution": "IGR_SB",
-      "estimator": "pathwise",
-      "reason": "IGR_SB has a reparameterized sampler",
-      "line": 13
+      name: 'z',
+      kind: 'stochastic',
+      block: 'model',
+      shape: [1000, 100],
+      distribution: 'IGR_SB',
+      estimator: 'pathwise',
+      reason: 'IGR_SB has a reparameterized sampler',
+      line: 13
     },
     {
-      "name": "z.sigma",
-      "kind": "op",
-      "block": "model",
-      "shape": [99],
-      "line": 13
+      name: 'z.sigma',
+      kind: 'op',
+      block: 'model',
+      shape: [99],
+      line: 13
     },
     {
-      "name": "target",
-      "kind": "op",
-      "block": "model",
-      "shape": [100],
-      "line": 14
+      name: 'target',
+      kind: 'op',
+      block: 'model',
+      shape: [100],
+      line: 14
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 16
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 16
     }
   ],
-  "latents": [],
-  "observed": [],
-  "objective": { "sense": "minimize", "text": "sum((mean(z, axis = 0) - target)^2)" }
+  latents: [],
+  observed: [],
+  objective: { sense: 'minimize', text: 'sum((mean(z, axis = 0) - target)^2)' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const pmf = truncatedPmfOf(new Poisson({ rate: hyper.rate }), 100);
-  const mu = tf.variable(tf.tidy(() => tf.fill([99], -4.58496747867)), true); // line 10: param mu: [K - 1] = -log(K - 2)
-  const log_sigma = tf.variable(tf.tidy(() => tf.fill([99], 0)), true); // line 11: param log_sigma: [K - 1] = 0
-  const variables = new Map<string, tf.Variable>([['mu', mu], ['log_sigma', log_sigma]]);
+  const mu$ = tf.variable(tf.tidy(() => tf.fill([99], -4.58496747867)), true); // line 10: param mu: [K - 1] = -log(K - 2)
+  const log_sigma$ = tf.variable(tf.tidy(() => tf.fill([99], 0)), true); // line 11: param log_sigma: [K - 1] = 0
+  const variables = new Map<string, tf.Variable>([['mu', mu$], ['log_sigma', log_sigma$]]);
   const constants: tf.Tensor[] = [pmf];
   /** The run-time dimensions (none), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
@@ -89,10 +89,10 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
 
   /** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
-    const z_dist = new IGR_SB({ mu, sigma: tf.exp(log_sigma), tau: hyper.tau }); // line 13: z ~ IGR_SB(mu, exp(log_sigma), tau) : [S, K]
-    const z = z_dist.rsample(ctx.rng, [1000]); // pathwise: IGR_SB has a reparameterized sampler
-    const target = pmf; // line 14: target = pmf(Poisson(rate), K)
-    return { z_dist, z, target };
+    const z$dist = new IGR_SB({ mu: mu$, sigma: tf.exp(log_sigma$), tau: hyper.tau }); // line 13: z ~ IGR_SB(mu, exp(log_sigma), tau) : [S, K]
+    const z$ = z$dist.rsample(ctx.rng, [1000]); // pathwise: IGR_SB has a reparameterized sampler
+    const target$ = pmf; // line 14: target = pmf(Poisson(rate), K)
+    return { z$dist, z$, target$ };
   }
 
   return {
@@ -101,21 +101,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);
-      const value = tf.sum(tf.pow(tf.sub(tf.mean(r.z, 0), r.target), 2)) as tf.Scalar;
+      const value = tf.sum(tf.pow(tf.sub(tf.mean(r.z$, 0), r.target$), 2)) as tf.Scalar;
       const loss = value as tf.Scalar;
       return { loss, value, metrics: { objective: value } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const values: Array<[string, unknown]> = [['z', r.z$], ['target', r.target$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return { z: r.z };
+      return { z: r.z$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
       const r = forward({}, ctx, {});
-      return { z: r.z };
+      return { z: r.z$ };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

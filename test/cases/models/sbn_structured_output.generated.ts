@@ -18,115 +18,115 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "sbn_structured_output",
-  "source": "models/sbn_structured_output.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "H": 200, "tau": 0.5 },
-  "data": [
+  name: 'sbn_structured_output',
+  source: 'models/sbn_structured_output.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { H: 200, tau: 0.5 },
+  data: [
     {
-      "name": "upper",
-      "shape": ["B", 392],
-      "line": 5
+      name: 'upper',
+      shape: ['B', 392],
+      line: 5
     },
     {
-      "name": "lower",
-      "shape": ["B", 392],
-      "line": 6
+      name: 'lower',
+      shape: ['B', 392],
+      line: 6
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "upper",
-      "kind": "data",
-      "block": "model",
-      "shape": ["B", 392],
-      "line": 5
+      name: 'upper',
+      kind: 'data',
+      block: 'model',
+      shape: ['B', 392],
+      line: 5
     },
     {
-      "name": "lower",
-      "kind": "observed",
-      "block": "model",
-      "shape": ["B", 392],
-      "distribution": "Bernoulli",
-      "reason": "observed: its log-likelihood is evaluated at the data",
-      "line": 6
+      name: 'lower',
+      kind: 'observed',
+      block: 'model',
+      shape: ['B', 392],
+      distribution: 'Bernoulli',
+      reason: 'observed: its log-likelihood is evaluated at the data',
+      line: 6
     },
     {
-      "name": "h1",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": ["B", 200],
-      "distribution": "RelaxedBernoulli",
-      "estimator": "pathwise",
-      "reason": "RelaxedBernoulli has a reparameterized sampler",
-      "line": 8
+      name: 'h1',
+      kind: 'stochastic',
+      block: 'model',
+      shape: ['B', 200],
+      distribution: 'RelaxedBernoulli',
+      estimator: 'pathwise',
+      reason: 'RelaxedBernoulli has a reparameterized sampler',
+      line: 8
     },
     {
-      "name": "h1.logits",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200],
-      "line": 8
+      name: 'h1.logits',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200],
+      line: 8
     },
     {
-      "name": "h2",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": ["B", 200],
-      "distribution": "RelaxedBernoulli",
-      "estimator": "pathwise",
-      "reason": "RelaxedBernoulli has a reparameterized sampler",
-      "line": 9
+      name: 'h2',
+      kind: 'stochastic',
+      block: 'model',
+      shape: ['B', 200],
+      distribution: 'RelaxedBernoulli',
+      estimator: 'pathwise',
+      reason: 'RelaxedBernoulli has a reparameterized sampler',
+      line: 9
     },
     {
-      "name": "h2.logits",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200],
-      "line": 9
+      name: 'h2.logits',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200],
+      line: 9
     },
     {
-      "name": "lower.logits",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 392],
-      "line": 10
+      name: 'lower.logits',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 392],
+      line: 10
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 12
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 12
     }
   ],
-  "latents": [],
-  "observed": ["lower"],
-  "objective": { "sense": "maximize", "text": "loglik(lower)" }
+  latents: [],
+  observed: ['lower'],
+  objective: { sense: 'maximize', text: 'loglik(lower)' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
-  const h1_logits_layer = initDense(init, 'h1.logits', 392, 200); // line 8: dense(upper, [H])
-  const h2_logits_layer = initDense(init, 'h2.logits', 200, 200); // line 9: dense(h1, [H])
-  const lower_logits_layer = initDense(init, 'lower.logits', 200, 392); // line 10: dense(h2, [392])
-  const variables = new Map<string, tf.Variable>([...variablesOf(h1_logits_layer), ...variablesOf(h2_logits_layer), ...variablesOf(lower_logits_layer)]);
+  const h1$logits_layer = initDense(init, 'h1.logits', 392, 200); // line 8: dense(upper, [H])
+  const h2$logits_layer = initDense(init, 'h2.logits', 200, 200); // line 9: dense(h1, [H])
+  const lower$logits_layer = initDense(init, 'lower.logits', 200, 392); // line 10: dense(h2, [392])
+  const variables = new Map<string, tf.Variable>([...variablesOf(h1$logits_layer), ...variablesOf(h2$logits_layer), ...variablesOf(lower$logits_layer)]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 'upper').shape[0] };
+    return { B: requireData(batch, 'upper').shape[0] };
   }
 
   /** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
-    const upper = requireData(batch, 'upper');
-    const h1_dist = new RelaxedBernoulli({ logits: dense(upper, h1_logits_layer.W, h1_logits_layer.b, 'identity'), tau: hyper.tau }); // line 8: h1 ~ RelaxedBernoulli(logits = dense(upper, [H]), tau = tau)
-    const h1 = h1_dist.rsample(ctx.rng); // pathwise: RelaxedBernoulli has a reparameterized sampler
-    const h2_dist = new RelaxedBernoulli({ logits: dense(h1, h2_logits_layer.W, h2_logits_layer.b, 'identity'), tau: hyper.tau }); // line 9: h2 ~ RelaxedBernoulli(logits = dense(h1, [H]), tau = tau)
-    const h2 = h2_dist.rsample(ctx.rng); // pathwise: RelaxedBernoulli has a reparameterized sampler
-    const lower_p = new Bernoulli({ logits: dense(h2, lower_logits_layer.W, lower_logits_layer.b, 'identity') }); // line 10: lower ~ Bernoulli(logits = dense(h2, [392]))
-    return { h1_dist, h1, h2_dist, h2, lower_p };
+    const upper$ = requireData(batch, 'upper');
+    const h1$dist = new RelaxedBernoulli({ logits: dense(upper$, h1$logits_layer.W, h1$logits_layer.b, 'identity'), tau: hyper.tau }); // line 8: h1 ~ RelaxedBernoulli(logits = dense(upper, [H]), tau = tau)
+    const h1$ = h1$dist.rsample(ctx.rng); // pathwise: RelaxedBernoulli has a reparameterized sampler
+    const h2$dist = new RelaxedBernoulli({ logits: dense(h1$, h2$logits_layer.W, h2$logits_layer.b, 'identity'), tau: hyper.tau }); // line 9: h2 ~ RelaxedBernoulli(logits = dense(h1, [H]), tau = tau)
+    const h2$ = h2$dist.rsample(ctx.rng); // pathwise: RelaxedBernoulli has a reparameterized sampler
+    const lower$p = new Bernoulli({ logits: dense(h2$, lower$logits_layer.W, lower$logits_layer.b, 'identity') }); // line 10: lower ~ Bernoulli(logits = dense(h2, [392]))
+    return { h1$dist, h1$, h2$dist, h2$, lower$p };
   }
 
   return {
@@ -135,21 +135,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);
-      const value = tf.mean(sumToBatch(r.lower_p.logProb(batch.lower))) as tf.Scalar;
+      const value = tf.mean(sumToBatch(r.lower$p.logProb(requireData(batch, 'lower')))) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
       return { loss, value, metrics: { objective: value } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const values: Array<[string, unknown]> = [['h1', r.h1$], ['h2', r.h2$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return { h1: r.h1, h2: r.h2 };
+      return { h1: r.h1$, h2: r.h2$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { "B": n });
-      return { h1: r.h1, h2: r.h2, lower: r.lower_p.sample(ctx.rng) };
+      const r = forward({}, ctx, { B: n });
+      return { h1: r.h1$, h2: r.h2$, lower: r.lower$p.sample(ctx.rng) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

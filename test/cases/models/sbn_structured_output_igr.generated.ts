@@ -18,147 +18,147 @@ type Shared = Record<string, tf.Tensor | number>;
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
-  "name": "sbn_structured_output_igr",
-  "source": "models/sbn_structured_output_igr.sgm",
-  "sgmVersion": "0.1.0",
-  "hyperparameters": { "H": 200, "tau": 0.5 },
-  "data": [
+  name: 'sbn_structured_output_igr',
+  source: 'models/sbn_structured_output_igr.sgm',
+  sgmVersion: '0.1.0',
+  hyperparameters: { H: 200, tau: 0.5 },
+  data: [
     {
-      "name": "upper",
-      "shape": ["B", 392],
-      "line": 5
+      name: 'upper',
+      shape: ['B', 392],
+      line: 5
     },
     {
-      "name": "lower",
-      "shape": ["B", 392],
-      "line": 6
+      name: 'lower',
+      shape: ['B', 392],
+      line: 6
     }
   ],
-  "nodes": [
+  nodes: [
     {
-      "name": "upper",
-      "kind": "data",
-      "block": "model",
-      "shape": ["B", 392],
-      "line": 5
+      name: 'upper',
+      kind: 'data',
+      block: 'model',
+      shape: ['B', 392],
+      line: 5
     },
     {
-      "name": "lower",
-      "kind": "observed",
-      "block": "model",
-      "shape": ["B", 392],
-      "distribution": "Bernoulli",
-      "reason": "observed: its log-likelihood is evaluated at the data",
-      "line": 6
+      name: 'lower',
+      kind: 'observed',
+      block: 'model',
+      shape: ['B', 392],
+      distribution: 'Bernoulli',
+      reason: 'observed: its log-likelihood is evaluated at the data',
+      line: 6
     },
     {
-      "name": "z1",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": ["B", 200, 2],
-      "distribution": "IGR_I",
-      "estimator": "pathwise",
-      "reason": "IGR_I has a reparameterized sampler",
-      "line": 8
+      name: 'z1',
+      kind: 'stochastic',
+      block: 'model',
+      shape: ['B', 200, 2],
+      distribution: 'IGR_I',
+      estimator: 'pathwise',
+      reason: 'IGR_I has a reparameterized sampler',
+      line: 8
     },
     {
-      "name": "z1.mu",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200, 1],
-      "line": 8
+      name: 'z1.mu',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200, 1],
+      line: 8
     },
     {
-      "name": "z1.sigma",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200, 1],
-      "line": 8
+      name: 'z1.sigma',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200, 1],
+      line: 8
     },
     {
-      "name": "h1",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200],
-      "line": 9
+      name: 'h1',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200],
+      line: 9
     },
     {
-      "name": "z2",
-      "kind": "stochastic",
-      "block": "model",
-      "shape": ["B", 200, 2],
-      "distribution": "IGR_I",
-      "estimator": "pathwise",
-      "reason": "IGR_I has a reparameterized sampler",
-      "line": 10
+      name: 'z2',
+      kind: 'stochastic',
+      block: 'model',
+      shape: ['B', 200, 2],
+      distribution: 'IGR_I',
+      estimator: 'pathwise',
+      reason: 'IGR_I has a reparameterized sampler',
+      line: 10
     },
     {
-      "name": "z2.mu",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200, 1],
-      "line": 10
+      name: 'z2.mu',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200, 1],
+      line: 10
     },
     {
-      "name": "z2.sigma",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200, 1],
-      "line": 10
+      name: 'z2.sigma',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200, 1],
+      line: 10
     },
     {
-      "name": "h2",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 200],
-      "line": 11
+      name: 'h2',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 200],
+      line: 11
     },
     {
-      "name": "lower.logits",
-      "kind": "op",
-      "block": "model",
-      "shape": ["B", 392],
-      "line": 12
+      name: 'lower.logits',
+      kind: 'op',
+      block: 'model',
+      shape: ['B', 392],
+      line: 12
     },
     {
-      "name": "objective",
-      "kind": "objective",
-      "block": "model",
-      "shape": [],
-      "line": 14
+      name: 'objective',
+      kind: 'objective',
+      block: 'model',
+      shape: [],
+      line: 14
     }
   ],
-  "latents": [],
-  "observed": ["lower"],
-  "objective": { "sense": "maximize", "text": "loglik(lower)" }
+  latents: [],
+  observed: ['lower'],
+  objective: { sense: 'maximize', text: 'loglik(lower)' }
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
-  const z1_mu_layer = initDense(init, 'z1.mu', 392, 200); // line 8: dense(upper, [H, 1])
-  const z1_sigma_layer = initDense(init, 'z1.sigma', 392, 200); // line 8: dense(upper, [H, 1])
-  const z2_mu_layer = initDense(init, 'z2.mu', 200, 200); // line 10: dense(h1, [H, 1])
-  const z2_sigma_layer = initDense(init, 'z2.sigma', 200, 200); // line 10: dense(h1, [H, 1])
-  const lower_logits_layer = initDense(init, 'lower.logits', 200, 392); // line 12: dense(h2, [392])
-  const variables = new Map<string, tf.Variable>([...variablesOf(z1_mu_layer), ...variablesOf(z1_sigma_layer), ...variablesOf(z2_mu_layer), ...variablesOf(z2_sigma_layer), ...variablesOf(lower_logits_layer)]);
+  const z1$mu_layer = initDense(init, 'z1.mu', 392, 200); // line 8: dense(upper, [H, 1])
+  const z1$sigma_layer = initDense(init, 'z1.sigma', 392, 200); // line 8: dense(upper, [H, 1])
+  const z2$mu_layer = initDense(init, 'z2.mu', 200, 200); // line 10: dense(h1, [H, 1])
+  const z2$sigma_layer = initDense(init, 'z2.sigma', 200, 200); // line 10: dense(h1, [H, 1])
+  const lower$logits_layer = initDense(init, 'lower.logits', 200, 392); // line 12: dense(h2, [392])
+  const variables = new Map<string, tf.Variable>([...variablesOf(z1$mu_layer), ...variablesOf(z1$sigma_layer), ...variablesOf(z2$mu_layer), ...variablesOf(z2$sigma_layer), ...variablesOf(lower$logits_layer)]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
   function dimsOf(batch: Batch): Dims {
-    return { "B": requireData(batch, 'upper').shape[0] };
+    return { B: requireData(batch, 'upper').shape[0] };
   }
 
   /** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */
   function forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {
-    const upper = requireData(batch, 'upper');
-    const z1_dist = new IGR_I({ mu: tf.reshape(dense(upper, z1_mu_layer.W, z1_mu_layer.b, 'identity'), [-1, 200, 1]), sigma: tf.softplus(tf.reshape(dense(upper, z1_sigma_layer.W, z1_sigma_layer.b, 'identity'), [-1, 200, 1])), tau: hyper.tau }); // line 8: z1 ~ IGR_I(dense(upper, [H, 1]), softplus(dense(upper, [H, 1])), tau)
-    const z1 = z1_dist.rsample(ctx.rng); // pathwise: IGR_I has a reparameterized sampler
-    const h1 = select(z1, [null, null, 0]) /* z1[..., 0] */; // line 9: h1 = z1[..., 0]
-    const z2_dist = new IGR_I({ mu: tf.reshape(dense(h1, z2_mu_layer.W, z2_mu_layer.b, 'identity'), [-1, 200, 1]), sigma: tf.softplus(tf.reshape(dense(h1, z2_sigma_layer.W, z2_sigma_layer.b, 'identity'), [-1, 200, 1])), tau: hyper.tau }); // line 10: z2 ~ IGR_I(dense(h1, [H, 1]), softplus(dense(h1, [H, 1])), tau)
-    const z2 = z2_dist.rsample(ctx.rng); // pathwise: IGR_I has a reparameterized sampler
-    const h2 = select(z2, [null, null, 0]) /* z2[..., 0] */; // line 11: h2 = z2[..., 0]
-    const lower_p = new Bernoulli({ logits: dense(h2, lower_logits_layer.W, lower_logits_layer.b, 'identity') }); // line 12: lower ~ Bernoulli(logits = dense(h2, [392]))
-    return { z1_dist, z1, h1, z2_dist, z2, h2, lower_p };
+    const upper$ = requireData(batch, 'upper');
+    const z1$dist = new IGR_I({ mu: tf.reshape(dense(upper$, z1$mu_layer.W, z1$mu_layer.b, 'identity'), [-1, 200, 1]), sigma: tf.softplus(tf.reshape(dense(upper$, z1$sigma_layer.W, z1$sigma_layer.b, 'identity'), [-1, 200, 1])), tau: hyper.tau }); // line 8: z1 ~ IGR_I(dense(upper, [H, 1]), softplus(dense(upper, [H, 1])), tau)
+    const z1$ = z1$dist.rsample(ctx.rng); // pathwise: IGR_I has a reparameterized sampler
+    const h1$ = select(z1$, [null, null, 0]) /* z1[..., 0] */; // line 9: h1 = z1[..., 0]
+    const z2$dist = new IGR_I({ mu: tf.reshape(dense(h1$, z2$mu_layer.W, z2$mu_layer.b, 'identity'), [-1, 200, 1]), sigma: tf.softplus(tf.reshape(dense(h1$, z2$sigma_layer.W, z2$sigma_layer.b, 'identity'), [-1, 200, 1])), tau: hyper.tau }); // line 10: z2 ~ IGR_I(dense(h1, [H, 1]), softplus(dense(h1, [H, 1])), tau)
+    const z2$ = z2$dist.rsample(ctx.rng); // pathwise: IGR_I has a reparameterized sampler
+    const h2$ = select(z2$, [null, null, 0]) /* z2[..., 0] */; // line 11: h2 = z2[..., 0]
+    const lower$p = new Bernoulli({ logits: dense(h2$, lower$logits_layer.W, lower$logits_layer.b, 'identity') }); // line 12: lower ~ Bernoulli(logits = dense(h2, [392]))
+    return { z1$dist, z1$, h1$, z2$dist, z2$, h2$, lower$p };
   }
 
   return {
@@ -167,21 +167,22 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);
-      const value = tf.mean(sumToBatch(r.lower_p.logProb(batch.lower))) as tf.Scalar;
+      const value = tf.mean(sumToBatch(r.lower$p.logProb(requireData(batch, 'lower')))) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
       return { loss, value, metrics: { objective: value } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return Object.entries(r).filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
+      const values: Array<[string, unknown]> = [['z1', r.z1$], ['h1', r.h1$], ['z2', r.z2$], ['h2', r.h2$]];
+      return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const r = forward(batch, ctx, dimsOf(batch));
-      return { z1: r.z1, z2: r.z2 };
+      return { z1: r.z1$, z2: r.z2$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { "B": n });
-      return { z1: r.z1, z2: r.z2, lower: r.lower_p.sample(ctx.rng) };
+      const r = forward({}, ctx, { B: n });
+      return { z1: r.z1$, z2: r.z2$, lower: r.lower$p.sample(ctx.rng) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

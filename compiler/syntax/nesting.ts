@@ -1,0 +1,65 @@
+/**
+ * Nesting limits. The parser, the AST builder, the checker and the code generator recurse over expressions,
+ * so the depth of an expression is bounded before any of them runs (SGM1008) instead of ending in a stack
+ * overflow. Two measures, both far above what a model needs (docs/language.md, "Limits"):
+ * - brackets: open `(` and `[` at one point of the file (calls and index brackets included), checked on
+ *   the token stream before parsing, together with chains of `^` (the parser nests each exponent);
+ * - operations: the depth of the expression tree, where each operator, sign, call, index and bracket is a
+ *   level, checked while the AST is built (a long chain `a + b + c + ...` is as deep as it is long).
+ * Measured headroom: with Node's default stack the front end and code generator handle about 150 unclosed
+ * call brackets and about 1,300 tree levels; the limits stay well below both.
+ */
+import type { IToken } from 'chevrotain';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
+
+/** Most tokens read from one file (a model has a few hundred; 100,000 parse in about a second). */
+export const MAX_TOKENS = 100_000;
+/** Most statements of one model (code generation takes about 1 ms per statement). */
+export const MAX_STATEMENTS = 2_000;
+
+/** Most brackets open at once. */
+export const MAX_BRACKET_DEPTH = 64;
+/** Most levels of an expression tree (operators, signs, calls, indexing, brackets). */
+export const MAX_EXPRESSION_DEPTH = 256;
+
+const OPENERS = new Set(['LParen', 'LBracket']);
+const CLOSERS = new Set(['RParen', 'RBracket']);
+/** Tokens that may continue a chain `a ^ -b[0] ^ (c) ^ ...`; any other token ends it (a conservative reading). */
+const CHAIN = new Set(['Caret', 'Plus', 'Minus', 'Identifier', 'NumberLiteral', 'True', 'False', ...OPENERS, ...CLOSERS]);
+
+/** SGM1008 for the first point where brackets or `^` chains nest too deeply, or undefined. Linear time. */
+export function checkTokenNesting(tokens: readonly IToken[]): Diagnostic | undefined {
+  // carets[i]: the `^` of the current chain at bracket level i; their sum is the parser's exponent nesting.
+  const carets: number[] = [0];
+  let caretTotal = 0;
+  for (const t of tokens) {
+    const name = t.tokenType.name;
+    if (OPENERS.has(name)) {
+      carets.push(0);
+      if (carets.length - 1 > MAX_BRACKET_DEPTH) return tooDeep(t, `more than ${MAX_BRACKET_DEPTH} brackets are open here`);
+    } else if (CLOSERS.has(name)) {
+      if (carets.length > 1) caretTotal -= carets.pop()!;
+    } else if (name === 'Caret') {
+      carets[carets.length - 1]++;
+      if (++caretTotal > MAX_EXPRESSION_DEPTH) return tooDeep(t, `more than ${MAX_EXPRESSION_DEPTH} exponents are nested here`);
+    } else if (!CHAIN.has(name)) {
+      caretTotal -= carets[carets.length - 1];
+      carets[carets.length - 1] = 0;
+    }
+  }
+  return undefined;
+}
+
+function tooDeep(t: IToken, label: string): Diagnostic {
+  return nestingDiagnostic({ start: t.startOffset, end: t.startOffset + t.image.length }, label);
+}
+
+/** The SGM1008 diagnostic. */
+export function nestingDiagnostic(span: { start: number; end: number }, label: string): Diagnostic {
+  return makeDiagnostic('SGM1008', span, 'the expression nests too deeply', {
+    label,
+    help: 'give inner parts names with = statements',
+    notes: [`sgm allows ${MAX_BRACKET_DEPTH} open brackets and ${MAX_EXPRESSION_DEPTH} levels of operations in one expression`],
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Densities of relaxed samples in the space where they are exact. A relaxed value z (a point of the simplex, or
+ * of (0, 1)) underflows in float32 at low temperature: at τ = 0.01 most entries of z are exactly 0 (or 1), so
+ * log q(z) computed from z is wrong, and a Monte Carlo KL or importance weight built from two such densities can
+ * come out negative (issue 13 item 4). The draw's log representation does not underflow:
+ *  - 'log_simplex': log z, all K entries (IGR: log softmax++ output, IGR paper eq. (12); Gumbel-Softmax: the
+ *    ExpConcrete draw, Maddison et al. 2017 appendix C);
+ *  - 'logit': y = logit(z) of a binary relaxation (Maddison et al. 2017 section 3.4).
+ * A distribution that implements LogSpaceDensity draws in that space and evaluates the log density OF z (with
+ * respect to the same reference measure as its logProb) from the representation, exact at any τ.
+ *
+ * The generated code evaluates densities at values returned by rsample (the guide's draw is scored under the
+ * posterior and the prior, e.g. in `iwae` weights). rsample therefore records the representation of the value it
+ * returns (`recordLogSpace`), and logProbOfSample looks it up: the value tensor identifies its representation,
+ * which lives and is disposed in the same tidy scope as the value. Values without a record (data, values from
+ * other code) are scored with logProb as before.
+ */
+import type { RandomStream } from '../random.js';
+import type { tf } from '../tf.js';
+import type { Distribution } from './distribution.js';
+
+/** The space a relaxed density is exact in (see the file comment). */
+export type LogSpaceKind = 'log_simplex' | 'logit';
+
+/** A relaxed value together with its log-space representation. */
+export interface LogSpaceDraw {
+  /** What rsample returns (one-hot / 0-1 forward when hard). */
+  readonly value: tf.Tensor;
+  /** The representation of the soft sample: log z [..., K] or logit(z) [...]. */
+  readonly rep: tf.Tensor;
+}
+
+/** A distribution whose density can be evaluated exactly from a log-space representation. */
+export interface LogSpaceDensity {
+  readonly logSpace: LogSpaceKind;
+  /** A reparameterised draw and its representation (same noise). */
+  rsampleLogSpace(rng: RandomStream, sampleShape?: readonly number[]): LogSpaceDraw;
+  /** log density of z (summed over the event) from its representation: the same quantity as logProb(z). */
+  logProbLogSpace(rep: tf.Tensor): tf.Tensor;
+}
+
+/** Whether `d` evaluates its density from a log-space representation. */
+export function hasLogSpace(d: Distribution): d is Distribution & LogSpaceDensity {
+  const c = d as Partial<LogSpaceDensity>;
+  return typeof c.logSpace === 'string' && typeof c.logProbLogSpace === 'function' && typeof c.rsampleLogSpace === 'function';
+}
+
+interface Recorded {
+  readonly kind: LogSpaceKind;
+  readonly rep: tf.Tensor;
+}
+
+/** value tensor -> representation of the draw it came from (weak: forgets values that are garbage-collected). */
+const RECORDED = new WeakMap<tf.Tensor, Recorded>();
+
+/**
+ * Remembers that `value` was drawn with representation `rep` in space `kind`; returns value. The representation
+ * belongs to the value: disposing the value (value.dispose() or tf.dispose, which calls it) disposes the
+ * representation too, so a caller that draws outside tf.tidy and disposes what it got leaks nothing. Inside a
+ * tidy both are tracked by the scope and disposed with it.
+ */
+export function recordLogSpace<T extends tf.Tensor>(value: T, kind: LogSpaceKind, rep: tf.Tensor): T {
+  if (rep === value) return value;
+  const previous = RECORDED.get(value);
+  if (previous && previous.rep !== rep && !previous.rep.isDisposed) previous.rep.dispose();
+  RECORDED.set(value, { kind, rep });
+  const dispose = value.dispose.bind(value);
+  // An own property shadows Tensor.prototype.dispose for this one tensor (tfjs has no disposal hook).
+  Object.defineProperty(value, 'dispose', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      dispose();
+      if (!rep.isDisposed) rep.dispose();
+    },
+  });
+  return value;
+}
+
+/** The recorded representation of `value`, if it is a relaxed draw whose representation is still alive. */
+export function logSpaceOf(value: tf.Tensor): Recorded | undefined {
+  const r = RECORDED.get(value);
+  return r && !r.rep.isDisposed ? r : undefined;
+}
+
+/**
+ * log d(value), summed over the event. When `value` is a relaxed draw with a recorded representation and `d`
+ * evaluates densities in that space, the density is taken from the representation (exact at any τ); otherwise
+ * d.logProb(value). Use this wherever the density of a sample is taken (importance weights, sampled KL terms).
+ */
+export function logProbOfSample(d: Distribution, value: tf.Tensor): tf.Tensor {
+  const r = logSpaceOf(value);
+  if (r && hasLogSpace(d) && d.logSpace === r.kind) return d.logProbLogSpace(r.rep);
+  return d.logProb(value);
+}
+
+/** A relaxed draw recorded for logProbOfSample: the value, with its representation kept in the caller's scope. */
+export function recordedDraw(d: LogSpaceDensity, rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
+  const { value, rep } = d.rsampleLogSpace(rng, sampleShape);
+  return recordLogSpace(value, d.logSpace, rep);
+}

@@ -89,7 +89,7 @@ describe('loadModel', () => {
     writeFileSync(notADir, '');
     const unwritable = await loadModel(SOURCE, { cacheDir: join(notADir, 'models') }).catch((e: unknown) => e);
     expect(isUserError(unwritable)).toBe(true);
-    expect((unwritable as Error).message).toContain(`cannot write the model cache '${join(notADir, 'models')}'`);
+    expect((unwritable as Error).message).toContain(`cannot write sgm's model cache '${join(notADir, 'models')}'`);
   });
 });
 

@@ -2,8 +2,8 @@
  * The IGR paper's discrete VAE training step (IGR paper, Table 1; models/igr_vae.sgm) written by hand in plain
  * tfjs: the yardstick the compiled model is measured against (issue 6). Batch 100, encoder 784-512-256 then two
  * heads of N×(K-1) = 20×9 for μ and σ = softplus(·) (as igr_vae.sgm writes it), an IGR-I sample through
- * softmax++ (math.md section 1, δ = 1), decoder 200-256-512-784, Bernoulli log-likelihood with logits, the
- * closed-form Gaussian KL to a fixed prior (math.md section 4), Adam.
+ * softmax++ (docs/math.md section 1, δ = 1), decoder 200-256-512-784, Bernoulli log-likelihood with logits, the
+ * closed-form Gaussian KL to a fixed prior (docs/math.md section 4), Adam.
  *
  * Written the way a careful engineer writes it by hand: `tf.matMul` + `tf.add` + activation per layer, every
  * temporary released by `minimize`'s tidy, the loss read once per step. With `layers: 'sgm-nn'` the same step
@@ -83,7 +83,7 @@ export function createReferenceVae(seed: number, options: ReferenceVaeOptions = 
   const stack = (h: tf.Tensor, ws: readonly DenseWeights[], last: 'relu' | 'identity'): tf.Tensor =>
     sgm ? mlp(h, ws, 'relu', last) : ws.reduce((a, w, i) => plainDense(a, w, i === ws.length - 1 ? last : 'relu'), h);
 
-  // A fixed prior N(μ0, σ0²) per free coordinate (the moment-matched prior of math.md section 4 has this form;
+  // A fixed prior N(μ0, σ0²) per free coordinate (the moment-matched prior of docs/math.md section 4 has this form;
   // its values do not change the cost of the step).
   const [mu0, logSigma0, invVar0] = tf.tidy(() => {
     const logS0 = tf.fill([k - 1], 0.3);

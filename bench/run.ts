@@ -64,7 +64,7 @@ const CONFIGS: readonly BackendConfig[] = [
     backend: 'wasm',
     native: true,
     fixes: true,
-    description: 'the same with the native kernels on one thread (SGM_THREADS=1), as design.md §7 ran PyTorch',
+    description: 'the same with the native kernels on one thread (SGM_THREADS=1), as the one-thread PyTorch comparison of docs/performance.md',
     env: { SGM_THREADS: '1' },
     rows: ['hand-written + fusedAdam', 'compiled igr_vae + fusedAdam'],
   },

@@ -5,10 +5,13 @@
 import { generate } from './codegen/generate.js';
 import { checkSource, type FrontEndResult } from './pipeline.js';
 import type { CheckOptions } from './semantics/check.js';
+import { SGM_VERSION } from './version.js';
 
 /** Options of `compileSource`. */
 export interface CompileOptions extends CheckOptions {
-  readonly sgmVersion: string;
+  /** Version written into the generated file's header; default: this installation's (package.json). */
+  readonly sgmVersion?: string;
+  /** Import specifiers of the generated module (default 'sgm/stdlib' and 'sgm/runtime'). */
   readonly stdlibModule?: string;
   readonly runtimeModule?: string;
 }
@@ -20,12 +23,12 @@ export interface CompileResult extends FrontEndResult {
 }
 
 /** Compiles a .sgm source text to a TypeScript module. */
-export function compileSource(path: string, text: string, options: CompileOptions): CompileResult {
+export function compileSource(path: string, text: string, options: CompileOptions = {}): CompileResult {
   const front = checkSource(path, text, options);
   if (!front.ok) return front;
   const generated = generate(front.models[0], front.plans[0], {
     sourcePath: path,
-    sgmVersion: options.sgmVersion,
+    sgmVersion: options.sgmVersion ?? SGM_VERSION,
     ...(options.stdlibModule ? { stdlibModule: options.stdlibModule } : {}),
     ...(options.runtimeModule ? { runtimeModule: options.runtimeModule } : {}),
   });

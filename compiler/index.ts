@@ -17,3 +17,4 @@ export * from './graph/index.js';
 export { generate, type GenerateOptions } from './codegen/generate.js';
 export { transpileToJs } from './codegen/transpile.js';
 export { compileSource, type CompileOptions, type CompileResult } from './compile.js';
+export { SGM_VERSION } from './version.js';

@@ -135,7 +135,7 @@ export const discreteVae = defineExperiment<VaeJob, VaeRunResult>({
         rows,
       ),
       '',
-      '`log p(x)`: importance-sampled test log-likelihood of the recovered discrete model (math.md section 8): one-hot latents decoded, ' +
+      '`log p(x)`: importance-sampled test log-likelihood of the recovered discrete model (docs/math.md section 8): one-hot latents decoded, ' +
         'proposal = recovered posterior (IGR-I: Proposition 2; IGR-SB/Planar: Monte Carlo over 1000 draws, smoothed; GS: softmax of its logits), ' +
         'prior = uniform over the 10 categories (the papers\' p₀) or the recovered fitted prior. Mean ± std over seeds (one seed: no ±). Higher is better. ' +
         '`ESS`: mean Kish effective sample size of the importance weights per digit; a value near 1 means one sample dominates each estimate, ' +

@@ -33,7 +33,7 @@ const FAMILIES = [
 ] as const;
 /** The runs of the table and figure, in order: IGR-SB (maximum K), then GS at each K. */
 const RUNS = FAMILIES.flatMap((f) => f.ks.map((K) => ({ family: f.key, label: `${f.label}${f.key === 'gs' ? ` K = ${K}` : ` (max K = ${K})`}`, K })));
-/** v2 Figure 1: "after 1,000 training steps"; Adam's step as in the moment-matching prior fit (math.md section 4). */
+/** v2 Figure 1: "after 1,000 training steps"; Adam's step as in the moment-matching prior fit (docs/math.md section 4). */
 const STEPS = 1000;
 const LEARNING_RATE = 1e-2;
 const SETTINGS = { quick: { seeds: [0] }, full: { seeds: [0, 1, 2, 3, 4] } } as const;
@@ -71,7 +71,7 @@ export function truncatedTarget(rate: number, K: number): number[] {
   return [...p, Math.max(0, 1 - p.reduce((a, b) => a + b, 0))];
 }
 
-/** Category counts of the model's S = 1000 relaxed samples (argmax: for IGR-SB with δ = 1 this is h, math.md section 1). */
+/** Category counts of the model's S = 1000 relaxed samples (argmax: for IGR-SB with δ = 1 this is h, docs/math.md section 1). */
 function sampleHistogram(model: ModelInstance, K: number, rng: RandomStream): number[] {
   const counts = tf.tidy(() => {
     const z = model.guide({}, { step: 0, rng }).z;

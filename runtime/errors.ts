@@ -2,7 +2,7 @@
  * Errors the runtime raises, split by who must act. A `UserError` is the user's mistake (missing file, unknown
  * dataset, data that does not fit the model, unwritable directory, diverged training): the CLI prints its
  * one-line message and exits 1. Anything else is a bug in sgm: the CLI prints it with its stack and exits 2
- * (design.md section 6).
+ * (docs/architecture.md section 6).
  */
 
 /** Exit codes of every sgm command: 0 success, 1 a user's mistake or an environment fault, 2 a bug in sgm. */

@@ -1,8 +1,21 @@
 /**
- * sgm/runtime: what generated model modules and the CLI use at run time. See docs/runtime.md.
+ * sgm/runtime: what generated model modules, library users and the CLI use at run time. See docs/api.md and
+ * docs/runtime.md.
  */
 export type * from './model-api.js';
 export { UserError, isUserError, exitCodeFor, formatError } from './errors.js';
+
+// ── compile + import a model in one call (runtime/load-model.ts) ──
+export {
+  loadModel,
+  compileForLoading,
+  importCompiledModel,
+  modelCacheDir,
+  ModelCompileError,
+  type LoadModelOptions,
+  type LoadedModel,
+  type ModelSource,
+} from './load-model.js';
 
 // ── training (runtime/train) ──
 export { train, checkRunDir, valueLabel, type TrainData, type TrainSummary, type TrainStatus } from './train/trainer.js';

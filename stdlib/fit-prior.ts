@@ -1,6 +1,6 @@
 /**
  * fit_prior(family, target, tau): the Gaussian parameters (μ₀, σ₀) of an IGR prior whose relaxed samples have
- * mean p₀ (IGR paper eq. (14), v1 eq. (20); math.md section 4), fitted once and cached on disk.
+ * mean p₀ (IGR paper eq. (14), v1 eq. (20); docs/math.md section 4), fitted once and cached on disk.
  *
  * Decisions (also in docs/stdlib.md):
  * - **Temperature.** The fit runs at the τ passed in, the τ the prior is used with: the closed-form IGR KL needs
@@ -8,7 +8,7 @@
  *   τ = 0.01, where E[z] ≈ P(H) (Proposition 1), i.e. they match the recovered DISCRETE distribution; pass
  *   `fitTau: 0.01` for that. (For a symmetric target such as uniform(K) the two differ only through the δ
  *   category.)
- * - **IGR_Planar.** Its prior is a plain Gaussian on the flow output (math.md section 4, rule
+ * - **IGR_Planar.** Its prior is a plain Gaussian on the flow output (docs/math.md section 4, rule
  *   igr-planar-gaussian-mc): an IGR_I prior. fitPrior('IGR_Planar', …) fits and returns that IGR_I prior
  *   (`family: 'IGR_I'` in the result).
  * - **Noise.** S = 10⁴ standard normal draws from RandomStream(seed), fixed for the whole fit (see
@@ -30,7 +30,7 @@ import { tf } from './tf.js';
 /** The families fit_prior accepts (the signature table's choices). */
 export type PriorFamily = 'IGR_I' | 'IGR_SB' | 'IGR_Planar';
 
-/** Options of fitPrior; every default follows math.md section 4. */
+/** Options of fitPrior; every default follows docs/math.md section 4. */
 export interface FitPriorOptions {
   /** softmax++ δ (default 1). */
   readonly delta?: number;

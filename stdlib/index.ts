@@ -1,6 +1,8 @@
 /**
  * sgm/stdlib: the papers' distributions, relaxations, transforms and KL divergences on TensorFlow.js.
- * Everything here runs on any tfjs backend. See docs/stdlib.md.
+ * Everything here runs on any tfjs backend. See docs/stdlib.md. The papers the comments cite by short names ("IGR
+ * paper", "GenGS paper", "Jang et al. 2017", "Maddison et al. 2017", "Rezende & Mohamed 2015", ...) are listed with
+ * titles, authors and arXiv ids in docs/math.md section 13.
  */
 export { tf } from './tf.js';
 export { RandomStream } from './random.js';

@@ -1,5 +1,5 @@
 /**
- * Truncation of count distributions (GenGS paper Definition 1; math.md section 7): the pmf on a finite
+ * Truncation of count distributions (GenGS paper Definition 1; docs/math.md section 7): the pmf on a finite
  * window of cells, with the mass outside folded into the edge cells, so that the cells can be relaxed with
  * Gumbel-Softmax. One-sided: cells 0..n-1, π_k = p(k) for k < n-1 and π_{n-1} = P(X ≥ n-1). Two-sided
  * (GenGS appendix A): cells lo..hi, π_lo = P(X ≤ lo), π_hi = P(X ≥ hi).
@@ -33,7 +33,7 @@ export interface TruncatedPmf {
   /** The value of each cell, c = (lo, ..., hi). */
   readonly support: readonly number[];
   /**
-   * The mass of the edge cells, as math.md section 7 asks to report: P(X ≥ hi) (one-sided: P(X ≥ n-1)), plus
+   * The mass of the edge cells, as docs/math.md section 7 asks to report: P(X ≥ hi) (one-sided: P(X ≥ n-1)), plus
    * P(X ≤ lo) when lo > 0. Shape batchShape.
    */
   readonly tailMass: tf.Tensor;

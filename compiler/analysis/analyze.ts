@@ -1,5 +1,5 @@
 /**
- * The analysis stage (design.md section 3): chooses, at compile time and with a reason, the gradient
+ * The analysis stage (docs/math.md section 10): chooses, at compile time and with a reason, the gradient
  * estimator of every sampled node and the KL method of every latent, honours or rejects `with` and
  * `kl(z) = ...` overrides, and reports the static warnings (low-temperature Gumbel-Softmax, GenGS truncation
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
@@ -19,13 +19,13 @@ import { reconcileEnumeration } from './enumeration-with-score.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
 
-/** Largest number of configurations enumerated per objective evaluation (design.md section 3 rule 2). */
+/** Largest number of configurations enumerated per objective evaluation (docs/math.md section 10 rule 2). */
 export const ENUMERATION_LIMIT = 32;
 /** Default decay of the exponential-moving-average baseline (Pyro's decaying average uses 0.90). */
 export const DEFAULT_EMA_DECAY = 0.9;
-/** GenGS truncation warning threshold (design.md section 3 rule 4). */
+/** GenGS truncation warning threshold (docs/math.md section 10 rule 4). */
 export const TAIL_MASS_LIMIT = 1e-3;
-/** Gumbel-Softmax temperature warning threshold (design.md section 3 rule 4). */
+/** Gumbel-Softmax temperature warning threshold (docs/math.md section 10 rule 4). */
 export const LOW_TEMPERATURE = 0.05;
 
 const GS_FAMILY = ['GumbelSoftmax', 'ExpConcrete', 'RelaxedBernoulli'];
@@ -301,7 +301,7 @@ function genGsTailWarning(model: CheckedModel, s: Sampled, diagnostics: Diagnost
   }
   const logPmf = logPmf64(base.type.sig.name, params);
   if (!logPmf) return;
-  // Kept cells: lo..hi, or 0..n-2 plus the last cell n-1 that holds P(X >= n-1) (math.md section 7), so the
+  // Kept cells: lo..hi, or 0..n-2 plus the last cell n-1 that holds P(X >= n-1) (docs/math.md section 7), so the
   // folded mass of a one-sided truncation is 1 - P(X <= n-2).
   let low = 0;
   let high: number;

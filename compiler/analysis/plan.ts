@@ -1,5 +1,5 @@
 /**
- * The estimator and KL plan of a model (design.md section 3): for every stochastic node how its gradient is
+ * The estimator and KL plan of a model (docs/math.md section 10): for every stochastic node how its gradient is
  * estimated, for every latent how its KL term is computed, each with a one-line reason. Produced at compile
  * time by analyze.ts, printed by `sgm check --explain`, emitted into generated code and drawn on the graph.
  */

@@ -1,6 +1,6 @@
 /**
  * The truncated tail mass of a count distribution at compile time (float64), for the GenGS truncation warning
- * (design.md section 3 rule 4): P(X ≥ n - 1) for trunc = n, or P(X < lo) + P(X > hi) for trunc = lo..hi.
+ * (docs/math.md section 10 rule 4): P(X ≥ n - 1) for trunc = n, or P(X < lo) + P(X > hi) for trunc = lo..hi.
  */
 import { lgamma64, logBinomial64, logFactorial64 } from '../../stdlib/special/gamma64.js';
 

@@ -1,4 +1,4 @@
-/** The diagnostic type every compiler stage returns (design.md section 2). */
+/** The diagnostic type every compiler stage returns (docs/architecture.md section 1). */
 import type { Span } from './source.js';
 import type { DiagnosticCode } from './catalog.js';
 

@@ -1,6 +1,6 @@
 /**
  * Prints diagnostics for people (file:line:col, the source line, a caret/underline, related spans, notes,
- * help; design.md section 2) and for tools (stable JSON).
+ * help; docs/architecture.md section 1) and for tools (stable JSON).
  */
 import type { Diagnostic } from './diagnostic.js';
 import { sortDiagnostics } from './diagnostic.js';

@@ -288,7 +288,7 @@ function fitPriorResult(ctx: CheckContext, call: ResolvedCall): ExprType | undef
   const family = call.args.get('family')?.type;
   const k = fitPriorCategories(ctx, call);
   if (family?.kind !== 'family' || k === undefined) return undefined;
-  // fit_prior(IGR_Planar, ...) gives the Gaussian prior on the flow output: an IGR_I prior (math.md section 4).
+  // fit_prior(IGR_Planar, ...) gives the Gaussian prior on the flow output: an IGR_I prior (docs/math.md section 4).
   const sig = findDistribution(family.name === 'IGR_Planar' ? 'IGR_I' : family.name)!;
   return { kind: 'distribution', sig, call, sampleShape: [k], eventRank: 1 };
 }

@@ -3,7 +3,7 @@
  * run reports every syntax error it can. Precedence, lowest first: comparison < + - < * / % < unary - + < ^
  * (right-associative, binds tighter than unary minus: -x^2 = -(x^2)) < indexing < primary.
  *
- * Grammar sketch (design.md section 1; docs/language.md has the full reference); `expression` is a flat chain
+ * Grammar sketch (docs/language.md has the full reference); `expression` is a flat chain
  * of unary operands and infix operators, nested by precedence in to-ast.ts:
  *   program      := model*
  *   model        := 'model' Ident '(' hyper,* ')' '{' item* '}'

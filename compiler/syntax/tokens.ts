@@ -1,6 +1,6 @@
 /**
  * Tokens of the .sgm language (Chevrotain). Identifiers are Unicode (λ, σ, τ, naïve_rate): Chevrotain 11
- * cannot analyse regexes with the `u` flag (design.md section 8), so the identifier uses a custom matcher
+ * cannot analyse regexes with the `u` flag (docs/architecture.md section 7), so the identifier uses a custom matcher
  * over a sticky Unicode regex, with no ASCII-only start-character hint.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';

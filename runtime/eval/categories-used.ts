@@ -10,7 +10,7 @@ import { IGR_SB, type IgrSbTruncationRule } from '../../stdlib/distributions/igr
 import type { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 
-/** ρ used when the posterior has none: the authors' larger precision (math.md section 3: ρ ∈ {0.9, 0.99}). */
+/** ρ used when the posterior has none: the authors' larger precision (docs/math.md section 3: ρ ∈ {0.9, 0.99}). */
 export const DEFAULT_RHO = 0.99;
 
 /** Summary of the per-draw category counts. */

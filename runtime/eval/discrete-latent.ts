@@ -1,6 +1,6 @@
 /**
  * How each latent enters the recovered DISCRETE model that the papers evaluate (IGR paper v2 section 4.2:
- * test log-likelihoods "computed on the recovered discrete model"; math.md sections 5 and 8).
+ * test log-likelihoods "computed on the recovered discrete model"; docs/math.md sections 5 and 8).
  *
  * A relaxed latent becomes a categorical over the vertices it relaxes, with its recovered probabilities:
  *  - IGR_I: Proposition 2, P(H = k) by quadrature (stdlib igrDiscreteLogProbs, exact to ~1e-10);
@@ -74,7 +74,7 @@ export type DiscreteLatent = CategoricalLatent | SampledLatent;
 /** Options of the recovery. */
 export interface RecoveryOptions {
   readonly rng: RandomStream;
-  /** Monte Carlo draws for IGR_SB / IGR_Planar posteriors (math.md section 5: at least 1000). */
+  /** Monte Carlo draws for IGR_SB / IGR_Planar posteriors (docs/math.md section 5: at least 1000). */
   readonly samples: number;
   /** Monte Carlo draws for priors (one row, so many more are cheap). */
   readonly priorSamples: number;

@@ -1,5 +1,5 @@
 /**
- * The recovered discrete model of a compiled model on one batch, as an importance sampler (math.md section 8):
+ * The recovered discrete model of a compiled model on one batch, as an importance sampler (docs/math.md section 8):
  * the proposal is the product over latents of the recovered posteriors (discrete-latent.ts), the prior the
  * product of the recovered priors, and the likelihood the model's own `logLikelihood` hook with the latents
  * fixed at the sampled vertices (one-hot vectors, or GenGS cell values).
@@ -7,7 +7,7 @@
  * Two prior variants are scored from the same samples: the model's prior recovered to a categorical (for a
  * fit_prior IGR this is Proposition 2 of the moment-matched prior, close to but not exactly its target), and,
  * when every discretized latent lives on a simplex, the uniform categorical over the K vertices, which is the
- * discrete prior p₀ of the papers' VAEs (IGR paper v2 section 4.2; math.md section 8).
+ * discrete prior p₀ of the papers' VAEs (IGR paper v2 section 4.2; docs/math.md section 8).
  */
 import type { Batch, ModelInstance, StepContext } from '../model-api.js';
 import { logProbOfSample } from '../../stdlib/distributions/log-space.js';

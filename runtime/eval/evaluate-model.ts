@@ -3,7 +3,7 @@
  * stored order, as the test ELBO):
  *  - the test objective and ELBO (test-elbo.ts);
  *  - the log-likelihood of the recovered DISCRETE model by importance sampling with S samples per data point
- *    (math.md section 8; discretized-model.ts, importance-sampling.ts), under the recovered prior and, for
+ *    (docs/math.md section 8; discretized-model.ts, importance-sampling.ts), under the recovered prior and, for
  *    simplex latents, the papers' uniform prior;
  *  - the distance of relaxed posterior samples to the nearest simplex vertex (vertex-distance.ts);
  *  - the recovered discrete distributions averaged over the test set (recovered-distributions.ts);
@@ -30,7 +30,7 @@ import { VertexDistanceAccumulator, type VertexDistanceStats } from './vertex-di
 export const EVAL_DEFAULTS = {
   /** Importance samples per data point [--samples]: the papers' m = 1000 (IGR v2 section 4.2). */
   samples: 1000,
-  /** Monte Carlo draws for recovering IGR-SB / IGR-Planar posteriors (math.md section 5: ≥ 1000). */
+  /** Monte Carlo draws for recovering IGR-SB / IGR-Planar posteriors (docs/math.md section 5: ≥ 1000). */
   recoverySamples: 1000,
   batchSize: 100,
   /** Likelihood rows per importance-sampling chunk (samples × batch): ~16 MB per 784-wide float32 tensor. */

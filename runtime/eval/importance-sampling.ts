@@ -1,6 +1,6 @@
 /**
  * Importance-sampled log-likelihood (Burda et al. 2016, as the IGR paper v2 section 4.2 uses it with m = 1000;
- * math.md section 8):
+ * docs/math.md section 8):
  *   log p(x) ≈ log (1/S) Σ_s w_s,   w_s = p(x | z_s) p(z_s) / q(z_s | x),   z_s ~ q(· | x),
  * computed in log space, S samples drawn in chunks, with running log-sum-exps per data point in float64.
  * The estimator of p(x) is unbiased for any proposal q whose support covers the posterior's; its log is a

@@ -1,6 +1,6 @@
 /**
  * The importance-sampling proposal from Monte Carlo recovery of an IGR-SB or IGR-Planar posterior (IGR paper
- * section 3.3; math.md section 5). The counts of h(x) themselves are the stdlib's igrHardCounts (chunked).
+ * section 3.3; docs/math.md section 5). The counts of h(x) themselves are the stdlib's igrHardCounts (chunked).
  */
 import { tf } from '../../stdlib/tf.js';
 

@@ -1,5 +1,5 @@
 /**
- * `dense`: one fully connected layer, act(x·W + b), the layer generated code calls (design.md section 1:
+ * `dense`: one fully connected layer, act(x·W + b), the layer generated code calls (docs/language.md:
  * `mu = dense(h, [N, K - 1])`). Weights are tf.Variables made by `initDense` (init.ts); the layer only reads them,
  * so it works with any optimizer.
  *

@@ -1,5 +1,5 @@
 /**
- * `mlp`: a stack of dense layers (design.md section 1: `h = mlp(x, [512, 256], act = relu)`). `hidden` is applied
+ * `mlp`: a stack of dense layers (docs/language.md: `h = mlp(x, [512, 256], act = relu)`). `hidden` is applied
  * after every layer but the last, `output` after the last, so the generated code says what the last layer is:
  *
  *   const h = mlp(x, enc, 'relu', 'relu');                // encoder trunk: relu on every layer

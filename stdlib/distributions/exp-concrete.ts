@@ -1,6 +1,6 @@
 /**
  * ExpConcrete(logits | probs, tau): the distribution of y = log z for z ~ Concrete(α, τ) (Maddison et al.
- * 2017, appendix C; math.md section 6). Sampling and density both stay in log space, so nothing underflows
+ * 2017, appendix C; docs/math.md section 6). Sampling and density both stay in log space, so nothing underflows
  * at low temperature: at τ = 0.01 and logits ±100, z = exp(y) has exact zeros but y is finite.
  */
 import type { RandomStream } from '../random.js';
@@ -17,7 +17,7 @@ import { ReparameterizedDistribution } from './reparameterized.js';
 
 /**
  * ExpConcrete log density of y (log of a point of the simplex) under logits ℓ = log α and temperature τ
- * (math.md section 6; Maddison et al. 2017 appendix C):
+ * (docs/math.md section 6; Maddison et al. 2017 appendix C):
  *   log p(y) = lgamma(K) + (K-1) log τ + Σ_k (ℓ_k - τ y_k) - K logsumexp_k(ℓ_k - τ y_k).
  * Shapes broadcast; the last axis holds the K categories and is summed.
  */
@@ -32,7 +32,7 @@ export function expConcreteLogProb(logits: tf.Tensor, tau: tf.Tensor | number, y
 }
 
 /**
- * A reparameterised ExpConcrete draw y = log softmax((ℓ + g)/τ), g ~ Gumbel(0, 1) (math.md section 6), of
+ * A reparameterised ExpConcrete draw y = log softmax((ℓ + g)/τ), g ~ Gumbel(0, 1) (docs/math.md section 6), of
  * shape [...sampleShape, ...logits.shape].
  */
 export function rsampleExpConcrete(

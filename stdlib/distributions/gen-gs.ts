@@ -1,6 +1,6 @@
 /**
  * GenGS (Generalized Gumbel-Softmax; Joo et al., GenGS paper Definition 1, Theorems 3-4, section 4;
- * math.md section 7): a discrete distribution is truncated to finitely many cells with values c, the cells
+ * docs/math.md section 7): a discrete distribution is truncated to finitely many cells with values c, the cells
  * are relaxed with Gumbel-Softmax, x = GS(π, τ), and the relaxed value is the linear map T(x) = Σ_k c_k x_k.
  *
  *  - explicit form, `new GenGS({ base, trunc, tau })`: π is the truncated pmf of `base` (truncation.ts), for
@@ -85,7 +85,7 @@ export class GenGS extends ReparameterizedDistribution {
   /** Straight-through: exact value forward, relaxed backward. */
   readonly hard: boolean;
   /**
-   * Mass of the edge cells of a truncated count base, P(X ≥ hi) (+ P(X ≤ lo) two-sided), as math.md section 7
+   * Mass of the edge cells of a truncated count base, P(X ≥ hi) (+ P(X ≤ lo) two-sided), as docs/math.md section 7
    * asks to report; zeros where nothing is truncated (Categorical, Multinomial bases); null (implicit form).
    */
   readonly tailMass: tf.Tensor | null;
@@ -132,7 +132,7 @@ export class GenGS extends ReparameterizedDistribution {
   /** A reparameterised draw together with its relaxed one-hot over the cells. */
   rsampleWithCells(rng: RandomStream, sampleShape: readonly number[] = []): GenGSDraw {
     const [value, cells] = tf.tidy(() => {
-      // GS(π, τ) in log space (math.md section 6): exp of a log-softmax never yields NaN at low τ.
+      // GS(π, τ) in log space (docs/math.md section 6): exp of a log-softmax never yields NaN at low τ.
       const y = rsampleExpConcrete(rng, this.logits, this.tau, sampleShape);
       const soft = tf.exp(y);
       const x = this.hard ? straightThrough(oneHotArgmax(y), soft) : soft;
@@ -169,7 +169,7 @@ export class GenGS extends ReparameterizedDistribution {
     });
   }
 
-  /** Mean of the truncated distribution, Σ_k π_k c_k (math.md section 9: E[Z] for Poisson(3), n = 10). */
+  /** Mean of the truncated distribution, Σ_k π_k c_k (docs/math.md section 9: E[Z] for Poisson(3), n = 10). */
   override mean(): tf.Tensor {
     return this.transform(this.probs);
   }

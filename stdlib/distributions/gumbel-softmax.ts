@@ -1,6 +1,6 @@
 /**
  * GumbelSoftmax / Concrete(logits | probs, tau, hard): the relaxed one-hot z = softmax((ℓ + g)/τ)
- * (Jang et al. 2017 eq. (1)-(2); Maddison et al. 2017). Sampled in log space (math.md section 6): z = exp(y)
+ * (Jang et al. 2017 eq. (1)-(2); Maddison et al. 2017). Sampled in log space (docs/math.md section 6): z = exp(y)
  * with y an ExpConcrete draw. With hard = true the forward value is one-hot(argmax) and the gradient is the
  * relaxed sample's (straight-through, Jang et al. section 2.2).
  */
@@ -89,7 +89,7 @@ export class GumbelSoftmax extends ReparameterizedDistribution implements LogSpa
   }
 
   /**
-   * Concrete log density of z (GS eq. (6)/(7)): ExpConcrete density of log z minus Σ log z (math.md section 6).
+   * Concrete log density of z (Jang et al. 2017 eq. (3), as IGR v1 eq. (7) writes it): ExpConcrete density of log z minus Σ log z (docs/math.md section 6).
    * log z is clamped at log(1.2e-38): exact for every z whose entries are float32-normal; at low τ, samples
    * have exact zeros, so use rsampleWithLog + logProbLog for those (a hard one-hot value gets the density at
    * the clamped vertex, finite but not meaningful).

@@ -1,6 +1,6 @@
 /**
  * The shared machinery of the IGR family (Invertible Gaussian Reparameterization; IGR paper section 3,
- * eq. (10)-(12); math.md section 3): y = μ + σ ⊙ ε with ε ~ N(0, I) on K-1 coordinates, x = pre(y) (identity,
+ * eq. (10)-(12); docs/math.md section 3): y = μ + σ ⊙ ε with ε ~ N(0, I) on K-1 coordinates, x = pre(y) (identity,
  * stick-breaking of sigmoid(y), or a planar flow), z = softmax++(x, τ, δ) on the simplex with K entries.
  * The density of z is by change of variables (eq. (12)):
  *   log q(z) = log N(y | μ, σ²) - log|det ∂x/∂y| - log|det ∂z/∂x|,  y = pre⁻¹(softmax++⁻¹(z)).
@@ -37,7 +37,7 @@ export interface IgrParams {
   readonly sigma: TensorInput;
   /** Temperature τ > 0: a number or a scalar tensor. */
   readonly tau: tf.Tensor | number;
-  /** softmax++ offset δ (default 1, math.md section 1). */
+  /** softmax++ offset δ (default 1, docs/math.md section 1). */
   readonly delta?: number;
 }
 
@@ -159,7 +159,7 @@ export abstract class IgrBase extends Distribution implements LogSpaceDensity {
     return recordLogSpace(value, this.logSpace, rep);
   }
 
-  /** Straight-through draw: the one-hot h(x) forward, the relaxed z's gradient backward (math.md section 5). */
+  /** Straight-through draw: the one-hot h(x) forward, the relaxed z's gradient backward (docs/math.md section 5). */
   rsampleStraightThrough(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
     const [value, rep] = tf.tidy(() => {
       const d = this.rsampleDetailed(rng, sampleShape);
@@ -198,6 +198,6 @@ export abstract class IgrBase extends Distribution implements LogSpaceDensity {
     return tf.tidy(() => this.logProbFromLatent(this.preInverse(softmaxPlusPlusInverseLog(logZ, this.tau, this.delta))));
   }
 
-  /** The discrete distribution this IGR relaxes, P(H = k) [...batch, K] (math.md section 5). */
+  /** The discrete distribution this IGR relaxes, P(H = k) [...batch, K] (docs/math.md section 5). */
   abstract discreteProbs(rng?: RandomStream, samples?: number): tf.Tensor;
 }

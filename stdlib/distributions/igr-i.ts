@@ -1,6 +1,6 @@
 /**
  * IGR_I(mu, sigma, tau, delta): z = softmax++(μ + σ ε, τ, δ), the identity transform before softmax++
- * (IGR paper eq. (15), v1 eq. (21); math.md sections 1 and 3). Its discrete counterpart has the closed form of
+ * (IGR paper eq. (15), v1 eq. (21); docs/math.md sections 1 and 3). Its discrete counterpart has the closed form of
  * Proposition 2 (igrDiscreteProbs).
  */
 import { igrDiscreteProbs } from '../igr/discrete-recovery.js';

@@ -1,6 +1,6 @@
 /**
  * IGR_Planar(mu, sigma, tau, delta, layers): z = softmax++(f(μ + σ ε), τ, δ) with f a stack of learned planar
- * flows (IGR paper section 3.1; Rezende & Mohamed 2015; math.md section 3, with the ‖w‖² decision for û).
+ * flows (IGR paper section 3.1; Rezende & Mohamed 2015; docs/math.md section 3, with the ‖w‖² decision for û).
  * The flow parameters are the distribution's own learned parameters (signature ownParams 'planar_flow'): pass
  * them as `flow` (tensors or tf.Variables, e.g. from initPlanarFlowParams wrapped in tf.variable); without
  * `flow`, `layers` fresh layers are made with a fixed seed (0).
@@ -59,7 +59,7 @@ export class IGR_Planar extends IgrBase {
     return planarFlowInverse(x, this.flow);
   }
 
-  /** Monte Carlo recovery: mean of h(f(y)) over `samples` draws (math.md section 5), [...batch, K]. */
+  /** Monte Carlo recovery: mean of h(f(y)) over `samples` draws (docs/math.md section 5), [...batch, K]. */
   discreteProbs(rng?: RandomStream, samples = 1000): tf.Tensor {
     if (!rng) throw new TypeError('IGR_Planar.discreteProbs needs a RandomStream (Monte Carlo recovery)');
     return igrDiscreteProbsMonteCarlo(this, rng, samples);

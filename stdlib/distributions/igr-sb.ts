@@ -1,6 +1,6 @@
 /**
  * IGR_SB(mu, sigma, tau, delta, rho): z = softmax++(SB(sigmoid(μ + σ ε)), τ, δ) (IGR paper eq. (16)-(18),
- * v1 eq. (22)-(24); math.md sections 2 and 3); SB keeps its K-1 sticks, the remainder is not fed to softmax++.
+ * v1 eq. (22)-(24); docs/math.md sections 2 and 3); SB keeps its K-1 sticks, the remainder is not fed to softmax++.
  * log|det| = sigmoid term + stick-breaking term + softmax++ term at the sticks.
  *
  * Countably infinite support (IGR paper, Potapczynski, Loaiza-Ganem, Cunningham, arXiv:1912.09588, eq. (19) of v2,
@@ -132,7 +132,7 @@ export class IGR_SB extends IgrBase {
     });
   }
 
-  /** Monte Carlo recovery: mean of h(x) over `samples` draws (math.md section 5), [...batch, K]. */
+  /** Monte Carlo recovery: mean of h(x) over `samples` draws (docs/math.md section 5), [...batch, K]. */
   discreteProbs(rng?: RandomStream, samples = 1000): tf.Tensor {
     if (!rng) throw new TypeError('IGR_SB.discreteProbs needs a RandomStream (Monte Carlo recovery)');
     return igrDiscreteProbsMonteCarlo(this, rng, samples);

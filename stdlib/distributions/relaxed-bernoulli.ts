@@ -1,6 +1,6 @@
 /**
  * RelaxedBernoulli / BinaryConcrete(logits | probs, tau, hard): z = sigmoid((ℓ + L)/τ), L ~ Logistic(0, 1)
- * (Maddison et al. 2017 section 3.4; math.md section 6, the K = 2 case of Concrete). Densities are computed
+ * (Maddison et al. 2017 section 3.4; docs/math.md section 6, the K = 2 case of Concrete). Densities are computed
  * from the logit y = logit(z), where they are stable at any temperature.
  */
 import type { RandomStream } from '../random.js';

@@ -1,6 +1,6 @@
 /**
  * Recovering the discrete distribution an IGR relaxes (IGR paper section 3.3, Propositions 1-2; v1 eq. (26)-
- * (29); math.md section 5).
+ * (29); docs/math.md section 5).
  *
  * Proposition 1: as τ → 0, softmax++(x, τ) → h(x) = e_{k*} (k* = argmax x_k) when max_k x_k > 0, and the K-th
  * vertex when every x_k < 0. H is the category h picks.

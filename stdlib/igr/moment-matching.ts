@@ -1,5 +1,5 @@
 /**
- * First-moment matching of an IGR prior to a discrete target p₀ (IGR paper eq. (14), v1 eq. (20); math.md
+ * First-moment matching of an IGR prior to a discrete target p₀ (IGR paper eq. (14), v1 eq. (20); docs/math.md
  * section 4, **Decision: first moment**, as the authors' code):
  *   minimise L(μ, log σ) = Σ_k (mean_s z_k(ε_s) - p₀_k)²,   z(ε) = softmax++(pre(μ + σ ε), τ, δ),
  * with Adam (lr 1e-2), at most `maxSteps` steps, stopping when the mean loss over the last 10 steps is below
@@ -45,9 +45,9 @@ export interface MomentFit {
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const ADAM_EPS = 1e-8;
-/** Window of the stopping rule (math.md section 4). */
+/** Window of the stopping rule (docs/math.md section 4). */
 const STOP_WINDOW = 10;
-// IGR-SB initial log σ (math.md section 4; the authors' `inv_softplus_one`, used as log σ in their code).
+// IGR-SB initial log σ (docs/math.md section 4; the authors' `inv_softplus_one`, used as log σ in their code).
 const SB_INIT_LOG_SIGMA = 0.541324854612918;
 
 /** Loss and gradient (w.r.t. μ and log σ) of the moment-matching objective at the given parameters. */
@@ -102,7 +102,7 @@ class Objective {
       a[j] = x / tau;
       if (a[j] > m) m = a[j];
     }
-    // softmax++ in the shifted form of math.md section 1 (m = max(max a, 0)).
+    // softmax++ in the shifted form of docs/math.md section 1 (m = max(max a, 0)).
     const last = delta * Math.exp(-m);
     let den = last;
     for (let j = 0; j < d; j++) {
@@ -175,7 +175,7 @@ export function momentMatchingLoss(
   return { loss, gradMu: Array.from(gradMu), gradLogSigma: Array.from(gradLogSigma) };
 }
 
-/** Initial (μ, log σ) of math.md section 4: IGR-I μ = 0, log σ = 0; IGR-SB μ = logit(1/(K-1)), log σ = 0.5413. */
+/** Initial (μ, log σ) of docs/math.md section 4: IGR-I μ = 0, log σ = 0; IGR-SB μ = logit(1/(K-1)), log σ = 0.5413. */
 function initialParams(family: MomentFamily, d: number): { mu: Float64Array; logSigma: Float64Array } {
   if (family === 'IGR_I') return { mu: new Float64Array(d), logSigma: new Float64Array(d) };
   const a = 1 / d;
@@ -184,7 +184,7 @@ function initialParams(family: MomentFamily, d: number): { mu: Float64Array; log
   return { mu: new Float64Array(d).fill(mu0), logSigma: new Float64Array(d).fill(SB_INIT_LOG_SIGMA) };
 }
 
-/** Runs Adam on the moment-matching loss from the math.md initialisation. */
+/** Runs Adam on the moment-matching loss from the docs/math.md section 4 initialisation. */
 export function fitMoments(settings: MomentFitSettings): MomentFit {
   const d = settings.target.length - 1;
   if (d < 1) throw new RangeError('moment matching needs a target with at least 2 categories');

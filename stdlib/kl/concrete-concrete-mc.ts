@@ -1,5 +1,5 @@
 /**
- * KL(q ‖ p) between two Gumbel-Softmax / ExpConcrete distributions by Monte Carlo in log space (math.md
+ * KL(q ‖ p) between two Gumbel-Softmax / ExpConcrete distributions by Monte Carlo in log space (docs/math.md
  * section 6; Maddison et al. 2017 appendix C): y ~ ExpConcrete_q, KL ≈ mean_s [log q(y_s) - log p(y_s)] with
  * ExpConcrete densities. The map y -> z = exp(y) is the same on both sides, so this equals the KL of the
  * Concrete distributions; unlike densities of z it never sees z = 0 (the Gumbel-Softmax NaN problem).

@@ -1,4 +1,4 @@
-/** KL(q ‖ p) between two GenGS distributions with the same cells (GenGS paper appendix H; math.md section 7). */
+/** KL(q ‖ p) between two GenGS distributions with the same cells (GenGS paper appendix H; docs/math.md section 7). */
 import type { Distribution } from '../distributions/distribution.js';
 import { GenGS } from '../distributions/gen-gs.js';
 import { categoricalKlFromLogits } from './categorical-categorical.js';

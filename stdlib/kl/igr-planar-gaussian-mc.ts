@@ -1,5 +1,5 @@
 /**
- * KL(q ‖ p) for an IGR_Planar posterior (rule 'igr-planar-gaussian-mc'; math.md section 4). softmax++ (same τ,
+ * KL(q ‖ p) for an IGR_Planar posterior (rule 'igr-planar-gaussian-mc'; docs/math.md section 4). softmax++ (same τ,
  * δ) is shared by both sides, so the KL is that of the softmax++ inputs x, estimated by Monte Carlo with
  * y ~ N(μ, σ²), x = f(y):
  *   log q_x(x) = log N(y | μ, σ²) - log|det f'(y)|,

@@ -1,6 +1,6 @@
 /**
- * Which KL divergence applies to a (posterior, prior) pair, and why: the declarative rules of design.md
- * section 3 rule 3. Pure data and predicates over *descriptions* of distributions, with no tfjs import, so the
+ * Which KL divergence applies to a (posterior, prior) pair, and why: the declarative rules of docs/math.md
+ * section 10. Pure data and predicates over *descriptions* of distributions, with no tfjs import, so the
  * compiler can ask at compile time (with static argument keys) and the runtime can ask with actual values.
  * The compute functions live one pair per file beside this one and are bound by id in register-all.ts.
  */
@@ -104,7 +104,7 @@ export const KL_RULES: readonly KlRule[] = [
     check: (q, p) => sameStatics(q, p, ['tau', 'delta']),
     reason:
       'planar flow on the posterior: Monte Carlo in Gaussian space, log N(y|μ,σ) - log N(f(y)|μ0,σ0) - log|det f\'(y)| (softmax++ terms cancel)',
-    cite: 'math.md section 4',
+    cite: 'docs/math.md section 4',
   },
   {
     id: 'categorical-categorical',
@@ -140,7 +140,7 @@ export const KL_RULES: readonly KlRule[] = [
     p: ['GenGS'],
     check: (q, p) => sameStatics(q, p, ['trunc']),
     reason: 'GenGS-GenGS with the same truncation: categorical KL of the truncated pmfs',
-    cite: 'GenGS paper appendix H; math.md section 7',
+    cite: 'GenGS paper appendix H; docs/math.md section 7',
   },
   {
     id: 'gengs-enumerated',
@@ -158,7 +158,7 @@ export const KL_RULES: readonly KlRule[] = [
     p: GS,
     check: () => null,
     reason: 'Gumbel-Softmax pair: Monte Carlo on log-space samples with ExpConcrete densities (no NaN at low τ)',
-    cite: 'Maddison et al. 2017 appendix C; math.md section 6',
+    cite: 'Maddison et al. 2017 appendix C; docs/math.md section 6',
   },
   {
     id: 'relaxed-bernoulli-mc',

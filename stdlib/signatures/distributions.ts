@@ -36,7 +36,7 @@ const delta: ParamSig = {
   optional: true,
   default: 1,
   aliases: ['δ'],
-  doc: 'softmax++ offset δ (math.md section 1: default 1, as the authors\' final code)',
+  doc: 'softmax++ offset δ (docs/math.md section 1: default 1, as the authors\' final code)',
 };
 const mu: ParamSig = { name: 'mu', kind: 'tensor', constraint: 'real', aliases: ['μ', 'loc'], doc: 'Gaussian mean' };
 const sigma: ParamSig = {
@@ -255,7 +255,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
     name: 'GumbelSoftmax',
     aliases: ['Concrete', 'RelaxedOneHotCategorical'],
     doc: 'Gumbel-Softmax / Concrete relaxation of a one-hot categorical; sampled in log space',
-    cite: 'Jang et al. 2017 eq. (1)-(2); Maddison et al. 2017; math.md section 6',
+    cite: 'Jang et al. 2017 eq. (1)-(2); Maddison et al. 2017; docs/math.md section 6',
     params: [{ ...logits, optional: true }, { ...simplexProbs }, tau(), hard],
     exactlyOneOf: [['logits', 'probs']],
     support: 'simplex',
@@ -270,7 +270,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
   {
     name: 'ExpConcrete',
     doc: 'log of a Concrete sample (stable density at low temperature)',
-    cite: 'Maddison et al. 2017 appendix C; math.md section 6',
+    cite: 'Maddison et al. 2017 appendix C; docs/math.md section 6',
     params: [{ ...logits, optional: true }, { ...simplexProbs }, tau()],
     exactlyOneOf: [['logits', 'probs']],
     support: 'log_simplex',
@@ -286,7 +286,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
     name: 'RelaxedBernoulli',
     aliases: ['BinaryConcrete'],
     doc: 'binary Concrete: relaxation of Bernoulli with logistic noise (the K = 2 case)',
-    cite: 'Maddison et al. 2017 section 3.4; math.md section 6',
+    cite: 'Maddison et al. 2017 section 3.4; docs/math.md section 6',
     params: [{ ...logits, optional: true }, probs, tau(), hard],
     exactlyOneOf: [['logits', 'probs']],
     support: 'unit_interval',
@@ -301,7 +301,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
   {
     name: 'IGR_I',
     doc: 'Invertible Gaussian Reparameterization with the identity transform: softmax++(mu + sigma ε, tau)',
-    cite: 'IGR paper eq. (15) (v1 eq. 21); math.md sections 1 and 3',
+    cite: 'IGR paper eq. (15) (v1 eq. 21); docs/math.md sections 1 and 3',
     params: [mu, sigma, tau(), delta],
     support: 'simplex',
     event: { kind: 'simplex_plus_one', from: ['mu'] },
@@ -315,7 +315,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
   {
     name: 'IGR_SB',
     doc: 'IGR with stick-breaking: softmax++(SB(sigmoid(mu + sigma ε)), tau); with rho, the countably infinite version',
-    cite: 'IGR paper eq. (16)-(19) (v1 eq. 22-25); math.md sections 2 and 3',
+    cite: 'IGR paper eq. (16)-(19) (v1 eq. 22-25); docs/math.md sections 2 and 3',
     params: [
       mu,
       sigma,
@@ -342,7 +342,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
   {
     name: 'IGR_Planar',
     doc: 'IGR with learned planar flows before softmax++',
-    cite: 'IGR paper section 3.2 (planar flows, Rezende & Mohamed 2015); math.md section 3',
+    cite: 'IGR paper section 3.2 (planar flows, Rezende & Mohamed 2015); docs/math.md section 3',
     params: [
       mu,
       sigma,
@@ -365,7 +365,7 @@ export const DISTRIBUTIONS: readonly DistributionSig[] = [
     doc:
       'Generalized Gumbel-Softmax: T(GS(π, tau)) with π the truncated pmf of a count distribution (explicit form) ' +
       'or softmax(logits) over the truncated support (implicit form)',
-    cite: 'GenGS paper Definition 1, Theorems 3-4, section 4; math.md section 7',
+    cite: 'GenGS paper Definition 1, Theorems 3-4, section 4; docs/math.md section 7',
     params: [
       { name: 'base', kind: 'distribution', optional: true, doc: 'the count distribution to relax: Poisson, Binomial, Geometric, NegativeBinomial, Multinomial, Categorical' },
       {

@@ -82,7 +82,7 @@ export type EventRule =
   | { readonly kind: 'base' };
 
 /**
- * How many values a discrete distribution can take (for the enumeration rule of design.md section 3):
+ * How many values a discrete distribution can take (for the enumeration rule of docs/math.md section 10):
  * 'two' (Bernoulli), 'last_dim' (Categorical: K), 'total_count_plus_one' (Binomial: N + 1 when N is a
  * constant), 'infinite' (Poisson, Geometric, NegativeBinomial), 'combinatorial' (Multinomial: C(N+K-1, K-1)).
  */
@@ -110,7 +110,7 @@ export type RelaxationKind =
  */
 export type KlMeasure = 'pmf' | 'truncated_pmf' | 'density' | 'relaxed_simplex' | 'relaxed_log_simplex' | 'relaxed_unit_interval';
 
-/** Metadata of one distribution, as data (design.md section 3 reads only this). */
+/** Metadata of one distribution, as data (docs/math.md section 10 reads only this). */
 export interface DistributionSig {
   readonly name: string;
   readonly aliases?: readonly string[];

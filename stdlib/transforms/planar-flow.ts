@@ -1,9 +1,9 @@
 /**
  * Planar flows (Rezende & Mohamed 2015, eq. (10)-(12) and appendix A), the learned transform of IGR-Planar
- * (IGR paper section 3.1; math.md section 3): one layer is
+ * (IGR paper section 3.1; docs/math.md section 3): one layer is
  *   f(z) = z + û tanh(wᵀz + b),   û = u + (m(wᵀu) - wᵀu) w / ‖w‖²,   m(x) = -1 + softplus(x),
  *   log|det f'(z)| = log|1 + (1 - tanh²(wᵀz + b)) ûᵀw|,
- * and layers are applied in order. **Decision (math.md):** û divides by ‖w‖² as in Rezende & Mohamed, which
+ * and layers are applied in order. **Decision (docs/math.md section 3):** û divides by ‖w‖² as in Rezende & Mohamed, which
  * makes ûᵀw = m(wᵀu) > -1 and hence every layer invertible; the IGR authors' code divides by ‖w‖ instead,
  * which does not guarantee invertibility.
  * z has shape [..., D] (D = K - 1); w and u have shape [D] (or broadcast against z), b is a scalar.

@@ -1,6 +1,6 @@
 /**
  * The logistic sigmoid as a transform R → (0, 1) with its inverse (logit) and log-Jacobian, used before
- * stick-breaking in IGR-SB (IGR paper eq. (17)-(18); math.md section 2). Log-Jacobians are written with
+ * stick-breaking in IGR-SB (IGR paper eq. (17)-(18); docs/math.md section 2). Log-Jacobians are written with
  * softplus so that they stay finite at |y| = 100 where sigmoid(y) rounds to 0 or 1 in float32.
  */
 import { tf } from '../tf.js';

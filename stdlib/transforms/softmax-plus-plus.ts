@@ -1,5 +1,5 @@
 /**
- * softmax++ (IGR paper eq. (15), v1 eq. (21); appendix A; math.md section 1): the invertible map from
+ * softmax++ (IGR paper eq. (15), v1 eq. (21); appendix A; docs/math.md section 1): the invertible map from
  * R^{K-1} to the interior of the simplex with K entries,
  *   g_k = exp(y_k/τ) / (Σ_{j<K} exp(y_j/τ) + δ),  k < K;   g_K = δ / (Σ_{j<K} exp(y_j/τ) + δ) = 1 - Σ_{k<K} g_k.
  * Everything is computed from log g in the shifted form with m = max(max_k y_k/τ, 0):
@@ -59,7 +59,7 @@ export function softmaxPlusPlusLogDetFromLog(logG: tf.Tensor, tau: ScalarLike): 
   });
 }
 
-/** log|det ∂softmax++(y)/∂y| at y (shape [...]; math.md section 1). */
+/** log|det ∂softmax++(y)/∂y| at y (shape [...]; docs/math.md section 1). */
 export function softmaxPlusPlusLogDet(y: tf.Tensor, tau: ScalarLike, delta = 1): tf.Tensor {
   return tf.tidy(() => softmaxPlusPlusLogDetFromLog(logSoftmaxPlusPlus(y, tau, delta), tau));
 }

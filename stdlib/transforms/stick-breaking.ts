@@ -1,5 +1,5 @@
 /**
- * Stick-breaking SB: (0,1)^{K-1} → simplex (IGR paper eq. (16), v1 eq. (22); math.md section 2):
+ * Stick-breaking SB: (0,1)^{K-1} → simplex (IGR paper eq. (16), v1 eq. (22); docs/math.md section 2):
  *   v_k = u_k Π_{i<k} (1 - u_i), k < K;   remainder v_K = Π_i (1 - u_i) = 1 - Σ v_k.
  * Computed in log space, log v_k = log u_k + Σ_{i<k} log(1 - u_i) (an exclusive cumulative sum), so long
  * sticks never underflow to a product of many small factors before the log.

@@ -1,4 +1,4 @@
-// The importance-sampled log-likelihood of the recovered discrete model (math.md section 8) on models small
+// The importance-sampled log-likelihood of the recovered discrete model (docs/math.md section 8) on models small
 // enough to enumerate: 2 latents × 3 categories = 9 configurations, so log p(x) is an exact log-sum-exp.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -61,7 +61,7 @@ describe('Monte Carlo recovery', () => {
     const counts = igrHardCounts(dist, new RandomStream(1), samples, 80000);
     const mc = Array.from(counts.dataSync(), (c) => c / samples);
     const exact = Array.from(igrDiscreteProbs(mu, sigma).dataSync());
-    // The math.md section 9 test vector is the first row.
+    // The docs/math.md section 9 test vector is the first row.
     expect(exact.slice(0, 3)).toEqual([0.4896002481, 0.147279772, 0.2799914606].map((p) => expect.closeTo(p, 6)));
     exact.forEach((p, i) => expect(Math.abs(mc[i] - p)).toBeLessThanOrEqual(4 * Math.sqrt((p * (1 - p)) / samples) + 1e-9));
     expect(Array.from(counts.sum(-1).dataSync())).toEqual([samples, samples]);

@@ -1,4 +1,4 @@
-// fitPrior (math.md section 4): convergence for a uniform target at τ = 0.5, the fitted prior's relaxed mean
+// fitPrior (docs/math.md section 4): convergence for a uniform target at τ = 0.5, the fitted prior's relaxed mean
 // checked by fresh tfjs sampling, the disk cache (instant second call, key, atomic write, SGM_CACHE_DIR),
 // determinism, IGR_Planar → IGR_I, and the hand-written gradient against finite differences.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

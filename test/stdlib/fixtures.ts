@@ -1,6 +1,6 @@
 /**
  * THE fixture table of the stdlib: one entry per distribution configuration; distributions.test.ts runs every
- * check an entry declares. Expected values come from closed forms or from math.md section 9 (cite the source
+ * check an entry declares. Expected values come from closed forms or from docs/math.md section 9 (cite the source
  * in `source`). Add entries in your section; keep each entry's sampling checks small (≤ 20k draws).
  */
 import type { Distribution } from '../../stdlib/distributions/distribution.js';
@@ -12,7 +12,7 @@ export interface LogProbCase {
   /** Expected logProb (flattened). */
   readonly expected: readonly number[];
   readonly tol: number;
-  /** Where the expected numbers come from (closed form, scipy, math.md section 9, ...). */
+  /** Where the expected numbers come from (closed form, scipy, docs/math.md section 9, ...). */
   readonly source: string;
 }
 
@@ -52,7 +52,7 @@ export interface DistributionFixture {
 // ── continuous, IGR ──
 // Expected log-densities are scipy/numpy float64 values (scipy.stats.norm/lognorm, and for the IGR family the
 // change of variables log N(y|μ,σ) - log|det J| evaluated by hand in numpy at a chosen y, with z = g(y));
-// moments are closed forms, or Proposition 2's math.md vector for IGR_I at τ = 0.01 (E[z] → P(H) as τ → 0).
+// moments are closed forms, or Proposition 2's docs/math.md section 9 vector for IGR_I at τ = 0.01 (E[z] → P(H) as τ → 0).
 import { IGR_I } from '../../stdlib/distributions/igr-i.js';
 import { IGR_Planar } from '../../stdlib/distributions/igr-planar.js';
 import { IGR_SB } from '../../stdlib/distributions/igr-sb.js';
@@ -74,7 +74,7 @@ const EXTREME_MU = [
   [100, -100, 0],
   [-100, -100, -100],
 ];
-// Proposition 2 (math.md section 9): μ = (0.5, -0.3, 0.1), σ = 0.9.
+// Proposition 2 (docs/math.md section 9): μ = (0.5, -0.3, 0.1), σ = 0.9.
 const PROP2 = [0.4896002481, 0.147279772, 0.2799914606, 0.0831285194];
 const bern = (p: number): number => Math.sqrt(p * (1 - p));
 const v1 = (x: number[]): tfS1.Tensor => tfS1.tensor1d(x);
@@ -119,11 +119,11 @@ export const FIXTURES_S1: DistributionFixture[] = [
     make: () => new IGR_I({ mu: IGR_MU, sigma: IGR_SIGMA, tau: 0.5 }),
     logProb: [
       {
-        // z = softmax++(y = (1, -0.5, 0.3), τ = 0.5): the math.md section 9 vector.
+        // z = softmax++(y = (1, -0.5, 0.3), τ = 0.5): the docs/math.md section 9 vector.
         value: () => v1([0.6984609267624375, 0.03477432191300309, 0.17223834397145785, 0.09452640735310147]),
         expected: [3.2093461717547216],
         tol: 2e-4,
-        source: 'numpy: Σ norm.logpdf(y, μ, σ) - log|det J| (math.md section 1 log-det) at y = (1, -0.5, 0.3)',
+        source: 'numpy: Σ norm.logpdf(y, μ, σ) - log|det J| (docs/math.md section 1 log-det) at y = (1, -0.5, 0.3)',
       },
     ],
     rsampleGradient: {
@@ -140,7 +140,7 @@ export const FIXTURES_S1: DistributionFixture[] = [
         value: () => v1([0.7634068204388854, 0.03800778756168442, 0.18825380417254425, 0.01033158782688585]),
         expected: [5.156283919905008],
         tol: 2e-4,
-        source: 'numpy change of variables at y = (1, -0.5, 0.3), δ = 0.1 (math.md section 9 vector)',
+        source: 'numpy change of variables at y = (1, -0.5, 0.3), δ = 0.1 (docs/math.md section 9 vector)',
       },
     ],
     rsampleGradient: { params: [IGR_MU, IGR_SIGMA], build: ([mu, sigma]) => new IGR_I({ mu, sigma, tau: 0.5, delta: 0.1 }) },
@@ -165,7 +165,7 @@ export const FIXTURES_S1: DistributionFixture[] = [
     make: () => new IGR_SB({ mu: IGR_MU, sigma: IGR_SIGMA, tau: 0.5 }),
     logProb: [
       {
-        // z = softmax++(SB(sigmoid(y)), τ) at y = (0.2, -1, 0.5) (the math.md section 9 stick-breaking input).
+        // z = softmax++(SB(sigmoid(y)), τ) at y = (0.2, -1, 0.5) (the docs/math.md section 9 stick-breaking input).
         value: () => v1([0.4427165385780641, 0.18780388849637028, 0.2220631040217571, 0.1474164689038085]),
         expected: [7.092905132809763],
         tol: 5e-4,
@@ -216,7 +216,7 @@ export const FIXTURES_S1: DistributionFixture[] = [
 
 // ── discrete, Gumbel-Softmax, GenGS ──
 // Expected values below are float64 closed forms written out here (explicit products and sums of logs), not
-// calls into the stdlib; math.md section 9 numbers are quoted where they apply.
+// calls into the stdlib; docs/math.md section 9 numbers are quoted where they apply.
 import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';
 import { Binomial } from '../../stdlib/distributions/binomial.js';
 import { Categorical } from '../../stdlib/distributions/categorical.js';
@@ -239,7 +239,7 @@ const binaryConcreteLogDensity = (logit: number, tau: number, x: number): number
     Math.log(tau * a) - (tau + 1) * (Math.log(x) + Math.log(1 - x)) - 2 * Math.log(a * Math.pow(x, -tau) + Math.pow(1 - x, -tau))
   );
 };
-// math.md section 9: truncated Poisson(3), n = 10.
+// docs/math.md section 9: truncated Poisson(3), n = 10.
 const POISSON3_PI = [
   0.0497870684, 0.1493612051, 0.2240418077, 0.2240418077, 0.1680313557, 0.1008188134, 0.0504094067, 0.0216040315,
   0.0081015118, 0.0038029921,
@@ -403,7 +403,7 @@ export const FIXTURES_S2: DistributionFixture[] = [
         // Change of variables y = log z: ExpConcrete density = Concrete density × Π z_k.
         expected: [concreteLogDensity([1, 0, -1], 0.5, [0.6, 0.3, 0.1]) + Math.log(0.6 * 0.3 * 0.1)],
         tol: 1e-4,
-        source: 'Concrete density (GS eq. (6)) plus Σ log z: the consistency of math.md section 6',
+        source: 'Concrete density (Jang et al. eq. (3), IGR v1 eq. (7)) plus Σ log z: the consistency of docs/math.md section 6',
       },
     ],
     rsampleGradient: { params: [[1, 0, -1]], build: ([logits]) => new ExpConcrete({ logits, tau: 0.5 }) },
@@ -456,7 +456,7 @@ export const FIXTURES_S2: DistributionFixture[] = [
         value: () => t([4, 9.4, 0.2]),
         expected: [Math.log(POISSON3_PI[4]), Math.log(POISSON3_PI[9]), Math.log(POISSON3_PI[0])],
         tol: 2e-5,
-        source: 'math.md section 9 truncated Poisson(3), n = 10 (values rounded to the nearest cell)',
+        source: 'docs/math.md section 9 truncated Poisson(3), n = 10 (values rounded to the nearest cell)',
       },
     ],
     rsampleGradient: {
@@ -466,7 +466,7 @@ export const FIXTURES_S2: DistributionFixture[] = [
     finite: true,
   },
   {
-    // Hard draws are exact draws of the truncated distribution: mean E[Z] of math.md section 9.
+    // Hard draws are exact draws of the truncated distribution: mean E[Z] of docs/math.md section 9.
     id: 'GenGS(Poisson(3), trunc=10, hard)',
     make: () => new GenGS({ base: new Poisson({ rate: 3 }), trunc: 10, tau: 0.5, hard: true }),
     moments: { mean: [POISSON3_MEAN], std: [POISSON3_STD], draws: 20000, reparameterized: true },

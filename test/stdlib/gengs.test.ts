@@ -1,4 +1,4 @@
-// GenGS (GenGS paper; math.md section 7): explicit and implicit forms, every base, hard/straight-through,
+// GenGS (GenGS paper; docs/math.md section 7): explicit and implicit forms, every base, hard/straight-through,
 // two-sided truncation, stability and gradients.
 import { describe, expect, it } from 'vitest';
 import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';
@@ -19,7 +19,7 @@ const constructing = (make: () => unknown) => (): void => tf.tidy(() => {
   make();
 });
 
-// math.md section 9.
+// docs/math.md section 9.
 const POISSON3_PI = [
   0.0497870684, 0.1493612051, 0.2240418077, 0.2240418077, 0.1680313557, 0.1008188134, 0.0504094067, 0.0216040315,
   0.0081015118, 0.0038029921,
@@ -28,7 +28,7 @@ const POISSON3_MEAN = 2.998513417;
 const finite = (xs: ArrayLike<number>): boolean => Array.from(xs).every(Number.isFinite);
 
 describe('explicit form', () => {
-  it('GenGS(Poisson(3), trunc = 10): π, E[Z] and tail mass of math.md section 9', () => {
+  it('GenGS(Poisson(3), trunc = 10): π, E[Z] and tail mass of docs/math.md section 9', () => {
     const [probs, mean, tail] = tf.tidy(() => {
       const g = new GenGS({ base: new Poisson({ rate: 3 }), trunc: 10, tau: 0.5 });
       return [Array.from(g.probs.dataSync()), g.mean().dataSync()[0], g.tailMass?.dataSync()[0]];

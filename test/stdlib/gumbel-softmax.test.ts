@@ -1,4 +1,4 @@
-// Gumbel-Softmax / Concrete, ExpConcrete and RelaxedBernoulli (math.md section 6): densities against the
+// Gumbel-Softmax / Concrete, ExpConcrete and RelaxedBernoulli (docs/math.md section 6): densities against the
 // papers' formulas in float64, normalisation by quadrature, consistency between the three, stability at
 // τ ∈ {1, 0.1, 0.01} with logits ±100, and straight-through.
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { concreteLogDensity } from './helpers/reference-pmf.js';
 const finite = (t: tf.Tensor): boolean => Array.from(t.dataSync()).every(Number.isFinite);
 
 describe('densities', () => {
-  it('Concrete density matches GS eq. (6) for K = 4 over several τ (batched)', () => {
+  it('Concrete density matches Jang et al. eq. (3) (IGR v1 eq. (7)) for K = 4 over several τ (batched)', () => {
     const logits = [[0.3, -1, 2, 0], [1, 1, 1, 1]];
     const z = [0.1, 0.2, 0.6, 0.1];
     for (const tau of [0.3, 1, 2.5]) {

@@ -1,4 +1,4 @@
-// Proposition 2 (discrete recovery of IGR-I; math.md section 5): the math.md vector (equal σ), scipy's adaptive
+// Proposition 2 (discrete recovery of IGR-I; docs/math.md section 5): the math.md vector (equal σ), scipy's adaptive
 // quad with UNEQUAL σ, an independent fine Simpson rule written here, log-space extremes, the batched tensor
 // API; Proposition 1's hard map; Monte Carlo recovery.
 import { describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ const simpsonReference = (mu: number[], sigma: number[], n = 20000): number[] =>
 };
 
 describe('igrDiscreteProbs (Proposition 2)', () => {
-  it('matches the math.md vector with all σ equal (μ = (0.5, -0.3, 0.1), σ = 0.9)', () => {
+  it('matches the docs/math.md section 9 vector with all σ equal (μ = (0.5, -0.3, 0.1), σ = 0.9)', () => {
     const p = igrDiscreteProbs([0.5, -0.3, 0.1], 0.9);
     [0.4896002481, 0.147279772, 0.2799914606, 0.0831285194].forEach((w, i) => expect(Math.abs(p[i] - w)).toBeLessThan(1e-9));
   });

@@ -1,4 +1,4 @@
-// The IGR distributions (math.md section 3): density by change of variables against a sampling histogram,
+// The IGR distributions (docs/math.md section 3): density by change of variables against a sampling histogram,
 // exact densities from the latent at low τ, stability with gradients at τ ∈ {1, 0.1, 0.01} and μ = ±100,
 // straight-through, the countably infinite truncation, shapes and argument checks.
 import { describe, expect, it } from 'vitest';

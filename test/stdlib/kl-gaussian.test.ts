@@ -1,4 +1,4 @@
-// Gaussian KL (math.md sections 4 and 9), the Normal/LogNormal pairs, the closed-form IGR KL (IGR eq. (13))
+// Gaussian KL (docs/math.md sections 4 and 9), the Normal/LogNormal pairs, the closed-form IGR KL (IGR eq. (13))
 // against a Monte Carlo estimate from exact densities, the planar Monte Carlo KL (with sticking the landing),
 // and their registration with the KL dispatcher.
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ const kl1 = (m: number, s: number, m0: number, s0: number): number =>
   0.5 * ((s * s) / (s0 * s0) - 1 + ((m - m0) * (m - m0)) / (s0 * s0) + 2 * Math.log(s0) - 2 * Math.log(s));
 
 describe('gaussianKl', () => {
-  it('matches the math.md vectors (summed over the last axis)', () => {
+  it('matches the docs/math.md section 9 vectors (summed over the last axis)', () => {
     const [a, b] = tf.tidy(() => [
       gaussianKl(MU, SIGMA, [0, 0], [1, 1]).dataSync()[0],
       gaussianKl(MU, SIGMA, [-0.2, 0.3], [1.2, 0.7]).dataSync()[0],
@@ -120,7 +120,7 @@ describe('IGR closed-form KL (IGR eq. (13))', () => {
   });
 });
 
-describe('IGR_Planar Monte Carlo KL (math.md section 4)', () => {
+describe('IGR_Planar Monte Carlo KL (docs/math.md section 4)', () => {
   const layer = () => [{ w: tf.tensor1d([0.8, -0.3, 0.5]), u: tf.tensor1d([-1.5, 0.4, 0.9]), b: tf.scalar(0.2) }];
   const otherLayer = () => [{ w: tf.tensor1d([-0.2, 1.1, 0.4]), u: tf.tensor1d([0.3, -2, 0.1]), b: tf.scalar(-0.7) }];
 

@@ -1,4 +1,4 @@
-// Planar flows (Rezende & Mohamed 2015; math.md section 3): û constraint with ‖w‖², forward against a float64
+// Planar flows (Rezende & Mohamed 2015; docs/math.md section 3): û constraint with ‖w‖², forward against a float64
 // reference, log-det against a finite-difference Jacobian, inverse, initialisation near the identity.
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// softmax++ (math.md sections 1 and 9): test vectors for δ = 1 and δ = 0.1, inverse, log-det against a
+// softmax++ (docs/math.md sections 1 and 9): test vectors for δ = 1 and δ = 0.1, inverse, log-det against a
 // float64 finite-difference Jacobian, and stability at τ = 0.01 with |y| = 100.
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,7 @@ import { tf } from '../../stdlib/tf.js';
 import { allFinite, logAbsDet, numericJacobian } from './helpers/jacobian.js';
 
 const Y = [1, -0.5, 0.3];
-// math.md section 9 (numpy).
+// docs/math.md section 9 (numpy).
 const VECTORS = [
   { delta: 1, g: [0.6984609268, 0.0347743219, 0.172238344, 0.0945264074], logDet: -5.756062621 },
   { delta: 0.1, g: [0.7634068204, 0.0380077876, 0.1882538042, 0.0103315878], logDet: -7.703000369 },
@@ -27,7 +27,7 @@ const reference = (y: number[], tau: number, delta: number): number[] => {
 
 describe('softmaxPlusPlus', () => {
   for (const v of VECTORS) {
-    it(`matches the math.md test vector with δ = ${v.delta}`, () => {
+    it(`matches the docs/math.md section 9 test vector with δ = ${v.delta}`, () => {
       const [g, logDet] = tf.tidy(() => [
         Array.from(softmaxPlusPlus(tf.tensor1d(Y), 0.5, v.delta).dataSync()),
         softmaxPlusPlusLogDet(tf.tensor1d(Y), 0.5, v.delta).dataSync()[0],

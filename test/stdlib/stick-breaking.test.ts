@@ -1,4 +1,4 @@
-// Stick-breaking and the sigmoid transform (math.md sections 2 and 9): test vectors, inverses, log-dets
+// Stick-breaking and the sigmoid transform (docs/math.md sections 2 and 9): test vectors, inverses, log-dets
 // against float64 finite-difference Jacobians, stability for logits of ±100.
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,7 +11,7 @@ import { logit, sigmoidLogDet, sigmoidTransform } from '../../stdlib/transforms/
 import { tf } from '../../stdlib/tf.js';
 import { allFinite, logAbsDet, numericJacobian } from './helpers/jacobian.js';
 
-// math.md section 9 (numpy).
+// docs/math.md section 9 (numpy).
 const LOGITS = [0.2, -1, 0.5];
 const U = [0.5498339973, 0.2689414214, 0.6224593312];
 const V = [0.5498339973, 0.1210682846, 0.2048499455, 0.1242477726];
@@ -27,12 +27,12 @@ const referenceSb = (u: number[]): number[] => {
 };
 
 describe('stickBreaking', () => {
-  it('matches the math.md test vector (entries and remainder)', () => {
+  it('matches the docs/math.md section 9 test vector (entries and remainder)', () => {
     const v = tf.tidy(() => Array.from(stickBreaking(tf.tensor1d(U)).dataSync()));
     V.forEach((w, i) => expect(Math.abs(v[i] - w)).toBeLessThan(1e-6));
   });
 
-  it('log-det matches the math.md vector (-1.909539426) and the finite-difference Jacobian', () => {
+  it('log-det matches the docs/math.md section 9 vector (-1.909539426) and the finite-difference Jacobian', () => {
     const got = tf.tidy(() => stickBreakingLogDet(tf.tensor1d(U)).dataSync()[0]);
     expect(Math.abs(got - -1.909539426)).toBeLessThan(1e-5);
     for (const u of [U, [0.1, 0.9, 0.5, 0.3], [0.99, 0.01]]) {
@@ -62,7 +62,7 @@ describe('stickBreaking', () => {
 });
 
 describe('sigmoid transform', () => {
-  it('maps the math.md logits to the math.md u, and logit inverts it', () => {
+  it('maps the docs/math.md section 9 logits to its u, and logit inverts it', () => {
     const [u, back] = tf.tidy(() => {
       const s = sigmoidTransform(tf.tensor1d(LOGITS));
       return [Array.from(s.dataSync()), Array.from(logit(s).dataSync())];
@@ -71,7 +71,7 @@ describe('sigmoid transform', () => {
     LOGITS.forEach((w, i) => expect(Math.abs(back[i] - w)).toBeLessThan(1e-5));
   });
 
-  it('log-det matches the math.md vector (-4.470955082), the finite-difference Jacobian, and is finite at ±100', () => {
+  it('log-det matches the docs/math.md section 9 vector (-4.470955082), the finite-difference Jacobian, and is finite at ±100', () => {
     const got = tf.tidy(() => sigmoidLogDet(tf.tensor1d(LOGITS)).dataSync()[0]);
     expect(Math.abs(got - -4.470955082)).toBeLessThan(1e-5);
     const want = logAbsDet(numericJacobian((y) => y.map((v) => 1 / (1 + Math.exp(-v))), [0.7, -2.5]));

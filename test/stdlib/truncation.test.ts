@@ -1,4 +1,4 @@
-// Truncated pmfs (GenGS Definition 1, two-sided appendix A; math.md section 7) against float64 sums.
+// Truncated pmfs (GenGS Definition 1, two-sided appendix A; docs/math.md section 7) against float64 sums.
 import { describe, expect, it } from 'vitest';
 import { Binomial } from '../../stdlib/distributions/binomial.js';
 import { Geometric } from '../../stdlib/distributions/geometric.js';
@@ -8,7 +8,7 @@ import { tf } from '../../stdlib/tf.js';
 import { truncatedPmf, truncatedPmfTwoSided } from '../../stdlib/truncation.js';
 import { binomialPmf, negativeBinomialPmf, pmfSum, poissonPmf } from './helpers/reference-pmf.js';
 
-// math.md section 9.
+// docs/math.md section 9.
 const POISSON3_PI = [
   0.0497870684, 0.1493612051, 0.2240418077, 0.2240418077, 0.1680313557, 0.1008188134, 0.0504094067, 0.0216040315,
   0.0081015118, 0.0038029921,
@@ -27,7 +27,7 @@ function read(t: ReturnType<typeof truncatedPmf>): { probs: number[]; tail: numb
 }
 
 describe('truncatedPmf', () => {
-  it('Poisson(3), n = 10 matches math.md section 9, with the tail mass reported', () => {
+  it('Poisson(3), n = 10 matches docs/math.md section 9, with the tail mass reported', () => {
     const r = read(truncatedPmf(new Poisson({ rate: 3 }), 10));
     r.probs.forEach((p, k) => expect(Math.abs(p - POISSON3_PI[k])).toBeLessThan(1e-6));
     expect(Math.abs(r.tail[0] - 0.0038029921)).toBeLessThan(1e-7);

@@ -478,7 +478,7 @@ export class ModelEmitter {
     if (role === 'prior') {
       const pid = this.id(`${name}.p`, name, 'p');
       fn.bind(pid, d.call.name === 'fit_prior' ? this.priorCode(fn, st, d) : fn.emit.distribution(d.call, pExtra), at);
-      fn.bind(id, `latents ? ${member('latents', name)} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
+      fn.bind(id, `latents ? ${latentRead(name)} : ${pid}.sample(ctx.rng${this.sampleShape(d.sampleShape, full)})`, 'the guide\'s sample in training; a prior draw in `sample`');
       fn.scope.values.set(name, id);
       return;
     }
@@ -1062,4 +1062,13 @@ export class ModelEmitter {
       '},',
     ].join('\n');
   }
+}
+
+/**
+ * Reads latent `name` from the `latents` record. TypeScript types a property named like a member of
+ * Object.prototype (`constructor`, `toString`, ...) as that member even on a string-indexed record, so such a
+ * name is read with a cast; at run time the record holds it as an own property.
+ */
+function latentRead(name: string): string {
+  return name in Object.prototype ? `(latents[${str(name)}] as unknown as tf.Tensor)` : member('latents', name);
 }

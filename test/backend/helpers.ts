@@ -28,8 +28,12 @@ export function expectClose(actual: tf.Tensor | ArrayLike<number>, expected: tf.
   expect(where, where).toBe('all close');
 }
 
-/** The native addon (native/), loaded once per test file, or why it is absent. */
-export const nativeAddon = loadNativeAddon();
+/**
+ * The native addon (native/), loaded once per test file, or why it is absent. SGM_NATIVE=0 makes initBackend
+ * ignore a built addon, so the tests treat it as absent too.
+ */
+export const nativeAddon: ReturnType<typeof loadNativeAddon> =
+  process.env.SGM_NATIVE === '0' ? { reason: 'off (SGM_NATIVE=0)' } : loadNativeAddon();
 
 /**
  * A test that needs the native addon, given the addon: skipped where the addon is absent (not built here, or
@@ -42,9 +46,9 @@ export function itWithAddon(name: string, fn: (addon: SgmNative) => void | Promi
   it.skipIf(!('addon' in loaded))(name, () => ('addon' in loaded ? fn(loaded.addon) : undefined));
 }
 
-/** For `it.skipIf(...)` on a test of the fallback without the addon: true when the addon is built. */
+/** For `it.skipIf(...)` on a test of the fallback without the addon: true when the addon is built (on disk). */
 export function skipWithAddon(test: string): boolean {
-  if (!('addon' in nativeAddon)) return false;
+  if (!('addon' in loadNativeAddon())) return false;
   console.warn(`skipped "${test}": it checks the fallback without the native addon, which is built here`);
   return true;
 }

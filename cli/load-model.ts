@@ -4,9 +4,8 @@
  * rewritten.
  */
 import { compileSource, type CompileResult } from '../compiler/compile.js';
-import { transpileToJs } from '../compiler/codegen/transpile.js';
+import { importCompiledModel } from '../runtime/load-model.js';
 import type { CompiledModelModule } from '../runtime/model-api.js';
-import { importGeneratedModule } from '../runtime/model-cache.js';
 import { limitsFromEnv, printDiagnostics, readModelFile } from './front-end.js';
 import type { Io } from './io.js';
 import { SGM_VERSION } from './version.js';
@@ -22,7 +21,5 @@ export function compileFile(io: Io, path: string, overrides: Record<string, numb
 export async function loadModel(io: Io, path: string, overrides: Record<string, number> = {}): Promise<{ module: CompiledModelModule; result: CompileResult } | undefined> {
   const result = compileFile(io, path, overrides);
   if (!result.ok || !result.code) return undefined;
-  const name = result.models[0].name;
-  const module = await importGeneratedModule(name, transpileToJs(result.code, `${name}.ts`), 'mjs');
-  return { module, result };
+  return { module: await importCompiledModel(result), result };
 }

@@ -12,6 +12,7 @@ import { train } from '../../runtime/train/trainer.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import { loadGenerated } from './load-generated.js';
+import { mulberry32 } from '../mulberry32.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'sgm-gmm-'));
 const source = readFileSync(join(packageRoot(), 'models/gmm.sgm'), 'utf8');
@@ -29,17 +30,6 @@ const MEANS = [
 ];
 const SCALES = [0.5, 0.8, 0.6];
 const N = 600;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mixtureData(): number[][] {
   const u = mulberry32(7);

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from '../mulberry32.js';
 
 /** One input: the text, the path it is compiled under, --set overrides, and whether it is an attack. */
 export interface FuzzInput {
@@ -23,18 +24,6 @@ const PAYLOAD = `globalThis.${CANARY} = 1; import('node:fs').then((f) => f.write
 
 export const FUZZ_CLASSES = ['comment', 'name', 'path', 'size', 'nesting', 'long', 'mutation'] as const;
 export type FuzzClass = (typeof FUZZ_CLASSES)[number];
-
-/** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -197,7 +186,7 @@ function mutation(r: Rand): Pick<FuzzInput, 'text'> {
 
 /** The input of a class and seed. `maxBytes` bounds long lines; `maxDepth` bounds nesting. */
 export function makeInput(kind: FuzzClass, seed: number, bounds: { maxBytes: number; maxDepth: number } = { maxBytes: 1 << 20, maxDepth: 100_000 }): FuzzInput {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const base = { kind, seed, path: 'fuzz.sgm', overrides: {}, attack: false };
   switch (kind) {
     case 'comment':

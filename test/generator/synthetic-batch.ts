@@ -6,18 +6,7 @@
 import { tf } from '../../stdlib/tf.js';
 import type { Batch } from '../../runtime/model-api.js';
 import type { DataDecl } from './model-arb.js';
-
-/** A small deterministic generator (mulberry32), independent of the model's random stream. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../mulberry32.js';
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
@@ -25,7 +14,7 @@ function normal(u: () => number): number {
 
 /** Values of one declaration, row-major, for a batch of `batchSize`. */
 export function dataValues(decl: DataDecl, batchSize: number, seed: number): { shape: number[]; values: Float32Array } {
-  const u = rng(seed);
+  const u = mulberry32(seed);
   const shape = decl.shape.map((s) => (s === 'B' ? batchSize : s));
   const size = shape.reduce((p, s) => p * s, 1);
   const last = shape[shape.length - 1];

@@ -3,21 +3,17 @@
  * Box-Muller), own densities, everything in log space (log z or logit(z), never z, so nothing underflows at
  * τ = 0.01). A Monte Carlo reference returns the mean of the per-draw log-ratios and its standard error.
  */
+import { mulberry32 } from '../../mulberry32.js';
 
 /** A seeded uniform(0, 1) stream (mulberry32), never exactly 0 or 1. */
 export class Rng64 {
-  private state: number;
+  private readonly next: () => number;
   private spare: number | undefined;
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = mulberry32(seed);
   }
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.min(Math.max(u, 1e-300), 1 - 2 ** -53);
+    return Math.min(Math.max(this.next(), 1e-300), 1 - 2 ** -53);
   }
   normal(): number {
     if (this.spare !== undefined) {

@@ -25,7 +25,7 @@ export const CATALOG = {
   SGM1006: entry('error', 'no model', 'A .sgm file must contain a `model name(...) { ... }`.'),
   SGM1007: entry('error', 'invalid number', 'A number literal that JavaScript cannot represent as a finite double.'),
   SGM1008: entry('error', 'nesting too deep', 'An expression holds at most 64 open brackets and 256 levels of operations (each operator, sign, call and index is a level); name inner parts with = statements.'),
-  SGM1009: entry('error', 'input too long', 'A file holds at most 100,000 tokens and a model at most 2,000 statements (docs/language.md, Limits): far beyond any model, they keep checking and compiling within seconds.'),
+  SGM1009: entry('error', 'input too long', 'A file holds at most 100,000 tokens and a model at most 6,000 statements (docs/language.md, Limits): far beyond any model, they keep checking and compiling within seconds.'),
   // ── 2xxx names ───────────────────────────────────────────────────────────────────────────────
   SGM2001: entry('error', 'undefined name', 'A name is used that no declaration, statement or hyperparameter defines.'),
   SGM2002: entry('error', 'duplicate definition', 'A name is defined twice. A latent may be sampled once in guide and once in generative; a data variable may be sampled once in generative.'),

@@ -9,6 +9,7 @@ import { formatDiagnostics, MAX_PRINTED_DIAGNOSTICS } from '../../compiler/diagn
 import { SourceFile } from '../../compiler/diagnostics/source.js';
 import { checkSource } from '../../compiler/pipeline.js';
 import { MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH } from '../../compiler/syntax/nesting.js';
+import { largeModel } from '../../bench/large-model.js';
 import { sgm } from '../cli/run-cli.js';
 import { NESTING_FORMS } from '../fuzz/inputs.js';
 
@@ -149,6 +150,13 @@ describe('item 6: output and input stay bounded', () => {
     expect(r.diagnostics.some((d) => d.message.includes('the rest of the file is not read'))).toBe(true);
     // 100 syntax errors, the note that reading stopped, and the few findings outside the recovered statements.
     expect(r.diagnostics.length).toBeLessThanOrEqual(110);
+  });
+});
+
+describe('the limits leave room for the large models sgm itself uses', () => {
+  it("the benchmark's generated 5,001-line model checks clean", () => {
+    const r = checkSource('large.sgm', largeModel(5001));
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ export interface PlanRow {
   readonly line: number;
   readonly node: string;
   readonly distribution: string;
+  /** The estimator as the plan table shows it (its module's label, e.g. `reinforce (ema 0.9)`). */
   readonly estimator: string;
   readonly kl: string;
   readonly reason: string;

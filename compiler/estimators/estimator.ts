@@ -1,7 +1,7 @@
 /**
  * The estimator interface: one gradient estimator of a stochastic node is one module, one file in this folder,
  * exporting one object that implements `EstimatorModule`, registered by one line in registry.ts
- * (docs/architecture.md section 8, "How to add an estimator").
+ * (docs/architecture.md section 9, "How to add an estimator").
  *
  * A module says everything the compiler asks about its estimator:
  *
@@ -47,6 +47,7 @@
  * Modules write TypeScript text; every helper that names an identifier or imports a runtime function goes through
  * the context, so a module needs no import from compiler/codegen.
  */
+import type { DistributionSig } from '../../stdlib/signatures/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from '../syntax/ast.js';
@@ -122,8 +123,10 @@ export interface DrawContext extends CodeText {
   readonly sampleArgs: string;
   /** Code of a value the caller fixed for this node (`fixed.<value>`; undefined when not fixed). */
   readonly fixed: string;
-  /** Signature name of the distribution family (e.g. 'Bernoulli', 'IGR_I'). */
+  /** Signature name of the distribution family (e.g. Bernoulli, IGR_I). */
   readonly family: string;
+  /** The family's entry of the signature table (ask it, never compare family names: stdlib/signatures/family-facts.ts). */
+  readonly sig: DistributionSig;
   /** The family is a relaxation (its measure is `relaxed_*`): its density is taken from its log-space draw. */
   readonly relaxed: boolean;
   /** Reduces a per-element term to per-data-point totals (a batch axis) or to a scalar, as code. */
@@ -193,7 +196,7 @@ export interface EstimatorModule<K extends string = string> {
   label?(d: EstimatorDecision): string;
 
   create?(d: EstimatorDecision, cx: CreateContext): void;
-  distributionOptions?(d: EstimatorDecision, family: string): Readonly<Record<string, string>>;
+  distributionOptions?(d: EstimatorDecision, family: string, sig: DistributionSig): Readonly<Record<string, string>>;
   draw(d: EstimatorDecision, cx: DrawContext): 'drawn' | 'summed_out';
   surrogate?(d: EstimatorDecision, cx: SurrogateContext): string[];
 }

@@ -27,11 +27,17 @@ export class LspClient {
   private readonly waiters: (() => void)[] = [];
   stderr = '';
 
-  constructor() {
+  /** `args`: node's arguments that start the server (default: the sources through tsx). */
+  constructor(args?: readonly string[]) {
     const root = packageRoot();
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/sgm.ts'), 'lsp', '--stdio'], { cwd: root, stdio: 'pipe' });
+    this.child = spawn(process.execPath, [...(args ?? ['--import', 'tsx', join(root, 'cli/sgm.ts'), 'lsp', '--stdio'])], { cwd: root, stdio: 'pipe' });
     this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => void (this.stderr += chunk.toString()));
+    // A server that dies fails every request still waiting, with what it printed.
+    this.child.on('exit', (code) => {
+      for (const p of this.pending.values()) p.reject(new Error(`the server exited (${code}): ${this.stderr}`));
+      this.pending.clear();
+    });
   }
 
   static uri(path: string): string {

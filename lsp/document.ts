@@ -3,7 +3,12 @@
  * `checkSource` as `sgm check`) and the names in it. Built in one call per version; the server debounces edits,
  * so a burst of keystrokes is checked once.
  */
-import { checkSource, type FrontEndResult } from '../compiler/pipeline.js';
+import type { StageResult } from '../compiler/diagnostics/diagnostic.js';
+import { SourceFile } from '../compiler/diagnostics/source.js';
+import { checkParsed, type FrontEndResult } from '../compiler/pipeline.js';
+import type { Program } from '../compiler/syntax/ast.js';
+import { parse } from '../compiler/syntax/parse.js';
+import { reparse, tokenCount } from './incremental.js';
 import { occurrences, type Occurrence } from './symbols.js';
 
 /** What the server holds per open document. */
@@ -13,12 +18,21 @@ export interface DocumentState {
   readonly text: string;
   readonly result: FrontEndResult;
   readonly occurrences: readonly Occurrence[];
+  /** The parse stage's result (re-used by the next edit, lsp/incremental.ts). */
+  readonly parsed: StageResult<Program>;
+  readonly tokens?: number;
+  /** The statement was parsed alone (the rest of the tree re-used). */
+  readonly incremental: boolean;
 }
 
-/** Checks a document's text. */
-export function analyzeDocument(uri: string, version: number, text: string): DocumentState {
-  const result = checkSource(displayPath(uri), text);
-  return { uri, version, text, result, occurrences: occurrences(result.program) };
+/** Checks a document's text; with the previous state, re-parses only the edited statement when it can. */
+export function analyzeDocument(uri: string, version: number, text: string, previous?: DocumentState): DocumentState {
+  const file = new SourceFile(displayPath(uri), text);
+  const again = previous ? reparse(previous, file) : undefined;
+  const parsed = again?.parsed ?? parse(file);
+  const tokens = again ? again.tokens : tokenCount(text);
+  const result = checkParsed(file, parsed);
+  return { uri, version, text, result, occurrences: occurrences(result.program), parsed, ...(tokens === undefined ? {} : { tokens }), incremental: again !== undefined };
 }
 
 /** A path for messages: the file path of a file: URI, else the URI. */

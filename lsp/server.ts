@@ -71,7 +71,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const timer = timers.get(doc.uri);
     if (timer) clearTimeout(timer);
     timers.delete(doc.uri);
-    const state = analyzeDocument(doc.uri, doc.version, doc.getText());
+    const state = analyzeDocument(doc.uri, doc.version, doc.getText(), states.get(doc.uri));
     states.set(doc.uri, state);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: state.result.diagnostics.map((d) => toLsp(doc, state, d)) });
     return state;

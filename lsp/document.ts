@@ -1,7 +1,8 @@
 /**
  * One open document as the server knows it: its text, the front end's result (parse, check and plan, the same
- * `checkSource` as `sgm check`) and the names in it. Built in one call per version; the server debounces edits,
- * so a burst of keystrokes is checked once.
+ * stages as `sgm check`; the parse re-uses the previous version's tree when an edit stays in one statement) and
+ * the names in it. Built in one call per version; the server debounces edits, so a burst of keystrokes is
+ * checked once.
  */
 import type { StageResult } from '../compiler/diagnostics/diagnostic.js';
 import { SourceFile } from '../compiler/diagnostics/source.js';

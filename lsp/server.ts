@@ -1,8 +1,8 @@
 /**
  * The sgm language server (`sgm lsp --stdio`; docs/editors.md): the Language Server Protocol over a pair of
- * streams with vscode-languageserver. Documents are synchronised incrementally; each change re-checks the whole
- * file after a short debounce (a burst of keystrokes is checked once) and publishes every diagnostic of the
- * file. Requests made while a check is pending run it first, so answers always see the latest text.
+ * streams with vscode-languageserver. Documents are synchronised incrementally; after a short debounce (a burst of
+ * keystrokes is checked once) a change is parsed again (only the edited statement when it can, lsp/incremental.ts),
+ * the whole model is checked, and every diagnostic of the file is published. Requests made while a check is pending run it first, so answers always see the latest text.
  */
 import {
   CodeActionKind,

@@ -135,9 +135,10 @@ export function semanticTokens(doc: DocumentState): ClassifiedToken[] {
       if (!o) at('variable');
       else if (o.kind === 'argument') at('parameter');
       else if (o.kind === 'callee') {
-        if (findDistribution(o.name)) at('type', LIBRARY);
+        const choice = o.bare && ((ACTIVATIONS as readonly string[]).includes(o.name) || /^(loo|none|closed_form|pathwise|reinforce|enumerate|straight_through)$/.test(o.name));
+        if (choice) at('enumMember', LIBRARY);
+        else if (findDistribution(o.name)) at('type', LIBRARY);
         else if (findFunction(o.name)) at('function', LIBRARY);
-        else if ((ACTIVATIONS as readonly string[]).includes(o.name) || /^(loo|none|ema|closed_form|mc|pathwise|reinforce|enumerate|straight_through)$/.test(o.name)) at('enumMember', LIBRARY);
         else at('variable');
       } else {
         const def = definitionOf(doc.occurrences, o);

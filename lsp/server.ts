@@ -71,7 +71,15 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const timer = timers.get(doc.uri);
     if (timer) clearTimeout(timer);
     timers.delete(doc.uri);
-    const state = analyzeDocument(doc.uri, doc.version, doc.getText(), states.get(doc.uri));
+    let state: DocumentState;
+    try {
+      state = analyzeDocument(doc.uri, doc.version, doc.getText(), states.get(doc.uri));
+    } catch (e) {
+      // A bug in sgm must not end the editor's session: report it and check the whole text again next time.
+      connection.console.error(`sgm: internal error while checking ${doc.uri}: ${(e as Error).stack ?? String(e)}`);
+      states.delete(doc.uri);
+      state = analyzeDocument(doc.uri, doc.version, doc.getText());
+    }
     states.set(doc.uri, state);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: state.result.diagnostics.map((d) => toLsp(doc, state, d)) });
     return state;

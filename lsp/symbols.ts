@@ -24,6 +24,8 @@ export interface Occurrence {
   readonly call?: A.Call;
   /** The block it stands in. */
   readonly block: 'model' | 'guide' | 'generative';
+  /** A callee written without parentheses (`relu`, `elbo`, `loo`, `pathwise`). */
+  readonly bare?: boolean;
 }
 
 /** Every occurrence of a name in a program, in source order. */
@@ -89,7 +91,7 @@ export function occurrences(program: A.Program): Occurrence[] {
     // or an undefined name, which the checker reports).
     for (let i = 0; i < out.length; i++) {
       const o = out[i];
-      if (o.model === model && o.kind === 'use' && !defined.has(o.name)) out[i] = { ...o, kind: 'callee' };
+      if (o.model === model && o.kind === 'use' && !defined.has(o.name)) out[i] = { ...o, kind: 'callee', bare: true };
     }
   }
   return out.sort((a, b) => a.span.start - b.span.start);

@@ -35,7 +35,7 @@ describe('incremental parsing in the language server', () => {
           let state = analyzeDocument('file:///m.sgm', 1, text);
           steps.forEach(([which, offset, ch], i) => {
             // Edits land inside statements (the case the incremental path serves), anywhere once the tree is broken.
-            const spans = state.result.program.models.flatMap((m) => m.items.flatMap((it) => (it.kind === 'block' ? it.statements : [it]))).map((x) => x.span);
+            const spans = state.result.program.models.flatMap((m) => m.items.flatMap((it): { span: { start: number; end: number } }[] => (it.kind === 'block' ? [...it.statements] : [it]))).map((x) => x.span);
             const span = spans.length > 0 ? spans[which % spans.length] : { start: 0, end: text.length };
             const at = span.start + (offset % (span.end - span.start + 1));
             text = ch === '' ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + ch + text.slice(at);

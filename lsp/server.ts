@@ -192,8 +192,13 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const c = at(p.textDocument.uri, p.range.start);
     if (!c) return [];
     const actions: CodeAction[] = [];
+    // Fixes are recomputed on the current text (offsets in a published diagnostic's data may be stale): the
+    // client's diagnostic is matched to the current one of the same code and range.
+    const same = (a: Range, b: Range): boolean =>
+      a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
     for (const d of p.context.diagnostics) {
-      const fixes = (d.data as { fixes?: Fix[] } | undefined)?.fixes ?? [];
+      const current = c.state.result.diagnostics.find((x) => x.code === d.code && same(range(c.doc, x.span), d.range));
+      const fixes: Fix[] = current ? fixesOf(current, c.state) : [];
       for (const f of fixes) {
         actions.push({
           title: f.title,

@@ -94,7 +94,7 @@ function itemAround(p: A.Program, from: number, to: number): { item: Item; model
   return undefined;
 }
 
-/** The program with `old` replaced and every span after it moved by `delta` (shared nodes before it are reused). */
+/** The program with `old` replaced and every span after it moved by `delta` (the nodes after it are moved in place). */
 function splice(p: A.Program, old: Item, replacement: A.ModelItem, delta: number): A.Program {
   const at = old.span.start;
   const move = <T>(node: T): T => shift(node, delta, at);
@@ -114,15 +114,27 @@ function splice(p: A.Program, old: Item, replacement: A.ModelItem, delta: number
   };
 }
 
-/** A deep copy of a tree with every span (an object with numeric start and end) at or after `from` moved by `delta`. */
-function shift<T>(node: T, delta: number, from: number): T {
-  if (Array.isArray(node)) return node.map((x: unknown) => shift(x, delta, from)) as T;
+/**
+ * Moves every span (an object with exactly a numeric start and end) at or after `from` by `delta`, in place, and
+ * returns the node. In place because the previous tree is dropped once the new one is built (the server keeps
+ * one state per document and replaces it; a check that throws is redone from a whole parse), and a copy of half
+ * a 5,000-line tree was most of the re-parse's time. A span object reached twice is moved once.
+ */
+function shift<T>(node: T, delta: number, from: number, seen = new Set<object>()): T {
   if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    for (const x of node) shift(x, delta, from, seen);
+    return node;
+  }
   const o = node as Record<string, unknown>;
   if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
-    return (o.start >= from ? { start: o.start + delta, end: o.end + delta } : o) as T;
+    if (o.start >= from && !seen.has(o)) {
+      seen.add(o);
+      o.start += delta;
+      o.end = (o.end as number) + delta;
+    }
+    return node;
   }
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) out[k] = shift(o[k], delta, from);
-  return out as T;
+  for (const k in o) shift(o[k], delta, from, seen);
+  return node;
 }

@@ -23,7 +23,7 @@ const KIND_TEXT: Record<NonNullable<Occurrence['defines']>, string> = {
 /** Markdown for the hover at `offset`, or undefined. */
 export function hoverAt(doc: DocumentState, offset: number): { markdown: string; span: A.Name['span'] } | undefined {
   const o = occurrenceAt(doc.occurrences, offset);
-  if (!o) return undefined;
+  if (!o) return doc.text[offset] === '~' ? tildeHover(doc, offset) : undefined;
   if (o.kind === 'callee') {
     const sig = findDistribution(o.name) ?? findFunction(o.name);
     if (!sig) return undefined;
@@ -42,6 +42,17 @@ export function hoverAt(doc: DocumentState, offset: number): { markdown: string;
   const statement = o.kind === 'definition' ? o.statement : undefined;
   if (plan && statement?.kind === 'sample') parts.push(...planLines(plan, statement.target.text, doc.result.file.position(statement.span.start).line));
   return { markdown: parts.join('\n\n'), span: o.span };
+}
+
+/** On the `~` of a statement: the estimator (and KL) rows of the plan for it. */
+function tildeHover(doc: DocumentState, offset: number): { markdown: string; span: A.Name['span'] } | undefined {
+  const def = doc.occurrences.find((x) => x.kind === 'definition' && x.statement?.kind === 'sample' && x.statement.span.start <= offset && offset < x.statement.distribution.span.start);
+  const s = def?.statement;
+  const model = def && doc.result.models.find((m) => m.decl === def.model);
+  const plan = model && doc.result.plans[doc.result.models.indexOf(model)];
+  if (!def || s?.kind !== 'sample' || !plan) return undefined;
+  const lines = planLines(plan, s.target.text, doc.result.file.position(s.span.start).line);
+  return lines.length > 0 ? { markdown: [`\`${s.target.text} ~ ...\``, ...lines].join('\n\n'), span: { start: offset, end: offset + 1 } } : undefined;
 }
 
 function nameLine(model: CheckedModel, o: Occurrence, def: Occurrence): string {

@@ -65,6 +65,7 @@ describe('sgm lsp over stdio', () => {
     expect(z).toMatch(/z: \[B, 20, 10\]/);
     expect(z).toMatch(/\*\*estimator:\*\* pathwise — IGR_I has a reparameterized sampler/);
     expect(z).toMatch(/\*\*KL:\*\* closed form — same IGR transform/);
+    expect((await hover(text.indexOf('~ IGR_I(mu')))!.contents.value).toMatch(/\*\*estimator:\*\* pathwise/);
     const dist = (await hover(text.indexOf('IGR_I(mu') + 2))!.contents.value;
     expect(dist).toContain('IGR_I(mu, sigma, tau, delta = 1)');
     expect(dist).toMatch(/- `sigma`: /);

@@ -6,6 +6,7 @@
 import { ACTIVATIONS, DISTRIBUTIONS, FUNCTIONS, findDistribution, findFunction, type DistributionSig, type FunctionSig } from '../stdlib/signatures/index.js';
 import type { DocumentState } from './document.js';
 import { paramLabel, signatureLabel, signatureMarkdown } from './hover.js';
+import { ESTIMATOR_KINDS } from '../compiler/estimators/registry.js';
 
 /** What a completion item is (mapped to the protocol's CompletionItemKind by the server). */
 export type CompletionKind = 'distribution' | 'function' | 'keyword' | 'variable' | 'argument' | 'value';
@@ -20,7 +21,6 @@ export interface Completion {
 }
 
 const KEYWORDS = ['model', 'data', 'param', 'const', 'guide', 'generative', 'maximize', 'minimize', 'with', 'true', 'false'];
-const ESTIMATORS = ['pathwise', 'reinforce', 'enumerate', 'straight_through'];
 
 /** The call whose argument list holds the cursor: its name, the index of the argument, and names already given. */
 export interface OpenCall {
@@ -87,7 +87,7 @@ export function completionsAt(doc: DocumentState, offset: number): Completion[] 
     const p = sig.params.find((x) => x.name === call.inNamedValue);
     for (const choice of p?.choices ?? (p?.kind === 'activation' ? ACTIVATIONS : [])) out.push({ label: choice, kind: 'value', detail: `${sig.name}.${p!.name}` });
   }
-  if (/\bwith\s*$/.test(lead)) for (const e of ESTIMATORS) out.push({ label: e, kind: 'function', detail: 'estimator' });
+  if (/\bwith\s*$/.test(lead)) for (const e of ESTIMATOR_KINDS) out.push({ label: e, kind: 'function', detail: 'estimator' });
   for (const d of DISTRIBUTIONS) out.push({ label: d.name, kind: 'distribution', detail: signatureLabel(d), documentation: signatureMarkdown(d) });
   for (const f of FUNCTIONS) out.push({ label: f.name, kind: 'function', detail: signatureLabel(f), documentation: signatureMarkdown(f) });
   for (const k of KEYWORDS) out.push({ label: k, kind: 'keyword' });

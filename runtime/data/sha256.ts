@@ -38,7 +38,17 @@ export class Sha256 {
     return this;
   }
 
+  /** The digest as 64 hexadecimal digits. */
   digest(): string {
+    return Array.from(this.finish(), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /** The digest as its 32 bytes (e.g. for base64 in a Content-Security-Policy hash). */
+  bytes(): Uint8Array {
+    return this.finish();
+  }
+
+  private finish(): Uint8Array {
     const bits = this.length * 8;
     const pad = new Uint8Array((this.fill < 56 ? 56 : 120) - this.fill + 8);
     pad[0] = 0x80;
@@ -49,7 +59,10 @@ export class Sha256 {
     const saved = this.length;
     this.update(pad);
     this.length = saved;
-    return Array.from(this.h, (x) => x.toString(16).padStart(8, '0')).join('');
+    const out = new Uint8Array(32);
+    const view2 = new DataView(out.buffer);
+    this.h.forEach((x, i) => view2.setUint32(4 * i, x));
+    return out;
   }
 
   private compress(): void {

@@ -42,7 +42,7 @@ function dataFor(module: Module, request: TrainRequest): runtime.BoundData {
  */
 function kernelValues(): Record<string, number[]> {
   return tf.tidy(() => {
-    const read = (t: stdlib.Tensor): number[] => Array.from(t.dataSync());
+    const read = (t: stdlib.tf.Tensor): number[] => Array.from(t.dataSync());
     const x = tf.tensor1d([-90, -30, -12, -3, -1e-3, 0, 1e-3, 0.5, 3, 12, 30, 90]);
     const logits = tf.tensor2d([[0.3, -1.2, 2.5, 0.01, -0.7], [5, 4.99, -3, 0, 1]]);
     const tau = 0.01;

@@ -26,11 +26,12 @@ export function playgroundCsp(graphScript: string): string {
 const CSS = `
 html, body { height: 100%; margin: 0; }
 body { display: flex; flex-direction: column; }
-header { display: flex; gap: 10px; align-items: center; padding: 6px 12px; border-bottom: 1px solid #e2e6ea; flex-wrap: wrap; }
+header { display: flex; gap: 8px; align-items: center; padding: 5px 12px; border-bottom: 1px solid #e2e6ea; white-space: nowrap; }
 header h1 { font-size: 17px; margin: 0 8px 0 0; }
 header label { font-size: 12px; color: #556; }
-header input[type=number] { width: 70px; }
-#backend-line { font-size: 12px; color: #556; flex: 1; min-width: 200px; }
+header input[type=number] { width: 58px; }
+header input[type=file] { width: 190px; }
+#backend-line { font-size: 12px; color: #556; padding: 2px 12px; border-bottom: 1px solid #e2e6ea; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 main { flex: 1; display: grid; grid-template-columns: minmax(380px, 42%) 1fr; min-height: 0; }
 #left { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e2e6ea; }
 #editor { flex: 1; min-height: 0; overflow: auto; font-size: 13px; }
@@ -39,10 +40,11 @@ main { flex: 1; display: grid; grid-template-columns: minmax(380px, 42%) 1fr; mi
 #diagnostics li.error { color: #b91c1c; }
 #diagnostics li.ok { color: #15803d; }
 #right { overflow: auto; padding: 0 12px 12px; }
+#right h2.section { margin: 8px 0 4px; }
 #plan table { border-collapse: collapse; font-size: 12px; width: 100%; }
 #plan th, #plan td { border-bottom: 1px solid #eef0f2; padding: 3px 6px; text-align: left; vertical-align: top; }
 #plan td.reason { color: #556; }
-#graph { width: 100%; height: 380px; border: 1px solid #e2e6ea; border-radius: 4px; }
+#graph { width: 100%; height: 300px; border: 1px solid #e2e6ea; border-radius: 4px; }
 #train-row { display: flex; gap: 10px; flex-wrap: wrap; }
 canvas { border: 1px solid #eef0f2; border-radius: 4px; }
 #status { font-size: 12px; color: #334; margin: 6px 0; }
@@ -69,11 +71,11 @@ export function playgroundHtml(options: { readonly script: string; readonly grap
   <input id="csv" type="file" accept=".csv,text/csv" aria-label="upload a CSV file">
   <label>steps <input id="steps" type="number" value="100" min="1"></label>
   <label>batch <input id="batch" type="number" value="100" min="1"></label>
-  <label>learning rate <input id="lr" type="number" value="0.001" step="0.0001"></label>
+  <label>lr <input id="lr" type="number" value="0.001" step="0.0001"></label>
   <label>seed <input id="seed" type="number" value="1"></label>
   <button id="train">Train</button> <button id="stop">Stop</button>
-  <span id="backend-line">starting a backend…</span>
 </header>
+<div id="backend-line">starting a backend…</div>
 <main>
   <section id="left"><div id="editor"></div><ul id="diagnostics"></ul></section>
   <section id="right">
@@ -82,9 +84,9 @@ export function playgroundHtml(options: { readonly script: string; readonly grap
     <h2 class="section">Training</h2>
     <div id="status">Press Train to compile the model and train it in this page.</div>
     <div id="train-row">
-      <canvas id="loss-chart" width="420" height="180"></canvas>
-      <canvas id="tau-chart" width="300" height="180"></canvas>
-      <canvas id="samples" width="260" height="140"></canvas>
+      <canvas id="loss-chart" width="360" height="150"></canvas>
+      <canvas id="tau-chart" width="220" height="150"></canvas>
+      <canvas id="samples" width="250" height="150"></canvas>
     </div>
     <pre id="sample-text"></pre>
   </section>

@@ -142,6 +142,7 @@ function setUp(): void {
     const info = await runtime.initBrowserBackend(requested ?? undefined, { wasmPaths: new URL('./', location.href).href });
     hooks.backendLine = runtime.describeBrowserBackend(info);
     byId('backend-line').textContent = hooks.backendLine;
+    byId('backend-line').title = hooks.backendLine;
   })();
 }
 

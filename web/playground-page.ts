@@ -84,9 +84,9 @@ export function playgroundHtml(options: { readonly script: string; readonly grap
     <h2 class="section">Training</h2>
     <div id="status">Press Train to compile the model and train it in this page.</div>
     <div id="train-row">
-      <canvas id="loss-chart" width="360" height="150"></canvas>
-      <canvas id="tau-chart" width="220" height="150"></canvas>
-      <canvas id="samples" width="250" height="150"></canvas>
+      <canvas id="loss-chart" width="320" height="150"></canvas>
+      <canvas id="tau-chart" width="180" height="150"></canvas>
+      <canvas id="samples" width="240" height="150"></canvas>
     </div>
     <pre id="sample-text"></pre>
   </section>

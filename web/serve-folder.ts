@@ -29,7 +29,13 @@ export async function serveFolder(dir: string, csp: string, port = 0): Promise<P
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`forbidden: this server answers only to ${SERVE_HOST}:${actualPort} and localhost:${actualPort}\n`);
       return;
     }
-    const path = decodeURIComponent(new URL(req.url ?? '/', `http://${SERVE_HOST}`).pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', `http://${SERVE_HOST}`).pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request: malformed URL\n');
+      return;
+    }
     const name = path === '/' ? 'index.html' : path.slice(1);
     const file = normalize(join(root, name));
     const ok =

@@ -50,7 +50,7 @@ export function drawLines(canvas: HTMLCanvasElement, series: readonly Series[], 
 export function drawDigits(canvas: HTMLCanvasElement, values: Float32Array | Int32Array | Uint8Array, count: number, title: string): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
-  const scale = 2;
+  const scale = 1; // 28 px digits: 16 samples fit the 240 × 150 canvas
   const perRow = Math.max(1, Math.floor(canvas.width / (28 * scale + 4)));
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.fillStyle = '#334';

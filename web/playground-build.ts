@@ -5,7 +5,7 @@
  * the stdlib and the runtime through their browser entries, the example models of models/, 1,000 binarized
  * MNIST digits packed at one bit per pixel, and the graph page's script), and the WASM backend's .wasm files.
  */
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '../runtime/data/mnist.js';
 import { UserError } from '../runtime/errors.js';
@@ -25,6 +25,8 @@ export async function buildPlayground(out: string, options: { minify?: boolean }
     throw new UserError('the playground is not built and esbuild (a development dependency) is not installed: run `npm run build:playground` in the sgm package');
   }
   const root = packageRoot();
+  // The page's sources ship in the repository, not in the npm package (whose dist/playground is prebuilt).
+  if (!existsSync(join(root, 'web/playground/main.ts'))) throw new UserError(`this installation of sgm has no playground sources: build it in a clone of sgm with npm run build:playground and pass its folder with --dir`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const models = Object.fromEntries(

@@ -119,6 +119,11 @@ describe('the playground', () => {
     const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`gengs_poisson in the playground: loss ${mean(run!.losses.slice(0, 10)).toFixed(1)} -> ${mean(run!.losses.slice(-10)).toFixed(1)}, ${run!.medianMs.toFixed(1)} ms/step`);
     expect(mean(run!.losses.slice(-10))).toBeLessThan(mean(run!.losses.slice(0, 10)));
+    // The temperature schedule tau = anneal(1.0 -> 0.1, steps = 2000) is charted: 1 at step 0, then falling.
+    const tau = run!.schedules['n.tau'];
+    expect(tau).toHaveLength(100);
+    expect(tau[0]).toBeCloseTo(1, 5);
+    expect(tau[99]).toBeLessThan(tau[0]);
     expect(watch.errors).toEqual([]);
   }, 300_000);
 
@@ -130,6 +135,19 @@ describe('the playground', () => {
     expect(run?.status).toBe('completed');
     expect(run!.losses).toHaveLength(20);
     expect(run!.losses[19]).toBeLessThan(run!.losses[0]);
+    // fit_prior's fit is kept in the page's IndexedDB (it survives a reload).
+    const stored = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('sgm-cache', 1);
+          open.onsuccess = () => {
+            const count = open.result.transaction('priors', 'readonly').objectStore('priors').count();
+            count.onsuccess = () => resolve(count.result);
+          };
+          open.onerror = () => resolve(-1);
+        }),
+    );
+    expect(stored).toBeGreaterThan(0);
     console.log(`igr_vae in the playground: loss ${run!.losses[0].toFixed(1)} -> ${run!.losses[19].toFixed(1)}, ${run!.medianMs.toFixed(0)} ms/step on ${run!.backend}`);
     expect(watch.errors).toEqual([]);
     const shot = screenshotPath('playground');

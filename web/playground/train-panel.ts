@@ -1,8 +1,9 @@
 /**
  * Training in the page: binds the chosen data to the compiled model, trains with the runtime's trainLoop on the
  * page's backend, and draws the loss and objective (ELBO) after every few steps, the temperature schedules the
- * model reports (its metrics named tau...), and, at the end, samples from the generative model (as 28×28 digits
- * when a sampled variable has 784 columns, else the sample means).
+ * model reports (its metrics named `<node>.tau`), and, at the end, samples from the generative model (as 28×28
+ * digits when a sampled variable has 784 columns, else the sample means). Reconstructions are not drawn: the
+ * model contract (runtime/model-api.ts) does not expose the decoder's output.
  */
 import * as runtime from '../../runtime/browser.js';
 import * as stdlib from '../../stdlib/browser.js';
@@ -35,6 +36,8 @@ export interface TrainResult {
   readonly values: number[];
   readonly medianMs: number;
   readonly backend: string;
+  /** The temperature schedules the model reported, per step. */
+  readonly schedules: Readonly<Record<string, number[]>>;
   readonly failure?: string;
 }
 
@@ -66,7 +69,8 @@ export async function train(run: TrainRun, el: TrainElements): Promise<TrainResu
         losses.push(s.loss);
         values.push(s.value);
         times.push(s.ms);
-        for (const [k, v] of Object.entries(s.metrics)) if (/^tau/i.test(k) || /temperature/i.test(k)) (taus.get(k) ?? taus.set(k, []).get(k)!).push(v);
+        // Schedules report themselves as metrics named after their node, e.g. 'n.tau' for `tau = anneal(...)`.
+        for (const [k, v] of Object.entries(s.metrics)) if (/(^|\.)tau$|temperature/i.test(k)) (taus.get(k) ?? taus.set(k, []).get(k)!).push(v);
         if (s.step % 5 === 0 || s.step === run.steps) {
           redraw();
           el.status.textContent = `step ${s.step}/${run.steps} on ${stdlib.tf.getBackend()}: loss ${s.loss.toPrecision(5)}, objective ${s.value.toPrecision(5)}, ${s.ms.toFixed(0)} ms/step`;
@@ -78,7 +82,7 @@ export async function train(run: TrainRun, el: TrainElements): Promise<TrainResu
     const sorted = [...times].sort((a, b) => a - b);
     const medianMs = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
     el.status.textContent = `${summary.status} after ${summary.step} steps on ${stdlib.tf.getBackend()} (median ${medianMs.toFixed(1)} ms/step)${summary.failure ? `: ${summary.failure}` : ''}`;
-    return { status: summary.status, losses, values, medianMs, backend: stdlib.tf.getBackend(), ...(summary.failure ? { failure: summary.failure } : {}) };
+    return { status: summary.status, losses, values, medianMs, backend: stdlib.tf.getBackend(), schedules: Object.fromEntries(taus), ...(summary.failure ? { failure: summary.failure } : {}) };
   } finally {
     model.dispose();
   }

@@ -42,8 +42,9 @@ function done<T>(request: IdbRequest<T>): Promise<T> {
  */
 export async function usePriorCacheInIndexedDb(name = 'sgm-cache'): Promise<number | undefined> {
   const idb = (globalThis as { indexedDB?: IdbFactory }).indexedDB;
-  setPriorStoreFactory(() => memoryPriorStore);
+  // Without IndexedDB (Node, some workers) the installed store is left alone: in Node it is the file store.
   if (!idb) return undefined;
+  setPriorStoreFactory(() => memoryPriorStore);
   try {
     const open = idb.open(name, 1);
     open.onupgradeneeded = () => {

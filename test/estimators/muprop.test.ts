@@ -115,3 +115,22 @@ describe('MuProp (Gu et al. 2016)', () => {
     expect(maxZ(biased, truth)).toBeGreaterThan(4);
   });
 });
+
+describe('mean-field values (stdlib/distributions/mean-field.ts)', () => {
+  it('Bernoulli and OneHotCategorical score a marked mean by the multilinear extension, an unmarked one as −∞', async () => {
+    const { asMeanField } = await import('../../stdlib/distributions/mean-field.js');
+    const { OneHotCategorical } = await import('../../stdlib/distributions/one-hot-categorical.js');
+    const logits = [0.7, -1.3];
+    const b = new Bernoulli({ logits: tf.tensor1d(logits) });
+    const m = [0.25, 0.9];
+    const expected = m.map((v, i) => v * Math.log(sigmoid(logits[i])) + (1 - v) * Math.log(1 - sigmoid(logits[i])));
+    const got = b.logProb(asMeanField(tf.tensor1d(m))).arraySync() as number[];
+    got.forEach((g, i) => expect(g).toBeCloseTo(expected[i], 5));
+    expect((b.logProb(tf.tensor1d(m)).arraySync() as number[]).every((v) => v === -Infinity)).toBe(true);
+    const oh = new OneHotCategorical({ logits: tf.tensor1d([0.1, 0.5, -0.4]) });
+    const p = [0.2, 0.3, 0.5];
+    const lse = Math.log(Math.exp(0.1) + Math.exp(0.5) + Math.exp(-0.4));
+    const want = p[0] * (0.1 - lse) + p[1] * (0.5 - lse) + p[2] * (-0.4 - lse);
+    expect((oh.logProb(asMeanField(tf.tensor1d(p))).arraySync() as number)).toBeCloseTo(want, 5);
+  });
+});

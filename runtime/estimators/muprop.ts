@@ -59,28 +59,39 @@ export function mupropSurrogate(i: MupropInputs): { term: tf.Scalar; residual: t
   return { term: tf.add(score, correction) as tf.Scalar, residual };
 }
 
+/** What one mean-field pass returns: the loss per data point and each MuProp node's mean-field value. */
+export interface MeanFieldPass {
+  /** f̄ per data point, [B] (the loss with every MuProp node at its mean-field value). */
+  readonly signal: tf.Tensor;
+  /** z̄_i of each node in the pass (the values the offsets were added to). */
+  readonly points: readonly tf.Tensor[];
+}
+
 /**
- * The mean-field pass and its slopes: evaluates `f(offsets)` (the per-data-point loss [B] with each MuProp node's
- * mean-field value z̄_i + offsets[i]) at zero offsets, and returns f̄ with ∂f̄/∂z̄_i for every node (the gradient with
+ * The mean-field pass and its slopes: evaluates `pass(offsets)` (the loss per data point with each MuProp node's
+ * value z̄_i + offsets[i]) at zero offsets, and returns f̄, z̄_i and ∂f̄/∂z̄_i for every node (the gradient with
  * respect to an added zero is the total derivative with respect to z̄_i, through the later nodes' dependence on
- * it). Runs its own gradient inside the caller's (a nested tape); the results are copied off the tape, so the
- * caller's backward pass never walks the nested one.
+ * it). Runs its own gradient inside the caller's (a nested tape); the results are copied off the tape, so they
+ * are constants to the caller's backward pass, which never walks the nested one.
  */
-export function meanFieldExpansion(f: (offsets: readonly tf.Tensor[]) => tf.Tensor, shapes: readonly (readonly number[])[]): { value: tf.Tensor; slopes: tf.Tensor[] } {
+export function meanFieldExpansion(
+  pass: (offsets: readonly tf.Tensor[]) => MeanFieldPass,
+  shapes: readonly (readonly number[])[],
+): { value: tf.Tensor; points: tf.Tensor[]; slopes: tf.Tensor[] } {
   const offsets = shapes.map((s) => tf.zeros(s as number[]));
-  let value: Float32Array | undefined;
-  let valueShape: number[] = [];
+  // Values read back inside the pass (one small copy each); the scalar sum is what is differentiated.
+  const copies: Array<{ data: Float32Array; shape: number[] }> = [];
+  const copy = (t: tf.Tensor) => ({ data: t.dataSync() as Float32Array, shape: t.shape });
   const slopes = tf.tidy(() => {
     const grads = tf.grads((...xs: tf.Tensor[]) => {
-      const v = f(xs);
-      // Read back the per-data-point values (one small copy; the scalar sum below is what is differentiated).
-      value = v.dataSync() as Float32Array;
-      valueShape = v.shape;
-      return tf.sum(v);
+      const r = pass(xs);
+      copies.push(copy(r.signal), ...r.points.map(copy));
+      return tf.sum(r.signal);
     });
     // Fresh tensors from the values: constants with no path to the nested tape.
     return grads(offsets).map((g) => tf.tensor(g.dataSync(), g.shape));
   });
   offsets.forEach((o) => o.dispose());
-  return { value: tf.tensor(value!, valueShape), slopes };
+  const [value, ...points] = copies.map((c) => tf.tensor(c.data, c.shape));
+  return { value, points, slopes };
 }

@@ -69,13 +69,15 @@ export class NvilBaseline {
   }
 
   /**
-   * b_ψ(x) per data point, [B], from the guide's data input [B, ...] (flattened; held constant, so the baseline's
-   * loss trains ψ only).
+   * b_ψ(x) per data point, [B], from the data the guide reads (each [B, ...], flattened and concatenated; held
+   * constant, so the baseline's loss trains ψ only).
    */
-  predict(input: tf.Tensor): tf.Tensor {
-    const x = stopGradient(tf.reshape(input, [input.shape[0], -1]));
+  predict(inputs: readonly tf.Tensor[]): tf.Tensor {
+    const b = inputs[0].shape[0];
+    const flat = inputs.map((t) => stopGradient(tf.reshape(t, [b, -1])));
+    const x = flat.length === 1 ? flat[0] : tf.concat(flat, 1);
     const h = dense(x, this.layers[0].W, this.layers[0].b, 'tanh');
-    return tf.reshape(dense(h, this.layers[1].W, this.layers[1].b, 'identity'), [input.shape[0]]);
+    return tf.reshape(dense(h, this.layers[1].W, this.layers[1].b, 'identity'), [b]);
   }
 
   /** 1 / max(1, √v) (1 when normalisation is off). */
@@ -89,16 +91,32 @@ export class NvilBaseline {
    * `signal` per data point [B] (a batch-total signal [] is centred by Σ_b b(x_b), the baseline of the whole
    * batch). Records the batch statistics of f − b(x) for `update`.
    */
-  surrogate(logq: tf.Tensor, signal: tf.Tensor, input: tf.Tensor): tf.Scalar {
-    const perPoint = this.predict(input);
-    const b = signal.rank === 0 ? tf.sum(perPoint) : perPoint;
-    const residual = tf.sub(stopGradient(signal), b); // f − b(x): differentiable in ψ only
-    const centred = tf.sub(residual, this.c);
+  surrogate(logq: tf.Tensor, signal: tf.Tensor, inputs: readonly tf.Tensor[]): tf.Scalar {
+    return this.enumerated([logq], [signal], [tf.scalar(1)], inputs);
+  }
+
+  /**
+   * The surrogate beside a joint enumeration: configurations c with probabilities p_c (held constant), each with
+   * its own log q and signal; Σ_c p_c · (the single-pass surrogate of c). The statistics recorded for `update`
+   * are those of the expected residual Σ_c p_c (f_c − b(x)).
+   */
+  enumerated(logqs: readonly tf.Tensor[], signals: readonly tf.Tensor[], probs: readonly tf.Tensor[], inputs: readonly tf.Tensor[]): tf.Scalar {
+    const perPoint = this.predict(inputs);
     const scale = this.scale();
-    const sf = tf.mean(tf.mul(stopGradient(tf.mul(centred, scale)), logq));
-    const baselineLoss = tf.mul(tf.mul(0.5, tf.mean(tf.square(centred))), scale);
-    this.observe(stopGradient(residual));
-    return tf.add(sf, baselineLoss) as tf.Scalar;
+    const terms: tf.Tensor[] = [];
+    const residuals: tf.Tensor[] = [];
+    signals.forEach((signal, i) => {
+      const b = signal.rank === 0 ? tf.sum(perPoint) : perPoint;
+      const residual = tf.sub(stopGradient(signal), b); // f − b(x): differentiable in ψ only
+      const centred = tf.sub(residual, this.c);
+      const sf = tf.mean(tf.mul(stopGradient(tf.mul(centred, scale)), logqs[i]));
+      const baselineLoss = tf.mul(tf.mul(0.5, tf.mean(tf.square(centred))), scale);
+      const p = stopGradient(probs[i]);
+      terms.push(tf.mul(p, tf.add(sf, baselineLoss)));
+      residuals.push(tf.mul(p, stopGradient(residual)));
+    });
+    this.observe(residuals.length === 1 ? residuals[0] : tf.addN(residuals));
+    return (terms.length === 1 ? tf.reshape(terms[0], []) : tf.sum(tf.addN(terms))) as tf.Scalar;
   }
 
   private observe(residual: tf.Tensor): void {

@@ -55,11 +55,11 @@ function estimates(n: number, seed: number, kind: 'muprop' | 'reinforce' | 'bias
       // The mean-field pass: every unit replaced by its mean given the mean-field parents (paper Algorithm 1).
       const mf = (offsets: readonly tf.Tensor[]) => {
         const m1 = tf.add(tf.sigmoid(phi1), offsets[0]);
-        return fTf(m1, tf.add(tf.sigmoid(layer2(m1, w, phi2)), offsets[1]));
+        const m2 = tf.add(tf.sigmoid(layer2(m1, w, phi2)), offsets[1]);
+        return { signal: fTf(m1, m2), points: [m1, m2] };
       };
-      const { value, slopes } = meanFieldExpansion(mf, [z1.shape, z2.shape]);
-      const bar1 = stopGradient(tf.sigmoid(phi1));
-      const bar2 = stopGradient(tf.sigmoid(layer2(bar1, w, phi2)));
+      const { value, slopes, points } = meanFieldExpansion(mf, [z1.shape, z2.shape]);
+      const [bar1, bar2] = points;
       const t1 = mupropSurrogate({ logq: logq1, signal: f, meanFieldSignal: value, slope: slopes[0], sample: z1, meanField: bar1, mean: tf.sigmoid(phi1) });
       const mu2 = tf.sigmoid(layer2(z1, w, phi2));
       const t2 = mupropSurrogate({ logq: logq2, signal: f, meanFieldSignal: value, slope: slopes[1], sample: z2, meanField: bar2, mean: mu2 });
@@ -91,7 +91,7 @@ describe('MuProp (Gu et al. 2016)', () => {
         (o) => {
           const m1 = tf.add(tf.sigmoid(tf.tensor2d([phi1])), o[0]);
           const m2 = tf.add(tf.sigmoid(tf.add(tf.matMul(m1, w), tf.tensor2d([PHI2]))), o[1]);
-          return fTf(m1, m2);
+          return { signal: fTf(m1, m2), points: [m1, m2] };
         },
         [[1, 2], [1, 2]],
       );

@@ -63,9 +63,9 @@ describe('NVIL (Mnih & Gregor 2014)', () => {
       tf.tidy(() => {
         const x = inputs(64);
         const { logq, f } = draw(rng, phi, u, x);
-        optimizer.minimize(() => nvil.surrogate(logq, f, x), false, psi);
+        optimizer.minimize(() => nvil.surrogate(logq, f, [x]), false, psi);
         // The constant baseline: c only (its network's output layer stays at zero: it is never optimised).
-        constant.surrogate(logq, f, x);
+        constant.surrogate(logq, f, [x]);
       });
       nvil.update();
       constant.update();
@@ -82,8 +82,8 @@ describe('NVIL (Mnih & Gregor 2014)', () => {
           if (kind === 'reinforce') return tf.mean(tf.mul(stopGradient(f), logq)) as tf.Scalar;
           const b = kind === 'constant' ? constant : nvil;
           // × max(1, √v): the normalised estimate is unbiased for the gradient divided by that number.
-          if (kind === 'normalised') return b.surrogate(logq, f, x);
-          return tf.div(b.surrogate(logq, f, x), b.scale()) as tf.Scalar;
+          if (kind === 'normalised') return b.surrogate(logq, f, [x]);
+          return tf.div(b.surrogate(logq, f, [x]), b.scale()) as tf.Scalar;
         })(tiled);
         const rows = grads.map((gr) => tf.reshape(tf.mul(gr, n), [n, -1]).arraySync() as number[][]);
         return Array.from({ length: n }, (_, i) => rows.flatMap((gr) => gr[i]));

@@ -42,14 +42,15 @@ export interface MupropInputs {
   readonly baseline?: tf.Tensor | number;
 }
 
-/** The Taylor control variate g(z) per data point: f̄ + f̄'ᵀ(z − z̄), [B], held constant. */
+/** The Taylor control variate g(z): f̄ + f̄'ᵀ(z − z̄), per data point [B], held constant. */
 export function mupropControlVariate(i: Pick<MupropInputs, 'meanFieldSignal' | 'slope' | 'sample' | 'meanField'>): tf.Tensor {
   return stopGradient(tf.add(i.meanFieldSignal, perPoint(tf.mul(i.slope, tf.sub(i.sample, i.meanField)))));
 }
 
 /**
  * mean_B[stop(f − g − b) · log q] + mean_B[stop(f̄')ᵀ μ_φ]: its gradient in φ is the MuProp estimate (paper
- * section 3) of the gradient the node's distribution contributes. Returns the residual f − g too, for a baseline.
+ * section 3) of the gradient the node's distribution contributes. Signals are per data point (the analysis
+ * offers MuProp only for objectives that decompose over the batch). Returns the residual f − g, for a baseline.
  */
 export function mupropSurrogate(i: MupropInputs): { term: tf.Scalar; residual: tf.Tensor } {
   const residual = stopGradient(tf.sub(i.signal, mupropControlVariate(i)));

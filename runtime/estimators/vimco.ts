@@ -40,6 +40,19 @@ export function iwaeBound(logWeights: tf.Tensor): tf.Tensor {
   return tf.sub(tf.logSumExp(logWeights, 0), Math.log(logWeights.shape[0]));
 }
 
+/**
+ * The score part of VIMCO as a loss: −mean_B Σ_k stop(L̂ − L̂(h^{−k})) log q(h^k | x), with log weights and log q
+ * [K, B]. Several score-function latents of one model each add their own term with their own log q: the signal
+ * of draw k is shared, so the terms add up to the signal times the summed log q. The bound's own gradient (the
+ * Σ_k w̃_k ∇w_k part) comes from −mean(L̂), which the `iwae` objective already minimises.
+ */
+export function vimcoScoreTerm(logWeights: tf.Tensor, logq: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const signal = stopGradient(tf.sub(tf.expandDims(iwaeBound(logWeights), 0), vimcoLeaveOneOutBounds(logWeights))); // [K, B]
+    return tf.neg(tf.mean(tf.sum(tf.mul(signal, logq), 0))) as tf.Scalar;
+  });
+}
+
 /** What `vimcoSurrogate` returns: the loss to minimise and the bound per data point (for reporting). */
 export interface VimcoTerms {
   /** −mean_B [L̂ + Σ_k stop(L̂ − L̂(h^{−k})) log q(h^k | x)]; its gradient is minus the VIMCO estimate. */
@@ -49,16 +62,14 @@ export interface VimcoTerms {
 }
 
 /**
- * The VIMCO surrogate. `logWeights` [K, B] must be differentiable in the model and guide parameters with the
- * discrete draws held fixed (log p(x, h^k) − log q(h^k | x)); `logq` [K, B] is log q(h^k | x) of the draws scored
- * by VIMCO (the sum over every discrete latent of the model: each one's score is weighted by the same per-sample
- * signal). The gradient of `loss` is −(Σ_k (L̂ − L̂(h^{−k})) ∇ log q(h^k) + Σ_k w̃_k ∇ w_k), averaged over the batch.
+ * The whole VIMCO surrogate: −mean(L̂) plus `vimcoScoreTerm`. `logWeights` [K, B] must be differentiable in the
+ * model and guide parameters with the discrete draws held fixed (log p(x, h^k) − log q(h^k | x)); `logq` [K, B] is
+ * log q(h^k | x) of the draws scored by VIMCO. The gradient of `loss` is
+ * −(Σ_k (L̂ − L̂(h^{−k})) ∇ log q(h^k) + Σ_k w̃_k ∇ w_k), averaged over the batch.
  */
 export function vimcoSurrogate(logWeights: tf.Tensor, logq: tf.Tensor): VimcoTerms {
   return tf.tidy(() => {
     const bound = iwaeBound(logWeights); // [B]
-    const signal = stopGradient(tf.sub(tf.expandDims(bound, 0), vimcoLeaveOneOutBounds(logWeights))); // [K, B]
-    const surrogate = tf.add(bound, tf.sum(tf.mul(signal, logq), 0)); // [B]
-    return { loss: tf.neg(tf.mean(surrogate)) as tf.Scalar, bound };
+    return { loss: tf.add(tf.neg(tf.mean(bound)), vimcoScoreTerm(logWeights, logq)) as tf.Scalar, bound };
   });
 }

@@ -9,11 +9,11 @@ import { flattenConst } from '../semantics/constant.js';
 import { isNamedDim, type Dim } from '../semantics/shape.js';
 import type { CheckedModel, CheckedStatement, DistributionType, ResolvedCall, TensorType } from '../semantics/types.js';
 import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
+import { enumerate, type EnumeratedScoredNode } from '../estimators/enumerate.js';
+import type { CodeText, EstimatorModule, SurrogateContext } from '../estimators/estimator.js';
+import { estimatorModule } from '../estimators/registry.js';
 import { EmitContext, ExprEmitter, literal, type Scope } from './emit-expr.js';
-import { jointEnumerationLines, type ScoredNode } from './enumerate-score.js';
 import { commentText, member, NameTable, propKey, str } from './names.js';
-
-const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
 
 /** The pieces of the module, assembled by generate.ts. */
 export interface ModelCode {
@@ -27,8 +27,8 @@ export interface ModelCode {
   /** The returned ModelInstance object literal's members. */
   readonly members: readonly string[];
   readonly imports: { stdlib: string[]; runtime: string[] };
-  /** Identifiers of the EMA baselines, updated after each optimizer step. */
-  readonly baselines: readonly string[];
+  /** Statements of `afterStep()`, run after each optimizer step (estimators' state: EMA baselines). */
+  readonly afterStep: readonly string[];
 }
 
 /** A generated function under construction. */
@@ -61,6 +61,12 @@ class Fn {
   }
 }
 
+/** One evaluation of a blocks model (guide, generative, terms) inside the objective, its identifiers suffixed. */
+type Evaluation = (
+  indent: string,
+  suffix: string,
+) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
+
 /** Emits the model. */
 export class ModelEmitter {
   private readonly names = new NameTable();
@@ -74,6 +80,14 @@ export class ModelEmitter {
   private readonly traced = new Map<'shared' | 'guide' | 'generative' | 'forward', Array<[string, string]>>();
   /** Objective terms that are scalars (KL of a latent without batch axis), which tf.addN cannot add to [B] terms. */
   private readonly scalarTerms = new Set<string>();
+  /** Statements of afterStep(), from the estimators' `create`. */
+  private readonly afterStep: string[] = [];
+  /** Per node, the roles of the per-pass quantities its estimator's draw bound (e.g. 'logq'). */
+  private readonly bound = new Map<string, string[]>();
+  /** Number of extra model evaluations requested by estimators (suffixes their identifiers). */
+  private extraEvaluations = 0;
+  /** `const init = new RandomStream(options.seed)` is among the setup statements. */
+  private initRng = false;
 
   constructor(
     private readonly model: CheckedModel,
@@ -106,6 +120,91 @@ export class ModelEmitter {
     return this.plan.estimators.find((e) => e.node === node);
   }
 
+  /** The decisions whose estimator adds surrogate terms (score-function-like nodes), in plan order. */
+  private scored(): EstimatorDecision[] {
+    return this.plan.estimators.filter((e) => estimatorModule(e.estimator).surrogate !== undefined);
+  }
+
+  /** Code helpers for estimator modules (compiler/estimators/estimator.ts). */
+  private codeText(): CodeText {
+    return {
+      model: this.model,
+      data: (name) => this.data(name),
+      str,
+      literal,
+      comment: commentText,
+      importRuntime: (n) => void this.cx.imports.runtime.add(n),
+      importStdlib: (n) => void this.cx.imports.stdlib.add(n),
+    };
+  }
+
+  /** The identifier of a node's role, allocated once (the same key in every context). */
+  private nodeId(node: string): (role: string) => string {
+    return (role) => this.id(`${node}.${role}`, node, role);
+  }
+
+  /**
+   * A node's surrogate terms from its estimator module. `pass(id)` reads a per-pass quantity bound by its draw
+   * (the identifier inside the guide or forward function) in this evaluation.
+   */
+  private surrogate(
+    e: EstimatorDecision,
+    form: SurrogateContext['form'],
+    parts: { logq: string; signal: string; perExample: boolean; samples?: number; probs?: string; pass: (id: string) => string; evaluateAt?: SurrogateContext['evaluateAt'] },
+    metrics?: string[],
+  ): string[] {
+    const module: EstimatorModule = estimatorModule(e.estimator);
+    if (!module.surrogate) return [];
+    const id = this.nodeId(e.node);
+    return module.surrogate(e, {
+      ...this.codeText(),
+      id,
+      form,
+      logq: parts.logq,
+      signal: parts.signal,
+      perExample: parts.perExample,
+      samples: parts.samples ?? 1,
+      ...(parts.probs !== undefined ? { probs: parts.probs } : {}),
+      nodeId: this.names.source(e.node),
+      value: (role) => parts.pass(id(role)),
+      ...(parts.evaluateAt ? { evaluateAt: parts.evaluateAt } : {}),
+      metric: (name, code) => void metrics?.push(`${propKey(name)}: ${code}`),
+    });
+  }
+
+  /** A `fixed` argument of guide or forward: values by the node's identifier. */
+  private fixedLiteral(fixed: Readonly<Record<string, string>>): string {
+    return `{ ${Object.entries(fixed).map(([n, code]) => `${this.names.source(n)}: ${code}`).join(', ')} }`;
+  }
+
+  /** An estimator's extra evaluation of a blocks model with nodes fixed (SurrogateContext.evaluateAt). */
+  private blocksEvaluateAt(evaluation: Evaluation, fixed: Readonly<Record<string, string>>, perExample: boolean): { lines: string[]; signal: string } {
+    const suffix = `_at${++this.extraEvaluations}`;
+    const ev = evaluation('', suffix);
+    ev.lines[0] = `const ${ev.g} = guide(batch, ctx, dims, s, ${this.fixedLiteral(fixed)});`;
+    const lines = [...ev.lines, ...(ev.perExample ? [`const elbo${suffix} = ${ev.perExample}; // per data point, at the fixed values`] : [])];
+    const maximize = this.model.objective!.sense === 'maximize';
+    const signal = perExample ? `tf.neg(elbo${suffix})` : maximize ? `tf.neg(${ev.value})` : ev.value;
+    return { lines, signal };
+  }
+
+  /** An estimator's extra evaluation of a flat model with nodes fixed (SurrogateContext.evaluateAt). */
+  private flatEvaluateAt(
+    valueOf: (r: string) => { prelude: string[]; value: string; perExample?: string },
+    lossOf: (v: string) => string,
+    fixed: Readonly<Record<string, string>>,
+  ): { lines: string[]; signal: string } {
+    const r = `r_at${++this.extraEvaluations}`;
+    const v = valueOf(r);
+    const lines = [`const ${r} = forward(batch, ctx, dims, ${this.fixedLiteral(fixed)});`, ...v.prelude];
+    return { lines, signal: v.perExample ? lossOf(v.perExample) : lossOf(v.value) };
+  }
+
+  /** The ids a run of several passes returns for the scored nodes (each quantity their draws bound). */
+  private runFields(scored: readonly EstimatorDecision[], from: string): string {
+    return scored.flatMap((e) => (this.bound.get(e.node) ?? []).map((role) => this.nodeId(e.node)(role)).map((id) => `${id}: ${from}.${id}`)).join(', ');
+  }
+
   private klOf(latent: string): KlDecision | undefined {
     return this.plan.kl.find((k) => k.latent === latent);
   }
@@ -130,7 +229,7 @@ export class ModelEmitter {
     this.allocateLayers();
     this.emitParams();
     this.emitPriors();
-    this.emitBaselines();
+    this.emitEstimatorState();
     this.emitDims();
     const structure = this.model.structure;
     if (structure === 'blocks') {
@@ -148,7 +247,7 @@ export class ModelEmitter {
       functions: this.functions,
       members: [...members, this.emitDispose()],
       imports: { stdlib: [...this.cx.imports.stdlib].sort(), runtime: [...this.cx.imports.runtime].sort() },
-      baselines: this.plan.estimators.filter((e) => e.estimator === 'reinforce' && e.baseline === 'ema').map((e) => this.ids.get(`${e.node}.baseline`)!),
+      afterStep: this.afterStep,
     };
   }
 
@@ -183,6 +282,7 @@ export class ModelEmitter {
     }
     if (this.cx.layers.size > 0) this.setup.unshift('const init = new RandomStream(options.seed); // weights are drawn in this order');
     else if (this.needsInitRng()) this.setup.unshift('const init = new RandomStream(options.seed);');
+    this.initRng = this.cx.layers.size > 0 || this.needsInitRng();
   }
 
   private needsInitRng(): boolean {
@@ -316,13 +416,21 @@ export class ModelEmitter {
     }
   }
 
-  private emitBaselines(): void {
+  /** Each estimator's own state and parameters in `create` (an EMA baseline, a learned network). */
+  private emitEstimatorState(): void {
     for (const e of this.plan.estimators) {
-      if (e.estimator !== 'reinforce' || e.baseline !== 'ema') continue;
-      const id = this.id(`${e.node}.baseline`, e.node, 'baseline');
-      this.cx.imports.runtime.add('EmaBaseline');
-      this.setup.push(`const ${id} = new EmaBaseline(${str(`baseline/${e.node}`)}, ${literal(e.decay ?? 0.9)}); // line ${e.line}: ${commentText(e.reason)}`);
-      this.variableEntries.push(`...${id}.variables()`);
+      estimatorModule(e.estimator).create?.(e, {
+        ...this.codeText(),
+        id: this.nodeId(e.node),
+        setup: (...lines) => void this.setup.push(...lines),
+        variables: (entry) => void this.variableEntries.push(entry),
+        afterStep: (line) => void this.afterStep.push(line),
+        rng: () => {
+          if (!this.initRng) this.setup.unshift('const init = new RandomStream(options.seed);');
+          this.initRng = true;
+          return 'init';
+        },
+      });
     }
   }
 
@@ -486,37 +594,42 @@ export class ModelEmitter {
       fn.bind(this.id(`${name}.p`, name, 'p'), fn.emit.distribution(d.call, pExtra), at);
       return;
     }
-    // A sampled node (guide latent or flat stochastic variable): its estimator decides how it is drawn.
+    // A sampled node (guide latent or flat stochastic variable): its estimator module decides how it is drawn.
     const est = this.estimator(name);
+    const module = est ? estimatorModule(est.estimator) : undefined;
     const qid = this.id(`${name}.q`, name, role === 'posterior' ? 'q' : 'dist');
     const family = d.sig.name;
     const extra: Record<string, string> = {};
     if (family === 'IGR_Planar') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
-    if (est?.estimator === 'straight_through' && !IGR_FAMILY.has(family)) extra.hard = 'true';
+    if (est && module?.distributionOptions) Object.assign(extra, module.distributionOptions(est, family));
     fn.bind(qid, fn.emit.distribution(d.call, extra), at);
     const ss = this.sampleShape(d.sampleShape, full);
-    const comment = est ? `${est.estimator}: ${est.reason}` : undefined;
-    switch (est?.estimator) {
-      case 'straight_through':
-        fn.bind(id, IGR_FAMILY.has(family) ? `${qid}.rsampleStraightThrough(ctx.rng${ss})` : `${qid}.rsample(ctx.rng${ss})`, comment);
-        break;
-      case 'reinforce': {
-        fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);
-        const logq = this.id(`${name}.logq`, name, 'logq');
-        // A relaxed draw's density is taken from its log-space representation (exact at any τ; stdlib log-space.ts).
-        const relaxed = d.sig.measure.startsWith('relaxed_');
-        if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
-        const logqOf = relaxed ? `logProbOfSample(${qid}, ${id})` : `${qid}.logProb(${id})`;
-        fn.bind(logq, `${this.perExampleReducer(full)}(${logqOf})`, 'log q of the draw, for the score-function term');
-        break;
-      }
-      case 'enumerate':
-        if (est.enumeration?.mode === 'per_example') return; // summed out in the objective
-        fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);
-        break;
-      default:
-        fn.bind(id, `${qid}.rsample(ctx.rng${ss})`, comment);
+    if (!est || !module) {
+      fn.bind(id, `${qid}.rsample(ctx.rng${ss})`);
+      fn.scope.values.set(name, id);
+      return;
     }
+    const roles: string[] = [];
+    this.bound.set(name, roles);
+    const drawn = module.draw(est, {
+      ...this.codeText(),
+      id: this.nodeId(name),
+      q: qid,
+      value: id,
+      sampleArgs: `ctx.rng${ss}`,
+      fixed: `fixed.${id}`,
+      family,
+      relaxed: d.sig.measure.startsWith('relaxed_'),
+      perExample: (code) => `${this.perExampleReducer(full)}(${code})`,
+      bindValue: (code, comment) => fn.bind(id, code, comment),
+      bind: (r, code, comment) => {
+        const rid = this.nodeId(name)(r);
+        fn.bind(rid, code, comment);
+        roles.push(r);
+        return rid;
+      },
+    });
+    if (drawn === 'summed_out') return;
     fn.scope.values.set(name, id);
     void where;
   }
@@ -612,18 +725,23 @@ export class ModelEmitter {
     const sharedCall = hasShared ? 'shared(batch, ctx, dims)' : '{}';
     const o = this.plan.objective;
     const enumerated = this.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'per_example');
-    const scored = this.plan.estimators.filter((e) => e.estimator === 'reinforce');
+    const scored = this.scored();
     const samples = Math.max(1, ...scored.map((e) => e.samples));
     const body: string[] = ['const dims = dimsOf(batch);', `const s = ${sharedCall};`];
     const metrics: string[] = [];
 
     if (o.form === 'iwae') {
       const k = o.iwaeSamples ?? 1;
+      // Score-function-like nodes under iwae (a multi-sample estimator such as VIMCO): each quantity their draws
+      // bound is collected over the k samples, and their surrogates see the k log weights.
+      const collected = scored.map((e) => ({ e, roles: (this.bound.get(e.node) ?? []).map((role) => [role, this.nodeId(e.node)(role), this.id(`${e.node}.iwae.${role}`, e.node, `${role}_samples`)] as const) }));
       body.push(
         `// iwae(samples = ${k}): log (1/k) Σ_i p(x, z_i) / q(z_i | x), per data point (Burda et al. 2016)`,
         'const logWeights: tf.Tensor[] = [];',
+        ...collected.flatMap(({ roles }) => roles.map(([, , arr]) => `const ${arr}: tf.Tensor[] = [];`)),
         `for (let i = 0; i < ${k}; i++) {`,
         '  const g = guide(batch, ctx, dims, s);',
+        ...collected.flatMap(({ roles }) => roles.map(([, id, arr]) => `  ${arr}.push(g.${id});`)),
         `  const m = generative(batch, ctx, dims, s, ${this.latentsLiteral('g')});`,
         `  const terms = [${[
           ...this.model.observed.map((x) => `${this.perExampleReducer(this.model.variables.get(x)?.shape ?? null)}(m.${this.ids.get(`${x}.p`)}.logProb(${this.data(x)}))`),
@@ -638,8 +756,13 @@ export class ModelEmitter {
         '}',
         `const bound = tf.sub(tf.logSumExp(tf.stack(logWeights), 0), Math.log(${k}));`,
         'const value = tf.mean(bound) as tf.Scalar;',
-        'const loss = tf.neg(value) as tf.Scalar;',
+        `${scored.length > 0 ? 'let' : 'const'} loss = tf.neg(value) as tf.Scalar;`,
       );
+      for (const { e, roles } of collected) {
+        const arrays = new Map(roles.map(([role, , arr]) => [this.nodeId(e.node)(role), arr]));
+        const logq = arrays.get(this.nodeId(e.node)('logq')) ?? '[]';
+        body.push(...this.surrogate(e, 'iwae', { logq, signal: 'logWeights', perExample: true, samples: k, pass: (id) => arrays.get(id) ?? '[]' }, metrics));
+      }
       metrics.push(`iwae: value`);
       members.push(this.objectiveMember(body, metrics));
       members.push(...this.blocksCommon(sharedCall));
@@ -647,14 +770,14 @@ export class ModelEmitter {
     }
 
     // One evaluation: guide, generative, terms; the per-data-point elbo and the expression value.
-    const evaluation = (indent: string, suffix: string): { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string } => {
+    const evaluation: Evaluation = (indent, suffix) => {
       const g = `g${suffix}`;
       const m = `m${suffix}`;
       const lines = [`const ${g} = guide(batch, ctx, dims, s);`];
       if (enumerated) {
         // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly.
         const z = enumerated.node;
-        const [support, values, probs, value, expected] = ['support', 'values', 'probs', 'k', 'expected'].map((role) => this.id(`${z}.enum.${role}`, z, role));
+        const [support, values, probs, value, expected] = ['support', 'values', 'probs', 'k', 'expected'].map((role) => this.id(`${z}.enum${suffix}.${role}`, z, role));
         const q = `${g}.${this.ids.get(`${z}.q`)}`;
         this.cx.imports.runtime.add('expectation');
         lines.push(
@@ -704,7 +827,7 @@ export class ModelEmitter {
     const joint = this.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
     if (joint) {
       // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
-      // per configuration (the guide fixes the latent), weighted by q (enumerate-score.ts). The analysis keeps
+      // per configuration (the guide fixes the latent), weighted by q (compiler/estimators/enumerate.ts). The analysis keeps
       // reinforce(samples > 1) away from this case.
       const zid = this.names.source(joint.node);
       const ev = evaluation('  ', '');
@@ -724,7 +847,8 @@ export class ModelEmitter {
       for (const e of scored) {
         const perExample = Boolean(ev.perExample && o.perExample);
         const signal = perExample ? `tf.neg(elbo)` : this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
-        body.push(...this.scoreLines(e, [this.batchLogq(`${ev.g}.${this.ids.get(`${e.node}.logq`)}`, perExample)], [signal]));
+        const logq = this.batchLogq(`${ev.g}.${this.ids.get(`${e.node}.logq`)}`, perExample);
+        body.push(...this.surrogate(e, 'single', { logq, signal, perExample, pass: (id) => `${ev.g}.${id}`, evaluateAt: (fixed) => this.blocksEvaluateAt(evaluation, fixed, perExample) }, metrics));
       }
       if (ev.perExample) metrics.push('elbo: value');
       for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${propKey(`loglik_${x}`)}: tf.mean(${id})`);
@@ -736,13 +860,14 @@ export class ModelEmitter {
       body.push(...ev.lines);
       if (ev.perExample) body.push(`  const elbo = ${ev.perExample};`);
       body.push(`  const value = ${ev.value};`);
-      body.push(`  return { value, ${ev.perExample ? 'elbo, ' : ''}${scored.map((e) => `${this.ids.get(`${e.node}.logq`)}: ${ev.g}.${this.ids.get(`${e.node}.logq`)}`).join(', ')} };`, '});');
+      body.push(`  return { value, ${ev.perExample ? 'elbo, ' : ''}${this.runFields(scored, ev.g)} };`, '});');
       body.push(`const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;`);
       body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${this.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
       for (const e of scored) {
         const perExample = Boolean(ev.perExample && o.perExample);
         const signal = perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${this.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
-        body.push(...this.scoreLinesMulti(e, `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, perExample)})`, `runs.map(${signal})`));
+        const logq = `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, perExample)})`;
+        body.push(...this.surrogate(e, 'samples', { logq, signal: `runs.map(${signal})`, perExample, samples, pass: (id) => `runs.map((r) => r.${id})` }, metrics));
       }
       metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
     }
@@ -785,32 +910,6 @@ export class ModelEmitter {
    */
   private batchLogq(logq: string, perExample: boolean): string {
     return perExample ? logq : `tf.sum(${logq})`;
-  }
-
-  /** Score-function terms of one node with one sample. */
-  private scoreLines(e: EstimatorDecision, logq: string[], signal: string[]): string[] {
-    this.cx.imports.runtime.add('scoreFunctionTerm');
-    const baseline = e.baseline === 'ema' ? `${this.ids.get(`${e.node}.baseline`)}.variable` : '0';
-    const lines = [`loss = tf.add(loss, scoreFunctionTerm(${logq[0]}, ${signal[0]}, ${baseline})) as tf.Scalar; // ${commentText(`${e.node}: ${e.reason}`)}`];
-    if (e.baseline === 'ema') lines.push(`${this.ids.get(`${e.node}.baseline`)}.observe(${signal[0]});`);
-    return lines;
-  }
-
-  /** Score-function terms of one node over several samples (loo, ema or no baseline). */
-  private scoreLinesMulti(e: EstimatorDecision, logqs: string, signals: string): string[] {
-    this.cx.imports.runtime.add('scoreFunctionTerm');
-    const sig = this.names.derived(e.node, 'signals');
-    const lines = [`const ${sig} = tf.stack(${signals});`];
-    let baseline = '0';
-    if (e.baseline === 'loo') {
-      this.cx.imports.runtime.add('leaveOneOut');
-      baseline = `leaveOneOut(${sig})`;
-    } else if (e.baseline === 'ema') {
-      baseline = `${this.ids.get(`${e.node}.baseline`)}.variable`;
-      lines.push(`${this.ids.get(`${e.node}.baseline`)}.observe(${sig});`);
-    }
-    lines.push(`loss = tf.add(loss, scoreFunctionTerm(tf.stack(${logqs}), ${sig}, ${baseline})) as tf.Scalar; // ${commentText(`${e.node}: ${e.reason}`)}`);
-    return lines;
   }
 
   private objectiveMember(body: string[], metrics: string[]): string {
@@ -912,7 +1011,7 @@ export class ModelEmitter {
   private flatMembers(): string[] {
     const o = this.model.objective!;
     const enumerated = this.plan.estimators.find((e) => e.estimator === 'enumerate');
-    const scored = this.plan.estimators.filter((e) => e.estimator === 'reinforce');
+    const scored = this.scored();
     const samples = Math.max(1, ...scored.map((e) => e.samples));
     const perExample = this.plan.objective.perExample;
     const body: string[] = ['const dims = dimsOf(batch);'];
@@ -950,18 +1049,20 @@ export class ModelEmitter {
       body.push(...v.prelude, `const value = ${v.value} as tf.Scalar;`, `let loss = ${lossOf('value')} as tf.Scalar;`);
       for (const e of scored) {
         const signal = v.perExample ? lossOf(v.perExample) : lossOf('value');
-        body.push(...this.scoreLines(e, [this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))], [signal]));
+        const logq = this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample));
+        body.push(...this.surrogate(e, 'single', { logq, signal, perExample: Boolean(v.perExample), pass: (id) => `r.${id}`, evaluateAt: (fixed) => this.flatEvaluateAt(valueOf, lossOf, fixed) }, metrics));
       }
       if (scored.length === 0) body[body.length - 1] = body[body.length - 1].replace('let loss', 'const loss');
     } else {
       body.push(`const runs = Array.from({ length: ${samples} }, () => {`, '  const r = forward(batch, ctx, dims);');
       const v = valueOf('r');
       body.push(...v.prelude.map((l) => `  ${l}`), `  const value = ${v.value};`);
-      body.push(`  return { value${v.perExample ? `, perExample: ${v.perExample}` : ''}, ${scored.map((e) => `${this.ids.get(`${e.node}.logq`)}: r.${this.ids.get(`${e.node}.logq`)}`).join(', ')} };`, '});');
+      body.push(`  return { value${v.perExample ? `, perExample: ${v.perExample}` : ''}, ${this.runFields(scored, 'r')} };`, '});');
       body.push('const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;', `let loss = ${lossOf('value')} as tf.Scalar;`);
       for (const e of scored) {
         const signal = v.perExample ? `(r) => ${lossOf('r.perExample')}` : `(r) => ${lossOf('r.value')}`;
-        body.push(...this.scoreLinesMulti(e, `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))})`, `runs.map(${signal})`));
+        const logq = `runs.map((r) => ${this.batchLogq(`r.${this.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))})`;
+        body.push(...this.surrogate(e, 'samples', { logq, signal: `runs.map(${signal})`, perExample: Boolean(v.perExample), samples, pass: (id) => `runs.map((r) => r.${id})` }, metrics));
       }
     }
     metrics.push('objective: value');
@@ -1005,7 +1106,7 @@ export class ModelEmitter {
   }
 
   /**
-   * The objective body of a joint enumeration of `e` (enumerate-score.ts): `pass` evaluates the model at the
+   * The objective body of a joint enumeration of `e` (compiler/estimators/enumerate.ts): `pass` evaluates the model at the
    * configuration `${zid}_c`, with the latent's distribution and the score-function nodes' log q in `r`.
    */
   private jointEnumeration(
@@ -1023,14 +1124,22 @@ export class ModelEmitter {
     const d = this.distType(st)!;
     const elements = shape.slice(0, shape.length - d.eventRank).reduce((a: number, b) => a * (b as number), 1);
     this.cx.imports.runtime.add('expectation');
-    if (scored.length > 0) for (const f of ['scoreFunctionTerm', 'stopGradient']) this.cx.imports.runtime.add(f);
-    const nodes: ScoredNode[] = scored.map((n) => ({
-      node: this.names.source(n.node),
+    const perExample = this.plan.objective.perExample;
+    const nodes: EnumeratedScoredNode[] = scored.map((n) => ({
+      id: this.names.source(n.node),
       logq: `${r}.${this.ids.get(`${n.node}.logq`)}`,
-      ...(n.baseline === 'ema' ? { emaBaseline: this.ids.get(`${n.node}.baseline`)! } : {}),
-      reason: n.reason,
+      terms: (logqs, signals, probs) =>
+        this.surrogate(n, 'enumerated', {
+          logq: logqs,
+          signal: signals,
+          perExample,
+          probs,
+          pass: () => {
+            throw new Error(`internal: per-pass values of '${n.node}' are not collected in a joint enumeration`);
+          },
+        }),
     }));
-    return jointEnumerationLines(
+    return enumerate.jointObjective(
       {
         zid,
         reason: e.reason,

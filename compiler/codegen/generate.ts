@@ -77,7 +77,7 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     declarations: [{ name: 'metadata', type: 'ModelMetadata', initializer: objectCode(metadataOf(model, plan, options), '') }],
   });
 
-  const afterStep = code.baselines.length > 0 ? [`afterStep(): void {\n${code.baselines.map((id) => `  ${id}.update();`).join('\n')}\n},`] : [];
+  const afterStep = code.afterStep.length > 0 ? [`afterStep(): void {\n${code.afterStep.map((line) => `  ${line}`).join('\n')}\n},`] : [];
   file.addFunction({
     name: 'create',
     isExported: true,

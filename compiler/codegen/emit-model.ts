@@ -166,6 +166,9 @@ export class ModelEmitter {
       samples: parts.samples ?? 1,
       ...(parts.probs !== undefined ? { probs: parts.probs } : {}),
       nodeId: this.names.source(e.node),
+      decisions: this.plan.estimators,
+      idOf: (node, role) => this.nodeId(node)(role),
+      valueOf: (node) => parts.pass(this.names.source(node)),
       value: (role) => parts.pass(id(role)),
       ...(parts.evaluateAt ? { evaluateAt: parts.evaluateAt } : {}),
       metric: (name, code) => void metrics?.push(`${propKey(name)}: ${code}`),
@@ -174,18 +177,19 @@ export class ModelEmitter {
 
   /** A `fixed` argument of guide or forward: values by the node's identifier. */
   private fixedLiteral(fixed: Readonly<Record<string, string>>): string {
-    return `{ ${Object.entries(fixed).map(([n, code]) => `${this.names.source(n)}: ${code}`).join(', ')} }`;
+    // A key with `$` is already an identifier (a node's per-role entry, SurrogateContext.evaluateAt).
+    return `{ ${Object.entries(fixed).map(([n, code]) => `${n.includes('$') ? n : this.names.source(n)}: ${code}`).join(', ')} }`;
   }
 
   /** An estimator's extra evaluation of a blocks model with nodes fixed (SurrogateContext.evaluateAt). */
-  private blocksEvaluateAt(evaluation: Evaluation, fixed: Readonly<Record<string, string>>, perExample: boolean): { lines: string[]; signal: string } {
+  private blocksEvaluateAt(evaluation: Evaluation, fixed: Readonly<Record<string, string>>, perExample: boolean): { lines: string[]; signal: string; valueOf: (node: string) => string } {
     const suffix = `_at${++this.extraEvaluations}`;
     const ev = evaluation('', suffix);
     ev.lines[0] = `const ${ev.g} = guide(batch, ctx, dims, s, ${this.fixedLiteral(fixed)});`;
     const lines = [...ev.lines, ...(ev.perExample ? [`const elbo${suffix} = ${ev.perExample}; // per data point, at the fixed values`] : [])];
     const maximize = this.model.objective!.sense === 'maximize';
     const signal = perExample ? `tf.neg(elbo${suffix})` : maximize ? `tf.neg(${ev.value})` : ev.value;
-    return { lines, signal };
+    return { lines, signal, valueOf: (node) => `${ev.g}.${this.names.source(node)}` };
   }
 
   /** An estimator's extra evaluation of a flat model with nodes fixed (SurrogateContext.evaluateAt). */
@@ -193,11 +197,11 @@ export class ModelEmitter {
     valueOf: (r: string) => { prelude: string[]; value: string; perExample?: string },
     lossOf: (v: string) => string,
     fixed: Readonly<Record<string, string>>,
-  ): { lines: string[]; signal: string } {
+  ): { lines: string[]; signal: string; valueOf: (node: string) => string } {
     const r = `r_at${++this.extraEvaluations}`;
     const v = valueOf(r);
     const lines = [`const ${r} = forward(batch, ctx, dims, ${this.fixedLiteral(fixed)});`, ...v.prelude];
-    return { lines, signal: v.perExample ? lossOf(v.perExample) : lossOf(v.value) };
+    return { lines, signal: v.perExample ? lossOf(v.perExample) : lossOf(v.value), valueOf: (node) => `${r}.${this.names.source(node)}` };
   }
 
   /** The ids a run of several passes returns for the scored nodes (each quantity their draws bound). */
@@ -618,6 +622,7 @@ export class ModelEmitter {
       value: id,
       sampleArgs: `ctx.rng${ss}`,
       fixed: `fixed.${id}`,
+      fixedRole: (r) => `fixed.${this.nodeId(name)(r)}`,
       family,
       relaxed: d.sig.measure.startsWith('relaxed_'),
       perExample: (code) => `${this.perExampleReducer(full)}(${code})`,

@@ -12,9 +12,10 @@
  *
  * One departure, for unbiasedness at any batch size: the paper updates c and v with the current batch before
  * computing l; sgm uses the values of the previous steps (updated after the optimizer step, as the EMA baseline),
- * so the baseline of a draw never depends on that draw. b, c and v do not depend on z, so E[(b + c) ∇ log q] = 0;
- * the normalisation divides the whole estimate by a number fixed before the step, so the direction is unbiased
- * and its length is rescaled (an adaptive step size, as the paper describes it).
+ * so the baseline of a draw never depends on that draw. b, c and v do not depend on z, so E[(b + c) ∇ log q] = 0.
+ * The normalisation divides this estimate by a number fixed before the step: unbiased for ∇/max(1, √v). Where the
+ * objective also differentiates φ directly (an analytic KL), that part is not divided, so the compiler leaves
+ * normalisation off unless asked (`normalize = true`; docs/math.md section 11).
  */
 import type { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';

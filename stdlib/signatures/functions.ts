@@ -321,12 +321,12 @@ export const FUNCTIONS: readonly FunctionSig[] = [
   },
   {
     name: 'nvil',
-    doc: 'score function with an input-dependent learned baseline b(x), a moving-average baseline and variance normalisation (NVIL: Mnih, Gregor 2014, arXiv:1402.0030)',
+    doc: 'score function with an input-dependent learned baseline b(x), a moving-average baseline and optional variance normalisation (NVIL: Mnih, Gregor 2014, arXiv:1402.0030)',
     category: 'estimator',
     params: [
       { name: 'hidden', kind: 'constant', constraint: 'positive_integer', optional: true, default: 100, doc: 'tanh units of the baseline network on the guide’s data' },
       { name: 'decay', kind: 'constant', constraint: 'unit_interval', optional: true, default: 0.9, doc: 'decay of the moving averages of the centred signal and of its variance' },
-      { name: 'normalize', kind: 'constant', constraint: 'boolean', optional: true, default: true, doc: 'divide the centred signal by max(1, its running standard deviation)' },
+      { name: 'normalize', kind: 'constant', constraint: 'boolean', optional: true, default: false, doc: 'divide the centred signal by max(1, its running standard deviation) (the paper’s form; biased in direction when the objective also differentiates the guide directly, e.g. an analytic KL)' },
     ],
     shape: 'directive',
     bareAllowed: true,

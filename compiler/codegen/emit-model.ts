@@ -293,7 +293,7 @@ export class ModelEmitter {
     return this.model.statements.some(
       ({ statement: st }) =>
         (st.kind === 'param' && st.init?.kind === 'call' && this.model.calls.get(st.init)?.name === 'randn') ||
-        (st.kind === 'sample' && this.distType(st)?.sig.name === 'IGR_Planar'),
+        (st.kind === 'sample' && this.distType(st)?.sig.ownParams === 'planar_flow'),
     );
   }
 
@@ -368,7 +368,7 @@ export class ModelEmitter {
     for (const { statement: st, role } of this.model.statements) {
       if (st.kind !== 'sample') continue;
       const d = this.distType(st);
-      if (d?.sig.name !== 'IGR_Planar' || d.call.name === 'fit_prior') continue;
+      if (d?.sig.ownParams !== 'planar_flow' || d.call.name === 'fit_prior') continue;
       const mu = this.model.types.get(d.call.args.get('mu')!.expr) as TensorType;
       const dim = mu.shape![mu.shape!.length - 1] as number;
       const layersArg = d.call.args.get('layers');
@@ -586,7 +586,7 @@ export class ModelEmitter {
     const id = this.names.source(name);
     const full = this.model.variables.get(name)?.shape ?? null;
     const generativeFlow = this.ids.get(`${name}.p.flow`);
-    const pExtra: Record<string, string> = generativeFlow && d.sig.name === 'IGR_Planar' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
+    const pExtra: Record<string, string> = generativeFlow && d.sig.ownParams === 'planar_flow' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
     if (role === 'prior') {
       const pid = this.id(`${name}.p`, name, 'p');
       fn.bind(pid, d.call.name === 'fit_prior' ? this.priorCode(fn, st, d) : fn.emit.distribution(d.call, pExtra), at);
@@ -604,7 +604,7 @@ export class ModelEmitter {
     const qid = this.id(`${name}.q`, name, role === 'posterior' ? 'q' : 'dist');
     const family = d.sig.name;
     const extra: Record<string, string> = {};
-    if (family === 'IGR_Planar') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
+    if (d.sig.ownParams === 'planar_flow') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
     if (est && module?.distributionOptions) Object.assign(extra, module.distributionOptions(est, family));
     fn.bind(qid, fn.emit.distribution(d.call, extra), at);
     const ss = this.sampleShape(d.sampleShape, full);

@@ -8,13 +8,11 @@
  * latent whose mean the model can take (Bernoulli, OneHotCategorical) and a per-data-point objective. Never chosen
  * automatically: it costs one more forward and backward pass per step.
  */
+import { familyNames, meanIsAValue } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { BaselineKind } from './decision.js';
 import { constantOption, type EstimatorModule } from './estimator.js';
 import { baselineText, DEFAULT_EMA_DECAY } from './reinforce.js';
-
-/** Families whose mean is a value the model can take in place of a draw (a number vector, not an index). */
-const MEAN_FIELD_FAMILIES = new Set(['Bernoulli', 'OneHotCategorical']);
 
 export const muprop: EstimatorModule<'muprop'> = {
   kind: 'muprop',
@@ -23,8 +21,8 @@ export const muprop: EstimatorModule<'muprop'> = {
 
   fromClause(f, clause) {
     const family = f.dist.sig.name;
-    const problem = !MEAN_FIELD_FAMILIES.has(family)
-      ? `MuProp replaces a draw by its mean, which needs a number-valued latent (Bernoulli, OneHotCategorical); ${family} is not one`
+    const problem = !meanIsAValue(f.dist.sig)
+      ? `MuProp replaces a draw by its mean, which needs a number-valued latent (${familyNames(meanIsAValue).join(', ')}); ${family} is not one`
       : !f.objective.perExample
         ? 'MuProp needs an objective that decomposes per data point (elbo, or mean/sum of per-data-point terms)'
         : undefined;

@@ -4,11 +4,18 @@
  * Jang et al. 2017, arXiv:1611.01144). A relaxation built with `hard = true` draws its hard form from `rsample`;
  * the IGR family has its own `rsampleStraightThrough`. Nothing is added to the surrogate loss.
  */
+import { familyNames, findDistribution, straightThroughByHardFlag } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { EstimatorModule } from './estimator.js';
 
-/** Families whose straight-through draw is `rsampleStraightThrough` rather than the hard form of `rsample`. */
-const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
+/**
+ * Whether the family's straight-through draw is the hard form of `rsample` (`hard = true`, a parameter of its
+ * signature) rather than its own `rsampleStraightThrough` (the IGR family); the signature table says which.
+ */
+const byHardFlag = (family: string): boolean => {
+  const sig = findDistribution(family);
+  return sig !== undefined && straightThroughByHardFlag(sig);
+};
 
 export const straightThrough: EstimatorModule<'straight_through'> = {
   kind: 'straight_through',
@@ -20,7 +27,7 @@ export const straightThrough: EstimatorModule<'straight_through'> = {
       f.diagnostics.push(
         makeDiagnostic('SGM5001', f.clauseSpan, `straight-through needs a relaxation with a hard sample; ${f.dist.sig.name} is not one`, {
           label: 'no straight-through form',
-          help: 'relaxations: IGR_I, IGR_SB, IGR_Planar, GumbelSoftmax, RelaxedBernoulli, GenGS',
+          help: `relaxations: ${familyNames((d) => d.straightThrough).join(', ')}`,
         }),
       );
       return undefined;
@@ -45,11 +52,11 @@ export const straightThrough: EstimatorModule<'straight_through'> = {
   },
 
   distributionOptions(_d, family): Readonly<Record<string, string>> {
-    return IGR_FAMILY.has(family) ? {} : { hard: 'true' };
+    return byHardFlag(family) ? { hard: 'true' } : {};
   },
 
   draw(d, cx) {
-    const sampler = IGR_FAMILY.has(cx.family) ? 'rsampleStraightThrough' : 'rsample';
+    const sampler = byHardFlag(cx.family) ? 'rsample' : 'rsampleStraightThrough';
     cx.bindValue(`${cx.q}.${sampler}(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
     return 'drawn';
   },

@@ -150,6 +150,33 @@ describe('the score-function family as compiled (unbiasedness against enumeratio
   }, 120_000);
 });
 
+describe('a flat model (no guide) with muprop and nvil', () => {
+  it('compiles, and its surrogate has finite gradients for every trainable variable', async () => {
+    const module = await loadGenerated(
+      `model flat(H = 2) {
+        data x: [B, 3]
+        z ~ Bernoulli(logits = dense(x, [H])) with muprop
+        w ~ Bernoulli(logits = dense(x, [H])) with nvil(hidden = 4)
+        minimize mean(sum((z + w - x[:, 0:2])^2, axis = -1))
+      }`,
+      'flat_score_family',
+    );
+    const model = await module.create({ seed: 1, cacheDir });
+    const trainable = [...model.variables.values()].filter((v) => v.trainable);
+    const batch = { x: tf.tensor2d(X) };
+    for (let s = 0; s < 5; s++) {
+      const norms = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => model.objective(batch, { step: s, rng: new RandomStream(90 + s) }).loss, trainable);
+        return [value.dataSync()[0], ...Object.values(grads).map((g) => tf.norm(g).dataSync()[0])];
+      });
+      expect(norms.every(Number.isFinite)).toBe(true);
+      model.afterStep?.();
+    }
+    batch.x.dispose();
+    model.dispose();
+  });
+});
+
 describe('the 200-200 sigmoid belief nets train without NaN (a short run; 2,000 steps in the issue report)', () => {
   it.each(['sbn_nvil', 'sbn_muprop', 'sbn_vimco'])('%s: 30 steps', async (name) => {
     const module = await loadModelFile(`models/${name}.sgm`);

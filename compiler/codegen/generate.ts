@@ -47,13 +47,13 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     '',
   ].join('\n');
   file.addImportDeclaration({ moduleSpecifier: '@tensorflow/tfjs-core', namespaceImport: 'tf' });
-  const stdlibValues = [...new Set(['RandomStream', ...code.imports.stdlib.filter((n) => !n.startsWith('type '))])].sort();
-  const stdlibTypes = code.imports.stdlib.filter((n) => n.startsWith('type ')).map((n) => n.slice(5));
+  const stdlibValues = [...new Set(['RandomStream', ...code.imports.stdlib])].sort();
+  const stdlibTypes = code.imports.stdlibTypes;
   file.addImportDeclaration({
     moduleSpecifier: options.stdlibModule ?? 'sgm/stdlib',
     namedImports: [...stdlibValues.map((name) => ({ name })), ...stdlibTypes.map((name) => ({ name, isTypeOnly: true }))],
   });
-  const runtimeValues = code.imports.runtime.filter((n) => !n.startsWith('type '));
+  const runtimeValues = code.imports.runtime;
   const runtimeTypes = ['Batch', 'CreateOptions', 'ModelInstance', 'ModelMetadata', 'ObjectiveResult', 'StepContext'];
   file.addImportDeclaration({
     moduleSpecifier: options.runtimeModule ?? 'sgm/runtime',
@@ -88,14 +88,14 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     statements: [
       ...code.setup,
       `const variables = new Map<string, tf.Variable>([${code.variableEntries.join(', ')}]);`,
-      `const constants: tf.Tensor[] = [${constantIds(code.setup).join(', ')}];`,
+      `const constants: tf.Tensor[] = [${code.constants.join(', ')}];`,
       ...code.functions,
       `return {\nmetadata,\nvariables,\n${[...code.members, ...afterStep].join('\n')}\n};`,
     ],
   });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   const text = header + file.getFullText();
-  const problems = verifyModule(text, fileName);
+  const problems = verifyModule(text, fileName, { stdlib: options.stdlibModule ?? 'sgm/stdlib', runtime: options.runtimeModule ?? 'sgm/runtime' });
   if (problems.length > 0) throw new Error(`internal: the generated module of model '${model.name}' is not valid:\n${problems.slice(0, 5).join('\n')}`);
   return { value: text, diagnostics: [] };
 }
@@ -121,14 +121,6 @@ function objectCode(value: unknown, indent: string): string {
   if (entries.length === 0) return '{}';
   if (flat) return `{ ${parts.join(', ')} }`;
   return `{\n${parts.map((p) => `${inner}${p}`).join(',\n')}\n${indent}}`;
-}
-
-/** Identifiers of the constant tensors created in setup (to dispose with the model). */
-function constantIds(setup: readonly string[]): string[] {
-  return setup
-    .map((l) => /^const (\S+) = (tf\.(tensor|tensor1d|fill|zeros|ones|broadcastTo)\(|truncatedPmfOf\()/.exec(l)?.[1])
-    .filter((x): x is string => x !== undefined)
-    .concat(setup.map((l) => /^const (\S+) = jointConfigurations\(/.exec(l)?.[1]).filter((x): x is string => x !== undefined).map((id) => `...${id}`));
 }
 
 /** The exported metadata object. */

@@ -2,20 +2,12 @@
  * Straight-through gradients: the forward pass uses the hard (one-hot, or discretized) value of a relaxation,
  * the backward pass the relaxed sample's gradient (Bengio et al. 2013, arXiv:1308.3432; with Gumbel-Softmax,
  * Jang et al. 2017, arXiv:1611.01144). A relaxation built with `hard = true` draws its hard form from `rsample`;
- * the IGR family has its own `rsampleStraightThrough`. Nothing is added to the surrogate loss.
+ * a relaxation without that parameter (the IGR family) has its own `rsampleStraightThrough` (the signature table
+ * says which: stdlib/signatures/family-facts.ts). Nothing is added to the surrogate loss.
  */
-import { familyNames, findDistribution, straightThroughByHardFlag } from '../../stdlib/signatures/index.js';
+import { familyNames, straightThroughByHardFlag } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { EstimatorModule } from './estimator.js';
-
-/**
- * Whether the family's straight-through draw is the hard form of `rsample` (`hard = true`, a parameter of its
- * signature) rather than its own `rsampleStraightThrough` (the IGR family); the signature table says which.
- */
-const byHardFlag = (family: string): boolean => {
-  const sig = findDistribution(family);
-  return sig !== undefined && straightThroughByHardFlag(sig);
-};
 
 export const straightThrough: EstimatorModule<'straight_through'> = {
   kind: 'straight_through',
@@ -51,12 +43,12 @@ export const straightThrough: EstimatorModule<'straight_through'> = {
     return objective.form === 'iwae' ? 'iwae needs reparameterized latents' : undefined;
   },
 
-  distributionOptions(_d, family): Readonly<Record<string, string>> {
-    return byHardFlag(family) ? { hard: 'true' } : {};
+  distributionOptions(_d, _family, sig): Readonly<Record<string, string>> {
+    return straightThroughByHardFlag(sig) ? { hard: 'true' } : {};
   },
 
   draw(d, cx) {
-    const sampler = byHardFlag(cx.family) ? 'rsample' : 'rsampleStraightThrough';
+    const sampler = straightThroughByHardFlag(cx.sig) ? 'rsample' : 'rsampleStraightThrough';
     cx.bindValue(`${cx.q}.${sampler}(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
     return 'drawn';
   },

@@ -130,6 +130,7 @@ export {
   type KlExplanation,
 } from './kl/kl-divergence.js';
 export { categoricalKlFromLogits } from './kl/categorical-categorical.js';
+export { asMeanField, isMeanField } from './distributions/mean-field.js';
 export {
   logProbOfSample,
   hasLogSpace,

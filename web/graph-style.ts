@@ -38,6 +38,10 @@ export const ESTIMATOR_STYLES: Readonly<Record<EstimatorKind, { readonly fill: s
   reinforce: { fill: '#d1495b', border: '#7a1f2b', label: 'score function (REINFORCE)' },
   enumerate: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
   straight_through: { fill: '#2f7fc1', border: '#174a75', label: 'straight-through' },
+  // The score-function family: reds and oranges next to REINFORCE's.
+  nvil: { fill: '#e07a5f', border: '#8a3b26', label: 'score function + learned baseline (NVIL)' },
+  vimco: { fill: '#f4a259', border: '#96571c', label: 'multi-sample score function (VIMCO)' },
+  muprop: { fill: '#c8553d', border: '#6e2a1c', label: 'score function + Taylor control variate (MuProp)' },
 };
 
 /** KL edges by how the KL term is computed. */

@@ -106,13 +106,17 @@ function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estima
   };
   for (const e of estimators) {
     const problem = estimatorModule(e.estimator).objectiveProblem?.(objective);
-    if (problem === undefined) continue;
-    diagnostics.push(
-      makeDiagnostic('SGM5001', at(e.node), `${problem}; '${e.node}' uses ${e.estimator}`, {
-        label: 'not pathwise',
-        help: 'use a relaxation (IGR, GumbelSoftmax, GenGS) or maximize elbo',
-      }),
-    );
+    if (problem !== undefined) {
+      diagnostics.push(
+        makeDiagnostic('SGM5001', at(e.node), `${problem}; '${e.node}' uses ${e.estimator}`, {
+          label: 'not pathwise',
+          help: objective.form === 'iwae' ? "use a relaxation (IGR, GumbelSoftmax, GenGS), 'with vimco' under iwae(samples >= 2), or maximize elbo" : 'use a relaxation (IGR, GumbelSoftmax, GenGS) or maximize elbo',
+        }),
+      );
+      continue;
+    }
+    const clash = estimatorModule(e.estimator).planProblem?.(e, estimators);
+    if (clash !== undefined) diagnostics.push(makeDiagnostic('SGM5001', at(e.node), clash, { label: `${e.estimator} not generated here` }));
   }
 }
 

@@ -167,6 +167,7 @@ export function emitSample(em: ModelState, fn: Fn, st: A.Sample, role: NonNullab
     value: id,
     sampleArgs: `ctx.rng${ss}`,
     fixed: `fixed.${id}`,
+    fixedRole: (r) => `fixed.${em.nodeId(name)(r)}`,
     family,
     sig: d.sig,
     relaxed: d.sig.measure.startsWith('relaxed_'),

@@ -37,6 +37,9 @@ export function surrogate(em: ModelState,
     samples: parts.samples ?? 1,
     ...(parts.probs !== undefined ? { probs: parts.probs } : {}),
     nodeId: em.names.source(e.node),
+    decisions: em.plan.estimators,
+    idOf: (node, role) => em.nodeId(node)(role),
+    valueOf: (node) => parts.pass(em.names.source(node)),
     value: (role) => parts.pass(id(role)),
     ...(parts.evaluateAt ? { evaluateAt: parts.evaluateAt } : {}),
     metric: (name, code) => void metrics?.push(`${propKey(name)}: ${code}`),
@@ -97,7 +100,7 @@ export function monteCarloObjective(em: ModelState, build: PassBuilder, joint: E
     const perExample = p.signal !== undefined;
     const evaluateAt = (fixed: Readonly<Record<string, string>>) => {
       const at = build('at', em.fixedLiteral(fixed));
-      return { lines: at.lines, signal: at.signal ?? lossOf(at.value) };
+      return { lines: at.lines, signal: at.signal ?? lossOf(at.value), valueOf: (node: string) => `${at.ref}.${em.names.source(node)}` };
     };
     for (const e of scored) {
       const parts = { logq: em.batchLogq(logqOf(e, p.ref), perExample), signal: p.signal ?? lossOf('value'), perExample, pass: (id: string) => `${p.ref}.${id}`, evaluateAt };

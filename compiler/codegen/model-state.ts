@@ -97,7 +97,8 @@ export class ModelState {
 
   /** A `fixed` argument of guide or forward: values by the node's identifier. */
   fixedLiteral(fixed: Readonly<Record<string, string>>): string {
-    return `{ ${Object.entries(fixed).map(([n, code]) => `${this.names.source(n)}: ${code}`).join(', ')} }`;
+    // A key with `$` is already an identifier (a node's per-role entry, SurrogateContext.evaluateAt).
+    return `{ ${Object.entries(fixed).map(([n, code]) => `${n.includes('$') ? n : this.names.source(n)}: ${code}`).join(', ')} }`;
   }
 
   /** The ids a run of several passes returns for the scored nodes (each quantity their draws bound). */

@@ -129,6 +129,12 @@ export interface DrawContext extends CodeText {
   readonly sampleArgs: string;
   /** Code of a value the caller fixed for this node (`fixed.<value>`; undefined when not fixed). */
   readonly fixed: string;
+  /**
+   * Code of a per-role entry of the caller's `fixed` record for this node (`fixed.<id(role)>`; undefined when not
+   * given): an extra evaluation passes it with `evaluateAt({ [idOf(node, role)]: code })`, e.g. MuProp's offset of
+   * a mean-field value.
+   */
+  fixedRole(role: string): string;
   /** Signature name of the distribution family (e.g. Bernoulli, IGR_I). */
   readonly family: string;
   /** The family's entry of the signature table (ask it, never compare family names: stdlib/signatures/family-facts.ts). */
@@ -168,6 +174,12 @@ export interface SurrogateContext extends CodeText {
   readonly probs?: string;
   /** Identifier of the node's value in generated code (its draw's binding). */
   readonly nodeId: string;
+  /** Every decision of the plan, in plan order (an estimator that shares work between its nodes finds its peers). */
+  readonly decisions: readonly EstimatorDecision[];
+  /** The identifier of another node's role (`id(role)` of that node). */
+  idOf(node: string, role: string): string;
+  /** Code of a node's value in this evaluation ('single' form). */
+  valueOf(node: string): string;
   /** A quantity the node's `draw` bound with `bind(role, ...)`, in this evaluation (or an array over passes). */
   value(role: string): string;
   /**
@@ -177,8 +189,15 @@ export interface SurrogateContext extends CodeText {
    * nodes draw afresh). The statements read only `batch`, `ctx`, `dims` and `s` (and the given code), so a module
    * may wrap them in a function of its own, e.g. `(zbar) => { ...lines; return signal; }` with `{ z: 'zbar' }`,
    * to take a gradient with respect to the fixed value (MuProp's Taylor term). Each call allocates fresh names.
+   * A key containing `$` is an identifier from `idOf(node, role)`, passed as is: a per-role entry the node's draw
+   * reads with `fixedRole(role)` (sgm names never contain `$`).
    */
-  readonly evaluateAt?: (fixed: Readonly<Record<string, string>>) => { readonly lines: readonly string[]; readonly signal: string };
+  readonly evaluateAt?: (fixed: Readonly<Record<string, string>>) => {
+    readonly lines: readonly string[];
+    readonly signal: string;
+    /** Code of a node's value in that evaluation. */
+    readonly valueOf: (node: string) => string;
+  };
   /** Reports a scalar tensor (code) in the step's metrics under `name`. */
   metric(name: string, code: string): void;
 }
@@ -198,6 +217,8 @@ export interface EstimatorModule<K extends string = string> {
   automatic?(facts: NodeFacts): Decision | undefined;
   /** Why the estimator cannot serve this objective (undefined: it can). */
   objectiveProblem?(objective: ObjectivePlan): string | undefined;
+  /** Why this decision cannot be generated next to the plan's other decisions (undefined: it can). */
+  planProblem?(d: EstimatorDecision, all: readonly EstimatorDecision[]): string | undefined;
   /** Short form in the plan table (default: the kind). */
   label?(d: EstimatorDecision): string;
 

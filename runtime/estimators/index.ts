@@ -1,8 +1,12 @@
 /**
  * Gradient estimators of the analysis plan (docs/math.md section 10), as the helpers generated code calls:
  * pathwise (rsample: nothing to add), score function with baselines, enumeration, straight-through
- * (stdlib/straight-through.ts and the distributions' `hard` forms).
+ * (stdlib/straight-through.ts and the distributions' `hard` forms), and the score-function family of
+ * docs/math.md section 11: NVIL (nvil.ts), VIMCO (vimco.ts), MuProp (muprop.ts).
  */
 export { EmaBaseline, leaveOneOut } from './baselines.js';
 export { scoreFunctionTerm } from './score-function.js';
 export { expectation, jointConfigurations } from './enumeration.js';
+export { NvilBaseline, type NvilOptions } from './nvil.js';
+export { iwaeBound, vimcoLeaveOneOutBounds, vimcoScoreTerm, vimcoSurrogate, type VimcoTerms } from './vimco.js';
+export { meanFieldExpansion, mupropControlVariate, mupropSurrogate, type MupropInputs } from './muprop.js';

@@ -4,6 +4,7 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
+import { isMeanField } from './mean-field.js';
 import { asValue, binaryParams, broadcastShapes, detached, signatureOf, type TensorInput } from './discrete-params.js';
 
 /** Tensors whose every value is 0 or 1 (observed data, usually): checked once each. */
@@ -68,7 +69,8 @@ export class Bernoulli extends Distribution {
       broadcastShapes(x.shape, this.batchShape);
       // x·ℓ - softplus(ℓ) equals x log σ(ℓ) + (1-x) log σ(-ℓ) without ever forming σ(ℓ) = 1 exactly.
       const lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
-      if (allBinary(x)) return lp;
+      // A mean-field value (MuProp) keeps the multilinear extension; observed data is checked once for the mask.
+      if (isMeanField(value) || allBinary(x)) return lp;
       const valid = detached((v) => tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)), x);
       return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
     });

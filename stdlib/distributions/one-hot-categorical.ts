@@ -6,6 +6,7 @@ import { tf } from '../tf.js';
 import { Categorical, type CategoricalParamsInput } from './categorical.js';
 import { Distribution } from './distribution.js';
 import { asValue, detached, signatureOf } from './discrete-params.js';
+import { isMeanField } from './mean-field.js';
 
 /** One-hot categorical distribution; shares its parameters and sampler with Categorical. */
 export class OneHotCategorical extends Distribution {
@@ -42,6 +43,7 @@ export class OneHotCategorical extends Distribution {
     return tf.tidy(() => {
       const x = asValue(value);
       const lp = tf.sum(tf.mul(x, this.logits), -1);
+      if (isMeanField(value)) return lp; // MuProp's mean-field value: Σ x·log p without the vertex mask
       const oneHot = detached(
         (v) => tf.logicalAnd(tf.all(tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)), -1), tf.equal(tf.sum(v, -1), 1)),
         x,

@@ -55,6 +55,15 @@ export function straightThroughByHardFlag(d: DistributionSig): boolean {
   return d.params.some((p) => p.name === 'hard');
 }
 
+/**
+ * The family's mean is a value the model can take in place of a draw (MuProp's mean-field pass): the {0, 1}
+ * families and the one-hot ones, whose logProb at a mean is the multilinear extension of the pmf
+ * (stdlib/distributions/mean-field.ts). An index-valued family (Categorical) is not one: its mean is no index.
+ */
+export function meanIsAValue(d: DistributionSig): boolean {
+  return d.discrete && (d.support === 'boolean' || d.support === 'one_hot');
+}
+
 /** The families `fit_prior` accepts (those with `fitPriorAs`). */
 export function fitPriorFamilies(): string[] {
   return familyNames((d) => d.fitPriorAs !== undefined);

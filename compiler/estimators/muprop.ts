@@ -1,0 +1,121 @@
+/**
+ * MuProp (Gu, Levine, Sutskever, Mnih 2016, arXiv:1511.05176, section 3 and Algorithm 1): the score function
+ * minus a first-order Taylor control variate g(z) = f̄ + f̄'ᵀ(z − z̄) around the mean-field pass, plus the control
+ * variate's expectation in closed form f̄'ᵀ ∇μ_φ (runtime/estimators/muprop.ts; docs/math.md section 11). The
+ * mean-field pass is one extra evaluation of the model shared by every MuProp node: each takes its mean given its
+ * parents' mean-field values, plus an offset the slope is taken against (the total derivative through the later
+ * nodes); other nodes are drawn afresh. So f̄, f̄' and z̄ never depend on this step's draws. Needs a number-valued
+ * latent whose mean the model can take (Bernoulli, OneHotCategorical) and a per-data-point objective. Never chosen
+ * automatically: it costs one more forward and backward pass per step.
+ */
+import { familyNames, meanIsAValue } from '../../stdlib/signatures/index.js';
+import { makeDiagnostic } from '../diagnostics/make.js';
+import type { BaselineKind } from './decision.js';
+import { constantOption, type EstimatorModule } from './estimator.js';
+import { baselineText, DEFAULT_EMA_DECAY } from './reinforce.js';
+
+export const muprop: EstimatorModule<'muprop'> = {
+  kind: 'muprop',
+  summary: 'score function with a first-order Taylor control variate around the mean-field pass (MuProp)',
+  options: [{ name: 'baseline', default: 'ema(0.9)', doc: 'ema(decay) or none: subtracted from the residual f - g' }],
+
+  fromClause(f, clause) {
+    const family = f.dist.sig.name;
+    const problem = !meanIsAValue(f.dist.sig)
+      ? `MuProp replaces a draw by its mean, which needs a number-valued latent (${familyNames(meanIsAValue).join(', ')}); ${family} is not one`
+      : !f.objective.perExample
+        ? 'MuProp needs an objective that decomposes per data point (elbo, or mean/sum of per-data-point terms)'
+        : undefined;
+    if (problem) {
+      f.diagnostics.push(makeDiagnostic('SGM5001', f.clauseSpan, problem, { label: 'muprop does not apply', help: "use 'with nvil' or 'with reinforce'" }));
+      return undefined;
+    }
+    const b = clause.args.get('baseline');
+    const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
+    const baseline = (bCall?.name ?? 'ema') as BaselineKind;
+    if (baseline === 'loo') {
+      f.diagnostics.push(
+        makeDiagnostic('SGM5001', f.clauseSpan, 'muprop draws one sample per step: the leave-one-out baseline needs several', {
+          label: 'loo with one sample',
+          help: 'use muprop(baseline = ema(0.9)) or muprop(baseline = none)',
+        }),
+      );
+      return undefined;
+    }
+    const decay = baseline === 'ema' ? (bCall ? (constantOption(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
+    return {
+      node: f.node,
+      distribution: f.distribution,
+      samples: 1,
+      estimator: 'muprop',
+      baseline,
+      ...(decay === undefined ? {} : { decay }),
+      reason: `requested with muprop: score function minus a first-order Taylor control variate around the mean-field pass, its expectation added back (Gu et al. 2016); ${baselineText(baseline, decay)} of the residual`,
+      overridden: true,
+    };
+  },
+
+  objectiveProblem(objective) {
+    return objective.form === 'iwae' ? 'under iwae a discrete latent takes vimco' : undefined;
+  },
+
+  planProblem(_d, all) {
+    const multi = all.find((e) => e.samples > 1);
+    if (multi) return `muprop's mean-field pass is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
+    const joint = all.find((e) => e.enumeration?.mode === 'joint');
+    if (joint) return `muprop's mean-field pass is not generated inside the joint enumeration of '${joint.node}'`;
+    return undefined;
+  },
+
+  label(d) {
+    return `muprop (${d.baseline === 'ema' ? `ema ${d.decay}` : 'no baseline'})`;
+  },
+
+  create(d, cx) {
+    if (d.baseline !== 'ema') return;
+    const id = cx.id('baseline');
+    cx.importRuntime('EmaBaseline');
+    cx.setup(`const ${id} = new EmaBaseline(${cx.str(`baseline/${d.node}`)}, ${cx.literal(d.decay ?? DEFAULT_EMA_DECAY)}); // line ${d.line}: ${cx.comment(d.reason)}`);
+    cx.variables(`...${id}.variables()`);
+    cx.afterStep(`${id}.update();`);
+  },
+
+  draw(d, cx) {
+    // In the mean-field pass the caller gives an offset instead of a value: the node is then its mean given its
+    // (mean-field) parents plus the offset, marked so that log-probabilities accept it (stdlib mean-field.ts).
+    cx.importStdlib('asMeanField');
+    const offset = cx.fixedRole('meanfield');
+    cx.bindValue(`${cx.fixed} ?? (${offset} ? asMeanField(tf.add(${cx.q}.mean(), ${offset})) : ${cx.q}.sample(${cx.sampleArgs}))`, `${d.estimator}: ${d.reason}`);
+    cx.bind('logq', cx.perExample(`${cx.q}.logProb(${cx.value})`), 'log q of the draw, for the score-function term');
+    cx.bind('mean', `${cx.q}.mean()`, "E[draw | its parents], for MuProp's closed-form term");
+    return 'drawn';
+  },
+
+  surrogate(d, cx) {
+    if (cx.form !== 'single' || !cx.evaluateAt) throw new Error(`internal: muprop in the '${cx.form}' form (the analysis rejects it)`);
+    cx.importRuntime('mupropSurrogate');
+    const peers = cx.decisions.filter((e) => e.estimator === 'muprop');
+    const index = peers.findIndex((e) => e.node === d.node);
+    const pass = cx.idOf(peers[0].node, 'meanfield_pass');
+    const lines: string[] = [];
+    if (index === 0) {
+      // One mean-field pass for every MuProp node (paper Algorithm 1), with the slope of the loss at it.
+      cx.importRuntime('meanFieldExpansion');
+      const at = cx.evaluateAt(Object.fromEntries(peers.map((e, i) => [cx.idOf(e.node, 'meanfield'), `offsets[${i}]`])));
+      lines.push(
+        `const ${pass} = meanFieldExpansion((offsets) => { // MuProp's mean-field pass: ${cx.comment(peers.map((e) => e.node).join(', '))} at their means`,
+        ...at.lines.map((l) => `  ${l}`),
+        `  return { signal: ${at.signal}, points: [${peers.map((e) => at.valueOf(e.node)).join(', ')}] };`,
+        `}, [${peers.map((e) => `${cx.valueOf(e.node)}.shape`).join(', ')}]);`,
+      );
+    }
+    const t = cx.id('muprop');
+    const baseline = d.baseline === 'ema' ? `, baseline: ${cx.id('baseline')}.variable` : '';
+    lines.push(
+      `const ${t} = mupropSurrogate({ logq: ${cx.logq}, signal: ${cx.signal}, meanFieldSignal: ${pass}.value, slope: ${pass}.slopes[${index}], sample: ${cx.valueOf(d.node)}, meanField: ${pass}.points[${index}], mean: ${cx.value('mean')}${baseline} });`,
+      `loss = tf.add(loss, ${t}.term) as tf.Scalar; // ${cx.comment(`${d.node}: ${d.reason}`)}`,
+    );
+    if (d.baseline === 'ema') lines.push(`${cx.id('baseline')}.observe(${t}.residual);`);
+    return lines;
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * VIMCO (Mnih & Rezende 2016, arXiv:1602.06725, section 3): the multi-sample score function for
+ * `maximize iwae(samples = k)`: each of the k draws' log q is weighted by its own learning signal, the bound minus
+ * the bound with that draw replaced by the geometric mean of the others (runtime/estimators/vimco.ts;
+ * docs/math.md section 11). The automatic choice for a discrete latent without relaxation under iwae with k ≥ 2,
+ * which sgm rejected before (SGM5001): the k-sample bound needs per-sample signals, and a single-sample baseline
+ * (EMA, NVIL) does not fit a signal shared by k draws.
+ */
+import { makeDiagnostic } from '../diagnostics/make.js';
+import type { Decision, EstimatorModule, NodeFacts } from './estimator.js';
+
+function decision(f: NodeFacts, overridden: boolean): Decision {
+  const k = f.objective.iwaeSamples ?? 1;
+  const why = overridden ? 'requested with vimco' : `${f.dist.sig.name} has no reparameterized sampler under iwae(samples = ${k})`;
+  return {
+    node: f.node,
+    distribution: f.distribution,
+    samples: 1,
+    estimator: 'vimco',
+    reason: `${why}: VIMCO, the ${k}-sample score function with per-sample leave-one-out baselines (the left-out draw replaced by the geometric mean of the others; Mnih & Rezende 2016)`,
+    overridden,
+  };
+}
+
+/** Why VIMCO cannot serve the objective (undefined: it can). */
+function problem(f: NodeFacts): string | undefined {
+  if (f.objective.form !== 'iwae') return 'vimco estimates the gradient of maximize iwae(samples = k)';
+  if ((f.objective.iwaeSamples ?? 1) < 2) return 'vimco needs iwae(samples = k) with k >= 2 (its baselines leave one sample out)';
+  return undefined;
+}
+
+export const vimco: EstimatorModule<'vimco'> = {
+  kind: 'vimco',
+  summary: 'multi-sample score function for iwae with per-sample leave-one-out baselines (VIMCO)',
+  options: [],
+
+  fromClause(f) {
+    const p = problem(f);
+    if (p) {
+      f.diagnostics.push(
+        makeDiagnostic('SGM5001', f.clauseSpan, p, {
+          label: 'vimco does not apply',
+          help: f.objective.form === 'iwae' ? 'write maximize iwae(samples = 5)' : "write maximize iwae(samples = 5), or use 'with nvil' or 'with reinforce' under elbo",
+        }),
+      );
+      return undefined;
+    }
+    return decision(f, true);
+  },
+
+  automatic(f) {
+    if (f.dist.sig.hasRsample || problem(f)) return undefined;
+    return decision(f, false);
+  },
+
+  objectiveProblem(objective) {
+    return objective.form === 'iwae' && (objective.iwaeSamples ?? 1) >= 2 ? undefined : 'vimco needs maximize iwae(samples = k) with k >= 2';
+  },
+
+  draw(d, cx) {
+    cx.bindValue(`${cx.fixed} ?? ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
+    if (cx.relaxed) cx.importStdlib('logProbOfSample');
+    const logq = cx.relaxed ? `logProbOfSample(${cx.q}, ${cx.value})` : `${cx.q}.logProb(${cx.value})`;
+    cx.bind('logq', cx.perExample(logq), 'log q of the draw, for the VIMCO term');
+    return 'drawn';
+  },
+
+  surrogate(d, cx) {
+    // The iwae objective's k samples: `signal` is the code of the k log weights, `logq` of this node's k log q.
+    if (cx.form !== 'iwae') throw new Error(`internal: vimco in the '${cx.form}' form (the analysis rejects it)`);
+    cx.importRuntime('vimcoScoreTerm');
+    return [`loss = tf.add(loss, vimcoScoreTerm(tf.stack(${cx.signal}), tf.stack(${cx.logq}))) as tf.Scalar; // ${cx.comment(`${d.node}: ${d.reason}`)}`];
+  },
+};

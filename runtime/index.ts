@@ -66,5 +66,6 @@ export * from './eval/index.js';
 export { dense, mlp, initDense, initMlp, variablesOf, type DenseWeights } from './nn/index.js';
 export { sumToBatch, stopGradient, matmulLast, planarFlowVariables, truncatedPmfOf, requireData, requireDim, select, type AxisSelection } from './ops/index.js';
 export { EmaBaseline, leaveOneOut, scoreFunctionTerm, expectation, jointConfigurations } from './estimators/index.js';
+export { RebarEstimator, RelaxEstimator, type RelaxationTermInput } from './estimators/index.js';
 export { anneal, ramp, type AnnealKind } from './schedules.js';
 export { initBackend, type BackendName, type BackendInfo } from './backend/index.js';

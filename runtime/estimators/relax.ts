@@ -1,0 +1,89 @@
+/**
+ * RELAX (Grathwohl, Choi, Wu, Roeder, Duvenaud 2018, "Backpropagation through the Void: Optimizing control
+ * variates for black-box gradient estimation", arXiv:1711.00123), Algorithm 2 (discrete variables):
+ *
+ *   ĝ = [f(b) − c_φ(z̃)] ∇ log p(b | θ) + ∇ c_φ(z) − ∇ c_φ(z̃),   b = H(z), z̃ ~ p(z | b)            (RELAX eq. 8)
+ *
+ * with a learned control variate. As in the paper's discrete experiments (section 6.2), c_φ is REBAR's control
+ * variate plus a neural network:  c_φ(z) = η · f(σ_λ(z)) + r_ρ(z),  φ = (η, λ, ρ), trained by the gradient of
+ * the estimator's variance d/dφ E[ĝ²] (RELAX eq. 5), computed as for REBAR (rebar.ts: nested tf.grads).
+ *
+ * r_ρ reads tanh(z/2) = 2σ(z) − 1 rather than z: the same information (an invertible map), bounded, so the
+ * logistic noise's tails (|z| up to ~46 at openUniform's ends) cannot saturate the hidden units. Its output
+ * layer starts at zero, so RELAX starts as REBAR and the network only moves where it lowers the variance.
+ */
+import { tf } from '../../stdlib/tf.js';
+import { RandomStream } from '../../stdlib/random.js';
+import { RebarEstimator, REBAR_DEFAULTS, type RebarOptions, type RelaxationTermInput } from './rebar.js';
+import type { RelaxationFamily } from './relaxation-noise.js';
+
+/** Options of `with relax(...)`: REBAR's and the network's hidden width. */
+export interface RelaxOptions extends RebarOptions {
+  /** Hidden units of r_ρ (one hidden layer, ReLU). */
+  readonly hidden: number;
+}
+
+export const RELAX_DEFAULTS: RelaxOptions = { ...REBAR_DEFAULTS, hidden: 50 };
+
+/** RELAX's estimator of one latent: REBAR's control variate plus the network r_ρ. */
+export class RelaxEstimator extends RebarEstimator {
+  private readonly W1: tf.Variable;
+  private readonly b1: tf.Variable;
+  private readonly W2: tf.Variable;
+  private readonly b2: tf.Variable;
+
+  /**
+   * `inputSize` is the number of values of the latent per data point (e.g. 200 Bernoulli units, or 20 × 10 for
+   * 20 categorical variables of 10 classes); `seed` draws the first layer's weights.
+   */
+  constructor(
+    name: string,
+    family: RelaxationFamily,
+    readonly inputSize: number,
+    seed: number,
+    readonly relaxOptions: RelaxOptions = RELAX_DEFAULTS,
+  ) {
+    super(name, family, relaxOptions);
+    const h = relaxOptions.hidden;
+    const init = new RandomStream(seed);
+    // Glorot-style scale 1/√in for the ReLU layer; the output layer starts at zero (RELAX starts as REBAR).
+    this.W1 = tf.variable(tf.tidy(() => tf.mul(init.normal([inputSize, h]), 1 / Math.sqrt(inputSize))), false);
+    this.b1 = tf.variable(tf.zeros([h]), false);
+    this.W2 = tf.variable(tf.zeros([h, 1]), false);
+    this.b2 = tf.variable(tf.zeros([1]), false);
+  }
+
+  override variables(): Array<[string, tf.Variable]> {
+    return [
+      ...super.variables(),
+      [`${this.name}/r/W1`, this.W1],
+      [`${this.name}/r/b1`, this.b1],
+      [`${this.name}/r/W2`, this.W2],
+      [`${this.name}/r/b2`, this.b2],
+    ];
+  }
+
+  protected override controlParameters(): tf.Variable[] {
+    return [...super.controlParameters(), this.W1, this.b1, this.W2, this.b2];
+  }
+
+  /** r_ρ(z) per data point ([B]), or one value ([]) when the signal is a batch total. */
+  private network(z: tf.Tensor, signal: tf.Tensor): tf.Tensor {
+    // Plain matMul/add/relu (not the fused dense layer): their gradients are themselves differentiable, which the
+    // variance gradient needs (second order).
+    const rows = signal.rank === 0 ? 1 : z.shape[0];
+    const x = tf.reshape(tf.tanh(tf.mul(z, 0.5)), [rows, -1]);
+    const hidden = tf.relu(tf.add(tf.matMul(x, this.W1), this.b1));
+    const out = tf.reshape(tf.add(tf.matMul(hidden, this.W2), this.b2), [rows]);
+    return signal.rank === 0 ? tf.sum(out) : out;
+  }
+
+  protected override control(z: tf.Tensor, input: RelaxationTermInput, temperature: tf.Tensor, eta: tf.Tensor): tf.Tensor {
+    return tf.add(super.control(z, input, temperature, eta), this.network(z, input.signal));
+  }
+
+  override dispose(): void {
+    super.dispose();
+    tf.dispose([this.W1, this.b1, this.W2, this.b2]);
+  }
+}

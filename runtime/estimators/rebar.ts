@@ -17,6 +17,7 @@
  * parameters are not trainable for the trainer (their loss gradient is not their update); the estimator applies
  * their variance gradient with its own Adam after each step (`update`, called from the model's afterStep).
  */
+import { markRelaxedDiscrete } from '../../stdlib/distributions/log-space.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { stopGradient } from '../../stdlib/stop-gradient.js';
 import { tf } from '../../stdlib/tf.js';
@@ -74,10 +75,31 @@ function expandPerPoint(x: tf.Tensor, rank: number): tf.Tensor {
   return x.rank === 0 ? x : tf.reshape(x, [x.shape[0], ...Array.from({ length: rank - 1 }, () => 1)]);
 }
 
+/**
+ * The relaxed evaluation in progress: the creation order of the latent whose control variate is being evaluated
+ * (generated code creates a model's estimators in the guide's order), or undefined outside one. Evaluation is
+ * synchronous, so module state is enough. See `sample`.
+ */
+let relaxedPassOf: number | undefined;
+let created = 0;
+
+/** Runs `fn` as the relaxed evaluation of the latent with creation order `order`. */
+function inRelaxedPass<T>(order: number, fn: () => T): T {
+  const outer = relaxedPassOf;
+  relaxedPassOf = order;
+  try {
+    return fn();
+  } finally {
+    relaxedPassOf = outer;
+  }
+}
+
 /** The REBAR estimator of one latent: its control parameters, the step's noise, the surrogate and the update. */
 export class RebarEstimator {
   readonly eta: tf.Variable;
   readonly logTemperature: tf.Variable;
+  /** Creation order: a model creates its estimators in the guide's order. */
+  readonly order = created++;
   protected noise: RelaxationNoise | undefined;
   private kept: tf.Tensor[] = [];
   private pending: tf.Tensor[] | undefined;
@@ -123,12 +145,17 @@ export class RebarEstimator {
   }
 
   /**
-   * σ_λ(z(α, u)) with this step's noise u: the latent's value in another (upstream) latent's relaxed pass, so that
-   * that latent's control variate is a continuous function of its own z (docs/math.md section 10.5).
+   * The latent's value where generated code draws it. Normally the step's draw (`draw`). Inside the relaxed
+   * evaluation of another latent k (its control variate c(z_k)), the value is a function of this step's noise u, so
+   * that c is continuous in z_k and the estimator stays unbiased (docs/math.md section 10.5): a latent drawn before
+   * k keeps its discrete value H(z(α, u)) (the conditioning value of k's draw), a latent drawn after k takes its
+   * relaxed value σ_λ(z(α, u)) (REBAR section 3.3's multi-layer construction).
    */
-  relaxedDraw(logits: tf.Tensor): tf.Tensor {
-    const noise = this.requireNoise();
-    return relaxValue(this.family, perturb(this.family, logits, noise.u), stopGradient(this.temperature()));
+  sample(logits: tf.Tensor, rng: RandomStream): tf.Tensor {
+    if (relaxedPassOf === undefined || relaxedPassOf === this.order) return this.draw(logits, rng);
+    const z = perturb(this.family, logits, this.requireNoise().u);
+    if (this.order < relaxedPassOf) return hardThreshold(this.family, z);
+    return markRelaxedDiscrete(relaxValue(this.family, z, stopGradient(this.temperature())));
   }
 
   /**
@@ -136,7 +163,8 @@ export class RebarEstimator {
    * `a` is the logits the relaxed value is differentiated against.
    */
   protected control(z: tf.Tensor, input: RelaxationTermInput, temperature: tf.Tensor, eta: tf.Tensor): tf.Tensor {
-    return tf.mul(eta, input.signalAt(relaxValue(this.family, z, temperature)));
+    const relaxed = markRelaxedDiscrete(relaxValue(this.family, z, temperature));
+    return tf.mul(eta, inRelaxedPass(this.order, () => input.signalAt(relaxed)));
   }
 
   /** c(z) and c(z̃) per data point (or scalars), differentiable in the logits `a` and the control parameters. */

@@ -1,7 +1,7 @@
 /**
  * REBAR (Tucker, Mnih, Maddison, Lawson, Sohl-Dickstein 2017, "REBAR: Low-variance, unbiased gradient estimates
  * for discrete latent variable models", arXiv:1703.07370), as a surrogate term of the loss (docs/math.md
- * section 10.5). For a discrete draw b = H(z), z = z(α, u), and z̃ ~ p(z | b) (relaxation-noise.ts):
+ * section 11). For a discrete draw b = H(z), z = z(α, u), and z̃ ~ p(z | b) (relaxation-noise.ts):
  *
  *   ĝ = [f(b) − c(z̃)] ∇ log p(b | α) + ∇ c(z) − ∇ c(z̃),   c(z) = η · f(σ_λ(z))          (REBAR eq. 6 / RELAX eq. 8)
  *
@@ -46,7 +46,7 @@ export interface RebarOptions {
 
 export const REBAR_DEFAULTS: RebarOptions = { temperature: 0.5, eta: 1, learningRate: 1e-3, tune: true };
 
-/** What the surrogate needs from the generated model for one latent (shapes: docs/math.md section 10.5). */
+/** What the surrogate needs from the generated model for one latent (shapes: docs/math.md section 11). */
 export interface RelaxationTermInput {
   /** The logits α of the latent's distribution, on the tape (the draw came from `draw(α, rng)`). */
   readonly logits: tf.Tensor;
@@ -147,7 +147,7 @@ export class RebarEstimator {
   /**
    * The latent's value where generated code draws it. Normally the step's draw (`draw`). Inside the relaxed
    * evaluation of another latent k (its control variate c(z_k)), the value is a function of this step's noise u, so
-   * that c is continuous in z_k and the estimator stays unbiased (docs/math.md section 10.5): a latent drawn before
+   * that c is continuous in z_k and the estimator stays unbiased (docs/math.md section 11): a latent drawn before
    * k keeps its discrete value H(z(α, u)) (the conditioning value of k's draw), a latent drawn after k takes its
    * relaxed value σ_λ(z(α, u)) (REBAR section 3.3's multi-layer construction).
    */

@@ -1,5 +1,5 @@
 /**
- * The noise of the relaxation-based estimators (REBAR, RELAX; docs/math.md section 10.5): a discrete draw b is
+ * The noise of the relaxation-based estimators (REBAR, RELAX; docs/math.md section 11): a discrete draw b is
  * written as b = H(z) with z a continuous reparameterized variable, and z̃ is drawn from p(z | b). Two families:
  *
  * - Bernoulli with logits α: z = α + log u − log(1 − u) (logistic noise), b = [z > 0] (REBAR, Tucker et al. 2017,

@@ -136,6 +136,15 @@ export class RebarEstimator {
     return tf.exp(this.logTemperature);
   }
 
+  /**
+   * The logits of the node's distribution (Bernoulli: `logits`; OneHotCategorical: normalised log-probabilities),
+   * broadcast to a leading sample shape when the draw has one (the `: [B]` of a parameter-only distribution).
+   */
+  logitsOf(dist: { readonly logits: tf.Tensor }, _rng?: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    const l = dist.logits;
+    return sampleShape.length === 0 ? l : tf.broadcastTo(l, [...sampleShape, ...l.shape]);
+  }
+
   /** Draws this step's noise (u, v) and returns b = H(z(α, u)); the noise is kept until the next draw. */
   draw(logits: tf.Tensor, rng: RandomStream): tf.Tensor {
     this.disposeNoise();

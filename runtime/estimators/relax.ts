@@ -25,65 +25,87 @@ export interface RelaxOptions extends RebarOptions {
 
 export const RELAX_DEFAULTS: RelaxOptions = { ...REBAR_DEFAULTS, hidden: 50 };
 
+/**
+ * r_ρ: one ReLU hidden layer from the latent's values of one data point (flattened) to a number. Plain
+ * matMul/add/relu (not the fused dense layer): their gradients are themselves differentiable, which the variance
+ * gradient needs (second order).
+ */
+export class ControlNetwork {
+  readonly W1: tf.Variable;
+  readonly b1: tf.Variable;
+  readonly W2: tf.Variable;
+  readonly b2: tf.Variable;
+
+  constructor(inputSize: number, hidden: number, seed: number | RandomStream) {
+    const init = typeof seed === 'number' ? new RandomStream(seed) : seed;
+    // Scale 1/√in for the ReLU layer; the output layer starts at zero (the control variate starts without r).
+    this.W1 = tf.variable(tf.tidy(() => tf.mul(init.normal([inputSize, hidden]), 1 / Math.sqrt(inputSize))), false);
+    this.b1 = tf.variable(tf.zeros([hidden]), false);
+    this.W2 = tf.variable(tf.zeros([hidden, 1]), false);
+    this.b2 = tf.variable(tf.zeros([1]), false);
+  }
+
+  variables(prefix: string): Array<[string, tf.Variable]> {
+    return [
+      [`${prefix}/r/W1`, this.W1],
+      [`${prefix}/r/b1`, this.b1],
+      [`${prefix}/r/W2`, this.W2],
+      [`${prefix}/r/b2`, this.b2],
+    ];
+  }
+
+  parameters(): tf.Variable[] {
+    return [this.W1, this.b1, this.W2, this.b2];
+  }
+
+  /** r(x) per data point ([B]) for x [B, ...], or one value ([]) when `scalar` (a batch-total signal). */
+  apply(x: tf.Tensor, scalar: boolean): tf.Tensor {
+    const rows = scalar ? 1 : x.shape[0];
+    const flat = tf.reshape(x, [rows, -1]);
+    const hidden = tf.relu(tf.add(tf.matMul(flat, this.W1), this.b1));
+    const out = tf.reshape(tf.add(tf.matMul(hidden, this.W2), this.b2), [rows]);
+    return scalar ? tf.sum(out) : out;
+  }
+
+  dispose(): void {
+    tf.dispose(this.parameters());
+  }
+}
+
 /** RELAX's estimator of one latent: REBAR's control variate plus the network r_ρ. */
 export class RelaxEstimator extends RebarEstimator {
-  private readonly W1: tf.Variable;
-  private readonly b1: tf.Variable;
-  private readonly W2: tf.Variable;
-  private readonly b2: tf.Variable;
+  private readonly net: ControlNetwork;
 
   /**
    * `inputSize` is the number of values of the latent per data point (e.g. 200 Bernoulli units, or 20 × 10 for
-   * 20 categorical variables of 10 classes); `seed` draws the first layer's weights.
+   * 20 categorical variables of 10 classes); `seed` (or a stream) draws the first layer's weights.
    */
   constructor(
     name: string,
     family: RelaxationFamily,
     readonly inputSize: number,
-    seed: number,
+    seed: number | RandomStream,
     readonly relaxOptions: RelaxOptions = RELAX_DEFAULTS,
   ) {
     super(name, family, relaxOptions);
-    const h = relaxOptions.hidden;
-    const init = new RandomStream(seed);
-    // Glorot-style scale 1/√in for the ReLU layer; the output layer starts at zero (RELAX starts as REBAR).
-    this.W1 = tf.variable(tf.tidy(() => tf.mul(init.normal([inputSize, h]), 1 / Math.sqrt(inputSize))), false);
-    this.b1 = tf.variable(tf.zeros([h]), false);
-    this.W2 = tf.variable(tf.zeros([h, 1]), false);
-    this.b2 = tf.variable(tf.zeros([1]), false);
+    this.net = new ControlNetwork(inputSize, relaxOptions.hidden, seed);
   }
 
   override variables(): Array<[string, tf.Variable]> {
-    return [
-      ...super.variables(),
-      [`${this.name}/r/W1`, this.W1],
-      [`${this.name}/r/b1`, this.b1],
-      [`${this.name}/r/W2`, this.W2],
-      [`${this.name}/r/b2`, this.b2],
-    ];
+    return [...super.variables(), ...this.net.variables(this.name)];
   }
 
   protected override controlParameters(): tf.Variable[] {
-    return [...super.controlParameters(), this.W1, this.b1, this.W2, this.b2];
-  }
-
-  /** r_ρ(z) per data point ([B]), or one value ([]) when the signal is a batch total. */
-  private network(z: tf.Tensor, signal: tf.Tensor): tf.Tensor {
-    // Plain matMul/add/relu (not the fused dense layer): their gradients are themselves differentiable, which the
-    // variance gradient needs (second order).
-    const rows = signal.rank === 0 ? 1 : z.shape[0];
-    const x = tf.reshape(tf.tanh(tf.mul(z, 0.5)), [rows, -1]);
-    const hidden = tf.relu(tf.add(tf.matMul(x, this.W1), this.b1));
-    const out = tf.reshape(tf.add(tf.matMul(hidden, this.W2), this.b2), [rows]);
-    return signal.rank === 0 ? tf.sum(out) : out;
+    return [...super.controlParameters(), ...this.net.parameters()];
   }
 
   protected override control(z: tf.Tensor, input: RelaxationTermInput, temperature: tf.Tensor, eta: tf.Tensor): tf.Tensor {
-    return tf.add(super.control(z, input, temperature, eta), this.network(z, input.signal));
+    // r reads tanh(z/2) = 2σ(z) − 1 (see the file comment).
+    return tf.add(super.control(z, input, temperature, eta), this.net.apply(tf.tanh(tf.mul(z, 0.5)), input.signal.rank === 0));
   }
 
   override dispose(): void {
     super.dispose();
-    tf.dispose([this.W1, this.b1, this.W2, this.b2]);
+    this.net.dispose();
   }
 }

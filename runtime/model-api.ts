@@ -3,6 +3,7 @@
  * sampler, CLI). A generated module exports `metadata` and `create(options)`; everything the runtime does to
  * a model goes through `ModelInstance`.
  */
+import type { EstimatorKind } from '../compiler/estimators/registry.js';
 import type { Distribution } from '../stdlib/distributions/distribution.js';
 import type { RandomStream } from '../stdlib/random.js';
 import type { tf } from '../stdlib/tf.js';
@@ -25,8 +26,8 @@ export interface NodeInfo {
   readonly block: 'guide' | 'generative' | 'model';
   readonly shape: readonly Dim[];
   readonly distribution?: string;
-  /** pathwise | reinforce | enumerate | straight_through (stochastic nodes). */
-  readonly estimator?: string;
+  /** The gradient estimator of a sampled node (the compiler's plan: compiler/estimators/registry.ts). */
+  readonly estimator?: EstimatorKind;
   /** closed_form | mc (latents). */
   readonly kl?: string;
   readonly reason?: string;

@@ -5,6 +5,7 @@
  */
 import type { PlanRow } from '../compiler/analysis/explain.js';
 import { layoutGraph, type BandBox, type GraphLayout } from '../compiler/graph/layout.js';
+import type { EstimatorKind } from '../compiler/estimators/registry.js';
 import type { ModelGraph, NodeKind } from '../compiler/graph/model-graph.js';
 import { formatShape } from '../compiler/semantics/shape.js';
 import { ARG_EDGE_COLOR, KL_STYLES, NODE_SHAPES, nodeStyle } from './graph-style.js';
@@ -18,7 +19,7 @@ export interface PageNode {
   readonly role?: string;
   readonly distribution?: string;
   readonly shape: string;
-  readonly estimator?: string;
+  readonly estimator?: EstimatorKind;
   readonly kl?: string;
   readonly reason?: string;
   readonly expr?: string;

@@ -4,6 +4,7 @@
  * for the hovered or clicked node, a search box and the estimator plan.
  */
 import type { PlanRow } from '../compiler/analysis/explain.js';
+import type { EstimatorKind } from '../compiler/estimators/registry.js';
 import type { ModelGraph } from '../compiler/graph/model-graph.js';
 import { browserScript } from './browser-bundle.js';
 import { graphPageData, type GraphPageData } from './graph-page-data.js';
@@ -70,8 +71,9 @@ function legendHtml(data: GraphPageData): string {
   for (const [kind, s] of Object.entries(KIND_STYLES)) {
     if (kinds.has(kind as keyof typeof KIND_STYLES)) items.push(`<li data-legend="kind:${kind}">${swatch(s.shape, s.fill, s.border)}${escapeHtml(s.label)}</li>`);
   }
-  const estimators = new Set(data.nodes.map((n) => n.estimator).filter((e): e is string => e !== undefined));
-  for (const [est, s] of Object.entries(ESTIMATOR_STYLES)) {
+  const estimators = new Set(data.nodes.map((n) => n.estimator).filter((e): e is EstimatorKind => e !== undefined));
+  for (const est of Object.keys(ESTIMATOR_STYLES) as EstimatorKind[]) {
+    const s = ESTIMATOR_STYLES[est];
     if (estimators.has(est)) items.push(`<li data-legend="estimator:${est}">${swatch('circle', s.fill, s.border)}sampled, ${escapeHtml(s.label)}</li>`);
   }
   items.push(`<li data-legend="edge:arg"><span class="edge" style="--color:${ARG_EDGE_COLOR}"></span>data flow</li>`);

@@ -4,6 +4,7 @@
  * script (WebGL programs), so the legend always matches the drawing.
  */
 import type { Band } from '../compiler/graph/layout.js';
+import type { EstimatorKind } from '../compiler/estimators/registry.js';
 import type { NodeKind } from '../compiler/graph/model-graph.js';
 
 /** Shapes the node program draws (its index is the shader's shape code). */
@@ -31,8 +32,8 @@ export const KIND_STYLES: Readonly<Record<NodeKind, KindStyle>> = {
   objective: { shape: 'hexagon', fill: '#264653', border: '#101e24', size: 13, label: 'objective' },
 };
 
-/** Fill of a sampled node by its gradient estimator (the analysis pass's plan). */
-export const ESTIMATOR_STYLES: Readonly<Record<string, { readonly fill: string; readonly border: string; readonly label: string }>> = {
+/** Fill of a sampled node by its gradient estimator (the analysis pass's plan); one entry per registered estimator. */
+export const ESTIMATOR_STYLES: Readonly<Record<EstimatorKind, { readonly fill: string; readonly border: string; readonly label: string }>> = {
   pathwise: { fill: '#3a9d5d', border: '#1d5c33', label: 'pathwise (reparameterized)' },
   reinforce: { fill: '#d1495b', border: '#7a1f2b', label: 'score function (REINFORCE)' },
   enumerate: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
@@ -56,7 +57,7 @@ export const BAND_STYLES: Readonly<Record<Band, { readonly fill: string; readonl
 };
 
 /** The style a node is drawn with: its kind's, with the estimator's colours on a sampled node. */
-export function nodeStyle(kind: NodeKind, estimator: string | undefined): KindStyle {
+export function nodeStyle(kind: NodeKind, estimator: EstimatorKind | undefined): KindStyle {
   const base = KIND_STYLES[kind];
   const est = estimator === undefined ? undefined : ESTIMATOR_STYLES[estimator];
   return est ? { ...base, fill: est.fill, border: est.border } : base;

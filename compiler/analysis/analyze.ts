@@ -15,14 +15,15 @@ import { constantArg, displayName, elementsPerEvaluation, supportSize } from './
 import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
+import { ENUMERATION_LIMIT } from '../estimators/enumerate.js';
+import type { NodeFacts } from '../estimators/estimator.js';
+import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
+import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
 
-/** Largest number of configurations enumerated per objective evaluation (docs/math.md section 10 rule 2). */
-export const ENUMERATION_LIMIT = 32;
-/** Default decay of the exponential-moving-average baseline (Pyro's decaying average uses 0.90). */
-export const DEFAULT_EMA_DECAY = 0.9;
+export { DEFAULT_EMA_DECAY, ENUMERATION_LIMIT };
 /** GenGS truncation warning threshold (docs/math.md section 10 rule 4). */
 export const TAIL_MASS_LIMIT = 1e-3;
 /** Gumbel-Softmax temperature warning threshold (docs/math.md section 10 rule 4). */
@@ -48,6 +49,7 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
     if (dist?.kind === 'distribution') sampled.push({ statement, dist, role });
   }
   const elboObjective = isBareElbo(model);
+  const objective = objectivePlan(model);
 
   let estimators: EstimatorDecision[] = [];
   const evaluated: EvaluatedNode[] = [];
@@ -65,7 +67,7 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
       });
       continue;
     }
-    const decision = chooseEstimator(model, s, elboObjective, diagnostics, estimators);
+    const decision = chooseEstimator(model, s, elboObjective, objective, diagnostics, estimators);
     if (decision) estimators.push({ ...decision, line: line(s.statement.span) });
   }
 
@@ -80,7 +82,6 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
     if (decision) kl.push(decision);
   }
   staticWarnings(model, sampled, diagnostics);
-  const objective = objectivePlan(model);
   combinationErrors(model, objective, estimators, diagnostics);
   return { value: { estimators, kl, evaluated, objective }, diagnostics };
 }
@@ -104,15 +105,15 @@ function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estima
     const st = model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === node && s.role !== 'prior');
     return st ? (st.statement as A.Sample).distribution.span : model.decl.name.span;
   };
-  if (objective.form === 'iwae') {
-    for (const e of estimators.filter((d) => d.estimator !== 'pathwise')) {
-      diagnostics.push(
-        makeDiagnostic('SGM5001', at(e.node), `iwae needs reparameterized latents; '${e.node}' uses ${e.estimator}`, {
-          label: 'not pathwise',
-          help: 'use a relaxation (IGR, GumbelSoftmax, GenGS) or maximize elbo',
-        }),
-      );
-    }
+  for (const e of estimators) {
+    const problem = estimatorModule(e.estimator).objectiveProblem?.(objective);
+    if (problem === undefined) continue;
+    diagnostics.push(
+      makeDiagnostic('SGM5001', at(e.node), `${problem}; '${e.node}' uses ${e.estimator}`, {
+        label: 'not pathwise',
+        help: 'use a relaxation (IGR, GumbelSoftmax, GenGS) or maximize elbo',
+      }),
+    );
   }
 }
 
@@ -125,96 +126,42 @@ function isBareElbo(model: CheckedModel): boolean {
 
 type Decision = Omit<EstimatorDecision, 'line'>;
 
-function chooseEstimator(model: CheckedModel, s: Sampled, elboObjective: boolean, diagnostics: Diagnostic[], earlier: readonly EstimatorDecision[]): Decision | undefined {
+/**
+ * The estimator of a sampled node: the module its `with` clause names, else the first module of the registry
+ * whose automatic rule accepts the node (compiler/estimators/registry.ts).
+ */
+function chooseEstimator(
+  model: CheckedModel,
+  s: Sampled,
+  elboObjective: boolean,
+  objective: ObjectivePlan,
+  diagnostics: Diagnostic[],
+  earlier: readonly EstimatorDecision[],
+): Decision | undefined {
   const { statement, dist } = s;
-  const node = statement.target.text;
-  const distribution = displayName(dist);
-  const sig = dist.sig;
-  const base = { node, distribution, samples: 1 };
-  const override = statement.estimator ? model.calls.get(statement.estimator) : undefined;
   const hard = dist.call.args.get('hard');
-  const hardOn = hard?.type.kind === 'tensor' && hard.type.constant === true;
-  const report = (code: 'SGM5001' | 'SGM5003', message: string, label: string, help?: string) =>
-    diagnostics.push(makeDiagnostic(code, statement.estimator?.span ?? statement.distribution.span, message, { label, ...(help ? { help } : {}) }));
-  const enumeration = enumerationFor(model, s, elboObjective, earlier);
-
-  if (override) {
-    switch (override.name) {
-      case 'pathwise':
-        if (!sig.hasRsample) {
-          report('SGM5001', `pathwise gradients need a reparameterized sampler; ${sig.name} has none`, 'not reparameterizable', sig.suggestRelaxation ? `use ${sig.suggestRelaxation}` : undefined);
-          return undefined;
-        }
-        return { ...base, estimator: 'pathwise', reason: 'requested with pathwise', overridden: true };
-      case 'straight_through':
-        if (!sig.straightThrough) {
-          report('SGM5001', `straight-through needs a relaxation with a hard sample; ${sig.name} is not one`, 'no straight-through form', 'relaxations: IGR_I, IGR_SB, IGR_Planar, GumbelSoftmax, RelaxedBernoulli, GenGS');
-          return undefined;
-        }
-        return { ...base, estimator: 'straight_through', reason: 'requested with straight_through: one-hot forward pass, relaxed backward pass', overridden: true };
-      case 'enumerate':
-        if (typeof enumeration === 'string') {
-          report('SGM5003', `cannot enumerate '${node}': ${enumeration}`, 'enumeration not possible', sig.suggestRelaxation ? `or use ${sig.suggestRelaxation}` : undefined);
-          return undefined;
-        }
-        return { ...base, estimator: 'enumerate', enumeration, reason: `requested with enumerate: exact sum over ${enumeration.size} configurations`, overridden: true };
-      case 'reinforce': {
-        const samples = constantArg(override, 'samples') ?? 1;
-        const b = override.args.get('baseline');
-        const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
-        const baseline = (bCall?.name ?? (samples > 1 ? 'loo' : 'ema')) as 'ema' | 'loo' | 'none';
-        if (baseline === 'loo' && samples < 2) {
-          report('SGM5001', 'the leave-one-out baseline needs samples >= 2', 'loo with one sample', 'write reinforce(baseline = loo, samples = 4), or use baseline = ema(0.9)');
-          return undefined;
-        }
-        const decay = baseline === 'ema' ? (bCall ? (constantArg(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
-        return {
-          ...base,
-          samples,
-          estimator: 'reinforce',
-          baseline,
-          ...(decay === undefined ? {} : { decay }),
-          reason: `requested with reinforce: score function, ${baselineText(baseline, decay)}${samples > 1 ? `, ${samples} samples` : ''}`,
-          overridden: true,
-        };
-      }
-    }
-  }
-
-  if (sig.hasRsample) {
-    if (hardOn) return { ...base, estimator: 'straight_through', reason: 'hard = true: one-hot forward pass, relaxed backward pass', overridden: false };
-    return { ...base, estimator: 'pathwise', reason: `${sig.name} has a reparameterized sampler`, overridden: false };
-  }
-  if (typeof enumeration !== 'string') {
-    return {
-      ...base,
-      estimator: 'enumerate',
-      enumeration,
-      reason: `finite support: exact sum over ${enumeration.size} configurations${enumeration.mode === 'per_example' ? ' per data point' : ''} (limit ${ENUMERATION_LIMIT})`,
-      overridden: false,
-    };
-  }
-  const relax = sig.suggestRelaxation ? `; use ${sig.suggestRelaxation} for lower variance` : '';
-  diagnostics.push(
-    makeDiagnostic('SGM4007', statement.distribution.span, `'${node}' gets score-function (REINFORCE) gradients, which have high variance`, {
-      label: `${sig.name} has no reparameterized sampler; ${enumeration}`,
-      ...(sig.suggestRelaxation ? { help: `use ${sig.suggestRelaxation}, or silence this with 'with reinforce'` } : {}),
-    }),
-  );
-  return {
-    ...base,
-    estimator: 'reinforce',
-    baseline: 'ema',
-    decay: DEFAULT_EMA_DECAY,
-    reason: `discrete without relaxation and not enumerable (${enumeration}): score function, ${baselineText('ema', DEFAULT_EMA_DECAY)}${relax}`,
-    overridden: false,
+  const facts: NodeFacts = {
+    model,
+    statement,
+    dist,
+    role: s.role === 'posterior' ? 'posterior' : 'sample',
+    node: statement.target.text,
+    distribution: displayName(dist),
+    enumeration: enumerationFor(model, s, elboObjective, earlier),
+    hard: hard?.type.kind === 'tensor' && hard.type.constant === true,
+    objective,
+    diagnostics,
+    clauseSpan: statement.estimator?.span ?? statement.distribution.span,
   };
+  const clause = statement.estimator ? model.calls.get(statement.estimator) : undefined;
+  const named = clause ? estimatorNamed(clause.name) : undefined;
+  if (clause && named) return named.fromClause(facts, clause);
+  for (const m of ESTIMATORS) {
+    const d = m.automatic?.(facts);
+    if (d) return d;
+  }
+  return undefined;
 }
-
-function baselineText(b: 'ema' | 'loo' | 'none', decay: number | undefined): string {
-  return b === 'ema' ? `EMA baseline (decay ${decay})` : b === 'loo' ? 'leave-one-out baseline' : 'no baseline';
-}
-
 
 /** The enumeration a node admits, or the reason it admits none. */
 function enumerationFor(

@@ -3,7 +3,7 @@
  * enumerated variable is summed out exactly, weighted by its probabilities, and each score-function node's
  * learning signal is the objective with that sum inside (a per-data-point enumeration: the enumerated ELBO of
  * each data point; a joint enumeration, in flat models or of a guide latent without batch axis: the objective
- * at each configuration, compiler/codegen/enumerate-score.ts). One combination is not generated: a joint
+ * at each configuration, compiler/estimators/enumerate.ts). One combination is not generated: a joint
  * enumeration next to a score-function node with several samples per step (`reinforce(samples = k)`). An automatic enumeration then falls back to the score function, with the reason
  * in the plan; an explicit `with enumerate` that cannot be honoured is SGM5003.
  */
@@ -21,7 +21,7 @@ export function reconcileEnumeration(
   diagnostics: Diagnostic[],
 ): EstimatorDecision[] {
   const enumerated = estimators.find((d) => d.estimator === 'enumerate');
-  const multi = estimators.find((d) => d.estimator === 'reinforce' && d.samples > 1);
+  const multi = estimators.find((d) => d.estimator !== 'enumerate' && d.samples > 1);
   if (!enumerated || !multi || (model.structure !== 'flat' && enumerated.enumeration?.mode !== 'joint')) return [...estimators];
   const st = model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === enumerated.node)?.statement as A.Sample | undefined;
   const why = `'${multi.node}' draws ${multi.samples} score-function samples per step, which a joint enumeration does not combine with`;

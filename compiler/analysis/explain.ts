@@ -1,4 +1,5 @@
 /** The plan as a table for `sgm check --explain`: one row per stochastic node. */
+import { estimatorModule } from '../estimators/registry.js';
 import type { Plan } from './plan.js';
 
 /** One row of the table. */
@@ -6,6 +7,7 @@ export interface PlanRow {
   readonly line: number;
   readonly node: string;
   readonly distribution: string;
+  /** The estimator as the plan table shows it (its module's label, e.g. `reinforce (ema 0.9)`). */
   readonly estimator: string;
   readonly kl: string;
   readonly reason: string;
@@ -16,12 +18,7 @@ export function planRows(plan: Plan): PlanRow[] {
   const rows: PlanRow[] = [];
   for (const e of plan.estimators) {
     const kl = plan.kl.find((k) => k.latent === e.node);
-    const est =
-      e.estimator === 'reinforce'
-        ? `reinforce (${e.baseline === 'ema' ? `ema ${e.decay}` : e.baseline}${e.samples > 1 ? `, ${e.samples} samples` : ''})`
-        : e.estimator === 'enumerate'
-          ? `enumerate (${e.enumeration?.size}${e.enumeration?.mode === 'per_example' ? ' per data point' : ''})`
-          : e.estimator;
+    const est = estimatorModule(e.estimator).label?.(e) ?? e.estimator;
     rows.push({
       line: e.line,
       node: e.node,

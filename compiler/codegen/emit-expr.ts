@@ -65,6 +65,8 @@ export interface LayerSite {
 export interface HoistedConstant {
   readonly id: string;
   readonly code: string;
+  /** What the model disposes: one tensor, or an array of tensors. */
+  readonly holds: 'tensor' | 'tensors';
 }
 
 /** Imports the emitted code needs, by package. */
@@ -102,11 +104,11 @@ export class EmitContext {
    * A constant tensor created once in `create` (deduplicated by its code), named after the source name it holds
    * (`W$value` for `const W = ...`) or after `base` (a generator name without `$`).
    */
-  constant(base: string | { readonly source: string }, code: string): string {
+  constant(base: string | { readonly source: string }, code: string, holds: HoistedConstant['holds'] = 'tensor'): string {
     const existing = this.constantKeys.get(code);
     if (existing) return existing;
     const id = typeof base === 'string' ? this.names.fresh(base) : this.names.derived(base.source, 'value');
-    this.constants.push({ id, code });
+    this.constants.push({ id, code, holds });
     this.constantKeys.set(code, id);
     return id;
   }

@@ -77,7 +77,7 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     declarations: [{ name: 'metadata', type: 'ModelMetadata', initializer: objectCode(metadataOf(model, plan, options), '') }],
   });
 
-  const afterStep = code.baselines.length > 0 ? [`afterStep(): void {\n${code.baselines.map((id) => `  ${id}.update();`).join('\n')}\n},`] : [];
+  const afterStep = code.afterStep.length > 0 ? [`afterStep(): void {\n${code.afterStep.map((line) => `  ${line}`).join('\n')}\n},`] : [];
   file.addFunction({
     name: 'create',
     isExported: true,
@@ -88,7 +88,7 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     statements: [
       ...code.setup,
       `const variables = new Map<string, tf.Variable>([${code.variableEntries.join(', ')}]);`,
-      `const constants: tf.Tensor[] = [${constantIds(code.setup).join(', ')}];`,
+      `const constants: tf.Tensor[] = [${code.constants.join(', ')}];`,
       ...code.functions,
       `return {\nmetadata,\nvariables,\n${[...code.members, ...afterStep].join('\n')}\n};`,
     ],
@@ -121,14 +121,6 @@ function objectCode(value: unknown, indent: string): string {
   if (entries.length === 0) return '{}';
   if (flat) return `{ ${parts.join(', ')} }`;
   return `{\n${parts.map((p) => `${inner}${p}`).join(',\n')}\n${indent}}`;
-}
-
-/** Identifiers of the constant tensors created in setup (to dispose with the model). */
-function constantIds(setup: readonly string[]): string[] {
-  return setup
-    .map((l) => /^const (\S+) = (tf\.(tensor|tensor1d|fill|zeros|ones|broadcastTo)\(|truncatedPmfOf\()/.exec(l)?.[1])
-    .filter((x): x is string => x !== undefined)
-    .concat(setup.map((l) => /^const (\S+) = jointConfigurations\(/.exec(l)?.[1]).filter((x): x is string => x !== undefined).map((id) => `...${id}`));
 }
 
 /** The exported metadata object. */

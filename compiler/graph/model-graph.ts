@@ -1,5 +1,6 @@
 /** The attribute types of sgm's model graph (a graphology MultiDirectedGraph). */
 import { MultiDirectedGraph } from 'graphology';
+import type { EstimatorKind } from '../estimators/registry.js';
 import type { Dim } from '../semantics/shape.js';
 
 /** Node kinds (issue 2): data, param, const, op, stochastic, observed, objective. */
@@ -27,8 +28,8 @@ export interface NodeAttributes {
   /** Source text of the defining expression (ops), or the objective. */
   readonly expr?: string;
   readonly span: NodeLocation;
-  /** Filled by the analysis pass (compiler/analysis): pathwise | reinforce | enumerate | straight_through. */
-  estimator?: string;
+  /** Filled by the analysis pass (compiler/analysis): the node's estimator (compiler/estimators/registry.ts). */
+  estimator?: EstimatorKind;
   /** Filled by the analysis pass for latents: closed_form | mc. */
   kl?: string;
   reason?: string;

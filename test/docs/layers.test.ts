@@ -1,7 +1,8 @@
 // The layer rules of docs/architecture.md section 2, checked on every import of the source folders (static
 // `import ... from`, `export ... from`, and `import('...')`): stdlib imports no other layer; the compiler reaches
 // stdlib only through its TensorFlow.js-free modules and loads no TensorFlow.js; runtime never imports web or cli;
-// web never imports cli. The scanner is tried on made-up files first, so a scanner that sees nothing fails.
+// web never imports cli. Inside the compiler, the stages keep their order too (COMPILER_STAGES; the files at the
+// compiler's root chain them). The scanner is tried on made-up files first, so a scanner that sees nothing fails.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,10 +26,25 @@ function layerOf(path: string): Layer | undefined {
 // What the compiler may take from stdlib: modules that load no TensorFlow.js.
 const COMPILER_STDLIB = [/^stdlib\/signatures\//, /^stdlib\/kl\/rules\.js$/, /^stdlib\/special\/gamma64\.js$/];
 
+// The compiler's stages from the ground up (docs/architecture.md section 2): a stage imports only stages before it.
+const COMPILER_STAGES = ['diagnostics', 'syntax', 'semantics', 'estimators', 'analysis', 'graph', 'codegen'] as const;
+
+/** The compiler stage of a repository path, as its index in COMPILER_STAGES, or undefined (the compiler's root). */
+function stageOf(path: string): number | undefined {
+  const i = COMPILER_STAGES.findIndex((s) => path.startsWith(`compiler/${s}/`));
+  return i < 0 ? undefined : i;
+}
+
 /** The rule an import breaks, or undefined. */
 function violation(from: string, to: string): string | undefined {
   const a = layerOf(from);
   if (a === undefined) return undefined;
+  if (a === 'compiler' && layerOf(to) === 'compiler') {
+    const [sa, sb] = [stageOf(from), stageOf(to)];
+    if (sa !== undefined && sb === undefined) return `compiler/${COMPILER_STAGES[sa]} never imports the compiler's root (${to})`;
+    if (sa !== undefined && sb !== undefined && sb > sa) return `compiler/${COMPILER_STAGES[sa]} never imports the later stage compiler/${COMPILER_STAGES[sb]}`;
+    return undefined;
+  }
   if (to.startsWith('@tensorflow/')) return a === 'compiler' ? 'the compiler loads no TensorFlow.js' : undefined;
   const b = layerOf(to);
   if (b === undefined || a === b) return undefined;
@@ -71,6 +87,10 @@ describe('the import scanner', () => {
     expect(violation('runtime/report/a.ts', 'web/report-page.js')).toBe('runtime never imports web');
     expect(violation('web/a.ts', 'cli/io.js')).toBe('web never imports cli');
     expect(violation('cli/a.ts', 'runtime/index.js')).toBeUndefined();
+    expect(violation('compiler/estimators/a.js', 'compiler/analysis/plan.js')).toBe('compiler/estimators never imports the later stage compiler/analysis');
+    expect(violation('compiler/analysis/a.ts', 'compiler/estimators/registry.js')).toBeUndefined();
+    expect(violation('compiler/semantics/a.ts', 'compiler/compile.js')).toMatch(/never imports the compiler's root/);
+    expect(violation('compiler/compile.ts', 'compiler/codegen/generate.js')).toBeUndefined();
   });
 });
 

@@ -27,7 +27,7 @@ export function showDetails(panel: HTMLElement, data: GraphPageData, node: PageN
   };
   row('distribution', 'distribution', node.distribution ?? '—');
   row('shape', 'shape', node.shape);
-  row('estimator', 'estimator', node.estimator ? (ESTIMATOR_STYLES[node.estimator]?.label ?? node.estimator) : node.kind === 'stochastic' || node.kind === 'observed' ? 'none (evaluated, not sampled in training)' : '—');
+  row('estimator', 'estimator', node.estimator ? ESTIMATOR_STYLES[node.estimator].label : node.kind === 'stochastic' || node.kind === 'observed' ? 'none (evaluated, not sampled in training)' : '—');
   if (node.kl) row('KL', 'kl', KL_STYLES[node.kl]?.label ?? node.kl);
   row('reason', 'reason', node.reason ?? '—');
   if (node.expr) row('expression', 'expr', node.expr);

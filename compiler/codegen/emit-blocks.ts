@@ -1,0 +1,289 @@
+/**
+ * The objective and members of a model with guide and generative blocks: the ELBO's terms per data point
+ * (log-likelihoods and KL terms), per-data-point enumeration, `iwae`, custom objective expressions, and the
+ * `trace`, `guide`, `posterior`, `prior`, `logLikelihood` and `sample` members.
+ */
+import type * as A from '../syntax/ast.js';
+import type { ResolvedCall } from '../semantics/types.js';
+import { literal } from './emit-expr.js';
+import { blocksEvaluateAt, jointEnumeration, objectiveMember, surrogate } from './emit-objective.js';
+import { Fn } from './fn.js';
+import type { ModelState } from './model-state.js';
+import { commentText, propKey, str } from './names.js';
+
+/** One evaluation of a blocks model (guide, generative, terms) inside the objective, its identifiers suffixed. */
+export type Evaluation = (
+  indent: string,
+  suffix: string,
+) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
+
+/** Objective terms of a blocks model: loglik per observed, KL per latent, per data point. */
+export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string> } {
+  const lines: string[] = [];
+  const loglik = new Map<string, string>();
+  const kl = new Map<string, string>();
+  for (const x of em.model.observed) {
+    const id = em.names.derived(x, 'loglik');
+    const data = em.data(x);
+    const shape = em.model.variables.get(x)?.shape ?? null;
+    lines.push(`const ${id} = ${em.perExampleReducer(shape)}(${m}.${em.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
+    loglik.set(x, id);
+  }
+  for (const z of em.model.latents) {
+    const k = em.klOf(z);
+    if (!k) continue;
+    const id = em.names.derived(z, 'kl');
+    const q = `${g}.${em.ids.get(`${z}.q`)}`;
+    const p = `${m}.${em.ids.get(`${z}.p`)}`;
+    const shape = em.model.variables.get(z)?.shape ?? null;
+    const est = em.estimator(z);
+    const value = latentsFrom?.get(z) ?? `${g}.${em.names.source(z)}`;
+    const discrete = est && (est.estimator === 'reinforce' || est.estimator === 'enumerate');
+    if (k.rule === 'sampled-log-ratio') {
+      // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
+      // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
+      em.cx.imports.stdlib.add('logProbOfSample');
+      lines.push(`const ${id} = ${em.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+    } else if (k.method === 'mc' && discrete) {
+      // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
+      // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
+      // under `with reinforce` is scored from its draw's log-space representation (exact at any τ).
+      const guideSt = em.model.statements.find((x) => x.role === 'posterior' && x.statement.kind === 'sample' && x.statement.target.text === z)?.statement;
+      const relaxed = guideSt?.kind === 'sample' && em.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
+      if (relaxed) em.cx.imports.stdlib.add('logProbOfSample');
+      const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
+      lines.push(`const ${id} = ${em.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+    } else {
+      em.cx.imports.stdlib.add('KL_COMPUTE');
+      lines.push(`const ${id} = ${em.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+    }
+    kl.set(z, id);
+    if (em.perExampleReducer(shape) === 'tf.sum') em.scalarTerms.add(id);
+  }
+  return { lines, loglik, kl };
+}
+
+export function blocksMembers(em: ModelState): string[] {
+  const members: string[] = [];
+  const hasShared = em.model.structure === 'blocks' && em.sharedStatements().length > 0;
+  const sharedCall = hasShared ? 'shared(batch, ctx, dims)' : '{}';
+  const o = em.plan.objective;
+  const enumerated = em.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'per_example');
+  const scored = em.scored();
+  const samples = Math.max(1, ...scored.map((e) => e.samples));
+  const body: string[] = ['const dims = dimsOf(batch);', `const s = ${sharedCall};`];
+  const metrics: string[] = [];
+
+  if (o.form === 'iwae') {
+    const k = o.iwaeSamples ?? 1;
+    // Score-function-like nodes under iwae (a multi-sample estimator such as VIMCO): each quantity their draws
+    // bound is collected over the k samples, and their surrogates see the k log weights.
+    const collected = scored.map((e) => ({ e, roles: (em.bound.get(e.node) ?? []).map((role) => [role, em.nodeId(e.node)(role), em.id(`${e.node}.iwae.${role}`, e.node, `${role}_samples`)] as const) }));
+    body.push(
+      `// iwae(samples = ${k}): log (1/k) Σ_i p(x, z_i) / q(z_i | x), per data point (Burda et al. 2016)`,
+      'const logWeights: tf.Tensor[] = [];',
+      ...collected.flatMap(({ roles }) => roles.map(([, , arr]) => `const ${arr}: tf.Tensor[] = [];`)),
+      `for (let i = 0; i < ${k}; i++) {`,
+      '  const g = guide(batch, ctx, dims, s);',
+      ...collected.flatMap(({ roles }) => roles.map(([, id, arr]) => `  ${arr}.push(g.${id});`)),
+      `  const m = generative(batch, ctx, dims, s, ${em.latentsLiteral('g')});`,
+      `  const terms = [${[
+        ...em.model.observed.map((x) => `${em.perExampleReducer(em.model.variables.get(x)?.shape ?? null)}(m.${em.ids.get(`${x}.p`)}.logProb(${em.data(x)}))`),
+        ...em.model.latents.map((z) => {
+          const zid = `g.${em.names.source(z)}`;
+          // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
+          em.cx.imports.stdlib.add('logProbOfSample');
+          return `${em.perExampleReducer(em.model.variables.get(z)?.shape ?? null)}(tf.sub(logProbOfSample(m.${em.ids.get(`${z}.p`)}, ${zid}), logProbOfSample(g.${em.ids.get(`${z}.q`)}, ${zid})))`;
+        }),
+      ].join(', ')}];`,
+      '  logWeights.push(tf.addN(terms));',
+      '}',
+      `const bound = tf.sub(tf.logSumExp(tf.stack(logWeights), 0), Math.log(${k}));`,
+      'const value = tf.mean(bound) as tf.Scalar;',
+      `${scored.length > 0 ? 'let' : 'const'} loss = tf.neg(value) as tf.Scalar;`,
+    );
+    for (const { e, roles } of collected) {
+      const arrays = new Map(roles.map(([role, , arr]) => [em.nodeId(e.node)(role), arr]));
+      const logq = arrays.get(em.nodeId(e.node)('logq')) ?? '[]';
+      body.push(...surrogate(em, e, 'iwae', { logq, signal: 'logWeights', perExample: true, samples: k, pass: (id) => arrays.get(id) ?? '[]' }, metrics));
+    }
+    metrics.push(`iwae: value`);
+    members.push(objectiveMember(em, body, metrics));
+    members.push(...blocksCommon(em, sharedCall));
+    return members;
+  }
+
+  // One evaluation: guide, generative, terms; the per-data-point elbo and the expression value.
+  const evaluation: Evaluation = (indent, suffix) => {
+    const g = `g${suffix}`;
+    const m = `m${suffix}`;
+    const lines = [`const ${g} = guide(batch, ctx, dims, s);`];
+    if (enumerated) {
+      // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly.
+      const z = enumerated.node;
+      const [support, values, probs, value, expected] = ['support', 'values', 'probs', 'k', 'expected'].map((role) => em.id(`${z}.enum${suffix}.${role}`, z, role));
+      const q = `${g}.${em.ids.get(`${z}.q`)}`;
+      em.cx.imports.runtime.add('expectation');
+      lines.push(
+        `const ${support} = tf.unstack(${q}.enumerateSupport()); // ${enumerated.enumeration?.size} values per data point`,
+        `const ${values}: tf.Tensor[] = [];`,
+        `const ${probs}: tf.Tensor[] = [];`,
+        `for (const ${value} of ${support}) {`,
+        `  const ${m} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? value : em.latentValue(l, g)}`).join(', ')} });`,
+      );
+      const inner = termLines(em, g, m, new Map([[z, value]]));
+      const enumKl = [...inner.kl].filter(([l]) => l === z && em.klOf(l)?.method === 'mc');
+      const isKl = (l: string) => [...inner.kl.values()].some((id) => l.startsWith(`const ${id} `));
+      lines.push(...inner.lines.filter((l) => !isKl(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
+      const logliks = [...inner.loglik.values()];
+      const inside = enumKl.length > 0 ? `tf.sub(${em.sum(logliks)}, ${enumKl[0][1]})` : em.sum(logliks);
+      lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
+      lines.push(`const ${expected} = expectation(${values}, ${probs});`);
+      // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
+      const mOut = `${m}_out`;
+      lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : em.latentValue(l, g)}`).join(', ')} });`);
+      const outer = termLines(em, g, mOut, undefined);
+      const outerKl = [...outer.kl].filter(([l]) => !(l === z && em.klOf(l)?.method === 'mc'));
+      lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
+      const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${em.sum(outerKl.map(([, id]) => id))})` : expected;
+      return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl: new Map(outerKl), g };
+    }
+    lines.push(`const ${m} = generative(batch, ctx, dims, s, ${em.latentsLiteral(g)});`);
+    const t = termLines(em, g, m, undefined);
+    lines.push(...t.lines);
+    const elboPerExample = t.kl.size > 0 ? `tf.sub(${em.sum([...t.loglik.values()])}, ${em.sum([...t.kl.values()])})` : em.sum([...t.loglik.values()]);
+    if (o.form === 'elbo') return { lines: lines.map((l) => indent + l), perExample: elboPerExample, value: `tf.mean(elbo${suffix})`, loglik: t.loglik, kl: t.kl, g };
+    // A custom expression of loglik(x), kl(z), elbo and the model's names.
+    const termFn = (call: ResolvedCall): string => {
+      const v = call.args.get('variable');
+      const n = v?.expr.kind === 'ident' ? v.expr.name : '';
+      if (call.name === 'loglik') return `tf.mean(${t.loglik.get(n)})`;
+      if (call.name === 'kl') return `tf.mean(${t.kl.get(n)})`;
+      return `tf.mean(${elboPerExample})`;
+    };
+    const exprFn = new Fn(em.cx, (n) => objectiveName(em, n, g, m), termFn);
+    const valueCode = exprFn.emit.expr(em.model.objective!.expr);
+    lines.push(...exprFn.scope.prelude);
+    return { lines: lines.map((l) => indent + l), value: valueCode, loglik: t.loglik, kl: t.kl, g };
+  };
+
+  const sign = em.model.objective!.sense === 'maximize' ? '' : 'tf.neg';
+  const joint = em.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
+  if (joint) {
+    // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
+    // per configuration (the guide fixes the latent), weighted by q (compiler/estimators/enumerate.ts). The analysis keeps
+    // reinforce(samples > 1) away from this case.
+    const zid = em.names.source(joint.node);
+    const ev = evaluation('  ', '');
+    ev.lines[0] = `  const ${ev.g} = guide(batch, ctx, dims, s, { ${zid}: ${zid}_c });`;
+    const maximize = em.model.objective!.sense === 'maximize';
+    const lossOf = (v: string) => (maximize ? `tf.neg(${v})` : v);
+    const pass = [...ev.lines, ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : [])];
+    const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : lossOf(ev.value);
+    body.push(...jointEnumeration(em, joint, pass, ev.value, ev.g, signal, lossOf, scored));
+    metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
+  } else if (samples === 1) {
+    const ev = evaluation('', '');
+    body.push(...ev.lines);
+    if (ev.perExample) body.push(`const elbo = ${ev.perExample}; // per data point`);
+    body.push(`const value = ${ev.value} as tf.Scalar;`);
+    body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${em.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
+    for (const e of scored) {
+      const perExample = Boolean(ev.perExample && o.perExample);
+      const signal = perExample ? `tf.neg(elbo)` : em.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
+      const logq = em.batchLogq(`${ev.g}.${em.ids.get(`${e.node}.logq`)}`, perExample);
+      body.push(...surrogate(em, e, 'single', { logq, signal, perExample, pass: (id) => `${ev.g}.${id}`, evaluateAt: (fixed) => blocksEvaluateAt(em, evaluation, fixed, perExample) }, metrics));
+    }
+    if (ev.perExample) metrics.push('elbo: value');
+    for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${propKey(`loglik_${x}`)}: tf.mean(${id})`);
+    for (const [z, id] of ev.kl) metrics.push(`${propKey(`kl_${z}`)}: tf.mean(${id})`);
+  } else {
+    // Several samples per data point: leave-one-out baselines use the other samples (Kool et al. 2019).
+    body.push(`const runs = Array.from({ length: ${samples} }, () => {`);
+    const ev = evaluation('  ', '');
+    body.push(...ev.lines);
+    if (ev.perExample) body.push(`  const elbo = ${ev.perExample};`);
+    body.push(`  const value = ${ev.value};`);
+    body.push(`  return { value, ${ev.perExample ? 'elbo, ' : ''}${em.runFields(scored, ev.g)} };`, '});');
+    body.push(`const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;`);
+    body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${em.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
+    for (const e of scored) {
+      const perExample = Boolean(ev.perExample && o.perExample);
+      const signal = perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${em.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
+      const logq = `runs.map((r) => ${em.batchLogq(`r.${em.ids.get(`${e.node}.logq`)}`, perExample)})`;
+      body.push(...surrogate(em, e, 'samples', { logq, signal: `runs.map(${signal})`, perExample, samples, pass: (id) => `runs.map((r) => r.${id})` }, metrics));
+    }
+    metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
+  }
+  void sign;
+  members.push(objectiveMember(em, body, metrics));
+  members.push(...blocksCommon(em, sharedCall));
+  return members;
+}
+
+/** How a source name reads inside the objective expression of a blocks model. */
+export function objectiveName(em: ModelState, name: string, g: string, m: string): string | undefined {
+  const defs = em.model.definitions.get(name) ?? [];
+  const def = defs.find((d) => d.kind === 'data') ?? defs[0];
+  if (!def) return undefined;
+  if (def.kind === 'param') return em.names.source(name);
+  if (def.kind === 'data') return em.data(name);
+  if (def.block === 'model') return `s.${em.names.source(name)}`;
+  return `${def.block === 'guide' ? g : m}.${em.names.source(name)}`;
+}
+
+/** trace, guide, sample of a blocks model. */
+export function blocksCommon(em: ModelState, sharedCall: string): string[] {
+  const guideLatents = em.model.latents.map((z) => `${propKey(z)}: ${em.latentValue(z, 'g')}`);
+  const observedSamples = em.model.observed.map((x) => `${propKey(x)}: m.${em.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+  const batchDim = em.model.runtimeDims[0];
+  return [
+    [
+      'trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {',
+      '  const dims = dimsOf(batch);',
+      `  const s = ${sharedCall};`,
+      '  const g = guide(batch, ctx, dims, s);',
+      `  const m = generative(batch, ctx, dims, s, ${em.latentsLiteral('g')});`,
+      `  const values: Array<[string, unknown]> = ${em.traceList([['shared', 's'], ['guide', 'g'], ['generative', 'm']])};`,
+      '  return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);',
+      '},',
+    ].join('\n'),
+    [
+      'guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {',
+      '  const dims = dimsOf(batch);',
+      `  const g = guide(batch, ctx, dims, ${sharedCall});`,
+      `  return { ${guideLatents.join(', ')} };`,
+      '},',
+    ].join('\n'),
+    [
+      'posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
+      `  const g = guide(batch, ctx, dimsOf(batch), ${sharedCall.replace('dims', 'dimsOf(batch)')});`,
+      `  return { ${em.model.latents.map((z) => `${propKey(z)}: g.${em.ids.get(`${z}.q`)}`).join(', ')} };`,
+      '},',
+    ].join('\n'),
+    [
+      'prior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
+      '  const dims = dimsOf(batch);',
+      `  const s = ${sharedCall};`,
+      '  const g = guide(batch, ctx, dims, s);',
+      `  const m = generative(batch, ctx, dims, s, ${em.latentsLiteral('g')});`,
+      `  return { ${em.model.latents.map((z) => `${propKey(z)}: m.${em.ids.get(`${z}.p`)}`).join(', ')} };`,
+      '},',
+    ].join('\n'),
+    [
+      'logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {',
+      '  const dims = dimsOf(batch);',
+      `  const m = generative(batch, ctx, dims, ${sharedCall}, latents);`,
+      `  return ${em.sum(em.model.observed.map((x) => `${em.perExampleReducer(em.model.variables.get(x)?.shape ?? null)}(m.${em.ids.get(`${x}.p`)}.logProb(${em.data(x)}))`))};`,
+      '},',
+    ].join('\n'),
+    [
+      'sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {',
+      `  const dims: Dims = { ${batchDim ? `${propKey(batchDim)}: n` : ''} };`,
+      '  const batch: Batch = {};',
+      `  const m = generative(batch, ctx, dims, ${sharedCall}, null);`,
+      `  return { ${[...em.model.latents.map((z) => `${propKey(z)}: m.${em.names.source(z)}`), ...observedSamples].join(', ')} };`,
+      '},',
+    ].join('\n'),
+  ];
+}

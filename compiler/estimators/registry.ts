@@ -1,0 +1,32 @@
+/**
+ * The one registration list of gradient estimators (compiler/estimators/estimator.ts). Its order is the order
+ * in which the automatic rules are tried: the first module whose `automatic` returns a decision is chosen.
+ * `EstimatorKind`, the plan's, graph's, runtime metadata's and web page's type of an estimator name, is derived
+ * from this list.
+ */
+import type { EstimatorModule } from './estimator.js';
+import { enumerate } from './enumerate.js';
+import { pathwise } from './pathwise.js';
+import { reinforce } from './reinforce.js';
+import { straightThrough } from './straight-through.js';
+
+/** Every estimator, in the order their automatic rules are tried. */
+export const ESTIMATORS = [straightThrough, pathwise, enumerate, reinforce] as const;
+
+/** The name of an estimator, as written after `with` and recorded in the plan, graph and metadata. */
+export type EstimatorKind = (typeof ESTIMATORS)[number]['kind'];
+
+/** Every estimator name (for run-time checks of untyped input, e.g. a JSON graph). */
+export const ESTIMATOR_KINDS: readonly EstimatorKind[] = ESTIMATORS.map((m) => m.kind);
+
+/** The module of an estimator name. */
+export function estimatorModule(kind: EstimatorKind): EstimatorModule {
+  const m: EstimatorModule | undefined = ESTIMATORS.find((e) => e.kind === kind);
+  if (!m) throw new Error(`internal: no estimator module '${kind}'`);
+  return m;
+}
+
+/** The module of a `with` clause's (canonical) name, if it names an estimator. */
+export function estimatorNamed(name: string): EstimatorModule | undefined {
+  return ESTIMATORS.find((e) => e.kind === name);
+}

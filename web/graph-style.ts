@@ -38,6 +38,8 @@ export const ESTIMATOR_STYLES: Readonly<Record<EstimatorKind, { readonly fill: s
   reinforce: { fill: '#d1495b', border: '#7a1f2b', label: 'score function (REINFORCE)' },
   enumerate: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
   straight_through: { fill: '#2f7fc1', border: '#174a75', label: 'straight-through' },
+  rebar: { fill: '#e07a5f', border: '#8a3b26', label: 'REBAR (score function + relaxed control variate)' },
+  relax: { fill: '#c9a227', border: '#6e5812', label: 'RELAX (score function + learned control variate)' },
 };
 
 /** KL edges by how the KL term is computed. */

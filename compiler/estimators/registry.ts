@@ -7,11 +7,13 @@
 import type { EstimatorModule } from './estimator.js';
 import { enumerate } from './enumerate.js';
 import { pathwise } from './pathwise.js';
+import { rebar } from './rebar.js';
 import { reinforce } from './reinforce.js';
+import { relax } from './relax.js';
 import { straightThrough } from './straight-through.js';
 
 /** Every estimator, in the order their automatic rules are tried. */
-export const ESTIMATORS = [straightThrough, pathwise, enumerate, reinforce] as const;
+export const ESTIMATORS = [straightThrough, pathwise, enumerate, reinforce, rebar, relax] as const;
 
 /** The name of an estimator, as written after `with` and recorded in the plan, graph and metadata. */
 export type EstimatorKind = (typeof ESTIMATORS)[number]['kind'];

@@ -20,6 +20,7 @@
 import { markRelaxedDiscrete } from '../../stdlib/distributions/log-space.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { stopGradient } from '../../stdlib/stop-gradient.js';
+import { ControlAdam } from './control-adam.js';
 import { tf } from '../../stdlib/tf.js';
 import {
   conditionalPerturb,
@@ -103,7 +104,7 @@ export class RebarEstimator {
   protected noise: RelaxationNoise | undefined;
   private kept: tf.Tensor[] = [];
   private pending: tf.Tensor[] | undefined;
-  private optimizer: tf.Optimizer | undefined;
+  private adam: ControlAdam | undefined;
   /** The last step's Σ ĝ² / B (the variance objective), for diagnostics and tests. */
   lastVariance: number | undefined;
 
@@ -118,12 +119,23 @@ export class RebarEstimator {
     this.logTemperature = tf.variable(tf.scalar(Math.log(options.temperature)), false);
   }
 
-  /** The variables to checkpoint, by name (the Adam moments of the control parameters are not saved). */
+  /** The variables to checkpoint, by name: the control parameters and their Adam state. */
   variables(): Array<[string, tf.Variable]> {
+    return [...this.ownVariables(), ...this.optimizer().variables(this.name)];
+  }
+
+  /** The control parameters by checkpoint name (a subclass adds its own). */
+  protected ownVariables(): Array<[string, tf.Variable]> {
     return [
       [`${this.name}/eta`, this.eta],
       [`${this.name}/log_temperature`, this.logTemperature],
     ];
+  }
+
+  /** The Adam of the control parameters, made on first use (after a subclass has made its parameters). */
+  private optimizer(): ControlAdam {
+    this.adam ??= new ControlAdam(this.controlParameters(), this.options.learningRate);
+    return this.adam;
   }
 
   /** The control parameters tuned by the variance gradient. */
@@ -131,9 +143,14 @@ export class RebarEstimator {
     return [this.eta, this.logTemperature];
   }
 
-  /** The temperature λ = exp(log λ). */
-  temperature(): tf.Tensor {
-    return tf.exp(this.logTemperature);
+  /** The temperature λ = exp(log λ) (a new scalar: for metrics and the relaxation). */
+  temperature(): tf.Scalar {
+    return tf.exp(this.logTemperature) as tf.Scalar;
+  }
+
+  /** η as a new scalar (for metrics: the caller disposes it, never the variable). */
+  etaValue(): tf.Scalar {
+    return tf.clone(this.eta) as tf.Scalar;
   }
 
   /**
@@ -231,14 +248,15 @@ export class RebarEstimator {
     return tf.mean(tf.add(tf.mul(advantage, logP), path)) as tf.Scalar;
   }
 
-  /** Applies the last variance gradient to the control parameters (Adam; after the model's optimizer step). */
+  /**
+   * Applies the last variance gradient to the control parameters (Adam; called after the model's optimizer step,
+   * when the step's backward pass is over) and releases the step's noise and kept values.
+   */
   update(): void {
-    const grads = this.pending;
-    if (!grads) return;
-    this.optimizer ??= tf.train.adam(this.options.learningRate);
-    const params = this.controlParameters();
-    this.optimizer.applyGradients(params.map((p, i) => ({ name: p.name, tensor: grads[i] })));
+    if (this.pending) this.optimizer().apply(this.pending);
     this.disposePending();
+    this.disposeKept();
+    this.disposeNoise();
   }
 
   /** The variance gradient of the control parameters from the last `surrogate` call (until `update`). */
@@ -271,7 +289,7 @@ export class RebarEstimator {
     this.disposeNoise();
     this.disposePending();
     this.disposeKept();
-    this.optimizer?.dispose();
+    this.adam?.dispose();
     tf.dispose([this.eta, this.logTemperature]);
   }
 }

@@ -26,6 +26,7 @@ import { tf } from '../../stdlib/tf.js';
 import { softmaxPlusPlus } from '../../stdlib/transforms/softmax-plus-plus.js';
 import { igrLogProbs } from './igr-discrete.js';
 import { sumToSignal } from './rebar.js';
+import { ControlAdam } from './control-adam.js';
 import { ControlNetwork } from './relax.js';
 
 /** Options of RELAX over IGR. */
@@ -59,7 +60,7 @@ export class RelaxIgrEstimator {
   private eps: tf.Tensor | undefined;
   private kept: tf.Tensor[] = [];
   private pending: tf.Tensor[] | undefined;
-  private optimizer: tf.Optimizer | undefined;
+  private readonly adam: ControlAdam;
   /** The last step's Σ ĝ² / B. */
   lastVariance: number | undefined;
 
@@ -72,10 +73,11 @@ export class RelaxIgrEstimator {
   ) {
     this.eta = tf.variable(tf.scalar(options.eta), false);
     this.net = new ControlNetwork(inputSize, options.hidden, seed);
+    this.adam = new ControlAdam(this.controlParameters(), options.learningRate);
   }
 
   variables(): Array<[string, tf.Variable]> {
-    return [[`${this.name}/eta`, this.eta], ...this.net.variables(this.name)];
+    return [[`${this.name}/eta`, this.eta], ...this.net.variables(this.name), ...this.adam.variables(this.name)];
   }
 
   private controlParameters(): tf.Variable[] {
@@ -150,20 +152,19 @@ export class RelaxIgrEstimator {
 
   /** Applies the last variance gradient to φ (Adam), after the model's optimizer step. */
   update(): void {
-    const grads = this.pending;
-    if (!grads) return;
-    this.optimizer ??= tf.train.adam(this.options.learningRate);
-    const params = this.controlParameters();
-    this.optimizer.applyGradients(params.map((p, i) => ({ name: p.name, tensor: grads[i] })));
-    tf.dispose(grads);
+    if (this.pending) this.adam.apply(this.pending);
+    tf.dispose([...(this.pending ?? []), ...this.kept]);
     this.pending = undefined;
+    this.kept = [];
+    this.eps?.dispose();
+    this.eps = undefined;
   }
 
   dispose(): void {
     this.eps?.dispose();
     tf.dispose(this.kept);
     if (this.pending) tf.dispose(this.pending);
-    this.optimizer?.dispose();
+    this.adam.dispose();
     this.eta.dispose();
     this.net.dispose();
   }

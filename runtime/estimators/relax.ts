@@ -91,8 +91,8 @@ export class RelaxEstimator extends RebarEstimator {
     this.net = new ControlNetwork(inputSize, relaxOptions.hidden, seed);
   }
 
-  override variables(): Array<[string, tf.Variable]> {
-    return [...super.variables(), ...this.net.variables(this.name)];
+  protected override ownVariables(): Array<[string, tf.Variable]> {
+    return [...super.ownVariables(), ...this.net.variables(this.name)];
   }
 
   protected override controlParameters(): tf.Variable[] {

@@ -93,8 +93,9 @@ export function conditionalPerturb(family: RelaxationFamily, logits: tf.Tensor, 
  * gradient through their backward pass treats it as a constant: d/dλ of ∂σ(z/λ)/∂α loses the λ in σ'
  * (test/estimators/rebar.test.ts checks the variance gradient against a finite difference).
  */
-const sigmoid2 = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x]);
+const sigmoid2 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  (args[1] as tf.GradSaveFunc)([x]);
   return {
     value: tf.sigmoid(x),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -104,8 +105,9 @@ const sigmoid2 = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
   };
 });
 
-const softmax2 = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x]);
+const softmax2 = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  (args[1] as tf.GradSaveFunc)([x]);
   return {
     value: tf.softmax(x, -1),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {

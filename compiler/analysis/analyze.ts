@@ -10,7 +10,7 @@ import type * as A from '../syntax/ast.js';
 import { formatShape } from '../semantics/shape.js';
 import { namesRead } from '../syntax/names-read.js';
 import { truncationCells } from '../semantics/distribution-shapes.js';
-import type { CheckedModel, DistributionType, ResolvedCall } from '../semantics/types.js';
+import type { CheckedModel, DistributionType } from '../semantics/types.js';
 import { constantArg, displayName, elementsPerEvaluation, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';

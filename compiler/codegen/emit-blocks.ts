@@ -3,30 +3,36 @@
  * (log-likelihoods and KL terms), per-data-point enumeration, `iwae`, custom objective expressions, and the
  * `trace`, `guide`, `posterior`, `prior`, `logLikelihood` and `sample` members.
  */
-import type * as A from '../syntax/ast.js';
 import type { ResolvedCall } from '../semantics/types.js';
+import { estimatorModule } from '../estimators/registry.js';
 import { literal } from './emit-expr.js';
-import { blocksEvaluateAt, jointEnumeration, objectiveMember, surrogate } from './emit-objective.js';
+import { monteCarloObjective, objectiveMember, surrogate, type PassBuilder } from './emit-objective.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { commentText, propKey, str } from './names.js';
 
 /** One evaluation of a blocks model (guide, generative, terms) inside the objective, its identifiers suffixed. */
-export type Evaluation = (
-  indent: string,
+type Evaluation = (
   suffix: string,
+  fixed?: string,
 ) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
 
 /** Objective terms of a blocks model: loglik per observed, KL per latent, per data point. */
-export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string> } {
+export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
   const lines: string[] = [];
   const loglik = new Map<string, string>();
   const kl = new Map<string, string>();
+  // The statement of each term, by its identifier (a caller keeps some terms only).
+  const statements = new Map<string, string>();
+  const add = (id: string, line: string) => {
+    lines.push(line);
+    statements.set(id, line);
+  };
   for (const x of em.model.observed) {
     const id = em.names.derived(x, 'loglik');
     const data = em.data(x);
     const shape = em.model.variables.get(x)?.shape ?? null;
-    lines.push(`const ${id} = ${em.perExampleReducer(shape)}(${m}.${em.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
+    add(id, `const ${id} = ${em.perExampleReducer(shape)}(${m}.${em.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
     loglik.set(x, id);
   }
   for (const z of em.model.latents) {
@@ -38,12 +44,12 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
     const shape = em.model.variables.get(z)?.shape ?? null;
     const est = em.estimator(z);
     const value = latentsFrom?.get(z) ?? `${g}.${em.names.source(z)}`;
-    const discrete = est && (est.estimator === 'reinforce' || est.estimator === 'enumerate');
+    const discrete = est && (estimatorModule(est.estimator).surrogate !== undefined || est.estimator === 'enumerate'); // drawn without a gradient path
     if (k.rule === 'sampled-log-ratio') {
       // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
       // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
       em.cx.imports.stdlib.add('logProbOfSample');
-      lines.push(`const ${id} = ${em.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      add(id, `const ${id} = ${em.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
     } else if (k.method === 'mc' && discrete) {
       // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
       // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
@@ -52,25 +58,24 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
       const relaxed = guideSt?.kind === 'sample' && em.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
       if (relaxed) em.cx.imports.stdlib.add('logProbOfSample');
       const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
-      lines.push(`const ${id} = ${em.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      add(id, `const ${id} = ${em.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
     } else {
       em.cx.imports.stdlib.add('KL_COMPUTE');
-      lines.push(`const ${id} = ${em.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      add(id, `const ${id} = ${em.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
     }
     kl.set(z, id);
     if (em.perExampleReducer(shape) === 'tf.sum') em.scalarTerms.add(id);
   }
-  return { lines, loglik, kl };
+  return { lines, loglik, kl, statements };
 }
 
 export function blocksMembers(em: ModelState): string[] {
   const members: string[] = [];
   const hasShared = em.model.structure === 'blocks' && em.sharedStatements().length > 0;
-  const sharedCall = hasShared ? 'shared(batch, ctx, dims)' : '{}';
+  const sharedCall = sharedValues(hasShared, 'dims');
   const o = em.plan.objective;
   const enumerated = em.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'per_example');
   const scored = em.scored();
-  const samples = Math.max(1, ...scored.map((e) => e.samples));
   const body: string[] = ['const dims = dimsOf(batch);', `const s = ${sharedCall};`];
   const metrics: string[] = [];
 
@@ -109,15 +114,15 @@ export function blocksMembers(em: ModelState): string[] {
     }
     metrics.push(`iwae: value`);
     members.push(objectiveMember(em, body, metrics));
-    members.push(...blocksCommon(em, sharedCall));
+    members.push(...blocksCommon(em, hasShared));
     return members;
   }
 
   // One evaluation: guide, generative, terms; the per-data-point elbo and the expression value.
-  const evaluation: Evaluation = (indent, suffix) => {
+  const evaluation: Evaluation = (suffix, fixed) => {
     const g = `g${suffix}`;
     const m = `m${suffix}`;
-    const lines = [`const ${g} = guide(batch, ctx, dims, s);`];
+    const lines = [`const ${g} = guide(batch, ctx, dims, s${fixed ? `, ${fixed}` : ''});`];
     if (enumerated) {
       // Per-data-point enumeration: E_q[log p(x | z)] = Σ_k q(k | x) log p(x | k), exactly.
       const z = enumerated.node;
@@ -133,8 +138,8 @@ export function blocksMembers(em: ModelState): string[] {
       );
       const inner = termLines(em, g, m, new Map([[z, value]]));
       const enumKl = [...inner.kl].filter(([l]) => l === z && em.klOf(l)?.method === 'mc');
-      const isKl = (l: string) => [...inner.kl.values()].some((id) => l.startsWith(`const ${id} `));
-      lines.push(...inner.lines.filter((l) => !isKl(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
+      // Inside the sum: every log-likelihood, and the Monte Carlo KL of the enumerated latent at each value.
+      lines.push(...[...inner.loglik.values(), ...enumKl.map(([, id]) => id)].map((id) => `  ${inner.statements.get(id)!}`));
       const logliks = [...inner.loglik.values()];
       const inside = enumKl.length > 0 ? `tf.sub(${em.sum(logliks)}, ${enumKl[0][1]})` : em.sum(logliks);
       lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
@@ -144,15 +149,15 @@ export function blocksMembers(em: ModelState): string[] {
       lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : em.latentValue(l, g)}`).join(', ')} });`);
       const outer = termLines(em, g, mOut, undefined);
       const outerKl = [...outer.kl].filter(([l]) => !(l === z && em.klOf(l)?.method === 'mc'));
-      lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
+      lines.push(...outerKl.map(([, id]) => outer.statements.get(id)!));
       const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${em.sum(outerKl.map(([, id]) => id))})` : expected;
-      return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl: new Map(outerKl), g };
+      return { lines, perExample, value: `tf.mean(${perExample})`, loglik: new Map(), kl: new Map(outerKl), g };
     }
     lines.push(`const ${m} = generative(batch, ctx, dims, s, ${em.latentsLiteral(g)});`);
     const t = termLines(em, g, m, undefined);
     lines.push(...t.lines);
     const elboPerExample = t.kl.size > 0 ? `tf.sub(${em.sum([...t.loglik.values()])}, ${em.sum([...t.kl.values()])})` : em.sum([...t.loglik.values()]);
-    if (o.form === 'elbo') return { lines: lines.map((l) => indent + l), perExample: elboPerExample, value: `tf.mean(elbo${suffix})`, loglik: t.loglik, kl: t.kl, g };
+    if (o.form === 'elbo') return { lines, perExample: elboPerExample, value: `tf.mean(elbo${suffix})`, loglik: t.loglik, kl: t.kl, g };
     // A custom expression of loglik(x), kl(z), elbo and the model's names.
     const termFn = (call: ResolvedCall): string => {
       const v = call.args.get('variable');
@@ -164,60 +169,36 @@ export function blocksMembers(em: ModelState): string[] {
     const exprFn = new Fn(em.cx, (n) => objectiveName(em, n, g, m), termFn);
     const valueCode = exprFn.emit.expr(em.model.objective!.expr);
     lines.push(...exprFn.scope.prelude);
-    return { lines: lines.map((l) => indent + l), value: valueCode, loglik: t.loglik, kl: t.kl, g };
+    return { lines, value: valueCode, loglik: t.loglik, kl: t.kl, g };
   };
 
-  const sign = em.model.objective!.sense === 'maximize' ? '' : 'tf.neg';
+  // A pass: one evaluation, with the per-data-point ELBO bound as `elbo` (the signal of score-function nodes when
+  // the objective decomposes over the batch).
+  const perData = o.perExample;
+  const bodyMetrics = [o.form === 'elbo' ? 'elbo: value' : 'objective: value'];
+  const build: PassBuilder = (mode, fixed) => {
+    const suffix = mode === 'at' ? `_at${++em.extraEvaluations}` : '';
+    const ev = evaluation(suffix, fixed);
+    const elbo = `elbo${suffix}`;
+    const comment = { single: ' // per data point', run: '', config: ' // per data point, at this configuration', at: ' // per data point, at the fixed values' }[mode];
+    const lines = [...ev.lines, ...(ev.perExample ? [`const ${elbo} = ${ev.perExample};${comment}`] : [])];
+    const metrics =
+      mode === 'single'
+        ? [...(ev.perExample ? ['elbo: value'] : []), ...[...ev.loglik].map(([x, id]) => `${propKey(`loglik_${x}`)}: tf.mean(${id})`), ...[...ev.kl].map(([z, id]) => `${propKey(`kl_${z}`)}: tf.mean(${id})`)]
+        : bodyMetrics;
+    return {
+      lines,
+      ref: ev.g,
+      value: ev.value,
+      ...(ev.perExample && perData ? { signal: `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
+      ...(ev.perExample ? { runField: elbo } : {}),
+      metrics,
+    };
+  };
   const joint = em.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
-  if (joint) {
-    // A guide latent without batch axis, summed over its joint configurations: one guide and generative pass
-    // per configuration (the guide fixes the latent), weighted by q (compiler/estimators/enumerate.ts). The analysis keeps
-    // reinforce(samples > 1) away from this case.
-    const zid = em.names.source(joint.node);
-    const ev = evaluation('  ', '');
-    ev.lines[0] = `  const ${ev.g} = guide(batch, ctx, dims, s, { ${zid}: ${zid}_c });`;
-    const maximize = em.model.objective!.sense === 'maximize';
-    const lossOf = (v: string) => (maximize ? `tf.neg(${v})` : v);
-    const pass = [...ev.lines, ...(ev.perExample ? [`  const elbo = ${ev.perExample}; // per data point, at this configuration`] : [])];
-    const signal = ev.perExample && o.perExample ? 'tf.neg(elbo)' : lossOf(ev.value);
-    body.push(...jointEnumeration(em, joint, pass, ev.value, ev.g, signal, lossOf, scored));
-    metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
-  } else if (samples === 1) {
-    const ev = evaluation('', '');
-    body.push(...ev.lines);
-    if (ev.perExample) body.push(`const elbo = ${ev.perExample}; // per data point`);
-    body.push(`const value = ${ev.value} as tf.Scalar;`);
-    body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${em.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
-    for (const e of scored) {
-      const perExample = Boolean(ev.perExample && o.perExample);
-      const signal = perExample ? `tf.neg(elbo)` : em.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value';
-      const logq = em.batchLogq(`${ev.g}.${em.ids.get(`${e.node}.logq`)}`, perExample);
-      body.push(...surrogate(em, e, 'single', { logq, signal, perExample, pass: (id) => `${ev.g}.${id}`, evaluateAt: (fixed) => blocksEvaluateAt(em, evaluation, fixed, perExample) }, metrics));
-    }
-    if (ev.perExample) metrics.push('elbo: value');
-    for (const [x, id] of ev.loglik) if (!x.startsWith('(')) metrics.push(`${propKey(`loglik_${x}`)}: tf.mean(${id})`);
-    for (const [z, id] of ev.kl) metrics.push(`${propKey(`kl_${z}`)}: tf.mean(${id})`);
-  } else {
-    // Several samples per data point: leave-one-out baselines use the other samples (Kool et al. 2019).
-    body.push(`const runs = Array.from({ length: ${samples} }, () => {`);
-    const ev = evaluation('  ', '');
-    body.push(...ev.lines);
-    if (ev.perExample) body.push(`  const elbo = ${ev.perExample};`);
-    body.push(`  const value = ${ev.value};`);
-    body.push(`  return { value, ${ev.perExample ? 'elbo, ' : ''}${em.runFields(scored, ev.g)} };`, '});');
-    body.push(`const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;`);
-    body.push(`${scored.length > 0 ? 'let' : 'const'} loss = ${em.model.objective!.sense === 'maximize' ? 'tf.neg(value)' : 'value'} as tf.Scalar;`);
-    for (const e of scored) {
-      const perExample = Boolean(ev.perExample && o.perExample);
-      const signal = perExample ? '(r) => tf.neg(r.elbo)' : `(r) => ${em.model.objective!.sense === 'maximize' ? 'tf.neg(r.value)' : 'r.value'}`;
-      const logq = `runs.map((r) => ${em.batchLogq(`r.${em.ids.get(`${e.node}.logq`)}`, perExample)})`;
-      body.push(...surrogate(em, e, 'samples', { logq, signal: `runs.map(${signal})`, perExample, samples, pass: (id) => `runs.map((r) => r.${id})` }, metrics));
-    }
-    metrics.push(o.form === 'elbo' ? 'elbo: value' : 'objective: value');
-  }
-  void sign;
+  monteCarloObjective(em, build, joint, body, metrics);
   members.push(objectiveMember(em, body, metrics));
-  members.push(...blocksCommon(em, sharedCall));
+  members.push(...blocksCommon(em, hasShared));
   return members;
 }
 
@@ -232,8 +213,14 @@ export function objectiveName(em: ModelState, name: string, g: string, m: string
   return `${def.block === 'guide' ? g : m}.${em.names.source(name)}`;
 }
 
-/** trace, guide, sample of a blocks model. */
-export function blocksCommon(em: ModelState, sharedCall: string): string[] {
+/** The model-level values passed to guide and generative: `shared(...)` with the run-time dimensions `dims`, or none. */
+function sharedValues(hasShared: boolean, dims: string): string {
+  return hasShared ? `shared(batch, ctx, ${dims})` : '{}';
+}
+
+/** trace, guide, posterior, prior, logLikelihood and sample of a blocks model. */
+export function blocksCommon(em: ModelState, hasShared: boolean): string[] {
+  const sharedCall = sharedValues(hasShared, 'dims');
   const guideLatents = em.model.latents.map((z) => `${propKey(z)}: ${em.latentValue(z, 'g')}`);
   const observedSamples = em.model.observed.map((x) => `${propKey(x)}: m.${em.ids.get(`${x}.p`)}.sample(ctx.rng)`);
   const batchDim = em.model.runtimeDims[0];
@@ -257,7 +244,7 @@ export function blocksCommon(em: ModelState, sharedCall: string): string[] {
     ].join('\n'),
     [
       'posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {',
-      `  const g = guide(batch, ctx, dimsOf(batch), ${sharedCall.replace('dims', 'dimsOf(batch)')});`,
+      `  const g = guide(batch, ctx, dimsOf(batch), ${sharedValues(hasShared, 'dimsOf(batch)')});`,
       `  return { ${em.model.latents.map((z) => `${propKey(z)}: g.${em.ids.get(`${z}.q`)}`).join(', ')} };`,
       '},',
     ].join('\n'),

@@ -4,7 +4,7 @@
  */
 import type * as A from '../syntax/ast.js';
 import type { ResolvedCall } from '../semantics/types.js';
-import { flatEvaluateAt, jointEnumeration, objectiveMember, surrogate } from './emit-objective.js';
+import { monteCarloObjective, objectiveMember, type PassBuilder } from './emit-objective.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { propKey } from './names.js';
@@ -12,8 +12,6 @@ import { propKey } from './names.js';
 export function flatMembers(em: ModelState): string[] {
   const o = em.model.objective!;
   const enumerated = em.plan.estimators.find((e) => e.estimator === 'enumerate');
-  const scored = em.scored();
-  const samples = Math.max(1, ...scored.map((e) => e.samples));
   const perExample = em.plan.objective.perExample;
   const body: string[] = ['const dims = dimsOf(batch);'];
   const metrics: string[] = [];
@@ -37,35 +35,20 @@ export function flatMembers(em: ModelState): string[] {
     return { prelude: fn.scope.prelude, value, ...(per ? { perExample: per } : {}) };
   };
   const lossOf = (v: string) => (o.sense === 'maximize' ? `tf.neg(${v})` : v);
-
-  if (enumerated) {
-    const zid = em.names.source(enumerated.node);
-    const v = valueOf('r');
-    const pass = [`  const r = forward(batch, ctx, dims, { ${zid}: ${zid}_c });`, ...v.prelude.map((l) => `  ${l}`)];
-    const signal = v.perExample ? lossOf(v.perExample) : lossOf(v.value);
-    body.push(...jointEnumeration(em, enumerated, pass, v.value, 'r', signal, lossOf, scored));
-  } else if (samples === 1) {
-    body.push('const r = forward(batch, ctx, dims);');
-    const v = valueOf('r');
-    body.push(...v.prelude, `const value = ${v.value} as tf.Scalar;`, `let loss = ${lossOf('value')} as tf.Scalar;`);
-    for (const e of scored) {
-      const signal = v.perExample ? lossOf(v.perExample) : lossOf('value');
-      const logq = em.batchLogq(`r.${em.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample));
-      body.push(...surrogate(em, e, 'single', { logq, signal, perExample: Boolean(v.perExample), pass: (id) => `r.${id}`, evaluateAt: (fixed) => flatEvaluateAt(em, valueOf, lossOf, fixed) }, metrics));
-    }
-    if (scored.length === 0) body[body.length - 1] = body[body.length - 1].replace('let loss', 'const loss');
-  } else {
-    body.push(`const runs = Array.from({ length: ${samples} }, () => {`, '  const r = forward(batch, ctx, dims);');
-    const v = valueOf('r');
-    body.push(...v.prelude.map((l) => `  ${l}`), `  const value = ${v.value};`);
-    body.push(`  return { value${v.perExample ? `, perExample: ${v.perExample}` : ''}, ${em.runFields(scored, 'r')} };`, '});');
-    body.push('const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;', `let loss = ${lossOf('value')} as tf.Scalar;`);
-    for (const e of scored) {
-      const signal = v.perExample ? `(r) => ${lossOf('r.perExample')}` : `(r) => ${lossOf('r.value')}`;
-      const logq = `runs.map((r) => ${em.batchLogq(`r.${em.ids.get(`${e.node}.logq`)}`, Boolean(v.perExample))})`;
-      body.push(...surrogate(em, e, 'samples', { logq, signal: `runs.map(${signal})`, perExample: Boolean(v.perExample), samples, pass: (id) => `runs.map((r) => r.${id})` }, metrics));
-    }
-  }
+  // A pass: one forward run `r` (or `r_atN` for an estimator's extra evaluation) and the objective over it.
+  const build: PassBuilder = (mode, fixed) => {
+    const r = mode === 'at' ? `r_at${++em.extraEvaluations}` : 'r';
+    const call = `const ${r} = forward(batch, ctx, dims${fixed ? `, ${fixed}` : ''});`;
+    const v = valueOf(r);
+    return {
+      lines: [call, ...v.prelude],
+      ref: r,
+      value: v.value,
+      ...(v.perExample ? { signal: lossOf(v.perExample), runField: `perExample: ${v.perExample}`, runSignal: lossOf('r.perExample') } : {}),
+      metrics: [],
+    };
+  };
+  monteCarloObjective(em, build, enumerated, body, metrics);
   metrics.push('objective: value');
   const stochastic = em.model.statements.filter((s) => s.statement.kind === 'sample' && s.role !== 'likelihood').map((s) => (s.statement as A.Sample).target.text);
   const observed = em.model.observed.map((x) => `${propKey(x)}: r.${em.ids.get(`${x}.p`)}.sample(ctx.rng)`);

@@ -7,7 +7,7 @@ import type * as A from '../syntax/ast.js';
 import type { CheckedStatement, DistributionType } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
 import { Fn } from './fn.js';
-import { latentRead, type FunctionKind, type ModelState } from './model-state.js';
+import { latentRead, type ModelState } from './model-state.js';
 import { commentText, propKey, str } from './names.js';
 
 /** dimsOf(batch): every named dimension from the first data declaration that has it. */
@@ -27,8 +27,7 @@ export function emitDims(em: ModelState): void {
     }
     entries.push(`${propKey(dim)}: ${found ?? 'undefined'}`);
   }
-  em.cx.imports.runtime.add('type Batch');
-  if (em.model.structure === 'blocks') em.cx.imports.stdlib.add('type Distribution');
+  if (em.model.structure === 'blocks') em.cx.imports.stdlibTypes.add('Distribution');
   em.functions.push(
     `/** The run-time dimensions (${commentText(em.model.runtimeDims.join(', ')) || 'none'}), read from the shapes of the batch's data. */\nfunction dimsOf(batch: Batch): Dims {\n  return { ${entries.join(', ')} };\n}`,
   );
@@ -70,7 +69,6 @@ export function emitGuide(em: ModelState): void {
   const fn = new Fn(em.cx, resolver(em, 'guide'));
   for (const s of em.model.statements.filter((x) => x.block === 'guide')) emitStatement(em, fn, s, 'guide');
   em.recordTrace('guide', fn);
-  em.cx.imports.runtime.add('type StepContext');
   em.functions.push(
     `/** The guide q(${commentText(em.model.latents.join(', '))} | data), with each latent sampled by its planned estimator. */\nfunction guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {\n${fn.body()}\n}`,
   );
@@ -89,7 +87,6 @@ export function emitForward(em: ModelState): void {
   const fn = new Fn(em.cx, resolver(em, 'forward'));
   for (const s of em.model.statements) emitStatement(em, fn, s, 'forward');
   em.recordTrace('forward', fn);
-  em.cx.imports.runtime.add('type StepContext');
   em.functions.push(
     `/** Every statement in order, each stochastic node sampled by its planned estimator (or fixed). */\nfunction forward(batch: Batch, ctx: StepContext, dims: Dims, fixed: Fixed = {}) {\n${fn.body()}\n}`,
   );

@@ -28,7 +28,8 @@ export interface ModelCode {
   readonly functions: readonly string[];
   /** The returned ModelInstance object literal's members. */
   readonly members: readonly string[];
-  readonly imports: { stdlib: string[]; runtime: string[] };
+  /** Named imports: values of sgm/stdlib and sgm/runtime, types of sgm/stdlib. */
+  readonly imports: { stdlib: string[]; stdlibTypes: string[]; runtime: string[] };
   /** Statements of `afterStep()`, run after each optimizer step (estimators' state: EMA baselines). */
   readonly afterStep: readonly string[];
 }
@@ -65,8 +66,8 @@ export class ModelEmitter {
       // Single tensors first (hoisted constants, then fitted priors), then the arrays of configurations.
       constants: [...hoisted.filter((c) => c.holds === 'tensor').map((c) => c.id), ...em.disposables, ...hoisted.filter((c) => c.holds === 'tensors').map((c) => `...${c.id}`)],
       functions: em.functions,
-      members: [...members, emitDispose(em)],
-      imports: { stdlib: [...em.cx.imports.stdlib].sort(), runtime: [...em.cx.imports.runtime].sort() },
+      members: [...members, emitDispose()],
+      imports: { stdlib: [...em.cx.imports.stdlib].sort(), stdlibTypes: [...em.cx.imports.stdlibTypes].sort(), runtime: [...em.cx.imports.runtime].sort() },
       afterStep: em.afterStep,
     };
   }

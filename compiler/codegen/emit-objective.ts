@@ -13,7 +13,6 @@ import { literal } from './emit-expr.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { propKey } from './names.js';
-import type { Evaluation } from './emit-blocks.js';
 
 /**
  * A node's surrogate terms from its estimator module. `pass(id)` reads a per-pass quantity bound by its draw
@@ -44,27 +43,86 @@ export function surrogate(em: ModelState,
   });
 }
 
-/** An estimator's extra evaluation of a blocks model with nodes fixed (SurrogateContext.evaluateAt). */
-export function blocksEvaluateAt(em: ModelState, evaluation: Evaluation, fixed: Readonly<Record<string, string>>, perExample: boolean): { lines: string[]; signal: string } {
-  const suffix = `_at${++em.extraEvaluations}`;
-  const ev = evaluation('', suffix);
-  ev.lines[0] = `const ${ev.g} = guide(batch, ctx, dims, s, ${em.fixedLiteral(fixed)});`;
-  const lines = [...ev.lines, ...(ev.perExample ? [`const elbo${suffix} = ${ev.perExample}; // per data point, at the fixed values`] : [])];
-  const maximize = em.model.objective!.sense === 'maximize';
-  const signal = perExample ? `tf.neg(elbo${suffix})` : maximize ? `tf.neg(${ev.value})` : ev.value;
-  return { lines, signal };
+/**
+ * One Monte Carlo pass of the model inside the objective: a blocks model's guide, generative and terms
+ * (emit-blocks.ts) or a flat model's `forward` (emit-flat.ts). The objective code below is the same for both.
+ */
+export interface Pass {
+  /** Statements of the pass (unindented). */
+  readonly lines: readonly string[];
+  /** The object holding the sampled nodes' per-pass values (`g`: the guide's result; `r`: forward's). */
+  readonly ref: string;
+  /** The objective's value at this pass (a scalar). */
+  readonly value: string;
+  /** The learning signal per data point (a loss), bound in the pass, when the objective decomposes over the batch. */
+  readonly signal?: string;
+  /** In a run of several passes: the extra field each run returns, and its per-data-point signal read from run `r`. */
+  readonly runField?: string;
+  readonly runSignal?: string;
+  /** Metrics of the objective evaluated by this kind of pass. */
+  readonly metrics: readonly string[];
 }
 
-/** An estimator's extra evaluation of a flat model with nodes fixed (SurrogateContext.evaluateAt). */
-export function flatEvaluateAt(em: ModelState, 
-  valueOf: (r: string) => { prelude: string[]; value: string; perExample?: string },
-  lossOf: (v: string) => string,
-  fixed: Readonly<Record<string, string>>,
-): { lines: string[]; signal: string } {
-  const r = `r_at${++em.extraEvaluations}`;
-  const v = valueOf(r);
-  const lines = [`const ${r} = forward(batch, ctx, dims, ${em.fixedLiteral(fixed)});`, ...v.prelude];
-  return { lines, signal: v.perExample ? lossOf(v.perExample) : lossOf(v.value) };
+/**
+ * Builds a pass: 'single' (the objective's one pass), 'run' (one of several independent passes), 'config' (one
+ * configuration of a joint enumeration; `fixed` fixes the enumerated node), 'at' (an estimator's extra evaluation
+ * with nodes fixed, SurrogateContext.evaluateAt; identifiers suffixed to stay apart).
+ */
+export type PassBuilder = (mode: 'single' | 'run' | 'config' | 'at', fixed?: string) => Pass;
+
+const indent = (l: string) => `  ${l}`;
+
+/**
+ * The Monte Carlo objective of blocks and flat models: a joint enumeration (one pass per configuration), one pass,
+ * or several independent passes when a score-function node asks for several samples; each scored node's surrogate
+ * terms come from its estimator module. Appends the objective's statements to `body` and its metrics to `metrics`.
+ */
+export function monteCarloObjective(em: ModelState, build: PassBuilder, joint: EstimatorDecision | undefined, body: string[], metrics: string[]): void {
+  const scored = em.scored();
+  const samples = Math.max(1, ...scored.map((e) => e.samples));
+  const lossOf = (v: string) => (em.model.objective!.sense === 'maximize' ? `tf.neg(${v})` : v);
+  const declareLoss = `${scored.length > 0 ? 'let' : 'const'} loss = ${lossOf('value')} as tf.Scalar;`;
+  const logqOf = (e: EstimatorDecision, from: string) => `${from}.${em.ids.get(`${e.node}.logq`)}`;
+  if (joint) {
+    // A variable without batch axis, summed over its joint configurations: one pass per configuration (the pass
+    // fixes the variable), weighted by q (compiler/estimators/enumerate.ts). The analysis keeps
+    // reinforce(samples > 1) away from this case.
+    const zid = em.names.source(joint.node);
+    const p = build('config', `{ ${zid}: ${zid}_c }`);
+    body.push(...jointEnumeration(em, joint, p.lines.map(indent), p.value, p.ref, p.signal ?? lossOf(p.value), lossOf, scored));
+    metrics.push(...p.metrics);
+  } else if (samples === 1) {
+    const p = build('single');
+    body.push(...p.lines, `const value = ${p.value} as tf.Scalar;`, declareLoss);
+    const perExample = p.signal !== undefined;
+    const evaluateAt = (fixed: Readonly<Record<string, string>>) => {
+      const at = build('at', em.fixedLiteral(fixed));
+      return { lines: at.lines, signal: at.signal ?? lossOf(at.value) };
+    };
+    for (const e of scored) {
+      const parts = { logq: em.batchLogq(logqOf(e, p.ref), perExample), signal: p.signal ?? lossOf('value'), perExample, pass: (id: string) => `${p.ref}.${id}`, evaluateAt };
+      body.push(...surrogate(em, e, 'single', parts, metrics));
+    }
+    metrics.push(...p.metrics);
+  } else {
+    // Several samples per data point: leave-one-out baselines use the other samples (Kool et al. 2019).
+    const p = build('run');
+    const returned = ['value', ...(p.runField ? [p.runField] : []), em.runFields(scored, p.ref)].filter((f) => f !== '');
+    body.push(`const runs = Array.from({ length: ${samples} }, () => {`, ...p.lines.map(indent), `  const value = ${p.value};`, `  return { ${returned.join(', ')} };`, '});');
+    body.push('const value = tf.mean(tf.stack(runs.map((r) => r.value))) as tf.Scalar;', declareLoss);
+    const perExample = p.runSignal !== undefined;
+    for (const e of scored) {
+      const parts = {
+        logq: `runs.map((r) => ${em.batchLogq(logqOf(e, 'r'), perExample)})`,
+        signal: `runs.map((r) => ${p.runSignal ?? lossOf('r.value')})`,
+        perExample,
+        samples,
+        pass: (id: string) => `runs.map((r) => r.${id})`,
+      };
+      body.push(...surrogate(em, e, 'samples', parts, metrics));
+    }
+    metrics.push(...p.metrics);
+  }
 }
 
 export function objectiveMember(em: ModelState, body: string[], metrics: string[]): string {
@@ -79,15 +137,15 @@ export function objectiveMember(em: ModelState, body: string[], metrics: string[
 
 /** Every schedule of the model as a reported metric (a number per step, as the progress bar shows). */
 export function scheduleMetrics(em: ModelState): string[] {
-  const out: string[] = [];
+  const out = new Map<string, string>();
   const emitter = new Fn(em.cx, () => undefined).emit;
   for (const [node, call] of em.model.calls) {
     if (call.name !== 'anneal' && call.name !== 'ramp') continue;
-    const key = scheduleName(em, node);
+    const key = propKey(scheduleName(em, node));
     const code = `tf.scalar(${emitter.scheduleCall(call)})`;
-    if (!out.some((o) => o.startsWith(`${propKey(key)}:`))) out.push(`${propKey(key)}: ${code}`);
+    if (!out.has(key)) out.set(key, `${key}: ${code}`);
   }
-  return out;
+  return [...out.values()];
 }
 
 /** A metric name for a schedule: the statement it defines, or `<statement>.<argument>`. */
@@ -166,7 +224,7 @@ export function jointEnumeration(em: ModelState,
   );
 }
 
-export function emitDispose(em: ModelState): string {
+export function emitDispose(): string {
   return [
     'dispose(): void {',
     '  for (const v of variables.values()) v.dispose();',

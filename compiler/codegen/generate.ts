@@ -47,13 +47,13 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     '',
   ].join('\n');
   file.addImportDeclaration({ moduleSpecifier: '@tensorflow/tfjs-core', namespaceImport: 'tf' });
-  const stdlibValues = [...new Set(['RandomStream', ...code.imports.stdlib.filter((n) => !n.startsWith('type '))])].sort();
-  const stdlibTypes = code.imports.stdlib.filter((n) => n.startsWith('type ')).map((n) => n.slice(5));
+  const stdlibValues = [...new Set(['RandomStream', ...code.imports.stdlib])].sort();
+  const stdlibTypes = code.imports.stdlibTypes;
   file.addImportDeclaration({
     moduleSpecifier: options.stdlibModule ?? 'sgm/stdlib',
     namedImports: [...stdlibValues.map((name) => ({ name })), ...stdlibTypes.map((name) => ({ name, isTypeOnly: true }))],
   });
-  const runtimeValues = code.imports.runtime.filter((n) => !n.startsWith('type '));
+  const runtimeValues = code.imports.runtime;
   const runtimeTypes = ['Batch', 'CreateOptions', 'ModelInstance', 'ModelMetadata', 'ObjectiveResult', 'StepContext'];
   file.addImportDeclaration({
     moduleSpecifier: options.runtimeModule ?? 'sgm/runtime',
@@ -95,7 +95,7 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
   });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   const text = header + file.getFullText();
-  const problems = verifyModule(text, fileName);
+  const problems = verifyModule(text, fileName, { stdlib: options.stdlibModule ?? 'sgm/stdlib', runtime: options.runtimeModule ?? 'sgm/runtime' });
   if (problems.length > 0) throw new Error(`internal: the generated module of model '${model.name}' is not valid:\n${problems.slice(0, 5).join('\n')}`);
   return { value: text, diagnostics: [] };
 }

@@ -22,8 +22,16 @@ export const TOP_LEVEL = [
   'export function create',
 ] as const;
 
+/** The module specifiers of sgm's packages in a generated module (generate.ts's options). */
+export interface SgmModules {
+  readonly stdlib: string;
+  readonly runtime: string;
+}
+
+const DEFAULT_MODULES: SgmModules = { stdlib: 'sgm/stdlib', runtime: 'sgm/runtime' };
+
 /** What a generated module's problems are (empty when it is well-formed). */
-export function verifyModule(code: string, fileName: string): string[] {
+export function verifyModule(code: string, fileName: string, modules: SgmModules = DEFAULT_MODULES): string[] {
   const problems: string[] = [];
   const parsed = ts.transpileModule(code, {
     fileName,
@@ -32,19 +40,19 @@ export function verifyModule(code: string, fileName: string): string[] {
   });
   for (const d of parsed.diagnostics ?? []) problems.push(`syntax: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}${d.start !== undefined ? ` at ${d.start}` : ''}`);
   const file = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const top = file.statements.map(describeTopLevel);
+  const top = file.statements.map((s) => describeTopLevel(s, modules));
   if (top.length !== TOP_LEVEL.length || top.some((s, i) => s !== TOP_LEVEL[i])) problems.push(`top-level statements are [${top.join('; ')}], expected [${TOP_LEVEL.join('; ')}]`);
   problems.push(...redeclarations(file));
   return problems;
 }
 
 /** A top-level statement as `TOP_LEVEL` spells it (module specifiers of sgm's packages normalized). */
-export function describeTopLevel(s: ts.Statement): string {
+export function describeTopLevel(s: ts.Statement, modules: SgmModules = DEFAULT_MODULES): string {
   const exported = ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ? 'export ' : '';
   if (ts.isImportDeclaration(s)) {
     const from = (s.moduleSpecifier as ts.StringLiteral).text;
     if (from === '@tensorflow/tfjs-core') return 'import * as tf';
-    return `import ${/stdlib/.test(from) ? 'sgm/stdlib' : /runtime/.test(from) ? 'sgm/runtime' : from}`;
+    return `import ${from === modules.stdlib ? 'sgm/stdlib' : from === modules.runtime ? 'sgm/runtime' : from}`;
   }
   if (ts.isVariableStatement(s)) return `${exported}const ${s.declarationList.declarations.map((d) => d.name.getText()).join(', ')}`;
   if (ts.isTypeAliasDeclaration(s)) return `${exported}type ${s.name.text}`;

@@ -7,11 +7,19 @@
  */
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { DistributionType, ResolvedCall } from '../semantics/types.js';
+import type { DistributionSig } from '../../stdlib/signatures/index.js';
 import type { EstimatorDecision, OptionValue } from './decision.js';
 import { constantOption, type CreateContext, type Decision, type DrawContext, type EstimatorModule, type NodeFacts, type SurrogateContext } from './estimator.js';
 
-/** The families a relaxation-based control variate applies to, and their noise (runtime relaxation-noise.ts). */
-export const RELAXABLE: Readonly<Record<string, 'bernoulli' | 'categorical'>> = { Bernoulli: 'bernoulli', OneHotCategorical: 'categorical' };
+/**
+ * The noise of a family's draw b = H(z) (runtime relaxation-noise.ts), read from the signature table's support:
+ * a discrete draw on {0, 1} is a thresholded logistic, a one-hot draw the argmax of Gumbel-perturbed logits. Other
+ * supports have no such construction here.
+ */
+export function relaxationNoise(sig: DistributionSig): 'bernoulli' | 'categorical' | undefined {
+  if (!sig.discrete || sig.hasRsample) return undefined;
+  return sig.support === 'boolean' ? 'bernoulli' : sig.support === 'one_hot' ? 'categorical' : undefined;
+}
 
 /** The estimators whose relaxed value a later latent can take inside an earlier latent's control variate. */
 const RELAXED_KINDS = new Set(['rebar', 'relax']);
@@ -19,7 +27,7 @@ const RELAXED_KINDS = new Set(['rebar', 'relax']);
 /** The help of SGM5001 for a family the estimator does not apply to. */
 function familyHelp(kind: string, f: NodeFacts): string {
   const sig = f.dist.sig;
-  if (sig.name === 'Categorical') return `write OneHotCategorical(...) (the relaxation needs one-hot values), or use reinforce`;
+  if (sig.support === 'categorical_index') return `write OneHotCategorical(...) (the relaxation needs one-hot values), or use reinforce`;
   if (sig.hasRsample) return `${sig.name} is reparameterized: drop the clause (pathwise is the default)`;
   if (sig.suggestRelaxation) return `relax it with ${sig.suggestRelaxation}, or use reinforce (score function)`;
   return `use reinforce (score function) for ${sig.name}; ${kind} needs Bernoulli or OneHotCategorical`;
@@ -61,7 +69,7 @@ function relaxationOptions(clause: ResolvedCall): Record<string, OptionValue> {
  * and every discrete latent drawn after it must also be relaxed (its relaxed value enters this control variate).
  */
 export function relaxationDecision(kind: 'rebar' | 'relax', f: NodeFacts, clause: ResolvedCall, extra: Record<string, OptionValue>, what: string): Decision | undefined {
-  const family = RELAXABLE[f.dist.sig.name];
+  const family = relaxationNoise(f.dist.sig);
   if (!family) {
     f.diagnostics.push(
       makeDiagnostic('SGM5001', f.clauseSpan, `${kind} does not apply to ${f.dist.sig.name}`, {

@@ -47,7 +47,7 @@ export function needsInitRng(em: ModelState): boolean {
   return em.model.statements.some(
     ({ statement: st }) =>
       (st.kind === 'param' && st.init?.kind === 'call' && em.model.calls.get(st.init)?.name === 'randn') ||
-      (st.kind === 'sample' && em.distType(st)?.sig.name === 'IGR_Planar'),
+      (st.kind === 'sample' && em.distType(st)?.sig.ownParams === 'planar_flow'),
   );
 }
 
@@ -122,7 +122,7 @@ export function emitParams(em: ModelState): void {
   for (const { statement: st, role } of em.model.statements) {
     if (st.kind !== 'sample') continue;
     const d = em.distType(st);
-    if (d?.sig.name !== 'IGR_Planar' || d.call.name === 'fit_prior') continue;
+    if (d?.sig.ownParams !== 'planar_flow' || d.call.name === 'fit_prior') continue;
     const mu = em.model.types.get(d.call.args.get('mu')!.expr) as TensorType;
     const dim = mu.shape![mu.shape!.length - 1] as number;
     const layersArg = d.call.args.get('layers');

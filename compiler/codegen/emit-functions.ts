@@ -131,7 +131,7 @@ export function emitSample(em: ModelState, fn: Fn, st: A.Sample, role: NonNullab
   const id = em.names.source(name);
   const full = em.model.variables.get(name)?.shape ?? null;
   const generativeFlow = em.ids.get(`${name}.p.flow`);
-  const pExtra: Record<string, string> = generativeFlow && d.sig.name === 'IGR_Planar' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
+  const pExtra: Record<string, string> = generativeFlow && d.sig.ownParams === 'planar_flow' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
   if (role === 'prior') {
     const pid = em.id(`${name}.p`, name, 'p');
     fn.bind(pid, d.call.name === 'fit_prior' ? priorCode(em, fn, st, d) : fn.emit.distribution(d.call, pExtra), at);
@@ -149,8 +149,8 @@ export function emitSample(em: ModelState, fn: Fn, st: A.Sample, role: NonNullab
   const qid = em.id(`${name}.q`, name, role === 'posterior' ? 'q' : 'dist');
   const family = d.sig.name;
   const extra: Record<string, string> = {};
-  if (family === 'IGR_Planar') extra.flow = `${em.ids.get(`${name}.flow`)}.flow`;
-  if (est && module?.distributionOptions) Object.assign(extra, module.distributionOptions(est, family));
+  if (d.sig.ownParams === 'planar_flow') extra.flow = `${em.ids.get(`${name}.flow`)}.flow`;
+  if (est && module?.distributionOptions) Object.assign(extra, module.distributionOptions(est, family, d.sig));
   fn.bind(qid, fn.emit.distribution(d.call, extra), at);
   const ss = em.sampleShape(d.sampleShape, full);
   if (!est || !module) {
@@ -168,6 +168,7 @@ export function emitSample(em: ModelState, fn: Fn, st: A.Sample, role: NonNullab
     sampleArgs: `ctx.rng${ss}`,
     fixed: `fixed.${id}`,
     family,
+    sig: d.sig,
     relaxed: d.sig.measure.startsWith('relaxed_'),
     perExample: (code) => `${em.perExampleReducer(full)}(${code})`,
     bindValue: (code, comment) => fn.bind(id, code, comment),

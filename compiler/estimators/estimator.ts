@@ -1,7 +1,7 @@
 /**
  * The estimator interface: one gradient estimator of a stochastic node is one module, one file in this folder,
  * exporting one object that implements `EstimatorModule`, registered by one line in registry.ts
- * (docs/architecture.md section 8, "How to add an estimator").
+ * (docs/architecture.md section 9, "How to add an estimator").
  *
  * A module says everything the compiler asks about its estimator:
  *
@@ -35,7 +35,9 @@
  *      per-pass values it bound (`cx.value(role)`), the learning signal (a loss: lower is better), and the form of
  *      the evaluation: one pass ('single'), several independent passes (`samples` of the decision > 1:
  *      'samples', arrays over passes), the configurations of a joint enumeration ('enumerated': arrays over
- *      configurations with their probabilities). In the 'single' form `cx.evaluateAt` evaluates the model once
+ *      configurations with their probabilities), or the k importance samples of `maximize iwae(samples = k)`
+ *      ('iwae': arrays over samples, and the k log weights as the signal; an estimator for iwae answers undefined
+ *      from `objectiveProblem` for it, as VIMCO would). In the 'single' form `cx.evaluateAt` evaluates the model once
  *      more with some sampled nodes fixed to other values (MuProp's mean-field point, REBAR's and RELAX's relaxed
  *      draws) and returns the learning signal there. A module without `surrogate` adds nothing (pathwise,
  *      straight-through and enumeration differentiate the objective itself); a module with one is a
@@ -45,8 +47,13 @@
  *   (its baseline, a learned temperature) can be added to the step's metrics with `cx.metric` in `surrogate`.
  *
  * Modules write TypeScript text; every helper that names an identifier or imports a runtime function goes through
- * the context, so a module needs no import from compiler/codegen.
+ * the context, so a module needs no import from compiler/codegen. A module asks the signature table about a family
+ * (`cx.sig`, stdlib/signatures/family-facts.ts) and never compares family names. The generated code a module
+ * writes may call run-time helpers of runtime/estimators/ (exported from runtime/index.ts, imported with
+ * `cx.importRuntime`); its learned parameters are trainable `tf.Variable`s registered with `cx.variables`, drawn
+ * from `cx.rng()` so a seed reproduces them.
  */
+import type { DistributionSig } from '../../stdlib/signatures/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from '../syntax/ast.js';
@@ -122,8 +129,10 @@ export interface DrawContext extends CodeText {
   readonly sampleArgs: string;
   /** Code of a value the caller fixed for this node (`fixed.<value>`; undefined when not fixed). */
   readonly fixed: string;
-  /** Signature name of the distribution family (e.g. 'Bernoulli', 'IGR_I'). */
+  /** Signature name of the distribution family (e.g. Bernoulli, IGR_I). */
   readonly family: string;
+  /** The family's entry of the signature table (ask it, never compare family names: stdlib/signatures/family-facts.ts). */
+  readonly sig: DistributionSig;
   /** The family is a relaxation (its measure is `relaxed_*`): its density is taken from its log-space draw. */
   readonly relaxed: boolean;
   /** Reduces a per-element term to per-data-point totals (a batch axis) or to a scalar, as code. */
@@ -193,7 +202,7 @@ export interface EstimatorModule<K extends string = string> {
   label?(d: EstimatorDecision): string;
 
   create?(d: EstimatorDecision, cx: CreateContext): void;
-  distributionOptions?(d: EstimatorDecision, family: string): Readonly<Record<string, string>>;
+  distributionOptions?(d: EstimatorDecision, family: string, sig: DistributionSig): Readonly<Record<string, string>>;
   draw(d: EstimatorDecision, cx: DrawContext): 'drawn' | 'summed_out';
   surrogate?(d: EstimatorDecision, cx: SurrogateContext): string[];
 }

@@ -2,13 +2,12 @@
  * Straight-through gradients: the forward pass uses the hard (one-hot, or discretized) value of a relaxation,
  * the backward pass the relaxed sample's gradient (Bengio et al. 2013, arXiv:1308.3432; with Gumbel-Softmax,
  * Jang et al. 2017, arXiv:1611.01144). A relaxation built with `hard = true` draws its hard form from `rsample`;
- * the IGR family has its own `rsampleStraightThrough`. Nothing is added to the surrogate loss.
+ * a relaxation without that parameter (the IGR family) has its own `rsampleStraightThrough` (the signature table
+ * says which: stdlib/signatures/family-facts.ts). Nothing is added to the surrogate loss.
  */
+import { familyNames, straightThroughByHardFlag } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { EstimatorModule } from './estimator.js';
-
-/** Families whose straight-through draw is `rsampleStraightThrough` rather than the hard form of `rsample`. */
-const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
 
 export const straightThrough: EstimatorModule<'straight_through'> = {
   kind: 'straight_through',
@@ -20,7 +19,7 @@ export const straightThrough: EstimatorModule<'straight_through'> = {
       f.diagnostics.push(
         makeDiagnostic('SGM5001', f.clauseSpan, `straight-through needs a relaxation with a hard sample; ${f.dist.sig.name} is not one`, {
           label: 'no straight-through form',
-          help: 'relaxations: IGR_I, IGR_SB, IGR_Planar, GumbelSoftmax, RelaxedBernoulli, GenGS',
+          help: `relaxations: ${familyNames((d) => d.straightThrough).join(', ')}`,
         }),
       );
       return undefined;
@@ -44,12 +43,12 @@ export const straightThrough: EstimatorModule<'straight_through'> = {
     return objective.form === 'iwae' ? 'iwae needs reparameterized latents' : undefined;
   },
 
-  distributionOptions(_d, family): Readonly<Record<string, string>> {
-    return IGR_FAMILY.has(family) ? {} : { hard: 'true' };
+  distributionOptions(_d, _family, sig): Readonly<Record<string, string>> {
+    return straightThroughByHardFlag(sig) ? { hard: 'true' } : {};
   },
 
   draw(d, cx) {
-    const sampler = IGR_FAMILY.has(cx.family) ? 'rsampleStraightThrough' : 'rsample';
+    const sampler = straightThroughByHardFlag(cx.sig) ? 'rsample' : 'rsampleStraightThrough';
     cx.bindValue(`${cx.q}.${sampler}(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
     return 'drawn';
   },

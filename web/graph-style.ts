@@ -42,6 +42,8 @@ export const ESTIMATOR_STYLES: Readonly<Record<EstimatorKind, { readonly fill: s
   nvil: { fill: '#e07a5f', border: '#8a3b26', label: 'score function + learned baseline (NVIL)' },
   vimco: { fill: '#f4a259', border: '#96571c', label: 'multi-sample score function (VIMCO)' },
   muprop: { fill: '#c8553d', border: '#6e2a1c', label: 'score function + Taylor control variate (MuProp)' },
+  rebar: { fill: '#d1495b', border: '#7a1f2c', label: 'REBAR (score function + relaxed control variate)' },
+  relax: { fill: '#c9a227', border: '#6e5812', label: 'RELAX (score function + learned control variate)' },
 };
 
 /** KL edges by how the KL term is computed. */

@@ -76,6 +76,11 @@ export class Bernoulli extends Distribution {
     });
   }
 
+  /** x·logits − softplus(logits) at a relaxed x ∈ [0, 1] (REBAR's relaxed objective; log-space.ts RelaxedMass). */
+  relaxedLogProb(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.sub(tf.mul(value, this.logits), tf.softplus(this.logits)));
+  }
+
   /** probs. */
   override mean(): tf.Tensor {
     return this.probs.clone();

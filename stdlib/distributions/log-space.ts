@@ -89,6 +89,7 @@ export function logSpaceOf(value: tf.Tensor): Recorded | undefined {
  * d.logProb(value). Use this wherever the density of a sample is taken (importance weights, sampled KL terms).
  */
 export function logProbOfSample(d: Distribution, value: tf.Tensor): tf.Tensor {
+  if (RELAXED_DISCRETE.has(value) && hasRelaxedMass(d)) return d.relaxedLogProb(value);
   const r = logSpaceOf(value);
   if (r && hasLogSpace(d) && d.logSpace === r.kind) return d.logProbLogSpace(r.rep);
   return d.logProb(value);
@@ -98,4 +99,28 @@ export function logProbOfSample(d: Distribution, value: tf.Tensor): tf.Tensor {
 export function recordedDraw(d: LogSpaceDensity, rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
   const { value, rep } = d.rsampleLogSpace(rng, sampleShape);
   return recordLogSpace(value, d.logSpace, rep);
+}
+
+/**
+ * Discrete values relaxed by a control-variate estimator (REBAR, RELAX: runtime/estimators/rebar.ts): inside the
+ * estimator's relaxed evaluations a Bernoulli or one-hot latent takes a value σ_λ(z) in (0, 1) or on the simplex.
+ * Its log-mass formula, extended to such values (REBAR section 5 evaluates the Bernoulli log-likelihood at the
+ * relaxed value), is what the relaxed objective uses; logProb itself masks non-0/1 values to −inf.
+ */
+const RELAXED_DISCRETE = new WeakSet<tf.Tensor>();
+
+/** Marks `value` as a relaxed discrete value (see RELAXED_DISCRETE); returns it. */
+export function markRelaxedDiscrete<T extends tf.Tensor>(value: T): T {
+  RELAXED_DISCRETE.add(value);
+  return value;
+}
+
+/** A discrete distribution whose log-mass formula extends to relaxed values. */
+export interface RelaxedMass {
+  /** The log-mass formula at a relaxed value (no mask): summed over the event like logProb. */
+  relaxedLogProb(value: tf.Tensor): tf.Tensor;
+}
+
+function hasRelaxedMass(d: Distribution): d is Distribution & RelaxedMass {
+  return typeof (d as Partial<RelaxedMass>).relaxedLogProb === 'function';
 }

@@ -52,6 +52,11 @@ export class OneHotCategorical extends Distribution {
     });
   }
 
+  /** Σ_k x_k log p_k at a relaxed x on the simplex (REBAR's relaxed objective; log-space.ts RelaxedMass). */
+  relaxedLogProb(value: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.sum(tf.mul(value, this.logits), -1));
+  }
+
   /** probs. */
   override mean(): tf.Tensor {
     return this.probs.clone();

@@ -364,6 +364,31 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     shape: 'directive',
     bareAllowed: true,
   },
+  {
+    name: 'rebar',
+    doc: 'REBAR (Tucker et al. 2017): score function with the relaxed objective as control variate, η and λ tuned to minimise the variance (Bernoulli, OneHotCategorical)',
+    category: 'estimator',
+    params: [
+      { name: 'temperature', kind: 'constant', constraint: 'positive', optional: true, default: 0.5, doc: 'initial temperature λ of the relaxation σ_λ' },
+      { name: 'eta', kind: 'constant', constraint: 'real', optional: true, default: 1, doc: 'initial scale η of the control variate' },
+      { name: 'lr', kind: 'constant', constraint: 'nonnegative', optional: true, default: 0.001, doc: 'Adam learning rate of η and log λ on the variance gradient (0: keep them fixed)' },
+    ],
+    shape: 'directive',
+    bareAllowed: true,
+  },
+  {
+    name: 'relax',
+    doc: 'RELAX (Grathwohl et al. 2018): REBAR plus a learned control-variate network r_ρ(z), trained on the variance gradient (Bernoulli, OneHotCategorical)',
+    category: 'estimator',
+    params: [
+      { name: 'hidden', kind: 'constant', constraint: 'positive_integer', optional: true, default: 50, doc: 'hidden units of the control-variate network (one ReLU layer)' },
+      { name: 'temperature', kind: 'constant', constraint: 'positive', optional: true, default: 0.5, doc: 'initial temperature λ of the relaxation σ_λ' },
+      { name: 'eta', kind: 'constant', constraint: 'real', optional: true, default: 1, doc: 'initial scale η of the relaxed objective in the control variate' },
+      { name: 'lr', kind: 'constant', constraint: 'nonnegative', optional: true, default: 0.001, doc: 'Adam learning rate of η, log λ and the network on the variance gradient (0: keep them fixed)' },
+    ],
+    shape: 'directive',
+    bareAllowed: true,
+  },
   // ── baselines (inside reinforce) ──────────────────────────────────────────────────────────────
   {
     name: 'ema',

@@ -21,6 +21,8 @@ const DATA: Record<string, string> = {
   sbn_structured_output: 'mnist-halves?classes=0,1',
   sbn_structured_output_igr: 'mnist-halves?classes=0,1',
   sbn_reinforce: 'mnist-binarized?classes=0,1',
+  sbn_rebar: 'mnist-binarized?classes=0,1',
+  sbn_relax: 'mnist-binarized?classes=0,1',
   gengs_poisson: 'synthetic:poisson?rate=20&count=200',
   gengs_binomial: 'synthetic:binomial?trials=20&p=0.3&count=200',
   gengs_multinomial: 'synthetic:multinomial?trials=3&probs=0.7,0.2,0.1&count=200',

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeEnvironmentFault, isUserError, formatError, UserError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerCompare } from './commands/compare.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
 import { registerGraph } from './commands/graph.js';
@@ -52,6 +53,7 @@ export async function run(argv: readonly string[], outerIo: Io): Promise<number>
   registerSample(program, io, done);
   registerReport(program, io, done);
   registerEval(program, io, done);
+  registerCompare(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -16,6 +16,7 @@ import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
+import { requestFromClause, requestFromOption, unknownOverrideTargets, type EstimatorOverrides, type EstimatorRequest } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { logPmf64, tailMass64 } from './tail-mass.js';
 
@@ -37,8 +38,14 @@ export interface Sampled {
   readonly role: 'posterior' | 'prior' | 'likelihood' | 'sample';
 }
 
+/** Options of the analysis. */
+export interface AnalysisOptions {
+  /** Estimators chosen from outside the source, applied exactly as `with` clauses (estimator-overrides.ts). */
+  readonly estimatorOverrides?: EstimatorOverrides;
+}
+
 /** Runs the analysis on a checked, error-free model. */
-export function analyze(model: CheckedModel): StageResult<Plan> {
+export function analyze(model: CheckedModel, options: AnalysisOptions = {}): StageResult<Plan> {
   const diagnostics: Diagnostic[] = [];
   const line = (span: { start: number }) => model.file.position(span.start).line;
   const sampled: Sampled[] = [];
@@ -65,9 +72,11 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
       });
       continue;
     }
-    const decision = chooseEstimator(model, s, elboObjective, diagnostics, estimators);
+    const decision = chooseEstimator(model, s, elboObjective, diagnostics, estimators, options.estimatorOverrides);
     if (decision) estimators.push({ ...decision, line: line(s.statement.span) });
   }
+  const sampledLatents = sampled.filter((s) => s.role === 'posterior' || s.role === 'sample').map((s) => s.statement.target.text);
+  unknownOverrideTargets(options.estimatorOverrides, sampledLatents, model.decl.name.span, diagnostics);
 
   estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
@@ -125,17 +134,34 @@ function isBareElbo(model: CheckedModel): boolean {
 
 type Decision = Omit<EstimatorDecision, 'line'>;
 
-function chooseEstimator(model: CheckedModel, s: Sampled, elboObjective: boolean, diagnostics: Diagnostic[], earlier: readonly EstimatorDecision[]): Decision | undefined {
+/** The estimator the node's `with` clause, or else the `estimatorOverrides` option, asks for (option wins). */
+function requestFor(model: CheckedModel, statement: A.Sample, overrides: EstimatorOverrides | undefined, diagnostics: Diagnostic[]): EstimatorRequest | null | undefined {
+  const option = overrides?.get(statement.target.text);
+  if (option) return requestFromOption(statement.target.text, option, statement.distribution.span, diagnostics) ?? null;
+  const clause = statement.estimator ? model.calls.get(statement.estimator) : undefined;
+  return clause && statement.estimator ? requestFromClause(clause, statement.estimator.span) : undefined;
+}
+
+function chooseEstimator(
+  model: CheckedModel,
+  s: Sampled,
+  elboObjective: boolean,
+  diagnostics: Diagnostic[],
+  earlier: readonly EstimatorDecision[],
+  overrides?: EstimatorOverrides,
+): Decision | undefined {
   const { statement, dist } = s;
   const node = statement.target.text;
   const distribution = displayName(dist);
   const sig = dist.sig;
   const base = { node, distribution, samples: 1 };
-  const override = statement.estimator ? model.calls.get(statement.estimator) : undefined;
+  const override = requestFor(model, statement, overrides, diagnostics);
+  if (override === null) return undefined; // an invalid option, already reported
+  const via = override?.source === 'option' ? ' (estimatorOverrides option)' : '';
   const hard = dist.call.args.get('hard');
   const hardOn = hard?.type.kind === 'tensor' && hard.type.constant === true;
   const report = (code: 'SGM5001' | 'SGM5003', message: string, label: string, help?: string) =>
-    diagnostics.push(makeDiagnostic(code, statement.estimator?.span ?? statement.distribution.span, message, { label, ...(help ? { help } : {}) }));
+    diagnostics.push(makeDiagnostic(code, override?.span ?? statement.distribution.span, message, { label, ...(help ? { help } : {}) }));
   const enumeration = enumerationFor(model, s, elboObjective, earlier);
 
   if (override) {
@@ -145,36 +171,35 @@ function chooseEstimator(model: CheckedModel, s: Sampled, elboObjective: boolean
           report('SGM5001', `pathwise gradients need a reparameterized sampler; ${sig.name} has none`, 'not reparameterizable', sig.suggestRelaxation ? `use ${sig.suggestRelaxation}` : undefined);
           return undefined;
         }
-        return { ...base, estimator: 'pathwise', reason: 'requested with pathwise', overridden: true };
+        return { ...base, estimator: 'pathwise', reason: `requested with pathwise${via}`, overridden: true };
       case 'straight_through':
         if (!sig.straightThrough) {
           report('SGM5001', `straight-through needs a relaxation with a hard sample; ${sig.name} is not one`, 'no straight-through form', 'relaxations: IGR_I, IGR_SB, IGR_Planar, GumbelSoftmax, RelaxedBernoulli, GenGS');
           return undefined;
         }
-        return { ...base, estimator: 'straight_through', reason: 'requested with straight_through: one-hot forward pass, relaxed backward pass', overridden: true };
+        return { ...base, estimator: 'straight_through', reason: `requested with straight_through${via}: one-hot forward pass, relaxed backward pass`, overridden: true };
       case 'enumerate':
         if (typeof enumeration === 'string') {
           report('SGM5003', `cannot enumerate '${node}': ${enumeration}`, 'enumeration not possible', sig.suggestRelaxation ? `or use ${sig.suggestRelaxation}` : undefined);
           return undefined;
         }
-        return { ...base, estimator: 'enumerate', enumeration, reason: `requested with enumerate: exact sum over ${enumeration.size} configurations`, overridden: true };
+        return { ...base, estimator: 'enumerate', enumeration, reason: `requested with enumerate${via}: exact sum over ${enumeration.size} configurations`, overridden: true };
       case 'reinforce': {
-        const samples = constantArg(override, 'samples') ?? 1;
-        const b = override.args.get('baseline');
-        const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
+        const samples = override.number('samples') ?? 1;
+        const bCall = override.baseline;
         const baseline = (bCall?.name ?? (samples > 1 ? 'loo' : 'ema')) as 'ema' | 'loo' | 'none';
         if (baseline === 'loo' && samples < 2) {
           report('SGM5001', 'the leave-one-out baseline needs samples >= 2', 'loo with one sample', 'write reinforce(baseline = loo, samples = 4), or use baseline = ema(0.9)');
           return undefined;
         }
-        const decay = baseline === 'ema' ? (bCall ? (constantArg(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
+        const decay = baseline === 'ema' ? (bCall?.decay ?? DEFAULT_EMA_DECAY) : undefined;
         return {
           ...base,
           samples,
           estimator: 'reinforce',
           baseline,
           ...(decay === undefined ? {} : { decay }),
-          reason: `requested with reinforce: score function, ${baselineText(baseline, decay)}${samples > 1 ? `, ${samples} samples` : ''}`,
+          reason: `requested with reinforce${via}: score function, ${baselineText(baseline, decay)}${samples > 1 ? `, ${samples} samples` : ''}`,
           overridden: true,
         };
       }

@@ -1,0 +1,62 @@
+/**
+ * Independent draws of a model's gradient estimate at fixed parameters: each draw evaluates the surrogate loss
+ * (runtime/model-api.ts, `objective(...).loss`, whose gradient is the planned estimators' gradient) with its own
+ * random stream and differentiates it with respect to the chosen variables. Used by `sgm compare` and by the
+ * GenGS synthetic experiment.
+ */
+import { RandomStream } from '../../stdlib/random.js';
+import { tf } from '../../stdlib/tf.js';
+import { deriveSeed } from '../data/js-random.js';
+import type { Batch, ModelInstance } from '../model-api.js';
+
+/** Options of `gradientDraws`. */
+export interface DrawOptions {
+  /** Number of independent gradient estimates. */
+  readonly draws: number;
+  /** Seed of the draws' random streams (draw d uses deriveSeed(seed, purpose, d)). */
+  readonly seed: number;
+  /** Names the streams apart: two measurements with different purposes draw independent noise. */
+  readonly purpose: string;
+  /** Training step the schedules (τ of a relaxation) are evaluated at. */
+  readonly step: number;
+  /**
+   * Objective evaluations before measuring, each followed by `afterStep()`, at the same parameters: they warm
+   * up EMA baselines (which then stay frozen during the draws, so every draw is independent and unbiased).
+   */
+  readonly warmup: number;
+}
+
+/** The draws, flattened over the variables in order, and the time each took. */
+export interface GradientDraws {
+  readonly draws: Float64Array[];
+  /** Mean wall-clock milliseconds of one objective-and-gradient evaluation (data read back included). */
+  readonly msPerGradient: number;
+}
+
+/** Draws of d loss / d variables (a variable with no path to the loss contributes zeros). */
+export function gradientDraws(model: ModelInstance, batch: Batch, variables: readonly tf.Variable[], o: DrawOptions): GradientDraws {
+  const size = variables.reduce((a, v) => a + v.size, 0);
+  for (let i = 0; i < o.warmup; i++) {
+    tf.tidy(() => {
+      model.objective(batch, { step: o.step, rng: new RandomStream(deriveSeed(o.seed, `${o.purpose}/warmup`, i)) });
+    });
+    model.afterStep?.();
+  }
+  const draws: Float64Array[] = [];
+  const start = performance.now();
+  for (let d = 0; d < o.draws; d++) {
+    const flat = new Float64Array(size);
+    tf.tidy(() => {
+      const rng = new RandomStream(deriveSeed(o.seed, o.purpose, d));
+      const { grads } = tf.variableGrads(() => model.objective(batch, { step: o.step, rng }).loss, [...variables]);
+      let at = 0;
+      for (const v of variables) {
+        const g = grads[v.name];
+        if (g) flat.set(g.dataSync(), at);
+        at += v.size;
+      }
+    });
+    draws.push(flat);
+  }
+  return { draws, msPerGradient: (performance.now() - start) / Math.max(1, o.draws) };
+}

@@ -111,3 +111,29 @@ describe('compareEstimators on a tiny categorical model', () => {
     expect(n.skipped[0].reason).toContain('SGM5001');
   }, 60_000);
 });
+
+describe('compareEstimators on the GenGS synthetic model (GenGS paper Figure 3)', () => {
+  it('finds REINFORCE unbiased and GenGS biased against the closed-form gradient of the discrete objective', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync('models/gengs_poisson.sgm', 'utf8');
+    // E mean_i (n - t_i)^2 = λ + mean_i (λ - t_i)^2 for n ~ Poisson(λ), so d/d log λ = λ (1 + 2 (λ - mean t)), float64.
+    const exact = (_node: string, vars: readonly { dataSync(): ArrayLike<number> }[], batch: Record<string, { dataSync(): ArrayLike<number> }>) => {
+      const rate = Math.exp(vars[0].dataSync()[0]);
+      const t = Array.from(batch.t.dataSync());
+      const mean = t.reduce((a, b) => a + b, 0) / t.length;
+      return [rate * (1 + 2 * (rate - mean))];
+    };
+    const r = await compareEstimators({ source, path: 'models/gengs_poisson.sgm', data: 'synthetic:poisson?rate=20&seed=1', draws: 400, batchSize: 100, seed: 2, estimators: 'auto,reinforce', exactGradient: exact });
+    const n = r.nodes[0];
+    expect(n).toMatchObject({ node: 'n', relaxation: 'relaxed_count', objective: 'discrete', parameters: ['log_rate'] });
+    expect(n.reference).toMatchObject({ estimator: 'closed form', exact: true });
+    expect(n.reference.gradient[0]).toBeLessThan(-100); // λ = 5 against data of mean ~20
+    const reinforce = n.rows.find((x) => x.estimator === 'reinforce')!;
+    const gengs = n.rows.find((x) => x.estimator === 'gengs (auto)')!;
+    expect(reinforce.bias.maxZ).toBeLessThan(3);
+    expect(gengs.relaxed).toBe(true);
+    // The relaxation at τ = 1 is biased for the discrete objective (by ~2% here), and has far less variance.
+    expect(gengs.bias.maxZ).toBeGreaterThan(3);
+    expect(gengs.variance.value).toBeLessThan(reinforce.variance.value / 5);
+  }, 120_000);
+});

@@ -26,8 +26,8 @@ import { loadDataset } from '../data/registry.js';
 import { UserError } from '../errors.js';
 import { importCompiledModel } from '../load-model.js';
 import type { Batch, ModelInstance } from '../model-api.js';
-import { accuracy, summarize } from './gradient-stats.js';
-import { gradientDraws } from './measure.js';
+import { summarize } from './gradient-stats.js';
+import { fromDraws, gradientDraws } from './measure.js';
 import { nodeInfo, parseEstimatorList, type EstimatorSpec, type NodeFamily } from './specs.js';
 import type { CompareReport, EstimatorRow, NodeComparison, Reference } from './report.js';
 
@@ -201,8 +201,7 @@ async function measureReference(
 }
 
 function row(spec: EstimatorSpec, draws: Float64Array[], msPerGradient: number, reference: Reference): EstimatorRow {
-  const s = summarize(draws);
-  const a = accuracy(draws, s, reference.gradient, reference.stderr);
+  const { summary: s, accuracy: a } = fromDraws(draws, msPerGradient, reference);
   const d = spec.decision as EstimatorDecision;
   return {
     estimator: spec.label,

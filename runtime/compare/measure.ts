@@ -8,6 +8,7 @@ import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import { deriveSeed } from '../data/js-random.js';
 import type { Batch, ModelInstance } from '../model-api.js';
+import { accuracy, summarize, type Accuracy, type GradientSummary } from './gradient-stats.js';
 
 /** Options of `gradientDraws`. */
 export interface DrawOptions {
@@ -59,4 +60,29 @@ export function gradientDraws(model: ModelInstance, batch: Batch, variables: rea
     draws.push(flat);
   }
   return { draws, msPerGradient: (performance.now() - start) / Math.max(1, o.draws) };
+}
+
+/** Draws summarised against a reference gradient: what one row of `sgm compare` holds. */
+export interface Measurement {
+  readonly summary: GradientSummary;
+  readonly accuracy: Accuracy;
+  readonly msPerGradient: number;
+}
+
+/** `gradientDraws`, then their mean, trace variance, bias and MSE against `reference` (± `stderr`). */
+export function measureAgainst(
+  model: ModelInstance,
+  batch: Batch,
+  variables: readonly tf.Variable[],
+  reference: { readonly gradient: readonly number[]; readonly stderr: readonly number[] },
+  o: DrawOptions,
+): Measurement {
+  const { draws, msPerGradient } = gradientDraws(model, batch, variables, o);
+  return fromDraws(draws, msPerGradient, reference);
+}
+
+/** Summarises draws against a reference. */
+export function fromDraws(draws: readonly Float64Array[], msPerGradient: number, reference: { readonly gradient: readonly number[]; readonly stderr: readonly number[] }): Measurement {
+  const summary = summarize(draws);
+  return { summary, accuracy: accuracy(draws, summary, reference.gradient, reference.stderr), msPerGradient };
 }

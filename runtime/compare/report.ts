@@ -114,8 +114,8 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /**
- * The figure: per node, log10 of variance, squared bias and MSE per estimator, as grouped bars (a bar's error
- * bar is ±1 standard error, also on the log scale).
+ * The figure: per node (rows) variance, squared bias and MSE (columns) of each estimator on log axes, as dots
+ * with ±1 standard-error rules.
  */
 export function compareChart(r: CompareReport): TopLevelSpec {
   const values = r.nodes.flatMap((n) =>
@@ -131,22 +131,23 @@ export function compareChart(r: CompareReport): TopLevelSpec {
   return {
     title: `${r.model}: gradient estimators at step ${r.step} (${r.draws} draws; values below 1e-12 drawn at 1e-12)`,
     data: { values: shown },
-    facet: { row: { field: 'node', type: 'nominal', title: 'node' }, column: { field: 'measure', type: 'nominal', title: null } },
+    facet: { row: { field: 'node', type: 'nominal', title: 'node' }, column: { field: 'measure', type: 'nominal', title: null, sort: ['variance (trace)', '‖bias‖²', 'MSE'] } },
     spec: {
       width: 200,
       height: 140,
+      // Dots with ±1 standard-error rules: bars have no baseline on a log axis.
       layer: [
         {
-          mark: { type: 'bar' },
+          mark: { type: 'rule', color: '#555', strokeWidth: 1.5 },
+          encoding: { x: { field: 'estimator', type: 'nominal', title: null }, y: { field: 'lo', type: 'quantitative', scale: { type: 'log' } }, y2: { field: 'hi' } },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 90, opacity: 1 },
           encoding: {
             x: { field: 'estimator', type: 'nominal', title: null, axis: { labelAngle: -30 } },
             y: { field: 'shown', type: 'quantitative', scale: { type: 'log' }, title: 'value (log scale)' },
             color: { field: 'estimator', type: 'nominal', title: null },
           },
-        },
-        {
-          mark: { type: 'rule', color: '#222' },
-          encoding: { x: { field: 'estimator', type: 'nominal' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
         },
       ],
     },

@@ -213,7 +213,7 @@ function row(spec: EstimatorSpec, draws: Float64Array[], msPerGradient: number, 
     mean: s.mean,
     meanStderr: s.stderr,
     variance: s.trace,
-    bias: { values: a.bias, stderr: a.biasStderr, norm: a.biasNorm, noise: a.biasNoise, maxZ: a.maxZ },
+    bias: { values: a.bias, stderr: a.biasStderr, norm: a.biasNorm, noise: a.biasNoise, maxZ: a.maxZ, rmsZ: a.rmsZ },
     mse: a.mse,
     msPerGradient,
   };

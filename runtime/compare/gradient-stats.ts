@@ -43,6 +43,11 @@ export interface Accuracy {
   readonly biasNoise: number;
   /** max_j |bias_j| / biasStderr_j (0 when both are 0; Infinity for a nonzero bias against an exact zero error). */
   readonly maxZ: number;
+  /**
+   * sqrt(mean_j z_j²) over the coordinates with a nonzero standard error (z_j = bias_j / biasStderr_j): about 1
+   * for an unbiased estimator, whatever the number of coordinates (the maximum grows with it); |z| for one.
+   */
+  readonly rmsZ: number;
   /** E‖g - reference‖² = tr Cov + ‖bias‖² (+ the reference's own error), with its standard error. */
   readonly mse: Estimate;
 }
@@ -84,6 +89,8 @@ export function accuracy(draws: readonly ArrayLike<number>[], s: GradientSummary
   const bias = s.mean.map((m, j) => m - reference[j]);
   const biasStderr = s.stderr.map((e, j) => Math.hypot(e, referenceStderr[j] ?? 0));
   const maxZ = Math.max(0, ...bias.map((b, j) => (b === 0 ? 0 : biasStderr[j] === 0 ? Infinity : Math.abs(b) / biasStderr[j])));
+  const zs = bias.flatMap((b, j) => (biasStderr[j] > 0 ? [(b / biasStderr[j]) ** 2] : []));
+  const rmsZ = zs.length === 0 ? (maxZ === Infinity ? Infinity : 0) : Math.sqrt(mean(zs));
   const errors = draws.map((g) => {
     let e = 0;
     for (let j = 0; j < reference.length; j++) e += (g[j] - reference[j]) ** 2;
@@ -95,6 +102,7 @@ export function accuracy(draws: readonly ArrayLike<number>[], s: GradientSummary
     biasNorm: Math.hypot(...bias),
     biasNoise: Math.hypot(...biasStderr),
     maxZ,
+    rmsZ,
     mse: { value: mean(errors), stderr: stderrOfMean(errors) },
   };
 }

@@ -33,7 +33,7 @@ export interface EstimatorRow {
   readonly meanStderr: number[];
   /** Trace of the covariance of the estimate. */
   readonly variance: Estimate;
-  readonly bias: { readonly values: number[]; readonly stderr: number[]; readonly norm: number; readonly noise: number; readonly maxZ: number };
+  readonly bias: { readonly values: number[]; readonly stderr: number[]; readonly norm: number; readonly noise: number; readonly maxZ: number; readonly rmsZ: number };
   readonly mse: Estimate;
   readonly msPerGradient: number;
 }
@@ -90,13 +90,13 @@ export function formatCompare(r: CompareReport): string {
     lines.push(`node ${n.node} ~ ${n.distribution}: gradient w.r.t. ${n.parameters.join(', ')} (${n.coordinates} coordinate${n.coordinates === 1 ? '' : 's'}), objective: ${n.objective === 'discrete' ? 'discrete (expectation under the discrete distribution)' : "the model's"}`);
     lines.push(`reference: ${ref.estimator}${ref.exact ? ' (exact)' : `, ${ref.draws} draws`} = [${ref.gradient.slice(0, 4).map((g, j) => (ref.exact ? num(g) : pm(g, ref.stderr[j]))).join(', ')}${ref.gradient.length > 4 ? ', ...' : ''}]`);
     const one = n.coordinates === 1;
-    const header = ['estimator', one ? 'mean' : '‖mean‖', 'variance (trace)', one ? 'bias' : '‖bias‖ (noise)', 'max |z|', 'MSE', 'ms/grad'];
+    const header = ['estimator', one ? 'mean' : '‖mean‖', 'variance (trace)', one ? 'bias' : '‖bias‖ (noise)', one ? '|z|' : 'rms z', 'MSE', 'ms/grad'];
     const rows = n.rows.map((x) => [
       x.estimator + (x.relaxed && n.objective === 'discrete' ? ' *' : ''),
       one ? pm(x.mean[0], x.meanStderr[0]) : num(Math.hypot(...x.mean)),
       pm(x.variance.value, x.variance.stderr),
       one ? pm(x.bias.values[0], x.bias.stderr[0]) : `${num(x.bias.norm)} (${num(x.bias.noise)})`,
-      Number.isFinite(x.bias.maxZ) ? x.bias.maxZ.toFixed(1) : 'inf',
+      Number.isFinite(x.bias.rmsZ) ? x.bias.rmsZ.toFixed(1) : 'inf',
       pm(x.mse.value, x.mse.stderr),
       x.msPerGradient.toFixed(2),
     ]);

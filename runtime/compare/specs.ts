@@ -81,7 +81,9 @@ export function parseEstimatorList(
   const name = (kind: string) => (kind === 'pathwise' && relaxedName ? relaxedName : kind);
   const autoSpec: EstimatorSpec = { label: `${name(auto.estimator)} (auto)`, decision: auto, automatic: true, relaxed: relaxedName !== undefined && auto.estimator !== 'reinforce' && auto.estimator !== 'enumerate' };
   if (text === undefined) {
-    const rest = applicable.filter((a) => auto.overridden || a.override.kind !== auto.estimator);
+    // The applicable estimators with their defaults, except one the automatic (or `with`) choice already is.
+    const same = (d: EstimatorDecision) => d.estimator === auto.estimator && d.baseline === auto.baseline && d.decay === auto.decay && d.samples === auto.samples;
+    const rest = applicable.filter((a) => !same(a.decision));
     return [autoSpec, ...rest.map((a) => spec(a.override, a.decision))];
   }
   const known = new Set([...applicable.map((a) => a.override.kind)]);

@@ -37,10 +37,24 @@ describe('sgm compare', () => {
     const svg = join(dir, 'out.svg');
     const t = await sgm(['compare', model, '--draws', '10', '--json', json, '--figure', svg]);
     expect(t.code).toBe(0);
-    expect(t.stdout).toMatch(/estimator\s+‖mean‖\s+variance \(trace\)/);
+    expect(t.stdout).toMatch(/estimator\s+‖mean‖\s+variance \(trace\)\s+‖bias‖ \(noise\)\s+rms z/);
     expect(t.stdout).toMatch(/enumerate \(auto\)\s+\S+\s+0 ± 0/);
     expect(JSON.parse(readFileSync(json, 'utf8')).format).toBe('sgm-compare/1');
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+  }, 60_000);
+
+  it("measures a run's checkpoint and writes into the run folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgm-compare-'));
+    const model = join(dir, 'tiny.sgm');
+    writeFileSync(model, TINY);
+    const run = join(dir, 'run');
+    expect((await sgm(['train', model, '--steps', '12', '--checkpoint', run, '--quiet'])).code).toBe(0);
+    const r = await sgm(['compare', model, '--checkpoint', run, '--draws', '10']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('at step 12');
+    const doc = JSON.parse(readFileSync(join(run, 'compare.json'), 'utf8')) as { step: number; checkpoint: string };
+    expect(doc.step).toBe(12);
+    expect(readFileSync(join(run, 'compare.svg'), 'utf8')).toMatch(/^<svg/);
   }, 60_000);
 
   it('is pointed to by check --explain and the graph page where the compiler chose the score function', async () => {

@@ -50,6 +50,20 @@ describe('gradient statistics', () => {
     expect(a.mse.value).toBeCloseTo(mse, 12);
     expect(a.maxZ).toBeLessThan(4);
   });
+
+  it('has an rms z near 1 for many unbiased coordinates, and far above it for a biased one', () => {
+    const rng = mulberry32(11);
+    const k = 400;
+    const draws = Array.from({ length: 300 }, () => Array.from({ length: k }, () => rng() - 0.5));
+    const s = summarize(draws);
+    const zero = new Array<number>(k).fill(0);
+    const a = accuracy(draws, s, zero, zero);
+    expect(a.rmsZ).toBeGreaterThan(0.85);
+    expect(a.rmsZ).toBeLessThan(1.15);
+    // The largest of 400 |z| of an unbiased estimator is well above 2: why the table shows rms z.
+    expect(a.maxZ).toBeGreaterThan(2);
+    expect(accuracy(draws, s, zero.map(() => 0.05), zero).rmsZ).toBeGreaterThan(2.5);
+  });
 });
 
 describe('the estimatorOverrides compiler option', () => {

@@ -167,7 +167,7 @@ export async function compareEstimators(o: CompareOptions): Promise<CompareRepor
   }
 }
 
-type Measure = (override: EstimatorOverride | undefined, draws: number, purpose: string) => Promise<{ draws: Float64Array[]; msPerGradient: number } | string>;
+type Measure = (override: EstimatorOverride | undefined, draws: number, purpose: string) => Promise<{ draws: Float32Array[]; msPerGradient: number } | string>;
 
 /** The node's reference gradient: exact (closed form or noiseless enumeration) or a high-draw unbiased estimate. */
 async function measureReference(
@@ -200,7 +200,7 @@ async function measureReference(
   return { estimator: overrideLabel(chosen), draws, exact, objective, gradient: s.mean, stderr: exact ? s.stderr.map(() => 0) : s.stderr };
 }
 
-function row(spec: EstimatorSpec, draws: Float64Array[], msPerGradient: number, reference: Reference): EstimatorRow {
+function row(spec: EstimatorSpec, draws: Float32Array[], msPerGradient: number, reference: Reference): EstimatorRow {
   const { summary: s, accuracy: a } = fromDraws(draws, msPerGradient, reference);
   const d = spec.decision as EstimatorDecision;
   return {

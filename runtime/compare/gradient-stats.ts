@@ -88,7 +88,11 @@ export function summarize(draws: readonly ArrayLike<number>[]): GradientSummary 
 export function accuracy(draws: readonly ArrayLike<number>[], s: GradientSummary, reference: readonly number[], referenceStderr: readonly number[]): Accuracy {
   const bias = s.mean.map((m, j) => m - reference[j]);
   const biasStderr = s.stderr.map((e, j) => Math.hypot(e, referenceStderr[j] ?? 0));
-  const maxZ = Math.max(0, ...bias.map((b, j) => (b === 0 ? 0 : biasStderr[j] === 0 ? Infinity : Math.abs(b) / biasStderr[j])));
+  // Loops, not Math.max(...xs): a network's gradient has more coordinates than a call has room for arguments.
+  let maxZ = 0;
+  bias.forEach((b, j) => {
+    maxZ = Math.max(maxZ, b === 0 ? 0 : biasStderr[j] === 0 ? Infinity : Math.abs(b) / biasStderr[j]);
+  });
   const zs = bias.flatMap((b, j) => (biasStderr[j] > 0 ? [(b / biasStderr[j]) ** 2] : []));
   const rmsZ = zs.length === 0 ? (maxZ === Infinity ? Infinity : 0) : Math.sqrt(mean(zs));
   const errors = draws.map((g) => {
@@ -99,12 +103,19 @@ export function accuracy(draws: readonly ArrayLike<number>[], s: GradientSummary
   return {
     bias,
     biasStderr,
-    biasNorm: Math.hypot(...bias),
-    biasNoise: Math.hypot(...biasStderr),
+    biasNorm: norm(bias),
+    biasNoise: norm(biasStderr),
     maxZ,
     rmsZ,
     mse: { value: mean(errors), stderr: stderrOfMean(errors) },
   };
+}
+
+/** The Euclidean norm (a loop: see maxZ). */
+export function norm(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x * x;
+  return Math.sqrt(s);
 }
 
 function mean(xs: readonly number[]): number {

@@ -7,8 +7,12 @@
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import { deriveSeed } from '../data/js-random.js';
+import { UserError } from '../errors.js';
 import type { Batch, ModelInstance } from '../model-api.js';
 import { accuracy, summarize, type Accuracy, type GradientSummary } from './gradient-stats.js';
+
+/** Memory the stored draws of one estimator may take (they are kept for the statistics' second pass). */
+export const MAX_DRAW_BYTES = 1024 * 2 ** 20;
 
 /** Options of `gradientDraws`. */
 export interface DrawOptions {
@@ -29,7 +33,8 @@ export interface DrawOptions {
 
 /** The draws, flattened over the variables in order, and the time each took. */
 export interface GradientDraws {
-  readonly draws: Float64Array[];
+  /** float32 as the backend computes them (exact copies; half the memory of float64). */
+  readonly draws: Float32Array[];
   /** Mean wall-clock milliseconds of one objective-and-gradient evaluation (data read back included). */
   readonly msPerGradient: number;
 }
@@ -37,16 +42,21 @@ export interface GradientDraws {
 /** Draws of d loss / d variables (a variable with no path to the loss contributes zeros). */
 export function gradientDraws(model: ModelInstance, batch: Batch, variables: readonly tf.Variable[], o: DrawOptions): GradientDraws {
   const size = variables.reduce((a, v) => a + v.size, 0);
+  if (size * o.draws * 4 > MAX_DRAW_BYTES) {
+    throw new UserError(
+      `${o.draws} draws of ${size} gradient coordinates need ${Math.ceil((size * o.draws * 4) / 2 ** 20)} MiB (limit ${MAX_DRAW_BYTES / 2 ** 20} MiB): use fewer --draws or --reference-draws`,
+    );
+  }
   for (let i = 0; i < o.warmup; i++) {
     tf.tidy(() => {
       model.objective(batch, { step: o.step, rng: new RandomStream(deriveSeed(o.seed, `${o.purpose}/warmup`, i)) });
     });
     model.afterStep?.();
   }
-  const draws: Float64Array[] = [];
+  const draws: Float32Array[] = [];
   const start = performance.now();
   for (let d = 0; d < o.draws; d++) {
-    const flat = new Float64Array(size);
+    const flat = new Float32Array(size);
     tf.tidy(() => {
       const rng = new RandomStream(deriveSeed(o.seed, o.purpose, d));
       const { grads } = tf.variableGrads(() => model.objective(batch, { step: o.step, rng }).loss, [...variables]);
@@ -82,7 +92,7 @@ export function measureAgainst(
 }
 
 /** Summarises draws against a reference. */
-export function fromDraws(draws: readonly Float64Array[], msPerGradient: number, reference: { readonly gradient: readonly number[]; readonly stderr: readonly number[] }): Measurement {
+export function fromDraws(draws: readonly Float32Array[], msPerGradient: number, reference: { readonly gradient: readonly number[]; readonly stderr: readonly number[] }): Measurement {
   const summary = summarize(draws);
   return { summary, accuracy: accuracy(draws, summary, reference.gradient, reference.stderr), msPerGradient };
 }

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RelaxationKind } from '../../stdlib/signatures/index.js';
-import type { Estimate } from './gradient-stats.js';
+import { norm, type Estimate } from './gradient-stats.js';
 
 /** The reference gradient of a node. */
 export interface Reference {
@@ -93,7 +93,7 @@ export function formatCompare(r: CompareReport): string {
     const header = ['estimator', one ? 'mean' : '‖mean‖', 'variance (trace)', one ? 'bias' : '‖bias‖ (noise)', one ? '|z|' : 'rms z', 'MSE', 'ms/grad'];
     const rows = n.rows.map((x) => [
       x.estimator + (x.relaxed && n.objective === 'discrete' ? ' *' : ''),
-      one ? pm(x.mean[0], x.meanStderr[0]) : num(Math.hypot(...x.mean)),
+      one ? pm(x.mean[0], x.meanStderr[0]) : num(norm(x.mean)),
       pm(x.variance.value, x.variance.stderr),
       one ? pm(x.bias.values[0], x.bias.stderr[0]) : `${num(x.bias.norm)} (${num(x.bias.noise)})`,
       Number.isFinite(x.bias.rmsZ) ? x.bias.rmsZ.toFixed(1) : 'inf',

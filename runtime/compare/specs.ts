@@ -8,7 +8,7 @@ import type { ApplicableEstimator } from '../../compiler/analysis/applicable.js'
 import type { EstimatorOverride } from '../../compiler/analysis/estimator-overrides.js';
 import type { EstimatorDecision } from '../../compiler/analysis/plan.js';
 import type { CheckedModel } from '../../compiler/semantics/types.js';
-import type { RelaxationKind } from '../../stdlib/signatures/index.js';
+import { DISTRIBUTIONS, FUNCTIONS, type RelaxationKind } from '../../stdlib/signatures/index.js';
 import { UserError } from '../errors.js';
 
 /** What compare needs to know about a node's distribution. */
@@ -90,6 +90,10 @@ export function parseEstimatorList(
   return splitTop(text).map((item) => {
     if (item === 'auto') return autoSpec;
     const o = parseEstimator(item);
+    if (!knownName(o.kind)) {
+      const relaxations = DISTRIBUTIONS.filter((d) => d.relaxation !== 'none').map((d) => d.name.toLowerCase());
+      throw new UserError(`--estimators: unknown estimator '${o.kind}' (estimators: auto, ${estimatorKinds().join(', ')}; relaxations: ${relaxations.join(', ')})`);
+    }
     const override = relaxedName && o.kind === relaxedName ? { kind: 'pathwise', ...(o.options ? { options: o.options } : {}) } : o;
     if (!known.has(override.kind)) {
       const d = decide(override);
@@ -104,4 +108,15 @@ export function parseEstimatorList(
     const relaxed = relaxedName !== undefined && override.kind !== 'reinforce' && override.kind !== 'enumerate';
     return { label: text, override, decision, automatic: false, relaxed };
   }
+}
+
+/** The names after `with` (the signature table's estimators, with their aliases). */
+function estimatorKinds(): string[] {
+  return FUNCTIONS.filter((f) => f.category === 'estimator').map((f) => f.name);
+}
+
+/** An estimator's name or alias, or a relaxed family's lowercase name. */
+function knownName(kind: string): boolean {
+  if (FUNCTIONS.some((f) => f.category === 'estimator' && (f.name === kind || f.aliases?.includes(kind)))) return true;
+  return DISTRIBUTIONS.some((d) => d.relaxation !== 'none' && d.name.toLowerCase() === kind);
 }

@@ -81,5 +81,8 @@ describe('sgm compare', () => {
     expect(v.code).toBe(1);
     expect(v.stderr).toContain('--data is required');
     expect(existsSync(join(dir, 'compare.json'))).toBe(false);
+    const u = await sgm(['compare', model, '--estimators', 'auto,reinforse']);
+    expect(u.code).toBe(1);
+    expect(u.stderr).toContain("--estimators: unknown estimator 'reinforse'");
   }, 60_000);
 });

@@ -57,7 +57,7 @@ describe('sgm compare', () => {
     expect(readFileSync(join(run, 'compare.svg'), 'utf8')).toMatch(/^<svg/);
   }, 60_000);
 
-  it('is pointed to by check --explain and the graph page where the compiler chose the score function', async () => {
+  it('is pointed to by check --explain, the graph page and the run report where the compiler chose the score function', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sgm-compare-'));
     const model = join(dir, 'pois.sgm');
     writeFileSync(model, 'model pois() {\n  data t: [B]\n  param log_rate: [] = log(5)\n  n ~ Poisson(exp(log_rate)) : [B]\n  minimize mean((n - t)^2)\n}\n');
@@ -65,10 +65,14 @@ describe('sgm compare', () => {
     expect(r.stdout).toContain(`note: the compiler chose the score function for n: \`sgm compare ${model}\``);
     const html = await sgm(['graph', model, '--format', 'html']);
     expect(html.stdout).toContain(`sgm compare ${model} --node n`);
+    const run = join(dir, 'run');
+    expect((await sgm(['train', model, '--data', 'synthetic:poisson?rate=20&count=50', '--batch', '10', '--steps', '3', '--checkpoint', run, '--quiet'])).code).toBe(0);
+    expect((await sgm(['report', run, '--no-draws'])).code).toBe(0);
+    expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain(`sgm compare ${model} --node n`);
     // A score function requested with `with reinforce`, and the other estimators, get no pointer.
     expect((await sgm(['check', 'models/sbn_reinforce.sgm', '--explain'])).stdout).not.toContain('sgm compare');
     expect((await sgm(['check', 'models/gengs_poisson.sgm', '--explain'])).stdout).not.toContain('sgm compare');
-  });
+  }, 60_000);
 
   it('reports user mistakes in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sgm-compare-'));

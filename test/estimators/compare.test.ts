@@ -151,3 +151,38 @@ describe('compareEstimators on the GenGS synthetic model (GenGS paper Figure 3)'
     expect(gengs.variance.value).toBeLessThan(reinforce.variance.value / 5);
   }, 120_000);
 });
+
+describe('the parameters compare differentiates', () => {
+  it('are those on deterministic paths into the node, not through other latents or into the decoder', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { buildGraph, feedingNodes } = await import('../../compiler/graph/index.js');
+    const feeding = (file: string, node: string) => {
+      const r = checkSource(file, readFileSync(file, 'utf8'));
+      return feedingNodes(buildGraph(r.models[0]).value, node).sort();
+    };
+    expect(feeding('models/sbn_reinforce.sgm', 'h1')).toEqual(['h1.logits']);
+    expect(feeding('models/sbn_reinforce.sgm', 'h2')).toEqual(['h2.logits']);
+    expect(feeding('models/gengs_poisson.sgm', 'n')).toEqual(['log_rate', 'λ']);
+    const vae = feeding('models/igr_vae.sgm', 'z');
+    expect(vae).toContain('mu');
+    expect(vae.some((n) => n.startsWith('x'))).toBe(false);
+  });
+
+  it("name a relaxation's pathwise gradient by the family's name", async () => {
+    const { readFileSync } = await import('node:fs');
+    const r = await compareEstimators({
+      source: readFileSync('models/gengs_poisson.sgm', 'utf8'),
+      path: 'models/gengs_poisson.sgm',
+      data: 'synthetic:poisson?rate=20&count=20',
+      draws: 4,
+      referenceDraws: 4,
+      batchSize: 20,
+      seed: 0,
+      warmup: 0,
+      estimators: 'gengs,enumerate',
+    });
+    const n = r.nodes[0];
+    expect(n.rows.map((x) => [x.estimator, x.kind, x.relaxed])).toEqual([['gengs', 'pathwise', true]]);
+    expect(n.skipped[0].reason).toContain('SGM5003');
+  }, 60_000);
+});

@@ -35,7 +35,7 @@ export function registerCompare(program: Command, io: Io, done: (code: number) =
     .command('compare')
     .description("measure every applicable gradient estimator of each latent at fixed parameters: mean, variance, bias against an exact or high-draw reference, MSE and time per gradient")
     .argument('<file>', 'the .sgm model')
-    .option('--data <spec>', 'dataset (as for sgm train); its first --batch rows are the measurement batch (a model without data needs none)')
+    .option('--data <spec>', "dataset (as for sgm train; default with --checkpoint: the run's); its first --batch rows are the measurement batch (a model without data needs none)")
     .option('--checkpoint <dir>', 'run directory or checkpoint whose parameters are measured (default: the initial parameters of --seed)')
     .option('--estimators <list>', 'comma-separated: auto, pathwise, reinforce, reinforce(baseline=loo,samples=4), enumerate, straight_through, or a relaxation by name (gengs, igr_i, ...); default: auto and every applicable one')
     .option('--node <name>', 'compare only this latent (repeatable; default: every sampled latent)', (v: string, prev?: string[]) => [...(prev ?? []), v])

@@ -38,7 +38,7 @@ export interface CompareOptions {
   readonly path: string;
   /** Hyperparameter overrides (`--set`). */
   readonly hyper?: Readonly<Record<string, number>>;
-  /** Dataset spec (`--data`), needed when the model declares data. */
+  /** Dataset spec (`--data`), needed when the model declares data; default with a checkpoint: the run's dataset. */
   readonly data?: string;
   /** Run directory or checkpoint whose parameters are used (default: the initial parameters of `seed`). */
   readonly checkpoint?: string;
@@ -84,10 +84,15 @@ export async function compareEstimators(o: CompareOptions): Promise<CompareRepor
   let batch: Batch = {};
   try {
     let step = 0;
-    if (o.checkpoint !== undefined) step = loadModelWeights(autoInstance, o.checkpoint).step;
+    let dataSpec = o.data;
+    if (o.checkpoint !== undefined) {
+      const manifest = loadModelWeights(autoInstance, o.checkpoint);
+      step = manifest.step;
+      dataSpec ??= manifest.data?.datasetName; // default: the dataset the run was trained on, as sgm eval
+    }
     if (autoModule.metadata.data.length > 0) {
-      if (o.data === undefined) throw new UserError(`--data is required: ${model.name} reads ${autoModule.metadata.data.map((d) => d.name).join(', ')}`);
-      const bound = bindModelData(autoModule.metadata, loadDataset(o.data));
+      if (dataSpec === undefined) throw new UserError(`--data is required: ${model.name} reads ${autoModule.metadata.data.map((d) => d.name).join(', ')}`);
+      const bound = bindModelData(autoModule.metadata, loadDataset(dataSpec));
       const b = Math.min(o.batchSize, bound.size);
       batch = bound.batch(Int32Array.from({ length: b }, (_, i) => i));
     }
@@ -152,7 +157,7 @@ export async function compareEstimators(o: CompareOptions): Promise<CompareRepor
       model: model.name,
       source: o.path,
       hyperparameters: { ...autoModule.metadata.hyperparameters },
-      data: o.data ?? null,
+      data: autoModule.metadata.data.length > 0 ? (dataSpec ?? null) : null,
       checkpoint: o.checkpoint ?? null,
       step,
       batchSize: Object.values(batch)[0]?.shape[0] ?? null,

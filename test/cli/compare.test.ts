@@ -69,6 +69,10 @@ describe('sgm compare', () => {
     expect((await sgm(['train', model, '--data', 'synthetic:poisson?rate=20&count=50', '--batch', '10', '--steps', '3', '--checkpoint', run, '--quiet'])).code).toBe(0);
     expect((await sgm(['report', run, '--no-draws'])).code).toBe(0);
     expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain(`sgm compare ${model} --node n`);
+    // Given the run, compare reads the run's dataset by default.
+    const c = await sgm(['compare', model, '--checkpoint', run, '--draws', '4', '--reference-draws', '4', '--batch', '10', '--json', '-']);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ step: 3, batchSize: 10, data: expect.stringContaining('poisson') });
     // A score function requested with `with reinforce`, and the other estimators, get no pointer.
     expect((await sgm(['check', 'models/sbn_reinforce.sgm', '--explain'])).stdout).not.toContain('sgm compare');
     expect((await sgm(['check', 'models/gengs_poisson.sgm', '--explain'])).stdout).not.toContain('sgm compare');

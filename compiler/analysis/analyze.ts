@@ -17,7 +17,7 @@ import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
-import { requestFromClause, requestFromOption, unknownOverrideTargets, type EstimatorOverrides, type EstimatorRequest } from './estimator-overrides.js';
+import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
 
@@ -72,7 +72,8 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
       continue;
     }
     const decision = chooseEstimator(model, s, elboObjective, diagnostics, estimators, options.estimatorOverrides);
-    if (decision) estimators.push({ ...decision, line: line(s.statement.span) });
+    const via = decision && options.estimatorOverrides?.has(decision.node) ? { reason: `${decision.reason} (estimatorOverrides option)` } : {};
+    if (decision) estimators.push({ ...decision, ...via, line: line(s.statement.span) });
   }
   const sampledLatents = sampled.filter((s) => s.role === 'posterior' || s.role === 'sample').map((s) => s.statement.target.text);
   unknownOverrideTargets(options.estimatorOverrides, sampledLatents, model.decl.name.span, diagnostics);
@@ -133,14 +134,6 @@ function isBareElbo(model: CheckedModel): boolean {
 
 type Decision = Omit<EstimatorDecision, 'line'>;
 
-/** The estimator the node's `with` clause, or else the `estimatorOverrides` option, asks for (option wins). */
-function requestFor(model: CheckedModel, statement: A.Sample, overrides: EstimatorOverrides | undefined, diagnostics: Diagnostic[]): EstimatorRequest | null | undefined {
-  const option = overrides?.get(statement.target.text);
-  if (option) return requestFromOption(statement.target.text, option, statement.distribution.span, diagnostics) ?? null;
-  const clause = statement.estimator ? model.calls.get(statement.estimator) : undefined;
-  return clause && statement.estimator ? requestFromClause(clause, statement.estimator.span) : undefined;
-}
-
 function chooseEstimator(
   model: CheckedModel,
   s: Sampled,
@@ -154,13 +147,15 @@ function chooseEstimator(
   const distribution = displayName(dist);
   const sig = dist.sig;
   const base = { node, distribution, samples: 1 };
-  const override = requestFor(model, statement, overrides, diagnostics);
-  if (override === null) return undefined; // an invalid option, already reported
-  const via = override?.source === 'option' ? ' (estimatorOverrides option)' : '';
+  // An estimatorOverrides entry stands for a `with` clause on this statement (and replaces a written one).
+  const option = overrides?.get(node);
+  const override = option ? clauseFromOption(node, option, statement.distribution.span, diagnostics) : statement.estimator ? model.calls.get(statement.estimator) : undefined;
+  if (option && !override) return undefined; // an invalid option, already reported
   const hard = dist.call.args.get('hard');
   const hardOn = hard?.type.kind === 'tensor' && hard.type.constant === true;
+  const clauseSpan = option ? statement.distribution.span : (statement.estimator?.span ?? statement.distribution.span);
   const report = (code: 'SGM5001' | 'SGM5003', message: string, label: string, help?: string) =>
-    diagnostics.push(makeDiagnostic(code, override?.span ?? statement.distribution.span, message, { label, ...(help ? { help } : {}) }));
+    diagnostics.push(makeDiagnostic(code, clauseSpan, message, { label, ...(help ? { help } : {}) }));
   const enumeration = enumerationFor(model, s, elboObjective, earlier);
 
   if (override) {
@@ -170,35 +165,36 @@ function chooseEstimator(
           report('SGM5001', `pathwise gradients need a reparameterized sampler; ${sig.name} has none`, 'not reparameterizable', sig.suggestRelaxation ? `use ${sig.suggestRelaxation}` : undefined);
           return undefined;
         }
-        return { ...base, estimator: 'pathwise', reason: `requested with pathwise${via}`, overridden: true };
+        return { ...base, estimator: 'pathwise', reason: 'requested with pathwise', overridden: true };
       case 'straight_through':
         if (!sig.straightThrough) {
           report('SGM5001', `straight-through needs a relaxation with a hard sample; ${sig.name} is not one`, 'no straight-through form', `relaxations: ${familyNames((d) => d.straightThrough).join(', ')}`);
           return undefined;
         }
-        return { ...base, estimator: 'straight_through', reason: `requested with straight_through${via}: one-hot forward pass, relaxed backward pass`, overridden: true };
+        return { ...base, estimator: 'straight_through', reason: 'requested with straight_through: one-hot forward pass, relaxed backward pass', overridden: true };
       case 'enumerate':
         if (typeof enumeration === 'string') {
           report('SGM5003', `cannot enumerate '${node}': ${enumeration}`, 'enumeration not possible', sig.suggestRelaxation ? `or use ${sig.suggestRelaxation}` : undefined);
           return undefined;
         }
-        return { ...base, estimator: 'enumerate', enumeration, reason: `requested with enumerate${via}: exact sum over ${enumeration.size} configurations`, overridden: true };
+        return { ...base, estimator: 'enumerate', enumeration, reason: `requested with enumerate: exact sum over ${enumeration.size} configurations`, overridden: true };
       case 'reinforce': {
-        const samples = override.number('samples') ?? 1;
-        const bCall = override.baseline;
+        const samples = constantArg(override, 'samples') ?? 1;
+        const b = override.args.get('baseline');
+        const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
         const baseline = (bCall?.name ?? (samples > 1 ? 'loo' : 'ema')) as 'ema' | 'loo' | 'none';
         if (baseline === 'loo' && samples < 2) {
           report('SGM5001', 'the leave-one-out baseline needs samples >= 2', 'loo with one sample', 'write reinforce(baseline = loo, samples = 4), or use baseline = ema(0.9)');
           return undefined;
         }
-        const decay = baseline === 'ema' ? (bCall?.decay ?? DEFAULT_EMA_DECAY) : undefined;
+        const decay = baseline === 'ema' ? (bCall ? (constantArg(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
         return {
           ...base,
           samples,
           estimator: 'reinforce',
           baseline,
           ...(decay === undefined ? {} : { decay }),
-          reason: `requested with reinforce${via}: score function, ${baselineText(baseline, decay)}${samples > 1 ? `, ${samples} samples` : ''}`,
+          reason: `requested with reinforce: score function, ${baselineText(baseline, decay)}${samples > 1 ? `, ${samples} samples` : ''}`,
           overridden: true,
         };
       }

@@ -75,6 +75,11 @@ describe('the estimatorOverrides compiler option', () => {
     const d = r.plans[0].estimators[0];
     expect(d).toMatchObject({ node: 'c', estimator: 'reinforce', baseline: 'loo', samples: 4, overridden: true });
     expect(d.reason).toContain('estimatorOverrides option');
+    const ema = plan(new Map([['c', { kind: 'reinforce', options: { baseline: 'ema', decay: 0.8 } }]])).plans[0].estimators[0];
+    expect(ema).toMatchObject({ estimator: 'reinforce', baseline: 'ema', decay: 0.8, samples: 1 });
+    // An option replaces a written clause of the same node.
+    const written = checkSource('w.sgm', TINY.replace('c ~ Categorical(logits = logits)', 'c ~ Categorical(logits = logits) with reinforce'), { estimatorOverrides: new Map([['c', { kind: 'enumerate' }]]) });
+    expect(written.plans[0].estimators[0].estimator).toBe('enumerate');
   });
 
   it('is refused with the diagnostics of a with clause', () => {

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeEnvironmentFault, isUserError, formatError, UserError } from '../runtime/errors.js';
 import { registerCheck } from './commands/check.js';
+import { registerCompare } from './commands/compare.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
 import { registerFmt } from './commands/fmt.js';
@@ -58,6 +59,7 @@ export async function run(argv: readonly string[], outerIo: Io): Promise<number>
   registerFmt(program, io, done);
   registerLsp(program, io, done);
   registerPlayground(program, io, done);
+  registerCompare(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -22,7 +22,7 @@ export function writeRunModel(dir: string, result: CompileResult, overrides: Rec
     model: model.name,
     overrides: { ...overrides },
     hyperparameters: model.hyperparameters,
-    plan: planRows(plan),
+    plan: planRows(plan, result.file.path),
     graph: graphToJson(annotateGraph(buildGraph(model).value, plan)),
   };
   writeFileAtomic(join(dir, 'model.json'), JSON.stringify(info, null, 2) + '\n');

@@ -3,12 +3,11 @@
  * with errors; every stage's diagnostics are returned.
  */
 import { generate } from './codegen/generate.js';
-import { checkSource, type FrontEndResult } from './pipeline.js';
-import type { CheckOptions } from './semantics/check.js';
+import { checkSource, type FrontEndOptions, type FrontEndResult } from './pipeline.js';
 import { SGM_VERSION } from './version.js';
 
 /** Options of `compileSource`. */
-export interface CompileOptions extends CheckOptions {
+export interface CompileOptions extends FrontEndOptions {
   /** Version written into the generated file's header; default: this installation's (package.json). */
   readonly sgmVersion?: string;
   /** Import specifiers of the generated module (default 'sgm/stdlib' and 'sgm/runtime'). */

@@ -5,6 +5,7 @@
 import { hasErrors, type Diagnostic, type StageResult } from './diagnostics/diagnostic.js';
 import { SourceFile, type Span } from './diagnostics/source.js';
 import { analyze } from './analysis/analyze.js';
+import type { EstimatorOverrides } from './analysis/estimator-overrides.js';
 import type { Plan } from './analysis/plan.js';
 import { check, type CheckOptions } from './semantics/check.js';
 import type { CheckedModel } from './semantics/types.js';
@@ -25,8 +26,17 @@ export interface FrontEndResult {
   readonly ok: boolean;
 }
 
+/** Options of the front end: the checker's, and the analysis's. */
+export interface FrontEndOptions extends CheckOptions {
+  /**
+   * Estimators per node chosen without editing the source (`sgm compare`), applied as `with` clauses are, with
+   * the same rules and diagnostics (compiler/analysis/estimator-overrides.ts); an entry replaces a `with` clause.
+   */
+  readonly estimatorOverrides?: EstimatorOverrides;
+}
+
 /** Parses and checks a source text. Semantic checks run even after syntax errors (on the recovered tree). */
-export function checkSource(path: string, text: string, options: CheckOptions = {}): FrontEndResult {
+export function checkSource(path: string, text: string, options: FrontEndOptions = {}): FrontEndResult {
   const file = new SourceFile(path, text);
   return checkParsed(file, parse(file), options);
 }
@@ -47,7 +57,7 @@ export function checkParsed(file: SourceFile, parsed: StageResult<Program>, opti
     : checked.diagnostics;
   const diagnostics = [...parsed.diagnostics, ...semantic];
   // The analysis (estimators, KL methods, static warnings) runs on error-free models only.
-  const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) => analyze(m));
+  const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) => analyze(m, options.estimatorOverrides ? { estimatorOverrides: options.estimatorOverrides } : {}));
   diagnostics.push(...analyses.flatMap((a) => a.diagnostics));
   const plans = analyses.map((a) => a.value);
   return { file, program: parsed.value, models: checked.value, plans, diagnostics: diagnostics.map((d) => withinFile(d, text.length)), ok: !hasErrors(diagnostics) };

@@ -1,9 +1,11 @@
 /**
  * GenGS paper (Joo et al. 2020) section 6.1 / Figure 3: minimise E_{z ~ D(λ)} Σ_i (z_i - t_i)² over λ with
  * t_i fixed draws from Poisson(20), Binomial(20, .3), Multinomial(3, [.7, .2, .1]) and NegativeBinomial(3, .4),
- * with GenGS (τ annealed 1 → 0.1) and with REINFORCE + EMA baseline (the same model `with reinforce`).
- * Reported along training: the loss, the variance of the gradient estimate over independent draws at the
- * current parameters, and its bias against the exact gradient.
+ * with GenGS (τ annealed 1 → 0.1) and with REINFORCE + EMA baseline (the same model with its node `n` given
+ * `reinforce` through the compiler's estimatorOverrides option, as `sgm compare` does). Reported along training:
+ * the loss, the variance of the gradient estimate over independent draws at the current parameters, and its bias
+ * against the exact gradient, measured by `sgm compare`'s machinery (runtime/compare/measure.ts) with the closed
+ * form below as its exact reference.
  *
  * Exact loss and gradient (derived here; the paper's appendix J is not in the seed text). For one data point,
  * E(z - t)² = Var z + (E z - t)², so with the model's mean over the batch,
@@ -17,17 +19,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { measureAgainst } from '../runtime/compare/measure.js';
 import { bindModelData, type BoundData } from '../runtime/data/bind.js';
 import { loadDataset } from '../runtime/data/registry.js';
-import type { Batch, ModelInstance } from '../runtime/model-api.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { train } from '../runtime/train/trainer.js';
-import { RandomStream } from '../stdlib/random.js';
 import { tf } from '../stdlib/tf.js';
 import { defineExperiment, type Job } from './lib/experiment.js';
 import { loadModelSource } from './lib/load-model.js';
 import { markdownTable } from './lib/markdown.js';
-import { mean, meanStd, variance } from './lib/stats.js';
+import { mean, meanStd } from './lib/stats.js';
 import { PALETTE, figure, type Panel } from './figures/svg.js';
 
 /** One synthetic target: model file, data, its parameter, and the closed-form expected loss. */
@@ -103,14 +104,8 @@ const ESTIMATORS = [
   { key: 'reinforce', label: 'REINFORCE (EMA baseline)' },
 ] as const;
 
-/** The source with `with reinforce` on the sampled statement (its line ends in the shape annotation). */
-function sourceFor(file: string, estimator: string): string {
-  const text = readFileSync(join(packageRoot(), file), 'utf8');
-  if (estimator === 'gengs') return text;
-  const replaced = text.replace(/(\) : \[B(, K)?\])\n/, '$1 with reinforce\n');
-  if (replaced === text) throw new Error(`${file}: no sampled statement to put 'with reinforce' on`);
-  return replaced;
-}
+/** The sampled node of every target model; REINFORCE is `reinforce` on it (EMA baseline 0.9, the default). */
+const NODE = 'n';
 
 /**
  * Steps, measurement interval, gradient draws per measurement (more for the Poisson, whose bias is measured:
@@ -150,20 +145,6 @@ interface SyntheticResult {
   readonly seconds: number;
 }
 
-/** Gradient estimates of the model's loss w.r.t. θ on `batch` from `draws` independent random streams. */
-function gradientDraws(model: ModelInstance, theta: tf.Variable, batch: Batch, step: number, draws: number, seed: number): number[][] {
-  const out: number[][] = [];
-  for (let d = 0; d < draws; d++) {
-    out.push(
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => model.objective(batch, { step, rng: new RandomStream(seed * 100003 + d) }).loss, [theta]);
-        return Array.from(grads[theta.name].dataSync());
-      }),
-    );
-  }
-  return out;
-}
-
 /** The exact gradient of the closed-form loss at θ. */
 function exactGradient(target: Target, theta: tf.Tensor, t: tf.Tensor): number[] {
   return tf.tidy(() => Array.from(tf.grad((th: tf.Tensor) => target.loss(th, t))(theta).dataSync()));
@@ -200,7 +181,8 @@ export const gengsSynthetic = defineExperiment<SyntheticJob, SyntheticResult>({
   async run(job, scale, log) {
     const s = SETTINGS[scale];
     const target = TARGETS.find((t) => t.key === job.target)!;
-    const module = await loadModelSource(`${job.target}_${job.estimator}.sgm`, sourceFor(target.file, job.estimator));
+    const text = readFileSync(join(packageRoot(), target.file), 'utf8');
+    const module = await loadModelSource(target.file, text, {}, job.estimator === 'reinforce' ? new Map([[NODE, { kind: 'reinforce' }]]) : undefined);
     const model = await module.create({ seed: job.seed });
     const data: BoundData = bindModelData(module.metadata, loadDataset(target.data(job.seed)));
     const all = data.batch(Int32Array.from({ length: data.size }, (_, i) => i));
@@ -212,17 +194,17 @@ export const gengsSynthetic = defineExperiment<SyntheticJob, SyntheticResult>({
     const points: Point[] = [];
     const record = (step: number) => {
       const draws = target.key === 'poisson' ? s.poissonDraws : s.draws;
-      const grads = gradientDraws(model, theta, measure, step, draws, job.seed + step);
       const exact = exactGradient(target, theta, tMeasure);
-      const coords = exact.map((_, j) => grads.map((g) => g[j]));
-      const perCoordinate = coords.map((c) => variance(c));
+      // sgm compare's measurement against the closed form (exact: no reference error). No warm-up: the EMA
+      // baseline is the one training has reached, frozen during the draws.
+      const m = measureAgainst(model, measure, [theta], { gradient: exact, stderr: exact.map(() => 0) }, { draws, seed: job.seed, purpose: `${job.id}/${step}`, step, warmup: 0 });
       const loss = tf.tidy(() => target.loss(theta, tAll).dataSync()[0]);
       points.push({
         step,
         loss,
-        variance: perCoordinate.reduce((a, b) => a + b, 0),
-        bias: coords.map((c, j) => mean(c) - exact[j]),
-        biasStderr: perCoordinate.map((v) => Math.sqrt(v / draws)),
+        variance: m.summary.trace.value,
+        bias: m.accuracy.bias,
+        biasStderr: m.accuracy.biasStderr,
         exact,
       });
     };
@@ -283,9 +265,9 @@ export const gengsSynthetic = defineExperiment<SyntheticJob, SyntheticResult>({
       '',
       `Written by \`npm run experiments -- --${scale}\`. Minimise E Σ_i (z_i - t_i)² (mean over a batch of ${BATCH}) over the distribution's parameter, ` +
         `t: 1000 fixed draws of the target distribution, ${s.steps} Adam steps with lr ${LEARNING_RATE} for both estimators, seeds ${s.seeds.join(', ')}. ` +
-        `GenGS: the models/gengs_*.sgm files (τ annealed 1 → 0.1 over 2000 steps); REINFORCE: the same source with \`with reinforce\` (score function, EMA baseline 0.9). ` +
+        `GenGS: the models/gengs_*.sgm files (τ annealed 1 → 0.1 over 2000 steps); REINFORCE: the same source with \`reinforce\` on \`n\` (the compiler's estimatorOverrides option, as \`sgm compare\` sets it; score function, EMA baseline 0.9). ` +
         `Every ${s.every} steps: the exact expected loss on all draws (closed form), and ${s.draws} gradient estimates (${s.poissonDraws} for the Poisson) at the current parameters on a fixed batch, ` +
-        'whose variance (trace over coordinates) and bias (mean estimate - exact gradient, first coordinate, the exact gradient from the closed form) are shown. ' +
+        'whose variance (trace over coordinates) and bias (mean estimate - exact gradient, first coordinate, the exact gradient from the closed form) are shown, measured by the code of sgm compare (runtime/compare/measure.ts). ' +
         '"Early"/"late": mean over the first/second half of training (τ of GenGS from 1 down to 0.32, then to 0.1). A bias within about 2 s.e. of 0 is not distinguishable from 0.',
       '',
       markdownTable(

@@ -46,6 +46,10 @@ export { runTrain, type TrainCommandOptions } from './commands/train.js';
 export { runSample, writeSamples, type SampleCommandOptions, type SampledArray } from './commands/sample.js';
 export { runEval, type EvalCommandOptions } from './commands/eval.js';
 export type { CommandIo } from './commands/command-io.js';
+export { compareEstimators, type CompareOptions } from './compare/compare.js';
+export { formatCompare, compareChart, type CompareReport, type NodeComparison, type EstimatorRow, type Reference } from './compare/report.js';
+export { gradientDraws, measureAgainst, type DrawOptions, type GradientDraws, type Measurement } from './compare/measure.js';
+export { summarize, accuracy, type GradientSummary, type Accuracy, type Estimate } from './compare/gradient-stats.js';
 
 // ── backends in Node (runtime/backend) ──
 export { initBackend, type BackendName, type BackendInfo } from './backend/index.js';

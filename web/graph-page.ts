@@ -47,7 +47,8 @@ function planListHtml(rows: readonly PlanRow[]): string {
   const items = rows.map(
     (r) =>
       `<li data-node="${escapeHtml(r.node)}"><b>${escapeHtml(r.node)}</b> ~ ${escapeHtml(r.distribution)} <span class="line">line ${r.line}</span><br>` +
-      `${escapeHtml(r.estimator)}${r.kl === '-' ? '' : `, KL ${escapeHtml(r.kl)}`}<div class="reason">${escapeHtml(r.reason)}</div></li>`,
+      `${escapeHtml(r.estimator)}${r.kl === '-' ? '' : `, KL ${escapeHtml(r.kl)}`}<div class="reason">${escapeHtml(r.reason)}</div>` +
+      `${r.compare === undefined ? '' : `<div class="reason compare">${escapeHtml(r.compare)}</div>`}</li>`,
   );
   return `<ul class="plan">${items.join('')}</ul>`;
 }

@@ -47,7 +47,7 @@ function planTableHtml(rows: readonly PlanRow[]): string {
   if (rows.length === 0) return '<p class="note">No plan: the run directory has no model.json, or the model has no stochastic nodes.</p>';
   const cells = rows.map(
     (r) =>
-      `<tr data-node="${escapeHtml(r.node)}"><td>${r.line}</td><td><code>${escapeHtml(r.node)}</code></td><td>${escapeHtml(r.distribution)}</td><td>${escapeHtml(r.estimator)}</td><td>${escapeHtml(r.kl)}</td><td>${escapeHtml(r.reason)}</td></tr>`,
+      `<tr data-node="${escapeHtml(r.node)}"><td>${r.line}</td><td><code>${escapeHtml(r.node)}</code></td><td>${escapeHtml(r.distribution)}</td><td>${escapeHtml(r.estimator)}</td><td>${escapeHtml(r.kl)}</td><td>${escapeHtml(r.reason)}${r.compare === undefined ? '' : `<br><i>${escapeHtml(r.compare)}</i>`}</td></tr>`,
   );
   return `<table class="plan"><thead><tr><th>line</th><th>node</th><th>distribution</th><th>estimator</th><th>KL</th><th>reason</th></tr></thead><tbody>${cells.join('')}</tbody></table>`;
 }

@@ -35,11 +35,11 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
         ok &&= result.ok;
         if (format === 'json') {
           diagnostics.push(...diagnosticsToJson(result.file, result.diagnostics));
-          if (opts.explain && result.ok) result.plans.forEach((plan, i) => plans.push({ file, model: result.models[i]?.name, rows: planRows(plan) }));
+          if (opts.explain && result.ok) result.plans.forEach((plan, i) => plans.push({ file, model: result.models[i]?.name, rows: planRows(plan, file) }));
           continue;
         }
         printDiagnostics(io, result, format);
-        if (opts.explain && result.ok) for (const plan of result.plans) io.stdout(formatPlan(plan));
+        if (opts.explain && result.ok) for (const plan of result.plans) io.stdout(formatPlan(plan, file));
         if (result.ok) io.stderr(`${file}: ok${result.diagnostics.length ? ' (with warnings)' : ''}\n`);
       }
       if (format === 'json') io.stdout(JSON.stringify(opts.explain ? { diagnostics, plans } : diagnostics, null, 2) + '\n');

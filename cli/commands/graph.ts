@@ -31,7 +31,7 @@ function annotatedGraph(result: FrontEndResult) {
 
 /** The HTML page of a checked file's first model. */
 function htmlPage(result: FrontEndResult): Promise<string> {
-  return graphPageHtml(annotatedGraph(result), result.file.text, planRows(result.plans[0]));
+  return graphPageHtml(annotatedGraph(result), result.file.text, planRows(result.plans[0], result.file.path));
 }
 
 interface GraphFlags {

@@ -21,6 +21,7 @@ import type { NodeFacts } from '../estimators/estimator.js';
 import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
 import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
+import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
 
@@ -37,8 +38,14 @@ export interface Sampled {
   readonly role: 'posterior' | 'prior' | 'likelihood' | 'sample';
 }
 
+/** Options of the analysis. */
+export interface AnalysisOptions {
+  /** Estimators chosen from outside the source, applied exactly as `with` clauses (estimator-overrides.ts). */
+  readonly estimatorOverrides?: EstimatorOverrides;
+}
+
 /** Runs the analysis on a checked, error-free model. */
-export function analyze(model: CheckedModel): StageResult<Plan> {
+export function analyze(model: CheckedModel, options: AnalysisOptions = {}): StageResult<Plan> {
   const diagnostics: Diagnostic[] = [];
   const line = (span: { start: number }) => model.file.position(span.start).line;
   const sampled: Sampled[] = [];
@@ -66,9 +73,12 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
       });
       continue;
     }
-    const decision = chooseEstimator(model, s, elboObjective, objective, diagnostics, estimators);
-    if (decision) estimators.push({ ...decision, line: line(s.statement.span) });
+    const decision = chooseEstimator(model, s, elboObjective, objective, diagnostics, estimators, options.estimatorOverrides);
+    const via = decision && options.estimatorOverrides?.has(decision.node) ? { reason: `${decision.reason} (estimatorOverrides option)` } : {};
+    if (decision) estimators.push({ ...decision, ...via, line: line(s.statement.span) });
   }
+  const sampledLatents = sampled.filter((s) => s.role === 'posterior' || s.role === 'sample').map((s) => s.statement.target.text);
+  unknownOverrideTargets(options.estimatorOverrides, sampledLatents, model.decl.name.span, diagnostics);
 
   estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
@@ -140,8 +150,13 @@ function chooseEstimator(
   objective: ObjectivePlan,
   diagnostics: Diagnostic[],
   earlier: readonly EstimatorDecision[],
+  overrides?: EstimatorOverrides,
 ): Decision | undefined {
   const { statement, dist } = s;
+  // An estimatorOverrides entry (sgm compare) stands for a `with` clause on this statement and replaces a written one.
+  const option = overrides?.get(statement.target.text);
+  const clause = option ? clauseFromOption(statement.target.text, option, statement.distribution.span, diagnostics) : statement.estimator ? model.calls.get(statement.estimator) : undefined;
+  if (option && !clause) return undefined; // an invalid option, already reported
   const hard = dist.call.args.get('hard');
   const facts: NodeFacts = {
     model,
@@ -154,9 +169,8 @@ function chooseEstimator(
     hard: hard?.type.kind === 'tensor' && hard.type.constant === true,
     objective,
     diagnostics,
-    clauseSpan: statement.estimator?.span ?? statement.distribution.span,
+    clauseSpan: option ? statement.distribution.span : (statement.estimator?.span ?? statement.distribution.span),
   };
-  const clause = statement.estimator ? model.calls.get(statement.estimator) : undefined;
   const named = clause ? estimatorNamed(clause.name) : undefined;
   if (clause && named) return named.fromClause(facts, clause);
   for (const m of ESTIMATORS) {

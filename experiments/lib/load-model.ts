@@ -7,14 +7,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSource } from '../../compiler/compile.js';
+import type { EstimatorOverrides } from '../../compiler/analysis/estimator-overrides.js';
 import { SGM_VERSION } from '../../cli/version.js';
 import type { CompiledModelModule } from '../../runtime/model-api.js';
 import { importGeneratedModule } from '../../runtime/model-cache.js';
 import { packageRoot } from '../../runtime/package-root.js';
 
-/** Compiles `text` (a model source named `path` in messages) with hyperparameter overrides and imports it. */
-export async function loadModelSource(path: string, text: string, overrides: Readonly<Record<string, number>> = {}): Promise<CompiledModelModule> {
-  const r = compileSource(path, text, { overrides: { ...overrides }, sgmVersion: SGM_VERSION });
+/**
+ * Compiles `text` (a model source named `path` in messages) with hyperparameter overrides, and estimators chosen
+ * per node as `with` clauses would (the compiler's `estimatorOverrides` option), and imports it.
+ */
+export async function loadModelSource(
+  path: string,
+  text: string,
+  overrides: Readonly<Record<string, number>> = {},
+  estimatorOverrides?: EstimatorOverrides,
+): Promise<CompiledModelModule> {
+  const r = compileSource(path, text, { overrides: { ...overrides }, sgmVersion: SGM_VERSION, ...(estimatorOverrides ? { estimatorOverrides } : {}) });
   if (!r.ok || !r.code) throw new Error(`${path} does not compile:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
   return importGeneratedModule(r.models[0].name, r.code, 'ts');
 }

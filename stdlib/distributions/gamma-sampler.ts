@@ -78,8 +78,9 @@ export function logStandardGamma(
   }
   const outShape = [...sampleShape, ...batchShape];
   const alphaShape = [...alpha.shape];
-  const op = tf.customGrad((x, save) => {
-    void x;
+  const op = tf.customGrad((...args) => {
+    // args = [alpha, save]: the value does not depend on α's tensor (the draw is fixed), only its gradient does.
+    const save = args[1] as tf.GradSaveFunc;
     const g = tf.tensor(grad, outShape, 'float32');
     save([g]);
     return {

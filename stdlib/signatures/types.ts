@@ -72,6 +72,8 @@ export type Support =
  *  - counts:            [..., K] -> [..., K]; event rank 1 (Multinomial)
  *  - base:              the sample shape of the base distribution argument; event rank 0 (GenGS explicit form)
  *  - categories:        [..., n] logits over the truncated support -> [...]; event rank 0 (GenGS implicit form)
+ *  - vector:            [..., D] -> [..., D]; event rank 1, the other tensors broadcast to [..., D] except `matrix`,
+ *                       which is [..., D, D] and broadcasts on its batch axes (Dirichlet, MultivariateNormal)
  */
 export type EventRule =
   | { readonly kind: 'elementwise' }
@@ -79,6 +81,7 @@ export type EventRule =
   | { readonly kind: 'simplex_plus_one'; readonly from: readonly string[] }
   | { readonly kind: 'index'; readonly from: readonly string[] }
   | { readonly kind: 'counts'; readonly from: readonly string[] }
+  | { readonly kind: 'vector'; readonly from: readonly string[]; readonly matrix?: string }
   | { readonly kind: 'base' };
 
 /**

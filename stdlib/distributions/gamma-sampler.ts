@@ -31,9 +31,10 @@ export function sampleLogGamma(alpha: number, src: UniformSource): number {
     const t = 1 + c * x;
     if (t <= 0) continue;
     const v = t * t * t;
-    const logU = Math.log(src.uniform());
-    // The squeeze (Marsaglia-Tsang's fast test) then the exact log test; v > 0 here.
-    if (logU < -0.0331 * x * x * x * x || logU < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+    const u = src.uniform();
+    // The squeeze u < 1 - 0.0331 x⁴ (Marsaglia-Tsang's fast test, a lower bound of the acceptance ratio; it must
+    // not be taken in log form, since exp(-0.0331 x⁴) exceeds the ratio), then the exact test in logs; v > 0 here.
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
       return Math.log(d) + Math.log(v);
     }
   }

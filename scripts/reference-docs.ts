@@ -39,6 +39,7 @@ export function referenceMarkdown(): string {
     lines.push(...d.params.map((p) => `- ${paramText(p)}`));
     if (d.exactlyOneOf?.length) lines.push(`- exactly one of: ${d.exactlyOneOf.map((g) => g.join(' or ')).join('; ')}`);
     if (d.suggestRelaxation) lines.push(`- relaxation for low-variance gradients: \`${d.suggestRelaxation}\``);
+    if (d.example) lines.push(`- example: \`${d.example}\` (from a tested model in [language.md](language.md#continuous-distributions))`);
     lines.push('');
   }
   lines.push('## Built-in functions', '');

@@ -74,6 +74,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [positive('concentration', 'shape α > 0', ['alpha', 'α']), positive('rate', 'inverse scale β > 0 (broadcast with concentration)', ['beta', 'β'])],
     support: 'positive',
     event: { kind: 'elementwise' },
+    example: 'rate ~ Gamma(concentration = softplus(dense(h, [1])) + 0.5, rate = softplus(dense(h, [1])) + 0.5)',
     ...CONTINUOUS,
   },
   {
@@ -86,6 +87,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     ],
     support: 'unit_interval',
     event: { kind: 'elementwise' },
+    example: 'p ~ Beta(2, 2) : [1]',
     ...CONTINUOUS,
   },
   {
@@ -95,6 +97,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [positive('concentration', 'α > 0, shape [..., K]', ['alpha', 'α'])],
     support: 'simplex',
     event: { kind: 'vector', from: ['concentration'] },
+    example: 'theta ~ Dirichlet(softplus(dense(log1p(x), [K])) + 0.1)',
     ...CONTINUOUS,
   },
   {
@@ -104,6 +107,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [positive('rate', 'rate λ > 0 (mean 1/λ)', ['lambda', 'λ'])],
     support: 'positive',
     event: { kind: 'elementwise' },
+    example: 'level ~ Exponential(rate = softplus(dense(h, [1])) + 0.5)',
     ...CONTINUOUS,
   },
   {
@@ -113,6 +117,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [loc, positive('scale', 'scale b > 0 (broadcast with loc)', ['b'])],
     support: 'real',
     event: { kind: 'elementwise' },
+    example: 'z ~ Laplace(dense(h, [Z]), softplus(dense(h, [Z])) + 0.01)',
     ...CONTINUOUS,
   },
   {
@@ -126,6 +131,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     ],
     support: 'real',
     event: { kind: 'elementwise' },
+    example: 'x ~ StudentT(df = 4, loc = dense(z, [D]), scale = s + 0.1)',
     ...CONTINUOUS,
   },
   {
@@ -135,6 +141,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [positive('scale', 'scale σ > 0 of the folded Normal', ['sigma', 'σ'])],
     support: 'positive',
     event: { kind: 'elementwise' },
+    example: 's ~ HalfNormal(softplus(dense(h, [1])) + 0.01)',
     ...CONTINUOUS,
   },
   {
@@ -148,6 +155,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     ],
     support: 'real',
     event: { kind: 'vector', from: ['loc'], matrix: 'scale_tril' },
+    example: 'z ~ MultivariateNormal(loc = dense(h, [Z]), scale_tril = eye + 0.1 * dense(h, [Z, Z]))',
     ...CONTINUOUS,
   },
   {
@@ -157,6 +165,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [{ ...loc, doc: 'mean, shape [..., D]' }, positive('scale_diag', 'standard deviations s > 0, broadcast to the shape of loc')],
     support: 'real',
     event: { kind: 'vector', from: ['loc'] },
+    example: 'z ~ MultivariateNormalDiag(loc = zeros([Z]), scale_diag = 1)',
     ...CONTINUOUS,
   },
 ];

@@ -187,6 +187,11 @@ export interface DistributionSig {
    * parameters are moment-matched (docs/math.md section 4): IGR_Planar's prior is an IGR_I on the flow's output.
    */
   readonly fitPriorAs?: string;
+  /**
+   * A statement using the family, printed in docs/reference.md; it must appear in one of the example models of
+   * docs/language.md that the test suite compiles and trains (test/codegen/continuous-families.test.ts).
+   */
+  readonly example?: string;
 }
 
 /** Shape rules of built-in functions; implemented in compiler/semantics/shape-rules.ts. */

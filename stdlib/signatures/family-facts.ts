@@ -70,8 +70,3 @@ export function fitPriorResultFamily(family: string): DistributionSig | undefine
 export function sampleSign(d: DistributionSig): SignFact {
   return SUPPORT_VALUES[d.support].sign;
 }
-
-/** log p(k) in float64 of a count family at known parameter values, or undefined (not a count family, or unknown). */
-export function logPmf64(family: string, params: Readonly<Record<string, number>>): ((k: number) => number) | undefined {
-  return findDistribution(family)?.count?.logPmf64(params);
-}

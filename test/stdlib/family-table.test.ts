@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../runtime/package-root.js';
 import { DISTRIBUTION_CLASSES } from '../../stdlib/distributions/register-all.js';
+import * as stdlib from '../../stdlib/index.js';
 import { GenGS } from '../../stdlib/distributions/gen-gs.js';
 import { RandomStream } from '../../stdlib/random.js';
 import {
@@ -56,12 +57,19 @@ describe('the table and the registered implementations', () => {
     expect(Object.keys(DISTRIBUTION_CLASSES).sort()).toEqual(DISTRIBUTIONS.map((d) => d.name).sort());
   });
 
+  it('sgm/stdlib exports every registered class by its language name (generated modules import it so)', () => {
+    const exported = stdlib as unknown as Record<string, unknown>;
+    for (const d of DISTRIBUTIONS) expect(exported[d.name], d.name).toBe(DISTRIBUTION_CLASSES[d.name]);
+  });
+
   it("every implementation's signature is its table entry", () => {
     const seen = new Set<string>();
     for (const f of FIXTURES) {
-      const d = tf.tidy(() => f.make());
-      expect(d.signature, f.id).toBe(findDistribution(d.name));
-      seen.add(d.name);
+      tf.tidy(() => {
+        const d = f.make();
+        expect(d.signature, f.id).toBe(findDistribution(d.name));
+        seen.add(d.name);
+      });
     }
     expect([...seen].sort()).toEqual(DISTRIBUTIONS.map((d) => d.name).sort());
   });

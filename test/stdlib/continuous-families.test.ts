@@ -86,6 +86,20 @@ describe('implicit reparameterization gradients: d E[g(z)]/dθ against closed fo
   });
 });
 
+describe('broadcast parameters', () => {
+  it("a scalar concentration's gradient is the sum of the per-draw gradients it broadcast to", () => {
+    const [whole, parts] = tf.tidy(() => {
+      const draw = (a: tf.Tensor) => new Gamma({ concentration: a, rate: [1, 2, 3, 4] }).rsample(new RandomStream(9), [5]);
+      const g1 = tf.grad((a: tf.Tensor) => tf.sum(tf.square(draw(a))))(tf.scalar(1.7));
+      // The same draws with α given per element: the broadcast gradient must be their sum.
+      const g2 = tf.grad((a: tf.Tensor) => tf.sum(tf.square(draw(a))))(tf.fill([4], 1.7));
+      return [g1.dataSync()[0], Array.from(g2.dataSync())];
+    });
+    expect(parts.every((v) => Number.isFinite(v) && v !== 0)).toBe(true);
+    expect(whole).toBeCloseTo(parts.reduce((s, v) => s + v, 0), 3);
+  });
+});
+
 describe('the log-space Gamma sampler', () => {
   for (const alpha of [0.02, 0.3, 1, 7]) {
     it(`log z of Gamma(${alpha}) has mean ψ(α) and variance ψ'(α) (4 standard errors)`, () => {

@@ -61,6 +61,9 @@ export const FIXTURES_CONTINUOUS: DistributionFixture[] = [
       { value: () => t1(GAMMA_X), expected: GAMMA_X.map((x, i) => gammaLp(GAMMA_A[i], GAMMA_B[i], x)), tol: 2e-4, source: 'float64 closed form' },
     ],
     moments: { mean: GAMMA_A.map((a, i) => a / GAMMA_B[i]), std: GAMMA_A.map((a, i) => Math.sqrt(a) / GAMMA_B[i]), draws: 20000, zScore: 4, reparameterized: true },
+    // With α fixed the standard Gamma draw is common to both sides, so the rate's pathwise gradient (-z/β) is
+    // checked by finite differences; α's implicit gradient is checked in continuous-families.test.ts.
+    rsampleGradient: { params: [GAMMA_B], build: ([rate]) => new Gamma({ concentration: GAMMA_A, rate }) },
     finite: true,
   },
   {
@@ -107,6 +110,7 @@ export const FIXTURES_CONTINUOUS: DistributionFixture[] = [
     make: () => new StudentT({ df: T_DF, loc: T_LOC, scale: T_SCALE }),
     logProb: [{ value: () => t1([4, -1.2]), expected: [tLp(3, 0.5, 2, 4), tLp(9, -1, 0.5, -1.2)], tol: 2e-4, source: 'float64 closed form' }],
     moments: { mean: T_LOC, std: T_DF.map((nu, i) => T_SCALE[i] * Math.sqrt(nu / (nu - 2))), draws: 20000, zScore: 4, reparameterized: true },
+    rsampleGradient: { params: [T_LOC, T_SCALE], build: ([loc, scale]) => new StudentT({ df: T_DF, loc, scale }) },
     finite: true,
   },
   {

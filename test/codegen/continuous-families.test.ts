@@ -145,3 +145,27 @@ describe('models/poisson_factorization.sgm (Gamma loadings, implicit gradients)'
     model.dispose();
   }, 120_000);
 });
+
+describe('constraints of the new families at compile time', () => {
+  it('SGM4004 for an unconstrained positive parameter, none where the value is a positive draw', async () => {
+    const { compileSource } = await import('../../compiler/compile.js');
+    const { SGM_VERSION } = await import('../../cli/version.js');
+    const source = (concentration: string) => `model m(K = 3) {
+  data x: [B, K]
+  guide {
+    h = mlp(x, [8], act = relu, out_act = relu)
+    g ~ Gamma(concentration = ${concentration}, rate = softplus(dense(h, [K])) + 0.1)
+    w ~ Dirichlet(softplus(dense(h, [K])) + 0.1)
+  }
+  generative {
+    g ~ Gamma(1, 1) : [K]
+    w ~ Dirichlet(ones([K]))
+    x ~ Poisson(rate = g * w)
+  }
+  maximize elbo
+}`;
+    const codes = (text: string) => compileSource('m.sgm', text, { sgmVersion: SGM_VERSION }).diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(codes(source('dense(h, [K])')).filter((c) => c.startsWith('SGM4004'))).toEqual([expect.stringContaining("'concentration' of Gamma")]);
+    expect(codes(source('softplus(dense(h, [K])) + 0.1'))).toEqual([]);
+  });
+});

@@ -282,6 +282,20 @@ export class ModelEmitter {
     return t?.kind === 'distribution' ? t : undefined;
   }
 
+  /**
+   * reduce(a - b) for two log densities of latent z's draw, or reduce(a) - reduce(b) when its guide and prior
+   * families have different event ranks (a MultivariateNormalDiag against a Normal prior): their log densities then
+   * have different ranks, and each is summed over its own axes before they meet.
+   */
+  private logRatio(z: string, reduce: string, a: string, b: string): string {
+    const ranks = new Set(
+      this.model.statements
+        .filter((x) => (x.role === 'posterior' || x.role === 'prior') && x.statement.kind === 'sample' && x.statement.target.text === z)
+        .map((x) => (x.statement.kind === 'sample' ? this.distType(x.statement)?.eventRank : undefined)),
+    );
+    return ranks.size > 1 ? `tf.sub(${reduce}(${a}), ${reduce}(${b}))` : `${reduce}(tf.sub(${a}, ${b}))`;
+  }
+
   /** fit_prior statements: the moment-matched Gaussian parameters, fitted once and cached on disk. */
   private emitPriors(): void {
     for (const { statement: st } of this.model.statements) {
@@ -586,7 +600,7 @@ export class ModelEmitter {
         // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
         // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
         this.cx.imports.stdlib.add('logProbOfSample');
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+        lines.push(`const ${id} = ${this.logRatio(z, this.perExampleReducer(shape), `logProbOfSample(${q}, ${value})`, `logProbOfSample(${p}, ${value})`)}; // KL(${commentText(z)}): ${commentText(k.reason)}`);
       } else if (k.method === 'mc' && discrete) {
         // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
         // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
@@ -595,7 +609,7 @@ export class ModelEmitter {
         const relaxed = guideSt?.kind === 'sample' && this.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
         if (relaxed) this.cx.imports.stdlib.add('logProbOfSample');
         const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
-        lines.push(`const ${id} = ${this.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+        lines.push(`const ${id} = ${this.logRatio(z, this.perExampleReducer(shape), lp(q), lp(p))}; // KL(${commentText(z)}): ${commentText(k.reason)}`);
       } else {
         this.cx.imports.stdlib.add('KL_COMPUTE');
         lines.push(`const ${id} = ${this.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
@@ -631,7 +645,8 @@ export class ModelEmitter {
             const zid = `g.${this.names.source(z)}`;
             // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
             this.cx.imports.stdlib.add('logProbOfSample');
-            return `${this.perExampleReducer(this.model.variables.get(z)?.shape ?? null)}(tf.sub(logProbOfSample(m.${this.ids.get(`${z}.p`)}, ${zid}), logProbOfSample(g.${this.ids.get(`${z}.q`)}, ${zid})))`;
+            const reduce = this.perExampleReducer(this.model.variables.get(z)?.shape ?? null);
+            return this.logRatio(z, reduce, `logProbOfSample(m.${this.ids.get(`${z}.p`)}, ${zid})`, `logProbOfSample(g.${this.ids.get(`${z}.q`)}, ${zid})`);
           }),
         ].join(', ')}];`,
         '  logWeights.push(tf.addN(terms));',

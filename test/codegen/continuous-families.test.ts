@@ -169,3 +169,30 @@ describe('constraints of the new families at compile time', () => {
     expect(codes(source('softplus(dense(h, [K])) + 0.1'))).toEqual([]);
   });
 });
+
+describe('a guide and a prior of different event ranks (MultivariateNormalDiag against Normal)', () => {
+  const source = (objective: string) => `model mixed_rank(D = 6, Z = 2) {
+  data x: [B, D]
+  guide {
+    h = mlp(x, [32], act = relu, out_act = relu)
+    z ~ MultivariateNormalDiag(loc = dense(h, [Z]), scale_diag = softplus(dense(h, [Z])) + 0.1)
+  }
+  generative {
+    z ~ Normal(0, 1) : [Z]
+    x ~ Normal(dense(z, [D]), 0.5)
+  }
+  maximize ${objective}
+}`;
+  it.each(['elbo', 'iwae(samples = 4)'])('trains under %s: no NaN, the objective improves', async (objective) => {
+    const module = await loadGenerated(source(objective), 'mixed_rank');
+    const x = DATA.mvn_latent();
+    const dataset = makeDataset('mixed-rank', { x: { values: Float32Array.from(x.flat()), rowShape: [6] } });
+    const model = await module.create({ seed: 3, cacheDir });
+    const before = fullObjective(model.objective as Objective, x);
+    const summary = await train(model, { train: bindModelData(module.metadata, dataset) }, { steps: 40, batchSize: 32, seed: 1, learningRate: 0.02, progress: false });
+    expect(summary.status, summary.message).toBe('completed');
+    const after = fullObjective(model.objective as Objective, x);
+    expect(after, `${before} -> ${after}`).toBeGreaterThan(before);
+    model.dispose();
+  }, 120_000);
+});

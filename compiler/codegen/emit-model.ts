@@ -685,7 +685,12 @@ export class ModelEmitter {
         lines.push(...inner.lines.filter((l) => !isKl(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
         const logliks = [...inner.loglik.values()];
         const inside = enumKl.length > 0 ? `tf.sub(${this.sum(logliks)}, ${enumKl[0][1]})` : this.sum(logliks);
-        lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
+        // q(k | x) per data point: a variable with axes beyond the batch ([B, 1]) takes k on all of them at once, so
+        // its log-probability is summed over them first (else [B, 1] probabilities broadcast against [B] values).
+        const zShape = this.model.variables.get(z)?.shape ?? null;
+        const logq = `${q}.logProb(${value})`;
+        const perPoint = zShape !== null && zShape.length > 1 ? `${this.perExampleReducer(zShape)}(${logq})` : logq;
+        lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${perPoint}));`, '}');
         lines.push(`const ${expected} = expectation(${values}, ${probs});`);
         // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
         const mOut = `${m}_out`;

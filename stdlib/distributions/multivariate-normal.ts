@@ -38,6 +38,13 @@ export class MultivariateNormal extends Distribution {
     if (this.loc.rank < 1 || l.rank < 2 || l.shape[l.rank - 1] !== d || l.shape[l.rank - 2] !== d) {
       throw new RangeError(`MultivariateNormal: loc [..., D] and scale_tril [..., D, D] expected, got [${this.loc.shape}] and [${l.shape}]`);
     }
+    if (Array.isArray(scale_tril)) {
+      // A constant factor is checked here; a computed one cannot be without a read (the compiler's constraint is
+      // 'lower_cholesky'): a zero on the diagonal makes the covariance singular and the density infinite.
+      const values = l.dataSync();
+      const diagonal = Array.from({ length: values.length / d }, (_, r) => values[r * d + (r % d)]);
+      if (diagonal.some((v) => !(v !== 0 && Number.isFinite(v)))) throw new RangeError('MultivariateNormal: the diagonal of scale_tril must be non-zero');
+    }
     this.scaleTril = lowerTriangle(l);
     this.batchShape = broadcastShapes(this.loc.shape.slice(0, -1), l.shape.slice(0, -2));
     this.eventShape = [d];

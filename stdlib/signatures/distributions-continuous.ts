@@ -151,7 +151,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     cite: 'standard',
     params: [
       { ...loc, doc: 'mean, shape [..., D]' },
-      { name: 'scale_tril', kind: 'tensor', constraint: 'real', doc: 'Cholesky factor L, shape [..., D, D]: only the lower triangle is read, its diagonal must be non-zero (positive by convention, e.g. exp or softplus of a network output)' },
+      { name: 'scale_tril', kind: 'tensor', constraint: 'lower_cholesky', doc: 'Cholesky factor L, shape [..., D, D]: only the lower triangle is read, its diagonal must be non-zero (positive by convention, e.g. exp or softplus of a network output)' },
     ],
     support: 'real',
     event: { kind: 'vector', from: ['loc'], matrix: 'scale_tril' },

@@ -15,7 +15,8 @@ export type ValueConstraint =
   | 'integer'
   | 'nonnegative_integer'
   | 'positive_integer'
-  | 'boolean';
+  | 'boolean'
+  | 'lower_cholesky'; // [..., D, D]: only the lower triangle is read, its diagonal must be non-zero (positive by convention)
 
 /** The syntactic/semantic category an argument must have. */
 export type ArgKind =

@@ -174,6 +174,9 @@ export function constrain(expr: string, c: ValueConstraint | undefined, variant:
       return variant % 2 === 0 ? `sigmoid(${expr})` : `0.05 + 0.9 * sigmoid(${expr})`;
     case 'simplex':
       return `softmax(${expr})`;
+    case 'lower_cholesky':
+      // Every entry ≥ 0.5, so the diagonal of the lower triangle (the part read) is safely non-zero.
+      return `softplus(${expr}) + 0.5`;
     default:
       return expr;
   }

@@ -74,7 +74,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [positive('concentration', 'shape α > 0', ['alpha', 'α']), positive('rate', 'inverse scale β > 0 (broadcast with concentration)', ['beta', 'β'])],
     support: 'positive',
     event: { kind: 'elementwise' },
-    example: 'rate ~ Gamma(concentration = softplus(dense(h, [1])) + 0.5, rate = softplus(dense(h, [1])) + 0.5)',
+    example: 'rate ~ Gamma(concentration = softplus(dense(h, [D])) + 0.5, rate = softplus(dense(h, [D])) + 0.5)',
     ...CONTINUOUS,
   },
   {
@@ -107,7 +107,7 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     params: [positive('rate', 'rate λ > 0 (mean 1/λ)', ['lambda', 'λ'])],
     support: 'positive',
     event: { kind: 'elementwise' },
-    example: 'level ~ Exponential(rate = softplus(dense(h, [1])) + 0.5)',
+    example: 'level ~ Exponential(rate = softplus(dense(h, [D])) + 0.5)',
     ...CONTINUOUS,
   },
   {

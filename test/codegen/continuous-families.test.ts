@@ -42,10 +42,10 @@ const rows = (f: () => number[]) => Array.from({ length: ROWS }, f);
 
 /** Synthetic data for each example, drawn from (roughly) the model's own assumptions. */
 const DATA: Record<string, () => number[][]> = {
-  beta_bernoulli: () =>
+  beta_binomial: () =>
     rows(() => {
       const p = 0.15 + 0.7 * u();
-      return Array.from({ length: 20 }, () => (u() < p ? 1 : 0));
+      return [Array.from({ length: 20 }, () => (u() < p ? 1 : 0)).reduce((a, b) => a + b, 0)];
     }),
   dirichlet_multinomial: () =>
     rows(() => {
@@ -62,8 +62,8 @@ const DATA: Record<string, () => number[][]> = {
     }),
   gamma_poisson: () =>
     rows(() => {
-      const rate = Math.exp(1 + 0.5 * normal());
-      return Array.from({ length: 10 }, () => poisson(rate));
+      const scale = Math.exp(0.5 * normal());
+      return Array.from({ length: 10 }, () => poisson(scale * Math.exp(1 + 0.5 * normal())));
     }),
   robust_factor: () =>
     rows(() => {

@@ -45,7 +45,7 @@ const DATA: Record<string, () => number[][]> = {
   beta_binomial: () =>
     rows(() => {
       const p = 0.15 + 0.7 * u();
-      return [Array.from({ length: 20 }, () => (u() < p ? 1 : 0)).reduce((a, b) => a + b, 0)];
+      return [Array.from({ length: 20 }, (): number => (u() < p ? 1 : 0)).reduce((a, b) => a + b, 0)];
     }),
   dirichlet_multinomial: () =>
     rows(() => {

@@ -92,7 +92,7 @@ export { gaussianKl, gaussianKlElementwise } from './kl/gaussian-kl.js';
 export { type IgrPlanarKlOptions } from './kl/igr-planar-gaussian-mc.js';
 export { fitPrior, priorCacheDir, type FitPriorOptions, type FitPriorResult, type PriorFamily } from './fit-prior.js';
 // ── discrete: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
-export { lgamma, lgammaDifference, digamma, logFactorial, logBinomial, lgamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
+export { lgamma, lgammaDifference, digamma, logFactorial, logBinomial, lgamma64, digamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
 export { Bernoulli, type BernoulliParams } from './distributions/bernoulli.js';
 export { Categorical, type CategoricalParamsInput } from './distributions/categorical.js';
 export { OneHotCategorical } from './distributions/one-hot-categorical.js';

@@ -95,4 +95,4 @@ export function logBinomial(n: tf.Tensor | number, k: tf.Tensor | number): tf.Te
 }
 
 // ── float64 plain-JS versions: in gamma64.ts (no tfjs import, so the compiler can use them) ────────────
-export { lgamma64, logFactorial64, logBinomial64 } from './gamma64.js';
+export { lgamma64, digamma64, logFactorial64, logBinomial64 } from './gamma64.js';

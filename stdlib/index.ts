@@ -72,6 +72,7 @@ export { StudentT, type StudentTParams } from './distributions/student-t.js';
 export { HalfNormal, type HalfNormalParams } from './distributions/half-normal.js';
 export { MultivariateNormal, type MultivariateNormalParams } from './distributions/multivariate-normal.js';
 export { MultivariateNormalDiag, type MultivariateNormalDiagParams } from './distributions/multivariate-normal-diag.js';
+export { MixtureSameFamily, type MixtureSameFamilyParams } from './distributions/mixture-same-family.js';
 export { sampleLogGamma, logStandardGamma } from './distributions/gamma-sampler.js';
 export { gammaLogSampleGrad64, gammaSampleGrad64 } from './special/gamma-grad.js';
 export { solveLowerTriangular } from './special/triangular.js';

@@ -205,7 +205,7 @@ function chooseEstimator(model: CheckedModel, s: Sampled, elboObjective: boolean
     estimator: 'reinforce',
     baseline: 'ema',
     decay: DEFAULT_EMA_DECAY,
-    reason: `discrete without relaxation and not enumerable (${enumeration}): score function, ${baselineText('ema', DEFAULT_EMA_DECAY)}${relax}`,
+    reason: `${sig.discrete ? 'discrete without relaxation' : 'no reparameterized sampler'} and not enumerable (${enumeration}): score function, ${baselineText('ema', DEFAULT_EMA_DECAY)}${relax}`,
     overridden: false,
   };
 }

@@ -8,6 +8,7 @@ import { formatCount, MAX_FOLDED_ELEMENTS } from './limits.js';
 import { argTensor, broadcastArgs } from './shape-rules.js';
 import { broadcast, broadcastsTo, compatibleDims, formatShape, UNKNOWN, type Shape } from './shape.js';
 import { flattenConst } from './constant.js';
+import { mixtureResult } from './mixture-shape.js';
 import type { BoundArgument, DistributionType, ResolvedCall, TensorType } from './types.js';
 
 
@@ -69,6 +70,8 @@ export function distributionResult(ctx: CheckContext, call: ResolvedCall): Distr
       return genGsResult(ctx, call, make);
     case 'vector':
       return vectorResult(ctx, call, rule, tensors, make);
+    case 'mixture':
+      return mixtureResult(ctx, call, make);
   }
 }
 

@@ -62,6 +62,11 @@ export class MultivariateNormalDiag extends Distribution {
     return tf.tidy(() => tf.broadcastTo(this.loc, this.fullShape));
   }
 
+  /** s², per coordinate (MixtureSameFamily's variance reads it). */
+  variance(): tf.Tensor {
+    return tf.tidy(() => tf.broadcastTo(tf.square(this.scaleDiag), this.fullShape));
+  }
+
   /** Σ_i (½ + ½ log 2π + log s_i). */
   override entropy(): tf.Tensor {
     return tf.tidy(() => tf.sum(tf.add(tf.broadcastTo(tf.log(this.scaleDiag), this.fullShape), 0.5 + LOG_SQRT_2PI), -1));

@@ -20,6 +20,7 @@ import { Laplace } from './laplace.js';
 import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
 import { MultivariateNormal } from './multivariate-normal.js';
 import { StudentT } from './student-t.js';
+import { MixtureSameFamily } from './mixture-same-family.js';
 // discrete and relaxed
 import { Bernoulli } from './bernoulli.js';
 import { Binomial } from './binomial.js';
@@ -56,6 +57,7 @@ export const DISTRIBUTION_CLASSES: Readonly<Record<string, DistributionConstruct
   HalfNormal,
   MultivariateNormal,
   MultivariateNormalDiag,
+  MixtureSameFamily,
   // discrete and relaxed
   Bernoulli,
   Categorical,

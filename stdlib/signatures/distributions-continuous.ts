@@ -168,4 +168,29 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     example: 'z ~ MultivariateNormalDiag(loc = zeros([Z]), scale_diag = 1)',
     ...CONTINUOUS,
   },
+  {
+    name: 'MixtureSameFamily',
+    doc:
+      'mixture of K components of one continuous family (torch.distributions.MixtureSameFamily): the components\' last batch axis ' +
+      '(the last axis of Normal\'s parameters, the one before D of a vector family) holds the K components, summed out in log space ' +
+      'against the mixture Categorical. Drawn by picking a component then drawing from it: not reparameterized through the choice, so ' +
+      'a latent mixture gets score-function gradients; as a likelihood of observed data it is the exact marginal',
+    cite: 'standard (torch.distributions.MixtureSameFamily, TFP MixtureSameFamily)',
+    params: [
+      { name: 'mixture', kind: 'distribution', aliases: ['mixture_distribution'], doc: 'Categorical(logits | probs) over the K components, shape [..., K]' },
+      {
+        name: 'components',
+        kind: 'distribution',
+        aliases: ['component_distribution'],
+        doc: 'a continuous family whose last batch axis is K, e.g. Normal(means [K], scales) or MultivariateNormalDiag(means [K, D], scales)',
+      },
+    ],
+    // 'real' is the sign fact that holds for every continuous component family; the data check admits finite reals.
+    support: 'real',
+    event: { kind: 'mixture' },
+    example: 'x ~ MixtureSameFamily(Categorical(logits = w), MultivariateNormalDiag(means, exp(log_scales)))',
+    ...CONTINUOUS,
+    // The component choice is discrete: no pathwise draw exists (a latent mixture gets REINFORCE, warning SGM4007).
+    hasRsample: false,
+  },
 ];

@@ -75,6 +75,10 @@ export type Support =
  *  - categories:        [..., n] logits over the truncated support -> [...]; event rank 0 (GenGS implicit form)
  *  - vector:            [..., D] -> [..., D]; event rank 1, the other tensors broadcast to [..., D] except `matrix`,
  *                       which is [..., D, D] and broadcasts on its batch axes (Dirichlet, MultivariateNormal)
+ *  - mixture:           MixtureSameFamily(mixture, components): the components' last batch axis (the last axis of an
+ *                       event-rank-0 family, the one before the event axis of a vector family) is the K of the
+ *                       mixture Categorical and is summed out; sample = components' batch without K (broadcast with
+ *                       the mixture's batch) + components' event axes; event rank = the components'
  */
 export type EventRule =
   | { readonly kind: 'elementwise' }
@@ -83,7 +87,8 @@ export type EventRule =
   | { readonly kind: 'index'; readonly from: readonly string[] }
   | { readonly kind: 'counts'; readonly from: readonly string[] }
   | { readonly kind: 'vector'; readonly from: readonly string[]; readonly matrix?: string }
-  | { readonly kind: 'base' };
+  | { readonly kind: 'base' }
+  | { readonly kind: 'mixture' };
 
 /**
  * How many values a discrete distribution can take (for the enumeration rule of docs/math.md section 10):

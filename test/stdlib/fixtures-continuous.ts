@@ -14,6 +14,9 @@ import { Laplace } from '../../stdlib/distributions/laplace.js';
 import { MultivariateNormalDiag } from '../../stdlib/distributions/multivariate-normal-diag.js';
 import { MultivariateNormal } from '../../stdlib/distributions/multivariate-normal.js';
 import { StudentT } from '../../stdlib/distributions/student-t.js';
+import { Categorical } from '../../stdlib/distributions/categorical.js';
+import { MixtureSameFamily } from '../../stdlib/distributions/mixture-same-family.js';
+import { Normal } from '../../stdlib/distributions/normal.js';
 import { tf } from '../../stdlib/tf.js';
 import type { DistributionFixture } from './fixtures.js';
 import { lgammaRef, matmul, mvnLogDensityRef, transpose } from './helpers/float64-ref.js';
@@ -156,6 +159,26 @@ export const FIXTURES_CONTINUOUS: DistributionFixture[] = [
     ],
     moments: { mean: [0.3, -0.2], std: [0.5, 2], draws: 20000, zScore: 4, reparameterized: true },
     rsampleGradient: { params: [[0.3, -0.2], [0.5, 2]], build: ([loc, scale]) => new MultivariateNormalDiag({ loc, scale_diag: scale }) },
+    finite: true,
+  },
+  {
+    // Weights 1/4, 3/4; mean 1/4·(-1) + 3/4·2 = 1.25; variance Σ w (σ² + μ²) - 1.25² = 2.5 (law of total variance).
+    id: 'MixtureSameFamily(Categorical(logits=[0, log 3]), Normal(mu=[-1, 2], sigma=[0.5, 1]))',
+    make: () => new MixtureSameFamily({ mixture: new Categorical({ logits: [0, Math.log(3)] }), components: new Normal({ mu: [-1, 2], sigma: [0.5, 1] }) }),
+    logProb: [
+      {
+        value: () => t1([0, 2.5, -30]),
+        expected: [0, 2.5, -30].map((x) => {
+          const a = Math.log(0.25) - 0.5 * ((x + 1) / 0.5) ** 2 - Math.log(0.5) - 0.5 * LN2PI;
+          const b = Math.log(0.75) - 0.5 * (x - 2) ** 2 - 0.5 * LN2PI;
+          const m = Math.max(a, b);
+          return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+        }),
+        tol: 2e-4,
+        source: 'float64 log-sum-exp of the two weighted Normal log densities',
+      },
+    ],
+    moments: { mean: [1.25], std: [Math.sqrt(2.5)], draws: 20000, zScore: 4 },
     finite: true,
   },
 ];

@@ -56,8 +56,10 @@ export function mixtureResult(
   const kComp = batch[batch.length - 1];
   if (batch.length === 0 || (kMix !== undefined && !compatibleDims(kComp, kMix))) {
     ctx.report('SGM3002', components.span, `the components of MixtureSameFamily need the ${kMix ?? 'K'} components on their last batch axis${vector}`, {
-      label: `${comp.sig.name} has shape ${formatShape(shape)} with event rank ${comp.eventRank}, batch ${formatShape(batch)}`,
-      related: logits ? [{ span: mixture.span, message: `the mixture has shape ${formatShape(logits.shape)}` }] : [],
+      label: batch.length === 0
+        ? `${comp.sig.name} has no batch axis (shape ${formatShape(shape)}, all of it one event)`
+        : `${comp.sig.name}'s batch is ${formatShape(batch)}: its last batch axis has ${kComp}, not ${kMix ?? 'K'}`,
+      related: logits ? [{ span: mixture.span, message: `K = ${kMix ?? '?'} components (the last axis of ${formatShape(logits.shape)})` }] : [],
       help: comp.eventRank === 0 ? 'for K clusters of D-dimensional points use MultivariateNormalDiag(means [K, D], scales)' : undefined,
     });
     return undefined;

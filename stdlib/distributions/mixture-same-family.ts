@@ -17,7 +17,7 @@ import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import type { Categorical } from './categorical.js';
 import { Distribution } from './distribution.js';
-import { broadcastShapes, signatureOf } from './discrete-params.js';
+import { broadcastShapes, signatureOf, stopGradient } from './discrete-params.js';
 
 /** Named parameters of MixtureSameFamily (table names, torch's long names accepted). */
 export interface MixtureSameFamilyParams {
@@ -36,6 +36,17 @@ interface WithVariance {
 function padAxes(t: tf.Tensor, at: number, n: number): tf.Tensor {
   if (n <= 0) return t;
   return tf.reshape(t, [...t.shape.slice(0, at), ...Array<number>(n).fill(1), ...t.shape.slice(at)]);
+}
+
+/**
+ * log Σ exp(a) over the last axis, shifted by the (constant) maximum so that no exp overflows or all underflow. A
+ * row that is -inf everywhere (a point outside every component's support, e.g. Uniform components) gives -inf,
+ * where tf.logSumExp gives NaN from -inf - (-inf): the shift is then 0.
+ */
+function logSumExpLast(a: tf.Tensor): tf.Tensor {
+  const m = stopGradient(tf.max(a, -1, true));
+  const shift = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+  return tf.add(tf.log(tf.sum(tf.exp(tf.sub(a, shift)), -1)), tf.squeeze(shift, [shift.rank - 1]));
 }
 
 export class MixtureSameFamily extends Distribution {
@@ -72,8 +83,8 @@ export class MixtureSameFamily extends Distribution {
       // A K axis of size 1 before the event axes, so each component scores the same point.
       const x = tf.expandDims(value, value.rank - e);
       const lc = this.components.logProb(x); // [..., K]
-      // mixture.logits are normalised log weights; the sum is in log space (max-shifted logSumExp).
-      return tf.logSumExp(tf.add(lc, this.mixture.logits), -1);
+      // mixture.logits are normalised log weights; the sum is in log space.
+      return logSumExpLast(tf.add(lc, this.mixture.logits));
     });
   }
 

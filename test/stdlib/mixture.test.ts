@@ -236,3 +236,14 @@ describe('MixtureSameFamily score function', () => {
     });
   });
 });
+
+describe('MixtureSameFamily outside every support', () => {
+  it('Uniform components: -inf (not NaN) outside all of them, the float64 value inside', async () => {
+    const { Uniform } = await import('../../stdlib/distributions/uniform.js');
+    const d = new MixtureSameFamily({ mixture: new Categorical({ probs: [0.25, 0.75] }), components: new Uniform({ low: [0, 2], high: [1, 4] }) });
+    const got = Array.from(d.logProb(tf.tensor1d([0.5, 3, 1.5, -7])).dataSync());
+    expect(got[0]).toBeCloseTo(Math.log(0.25), 5);
+    expect(got[1]).toBeCloseTo(Math.log(0.75 / 2), 5);
+    expect(got.slice(2)).toEqual([-Infinity, -Infinity]);
+  });
+});

@@ -45,7 +45,7 @@ export function checkSource(path: string, text: string, options: FrontEndOptions
  * The stages after parsing, on a parse result of `file` (the language server passes a tree it re-parsed only in
  * part, lsp/incremental.ts; it must equal what `parse(file)` returns).
  */
-export function checkParsed(file: SourceFile, parsed: StageResult<Program>, options: CheckOptions = {}): FrontEndResult {
+export function checkParsed(file: SourceFile, parsed: StageResult<Program>, options: FrontEndOptions = {}): FrontEndResult {
   const text = file.text;
   const checked = check(parsed.value, file, options);
   // After syntax errors the tree is a recovered guess inside each damaged statement: semantic findings there

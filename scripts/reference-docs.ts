@@ -30,7 +30,7 @@ export function referenceMarkdown(): string {
     '|---|---|---|---|---|',
     ...DISTRIBUTIONS.map(
       (d) =>
-        `| [${d.name}](#${d.name.toLowerCase()}) | ${d.support.replace(/_/g, ' ')} | ${d.hasRsample ? 'pathwise' : 'score function / enumeration'}${d.straightThrough ? ', straight-through' : ''} | ${d.hasEnumerateSupport ? 'yes' : 'no'} | ${esc(d.cite)} |`,
+        `| [${d.name}](#${d.name.toLowerCase()}) | ${d.support.replace(/_/g, ' ')} | ${d.hasRsample ? 'pathwise' : d.hasEnumerateSupport ? 'score function / enumeration' : 'score function'}${d.straightThrough ? ', straight-through' : ''} | ${d.hasEnumerateSupport ? 'yes' : 'no'} | ${esc(d.cite)} |`,
     ),
     '',
   ];
@@ -39,6 +39,7 @@ export function referenceMarkdown(): string {
     lines.push(...d.params.map((p) => `- ${paramText(p)}`));
     if (d.exactlyOneOf?.length) lines.push(`- exactly one of: ${d.exactlyOneOf.map((g) => g.join(' or ')).join('; ')}`);
     if (d.suggestRelaxation) lines.push(`- relaxation for low-variance gradients: \`${d.suggestRelaxation}\``);
+    if (d.example) lines.push(`- example: \`${d.example}\` (from a tested model in [language.md](language.md#${d.event.kind === 'mixture' ? 'mixtures' : 'continuous-distributions'}))`);
     lines.push('');
   }
   lines.push('## Built-in functions', '');

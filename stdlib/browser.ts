@@ -66,6 +66,19 @@ export {
 export { Normal, type NormalParams } from './distributions/normal.js';
 export { LogNormal } from './distributions/log-normal.js';
 export { Uniform, type UniformParams } from './distributions/uniform.js';
+export { Gamma, type GammaParams } from './distributions/gamma.js';
+export { Beta, type BetaParams } from './distributions/beta.js';
+export { Dirichlet, type DirichletParams } from './distributions/dirichlet.js';
+export { Exponential, type ExponentialParams } from './distributions/exponential.js';
+export { Laplace, type LaplaceParams } from './distributions/laplace.js';
+export { StudentT, type StudentTParams } from './distributions/student-t.js';
+export { HalfNormal, type HalfNormalParams } from './distributions/half-normal.js';
+export { MultivariateNormal, type MultivariateNormalParams } from './distributions/multivariate-normal.js';
+export { MultivariateNormalDiag, type MultivariateNormalDiagParams } from './distributions/multivariate-normal-diag.js';
+export { MixtureSameFamily, type MixtureSameFamilyParams } from './distributions/mixture-same-family.js';
+export { sampleLogGamma, logStandardGamma } from './distributions/gamma-sampler.js';
+export { gammaLogSampleGrad64, gammaSampleGrad64 } from './special/gamma-grad.js';
+export { solveLowerTriangular } from './special/triangular.js';
 export { IgrBase, type IgrParams, type IgrDraw } from './distributions/igr-base.js';
 export { IGR_I } from './distributions/igr-i.js';
 export { IGR_SB, IGR_SB_TRUNCATION_RULES, type IgrSbParams, type IgrSbDraw, type IgrSbTruncationRule } from './distributions/igr-sb.js';
@@ -85,7 +98,7 @@ export { fitPrior, type FitPriorOptions, type FitPriorResult, type PriorFamily }
 export { setPriorStoreFactory, memoryPriorStore, MemoryPriorStore, type PriorStore, type PriorStoreFactory } from './prior-store.js';
 export { usePriorCacheInIndexedDb } from './browser-cache.js';
 // ── discrete: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
-export { lgamma, digamma, logFactorial, logBinomial, lgamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
+export { lgamma, lgammaDifference, digamma, logFactorial, logBinomial, lgamma64, digamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
 export { Bernoulli, type BernoulliParams } from './distributions/bernoulli.js';
 export { Categorical, type CategoricalParamsInput } from './distributions/categorical.js';
 export { OneHotCategorical } from './distributions/one-hot-categorical.js';

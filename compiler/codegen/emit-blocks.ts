@@ -49,7 +49,7 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
       // The prior reads a latent the guide drew given this one: log q - log p at the guide's own draw, each
       // density taken from the draw's log-space representation (exact at any τ; stdlib log-space.ts).
       em.cx.imports.stdlib.add('logProbOfSample');
-      add(id, `const ${id} = ${em.perExampleReducer(shape)}(tf.sub(logProbOfSample(${q}, ${value}), logProbOfSample(${p}, ${value}))); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      add(id, `const ${id} = ${em.logRatio(z, em.perExampleReducer(shape), `logProbOfSample(${q}, ${value})`, `logProbOfSample(${p}, ${value})`)}; // KL(${commentText(z)}): ${commentText(k.reason)}`);
     } else if (k.method === 'mc' && discrete) {
       // A discrete posterior has no reparameterized draw: its Monte Carlo KL is log q - log p at the
       // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
@@ -58,7 +58,7 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
       const relaxed = guideSt?.kind === 'sample' && em.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
       if (relaxed) em.cx.imports.stdlib.add('logProbOfSample');
       const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
-      add(id, `const ${id} = ${em.perExampleReducer(shape)}(tf.sub(${lp(q)}, ${lp(p)})); // KL(${commentText(z)}): ${commentText(k.reason)}`);
+      add(id, `const ${id} = ${em.logRatio(z, em.perExampleReducer(shape), lp(q), lp(p))}; // KL(${commentText(z)}): ${commentText(k.reason)}`);
     } else {
       em.cx.imports.stdlib.add('KL_COMPUTE');
       add(id, `const ${id} = ${em.perExampleReducer(shape)}(KL_COMPUTE[${str(k.rule)}](${q}, ${p}, { rng: ctx.rng, samples: ${literal(k.samples)} })); // KL(${commentText(z)}): ${commentText(k.reason)}`);
@@ -98,7 +98,7 @@ export function blocksMembers(em: ModelState): string[] {
           const zid = `g.${em.names.source(z)}`;
           // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
           em.cx.imports.stdlib.add('logProbOfSample');
-          return `${em.perExampleReducer(em.model.variables.get(z)?.shape ?? null)}(tf.sub(logProbOfSample(m.${em.ids.get(`${z}.p`)}, ${zid}), logProbOfSample(g.${em.ids.get(`${z}.q`)}, ${zid})))`;
+          return em.logRatio(z, em.perExampleReducer(em.model.variables.get(z)?.shape ?? null), `logProbOfSample(m.${em.ids.get(`${z}.p`)}, ${zid})`, `logProbOfSample(g.${em.ids.get(`${z}.q`)}, ${zid})`);
         }),
       ].join(', ')}];`,
       '  logWeights.push(tf.addN(terms));',
@@ -142,7 +142,12 @@ export function blocksMembers(em: ModelState): string[] {
       lines.push(...[...inner.loglik.values(), ...enumKl.map(([, id]) => id)].map((id) => `  ${inner.statements.get(id)!}`));
       const logliks = [...inner.loglik.values()];
       const inside = enumKl.length > 0 ? `tf.sub(${em.sum(logliks)}, ${enumKl[0][1]})` : em.sum(logliks);
-      lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
+      // q(k | x) per data point: a variable with axes beyond the batch ([B, 1]) takes k on all of them at once, so
+      // its log-probability is summed over them first (else [B, 1] probabilities broadcast against [B] values).
+      const zShape = em.model.variables.get(z)?.shape ?? null;
+      const logq = `${q}.logProb(${value})`;
+      const perPoint = zShape !== null && zShape.length > 1 ? `${em.perExampleReducer(zShape)}(${logq})` : logq;
+      lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${perPoint}));`, '}');
       lines.push(`const ${expected} = expectation(${values}, ${probs});`);
       // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
       const mOut = `${m}_out`;

@@ -125,6 +125,20 @@ export class ModelState {
     return `[${entries.join(', ')}]`;
   }
 
+  /**
+   * reduce(a - b) for two log densities of latent z's draw, or reduce(a) - reduce(b) when its guide and prior
+   * families have different event ranks (a MultivariateNormalDiag against a Normal prior): their log densities then
+   * have different ranks, and each is summed over its own axes before they meet.
+   */
+  logRatio(z: string, reduce: string, a: string, b: string): string {
+    const ranks = new Set(
+      this.model.statements
+        .filter((x) => (x.role === 'posterior' || x.role === 'prior') && x.statement.kind === 'sample' && x.statement.target.text === z)
+        .map((x) => (x.statement.kind === 'sample' ? this.distType(x.statement)?.eventRank : undefined)),
+    );
+    return ranks.size > 1 ? `tf.sub(${reduce}(${a}), ${reduce}(${b}))` : `${reduce}(tf.sub(${a}, ${b}))`;
+  }
+
   distType(st: A.Sample): DistributionType | undefined {
     const t = this.model.types.get(st.distribution);
     return t?.kind === 'distribution' ? t : undefined;

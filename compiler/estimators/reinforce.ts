@@ -76,7 +76,7 @@ export const reinforce: EstimatorModule<'reinforce'> = {
       estimator: 'reinforce',
       baseline: 'ema',
       decay: DEFAULT_EMA_DECAY,
-      reason: `discrete without relaxation and not enumerable (${why}): score function, ${baselineText('ema', DEFAULT_EMA_DECAY)}${relax}`,
+      reason: `${sig.discrete ? 'discrete without relaxation' : 'no reparameterized sampler'} and not enumerable (${why}): score function, ${baselineText('ema', DEFAULT_EMA_DECAY)}${relax}`,
       overridden: false,
     };
   },

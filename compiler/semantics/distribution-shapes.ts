@@ -6,8 +6,9 @@ import { familyNames, hasInfiniteSupport, isCategoricalFamily, isGenGsBase, type
 import type { CheckContext } from './context.js';
 import { formatCount, MAX_FOLDED_ELEMENTS } from './limits.js';
 import { argTensor, broadcastArgs } from './shape-rules.js';
-import { broadcastsTo, formatShape, UNKNOWN, type Shape } from './shape.js';
+import { broadcast, broadcastsTo, compatibleDims, formatShape, UNKNOWN, type Shape } from './shape.js';
 import { flattenConst } from './constant.js';
+import { mixtureResult } from './mixture-shape.js';
 import type { BoundArgument, DistributionType, ResolvedCall, TensorType } from './types.js';
 
 
@@ -67,7 +68,57 @@ export function distributionResult(ctx: CheckContext, call: ResolvedCall): Distr
     }
     case 'base':
       return genGsResult(ctx, call, make);
+    case 'vector':
+      return vectorResult(ctx, call, rule, tensors, make);
+    case 'mixture':
+      return mixtureResult(ctx, call, make);
   }
+}
+
+/**
+ * Event rule 'vector' (Dirichlet, MultivariateNormal): draws of shape [..., D] from the parameter `from`; the other
+ * tensors broadcast to it, except `matrix`, which is [..., D, D] with batch axes that broadcast with those of `from`.
+ */
+function vectorResult(
+  ctx: CheckContext,
+  call: ResolvedCall,
+  rule: { readonly from: readonly string[]; readonly matrix?: string },
+  tensors: readonly BoundArgument[],
+  make: (shape: Shape | null, eventRank: number) => DistributionType,
+): DistributionType | undefined {
+  const sig = call.sig as DistributionSig;
+  const fromName = rule.from.find((n) => call.args.has(n));
+  const from = fromName ? call.args.get(fromName) : undefined;
+  if (!from || from.type.kind !== 'tensor') return undefined;
+  const shape = from.type.shape;
+  if (shape !== null && shape.length === 0) {
+    ctx.report('SGM3002', from.span, `'${fromName}' of ${sig.name} needs an event axis`, { label: 'has shape [], expected [..., D]' });
+    return undefined;
+  }
+  let out: Shape | null = shape;
+  for (const other of tensors) {
+    if (other === from || other.type.kind !== 'tensor') continue;
+    const os = other.type.shape;
+    if (other.param.name !== rule.matrix) {
+      if (broadcastsTo(os, shape)) continue;
+      ctx.report('SGM3002', other.span, `shape mismatch in argument '${other.param.name}' of ${sig.name}`, {
+        label: `has shape ${formatShape(os)}, expected ${formatShape(shape)} (same as '${fromName}')`,
+      });
+      return undefined;
+    }
+    if (os === null || shape === null) continue;
+    const d = shape[shape.length - 1];
+    const square = os.length >= 2 && compatibleDims(os[os.length - 1], d) && compatibleDims(os[os.length - 2], d);
+    const batch = square ? broadcast(shape.slice(0, -1), os.slice(0, -2)) : undefined;
+    if (!batch || !batch.ok) {
+      ctx.report('SGM3002', other.span, `shape mismatch in argument '${other.param.name}' of ${sig.name}`, {
+        label: `has shape ${formatShape(os)}, expected ${formatShape([...shape.slice(0, -1), d, d])} (a [D, D] matrix per row of '${fromName}')`,
+      });
+      return undefined;
+    }
+    out = batch.shape === null ? null : [...batch.shape, d];
+  }
+  return make(out, 1);
 }
 
 /** GenGS: the base's sample shape (explicit form) or the logits' leading axes (implicit form). */

@@ -122,6 +122,7 @@ export function constantViolation(values: readonly number[], constraint: ValueCo
       return Math.abs(sum - 1) > 1e-6 ? `the entries sum to ${sum}, not 1` : undefined;
     }
     case 'real':
+    case 'lower_cholesky': // its diagonal is checked by the class (flattened values here have lost the matrix shape)
       return undefined;
   }
 }

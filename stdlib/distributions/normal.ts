@@ -28,6 +28,11 @@ export class Normal extends GaussianDriven {
     return tf.tidy(() => tf.broadcastTo(this.mu, [...this.batchShape]));
   }
 
+  /** σ², broadcast to the batch shape (MixtureSameFamily's variance reads it). */
+  variance(): tf.Tensor {
+    return tf.tidy(() => tf.broadcastTo(tf.square(this.sigma), [...this.batchShape]));
+  }
+
   /** ½ + ½ log(2π) + log σ. */
   override entropy(): tf.Tensor {
     return tf.tidy(() => tf.broadcastTo(tf.add(tf.log(this.sigma), 0.5 + LOG_SQRT_2PI), [...this.batchShape]));

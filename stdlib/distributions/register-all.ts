@@ -10,6 +10,17 @@ import { IGR_SB } from './igr-sb.js';
 import { LogNormal } from './log-normal.js';
 import { Normal } from './normal.js';
 import { Uniform } from './uniform.js';
+// continuous, issue 16 (Gamma-based ones with implicit reparameterization gradients)
+import { Beta } from './beta.js';
+import { Dirichlet } from './dirichlet.js';
+import { Exponential } from './exponential.js';
+import { Gamma } from './gamma.js';
+import { HalfNormal } from './half-normal.js';
+import { Laplace } from './laplace.js';
+import { MultivariateNormalDiag } from './multivariate-normal-diag.js';
+import { MultivariateNormal } from './multivariate-normal.js';
+import { StudentT } from './student-t.js';
+import { MixtureSameFamily } from './mixture-same-family.js';
 // discrete and relaxed
 import { Bernoulli } from './bernoulli.js';
 import { Binomial } from './binomial.js';
@@ -37,6 +48,16 @@ export const DISTRIBUTION_CLASSES: Readonly<Record<string, DistributionConstruct
   IGR_I,
   IGR_SB,
   IGR_Planar,
+  Gamma,
+  Beta,
+  Dirichlet,
+  Exponential,
+  Laplace,
+  StudentT,
+  HalfNormal,
+  MultivariateNormal,
+  MultivariateNormalDiag,
+  MixtureSameFamily,
   // discrete and relaxed
   Bernoulli,
   Categorical,

@@ -26,5 +26,18 @@ export const klGenericMc: KlCompute = (q, p, options) =>
       return tf.mean(tf.sub(q.logProbLogSpace(rep), p.logProbLogSpace(rep)), 0);
     }
     const z = q.signature.hasRsample ? q.rsample(rng, [samples]) : q.sample(rng, [samples]);
-    return tf.mean(tf.sub(q.logProb(z), p.logProb(z)), 0);
+    const [lq, lp] = sameEventRank(q.logProb(z), p.logProb(z));
+    return tf.mean(tf.sub(lq, lp), 0);
   });
+
+/**
+ * The two log densities of one draw with the event axes of the family with the smaller event rank summed too: a
+ * MultivariateNormalDiag against a Normal prior scores one [D] event on one side and D scalars on the other, and
+ * the density of the vector is the product of the scalars' (the ranks differ by exactly the event-rank difference,
+ * since both are evaluated at the same draw).
+ */
+function sameEventRank(lq: tf.Tensor, lp: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const sumTrailing = (t: tf.Tensor, rank: number) => (t.rank > rank ? tf.sum(t, Array.from({ length: t.rank - rank }, (_, i) => rank + i)) : t);
+  const rank = Math.min(lq.rank, lp.rank);
+  return [sumTrailing(lq, rank), sumTrailing(lp, rank)];
+}

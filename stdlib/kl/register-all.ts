@@ -17,6 +17,14 @@ import { klGenGSEnumerated } from './gengs-enumerated.js';
 import { klGenGSGenGS } from './gengs-gengs.js';
 import { klPoissonPoisson } from './poisson-poisson.js';
 import { klRelaxedBernoulliMc } from './relaxed-bernoulli-mc.js';
+// continuous families of issue 16
+import { klBetaBeta } from './beta-beta.js';
+import { klDirichletDirichlet } from './dirichlet-dirichlet.js';
+import { klExponentialExponential } from './exponential-exponential.js';
+import { klGammaGamma } from './gamma-gamma.js';
+import { klHalfNormalHalfNormal } from './halfnormal-halfnormal.js';
+import { klLaplaceLaplace } from './laplace-laplace.js';
+import { klMvnMvn } from './mvn-mvn.js';
 
 /** Rule id -> compute function. Filled as pair files land; a rule without an entry falls back to generic MC. */
 export const KL_COMPUTE: Readonly<Record<string, KlCompute>> = {
@@ -35,4 +43,12 @@ export const KL_COMPUTE: Readonly<Record<string, KlCompute>> = {
   'concrete-concrete-mc': klConcreteConcreteMc,
   'relaxed-bernoulli-mc': klRelaxedBernoulliMc,
   'generic-mc': klGenericMc,
+  // ── continuous families of issue 16 ──
+  'gamma-gamma': klGammaGamma,
+  'beta-beta': klBetaBeta,
+  'dirichlet-dirichlet': klDirichletDirichlet,
+  'exponential-exponential': klExponentialExponential,
+  'laplace-laplace': klLaplaceLaplace,
+  'halfnormal-halfnormal': klHalfNormalHalfNormal,
+  'mvn-mvn': klMvnMvn,
 };

@@ -15,7 +15,8 @@ export type ValueConstraint =
   | 'integer'
   | 'nonnegative_integer'
   | 'positive_integer'
-  | 'boolean';
+  | 'boolean'
+  | 'lower_cholesky'; // [..., D, D]: only the lower triangle is read, its diagonal must be non-zero (positive by convention)
 
 /** The syntactic/semantic category an argument must have. */
 export type ArgKind =
@@ -72,6 +73,12 @@ export type Support =
  *  - counts:            [..., K] -> [..., K]; event rank 1 (Multinomial)
  *  - base:              the sample shape of the base distribution argument; event rank 0 (GenGS explicit form)
  *  - categories:        [..., n] logits over the truncated support -> [...]; event rank 0 (GenGS implicit form)
+ *  - vector:            [..., D] -> [..., D]; event rank 1, the other tensors broadcast to [..., D] except `matrix`,
+ *                       which is [..., D, D] and broadcasts on its batch axes (Dirichlet, MultivariateNormal)
+ *  - mixture:           MixtureSameFamily(mixture, components): the components' last batch axis (the last axis of an
+ *                       event-rank-0 family, the one before the event axis of a vector family) is the K of the
+ *                       mixture Categorical and is summed out; sample = components' batch without K (broadcast with
+ *                       the mixture's batch) + components' event axes; event rank = the components'
  */
 export type EventRule =
   | { readonly kind: 'elementwise' }
@@ -79,7 +86,9 @@ export type EventRule =
   | { readonly kind: 'simplex_plus_one'; readonly from: readonly string[] }
   | { readonly kind: 'index'; readonly from: readonly string[] }
   | { readonly kind: 'counts'; readonly from: readonly string[] }
-  | { readonly kind: 'base' };
+  | { readonly kind: 'vector'; readonly from: readonly string[]; readonly matrix?: string }
+  | { readonly kind: 'base' }
+  | { readonly kind: 'mixture' };
 
 /**
  * How many values a discrete distribution can take (for the enumeration rule of docs/math.md section 10):
@@ -184,6 +193,11 @@ export interface DistributionSig {
    * parameters are moment-matched (docs/math.md section 4): IGR_Planar's prior is an IGR_I on the flow's output.
    */
   readonly fitPriorAs?: string;
+  /**
+   * A statement using the family, printed in docs/reference.md; it must appear in one of the example models of
+   * docs/language.md that the test suite compiles and trains (test/codegen/continuous-families.test.ts).
+   */
+  readonly example?: string;
 }
 
 /** Shape rules of built-in functions; implemented in compiler/semantics/shape-rules.ts. */

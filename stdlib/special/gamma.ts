@@ -37,6 +37,32 @@ export function lgamma(x: tf.Tensor): tf.Tensor {
   });
 }
 
+/**
+ * log Γ(x) - log Γ(y) elementwise for x, y > 0, accurate when x ≈ y: the difference of two lgamma values of size
+ * x log x loses about 7 digits of float32 at x = 1000 (an absolute error of ~1e-3 in a KL of nearly equal Gammas).
+ * Written as the difference of the two Stirling forms of lgamma term by term, with every difference of logs as a
+ * log1p of the relative gap d/y (d = x - y):
+ *   (z_x - ½) log z_x - (z_y - ½) log z_y - d = d log z_x + (z_y - ½) log1p(d/z_y) - d     (z = · + 8)
+ *   Σ_k log(x + k) - Σ_k log(y + k) = Σ_k log1p(d/(y + k)),
+ * plus the difference of the small series terms. Exact to float32 rounding of d-sized quantities.
+ */
+export function lgammaDifference(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const d = tf.sub(x, y);
+    const zx = tf.add(x, SHIFT);
+    const zy = tf.add(y, SHIFT);
+    const main = tf.sub(tf.add(tf.mul(d, tf.log(zx)), tf.mul(tf.sub(zy, 0.5), tf.log1p(tf.div(d, zy)))), d);
+    const series = (z: tf.Tensor) => {
+      const zInv = tf.reciprocal(z);
+      const zInv2 = tf.square(zInv);
+      return tf.mul(zInv, tf.sub(1 / 12, tf.mul(zInv2, tf.sub(1 / 360, tf.mul(zInv2, tf.sub(1 / 1260, tf.mul(zInv2, 1 / 1680)))))));
+    };
+    let shift = tf.log1p(tf.div(d, y));
+    for (let k = 1; k < SHIFT; k++) shift = tf.add(shift, tf.log1p(tf.div(d, tf.add(y, k))));
+    return tf.sub(tf.add(main, tf.sub(series(zx), series(zy))), shift);
+  });
+}
+
 /** ψ(x) = d/dx log Γ(x) elementwise for x > 0 (float32; same shift as lgamma, asymptotic series at x + 8). */
 export function digamma(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
@@ -69,4 +95,4 @@ export function logBinomial(n: tf.Tensor | number, k: tf.Tensor | number): tf.Te
 }
 
 // ── float64 plain-JS versions: in gamma64.ts (no tfjs import, so the compiler can use them) ────────────
-export { lgamma64, logFactorial64, logBinomial64 } from './gamma64.js';
+export { lgamma64, digamma64, logFactorial64, logBinomial64 } from './gamma64.js';

@@ -283,3 +283,31 @@ describe('enumeration next to score-function nodes', () => {
     model.dispose();
   }, 120_000);
 });
+
+describe('per-data-point enumeration of a latent with an extra axis of size 1', () => {
+  it('a [B, 1] Categorical gives the same exact ELBO as the [B] one with the same weights', async () => {
+    // Found by the model generator: q(k | x) of a [B, 1] latent was [B, 1] and broadcast against the [B] values
+    // of each configuration to [B, B], so the mean mixed the data points.
+    const model = (logits: string) => `
+      model column(K = 3, D = 2) {
+        data x: [B, D]
+        guide { c ~ Categorical(logits = ${logits}) }
+        generative {
+          c ~ Categorical(logits = zeros([K]))
+          x ~ Normal(dense(flatten(one_hot(c, K)), [D]), 1)
+        }
+        maximize elbo
+      }`;
+    const x = tf.tensor2d([[0.5, -1], [2, 0.3], [-1.2, 0.8], [0.1, 0.1]]);
+    const values: number[] = [];
+    for (const [logits, name] of [['dense(x, [1, K])', 'column'], ['dense(x, [K])', 'flat']]) {
+      const module = await loadGenerated(model(logits), name);
+      expect(module.metadata.nodes.find((n) => n.name === 'c')?.estimator).toBe('enumerate');
+      const m = await module.create({ seed: 4, cacheDir });
+      values.push(tf.tidy(() => m.objective({ x }, { step: 0, rng: new RandomStream(1) }).value.dataSync()[0]));
+      m.dispose();
+    }
+    expect(Number.isFinite(values[0])).toBe(true);
+    expect(values[0]).toBeCloseTo(values[1], 5);
+  }, 120_000);
+});

@@ -28,6 +28,7 @@ const DATA: Record<string, string> = {
   gengs_multinomial: 'synthetic:multinomial?trials=3&probs=0.7,0.2,0.1&count=200',
   gengs_negbinomial: 'synthetic:negbinomial?r=3&p=0.4&count=200',
   poisson_topic_model: 'synthetic:lda?vocab=500&topics=20&docs=200&length=80',
+  poisson_factorization: 'synthetic:lda?vocab=500&topics=20&docs=200&length=80',
   poisson50_igr_sb: 'none?count=16',
   poisson50_gs: 'none?count=16',
 };

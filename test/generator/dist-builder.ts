@@ -76,6 +76,8 @@ export function buildDistribution(ctx: BuildContext, req: BuildRequest): Built {
   const eventShape = (p: ParamSig): readonly Dim[] => {
     if (ev.kind === 'simplex' || ev.kind === 'index' || ev.kind === 'counts') return ev.from.includes(p.name) ? [...req.outer, K] : req.outer;
     if (ev.kind === 'simplex_plus_one') return [...req.outer, K - 1];
+    // 'vector' (Dirichlet, MultivariateNormal): every tensor is [..., K] except the matrix, [..., K, K].
+    if (ev.kind === 'vector') return p.name === ev.matrix ? [...req.outer, K, K] : [...req.outer, K];
     return req.outer;
   };
   for (const p of chosen) {
@@ -99,7 +101,7 @@ export function buildDistribution(ctx: BuildContext, req: BuildRequest): Built {
       // Filled below from the base (or from the logits in the implicit form).
     }
   }
-  if (ev.kind === 'simplex' || ev.kind === 'simplex_plus_one' || ev.kind === 'counts') info = { ...info, shape: [...req.outer, K], K };
+  if (ev.kind === 'simplex' || ev.kind === 'simplex_plus_one' || ev.kind === 'counts' || ev.kind === 'vector') info = { ...info, shape: [...req.outer, K], K };
   if (ev.kind === 'index') info = { ...info, K };
   if (chosen.some((p) => p.name === 'total_count')) info = { ...info, total };
   if (ev.kind === 'base') info = gengsRange(ctx, req, chosen, args, info);

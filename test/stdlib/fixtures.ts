@@ -501,4 +501,6 @@ export const FIXTURES_S2: DistributionFixture[] = [
 ];
 
 /** Every fixture. */
-export const FIXTURES: readonly DistributionFixture[] = [...FIXTURES_S1, ...FIXTURES_S2];
+import { FIXTURES_CONTINUOUS } from './fixtures-continuous.js';
+
+export const FIXTURES: readonly DistributionFixture[] = [...FIXTURES_S1, ...FIXTURES_S2, ...FIXTURES_CONTINUOUS];

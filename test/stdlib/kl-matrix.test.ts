@@ -35,6 +35,7 @@ import {
   type Planar64,
   type Relaxed64,
 } from './helpers/kl64.js';
+import { CONTINUOUS_KL_CASES } from './kl-matrix-continuous.js';
 
 const TAUS = [1, 0.5, 0.1, 0.05, 0.03, 0.01];
 /** Float64 reference draws (≥ 1e5) and sgm's Monte Carlo draws (one per row of a batched posterior). */
@@ -279,6 +280,8 @@ interface Row {
   readonly sgm: Estimate;
 }
 const table: Row[] = [];
+// The continuous families' closed forms (issue 16) live in their own file.
+CASES.push(...CONTINUOUS_KL_CASES);
 
 /** sgm's estimate: a closed form once, or the mean and standard error of one Monte Carlo draw per batch row. */
 function sgmEstimate(q: Distribution, p: Distribution, seed: number): Estimate {

@@ -21,6 +21,9 @@ export function checkObservedSupport(name: string, line: number, distribution: s
   const sig = findDistribution(distribution);
   if (!sig) return;
   const support = SUPPORT_VALUES[sig.support];
+  // A drawn column (binarize=dynamic) holds probabilities but feeds the model 0/1 draws: those are what must be
+  // in the support (the transform checked the probabilities are in [0, 1]).
+  if (column.draw === 'bernoulli' && support.contains(0) && support.contains(1)) return;
   const values = column.values;
   const rowLength = column.rowShape.reduce((a, b) => a * b, 1);
   const bad: number[] = [];
@@ -41,12 +44,20 @@ export function checkObservedSupport(name: string, line: number, distribution: s
   const rest = count - bad.length;
   const more = rest > 0 ? ` and ${rest.toLocaleString('en-US')} more value${rest === 1 ? '' : 's'}` : '';
   const base = datasetName.split('?')[0];
-  const binarized = sig.support === 'boolean' && DATASETS[`${base}-binarized`] ? `--data ${datasetName.replace(base, `${base}-binarized`)} (the same data thresholded at 0.5), or ` : '';
+  const binarized =
+    sig.support === 'boolean' && Object.hasOwn(DATASETS, base) && Object.hasOwn(DATASETS[base].params, 'binarize')
+      ? `--data ${withQuery(datasetName, 'binarize=dynamic')} (a fresh Bernoulli draw of the grey levels every batch), --data ${withQuery(datasetName, 'binarize=fixed')} (thresholded at 0.5 once), or `
+      : '';
   const other = allCounts ? 'Poisson or Binomial for counts' : 'Normal for real values';
   throw new UserError(
     `data '${name}' (line ${line}): its likelihood ${sig.name} needs ${support.describe}, but dataset '${datasetName}' has ${bad.map(at).join(', ')}${more}; ` +
       `use ${binarized}a likelihood whose support holds these values (e.g. ${other})`,
   );
+}
+
+/** The dataset spec with one more query parameter. */
+function withQuery(spec: string, param: string): string {
+  return `${spec}${spec.includes('?') ? '&' : '?'}${param}`;
 }
 
 /** The index within one row as a column number, or [i, j, ...] for rows of rank > 1. */

@@ -233,7 +233,8 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
         status = 'interrupted';
         break;
       }
-      const batch = data.train.batch(schedule.indices(step));
+      // Drawn columns (binarize=dynamic) are keyed by the run's seed and the step: a resumed run draws the same.
+      const batch = data.train.batch(schedule.indices(step), { seed: finalSettings.seed, index: step });
       const rngBefore = rng.state();
       try {
         const out = trainStep(model, batch, { step, rng }, optimizer, trainables);

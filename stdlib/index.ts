@@ -79,6 +79,7 @@ export {
 export { gaussianKl, gaussianKlElementwise } from './kl/gaussian-kl.js';
 export { type IgrPlanarKlOptions } from './kl/igr-planar-gaussian-mc.js';
 export { fitPrior, priorCacheDir, type FitPriorOptions, type FitPriorResult, type PriorFamily } from './fit-prior.js';
+export { fitPriorSchedule, ScheduledPrior, type ScheduledPriorOptions, type PriorParamsAt } from './fit-prior-schedule.js';
 // ── discrete: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──
 export { lgamma, digamma, logFactorial, logBinomial, lgamma64, logFactorial64, logBinomial64 } from './special/gamma.js';
 export { Bernoulli, type BernoulliParams } from './distributions/bernoulli.js';

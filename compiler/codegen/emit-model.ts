@@ -305,6 +305,15 @@ export class ModelEmitter {
       const fitTau = call.args.get('fit_tau');
       const fitTauOption = fitTau?.type.kind === 'tensor' && typeof fitTau.type.constant === 'number' ? `, fitTau: ${literal(fitTau.type.constant)}` : '';
       const fit = this.id(`${st.target.text}.fit`, st.target.text, 'fit');
+      if ((call.args.get('tau')!.type as TensorType).schedule) {
+        // A scheduled τ: the prior is moment-matched at each step's τ (grid of fits, stdlib/fit-prior-schedule.ts).
+        this.cx.imports.stdlib.add('fitPriorSchedule');
+        this.setup.push(
+          `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched at the current tau (fits on a grid of tau, cached on disk)`,
+          `const ${fit} = fitPriorSchedule(${str(family)}, [${p.map(literal).join(', ')}], { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
+        );
+        continue;
+      }
       this.cx.imports.stdlib.add('fitPrior');
       this.setup.push(
         `// line ${this.line(st.span)}: ${this.src(st.distribution.span)}: moment-matched once to the target, cached on disk`,
@@ -529,6 +538,7 @@ export class ModelEmitter {
     this.cx.imports.stdlib.add(family);
     const tau = fn.emit.expr(d.call.args.get('tau')!.expr);
     const delta = d.call.args.get('delta');
+    if ((d.call.args.get('tau')!.type as TensorType).schedule) return `${this.ids.get(`${name}.fit`)}.at(${tau}${delta ? `, ${fn.emit.expr(delta.expr)}` : ''})`;
     return `new ${family}({ mu: ${this.ids.get(`${name}.prior.mu`)}, sigma: ${this.ids.get(`${name}.prior.sigma`)}, tau: ${tau}${delta ? `, delta: ${fn.emit.expr(delta.expr)}` : ''} })`;
   }
 

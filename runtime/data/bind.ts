@@ -42,8 +42,7 @@ export interface BoundData {
    * trainer passes the run's seed and the step.
    */
   batch(indices: ArrayLike<number>, draw?: DrawKey): Batch;
-  /** True when some bound column is drawn afresh per batch (dynamic binarization). */
-  readonly drawn: boolean;
+
   /** A SHA-256 of the bound columns (names, shapes, values): checkpoints use it to refuse resuming on other data. */
   fingerprint(): string;
 }
@@ -115,7 +114,6 @@ export function bindData(
     size: dataset.size,
     bindings,
     ...(fixed ? { fixedBatchSize: fixed.value } : {}),
-    drawn: sources.some((c) => c.draw !== undefined),
     batch(indices, draw = { seed: 0, index: 0 }) {
       // Keyed by data names, which are user text: no prototype, so `__proto__` or `constructor` is a plain key.
       const batch = Object.create(null) as Record<string, tf.Tensor>;

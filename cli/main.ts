@@ -7,7 +7,10 @@ import { describeEnvironmentFault, isUserError, formatError, UserError } from '.
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
+import { registerFmt } from './commands/fmt.js';
+import { registerLsp } from './commands/lsp.js';
 import { registerGraph } from './commands/graph.js';
+import { registerPlayground } from './commands/playground.js';
 import { registerReport } from './commands/report.js';
 import { registerSample } from './commands/sample.js';
 import { registerTrain } from './commands/train.js';
@@ -52,6 +55,9 @@ export async function run(argv: readonly string[], outerIo: Io): Promise<number>
   registerSample(program, io, done);
   registerReport(program, io, done);
   registerEval(program, io, done);
+  registerFmt(program, io, done);
+  registerLsp(program, io, done);
+  registerPlayground(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -8,7 +8,13 @@
 import { findDistribution, SUPPORT_VALUES } from '../../stdlib/signatures/index.js';
 import { UserError } from '../errors.js';
 import type { Column } from './dataset.js';
-import { DATASETS } from './registry.js';
+
+/**
+ * The named data sets that take `binarize=` in registry.ts (kept here rather than imported, so data binding
+ * imports nothing that reads files and runs in a page; test/runtime/check-support-names.test.ts keeps the two
+ * in step).
+ */
+export const TAKES_BINARIZE: ReadonlySet<string> = new Set(['mnist', 'fashion-mnist']);
 
 /** How many offending values the message lists. */
 const SHOWN = 3;
@@ -45,7 +51,7 @@ export function checkObservedSupport(name: string, line: number, distribution: s
   const more = rest > 0 ? ` and ${rest.toLocaleString('en-US')} more value${rest === 1 ? '' : 's'}` : '';
   const base = datasetName.split('?')[0];
   const binarized =
-    sig.support === 'boolean' && Object.hasOwn(DATASETS, base) && Object.hasOwn(DATASETS[base].params, 'binarize')
+    sig.support === 'boolean' && TAKES_BINARIZE.has(base)
       ? `--data ${withQuery(datasetName, 'binarize=dynamic')} (a fresh Bernoulli draw of the grey levels every batch), --data ${withQuery(datasetName, 'binarize=fixed')} (thresholded at 0.5 once), or `
       : '';
   const other = allCounts ? 'Poisson or Binomial for counts' : 'Normal for real values';

@@ -9,12 +9,12 @@
  * Dynamic draws are a pure function of (run seed, draw index, position in the batch): the trainer passes the run's
  * seed and the step, so a run is reproducible, a resumed run draws what the uninterrupted run would have drawn
  * (nothing to checkpoint), and two steps draw different pixels. Evaluation passes its own seed and the batch number,
- * so the held-out data is one fixed draw for every evaluation of a run.
+ * so the held-out data is one fixed draw for every evaluation of a run. Data binding (bind.ts) imports this file
+ * and runs in a page: it imports nothing from Node.
  */
 import { RandomStream } from '../../stdlib/random.js';
 import { UserError } from '../errors.js';
 import { makeDataset, type Column, type Dataset } from './dataset.js';
-import { binarize } from './image-package.js';
 import { deriveSeed } from './js-random.js';
 
 /** Which draw a batch is: the seed of the run (or of the evaluation) and a counter (the step, or the batch number). */
@@ -51,7 +51,7 @@ export function applyBinarize(ds: Dataset, how: Binarize, column = 'x'): Dataset
   const next: Column =
     how.kind === 'dynamic'
       ? { values: x.values, rowShape: x.rowShape, draw: 'bernoulli' }
-      : { values: binarize(x.values, how.threshold), rowShape: x.rowShape };
+      : { values: x.values.map((v) => (v > how.threshold ? 1 : 0)), rowShape: x.rowShape };
   return makeDataset(ds.name, { ...ds.columns, [column]: next }, { features: ds.features, ...(ds.truth ? { truth: ds.truth } : {}) });
 }
 

@@ -12,6 +12,11 @@ import { loadDataset } from '../../runtime/data/registry.js';
 import { splitDataset } from '../../runtime/data/split.js';
 import { UserError } from '../../runtime/errors.js';
 import type { DataSpec } from '../../runtime/model-api.js';
+import { train } from '../../runtime/train/trainer.js';
+import { loadGenerated } from '../codegen/load-generated.js';
+import { scratch } from './fixtures/scratch.js';
+
+const { tempDir, keep } = scratch('sgm-binarize-');
 
 const spec: DataSpec = { name: 'x', shape: ['B', 784], line: 2 };
 const all = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
@@ -93,5 +98,36 @@ describe('binarize=fixed and thresholds', () => {
     const { applyBinarize } = await import('../../runtime/data/transforms.js');
     const ds = makeDataset('counts', { x: { values: Float32Array.of(0, 2, 1), rowShape: [] } });
     expect(() => applyBinarize(ds, { kind: 'dynamic' })).toThrow(/binarize needs values in \[0, 1\], but 'x' has 2/);
+  });
+});
+
+describe('training on binarize=dynamic', () => {
+  it('resumes with the draws of the uninterrupted run: K + K steps equal 2K bit for bit, and differ from a fixed binarization', async () => {
+    const mod = await loadGenerated(
+      `model bern(N = 3) {
+        data x: [B, 784]
+        guide { z ~ Normal(dense(x, [N]), 1) }
+        generative {
+          z ~ Normal(0, 1)
+          x ~ Bernoulli(logits = dense(z, [784]))
+        }
+        maximize elbo
+      }`,
+      'bern',
+    );
+    const { train: rows } = splitDataset(loadDataset('mnist?classes=7&binarize=dynamic'), { testFraction: 0.1, seed: 0 });
+    const opts = { steps: 6, batchSize: 20, seed: 4, learningRate: 0.01, evalEvery: 0, checkpointEvery: 0, progress: false } as const;
+    const run = async (steps: number, dir: string, resume = false, data = rows) => {
+      const m = keep(await mod.create({ seed: 2 }));
+      return train(m, { train: bindModelData(mod.metadata, data) }, { ...opts, steps, checkpointDir: dir, resume });
+    };
+    const full = await run(6, tempDir());
+    const dir = tempDir();
+    await run(3, dir);
+    const resumed = await run(6, dir, true);
+    expect(resumed.startStep).toBe(3);
+    expect(resumed.loss).toBe(full.loss);
+    const { train: fixedRows } = splitDataset(loadDataset('mnist?classes=7&binarize=fixed'), { testFraction: 0.1, seed: 0 });
+    expect((await run(6, tempDir(), false, fixedRows)).loss).not.toBe(full.loss);
   });
 });

@@ -12,7 +12,7 @@ function paramText(p: ParamSig): string {
   const dflt = p.default === undefined ? '' : ` = ${String(p.default)}`;
   const opt = p.optional && p.default === undefined ? '?' : '';
   const aliases = p.aliases?.length ? ` (also ${p.aliases.join(', ')})` : '';
-  const kind = p.kind === 'choice' || p.kind === 'activation' ? (p.choices ?? []).join(' \\| ') : p.kind;
+  const kind = p.kind === 'choice' || p.kind === 'activation' ? (p.choices ?? []).join(' \\| ') : p.schedule ? `${p.kind} or schedule` : p.kind;
   return `\`${p.name}${opt}${dflt}\`: ${kind}${p.constraint ? `, ${p.constraint.replace(/_/g, ' ')}` : ''}${aliases}. ${esc(p.doc)}`;
 }
 

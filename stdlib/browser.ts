@@ -95,6 +95,7 @@ export {
 export { gaussianKl, gaussianKlElementwise } from './kl/gaussian-kl.js';
 export { type IgrPlanarKlOptions } from './kl/igr-planar-gaussian-mc.js';
 export { fitPrior, type FitPriorOptions, type FitPriorResult, type PriorFamily } from './fit-prior.js';
+export { fitPriorSchedule, ScheduledPrior, type ScheduledPriorOptions, type PriorParamsAt } from './fit-prior-schedule.js';
 export { setPriorStoreFactory, memoryPriorStore, MemoryPriorStore, type PriorStore, type PriorStoreFactory } from './prior-store.js';
 export { usePriorCacheInIndexedDb } from './browser-cache.js';
 // ── discrete: special/gamma, discrete distributions, Gumbel-Softmax family, GenGS, KL registry ──

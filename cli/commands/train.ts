@@ -14,6 +14,7 @@ interface TrainFlags {
   steps: number;
   batch: number;
   lr?: number;
+  lrSchedule?: string;
   beta1?: number;
   beta2?: number;
   seed?: number;
@@ -38,10 +39,11 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .command('train')
     .description('compile a model and train it with Adam, with checkpoints, resume, a progress bar and a JSONL log')
     .argument('<file>', 'the .sgm model')
-    .option('--data <spec>', 'dataset: mnist-binarized, mnist, fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
+    .option('--data <spec>', 'dataset: mnist-binarized, mnist (?binarize=dynamic|fixed|<threshold>), fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
     .option('--steps <n>', 'training steps', positiveInt('--steps'), 1000)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 100)
     .option('--lr <x>', 'Adam learning rate (default 1e-3; with --resume, a new rate applies from the checkpoint on)', finiteNumber('--lr'))
+    .option('--lr-schedule <spec>', "learning-rate schedule, the rate at step t being lr·f(t): constant, exponential(decay, every=1), step(decay, every), cosine(steps, min=0), warmup(steps), or a product with *, e.g. 'warmup(500) * cosine(20000)' (logged as the metric lr; a resumed run continues it)")
     .option('--beta1 <x>', 'Adam β1 (default 0.9)', finiteNumber('--beta1'))
     .option('--beta2 <x>', 'Adam β2 (default 0.999)', finiteNumber('--beta2'))
     .option('--seed <n>', 'seed of initialisation, batch order and sampling (default 0)', finiteNumber('--seed'))
@@ -81,6 +83,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
           ...(f.checkpoint ? { onStarted: () => writeRunModel(resolve(io.cwd, f.checkpoint!), loaded.result, f.set ?? {}) } : {}),
           ...defined({
             lr: f.lr,
+            lrSchedule: f.lrSchedule,
             beta1: f.beta1,
             beta2: f.beta2,
             seed: f.seed,

@@ -159,6 +159,15 @@ export function emitPriors(em: ModelState): void {
     const fitTau = call.args.get('fit_tau');
     const fitTauOption = fitTau?.type.kind === 'tensor' && typeof fitTau.type.constant === 'number' ? `, fitTau: ${literal(fitTau.type.constant)}` : '';
     const fit = em.id(`${st.target.text}.fit`, st.target.text, 'fit');
+    if ((call.args.get('tau')!.type as TensorType).schedule) {
+      // A scheduled τ: the prior is moment-matched at each step's τ (grid of fits, stdlib/fit-prior-schedule.ts).
+      em.cx.imports.stdlib.add('fitPriorSchedule');
+      em.setup.push(
+        `// line ${em.line(st.span)}: ${em.src(st.distribution.span)}: moment-matched at the current tau (fits on a grid of tau, cached on disk)`,
+        `const ${fit} = fitPriorSchedule(${str(family)}, [${p.map(literal).join(', ')}], { delta: ${literal(deltaValue)}${fitTauOption}, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.log ? { log: options.log } : {}) });`,
+      );
+      continue;
+    }
     const [mu, sigma] = [em.id(`${st.target.text}.prior.mu`, st.target.text, 'prior_mu'), em.id(`${st.target.text}.prior.sigma`, st.target.text, 'prior_sigma')];
     em.disposables.push(mu, sigma);
     em.cx.imports.stdlib.add('fitPrior');

@@ -4,7 +4,7 @@
  * statement with its line in a comment. A sampled node draws as its estimator module says (`draw`).
  */
 import type * as A from '../syntax/ast.js';
-import type { CheckedStatement, DistributionType } from '../semantics/types.js';
+import type { CheckedStatement, DistributionType, TensorType } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
 import { Fn } from './fn.js';
 import { latentRead, type ModelState } from './model-state.js';
@@ -193,5 +193,6 @@ export function priorCode(em: ModelState, fn: Fn, st: A.Sample, d: DistributionT
   em.cx.imports.stdlib.add(family);
   const tau = fn.emit.expr(d.call.args.get('tau')!.expr);
   const delta = d.call.args.get('delta');
+  if ((d.call.args.get('tau')!.type as TensorType).schedule) return `${em.ids.get(`${name}.fit`)}.at(${tau}${delta ? `, ${fn.emit.expr(delta.expr)}` : ''})`;
   return `new ${family}({ mu: ${em.ids.get(`${name}.prior.mu`)}, sigma: ${em.ids.get(`${name}.prior.sigma`)}, tau: ${tau}${delta ? `, delta: ${fn.emit.expr(delta.expr)}` : ''} })`;
 }

@@ -470,6 +470,8 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
 /** Kind, constness and constraint checks of a tensor-valued argument. */
 function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v: Expr, t: TensorType): ExprType {
   const needsConstant = param.kind === 'constant' || param.kind === 'int_list';
+  // A schedule is a constant of each step: accepted where the signature says so (fit_prior's tau).
+  if (needsConstant && t.schedule && param.schedule) return checkScheduleArgument(ctx, what, param, v, t);
   if (needsConstant && t.schedule) {
     ctx.report('SGM2108', v.span, `${what} must be a constant, not a schedule`, {
       label: 'changes during training',
@@ -509,6 +511,20 @@ function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v
     ctx.report('SGM4004', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}, but this value is not constrained to it`, {
       label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
       ...(help ? { help } : {}),
+    });
+  }
+  return t;
+}
+
+/** A schedule where the signature admits one: a scalar whose range satisfies the constraint. */
+function checkScheduleArgument(ctx: CheckContext, what: string, param: ParamSig, v: Expr, t: TensorType): ExprType {
+  if (t.shape !== null && t.shape.some((d) => d !== 1)) {
+    ctx.report('SGM3002', v.span, `${what} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
+    return ERROR;
+  }
+  if (param.constraint && !rangeSatisfies(t.range, param.constraint)) {
+    ctx.report('SGM4004', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}, but this schedule is not constrained to it`, {
+      label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
     });
   }
   return t;

@@ -48,6 +48,8 @@ export interface TrainingSettings {
   readonly seed: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** The learning-rate schedule's canonical text (train/lr-schedule.ts); absent: constant. */
+  readonly lrSchedule?: string;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

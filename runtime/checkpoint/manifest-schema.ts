@@ -82,6 +82,7 @@ const SCHEMA: Shape = {
     seed: whole(-(2 ** 53) + 1),
     batchSize: whole(1),
     learningRate: real(0, Number.MAX_VALUE, { min: true }),
+    'lrSchedule?': nonEmpty,
     beta1: real(0, 1, { max: true }),
     beta2: real(0, 1, { max: true }),
     epsilon: real(0, Number.MAX_VALUE, { min: true }),

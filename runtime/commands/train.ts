@@ -26,6 +26,8 @@ export interface TrainCommandOptions {
   readonly seed?: number;
   /** Adam [--lr, --beta1, --beta2]. */
   readonly lr?: number;
+  /** Learning-rate schedule [--lr-schedule] (train/lr-schedule.ts). */
+  readonly lrSchedule?: string;
   readonly beta1?: number;
   readonly beta2?: number;
   /** Run directory for checkpoints and the log [--checkpoint DIR]. */
@@ -71,6 +73,7 @@ export async function runTrain(
     ...defined({
       seed: options.seed,
       learningRate: options.lr,
+      lrSchedule: options.lrSchedule,
       beta1: options.beta1,
       beta2: options.beta2,
       checkpointDir: options.checkpoint,

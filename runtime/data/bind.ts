@@ -18,6 +18,7 @@ import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
 import { checkObservedSupport } from './check-support.js';
 import { gatherRows, nameList, type Column, type Dataset } from './dataset.js';
+import { drawBernoulli, type DrawKey } from './transforms.js';
 
 /** One declaration and the column that feeds it. */
 export interface BoundDeclaration {
@@ -35,8 +36,13 @@ export interface BoundData {
   readonly bindings: readonly BoundDeclaration[];
   /** The batch size a declaration fixes with a number as its first dim; undefined when the batch axis is named. */
   readonly fixedBatchSize?: number;
-  /** The rows `indices` as one float32 tensor per declaration (the caller disposes them). */
-  batch(indices: ArrayLike<number>): Batch;
+  /**
+   * The rows `indices` as one float32 tensor per declaration (the caller disposes them). A column with a
+   * per-batch draw (`binarize=dynamic`) is drawn from the stream `draw` keys (default seed 0, index 0): the
+   * trainer passes the run's seed and the step.
+   */
+  batch(indices: ArrayLike<number>, draw?: DrawKey): Batch;
+
   /** A SHA-256 of the bound columns (names, shapes, values): checkpoints use it to refuse resuming on other data. */
   fingerprint(): string;
 }
@@ -108,18 +114,21 @@ export function bindData(
     size: dataset.size,
     bindings,
     ...(fixed ? { fixedBatchSize: fixed.value } : {}),
-    batch(indices) {
+    batch(indices, draw = { seed: 0, index: 0 }) {
       // Keyed by data names, which are user text: no prototype, so `__proto__` or `constructor` is a plain key.
       const batch = Object.create(null) as Record<string, tf.Tensor>;
       specs.forEach((s, i) => {
-        batch[s.name] = tf.tensor(gatherRows(sources[i], indices), [indices.length, ...sources[i].rowShape], 'float32');
+        const rows = gatherRows(sources[i], indices);
+        if (sources[i].draw === 'bernoulli') drawBernoulli(rows, draw, `binarize:${s.name}`);
+        batch[s.name] = tf.tensor(rows, [indices.length, ...sources[i].rowShape], 'float32');
       });
       return batch;
     },
     fingerprint() {
       const h = new Sha256();
       specs.forEach((s, i) => {
-        h.update(`${s.name}:${sources[i].rowShape.join('x')}:${dataset.size};`);
+        // A drawn column is other data than its probabilities: the transform is part of the fingerprint.
+        h.update(`${s.name}:${sources[i].rowShape.join('x')}:${dataset.size}${sources[i].draw ? `:${sources[i].draw}` : ''};`);
         const v = sources[i].values;
         h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
       });

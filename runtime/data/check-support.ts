@@ -10,11 +10,11 @@ import { UserError } from '../errors.js';
 import type { Column } from './dataset.js';
 
 /**
- * The named data sets with a `-binarized` variant in registry.ts (kept here rather than imported, so data binding
+ * The named data sets that take `binarize=` in registry.ts (kept here rather than imported, so data binding
  * imports nothing that reads files and runs in a page; test/runtime/check-support-names.test.ts keeps the two
  * in step).
  */
-export const HAS_BINARIZED_VARIANT: ReadonlySet<string> = new Set(['mnist']);
+export const TAKES_BINARIZE: ReadonlySet<string> = new Set(['mnist', 'fashion-mnist']);
 
 /** How many offending values the message lists. */
 const SHOWN = 3;
@@ -27,6 +27,9 @@ export function checkObservedSupport(name: string, line: number, distribution: s
   const sig = findDistribution(distribution);
   if (!sig) return;
   const support = SUPPORT_VALUES[sig.support];
+  // A drawn column (binarize=dynamic) holds probabilities but feeds the model 0/1 draws: those are what must be
+  // in the support (the transform checked the probabilities are in [0, 1]).
+  if (column.draw === 'bernoulli' && support.contains(0) && support.contains(1)) return;
   const values = column.values;
   const rowLength = column.rowShape.reduce((a, b) => a * b, 1);
   const bad: number[] = [];
@@ -47,12 +50,20 @@ export function checkObservedSupport(name: string, line: number, distribution: s
   const rest = count - bad.length;
   const more = rest > 0 ? ` and ${rest.toLocaleString('en-US')} more value${rest === 1 ? '' : 's'}` : '';
   const base = datasetName.split('?')[0];
-  const binarized = sig.support === 'boolean' && HAS_BINARIZED_VARIANT.has(base) ? `--data ${datasetName.replace(base, `${base}-binarized`)} (the same data thresholded at 0.5), or ` : '';
+  const binarized =
+    sig.support === 'boolean' && TAKES_BINARIZE.has(base)
+      ? `--data ${withQuery(datasetName, 'binarize=dynamic')} (a fresh Bernoulli draw of the grey levels every batch), --data ${withQuery(datasetName, 'binarize=fixed')} (thresholded at 0.5 once), or `
+      : '';
   const other = allCounts ? 'Poisson or Binomial for counts' : 'Normal for real values';
   throw new UserError(
     `data '${name}' (line ${line}): its likelihood ${sig.name} needs ${support.describe}, but dataset '${datasetName}' has ${bad.map(at).join(', ')}${more}; ` +
       `use ${binarized}a likelihood whose support holds these values (e.g. ${other})`,
   );
+}
+
+/** The dataset spec with one more query parameter. */
+function withQuery(spec: string, param: string): string {
+  return `${spec}${spec.includes('?') ? '&' : '?'}${param}`;
 }
 
 /** The index within one row as a column number, or [i, j, ...] for rows of rank > 1. */

@@ -9,6 +9,11 @@ export interface Column {
   readonly values: Float32Array;
   /** Shape of one row: [] for a scalar per row. */
   readonly rowShape: readonly number[];
+  /**
+   * 'bernoulli': the values are probabilities in [0, 1] (grey levels) and every batch holds a fresh 0/1 draw
+   * x ~ Bernoulli(value) instead of the values themselves (dynamic binarization, transforms.ts).
+   */
+  readonly draw?: 'bernoulli';
 }
 
 /** A known quantity behind synthetic data (e.g. the true topics of a topic-model corpus). */
@@ -92,7 +97,7 @@ export function makeDataset(
 export function takeRows(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
   const columns = columnTable();
   for (const [n, c] of Object.entries(dataset.columns)) {
-    columns[n] = { values: gatherRows(c, indices), rowShape: c.rowShape };
+    columns[n] = { values: gatherRows(c, indices), rowShape: c.rowShape, ...(c.draw ? { draw: c.draw } : {}) };
   }
   return makeDataset(name, columns, { features: dataset.features, ...(dataset.truth ? { truth: dataset.truth } : {}) });
 }

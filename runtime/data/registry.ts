@@ -1,6 +1,7 @@
 /**
  * Datasets by name (docs/runtime.md, "Datasets"). A dataset spec is one of:
- *  - a built-in name with optional parameters: `mnist`, `mnist-binarized`, `fashion-mnist`, e.g. `mnist?classes=0,1`;
+ *  - a built-in name with optional parameters: `mnist`, `mnist-binarized`, `fashion-mnist`, e.g. `mnist?classes=0,1`,
+ *    `mnist?binarize=dynamic` (transforms.ts);
  *  - a synthetic generator: `synthetic:<kind>?param=value&...` with kind poisson, binomial, multinomial,
  *    negbinomial or lda, e.g. `synthetic:poisson?rate=20&count=1000&seed=0`;
  *  - a path to a `.csv`, `.json` or `.npy` file.
@@ -22,6 +23,7 @@ import {
   syntheticPoisson,
 } from './synthetic.js';
 import { TOPIC_CORPUS_DEFAULTS, syntheticTopicCorpus } from './topic-corpus.js';
+import { applyBinarize, parseBinarize } from './transforms.js';
 
 type Params = Record<string, string>;
 
@@ -33,14 +35,16 @@ interface Entry {
 }
 
 const IMAGE_PARAMS = { classes: '0,1,2,3,4,5,6,7,8,9' };
+/** Grey-level images also take a binarization (transforms.ts): none, dynamic, fixed or a threshold. */
+const GREY_PARAMS = { ...IMAGE_PARAMS, binarize: 'none' };
 const COUNT_SEED = { count: '1000', seed: '0' };
 
 /** Every named dataset with its parameters (defaults) and a one-line description. */
 export const DATASETS: Readonly<Record<string, Entry>> = {
   mnist: {
-    params: IMAGE_PARAMS,
-    doc: 'the 10,000 digits of the mnist package, grey levels in [0, 1]',
-    load: (_s, p) => loadMnist({ classes: numberList(p, 'classes') }),
+    params: GREY_PARAMS,
+    doc: 'the 10,000 digits of the mnist package, grey levels in [0, 1]; binarize=dynamic draws x ~ Bernoulli(grey level) every batch, binarize=fixed or =<threshold> thresholds once',
+    load: (s, p) => applyBinarize(loadMnist({ classes: numberList(p, 'classes') }), parseBinarize(p.binarize, s)),
   },
   'mnist-binarized': {
     params: IMAGE_PARAMS,
@@ -58,9 +62,9 @@ export const DATASETS: Readonly<Record<string, Entry>> = {
     load: (s, p) => noData(s, num(p, 'count')),
   },
   'fashion-mnist': {
-    params: IMAGE_PARAMS,
-    doc: 'the 70,000 images of the optional fashion-mnist package, scaled to [0, 1]',
-    load: (_s, p) => loadFashionMnist({ classes: numberList(p, 'classes') }),
+    params: GREY_PARAMS,
+    doc: 'the 70,000 images of the optional fashion-mnist package, scaled to [0, 1] (binarize= as for mnist)',
+    load: (s, p) => applyBinarize(loadFashionMnist({ classes: numberList(p, 'classes') }), parseBinarize(p.binarize, s)),
   },
   'synthetic:poisson': {
     params: { rate: '20', ...COUNT_SEED },

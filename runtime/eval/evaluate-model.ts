@@ -144,7 +144,8 @@ export function evaluateModel(model: ModelInstance, data: BoundData, options: Mo
   const progress = new EvalProgress(options.progress, batches * Math.max(1, options.samples));
 
   for (let b = 0; b < batches; b++) {
-    const batch = data.batch(Int32Array.from({ length: size }, (_, i) => b * size + i));
+    // Drawn columns (binarize=dynamic): the same draw of each batch as the test ELBO's (evaluate.ts).
+    const batch = data.batch(Int32Array.from({ length: size }, (_, i) => b * size + i), { seed: deriveSeed(options.seed, 'eval'), index: b });
     try {
       tf.tidy(() => {
         const posterior = model.posterior!(batch, ctx);

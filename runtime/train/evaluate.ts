@@ -38,7 +38,8 @@ export function evaluateObjective(model: ModelInstance, data: BoundData, options
   let sums: number[] = [];
   for (let b = 0; b < batches; b++) {
     const indices = Int32Array.from({ length: size }, (_, i) => b * size + i);
-    const batch = data.batch(indices);
+    // Drawn columns (binarize=dynamic): one fixed draw of the held-out data per run, the same at every evaluation.
+    const batch = data.batch(indices, { seed: deriveSeed(options.seed, 'eval'), index: b });
     try {
       const values = tf.tidy(() => {
         const r = model.objective(batch, ctx);

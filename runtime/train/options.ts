@@ -2,6 +2,7 @@
 import type { tf } from '../../stdlib/tf.js';
 import { UserError } from '../errors.js';
 import type { AdamSettings } from './adam.js';
+import { parseLrSchedule } from './lr-schedule.js';
 import type { ProgressOptions } from './progress.js';
 
 /** What the trainer reports after every step (for callers that watch training, e.g. tests of tensor leaks). */
@@ -22,6 +23,11 @@ export interface TrainOptions {
   /** Seed of batch order and of every sampler of the steps (the model's initialisation has its own seed). */
   readonly seed?: number;
   readonly learningRate?: number;
+  /**
+   * Learning-rate schedule (lr-schedule.ts), e.g. 'warmup(500) * cosine(steps=20000)': the rate at step t is
+   * learningRate · f(t), logged as the metric `lr`. A resumed run keeps the checkpoint's schedule.
+   */
+  readonly lrSchedule?: string;
   readonly beta1?: number;
   readonly beta2?: number;
   /** Adam's epsilon; default the backend's (1e-7 on CPU/WASM). */
@@ -76,6 +82,7 @@ export function validateTrainOptions(o: TrainOptions): void {
   if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate))) {
     throw new UserError(`learning rate must be a finite number > 0, got ${o.learningRate}`);
   }
+  if (o.lrSchedule !== undefined) parseLrSchedule(o.lrSchedule);
   for (const [name, b] of [['beta1', o.beta1], ['beta2', o.beta2]] as const) {
     if (b !== undefined && !(b >= 0 && b < 1)) throw new UserError(`${name} must be in [0, 1), got ${b}`);
   }

@@ -23,6 +23,7 @@ import { adamEpsilon, adamState, createAdam, restoreAdam, trainableVariables } f
 import { BatchSchedule } from './batch-schedule.js';
 import { evaluateObjective, type EvalResult } from './evaluate.js';
 import { JsonlLog } from './jsonl-log.js';
+import { parseLrSchedule, setLearningRate } from './lr-schedule.js';
 import { describeNonFinite, findNonFiniteNode } from './nan-guard.js';
 import { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions } from './options.js';
 import { ProgressBar } from './progress.js';
@@ -112,10 +113,13 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
     seed: options.seed ?? TRAIN_DEFAULTS.seed,
     batchSize: options.batchSize,
     learningRate: options.learningRate ?? TRAIN_DEFAULTS.learningRate,
+    ...(options.lrSchedule !== undefined ? { lrSchedule: parseLrSchedule(options.lrSchedule).text } : {}),
     beta1: options.beta1 ?? TRAIN_DEFAULTS.beta1,
     beta2: options.beta2 ?? TRAIN_DEFAULTS.beta2,
     epsilon: options.epsilon ?? Number.NaN, // filled in from the optimizer below
   };
+  // The rate at step t is learningRate · f(t), a pure function of the step: a resume continues it exactly.
+  const lrSchedule = settings.lrSchedule === undefined ? undefined : parseLrSchedule(settings.lrSchedule);
   const fixed = data.train.fixedBatchSize;
   if (fixed !== undefined && fixed !== settings.batchSize) {
     const spec = data.train.bindings.find((b) => b.spec.shape[0] === fixed)!.spec;
@@ -233,10 +237,15 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
         status = 'interrupted';
         break;
       }
-      const batch = data.train.batch(schedule.indices(step));
+      // Drawn columns (binarize=dynamic) are keyed by the run's seed and the step: a resumed run draws the same.
+      const batch = data.train.batch(schedule.indices(step), { seed: finalSettings.seed, index: step });
       const rngBefore = rng.state();
+      const lr = lrSchedule ? finalSettings.learningRate * lrSchedule.factor(step) : undefined;
+      if (lr !== undefined) setLearningRate(optimizer, lr);
       try {
-        const out = trainStep(model, batch, { step, rng }, optimizer, trainables);
+        const stepped = trainStep(model, batch, { step, rng }, optimizer, trainables);
+        // The rate this step used is a metric (`lr`): logged, in the progress line and in the report's schedules.
+        const out = lr === undefined ? stepped : { ...stepped, metrics: { ...stepped.metrics, lr } };
         if (!out.applied) {
           const replay = { step, rng: RandomStream.fromState(rngBefore) };
           const found = findNonFiniteNode(model, batch, replay);
@@ -341,6 +350,13 @@ function resumeSettings(saved: TrainingSettings, options: TrainOptions, dir: str
   for (const [, flag, given, kept] of fixed) {
     if (given !== undefined && given !== kept) {
       throw new UserError(`checkpoint '${dir}' was trained with ${flag} ${kept}; a resumed run keeps it (only --lr may change on --resume): drop ${flag} ${given}, or start a new run`);
+    }
+  }
+  // The schedule is part of the run (a resume continues it at the checkpoint's step): another one is refused.
+  if (options.lrSchedule !== undefined) {
+    const given = parseLrSchedule(options.lrSchedule).text;
+    if (given !== (saved.lrSchedule ?? 'constant')) {
+      throw new UserError(`checkpoint '${dir}' was trained with --lr-schedule '${saved.lrSchedule ?? 'constant'}'; a resumed run continues it: drop --lr-schedule '${options.lrSchedule}', or start a new run`);
     }
   }
   const lr = options.learningRate;

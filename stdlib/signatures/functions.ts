@@ -253,7 +253,14 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     params: [
       { name: 'family', kind: 'family', choices: fitPriorFamilies(), doc: 'the IGR family of the posterior' },
       { name: 'target', kind: 'distribution', doc: 'the discrete target, e.g. Categorical(uniform(K))' },
-      { name: 'tau', kind: 'constant', constraint: 'positive', aliases: ['τ', 'temperature'], doc: 'temperature (constant)' },
+      {
+        name: 'tau',
+        kind: 'constant',
+        schedule: true,
+        constraint: 'positive',
+        aliases: ['τ', 'temperature'],
+        doc: 'temperature: a constant, or a schedule (anneal, ramp), for which the prior is moment-matched at the current τ',
+      },
       { name: 'delta', kind: 'constant', constraint: 'positive', optional: true, default: 1, aliases: ['δ'], doc: 'softmax++ δ' },
       {
         name: 'fit_tau',

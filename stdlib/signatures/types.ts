@@ -38,6 +38,8 @@ export interface ParamSig {
   readonly name: string;
   readonly kind: ArgKind;
   readonly constraint?: ValueConstraint;
+  /** A 'constant' parameter that also takes a schedule of constants (anneal, ramp): fit_prior's tau. */
+  readonly schedule?: boolean;
   /** The parameter may be omitted (then `default` applies if given, otherwise it is absent). */
   readonly optional?: boolean;
   readonly default?: number | string | boolean;

@@ -99,7 +99,7 @@ describe('observed data against the support of its likelihood (issue 13 item 7)'
     expect(() => bindModelData(meta('Bernoulli'), grey)).toThrow(UserError);
     expect(() => bindModelData(meta('Bernoulli'), grey)).toThrow(
       "data 'x' (line 2): its likelihood Bernoulli needs 0 or 1, but dataset 'mnist' has 0.5 (row 1, column 1), 0.25 (row 2, column 0), 0.75 (row 2, column 2); " +
-        'use --data mnist-binarized (the same data thresholded at 0.5), or a likelihood whose support holds these values (e.g. Normal for real values)',
+        'use --data mnist?binarize=dynamic (a fresh Bernoulli draw of the grey levels every batch), --data mnist?binarize=fixed (thresholded at 0.5 once), or a likelihood whose support holds these values (e.g. Normal for real values)',
     );
   });
 

@@ -73,9 +73,14 @@ describe('runTrain (sgm train)', () => {
     const e = await runTrain(vae, { data: 'mnist?classes=0', steps: 5, batch: 10, checkpoint: run }, io().io).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UserError);
     expect(exitCodeFor(e)).toBe(1);
-    expect(formatError(e)).toMatch(/^error: data 'x' \(line 2\): its likelihood Bernoulli needs 0 or 1, but dataset 'mnist' has .* \(row 0, column \d+\).*; use --data mnist-binarized/);
+    expect(formatError(e)).toMatch(/^error: data 'x' \(line 2\): its likelihood Bernoulli needs 0 or 1, but dataset 'mnist' has .* \(row 0, column \d+\).*; use --data mnist\?binarize=dynamic \(a fresh Bernoulli draw/);
     expect(formatError(e).split('\n')).toHaveLength(1);
     expect(existsSync(run)).toBe(false);
+    // The suggested data trains (issue 16 item 5), here with a learning-rate schedule passed through runTrain.
+    const ok = await runTrain(vae, { data: 'mnist?classes=0&binarize=dynamic', steps: 4, batch: 10, lrSchedule: 'step(0.5, 2)', lr: 0.01, evalEvery: 0, checkpoint: run }, io().io);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.summary.settings.lrSchedule).toBe('step(decay=0.5, every=2)');
+    expect(ok.summary.metrics.lr).toBeCloseTo(0.005, 12); // the 4th step (t = 3): 0.01 * 0.5^floor(3/2)
   });
 
   it('exits 1 naming the node when the NaN/Inf guard stops training', async () => {

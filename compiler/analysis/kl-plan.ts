@@ -5,12 +5,14 @@
  * pmf), and the sampled log-ratio when the prior's parents depend on the latent under the guide (mean-field.ts).
  */
 import { klMeasureMismatch, queryKl } from '../../stdlib/kl/rules.js';
+import { klSupportFix, klSupportMismatch } from '../../stdlib/kl/support.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { CheckedModel } from '../semantics/types.js';
 import type { Sampled } from './analyze.js';
 import { constantArg, displayName, klDescription } from './describe.js';
 import { priorParentDependingOn } from './mean-field.js';
+import { rejectSoftGenGsScore } from './relaxed-count-scoring.js';
 import type { KlDecision } from './plan.js';
 
 /** Rule id of the sampled log-ratio log q(z) - log p(z | pa) at the guide's own draw (mean-field.ts). */
@@ -38,11 +40,24 @@ export function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled,
     );
     return undefined;
   }
+  // The guide's draws can leave the prior's support (an IGR_SB prior): KL = +∞ whatever the method (support.ts).
+  const outside = klSupportMismatch(klDescription(model, q.dist), klDescription(model, p.dist));
+  if (outside) {
+    diagnostics.push(
+      makeDiagnostic('SGM5005', p.statement.distribution.span, `no finite KL between the guide's ${base.posterior} and the prior ${base.prior} of '${z}'`, {
+        label: "support smaller than the guide's",
+        notes: [outside],
+        help: klSupportFix(z, q.dist.sig.name),
+      }),
+    );
+    return undefined;
+  }
   // Analytic (or freshly drawn) KL sums z out; that is the ELBO's term only if the prior's parents do not depend
   // on z under the guide (mean-field.ts). Otherwise: log q(z) - log p(z | pa) at the guide's draw.
   const dependent = priorParentDependingOn(model, z);
   if (dependent !== undefined) {
     const why = `the prior of '${z}' reads '${dependent}', which the guide draws given '${z}': a KL that sums '${z}' out is not the ELBO's term (valid only for guides mean-field in '${z}')`;
+    if (method?.name !== 'closed_form' && rejectSoftGenGsScore(q.statement, q.dist, 'log-ratio', diagnostics)) return undefined;
     if (method?.name === 'closed_form') {
       diagnostics.push(
         makeDiagnostic('SGM5002', override!.method.span, `no closed-form KL for '${z}' here`, {

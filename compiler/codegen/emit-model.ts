@@ -665,21 +665,33 @@ export class ModelEmitter {
           `  const ${m} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? value : this.latentValue(l, g)}`).join(', ')} });`,
         );
         const inner = this.termLines(g, m, new Map([[z, value]]));
-        const enumKl = [...inner.kl].filter(([l]) => l === z && this.klOf(l)?.method === 'mc');
+        // Every KL term but z's own closed form depends on z's value (z's sampled log-ratio, or a prior that reads
+        // z: log p(e | z) of a latent e): it belongs inside the sum, Σ_k q(k) [log p(x | k) - KL_k]. Terms that do
+        // not depend on z are unchanged by the weighting (Σ_k q(k) = 1). Their expectations are the KL metrics.
+        const zClosed = this.klOf(z)?.method !== 'mc';
+        const innerKl = [...inner.kl].filter(([l]) => !(l === z && zClosed));
         const isKl = (l: string) => [...inner.kl.values()].some((id) => l.startsWith(`const ${id} `));
-        lines.push(...inner.lines.filter((l) => !isKl(l) || enumKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
+        const perK = innerKl.map(([l, id]) => ({ l, id, arr: this.id(`${l}.enum.kl`, l, 'kls') }));
+        lines.splice(lines.length - 2, 0, ...perK.map((k) => `const ${k.arr}: tf.Tensor[] = [];`));
+        lines.push(...inner.lines.filter((l) => !isKl(l) || innerKl.some(([, id]) => l.startsWith(`const ${id} `))).map((l) => `  ${l}`));
         const logliks = [...inner.loglik.values()];
-        const inside = enumKl.length > 0 ? `tf.sub(${this.sum(logliks)}, ${enumKl[0][1]})` : this.sum(logliks);
-        lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${q}.logProb(${value})));`, '}');
+        const inside = innerKl.length > 0 ? `tf.sub(${this.sum(logliks)}, ${this.sum(innerKl.map(([, id]) => id))})` : this.sum(logliks);
+        // q(k) of the configuration: the enumerated variable's log-probability summed over its per-data-point axes.
+        const reduce = this.perExampleReducer(this.model.variables.get(z)?.shape ?? null);
+        lines.push(`  ${values}.push(${inside});`, ...perK.map((k) => `  ${k.arr}.push(${k.id});`), `  ${probs}.push(tf.exp(${reduce}(${q}.logProb(${value}))));`, '}');
         lines.push(`const ${expected} = expectation(${values}, ${probs});`);
-        // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
+        lines.push(...perK.map((k) => `const ${k.id} = expectation(${k.arr}, ${probs});`));
+        // z's closed-form KL does not depend on its value: computed once, outside the sum.
         const mOut = `${m}_out`;
-        lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : this.latentValue(l, g)}`).join(', ')} });`);
         const outer = this.termLines(g, mOut, undefined);
-        const outerKl = [...outer.kl].filter(([l]) => !(l === z && this.klOf(l)?.method === 'mc'));
-        lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
+        const outerKl = [...outer.kl].filter(([l]) => l === z && zClosed);
+        if (outerKl.length > 0) {
+          lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${this.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : this.latentValue(l, g)}`).join(', ')} });`);
+          lines.push(...outer.lines.filter((l) => outerKl.some(([, id]) => l.startsWith(`const ${id} `))));
+        }
         const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${this.sum(outerKl.map(([, id]) => id))})` : expected;
-        return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl: new Map(outerKl), g };
+        const kl = new Map([...perK.map((k): [string, string] => [k.l, k.id]), ...outerKl]);
+        return { lines: lines.map((l) => indent + l), perExample, value: `tf.mean(${perExample})`, loglik: new Map([['(expected)', expected]]), kl, g };
       }
       lines.push(`const ${m} = generative(batch, ctx, dims, s, ${this.latentsLiteral(g)});`);
       const t = this.termLines(g, m, undefined);

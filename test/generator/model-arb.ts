@@ -209,7 +209,9 @@ function vaeModel(b: ModelBuilder): void {
   }
   for (let i = 0; i < depth; i++) {
     h = layerStack(b, h, b.cfg.maxWidth);
-    const family = pickFamily(b, latentFamilies());
+    // Under iwae a soft GenGS latent is always rejected (SGM5007): drawn in 1 of 5 iwae models only.
+    const families = objectiveKind === 'iwae' && d.bool(0.8) ? latentFamilies().filter((f) => f.measure !== 'truncated_pmf') : latentFamilies();
+    const family = pickFamily(b, families);
     const outer = latentOuter(b);
     const built = buildDistribution(b, { sig: family, source: { kind: 'features', expr: h.expr }, outer, K: d.int(2, 4) });
     const z = b.fresh('z');

@@ -14,7 +14,7 @@ import type { CheckedModel, DistributionType, ResolvedCall } from '../semantics/
 import { constantArg, displayName, elementsPerEvaluation, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
-import { rejectObservedRelaxedCount, rejectSoftGenGsScore } from './relaxed-count-scoring.js';
+import { rejectObservedRelaxedCount } from './relaxed-count-scoring.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
 import { perExampleObjective, Separability } from './separability.js';
@@ -83,7 +83,7 @@ export function analyze(model: CheckedModel): StageResult<Plan> {
   }
   staticWarnings(model, sampled, diagnostics);
   const objective = objectivePlan(model);
-  combinationErrors(model, objective, estimators, sampled, diagnostics);
+  combinationErrors(model, objective, estimators, diagnostics);
   return { value: { estimators, kl, evaluated, objective }, diagnostics };
 }
 
@@ -101,13 +101,12 @@ function objectivePlan(model: CheckedModel): ObjectivePlan {
 }
 
 /** Estimator combinations the code generator does not support, reported instead of miscompiled. */
-function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estimators: readonly EstimatorDecision[], sampled: readonly Sampled[], diagnostics: Diagnostic[]): void {
+function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estimators: readonly EstimatorDecision[], diagnostics: Diagnostic[]): void {
   const at = (node: string) => {
     const st = model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === node && s.role !== 'prior');
     return st ? (st.statement as A.Sample).distribution.span : model.decl.name.span;
   };
   if (objective.form === 'iwae') {
-    for (const s of sampled) if (s.role === 'posterior') rejectSoftGenGsScore(s.statement, s.dist, 'iwae', diagnostics);
     for (const e of estimators.filter((d) => d.estimator !== 'pathwise')) {
       diagnostics.push(
         makeDiagnostic('SGM5001', at(e.node), `iwae needs reparameterized latents; '${e.node}' uses ${e.estimator}`, {

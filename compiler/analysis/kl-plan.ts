@@ -12,7 +12,6 @@ import type { CheckedModel } from '../semantics/types.js';
 import type { Sampled } from './analyze.js';
 import { constantArg, displayName, klDescription } from './describe.js';
 import { priorParentDependingOn } from './mean-field.js';
-import { rejectSoftGenGsScore } from './relaxed-count-scoring.js';
 import type { KlDecision } from './plan.js';
 
 /** Rule id of the sampled log-ratio log q(z) - log p(z | pa) at the guide's own draw (mean-field.ts). */
@@ -57,7 +56,6 @@ export function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled,
   const dependent = priorParentDependingOn(model, z);
   if (dependent !== undefined) {
     const why = `the prior of '${z}' reads '${dependent}', which the guide draws given '${z}': a KL that sums '${z}' out is not the ELBO's term (valid only for guides mean-field in '${z}')`;
-    if (method?.name !== 'closed_form' && rejectSoftGenGsScore(q.statement, q.dist, 'log-ratio', diagnostics)) return undefined;
     if (method?.name === 'closed_form') {
       diagnostics.push(
         makeDiagnostic('SGM5002', override!.method.span, `no closed-form KL for '${z}' here`, {

@@ -26,8 +26,12 @@ import type { RandomStream } from '../random.js';
 import type { tf } from '../tf.js';
 import type { Distribution } from './distribution.js';
 
-/** The space a relaxed density is exact in (see the file comment). */
-export type LogSpaceKind = 'log_simplex' | 'logit';
+/**
+ * The space a relaxed density is exact in (see the file comment); 'discrete': the draw's discrete value (GenGS:
+ * the cell of the Gumbel-max argmax), which every distribution scores with its logProb (a pmf: GenGS's
+ * log-probability is its truncated pmf, not a density of the relaxed value).
+ */
+export type LogSpaceKind = 'log_simplex' | 'logit' | 'discrete';
 
 /** A relaxed value together with its log-space representation. */
 export interface LogSpaceDraw {
@@ -115,6 +119,7 @@ export function logSpaceOf(value: tf.Tensor): Recorded | undefined {
  */
 export function logProbOfSample(d: Distribution, value: tf.Tensor): tf.Tensor {
   const r = logSpaceOf(value);
+  if (r?.kind === 'discrete') return d.logProb(r.rep);
   if (r && hasLogSpace(d) && d.logSpace === r.kind) {
     // The value's own distribution: from the draw's latent, exact (see the file comment).
     const src = r.source && !r.source.latent.isDisposed ? r.source : undefined;

@@ -166,7 +166,7 @@ function pickFamily(b: ModelBuilder, families: readonly DistributionSig[]): Dist
  * enough to exercise the rejection, few enough that most models reach training.
  */
 function pickLikelihood(b: ModelBuilder): DistributionSig {
-  const relaxedCounts = !b.cfg.exclude.has('gengs-likelihood') && b.draw.bool(0.02);
+  const relaxedCounts = !b.cfg.exclude.has('gengs-likelihood') && b.draw.rare(0.02);
   const all = likelihoodFamilies(false);
   return pickFamily(b, relaxedCounts ? all.filter((f) => f.support === 'relaxed_integer') : likelihoodFamilies(true));
 }
@@ -209,9 +209,7 @@ function vaeModel(b: ModelBuilder): void {
   }
   for (let i = 0; i < depth; i++) {
     h = layerStack(b, h, b.cfg.maxWidth);
-    // Under iwae a soft GenGS latent is always rejected (SGM5007): drawn in 1 of 5 iwae models only.
-    const families = objectiveKind === 'iwae' && d.bool(0.8) ? latentFamilies().filter((f) => f.measure !== 'truncated_pmf') : latentFamilies();
-    const family = pickFamily(b, families);
+    const family = pickFamily(b, latentFamilies());
     const outer = latentOuter(b);
     const built = buildDistribution(b, { sig: family, source: { kind: 'features', expr: h.expr }, outer, K: d.int(2, 4) });
     const z = b.fresh('z');

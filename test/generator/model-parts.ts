@@ -94,7 +94,7 @@ export function priorFor(b: ModelBuilder, q: SampleInfo, source: Source, guideOu
   const picked = sameFamily ? q.family : d.pick(families);
   // An IGR_SB prior against another guide family has KL = +∞ (SGM5005, its support is part of the simplex):
   // kept in 1 of 5 such draws, enough to exercise the rejection; the others take the guide's family.
-  const p = picked.name === 'IGR_SB' && q.family.name !== 'IGR_SB' && families.includes(q.family) && d.bool(0.8) ? q.family : picked;
+  const p = picked.name === 'IGR_SB' && q.family.name !== 'IGR_SB' && families.includes(q.family) && !d.rare(0.2) ? q.family : picked;
   if (p.support !== q.support) b.tags.push('mixed-support-prior');
   // A prior from constants or params has no batch axis: N values (sometimes written as an annotation) or one.
   const perLatent = guideOuter.filter((s): s is number => s !== 'B');

@@ -10,6 +10,7 @@ import * as sourcePipeline from '../compiler/pipeline.js';
 import { SGM_VERSION } from '../cli/version.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { largeModel } from './large-model.js';
+import { lspLatency } from './lsp-latency.js';
 
 /**
  * The compiler as users run it: the built dist/ (what `sgm check` and `sgm compile` execute) when present, else
@@ -85,4 +86,4 @@ export async function parseCheckThroughput(): Promise<SectionResult> {
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 /** Every section, in print order. */
-export const SECTIONS: ReadonlyArray<() => Promise<SectionResult>> = [compileTimes, parseCheckThroughput];
+export const SECTIONS: ReadonlyArray<() => Promise<SectionResult>> = [compileTimes, parseCheckThroughput, lspLatency];

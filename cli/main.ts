@@ -7,6 +7,8 @@ import { describeEnvironmentFault, isUserError, formatError, UserError } from '.
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerEval } from './commands/eval.js';
+import { registerFmt } from './commands/fmt.js';
+import { registerLsp } from './commands/lsp.js';
 import { registerGraph } from './commands/graph.js';
 import { registerReport } from './commands/report.js';
 import { registerSample } from './commands/sample.js';
@@ -52,6 +54,8 @@ export async function run(argv: readonly string[], outerIo: Io): Promise<number>
   registerSample(program, io, done);
   registerReport(program, io, done);
   registerEval(program, io, done);
+  registerFmt(program, io, done);
+  registerLsp(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -2,7 +2,7 @@
  * The front-end pipeline: source -> AST -> checked model -> estimator/KL plan (-> graph, in compiler/graph). Each stage returns
  * `{ value, diagnostics }`; the pipeline stops before a stage whose input has errors.
  */
-import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic, type StageResult } from './diagnostics/diagnostic.js';
 import { SourceFile, type Span } from './diagnostics/source.js';
 import { analyze } from './analysis/analyze.js';
 import type { Plan } from './analysis/plan.js';
@@ -28,7 +28,15 @@ export interface FrontEndResult {
 /** Parses and checks a source text. Semantic checks run even after syntax errors (on the recovered tree). */
 export function checkSource(path: string, text: string, options: CheckOptions = {}): FrontEndResult {
   const file = new SourceFile(path, text);
-  const parsed = parse(file);
+  return checkParsed(file, parse(file), options);
+}
+
+/**
+ * The stages after parsing, on a parse result of `file` (the language server passes a tree it re-parsed only in
+ * part, lsp/incremental.ts; it must equal what `parse(file)` returns).
+ */
+export function checkParsed(file: SourceFile, parsed: StageResult<Program>, options: CheckOptions = {}): FrontEndResult {
+  const text = file.text;
   const checked = check(parsed.value, file, options);
   // After syntax errors the tree is a recovered guess inside each damaged statement: semantic findings there
   // are echoes of the broken syntax. Keep semantic errors everywhere else, and drop warnings (unused names are

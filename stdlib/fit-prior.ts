@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { sgmCacheDir } from './cache-dir.js';
 import { fitMoments, type MomentFamily } from './igr/moment-matching.js';
 import { RandomStream } from './random.js';
+import { fitPriorResultFamily } from './signatures/family-facts.js';
 import { tf } from './tf.js';
 
 /** The families fit_prior accepts (the signature table's choices). */
@@ -91,10 +92,12 @@ function checkTarget(target: readonly number[]): number[] {
  * discrete target p₀ (K probabilities) at temperature tau: { family, mu, sigma, tau, delta, loss, steps, cached }.
  */
 export function fitPrior(family: PriorFamily, target: readonly number[], tau: number, options: FitPriorOptions = {}): FitPriorResult {
-  if (!['IGR_I', 'IGR_SB', 'IGR_Planar'].includes(family)) throw new RangeError(`fitPrior: unknown family ${family}`);
+  // The families fit_prior takes, and the family of the prior each gives, are facts of the signature table.
+  // The cast holds by the table: every fitPriorAs is IGR_I or IGR_SB (test/stdlib/family-table.test.ts).
+  const fitFamily = fitPriorResultFamily(family)?.name as MomentFamily | undefined;
+  if (fitFamily === undefined) throw new RangeError(`fitPrior: unknown family ${family}`);
   if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`fitPrior: tau must be a positive number, got ${tau}`);
   const p0 = checkTarget(target);
-  const fitFamily: MomentFamily = family === 'IGR_SB' ? 'IGR_SB' : 'IGR_I';
   const delta = options.delta ?? 1;
   const samples = options.samples ?? 10_000;
   const seed = options.seed ?? 0;

@@ -4,6 +4,7 @@
  * `kl(z) = ...` overrides, and reports the static warnings (low-temperature Gumbel-Softmax, GenGS truncation
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
  */
+import { familyNames, inRelaxationFamily } from '../../stdlib/signatures/index.js';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
@@ -18,7 +19,7 @@ import { rejectObservedRelaxedCount } from './relaxed-count-scoring.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
 import { perExampleObjective, Separability } from './separability.js';
-import { logPmf64, tailMass64 } from './tail-mass.js';
+import { tailMass64 } from './tail-mass.js';
 
 /** Largest number of configurations enumerated per objective evaluation (docs/math.md section 10 rule 2). */
 export const ENUMERATION_LIMIT = 32;
@@ -28,8 +29,6 @@ export const DEFAULT_EMA_DECAY = 0.9;
 export const TAIL_MASS_LIMIT = 1e-3;
 /** Gumbel-Softmax temperature warning threshold (docs/math.md section 10 rule 4). */
 export const LOW_TEMPERATURE = 0.05;
-
-const GS_FAMILY = ['GumbelSoftmax', 'ExpConcrete', 'RelaxedBernoulli'];
 
 /** A `~` statement of the model with its distribution and role. */
 export interface Sampled {
@@ -150,7 +149,7 @@ function chooseEstimator(model: CheckedModel, s: Sampled, elboObjective: boolean
         return { ...base, estimator: 'pathwise', reason: 'requested with pathwise', overridden: true };
       case 'straight_through':
         if (!sig.straightThrough) {
-          report('SGM5001', `straight-through needs a relaxation with a hard sample; ${sig.name} is not one`, 'no straight-through form', 'relaxations: IGR_I, IGR_SB, IGR_Planar, GumbelSoftmax, RelaxedBernoulli, GenGS');
+          report('SGM5001', `straight-through needs a relaxation with a hard sample; ${sig.name} is not one`, 'no straight-through form', `relaxations: ${familyNames((d) => d.straightThrough).join(', ')}`);
           return undefined;
         }
         return { ...base, estimator: 'straight_through', reason: 'requested with straight_through: one-hot forward pass, relaxed backward pass', overridden: true };
@@ -265,7 +264,7 @@ function readLaterInGuide(model: CheckedModel, st: A.Sample): boolean {
 function staticWarnings(model: CheckedModel, sampled: readonly Sampled[], diagnostics: Diagnostic[]): void {
   for (const s of sampled) {
     const call = s.dist.call;
-    if (GS_FAMILY.includes(s.dist.sig.name)) {
+    if (inRelaxationFamily(s.dist.sig, 'concrete')) {
       const tau = call.args.get('tau');
       const lowest = tau ? lowestTemperature(model, tau.expr) : undefined;
       if (lowest !== undefined && lowest < LOW_TEMPERATURE) {
@@ -277,7 +276,7 @@ function staticWarnings(model: CheckedModel, sampled: readonly Sampled[], diagno
         );
       }
     }
-    if (s.dist.sig.name === 'GenGS') genGsTailWarning(model, s, diagnostics);
+    if (inRelaxationFamily(s.dist.sig, 'gengs')) genGsTailWarning(model, s, diagnostics);
   }
 }
 
@@ -301,7 +300,7 @@ function genGsTailWarning(model: CheckedModel, s: Sampled, diagnostics: Diagnost
     if (name === 'logits') params.probs = 1 / (1 + Math.exp(-v));
     else params[name] = v;
   }
-  const logPmf = logPmf64(base.type.sig.name, params);
+  const logPmf = base.type.sig.count?.logPmf64(params); // the family's float64 pmf, from the table
   if (!logPmf) return;
   // Kept cells: lo..hi, or 0..n-2 plus the last cell n-1 that holds P(X >= n-1) (docs/math.md section 7), so the
   // folded mass of a one-sided truncation is 1 - P(X <= n-2).

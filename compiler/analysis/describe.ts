@@ -2,7 +2,7 @@
  * What the analysis needs to know about a sampled distribution: its family, the static keys the KL rules
  * compare (τ, δ, ρ, truncation), its support size for enumeration, and the statement it comes from.
  */
-import type { DistributionSig } from '../../stdlib/signatures/index.js';
+import { hasTotalCountSupport, inRelaxationFamily, type DistributionSig } from '../../stdlib/signatures/index.js';
 import type { KlDescription } from '../../stdlib/kl/rules.js';
 import type * as A from '../syntax/ast.js';
 import { truncationCells } from '../semantics/distribution-shapes.js';
@@ -36,11 +36,11 @@ export function klDescription(model: CheckedModel, d: DistributionType): KlDescr
   statics.tau = text('tau');
   statics.delta = text('delta', '1');
   statics.rho = text('rho');
-  if (d.sig.name === 'GenGS') statics.trunc = genGsCells(model, d);
+  if (inRelaxationFamily(d.sig, 'gengs')) statics.trunc = genGsCells(model, d);
   // K of an IGR family (K-1 Gaussian coordinates in mu): the IGR_SB support check needs it when δ differs.
   const mu = arg(d.call, 'mu');
   const last = mu?.type.kind === 'tensor' && mu.type.shape && mu.type.shape.length > 0 ? mu.type.shape[mu.type.shape.length - 1] : undefined;
-  if (d.sig.name.startsWith('IGR') && typeof last === 'number') statics.categories = String(last + 1);
+  if (inRelaxationFamily(d.sig, 'igr') && typeof last === 'number') statics.categories = String(last + 1);
   return { family: familyOf(d), statics };
 }
 
@@ -51,7 +51,7 @@ function genGsCells(model: CheckedModel, d: DistributionType): string | undefine
   const n = truncationCells(trunc);
   if (n !== undefined) return `0..${n - 1}`;
   const base = arg(d.call, 'base');
-  if (base?.type.kind === 'distribution' && base.type.sig.name === 'Binomial') {
+  if (base?.type.kind === 'distribution' && hasTotalCountSupport(base.type.sig)) {
     const total = base.type.call.args.get('total_count');
     if (total?.type.kind === 'tensor' && typeof total.type.constant === 'number') return `0..${total.type.constant}`;
   }

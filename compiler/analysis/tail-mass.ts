@@ -1,34 +1,8 @@
 /**
  * The truncated tail mass of a count distribution at compile time (float64), for the GenGS truncation warning
  * (docs/math.md section 10 rule 4): P(X ≥ n - 1) for trunc = n, or P(X < lo) + P(X > hi) for trunc = lo..hi.
+ * The float64 log pmf of each count family is a fact of the signature table (`count.logPmf64`).
  */
-import { lgamma64, logBinomial64, logFactorial64 } from '../../stdlib/special/gamma64.js';
-
-/** log p(k) of a count distribution with known parameters, or undefined for an unsupported family. */
-export function logPmf64(family: string, params: Readonly<Record<string, number>>): ((k: number) => number) | undefined {
-  switch (family) {
-    case 'Poisson': {
-      const rate = params.rate;
-      return (k) => k * Math.log(rate) - rate - logFactorial64(k);
-    }
-    case 'Geometric': {
-      const p = params.probs;
-      return (k) => k * Math.log1p(-p) + Math.log(p);
-    }
-    case 'NegativeBinomial': {
-      const r = params.total_count;
-      const p = params.probs;
-      return (k) => lgamma64(k + r) - lgamma64(r) - logFactorial64(k) + k * Math.log(p) + r * Math.log1p(-p);
-    }
-    case 'Binomial': {
-      const n = params.total_count;
-      const p = params.probs;
-      return (k) => (k > n ? -Infinity : logBinomial64(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
-    }
-    default:
-      return undefined;
-  }
-}
 
 /** Mass outside the kept cells: below `low` plus at or above `high + 1` (the cells low..high are kept). */
 export function tailMass64(logPmf: (k: number) => number, low: number, high: number): number {

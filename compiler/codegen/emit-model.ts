@@ -4,6 +4,7 @@
  * `generative` p(latents) p(data | latents), or `forward` for a flat graph), and the objective that applies the
  * analysis plan's estimators. Each emitted statement carries a comment with its source line.
  */
+import { straightThroughByHardFlag } from '../../stdlib/signatures/index.js';
 import type * as A from '../syntax/ast.js';
 import { flattenConst } from '../semantics/constant.js';
 import { isNamedDim, type Dim } from '../semantics/shape.js';
@@ -12,8 +13,6 @@ import type { EstimatorDecision, KlDecision, Plan } from '../analysis/plan.js';
 import { EmitContext, ExprEmitter, literal, type Scope } from './emit-expr.js';
 import { jointEnumerationLines, type ScoredNode } from './enumerate-score.js';
 import { commentText, member, NameTable, propKey, str } from './names.js';
-
-const IGR_FAMILY = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar']);
 
 /** The pieces of the module, assembled by generate.ts. */
 export interface ModelCode {
@@ -189,7 +188,7 @@ export class ModelEmitter {
     return this.model.statements.some(
       ({ statement: st }) =>
         (st.kind === 'param' && st.init?.kind === 'call' && this.model.calls.get(st.init)?.name === 'randn') ||
-        (st.kind === 'sample' && this.distType(st)?.sig.name === 'IGR_Planar'),
+        (st.kind === 'sample' && this.distType(st)?.sig.ownParams === 'planar_flow'),
     );
   }
 
@@ -264,7 +263,7 @@ export class ModelEmitter {
     for (const { statement: st, role } of this.model.statements) {
       if (st.kind !== 'sample') continue;
       const d = this.distType(st);
-      if (d?.sig.name !== 'IGR_Planar' || d.call.name === 'fit_prior') continue;
+      if (d?.sig.ownParams !== 'planar_flow' || d.call.name === 'fit_prior') continue;
       const mu = this.model.types.get(d.call.args.get('mu')!.expr) as TensorType;
       const dim = mu.shape![mu.shape!.length - 1] as number;
       const layersArg = d.call.args.get('layers');
@@ -474,7 +473,7 @@ export class ModelEmitter {
     const id = this.names.source(name);
     const full = this.model.variables.get(name)?.shape ?? null;
     const generativeFlow = this.ids.get(`${name}.p.flow`);
-    const pExtra: Record<string, string> = generativeFlow && d.sig.name === 'IGR_Planar' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
+    const pExtra: Record<string, string> = generativeFlow && d.sig.ownParams === 'planar_flow' && d.call.name !== 'fit_prior' ? { flow: `${generativeFlow}.flow` } : {};
     if (role === 'prior') {
       const pid = this.id(`${name}.p`, name, 'p');
       fn.bind(pid, d.call.name === 'fit_prior' ? this.priorCode(fn, st, d) : fn.emit.distribution(d.call, pExtra), at);
@@ -489,16 +488,17 @@ export class ModelEmitter {
     // A sampled node (guide latent or flat stochastic variable): its estimator decides how it is drawn.
     const est = this.estimator(name);
     const qid = this.id(`${name}.q`, name, role === 'posterior' ? 'q' : 'dist');
-    const family = d.sig.name;
     const extra: Record<string, string> = {};
-    if (family === 'IGR_Planar') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
-    if (est?.estimator === 'straight_through' && !IGR_FAMILY.has(family)) extra.hard = 'true';
+    if (d.sig.ownParams === 'planar_flow') extra.flow = `${this.ids.get(`${name}.flow`)}.flow`;
+    // Straight-through is `hard = true` for families with that parameter, rsampleStraightThrough for the others (IGR).
+    const hardFlag = straightThroughByHardFlag(d.sig);
+    if (est?.estimator === 'straight_through' && hardFlag) extra.hard = 'true';
     fn.bind(qid, fn.emit.distribution(d.call, extra), at);
     const ss = this.sampleShape(d.sampleShape, full);
     const comment = est ? `${est.estimator}: ${est.reason}` : undefined;
     switch (est?.estimator) {
       case 'straight_through':
-        fn.bind(id, IGR_FAMILY.has(family) ? `${qid}.rsampleStraightThrough(ctx.rng${ss})` : `${qid}.rsample(ctx.rng${ss})`, comment);
+        fn.bind(id, hardFlag ? `${qid}.rsample(ctx.rng${ss})` : `${qid}.rsampleStraightThrough(ctx.rng${ss})`, comment);
         break;
       case 'reinforce': {
         fn.bind(id, `fixed.${id} ?? ${qid}.sample(ctx.rng${ss})`, comment);

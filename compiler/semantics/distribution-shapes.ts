@@ -2,7 +2,7 @@
  * Sample shapes of distribution calls: the event rule of the signature table applied to the typed
  * arguments (stdlib/signatures/types.ts, EventRule), with shape errors that print both shapes.
  */
-import type { DistributionSig } from '../../stdlib/signatures/index.js';
+import { familyNames, hasInfiniteSupport, isCategoricalFamily, isGenGsBase, type DistributionSig } from '../../stdlib/signatures/index.js';
 import type { CheckContext } from './context.js';
 import { formatCount, MAX_FOLDED_ELEMENTS } from './limits.js';
 import { argTensor, broadcastArgs } from './shape-rules.js';
@@ -10,10 +10,6 @@ import { broadcastsTo, formatShape, UNKNOWN, type Shape } from './shape.js';
 import { flattenConst } from './constant.js';
 import type { BoundArgument, DistributionType, ResolvedCall, TensorType } from './types.js';
 
-/** Count distributions GenGS can relax (GenGS paper section 4, appendix E). */
-export const GENGS_BASES = ['Poisson', 'Binomial', 'Geometric', 'NegativeBinomial', 'Multinomial', 'Categorical'];
-/** Bases with infinite support: GenGS needs `trunc`. */
-const INFINITE_BASES = ['Poisson', 'Geometric', 'NegativeBinomial'];
 
 /** The distribution type of a resolved distribution call, or undefined after reporting an error. */
 export function distributionResult(ctx: CheckContext, call: ResolvedCall): DistributionType | undefined {
@@ -88,15 +84,16 @@ function genGsResult(
   if (base) {
     if (base.type.kind !== 'distribution') return undefined;
     const family = base.type.sig.name;
-    if (!GENGS_BASES.includes(family)) {
+    // Which bases GenGS relaxes (GenGS paper section 4, appendix E) and which need `trunc` are table facts.
+    if (!isGenGsBase(base.type.sig)) {
       ctx.report('SGM2107', base.span, `GenGS cannot relax ${family}`, {
         label: 'not a count distribution',
-        notes: [`GenGS relaxes: ${GENGS_BASES.join(', ')}`],
+        notes: [`GenGS relaxes: ${familyNames(isGenGsBase).join(', ')}`],
         help: base.type.sig.discrete ? undefined : `${family} is continuous: sample it directly with pathwise gradients`,
       });
       return undefined;
     }
-    if (INFINITE_BASES.includes(family) && !trunc) {
+    if (hasInfiniteSupport(base.type.sig) && !trunc) {
       ctx.report('SGM2103', call.node.span, `GenGS over ${family} needs a truncation`, {
         label: `${family} has infinite support`,
         help: `add trunc = n (keeps 0..n-1, the tail mass goes to the last cell) or trunc = lo..hi`,
@@ -138,9 +135,9 @@ export function fitPriorCategories(ctx: CheckContext, call: ResolvedCall): numbe
   if (!target || target.type.kind !== 'distribution') return undefined;
   const name = target.type.sig.name;
   const probs = argTensor(target.type.call, 'probs') ?? argTensor(target.type.call, 'logits');
-  if ((name !== 'Categorical' && name !== 'OneHotCategorical') || !probs) {
+  if (!isCategoricalFamily(target.type.sig) || !probs) {
     ctx.report('SGM2107', target.span, `fit_prior needs a categorical target, not ${name}`, {
-      label: 'expected Categorical(probs) or OneHotCategorical(probs)',
+      label: `expected ${familyNames(isCategoricalFamily).map((n) => `${n}(probs)`).join(' or ')}`,
       help: 'e.g. fit_prior(IGR_I, Categorical(uniform(K)), tau)',
     });
     return undefined;

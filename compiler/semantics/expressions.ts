@@ -7,6 +7,7 @@ import {
   FUNCTIONS,
   findDistribution,
   findFunction,
+  fitPriorResultFamily,
   type DistributionSig,
   type FunctionCategory,
   type FunctionSig,
@@ -288,8 +289,9 @@ function fitPriorResult(ctx: CheckContext, call: ResolvedCall): ExprType | undef
   const family = call.args.get('family')?.type;
   const k = fitPriorCategories(ctx, call);
   if (family?.kind !== 'family' || k === undefined) return undefined;
-  // fit_prior(IGR_Planar, ...) gives the Gaussian prior on the flow output: an IGR_I prior (docs/math.md section 4).
-  const sig = findDistribution(family.name === 'IGR_Planar' ? 'IGR_I' : family.name)!;
+  // The table says which family the fitted prior has (fitPriorAs): fit_prior(IGR_Planar, ...) gives the Gaussian
+  // prior on the flow output, an IGR_I prior (docs/math.md section 4).
+  const sig = fitPriorResultFamily(family.name)!;
   return { kind: 'distribution', sig, call, sampleShape: [k], eventRank: 1 };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Value ranges: what the checker knows about the values of a tensor, used to warn when an unconstrained
  * value feeds a parameter that must be positive, in (0, 1) or on the simplex (SGM4004), the way Stan's
- * constrained types catch a scale computed without exp/softplus.
+ * constrained types catch a scale computed without exp/softplus. A draw's range is the sign fact of its
+ * family's support in the signature table (sampleSign, SUPPORT_VALUES); the rules here propagate ranges
+ * through functions and arithmetic.
  */
-import type { Support, ValueConstraint } from '../../stdlib/signatures/index.js';
+import type { ValueConstraint } from '../../stdlib/signatures/index.js';
 import type { ValueRange } from './types.js';
 
 /** Range of the result of a built-in function of one tensor. */
@@ -19,29 +21,6 @@ export const FUNCTION_RANGE: Readonly<Record<string, ValueRange>> = {
   relu: 'nonnegative',
   sqrt: 'nonnegative',
 };
-
-/** Range of the samples of a distribution with a given support. */
-export function supportRange(support: Support): ValueRange {
-  switch (support) {
-    case 'positive':
-      return 'positive';
-    case 'unit_interval':
-    case 'boolean':
-      return 'unit_interval';
-    case 'simplex':
-    case 'one_hot':
-      return 'simplex';
-    case 'categorical_index':
-    case 'nonnegative_integer':
-    case 'integer_interval':
-    case 'counts':
-    case 'relaxed_integer':
-      return 'nonnegative';
-    case 'real':
-    case 'log_simplex':
-      return 'real';
-  }
-}
 
 /** Range of a number. */
 export function numberRange(x: number): ValueRange {
@@ -67,6 +46,16 @@ export function binaryRange(op: string, a: ValueRange, b: ValueRange): ValueRang
     default:
       return 'real';
   }
+}
+
+/**
+ * Range of matmul(a, b): each entry is a sum of products a_ik b_kj over k, so it keeps the sign of the products:
+ * non-negative (a sum of non-negative terms, e.g. GenGS counts times exp(...)) or positive; an empty inner axis
+ * gives zeros, which are non-negative only.
+ */
+export function matmulRange(a: ValueRange, b: ValueRange, emptyInner = false): ValueRange {
+  const r = binaryRange('*', a, b);
+  return emptyInner && r === 'positive' ? 'nonnegative' : r;
 }
 
 /** Whether a value range satisfies a parameter constraint; 'unknown' (data) is given the benefit of doubt. */

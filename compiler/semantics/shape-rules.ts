@@ -2,12 +2,12 @@
  * Result types of built-in functions, one rule per ShapeRule of the signature table. Each rule reads the
  * already-typed arguments of a resolved call and reports shape errors that print both shapes.
  */
-import type { FunctionSig } from '../../stdlib/signatures/index.js';
+import { familyNames, isCountBase, type FunctionSig } from '../../stdlib/signatures/index.js';
 import type { Span } from '../diagnostics/source.js';
 import type { CheckContext } from './context.js';
 import { flattenConst } from './constant.js';
 import { MAX_FOLDED_ELEMENTS } from './limits.js';
-import { FUNCTION_RANGE } from './ranges.js';
+import { FUNCTION_RANGE, matmulRange } from './ranges.js';
 import { broadcast, formatShape, isNamedDim, normalizeAxis, numel, UNKNOWN, type Dim, type Shape } from './shape.js';
 import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType, ValueRange } from './types.js';
 
@@ -181,7 +181,7 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
     case 'matmul': {
       const y = argTensor(call, 'y');
       if (!x || !y) return ERROR;
-      if (x.shape === null || y.shape === null) return tensorType(null, 'real', flags);
+      if (x.shape === null || y.shape === null) return tensorType(null, matmulRange(x.range, y.range), flags);
       const k = x.shape[x.shape.length - 1];
       const ky = y.shape[0];
       if (x.shape.length === 0 || y.shape.length === 0 || y.shape.length > 2 || (k !== ky && k !== UNKNOWN && ky !== UNKNOWN)) {
@@ -190,15 +190,16 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
         });
         return ERROR;
       }
-      return tensorType([...x.shape.slice(0, -1), ...y.shape.slice(1)], 'real', flags);
+      return tensorType([...x.shape.slice(0, -1), ...y.shape.slice(1)], matmulRange(x.range, y.range, k === 0), flags);
     }
     case 'pmf': {
       const dist = call.args.get('dist')?.type;
       const n = argInt(call, 'n');
       if (dist?.kind !== 'distribution' || n === undefined) return ERROR;
-      if (!['Poisson', 'Binomial', 'Geometric', 'NegativeBinomial'].includes(dist.sig.name)) {
+      if (!isCountBase(dist.sig)) {
+        const counts = familyNames(isCountBase);
         ctx.report('SGM2107', call.args.get('dist')!.span, `pmf needs a count distribution, not ${dist.sig.name}`, {
-          label: 'expected Poisson, Binomial, Geometric or NegativeBinomial',
+          label: `expected ${counts.slice(0, -1).join(', ')} or ${counts[counts.length - 1]}`,
         });
         return ERROR;
       }

@@ -3,11 +3,11 @@
  * stochastic statements (distribution, shape annotation, estimator override, posterior/prior/likelihood
  * shape agreement), and fills the scopes that later statements see.
  */
+import { sampleSign } from '../../stdlib/signatures/index.js';
 import type * as A from '../syntax/ast.js';
 import { closestName } from '../diagnostics/suggest.js';
 import type { CheckContext, ExprContext } from './context.js';
 import { typeExpr } from './expressions.js';
-import { supportRange } from './ranges.js';
 import { broadcastsTo, formatShape, type Dim, type Shape } from './shape.js';
 import { tensorType } from './shape-rules.js';
 import type { OrderedStatement } from './structure.js';
@@ -202,7 +202,7 @@ function checkSample(ctx: CheckContext, st: A.Sample, s: OrderedStatement, ec: E
     if (declared && !broadcastsTo(shape, declared)) reportAnnotation(ctx, st.shape, shape, declared);
     else if (declared) shape = declared;
   }
-  const type = tensorType(shape, supportRange(t.sig.support), t.sig.discrete ? { integer: true } : {});
+  const type = tensorType(shape, sampleSign(t.sig), t.sig.discrete ? { integer: true } : {});
   checkSideAgreement(ctx, st, role, t, shape);
   defineSample(ctx, st, s, role, type);
   return role;

@@ -2,13 +2,13 @@
  * The typed level of the two-level tree: what the checker knows about every expression and name. The AST is
  * not modified; the checker returns maps keyed by AST node.
  */
-import type { DistributionSig, FunctionSig, ParamSig } from '../../stdlib/signatures/index.js';
+import type { DistributionSig, FunctionSig, ParamSig, SignFact } from '../../stdlib/signatures/index.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type * as A from '../syntax/ast.js';
 import type { Shape } from './shape.js';
 
-/** What is known about the values of a tensor (for constraint warnings). */
-export type ValueRange = 'positive' | 'nonnegative' | 'unit_interval' | 'simplex' | 'real' | 'unknown';
+/** What is known about the values of a tensor (for constraint warnings): a sign fact of the table, or nothing (data). */
+export type ValueRange = SignFact | 'unknown';
 
 /** A compile-time constant value: a number or a (nested) array of numbers. */
 export type ConstValue = number | boolean | readonly ConstValue[];

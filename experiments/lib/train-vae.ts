@@ -6,6 +6,7 @@
 import { evaluateModel, type ModelEvalReport } from '../../runtime/eval/evaluate-model.js';
 import { train } from '../../runtime/train/trainer.js';
 import { splitData } from './data.js';
+import { discreteMetrics, type DiscreteMetrics } from './discrete-metrics.js';
 import { loadModelSource } from './load-model.js';
 
 /** One training run and its evaluation. */
@@ -25,6 +26,8 @@ export interface VaeRunSpec {
   readonly testRows: number;
   /** Monte Carlo draws for IGR-SB / IGR-Planar recovery. */
   readonly recoverySamples: number;
+  /** One-hot draws per test row for the authors' metric and the discrete ELBO (discrete-metrics.ts); 0: skipped. */
+  readonly discreteSamples: number;
 }
 
 /** The result of a run: the training curve, timings and the full evaluation report. */
@@ -35,6 +38,8 @@ export interface VaeRunResult {
   readonly secondsPerStep: number;
   readonly status: string;
   readonly eval: ModelEvalReport;
+  /** The IGR authors' Table 1 metric and the discrete ELBO on the same test rows (undefined: skipped). */
+  readonly discrete?: DiscreteMetrics;
 }
 
 /** Points on the training curve. */
@@ -74,7 +79,18 @@ export async function trainAndEvaluate(spec: VaeRunSpec, log: (message: string) 
       samples: spec.isSamples,
       recoverySamples: spec.recoverySamples,
     });
-    return { curve, trainSeconds, secondsPerStep: trainSeconds / spec.steps, status: summary.status, eval: report };
+    const discrete =
+      spec.discreteSamples > 0
+        ? discreteMetrics(model, data.test, {
+            batchSize: 100,
+            maxBatches: spec.testRows / 100,
+            seed: spec.seed,
+            step: spec.steps,
+            samples: spec.discreteSamples,
+            recoverySamples: spec.recoverySamples,
+          })
+        : undefined;
+    return { curve, trainSeconds, secondsPerStep: trainSeconds / spec.steps, status: summary.status, eval: report, ...(discrete ? { discrete } : {}) };
   } finally {
     model.dispose();
   }

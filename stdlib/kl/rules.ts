@@ -36,12 +36,16 @@ export interface KlRule {
   readonly cite: string;
 }
 
-import { DISTRIBUTIONS, findDistribution } from '../signatures/distributions.js';
+import { findDistribution } from '../signatures/distributions.js';
+import { familyNames, familyNamesWithAliases } from '../signatures/family-facts.js';
 
-const IGR = ['IGR_I', 'IGR_SB', 'IGR_Planar'];
-/** Families whose logProb is a pmf (exact discrete) or a truncated pmf (GenGS), from the family table. */
-const DISCRETE_PMF = DISTRIBUTIONS.filter((d) => d.measure === 'pmf' || d.measure === 'truncated_pmf').map((d) => d.name);
-const GS = ['GumbelSoftmax', 'Concrete', 'RelaxedOneHotCategorical', 'ExpConcrete'];
+// The rules name the pairs they compute; the families of a kind come from the family table.
+/** The IGR family (relaxationFamily 'igr'). */
+const IGR = familyNames((d) => d.relaxationFamily === 'igr');
+/** Families whose logProb is a pmf (exact discrete) or a truncated pmf (GenGS). */
+const DISCRETE_PMF = familyNames((d) => d.measure === 'pmf' || d.measure === 'truncated_pmf');
+/** The Concrete relaxations of a one-hot categorical (Gumbel noise on the simplex; RelaxedBernoulli has its own rule). */
+const GS = familyNamesWithAliases((d) => d.relaxationFamily === 'concrete' && d.relaxation === 'relaxed_one_hot');
 
 /** Names the static arguments that differ between q and p, or null when all listed are equal. */
 function sameStatics(q: KlDescription, p: KlDescription, keys: readonly string[]): string | null {

@@ -16,10 +16,11 @@
  * which with equal δ is τp ≤ τq. A schedule (ramp/anneal) is checked over its whole range (the worst step:
  * the largest τp against the smallest τq); text that is neither a number nor a schedule cannot be checked.
  */
+import { familyNamesWithAliases } from '../signatures/family-facts.js';
 import type { KlDescription } from './rules.js';
 
-/** Relaxed simplex families whose density is positive on the whole open simplex. */
-const FULL_SIMPLEX = ['IGR_I', 'IGR_Planar', 'GumbelSoftmax', 'Concrete', 'RelaxedOneHotCategorical'];
+/** Relaxed simplex families whose density is positive on the whole open simplex: every one but IGR_SB. */
+const FULL_SIMPLEX = familyNamesWithAliases((d) => d.measure === 'relaxed_simplex' && d.name !== 'IGR_SB');
 
 /** The interval a temperature takes over training: a number, or a ramp/anneal between two numbers. */
 export function temperatureRange(key: string | undefined): readonly [number, number] | undefined {

@@ -2,6 +2,7 @@
  * The built-in functions of the language, as data: parameters, where they may be used, and the shape rule
  * the checker applies (compiler/semantics/shape-rules.ts). The runtime implements each by the same name.
  */
+import { fitPriorFamilies } from './family-facts.js';
 import { ACTIVATIONS, type FunctionSig, type ParamSig } from './types.js';
 
 const x: ParamSig = { name: 'x', kind: 'tensor', doc: 'input tensor' };
@@ -250,7 +251,7 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     doc: 'an IGR prior whose Gaussian parameters are moment-matched to a discrete target (fitted once, cached)',
     category: 'prior',
     params: [
-      { name: 'family', kind: 'family', choices: ['IGR_I', 'IGR_SB', 'IGR_Planar'], doc: 'the IGR family of the posterior' },
+      { name: 'family', kind: 'family', choices: fitPriorFamilies(), doc: 'the IGR family of the posterior' },
       { name: 'target', kind: 'distribution', doc: 'the discrete target, e.g. Categorical(uniform(K))' },
       { name: 'tau', kind: 'constant', constraint: 'positive', aliases: ['τ', 'temperature'], doc: 'temperature (constant)' },
       { name: 'delta', kind: 'constant', constraint: 'positive', optional: true, default: 1, aliases: ['δ'], doc: 'softmax++ δ' },

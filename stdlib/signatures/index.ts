@@ -3,3 +3,4 @@ export * from './types.js';
 export * from './distributions.js';
 export * from './functions.js';
 export * from './support.js';
+export * from './family-facts.js';

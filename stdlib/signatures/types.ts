@@ -110,6 +110,34 @@ export type RelaxationKind =
  */
 export type KlMeasure = 'pmf' | 'truncated_pmf' | 'density' | 'relaxed_simplex' | 'relaxed_log_simplex' | 'relaxed_unit_interval';
 
+/**
+ * The family of relaxations a relaxed distribution belongs to, for what the compiler does per family:
+ *  - 'igr': Gaussian noise through softmax++ (IGR_I, IGR_SB, IGR_Planar); moment-matched priors (fit_prior);
+ *  - 'concrete': Gumbel or logistic noise through a tempered softmax / sigmoid (GumbelSoftmax, ExpConcrete,
+ *    RelaxedBernoulli); its samples saturate at low temperature in float32 (warning SGM4005);
+ *  - 'gengs': Gumbel-Softmax over the truncated cells of a discrete distribution, mapped to their values (GenGS);
+ *    its truncation is checked against the base's tail mass (warning SGM4006).
+ */
+export type RelaxationFamily = 'igr' | 'concrete' | 'gengs';
+
+/**
+ * What sgm knows of the values of a tensor without running the model, from the support of the distribution that
+ * drew it (SUPPORT_VALUES) or the function that made it; the shape checker warns (SGM4004) when a value that may
+ * break a parameter's constraint feeds it. 'unit_interval' and 'simplex' values also count as positive (sigmoid
+ * and softmax are), 'nonnegative' ones do not.
+ */
+export type SignFact = 'real' | 'positive' | 'nonnegative' | 'unit_interval' | 'simplex';
+
+/** What a count distribution on {0, 1, ...} offers beyond its class (truncated pmfs, the GenGS truncation warning). */
+export interface CountFacts {
+  /**
+   * log p(k) in float64 for parameter values known at compile time (by their table names; a `logits` argument
+   * arrives as `probs`), or undefined when a parameter it needs is missing: the compiler's GenGS truncation
+   * warning (SGM4006) sums it over the kept cells.
+   */
+  readonly logPmf64: (params: Readonly<Record<string, number>>) => ((k: number) => number) | undefined;
+}
+
 /** Metadata of one distribution, as data (docs/math.md section 10 reads only this). */
 export interface DistributionSig {
   readonly name: string;
@@ -139,6 +167,23 @@ export interface DistributionSig {
    * e.g. the planar flow of IGR_Planar.
    */
   readonly ownParams?: 'planar_flow';
+  /** The relaxation family of a relaxed distribution (see RelaxationFamily); absent for exact ones. */
+  readonly relaxationFamily?: RelaxationFamily;
+  /**
+   * Present for a count distribution on {0, 1, ...} (or 0..N) with an elementwise sampler whose truncated pmf
+   * sgm tabulates: `pmf(dist, n)` accepts it, GenGS relaxes it, the GenGS truncation warning evaluates it.
+   */
+  readonly count?: CountFacts;
+  /**
+   * GenGS(base = this family) is accepted (GenGS paper section 4, appendix E): the count families and the
+   * finite discrete ones whose cells GenGS enumerates (Categorical: a relaxed index; Multinomial: count vectors).
+   */
+  readonly genGsBase?: boolean;
+  /**
+   * `fit_prior(this family, target, tau)` is accepted and gives a prior of the family named here, whose Gaussian
+   * parameters are moment-matched (docs/math.md section 4): IGR_Planar's prior is an IGR_I on the flow's output.
+   */
+  readonly fitPriorAs?: string;
 }
 
 /** Shape rules of built-in functions; implemented in compiler/semantics/shape-rules.ts. */

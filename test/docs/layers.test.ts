@@ -1,14 +1,15 @@
 // The layer rules of docs/architecture.md section 2, checked on every import of the source folders (static
 // `import ... from`, `export ... from`, and `import('...')`): stdlib imports no other layer; the compiler reaches
 // stdlib only through its TensorFlow.js-free modules and loads no TensorFlow.js; runtime never imports web or cli;
-// web never imports cli. The scanner is tried on made-up files first, so a scanner that sees nothing fails.
+// web never imports cli; the language server (lsp/) reads only the compiler and the tfjs-free stdlib, and only cli
+// imports it. The scanner is tried on made-up files first, so a scanner that sees nothing fails.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../runtime/package-root.js';
 
 const root = packageRoot();
-const LAYERS = ['stdlib', 'compiler', 'runtime', 'web', 'cli'] as const;
+const LAYERS = ['stdlib', 'compiler', 'runtime', 'web', 'lsp', 'cli'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** The modules a TypeScript text imports: relative paths resolved against `file`'s folder, packages as written. */
@@ -29,7 +30,7 @@ const COMPILER_STDLIB = [/^stdlib\/signatures\//, /^stdlib\/kl\/rules\.js$/, /^s
 function violation(from: string, to: string): string | undefined {
   const a = layerOf(from);
   if (a === undefined) return undefined;
-  if (to.startsWith('@tensorflow/')) return a === 'compiler' ? 'the compiler loads no TensorFlow.js' : undefined;
+  if (to.startsWith('@tensorflow/')) return a === 'compiler' ? 'the compiler loads no TensorFlow.js' : a === 'lsp' ? 'the language server loads no TensorFlow.js' : undefined;
   const b = layerOf(to);
   if (b === undefined || a === b) return undefined;
   if (a === 'stdlib') return `stdlib imports no other layer (${b})`;
@@ -37,6 +38,11 @@ function violation(from: string, to: string): string | undefined {
     if (b === 'stdlib') return COMPILER_STDLIB.some((r) => r.test(to)) ? undefined : `the compiler takes from stdlib only tfjs-free modules, not ${to}`;
     return `the compiler never imports ${b}`;
   }
+  if (a === 'lsp') {
+    if (b === 'stdlib') return COMPILER_STDLIB.some((r) => r.test(to)) ? undefined : `the language server takes from stdlib only tfjs-free modules, not ${to}`;
+    return b === 'compiler' ? undefined : `the language server never imports ${b}`;
+  }
+  if (b === 'lsp' && a !== 'cli') return `only cli imports the language server (${a} does)`;
   if (a === 'runtime' && (b === 'web' || b === 'cli')) return `runtime never imports ${b}`;
   if (a === 'web' && b === 'cli') return 'web never imports cli';
   return undefined;
@@ -71,6 +77,11 @@ describe('the import scanner', () => {
     expect(violation('runtime/report/a.ts', 'web/report-page.js')).toBe('runtime never imports web');
     expect(violation('web/a.ts', 'cli/io.js')).toBe('web never imports cli');
     expect(violation('cli/a.ts', 'runtime/index.js')).toBeUndefined();
+    expect(violation('lsp/a.ts', 'runtime/index.js')).toBe('the language server never imports runtime');
+    expect(violation('lsp/a.ts', '@tensorflow/tfjs-core')).toBe('the language server loads no TensorFlow.js');
+    expect(violation('lsp/a.ts', 'compiler/pipeline.js')).toBeUndefined();
+    expect(violation('web/a.ts', 'lsp/server.js')).toBe('only cli imports the language server (web does)');
+    expect(violation('cli/commands/lsp.ts', 'lsp/server.js')).toBeUndefined();
   });
 });
 

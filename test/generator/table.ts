@@ -8,6 +8,7 @@ import {
   DISTRIBUTIONS,
   FUNCTIONS,
   findFunction,
+  isGenGsBase,
   type DistributionSig,
   type FunctionSig,
   type ParamSig,
@@ -43,12 +44,9 @@ export function isIntegerSupport(s: Support): boolean {
   return INTEGER_SUPPORTS.includes(s);
 }
 
-/** Supports of count distributions: what GenGS relaxes (its `base` argument). */
-const COUNT_SUPPORTS: readonly Support[] = ['nonnegative_integer', 'integer_interval', 'counts', 'categorical_index'];
-
-/** Distributions a `distribution`-kind argument of a relaxation may take: discrete count families without rsample. */
+/** Distributions a `distribution`-kind argument of a relaxation may take: what GenGS relaxes (the table's genGsBase). */
 export function baseCandidates(): DistributionSig[] {
-  return DISTRIBUTIONS.filter((d) => d.discrete && !d.hasRsample && COUNT_SUPPORTS.includes(d.support));
+  return DISTRIBUTIONS.filter(isGenGsBase);
 }
 
 /** Distributions that can be sampled as latents or stochastic nodes (every one in the table). */

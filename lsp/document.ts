@@ -1,0 +1,47 @@
+/**
+ * One open document as the server knows it: its text, the front end's result (parse, check and plan, the same
+ * stages as `sgm check`; the parse re-uses the previous version's tree when an edit stays in one statement) and
+ * the names in it. Built in one call per version; the server debounces edits, so a burst of keystrokes is
+ * checked once.
+ */
+import type { StageResult } from '../compiler/diagnostics/diagnostic.js';
+import { SourceFile } from '../compiler/diagnostics/source.js';
+import { checkParsed, type FrontEndResult } from '../compiler/pipeline.js';
+import type { Program } from '../compiler/syntax/ast.js';
+import { parse } from '../compiler/syntax/parse.js';
+import { reparse, tokenCount } from './incremental.js';
+import { occurrences, type Occurrence } from './symbols.js';
+
+/** What the server holds per open document. */
+export interface DocumentState {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly result: FrontEndResult;
+  readonly occurrences: readonly Occurrence[];
+  /** The parse stage's result (re-used by the next edit, lsp/incremental.ts). */
+  readonly parsed: StageResult<Program>;
+  readonly tokens?: number;
+  /** The statement was parsed alone (the rest of the tree re-used). */
+  readonly incremental: boolean;
+}
+
+/** Checks a document's text; with the previous state, re-parses only the edited statement when it can. */
+export function analyzeDocument(uri: string, version: number, text: string, previous?: DocumentState): DocumentState {
+  const file = new SourceFile(displayPath(uri), text);
+  const again = previous ? reparse(previous, file) : undefined;
+  const parsed = again?.parsed ?? parse(file);
+  const tokens = again ? again.tokens : tokenCount(text);
+  const result = checkParsed(file, parsed);
+  return { uri, version, text, result, occurrences: occurrences(result.program), parsed, ...(tokens === undefined ? {} : { tokens }), incremental: again !== undefined };
+}
+
+/** A path for messages: the file path of a file: URI, else the URI. */
+export function displayPath(uri: string): string {
+  if (!uri.startsWith('file://')) return uri;
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
+}

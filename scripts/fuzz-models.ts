@@ -34,7 +34,7 @@ options:
   --timeout SEC     seconds without a result before a worker is declared hung (default 180)
   -h, --help        this text
 
-exclusions (default: ${DEFAULT_EXCLUSIONS.join(', ')}):
+exclusions (default: ${DEFAULT_EXCLUSIONS.join(', ') || 'none'}):
 ${Object.entries(EXCLUSIONS).map(([id, why]) => `  ${id.padEnd(30)} ${why}`).join('\n')}
 `;
 

@@ -15,6 +15,7 @@ import type { CheckedModel, DistributionType } from '../semantics/types.js';
 import { constantArg, displayName, elementsPerEvaluation, supportSize } from './describe.js';
 import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
+import { rejectObservedRelaxedCount } from './relaxed-count-scoring.js';
 import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { ENUMERATION_LIMIT } from '../estimators/enumerate.js';
 import type { NodeFacts } from '../estimators/estimator.js';
@@ -60,6 +61,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
   let estimators: EstimatorDecision[] = [];
   const evaluated: EvaluatedNode[] = [];
   for (const s of sampled) {
+    if (s.role === 'likelihood') rejectObservedRelaxedCount(model, s.statement, s.dist, diagnostics);
     if (s.role === 'prior' || s.role === 'likelihood') {
       evaluated.push({
         node: s.statement.target.text,

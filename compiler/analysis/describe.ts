@@ -37,6 +37,10 @@ export function klDescription(model: CheckedModel, d: DistributionType): KlDescr
   statics.delta = text('delta', '1');
   statics.rho = text('rho');
   if (inRelaxationFamily(d.sig, 'gengs')) statics.trunc = genGsCells(model, d);
+  // K of an IGR family (K-1 Gaussian coordinates in mu): the IGR_SB support check needs it when δ differs.
+  const mu = arg(d.call, 'mu');
+  const last = mu?.type.kind === 'tensor' && mu.type.shape && mu.type.shape.length > 0 ? mu.type.shape[mu.type.shape.length - 1] : undefined;
+  if (inRelaxationFamily(d.sig, 'igr') && typeof last === 'number') statics.categories = String(last + 1);
   return { family: familyOf(d), statics };
 }
 

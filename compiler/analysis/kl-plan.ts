@@ -5,6 +5,7 @@
  * pmf), and the sampled log-ratio when the prior's parents depend on the latent under the guide (mean-field.ts).
  */
 import { klMeasureMismatch, queryKl } from '../../stdlib/kl/rules.js';
+import { klSupportFix, klSupportMismatch } from '../../stdlib/kl/support.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { CheckedModel } from '../semantics/types.js';
@@ -34,6 +35,18 @@ export function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled,
           : p.dist.sig.measure === 'truncated_pmf'
             ? `give '${z}' the discrete prior that GenGS relaxes (its base), or a GenGS guide with the same truncation`
             : `give the prior and the guide of '${z}' the same kind of distribution (both discrete, or both relaxed at the same temperature)`,
+      }),
+    );
+    return undefined;
+  }
+  // The guide's draws can leave the prior's support (an IGR_SB prior): KL = +∞ whatever the method (support.ts).
+  const outside = klSupportMismatch(klDescription(model, q.dist), klDescription(model, p.dist));
+  if (outside) {
+    diagnostics.push(
+      makeDiagnostic('SGM5005', p.statement.distribution.span, `no finite KL between the guide's ${base.posterior} and the prior ${base.prior} of '${z}'`, {
+        label: "support smaller than the guide's",
+        notes: [outside],
+        help: klSupportFix(z, q.dist.sig.name),
       }),
     );
     return undefined;

@@ -137,26 +137,35 @@ export function blocksMembers(em: ModelState): string[] {
         `  const ${m} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? value : em.latentValue(l, g)}`).join(', ')} });`,
       );
       const inner = termLines(em, g, m, new Map([[z, value]]));
-      const enumKl = [...inner.kl].filter(([l]) => l === z && em.klOf(l)?.method === 'mc');
-      // Inside the sum: every log-likelihood, and the Monte Carlo KL of the enumerated latent at each value.
-      lines.push(...[...inner.loglik.values(), ...enumKl.map(([, id]) => id)].map((id) => `  ${inner.statements.get(id)!}`));
+      // Every KL term but z's own closed form depends on z's value (z's sampled log-ratio, or a prior that reads
+      // z: log p(e | z) of a latent e): it belongs inside the sum, Σ_k q(k) [log p(x | k) - KL_k]. Terms that do
+      // not depend on z are unchanged by the weighting (Σ_k q(k) = 1). Their expectations are the KL metrics.
+      const zClosed = em.klOf(z)?.method !== 'mc';
+      const innerKl = [...inner.kl].filter(([l]) => !(l === z && zClosed));
+      const perK = innerKl.map(([l, id]) => ({ l, id, arr: em.id(`${l}.enum${suffix}.kl`, l, 'kls') }));
+      // The per-configuration KL arrays are declared before the loop (above its `for` line and first statement).
+      lines.splice(lines.length - 2, 0, ...perK.map((k) => `const ${k.arr}: tf.Tensor[] = [];`));
+      // Inside the sum: every log-likelihood and every KL term that depends on z's value.
+      lines.push(...[...inner.loglik.values(), ...innerKl.map(([, id]) => id)].map((id) => `  ${inner.statements.get(id)!}`));
       const logliks = [...inner.loglik.values()];
-      const inside = enumKl.length > 0 ? `tf.sub(${em.sum(logliks)}, ${enumKl[0][1]})` : em.sum(logliks);
+      const inside = innerKl.length > 0 ? `tf.sub(${em.sum(logliks)}, ${em.sum(innerKl.map(([, id]) => id))})` : em.sum(logliks);
       // q(k | x) per data point: a variable with axes beyond the batch ([B, 1]) takes k on all of them at once, so
       // its log-probability is summed over them first (else [B, 1] probabilities broadcast against [B] values).
-      const zShape = em.model.variables.get(z)?.shape ?? null;
-      const logq = `${q}.logProb(${value})`;
-      const perPoint = zShape !== null && zShape.length > 1 ? `${em.perExampleReducer(zShape)}(${logq})` : logq;
-      lines.push(`  ${values}.push(${inside});`, `  ${probs}.push(tf.exp(${perPoint}));`, '}');
+      const reduce = em.perExampleReducer(em.model.variables.get(z)?.shape ?? null);
+      lines.push(`  ${values}.push(${inside});`, ...perK.map((k) => `  ${k.arr}.push(${k.id});`), `  ${probs}.push(tf.exp(${reduce}(${q}.logProb(${value}))));`, '}');
       lines.push(`const ${expected} = expectation(${values}, ${probs});`);
-      // Closed-form KL terms (and every other latent's) are computed once, outside the sum.
+      lines.push(...perK.map((k) => `const ${k.id} = expectation(${k.arr}, ${probs});`));
+      // z's closed-form KL does not depend on its value: computed once, outside the sum.
       const mOut = `${m}_out`;
-      lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : em.latentValue(l, g)}`).join(', ')} });`);
       const outer = termLines(em, g, mOut, undefined);
-      const outerKl = [...outer.kl].filter(([l]) => !(l === z && em.klOf(l)?.method === 'mc'));
-      lines.push(...outerKl.map(([, id]) => outer.statements.get(id)!));
+      const outerKl = [...outer.kl].filter(([l]) => l === z && zClosed);
+      if (outerKl.length > 0) {
+        lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : em.latentValue(l, g)}`).join(', ')} });`);
+        lines.push(...outerKl.map(([, id]) => outer.statements.get(id)!));
+      }
       const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${em.sum(outerKl.map(([, id]) => id))})` : expected;
-      return { lines, perExample, value: `tf.mean(${perExample})`, loglik: new Map(), kl: new Map(outerKl), g };
+      const kl = new Map([...perK.map((k): [string, string] => [k.l, k.id]), ...outerKl]);
+      return { lines, perExample, value: `tf.mean(${perExample})`, loglik: new Map(), kl, g };
     }
     lines.push(`const ${m} = generative(batch, ctx, dims, s, ${em.latentsLiteral(g)});`);
     const t = termLines(em, g, m, undefined);

@@ -35,6 +35,7 @@ import {
 import { rsampleExpConcrete } from './exp-concrete.js';
 import { Multinomial } from './multinomial.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
+import { recordLogSpace } from './log-space.js';
 import { ReparameterizedDistribution } from './reparameterized.js';
 
 /** A truncation: n keeps cells 0..n-1; [lo, hi] keeps lo..hi (both inclusive). */
@@ -115,7 +116,18 @@ export class GenGS extends ReparameterizedDistribution {
 
   /** A reparameterised draw T(GS(π, τ)): [...sampleShape, ...batchShape, ...eventShape]. */
   override rsample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    return tf.tidy(() => this.rsampleWithCells(rng, sampleShape).value);
+    const [value, cell] = tf.tidy(() => {
+      const y = rsampleExpConcrete(rng, this.logits, this.tau, sampleShape);
+      const hardX = oneHotArgmax(y);
+      const soft = tf.exp(y);
+      const x = this.hard ? straightThrough(hardX, soft) : soft;
+      return [this.transform(x), stopGradient(this.transform(hardX))];
+    });
+    // The draw's discrete cell (argmax, Gumbel-max: an exact draw of the truncated distribution, the value
+    // `sample` returns for the same noise) is recorded: logProbOfSample scores it, not the rounded relaxed value
+    // (a relaxed Multinomial vector rounds to vectors of another total, mass 0; issue 13 item 4). Same noise and
+    // value as rsampleWithCells.
+    return recordLogSpace(value, 'discrete', cell);
   }
 
   /**

@@ -137,36 +137,44 @@ export abstract class IgrBase extends Distribution implements LogSpaceDensity {
 
   /** z and log z of one draw (the same ε), without the extras of rsampleDetailed. */
   rsampleLogSpace(rng: RandomStream, sampleShape: readonly number[] = []): LogSpaceDraw {
-    const [value, rep] = tf.tidy(() => {
-      const { x } = this.preTransform(this.gaussianDraw(rng, sampleShape));
+    const [value, rep, latent] = tf.tidy(() => {
+      const y = this.gaussianDraw(rng, sampleShape);
+      const { x } = this.preTransform(y);
       const logZ = logSoftmaxPlusPlus(x, this.tau, this.delta);
-      return [tf.exp(logZ), logZ];
+      return [tf.exp(logZ), logZ, y];
     });
-    return { value, rep };
+    // y is returned too: the draw's own density is exact from it (logProbOfLatent), while inverting log z loses
+    // small sticks of IGR_SB to float32 cancellation (log-space.ts).
+    return { value, rep, latent };
   }
 
-  /** log q(z) from log z: logProbFromLog (exact at any τ). */
+  /** log q(z) from log z: logProbFromLog (exact at any τ while the pre-image is well conditioned). */
   logProbLogSpace(rep: tf.Tensor): tf.Tensor {
     return this.logProbFromLog(rep);
   }
 
-  /** A draw with no gradient (log z recorded, without gradient). */
+  /** log q(z) of this distribution's own draw from its Gaussian y (exact; IGR eq. (12)). */
+  logProbOfLatent(latent: tf.Tensor): tf.Tensor {
+    return this.logProbFromLatent(latent);
+  }
+
+  /** A draw with no gradient (log z and y recorded, without gradient). */
   sample(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    const [value, rep] = tf.tidy(() => {
+    const [value, rep, latent] = tf.tidy(() => {
       const d = this.rsampleLogSpace(rng, sampleShape);
-      return [stopGradient(d.value), stopGradient(d.rep)];
+      return [stopGradient(d.value), stopGradient(d.rep), stopGradient(d.latent as tf.Tensor)];
     });
-    return recordLogSpace(value, this.logSpace, rep);
+    return recordLogSpace(value, this.logSpace, rep, { dist: this, latent });
   }
 
   /** Straight-through draw: the one-hot h(x) forward, the relaxed z's gradient backward (docs/math.md section 5). */
   rsampleStraightThrough(rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
-    const [value, rep] = tf.tidy(() => {
+    const [value, rep, latent] = tf.tidy(() => {
       const d = this.rsampleDetailed(rng, sampleShape);
-      return [straightThrough(d.hard, d.z), d.logZ];
+      return [straightThrough(d.hard, d.z), d.logZ, d.y];
     });
-    // The density of a straight-through draw is that of its soft sample, whose log z is recorded.
-    return recordLogSpace(value, this.logSpace, rep);
+    // The density of a straight-through draw is that of its soft sample, whose log z (and y) are recorded.
+    return recordLogSpace(value, this.logSpace, rep, { dist: this, latent });
   }
 
   /** Σ over the K-1 coordinates of log N(y | μ, σ²): shape [...]. */

@@ -21,6 +21,7 @@
  */
 import type { RandomStream } from '../random.js';
 import { igrDiscreteProbsMonteCarlo } from '../igr/discrete-recovery.js';
+import { sbLatentUnder } from '../igr/sb-rescale.js';
 import { tf } from '../tf.js';
 import { logSoftmaxPlusPlus, softmaxPlusPlusInverseLog } from '../transforms/softmax-plus-plus.js';
 import { logOneMinusSigmoid, logSigmoid, logit, sigmoidLogDet } from '../transforms/sigmoid.js';
@@ -112,6 +113,18 @@ export class IGR_SB extends IgrBase {
       }, logZ);
       return tf.where(outside, tf.fill(lp.shape, -Infinity), lp);
     });
+  }
+
+  /**
+   * log p(z) at a draw of another IGR_SB `source` with Gaussian y: from p's pre-image of that draw, computed
+   * without cancellation (igr/sb-rescale.ts); undefined when the draws can leave this support or `source` is no
+   * IGR_SB (then the caller scores log z).
+   */
+  logProbOfDrawOf(source: object, latent: tf.Tensor): tf.Tensor | undefined {
+    if (!(source instanceof IGR_SB)) return undefined;
+    const y = sbLatentUnder(latent, source.tau, source.delta, this.tau, this.delta);
+    if (!y) return undefined;
+    return tf.tidy(() => this.logProbFromLatent(y));
   }
 
   override rsampleDetailed(rng: RandomStream, sampleShape: readonly number[] = []): IgrSbDraw {

@@ -14,13 +14,24 @@
  * returns (`recordLogSpace`), and logProbOfSample looks it up: the value tensor identifies its representation,
  * which lives and is disposed in the same tidy scope as the value. Values without a record (data, values from
  * other code) are scored with logProb as before.
+ *
+ * The draw's own density: a family whose log representation does not determine its pre-image accurately in
+ * float32 (IGR_SB: a stick w_k = τ (log z_k - log z_K + log δ) below ~1e-7·|log z| is lost to cancellation, and
+ * the remainder 1 - Σ w with it; at μ = ±8 the density came out thousands of nats off) also returns the latent
+ * pre-image of the draw (IGR: the Gaussian y). The record keeps it, and the distribution that drew the value
+ * scores it from the latent (exact); another IGR_SB maps that latent to its own pre-image (igr/sb-rescale.ts);
+ * any other distribution scores the representation.
  */
 import type { RandomStream } from '../random.js';
 import type { tf } from '../tf.js';
 import type { Distribution } from './distribution.js';
 
-/** The space a relaxed density is exact in (see the file comment). */
-export type LogSpaceKind = 'log_simplex' | 'logit';
+/**
+ * The space a relaxed density is exact in (see the file comment); 'discrete': the draw's discrete value (GenGS:
+ * the cell of the Gumbel-max argmax), which every distribution scores with its logProb (a pmf: GenGS's
+ * log-probability is its truncated pmf, not a density of the relaxed value).
+ */
+export type LogSpaceKind = 'log_simplex' | 'logit' | 'discrete';
 
 /** A relaxed value together with its log-space representation. */
 export interface LogSpaceDraw {
@@ -28,6 +39,8 @@ export interface LogSpaceDraw {
   readonly value: tf.Tensor;
   /** The representation of the soft sample: log z [..., K] or logit(z) [...]. */
   readonly rep: tf.Tensor;
+  /** The draw's pre-image when the representation does not determine it accurately (IGR: the Gaussian y). */
+  readonly latent?: tf.Tensor;
 }
 
 /** A distribution whose density can be evaluated exactly from a log-space representation. */
@@ -37,6 +50,13 @@ export interface LogSpaceDensity {
   rsampleLogSpace(rng: RandomStream, sampleShape?: readonly number[]): LogSpaceDraw;
   /** log density of z (summed over the event) from its representation: the same quantity as logProb(z). */
   logProbLogSpace(rep: tf.Tensor): tf.Tensor;
+  /** log density of z from the latent pre-image of a draw of THIS distribution (LogSpaceDraw.latent), exact. */
+  logProbOfLatent?(latent: tf.Tensor): tf.Tensor;
+  /**
+   * log density of z from the latent of a draw of ANOTHER distribution `source`, where this family can map it
+   * exactly (IGR_SB from another IGR_SB); undefined when it cannot (then the representation is scored).
+   */
+  logProbOfDrawOf?(source: object, latent: tf.Tensor): tf.Tensor | undefined;
 }
 
 /** Whether `d` evaluates its density from a log-space representation. */
@@ -48,6 +68,8 @@ export function hasLogSpace(d: Distribution): d is Distribution & LogSpaceDensit
 interface Recorded {
   readonly kind: LogSpaceKind;
   readonly rep: tf.Tensor;
+  /** The distribution that drew the value and the draw's latent pre-image (see the file comment). */
+  readonly source?: { readonly dist: LogSpaceDensity; readonly latent: tf.Tensor };
 }
 
 /** value tensor -> representation of the draw it came from (weak: forgets values that are garbage-collected). */
@@ -59,11 +81,17 @@ const RECORDED = new WeakMap<tf.Tensor, Recorded>();
  * representation too, so a caller that draws outside tf.tidy and disposes what it got leaks nothing. Inside a
  * tidy both are tracked by the scope and disposed with it.
  */
-export function recordLogSpace<T extends tf.Tensor>(value: T, kind: LogSpaceKind, rep: tf.Tensor): T {
+export function recordLogSpace<T extends tf.Tensor>(
+  value: T,
+  kind: LogSpaceKind,
+  rep: tf.Tensor,
+  source?: { readonly dist: LogSpaceDensity; readonly latent: tf.Tensor },
+): T {
   if (rep === value) return value;
   const previous = RECORDED.get(value);
   if (previous && previous.rep !== rep && !previous.rep.isDisposed) previous.rep.dispose();
-  RECORDED.set(value, { kind, rep });
+  if (previous?.source && previous.source.latent !== source?.latent && !previous.source.latent.isDisposed) previous.source.latent.dispose();
+  RECORDED.set(value, { kind, rep, ...(source ? { source } : {}) });
   const dispose = value.dispose.bind(value);
   // An own property shadows Tensor.prototype.dispose for this one tensor (tfjs has no disposal hook).
   Object.defineProperty(value, 'dispose', {
@@ -72,6 +100,7 @@ export function recordLogSpace<T extends tf.Tensor>(value: T, kind: LogSpaceKind
     value: () => {
       dispose();
       if (!rep.isDisposed) rep.dispose();
+      if (source && !source.latent.isDisposed) source.latent.dispose();
     },
   });
   return value;
@@ -91,14 +120,32 @@ export function logSpaceOf(value: tf.Tensor): Recorded | undefined {
 export function logProbOfSample(d: Distribution, value: tf.Tensor): tf.Tensor {
   if (RELAXED_DISCRETE.has(value) && hasRelaxedMass(d)) return d.relaxedLogProb(value);
   const r = logSpaceOf(value);
-  if (r && hasLogSpace(d) && d.logSpace === r.kind) return d.logProbLogSpace(r.rep);
+  if (r?.kind === 'discrete') return d.logProb(r.rep);
+  if (r && hasLogSpace(d) && d.logSpace === r.kind) {
+    // The value's own distribution: from the draw's latent, exact (see the file comment).
+    const src = r.source && !r.source.latent.isDisposed ? r.source : undefined;
+    if (src && src.dist === d && d.logProbOfLatent) return d.logProbOfLatent(src.latent);
+    const exact = src && d.logProbOfDrawOf ? d.logProbOfDrawOf(src.dist, src.latent) : undefined;
+    return exact ?? d.logProbLogSpace(r.rep);
+  }
   return d.logProb(value);
 }
 
 /** A relaxed draw recorded for logProbOfSample: the value, with its representation kept in the caller's scope. */
 export function recordedDraw(d: LogSpaceDensity, rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
-  const { value, rep } = d.rsampleLogSpace(rng, sampleShape);
-  return recordLogSpace(value, d.logSpace, rep);
+  const { value, rep, latent } = d.rsampleLogSpace(rng, sampleShape);
+  return recordLogSpace(value, d.logSpace, rep, latent ? { dist: d, latent } : undefined);
+}
+
+/** log d(z) of d's own log-space draw: from its latent when it has one (exact), else from the representation. */
+export function logProbOfOwnDraw(d: LogSpaceDensity, draw: LogSpaceDraw): tf.Tensor {
+  return draw.latent && d.logProbOfLatent ? d.logProbOfLatent(draw.latent) : d.logProbLogSpace(draw.rep);
+}
+
+/** log p(z) at a log-space draw of `source`: from the draw's latent where p maps it exactly, else from the representation. */
+export function logProbOfDraw(p: LogSpaceDensity, source: LogSpaceDensity, draw: LogSpaceDraw): tf.Tensor {
+  const exact = draw.latent && p.logProbOfDrawOf ? p.logProbOfDrawOf(source, draw.latent) : undefined;
+  return exact ?? p.logProbLogSpace(draw.rep);
 }
 
 /**

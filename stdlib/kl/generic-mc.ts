@@ -9,7 +9,7 @@
  * taken on both sides gave a negative KL). Both sides must then evaluate densities in the same space; a relaxed
  * density against anything else is refused (the analysis rejects such pairs with SGM5004).
  */
-import { hasLogSpace } from '../distributions/log-space.js';
+import { hasLogSpace, logProbOfDraw, logProbOfOwnDraw } from '../distributions/log-space.js';
 import { tf } from '../tf.js';
 import type { KlCompute } from './kl-compute.js';
 import { mcSettings } from './mc-samples.js';
@@ -22,8 +22,9 @@ export const klGenericMc: KlCompute = (q, p, options) =>
       if (!(hasLogSpace(q) && hasLogSpace(p) && q.logSpace === p.logSpace)) {
         throw new TypeError(`no Monte Carlo KL between ${q.name} and ${p.name}: their densities are not taken in one space`);
       }
-      const { rep } = q.rsampleLogSpace(rng, [samples]);
-      return tf.mean(tf.sub(q.logProbLogSpace(rep), p.logProbLogSpace(rep)), 0);
+      const draw = q.rsampleLogSpace(rng, [samples]);
+      // q's own draw is scored from its latent where it has one (exact for IGR_SB's small sticks; log-space.ts).
+      return tf.mean(tf.sub(logProbOfOwnDraw(q, draw), logProbOfDraw(p, q, draw)), 0);
     }
     const z = q.signature.hasRsample ? q.rsample(rng, [samples]) : q.sample(rng, [samples]);
     const [lq, lp] = sameEventRank(q.logProb(z), p.logProb(z));

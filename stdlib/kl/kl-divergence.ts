@@ -9,6 +9,7 @@ import { klGenericMc } from './generic-mc.js';
 import type { KlCompute, KlOptions } from './kl-compute.js';
 import { KL_COMPUTE } from './register-all.js';
 import { klMeasureMismatch, queryKl, type KlDescription, type KlPlan } from './rules.js';
+import { klSupportMismatch } from './support.js';
 
 /** Options of klDivergence: Monte Carlo settings plus an optional forced method (`kl(z) = mc(...)` in a model). */
 export interface KlDivergenceOptions extends KlOptions {
@@ -48,6 +49,8 @@ export function describeForKl(d: Distribution): KlDescription {
   }
   // GenGS: the truncation that must match is the set of cells, named canonically by the class.
   if (typeof fields.cellsKey === 'string') statics.trunc = fields.cellsKey;
+  // Categories of a simplex family: the IGR_SB support check (support.ts) needs K when δ differs.
+  if (typeof fields.numCategories === 'number') statics.categories = String(fields.numCategories);
   return { family: d.name, statics };
 }
 
@@ -68,6 +71,9 @@ export function explainKl(
   // taken in different spaces); the compiler reports this as SGM5004.
   const mismatch = plan.rule === 'generic-mc' ? klMeasureMismatch(dq.family, dp.family) : null;
   if (mismatch) throw new Error(`no KL between ${dq.family} and ${dp.family}: ${mismatch}`);
+  // q's draws can leave p's support (an IGR_SB prior): KL = +∞; the compiler reports this as SGM5005.
+  const outside = klSupportMismatch(dq, dp);
+  if (outside) throw new Error(`no finite KL between ${dq.family} and ${dp.family}: ${outside}`);
   const generic = (reason: string): KlExplanation => ({ method: 'mc', rule: 'generic-mc', reason, q: dq, p: dp });
   if (options.method === 'closed_form' && plan.method !== 'closed_form') {
     throw new Error(`no closed-form KL for ${dq.family} ‖ ${dp.family}: ${plan.reason}`);

@@ -32,13 +32,13 @@ export const EXCLUSIONS = {
    * latent under `maximize iwae`, gets NaN/Inf values or gradients in the first steps. The generator asks the
    * compiler's plan and avoids these models.
    */
-  'relaxed-mc-kl': 'issue 13 item 4 (relaxed densities in the Monte Carlo KL and iwae weights)',
+  'relaxed-mc-kl': 'issue 13 item 4 (relaxed densities in the Monte Carlo KL and iwae weights; fixed, SGM5005)',
   /**
    * Issue 13 item 4 (relaxed densities), not yet triaged further: a GenGS likelihood (observed relaxed counts,
    * e.g. `y ~ GenGS(base = Multinomial(1, logits = ...))` on count data) gives a non-finite log-likelihood or
    * gradients in the first step.
    */
-  'gengs-likelihood': 'issue 13 item 4 (GenGS density of observed counts)',
+  'gengs-likelihood': 'issue 13 item 4 (GenGS density of observed counts; fixed: SGM5006)',
   /**
    * Issue 13 item 2 / issue 8: user names that collide with names of the generated module (`s`, `latents`,
    * `tf`, ...) make the module invalid.
@@ -54,13 +54,16 @@ export const EXCLUSIONS = {
 export type ExclusionId = keyof typeof EXCLUSIONS;
 
 /**
- * Excluded while the defect named in EXCLUSIONS is open. bernoulli-latent, tensor-index,
- * relaxed-guide-discrete-prior, colliding-names and auto-enumerate-with-reinforce are fixed and generated again
- * (400 models with them: 0 internal errors, 0 NaN, every rejection coded). relaxed-mc-kl stays off: with it
- * lifted, cross-family relaxed pairs (e.g. a GumbelSoftmax guide against an IGR_SB prior) still give non-finite
- * gradients at step 1 in ~3 % of models.
+ * Excluded while the defect named in EXCLUSIONS is open. Nothing is: every construct is generated again.
+ * bernoulli-latent, tensor-index, relaxed-guide-discrete-prior, colliding-names and auto-enumerate-with-reinforce
+ * were fixed first. relaxed-mc-kl: its failures (~3 % of models: an IGR_I, IGR_Planar or Gumbel-Softmax guide
+ * against an IGR_SB prior, or IGR_SB pairs whose τ/δ put guide draws outside the prior's support) were infinite
+ * KLs, now rejected with SGM5005 (stdlib/kl/support.ts); GenGS latents under `iwae` gave -∞ weights (scored at
+ * the rounded relaxed value) and are scored at their discrete cell now.
+ * gengs-likelihood: a GenGS likelihood of data is SGM5006 (docs/language.md). The ids stay so that
+ * `--exclude <id>` can still switch a construct off.
  */
-export const DEFAULT_EXCLUSIONS: readonly ExclusionId[] = ['relaxed-mc-kl', 'gengs-likelihood'];
+export const DEFAULT_EXCLUSIONS: readonly ExclusionId[] = [];
 
 /** What the generator may produce. */
 export interface GeneratorConfig {

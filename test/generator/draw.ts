@@ -23,6 +23,15 @@ export class Draw {
     return this.int(0, 999) >= Math.round((1 - pTrue) * 1000);
   }
 
+  /**
+   * True with probability about `p` (small): fast-check biases integer draws toward the ends of their range, so
+   * bool(0.02) comes out true far more often than 2 %; a window in the middle of the range is not biased up.
+   */
+  rare(p: number): boolean {
+    const v = this.int(0, 999);
+    return v >= 400 && v < 400 + Math.round(p * 1000);
+  }
+
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('Draw.pick from an empty list');
     return items[this.int(0, items.length - 1)];

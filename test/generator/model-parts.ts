@@ -91,7 +91,10 @@ export function priorFor(b: ModelBuilder, q: SampleInfo, source: Source, guideOu
   // constants agree); the models whose plan still says Monte Carlo are dropped by respectsExclusions.
   const relaxedSame = q.family.relaxation !== 'none' && b.cfg.exclude.has('relaxed-mc-kl') && d.bool(0.9);
   const sameFamily = (d.bool(0.6) || relaxedSame) && families.includes(q.family);
-  const p = sameFamily ? q.family : d.pick(families);
+  const picked = sameFamily ? q.family : d.pick(families);
+  // An IGR_SB prior against another guide family has KL = +∞ (SGM5005, its support is part of the simplex):
+  // kept in 1 of 5 such draws, enough to exercise the rejection; the others take the guide's family.
+  const p = picked.name === 'IGR_SB' && q.family.name !== 'IGR_SB' && families.includes(q.family) && !d.rare(0.2) ? q.family : picked;
   if (p.support !== q.support) b.tags.push('mixed-support-prior');
   // A prior from constants or params has no batch axis: N values (sometimes written as an annotation) or one.
   const perLatent = guideOuter.filter((s): s is number => s !== 'B');

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { checkSource } from '../../compiler/pipeline.js';
 import { packageRoot } from '../../runtime/package-root.js';
 import type { DataDecl } from './model-arb.js';
 import { defaultModuleDir, ModelRunner } from './run-model.js';
@@ -25,3 +26,18 @@ it('every fixed generator repro trains two steps', async () => {
   const outcomes = await runner.runAll(fixed.map((r) => ({ name: r.file.replace(/\W/g, '_'), text: r.text, data: realData(r.text), tags: [] })));
   expect(outcomes.map((o, i) => `${fixed[i].file}: ${o.kind}${o.message ? ` ${o.message}` : ''}`)).toEqual(fixed.map((r) => `${r.file}: ok`));
 }, 300_000);
+
+// The classes whose models have no meaning (an infinite KL, a relaxed family on data): `check` refuses them with
+// the code their first comment line names, `(rejected: SGMxxxx; ...)`.
+it('every rejected generator repro is refused with its code', () => {
+  const rejected = readdirSync(dir)
+    .filter((f) => f.endsWith('.sgm'))
+    .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }))
+    .flatMap((r) => {
+      const code = /\(rejected: (SGM\d{4})/.exec(r.text.split('\n').slice(0, 2).join(' '))?.[1];
+      return code ? [{ ...r, code }] : [];
+    });
+  expect(rejected.length).toBeGreaterThanOrEqual(4);
+  const codes = rejected.map((r) => `${r.file}: ${checkSource(r.file, r.text).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code).join(', ')}`);
+  expect(codes).toEqual(rejected.map((r) => `${r.file}: ${r.code}`));
+});

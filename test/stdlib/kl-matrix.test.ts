@@ -260,6 +260,56 @@ const CASES: Case[] = [
       reference: mc(igr64('I', MU, SIGMA, tau), concrete64([1, -1, 0.5, 2, 0, -2], tau), 22),
     }),
   },
+  // IGR_SB's draws lie inside every full-simplex family's support: finite KL, scored in log space (issue 13).
+  {
+    rule: 'generic-mc',
+    name: 'IGR_SB vs IGR_I (log space)',
+    taus: TAUS,
+    build: (tau, n) => ({
+      q: new IGR_SB({ mu: rows(MU, n), sigma: rows(SIGMA, n), tau }),
+      p: new IGR_I({ mu: MU0, sigma: SIGMA0, tau }),
+      reference: mc(igr64('SB', MU, SIGMA, tau), igr64('I', MU0, SIGMA0, tau), 23),
+    }),
+  },
+  {
+    rule: 'generic-mc',
+    name: 'IGR_SB, μ ±8, vs GumbelSoftmax, logits ±50 (log space)',
+    taus: TAUS,
+    build: (tau, n) => {
+      const mu = [8, -8, 8, -8, 0];
+      return {
+        q: new IGR_SB({ mu: rows(mu, n), sigma: rows(SIGMA, n), tau }),
+        p: new GumbelSoftmax({ logits: BIG_LOGITS, tau }),
+        reference: mc(igr64('SB', mu, SIGMA, tau), concrete64(BIG_LOGITS, tau), 24),
+      };
+    },
+  },
+  {
+    rule: 'generic-mc',
+    name: 'IGR_SB, μ ±8, τ vs IGR_SB τ/2, μ ±8 (log space; the prior inverts small sticks)',
+    taus: TAUS,
+    build: (tau, n) => {
+      const mu = [8, -8, 8, -8, 0];
+      const mu0 = [-8, 8, 0, 8, -8];
+      return {
+        q: new IGR_SB({ mu: rows(mu, n), sigma: rows(SIGMA, n), tau }),
+        p: new IGR_SB({ mu: mu0, sigma: SIGMA0, tau: tau / 2 }),
+        reference: mc(igr64('SB', mu, SIGMA, tau), igr64('SB', mu0, SIGMA0, tau / 2), 26),
+      };
+    },
+  },
+  {
+    // δp > δq: w' = (τp/τq) w + τp log(δp/δq) stays in the prior's stick simplex iff τp/τq + (K-1) τp log(δp/δq)
+    // ≤ 1 (stdlib/kl/support.ts): 1/8 + 5 (τ/8) log 2 ≤ 1 for every τ ≤ 1.
+    rule: 'generic-mc',
+    name: 'IGR_SB τ, δ 1 vs IGR_SB τ/8, δ 2 (log space)',
+    taus: TAUS,
+    build: (tau, n) => ({
+      q: new IGR_SB({ mu: rows(MU, n), sigma: rows(SIGMA, n), tau }),
+      p: new IGR_SB({ mu: MU0, sigma: SIGMA0, tau: tau / 8, delta: 2 }),
+      reference: mc(igr64('SB', MU, SIGMA, tau), igr64('SB', MU0, SIGMA0, tau / 8, 2), 25),
+    }),
+  },
   {
     rule: 'generic-mc',
     name: 'Poisson vs Geometric (pmfs)',

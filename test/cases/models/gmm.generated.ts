@@ -161,7 +161,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
         const m = generative(batch, ctx, dims, s, { c: c$k });
         const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
         c$values.push(x$loglik);
-        c$probs.push(tf.exp(g.c$q.logProb(c$k)));
+        c$probs.push(tf.exp(sumToBatch(g.c$q.logProb(c$k))));
       }
       const c$expected = expectation(c$values, c$probs);
       const m_out = generative(batch, ctx, dims, s, { c: c$support[0] });

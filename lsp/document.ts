@@ -8,6 +8,7 @@ import type { StageResult } from '../compiler/diagnostics/diagnostic.js';
 import { SourceFile } from '../compiler/diagnostics/source.js';
 import { checkParsed, type FrontEndResult } from '../compiler/pipeline.js';
 import type { Program } from '../compiler/syntax/ast.js';
+import { checkReusing, type CheckMemo } from '../compiler/semantics/reuse.js';
 import { parse } from '../compiler/syntax/parse.js';
 import { reparse, tokenCount } from './incremental.js';
 import { occurrences, type Occurrence } from './symbols.js';
@@ -18,10 +19,15 @@ export interface DocumentState {
   readonly version: number;
   readonly text: string;
   readonly result: FrontEndResult;
+  /** Every name in the file (computed on the first request that needs it, not on each keystroke). */
   readonly occurrences: readonly Occurrence[];
   /** The parse stage's result (re-used by the next edit, lsp/incremental.ts). */
   readonly parsed: StageResult<Program>;
   readonly tokens?: number;
+  /** What checking each statement did (the next version re-checks only what an edit changes, semantics/reuse.ts). */
+  readonly memo?: CheckMemo;
+  /** Statements whose check was re-used from the previous version. */
+  readonly reused: number;
   /** The statement was parsed alone (the rest of the tree re-used). */
   readonly incremental: boolean;
 }
@@ -32,8 +38,31 @@ export function analyzeDocument(uri: string, version: number, text: string, prev
   const again = previous ? reparse(previous, file) : undefined;
   const parsed = again?.parsed ?? parse(file);
   const tokens = again ? again.tokens : tokenCount(text);
-  const result = checkParsed(file, parsed);
-  return { uri, version, text, result, occurrences: occurrences(result.program), parsed, ...(tokens === undefined ? {} : { tokens }), incremental: again !== undefined };
+  let memo: CheckMemo | undefined;
+  let reused = 0;
+  const result = checkParsed(file, parsed, {}, (program, f, options = {}) => {
+    const r = checkReusing(program, f, options, again && previous?.memo ? { memo: previous.memo, edit: again.edit } : undefined);
+    memo = r.memo;
+    reused = r.stats.reused;
+    return r.result;
+  });
+  let names: readonly Occurrence[] | undefined;
+  return {
+    uri,
+    version,
+    text,
+    result,
+    // Lazy: the walk over a 5,000-line tree took a third of a keystroke's time, and diagnostics do not need it.
+    get occurrences() {
+      names ??= occurrences(result.program);
+      return names;
+    },
+    parsed,
+    ...(tokens === undefined ? {} : { tokens }),
+    ...(memo ? { memo } : {}),
+    reused,
+    incremental: again !== undefined,
+  };
 }
 
 /** A path for messages: the file path of a file: URI, else the URI. */

@@ -27,6 +27,23 @@ export interface ExprContext {
   readonly anyBlock?: boolean;
 }
 
+/** One call of `define` (statements.ts): replaying the calls of a statement re-creates its scope entries. */
+export interface DefineCall {
+  readonly name: A.Name;
+  readonly block: BlockName;
+  readonly order: number;
+  readonly type: TensorType;
+}
+
+/** A Set that can log every `add`, also of a value already present (semantics/reuse.ts replays the adds). */
+export class LoggedSet<T> extends Set<T> {
+  log: T[] | undefined;
+  override add(value: T): this {
+    this.log?.push(value);
+    return super.add(value);
+  }
+}
+
 /** A visible name and its type. */
 export interface ScopeEntry {
   readonly type: TensorType;
@@ -51,15 +68,17 @@ export class CheckContext {
   /** Type of each variable (for a latent: the first side checked). */
   readonly variables = new Map<string, TensorType>();
   /** Names read anywhere (for unused-variable warnings). */
-  readonly used = new Set<string>();
-  readonly runtimeDims = new Set<string>();
+  readonly used = new LoggedSet<string>();
+  readonly runtimeDims = new LoggedSet<string>();
   latents = new Set<string>();
   observed = new Set<string>();
 
   /** Elements of the params and layer weights checked so far (against limits.maxParamElements). */
   paramElements = 0;
   /** Whether the total-parameter limit was already reported (once per model). */
-  private paramLimitReported = false;
+  paramLimitReported = false;
+  /** When set, every `define` of a statement is appended here (the language server's re-use, semantics/reuse.ts). */
+  defineLog: DefineCall[] | undefined;
 
   constructor(
     readonly file: SourceFile,

@@ -16,6 +16,24 @@ const texts = [
   largeModel(200),
 ];
 
+/** The checked models of two states agree (statements, scopes' results, resolved calls in order, types). */
+function expectSameModels(a: ReturnType<typeof analyzeDocument>, b: ReturnType<typeof analyzeDocument>): void {
+  const summary = (s: ReturnType<typeof analyzeDocument>): string =>
+    JSON.stringify(
+      s.result.models.map((m) => ({
+        statements: m.statements.map((x) => [x.statement.span, x.block, x.role]),
+        variables: [...m.variables],
+        calls: [...m.calls].map(([e, c]) => [e.span, c.name, [...c.args].map(([k, v]) => [k, v.span, v.type])]),
+        types: [...m.types].map(([e, t]) => [e.span, t]),
+        latents: m.latents,
+        observed: m.observed,
+        runtimeDims: m.runtimeDims,
+        definitions: [...m.definitions],
+      })),
+    );
+  expect(summary(a)).toBe(summary(b));
+}
+
 describe('incremental parsing in the language server', () => {
   it('finds the changed region of two texts', () => {
     expect(changedRegion('h = x + 1', 'h = x + 12')).toEqual({ start: 9, endBefore: 9, endAfter: 10 });
@@ -29,7 +47,7 @@ describe('incremental parsing in the language server', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: texts.length - 1 }),
-        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('1', 'a', ' ', '+', '(', ')', ',', '*', '', 'λ', '\n', '~')), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('1', 'a', ' ', '+', '(', ')', ',', '*', '', 'λ', '\n', '~', '[', ']', '2.5', 'x', 'h1', 'sum(', ')', 'q', '-', '/')), { minLength: 1, maxLength: 6 }),
         (model, steps) => {
           let text = texts[model];
           let state = analyzeDocument('file:///m.sgm', 1, text);
@@ -44,6 +62,7 @@ describe('incremental parsing in the language server', () => {
             expect(JSON.stringify(next.result.program)).toBe(JSON.stringify(whole.result.program));
             expect(JSON.stringify(next.result.diagnostics)).toBe(JSON.stringify(whole.result.diagnostics));
             expect(JSON.stringify(next.result.plans)).toBe(JSON.stringify(whole.result.plans));
+            expectSameModels(next, whole);
             edits++;
             if (next.incremental) incremental++;
             state = next;

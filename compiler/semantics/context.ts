@@ -52,7 +52,10 @@ export interface ScopeEntry {
 
 export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
-  readonly types = new Map<A.Expr, ExprType>();
+  /** Not readonly: the language server's re-use (semantics/reuse.ts) hands the previous version's map in, updated in place. */
+  types = new Map<A.Expr, ExprType>();
+  /** When set, every node given a type is appended here (semantics/reuse.ts). */
+  typeLog: A.Expr[] | undefined;
   readonly calls = new Map<A.Expr, ResolvedCall>();
   readonly hyper = new Map<string, number>();
   /** Hyperparameters whose value is missing or invalid (already reported; uses stay silent). */
@@ -118,6 +121,7 @@ export class CheckContext {
 
   /** Records and returns the type of an expression. */
   setType<T extends ExprType>(e: A.Expr, t: T): T {
+    this.typeLog?.push(e);
     this.types.set(e, t);
     return t;
   }

@@ -29,7 +29,8 @@ interface StatementRecord {
   readonly order: number;
   readonly checked: CheckedStatement;
   readonly diagnostics: readonly Diagnostic[];
-  readonly types: readonly (readonly [A.Expr, ExprType])[];
+  /** The nodes it typed (their entries stay in the types map, which is updated in place). */
+  readonly types: readonly A.Expr[];
   readonly calls: readonly (readonly [A.Expr, ResolvedCall])[];
   readonly defines: readonly DefineCall[];
   readonly used: readonly string[];
@@ -44,7 +45,14 @@ interface StatementRecord {
 
 /** The records of one check of a program, by model. */
 export interface CheckMemo {
-  readonly models: readonly (readonly StatementRecord[] | undefined)[];
+  readonly models: readonly (ModelMemo | undefined)[];
+}
+
+/** The records of one model, its types map and the nodes typed after its statements (objective, KL methods). */
+interface ModelMemo {
+  readonly records: readonly StatementRecord[];
+  readonly types: Map<A.Expr, ExprType>;
+  readonly tail: readonly A.Expr[];
 }
 
 /** The edit between the memo's version and this one: the replaced statement's old span and the change of length. */
@@ -86,14 +94,24 @@ export function checkReusing(
 }
 
 function run(program: A.Program, file: SourceFile, options: CheckOptions, stats: ReuseStats, previous: { memo: CheckMemo; edit: CheckEdit } | undefined) {
-  const models: (StatementRecord[] | undefined)[] = [];
+  const models: (ModelMemo | undefined)[] = [];
   const pass: StatementsPass = (ctx, statements, model) => {
     const index = program.models.indexOf(model);
     const old = previous?.memo.models[index];
     if (previous && !old) throw new Fallback();
+    if (old) {
+      // The previous version's types map, updated in place (a copy of 50,000 entries was most of a keystroke):
+      // the nodes typed after the statements go (they are typed again), the hyperparameter defaults are re-set.
+      for (const e of old.tail) old.types.delete(e);
+      for (const [e, t] of ctx.types) old.types.set(e, t);
+      ctx.types = old.types;
+    }
     const records: StatementRecord[] = [];
-    const out = recordedPass(ctx, statements, old, previous?.edit, records, stats);
-    models[index] = records.length === statements.length ? records : undefined;
+    const out = recordedPass(ctx, statements, old?.records, previous?.edit, records, stats);
+    const tail: A.Expr[] = [];
+    // Everything typed from here on (KL methods, the objective) is deleted before the next version's pass.
+    ctx.typeLog = tail;
+    models[index] = records.length === statements.length ? { records, types: ctx.types, tail } : undefined;
     return out;
   };
   const result = check(program, file, options, pass);
@@ -130,6 +148,8 @@ function recordedPass(
       stats.reused++;
       continue;
     }
+    // Its old entries go first (the edited statement's nodes are no longer in the tree).
+    if (prev) for (const e of prev.types) ctx.types.delete(e);
     const before = sizes(ctx);
     const r = checkRecorded(ctx, s);
     fresh.push({ index: records.length, before, after: sizes(ctx) });
@@ -157,6 +177,8 @@ function checkRecorded(ctx: CheckContext, s: OrderedStatement): StatementRecord 
   const defines: DefineCall[] = [];
   const used: string[] = [];
   const runtimeDims: string[] = [];
+  const types: A.Expr[] = [];
+  ctx.typeLog = types;
   ctx.defineLog = defines;
   ctx.used.log = used;
   ctx.runtimeDims.log = runtimeDims;
@@ -164,6 +186,7 @@ function checkRecorded(ctx: CheckContext, s: OrderedStatement): StatementRecord 
   try {
     checked = checkStatement(ctx, s);
   } finally {
+    ctx.typeLog = undefined;
     ctx.defineLog = undefined;
     ctx.used.log = undefined;
     ctx.runtimeDims.log = undefined;
@@ -174,7 +197,7 @@ function checkRecorded(ctx: CheckContext, s: OrderedStatement): StatementRecord 
     order: s.order,
     checked,
     diagnostics: structuredClone(ctx.diagnostics.slice(d0)),
-    types: [],
+    types,
     calls: [],
     defines,
     used,
@@ -187,43 +210,41 @@ function checkRecorded(ctx: CheckContext, s: OrderedStatement): StatementRecord 
   };
 }
 
-const sizes = (ctx: CheckContext): [number, number] => [ctx.types.size, ctx.calls.size];
+const sizes = (ctx: CheckContext): [number] => [ctx.calls.size];
 
 /**
- * Gives each freshly checked statement its types and calls: new keys of a Map come last in its order, so a
+ * Gives each freshly checked statement its calls: new keys of a Map come last in its order, so a
  * statement's entries are those between the sizes before and after it (one sweep over each map, not one per
  * statement).
  */
 function fillEntries(ctx: CheckContext, records: StatementRecord[], fresh: readonly Extent[]): boolean {
   if (fresh.length === 0) return true;
-  const types = [...ctx.types];
   const calls = [...ctx.calls];
   for (const { index, before, after } of fresh) {
     const r = records[index];
     const span = r.statement.span;
-    const inside = ([e]: readonly [A.Expr, unknown]): boolean => e.span.start >= span.start && e.span.end <= span.end;
-    const t = types.slice(before[0], after[0]);
-    const c = calls.slice(before[1], after[1]);
+    const inside = (e: A.Expr): boolean => e.span.start >= span.start && e.span.end <= span.end;
+    const c = calls.slice(before[0], after[0]);
     // A statement that typed a node outside itself (a recovered tree's spans can be odd) is not replayed: the
     // memo is dropped and the next version is checked whole.
-    if (!t.every(inside) || !c.every(inside)) return false;
-    records[index] = { ...r, types: t, calls: c };
+    if (!r.types.every(inside) || !c.every(([e]) => inside(e))) return false;
+    records[index] = { ...r, calls: c };
   }
   return true;
 }
 
 /** Applies a record to the context as checking its statement again would; returns the record in this version's positions. */
 function replay(ctx: CheckContext, r: StatementRecord, edit: CheckEdit): StatementRecord {
-  const diagnostics = r.diagnostics.map((d) => moveSpans(d, edit));
+  const diagnostics = r.diagnostics.length === 0 ? r.diagnostics : r.diagnostics.map((d) => moveSpans(d, edit));
   ctx.diagnostics.push(...diagnostics);
-  for (const [e, t] of r.types) ctx.types.set(e, t);
+  // Its types are still in the map (updated in place); its calls are set again, in order (their order is read).
   for (const [e, c] of r.calls) ctx.calls.set(e, c);
   for (const d of r.defines) define(ctx, d.name, d.block, d.order, d.type);
   for (const u of r.used) ctx.used.add(u);
   for (const n of r.runtimeDims) ctx.runtimeDims.add(n);
   ctx.paramElements = r.paramAfter;
   ctx.paramLimitReported = r.limitAfter;
-  return { ...r, diagnostics };
+  return diagnostics === r.diagnostics ? r : { ...r, diagnostics };
 }
 
 /** A copy of a diagnostic with every span moved to the new version; a span inside the edited statement falls back. */

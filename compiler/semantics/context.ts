@@ -44,6 +44,14 @@ export class LoggedSet<T> extends Set<T> {
   }
 }
 
+/**
+ * The context for an operand where a distribution is not allowed: `ec` itself when it already disallows one (the
+ * checker typed every operand through a fresh copy; tens of thousands of short-lived objects on a long model).
+ */
+export function noDistribution(ec: ExprContext): ExprContext {
+  return ec.allowDistribution ? { ...ec, allowDistribution: false } : ec;
+}
+
 /** A visible name and its type. */
 export interface ScopeEntry {
   readonly type: TensorType;

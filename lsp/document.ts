@@ -1,6 +1,7 @@
 /**
  * One open document as the server knows it: its text, the front end's result (parse, check and plan, the same
- * stages as `sgm check`; the parse re-uses the previous version's tree when an edit stays in one statement) and
+ * stages as `sgm check`; the parse re-uses the previous version's tree when an edit stays in one statement, and the
+ * check then re-uses the previous check of the statements the edit does not affect, semantics/reuse.ts) and
  * the names in it. Built in one call per version; the server debounces edits, so a burst of keystrokes is
  * checked once.
  */
@@ -32,7 +33,10 @@ export interface DocumentState {
   readonly incremental: boolean;
 }
 
-/** Checks a document's text; with the previous state, re-parses only the edited statement when it can. */
+/**
+ * Checks a document's text; with the previous state, re-parses only the edited statement when it can. The
+ * previous state is consumed (its tree's spans and its types map are updated in place): pass each state once.
+ */
 export function analyzeDocument(uri: string, version: number, text: string, previous?: DocumentState): DocumentState {
   const file = new SourceFile(displayPath(uri), text);
   const again = previous ? reparse(previous, file) : undefined;

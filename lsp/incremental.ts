@@ -1,7 +1,8 @@
 /**
  * Incremental parsing for the language server: when an edit stays inside one statement of an error-free file,
  * only that statement is lexed and parsed again, the rest of the tree is reused (its spans moved by the edit's
- * change of length), and the checker and the analysis run on the spliced tree. Lexing, parsing and building the
+ * change of length), and the checker (re-using its previous work for the other statements, semantics/reuse.ts)
+ * and the analysis run on the spliced tree. Lexing, parsing and building the
  * AST are most of a check's time (bench/NOTES.md, change 6), so a keystroke in a long file costs the checker's
  * and the analysis' time only.
  *

@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerLsp } from './commands/lsp.js';
 import { registerGraph } from './commands/graph.js';
+import { registerPlayground } from './commands/playground.js';
 import { registerReport } from './commands/report.js';
 import { registerSample } from './commands/sample.js';
 import { registerTrain } from './commands/train.js';
@@ -56,6 +57,7 @@ export async function run(argv: readonly string[], outerIo: Io): Promise<number>
   registerEval(program, io, done);
   registerFmt(program, io, done);
   registerLsp(program, io, done);
+  registerPlayground(program, io, done);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -1,9 +1,11 @@
 /**
- * sgm/runtime: what generated model modules, library users and the CLI use at run time. See docs/api.md and
+ * sgm/runtime, Node entry (package.json `exports` condition `node`): what generated model modules, library users
+ * and the CLI use at run time: everything of the browser-safe entry (browser.ts) plus what needs Node (files,
+ * checkpoints, logs, named data sets, the model cache, backends with the native kernels). See docs/api.md and
  * docs/runtime.md.
  */
-export type * from './model-api.js';
-export { UserError, isUserError, exitCodeFor, formatError } from './errors.js';
+export * from './browser.js';
+export { exitCodeFor, formatError } from './errors.js';
 
 // ── compile + import a model in one call (runtime/load-model.ts) ──
 export {
@@ -19,12 +21,9 @@ export {
 
 // ── training (runtime/train) ──
 export { train, checkRunDir, valueLabel, type TrainData, type TrainSummary, type TrainStatus } from './train/trainer.js';
-export { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions, type StepReport } from './train/options.js';
-export { createAdam, type AdamSettings } from './train/adam.js';
-export { evaluateObjective, type EvalOptions, type EvalResult } from './train/evaluate.js';
+export { validateTrainOptions, type TrainOptions, type StepReport } from './train/options.js';
 export { ProgressBar, formatProgressLine, type ProgressOptions, type ProgressStream } from './train/progress.js';
 export { JsonlLog, parseJsonl, type LogRecord } from './train/jsonl-log.js';
-export { BatchSchedule } from './train/batch-schedule.js';
 
 // ── checkpoints (runtime/checkpoint) ──
 export * from './checkpoint/format.js';
@@ -35,23 +34,12 @@ export { loadModelWeights, restoreVariables, checkModelStamp, modelStamp, variab
 export { modelHash } from './checkpoint/model-hash.js';
 
 // ── data (runtime/data) ──
-export { makeDataset, takeRows, type Dataset, type Column, type TruthArray } from './data/dataset.js';
 export { loadDataset, describeDatasets, DATASETS, DATA_FILE_EXTENSIONS } from './data/registry.js';
-export { bindData, bindModelData, formatShape, type BoundData, type BoundDeclaration } from './data/bind.js';
-export { splitDataset, DEFAULT_TEST_FRACTION, type Split, type SplitOptions } from './data/split.js';
 export { loadMnist, MNIST_SIZE, MNIST_BINARIZE_THRESHOLD } from './data/mnist.js';
 export { loadFashionMnist, FASHION_MNIST_SIZE } from './data/fashion-mnist.js';
-export { loadCsv, parseCsv } from './data/csv.js';
+export { loadCsv } from './data/csv.js';
 export { loadJson } from './data/json.js';
 export { loadNpy, parseNpy, encodeNpy, type NpyArray } from './data/npy.js';
-export {
-  syntheticPoisson,
-  syntheticBinomial,
-  syntheticNegativeBinomial,
-  syntheticMultinomial,
-  type SyntheticOptions,
-} from './data/synthetic.js';
-export { syntheticTopicCorpus, TOPIC_CORPUS_DEFAULTS, type TopicCorpusOptions } from './data/topic-corpus.js';
 
 // ── commands the CLI calls (runtime/commands) ──
 export { runTrain, type TrainCommandOptions } from './commands/train.js';
@@ -59,12 +47,5 @@ export { runSample, writeSamples, type SampleCommandOptions, type SampledArray }
 export { runEval, type EvalCommandOptions } from './commands/eval.js';
 export type { CommandIo } from './commands/command-io.js';
 
-// ── evaluation (runtime/eval) ──
-export * from './eval/index.js';
-
-// ── what generated model modules call (compiler/codegen) ──
-export { dense, mlp, initDense, initMlp, variablesOf, type DenseWeights } from './nn/index.js';
-export { sumToBatch, stopGradient, matmulLast, planarFlowVariables, truncatedPmfOf, requireData, requireDim, select, type AxisSelection } from './ops/index.js';
-export { EmaBaseline, leaveOneOut, scoreFunctionTerm, expectation, jointConfigurations } from './estimators/index.js';
-export { anneal, ramp, type AnnealKind } from './schedules.js';
+// ── backends in Node (runtime/backend) ──
 export { initBackend, type BackendName, type BackendInfo } from './backend/index.js';

@@ -11,7 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { packageRoot } from '../stdlib/package-root.js';
-import { TFJS_GRADIENTS_BUNDLE } from '../stdlib/tf-gradients.js';
+/** The bundle's path inside the package; package.json `imports` (#tfjs-gradients) points Node at it. */
+const TFJS_GRADIENTS_BUNDLE = 'dist/vendor/tfjs-gradients.cjs';
 
 const root = packageRoot();
 const out = join(root, TFJS_GRADIENTS_BUNDLE);

@@ -1,6 +1,6 @@
 /**
  * fit_prior(family, target, tau): the Gaussian parameters (μ₀, σ₀) of an IGR prior whose relaxed samples have
- * mean p₀ (IGR paper eq. (14), v1 eq. (20); docs/math.md section 4), fitted once and cached on disk.
+ * mean p₀ (IGR paper eq. (14), v1 eq. (20); docs/math.md section 4), fitted once and cached.
  *
  * Decisions (also in docs/stdlib.md):
  * - **Temperature.** The fit runs at the τ passed in, the τ the prior is used with: the closed-form IGR KL needs
@@ -13,16 +13,16 @@
  *   (`family: 'IGR_I'` in the result).
  * - **Noise.** S = 10⁴ standard normal draws from RandomStream(seed), fixed for the whole fit (see
  *   igr/moment-matching.ts), so a seed determines the result bit for bit.
- * - **Cache.** One JSON file per key (family, K, τ, δ, target, S, seed, and the optimiser settings) in
- *   `options.cacheDir`, else the `priors/` folder of sgm's per-user cache (cache-dir.ts: `$SGM_CACHE_DIR`, else
- *   `$XDG_CACHE_HOME/sgm` or `~/.cache/sgm`); written to a temporary file and renamed, so concurrent fits never
- *   leave a torn file. The cache only saves time: when it cannot be written (read-only, full or forbidden
- *   folder) the fit is returned all the same, with one line through `options.log` saying why it was not kept.
+ * - **Cache.** One JSON entry per key (family, K, τ, δ, target, S, seed, and the optimiser settings) in a
+ *   `PriorStore` (prior-store.ts). This file imports nothing from Node: the store is installed by the entry point.
+ *   In Node (`sgm/stdlib`'s node entry, stdlib/index.ts) it is a folder, stdlib/node/prior-file-store.ts:
+ *   `options.cacheDir`, else the `priors/` folder of sgm's per-user cache (`$SGM_CACHE_DIR`, else
+ *   `$XDG_CACHE_HOME/sgm` or `~/.cache/sgm`), each entry written to a temporary file and renamed, so concurrent
+ *   fits never leave a torn file. In a page (stdlib/browser.ts) it is memory, backed by IndexedDB when the page
+ *   has it. The cache only saves time: when it cannot be written (read-only, full or forbidden folder) the fit is
+ *   returned all the same, with one line through `options.log` saying why it was not kept.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { sgmCacheDir } from './cache-dir.js';
+import { priorStore, keyDigest } from './prior-store.js';
 import { fitMoments, type MomentFamily } from './igr/moment-matching.js';
 import { RandomStream } from './random.js';
 import { fitPriorResultFamily } from './signatures/family-facts.js';
@@ -47,7 +47,7 @@ export interface FitPriorOptions {
   readonly tolerance?: number;
   /** Temperature of the fit, if not the prior's τ (e.g. 0.01 as the IGR authors). */
   readonly fitTau?: number;
-  /** Directory of the cached fits (overrides SGM_CACHE_DIR and the default). */
+  /** Directory of the cached fits (overrides SGM_CACHE_DIR and the default; Node's file store only). */
   readonly cacheDir?: string;
   /** Read and write the cache (default true). */
   readonly cache?: boolean;
@@ -73,11 +73,6 @@ export interface FitPriorResult {
 
 // Bump when the fitting algorithm changes, so old cache entries are not reused.
 const ALGORITHM_VERSION = 1;
-
-/** Where cached priors live: options.cacheDir, else `priors/` in sgm's per-user cache folder (cache-dir.ts). */
-export function priorCacheDir(cacheDir?: string): string {
-  return cacheDir || join(sgmCacheDir(), 'priors');
-}
 
 function checkTarget(target: readonly number[]): number[] {
   if (!Array.isArray(target) || target.length < 2) throw new RangeError('fitPrior: target needs at least 2 probabilities');
@@ -110,16 +105,17 @@ export function fitPrior(family: PriorFamily, target: readonly number[], tau: nu
 
   const key = { version: ALGORITHM_VERSION, family: fitFamily, K: p0.length, tau, fitTau, delta, target: p0, samples, seed, maxSteps, learningRate, tolerance };
   const keyText = JSON.stringify(key);
-  const dir = priorCacheDir(options.cacheDir);
-  const file = join(dir, `${fitFamily}-K${p0.length}-${createHash('sha256').update(keyText).digest('hex').slice(0, 20)}.json`);
+  const store = priorStore(options.cacheDir);
+  const name = `${fitFamily}-K${p0.length}-${keyDigest(keyText)}.json`;
   const useCache = options.cache ?? true;
-  if (useCache && existsSync(file)) {
+  if (useCache) {
     try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as { key: unknown; result: Omit<FitPriorResult, 'cached'> };
-      // The file name is a hash prefix: compare the full key before trusting the entry.
-      if (JSON.stringify(stored.key) === keyText) return { ...stored.result, cached: true };
+      const text = store.read(name);
+      const stored = text === undefined ? undefined : (JSON.parse(text) as { key: unknown; result: Omit<FitPriorResult, 'cached'> });
+      // The entry's name is a digest of the key: compare the full key before trusting the entry.
+      if (stored && JSON.stringify(stored.key) === keyText) return { ...stored.result, cached: true };
     } catch {
-      // A corrupt or foreign file is ignored and overwritten below.
+      // A corrupt or foreign entry is ignored and overwritten below.
     }
   }
 
@@ -129,19 +125,11 @@ export function fitPrior(family: PriorFamily, target: readonly number[], tau: nu
   const result: Omit<FitPriorResult, 'cached'> = { family: fitFamily, mu: fit.mu, sigma: fit.sigma, tau, delta, loss: fit.loss, steps: fit.steps };
 
   if (useCache) {
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ key, result }, null, 1));
-      renameSync(tmp, file);
+      store.write(name, JSON.stringify({ key, result }, null, 1));
     } catch (error) {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // The folder itself is unusable: there is no temporary file to remove.
-      }
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      options.log?.(`fit_prior: the fit is not cached: cannot write ${dir} (${code}); set SGM_CACHE_DIR to a writable folder to keep it`);
+      const code = (error as { code?: string }).code ?? String(error);
+      options.log?.(`fit_prior: the fit is not cached: cannot write ${store.where} (${code}); set SGM_CACHE_DIR to a writable folder to keep it`);
     }
   }
   return { ...result, cached: false };

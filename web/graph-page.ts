@@ -1,21 +1,14 @@
 /**
  * The graph page: one self-contained HTML file (styles, data and the sigma.js script inlined; no network
  * when viewed) showing the model graph in a layered left-to-right layout, with a legend, a details panel
- * for the hovered or clicked node, a search box and the estimator plan.
+ * for the hovered or clicked node, a search box and the estimator plan. Imports nothing from Node (the
+ * playground renders it in the page); graph-page-html.ts adds the bundled script for the CLI.
  */
 import type { PlanRow } from '../compiler/analysis/explain.js';
-import type { ModelGraph } from '../compiler/graph/model-graph.js';
-import { browserScript } from './browser-bundle.js';
-import { graphPageData, type GraphPageData } from './graph-page-data.js';
+import type { GraphPageData } from './graph-page-data.js';
 import { BAND_STYLES, ESTIMATOR_STYLES, KIND_STYLES, KL_STYLES, ARG_EDGE_COLOR, type NodeShape } from './graph-style.js';
 import { escapeHtml, inlineScript, jsonScript } from './html.js';
 import { pageHead } from './page-parts.js';
-
-/** The page of an annotated model graph, with the model's source text (for source lines) and its plan rows. */
-export async function graphPageHtml(g: ModelGraph, source: string, plan: readonly PlanRow[]): Promise<string> {
-  const data = graphPageData(g, source, plan);
-  return renderGraphPage(data, await browserScript('graph'));
-}
 
 /** The page for given page data and browser script. */
 export function renderGraphPage(data: GraphPageData, script: string): string {

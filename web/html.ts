@@ -1,5 +1,6 @@
 /** Safe pieces of HTML: escaped text, inline scripts and JSON data blocks that cannot end their element early. */
-import { createHash } from 'node:crypto';
+// Plain-JS SHA-256 rather than node:crypto: the playground renders these pages inside the browser too.
+import { Sha256 } from '../runtime/data/sha256.js';
 
 /** Text or an attribute value with &, <, >, " and ' escaped. */
 export function escapeHtml(text: string): string {
@@ -16,7 +17,8 @@ export function inlineScript(code: string): string {
  * `'sha256-<base64>'` of the element's text as it stands in the page (CSP Level 2, "hash-source").
  */
 export function scriptHashSource(code: string): string {
-  return `'sha256-${createHash('sha256').update(scriptText(code), 'utf8').digest('base64')}'`;
+  const digest = new Sha256().update(scriptText(code)).bytes();
+  return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
 }
 
 /**

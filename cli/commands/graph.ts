@@ -5,7 +5,7 @@ import { planRows } from '../../compiler/analysis/explain.js';
 import { formatDiagnostics } from '../../compiler/diagnostics/printer.js';
 import { annotateGraph, buildGraph, graphToDot, graphToJsonText, graphToMermaid } from '../../compiler/graph/index.js';
 import type { FrontEndResult } from '../../compiler/pipeline.js';
-import { graphPageHtml } from '../../web/graph-page.js';
+import { graphPageHtml } from '../../web/graph-page-html.js';
 import { escapeHtml } from '../../web/html.js';
 import { servePage } from '../../web/serve.js';
 import { writeFileAtomic } from '../../runtime/checkpoint/write.js';

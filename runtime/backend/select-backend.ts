@@ -14,25 +14,12 @@ import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
 import type { NativeStatus } from './native-kernels.js';
 import { registerWasmMissingKernels } from './wasm-missing-kernels.js';
 import { nativeAdvice } from './native-addon.js';
+import { formatBackendLine, type BackendInfo, type BackendName } from './backend-report.js';
 
-/** Backends sgm knows. */
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendInfo, BackendName } from './backend-report.js';
 
-/** The backends in order of preference. */
+/** The backends in order of preference (in Node; a page has its own, select-backend-browser.ts). */
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-
-/** What was selected and why. */
-export interface BackendInfo {
-  readonly name: BackendName;
-  /** Why this backend: requested, or the first that started (with what was passed over in `skipped`). */
-  readonly reason: string;
-  /** Candidates tried before it and why each was passed over. */
-  readonly skipped: readonly { readonly name: BackendName; readonly reason: string }[];
-  /** Speed fixes installed on it (kernel overrides). */
-  readonly fixes: readonly string[];
-  /** The optional OpenBLAS kernels' state. */
-  readonly native: NativeStatus;
-}
 
 /** Options of `initBackend`. */
 export interface BackendOptions {
@@ -79,6 +66,9 @@ async function start(name: BackendName): Promise<string | null> {
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
       return (await setTfjsBackend('cpu')) ? null : 'the CPU backend did not initialise';
+    case 'webgpu':
+    case 'webgl':
+      return `${name} runs in a web page only (sgm/runtime's browser entry, select-backend-browser.ts)`;
   }
 }
 
@@ -134,12 +124,5 @@ export function currentBackend(): BackendInfo | undefined {
  * optional tfjs-node) are normal and not mentioned; one that is installed but failed is.
  */
 export function describeBackend(info: BackendInfo | undefined = current): string {
-  if (info === undefined) return 'backend: not initialised';
-  const native = info.native;
-  const head = `backend: ${info.name}${native.state === 'installed' ? ` + native kernels (OpenBLAS, ${native.threads} thread${native.threads === 1 ? '' : 's'})` : ''}${info.reason === 'requested' ? ' (requested)' : ''}`;
-  const notes = info.skipped.filter((s) => !/ is not installed$/.test(s.reason)).map((s) => `${s.name} did not start: ${s.reason}`);
-  // The reference VAE trains in 38 s with the native kernels and 2 min 53 s on WASM alone (README, Performance).
-  if (native.state === 'absent') notes.push(`native kernels ${native.reason}: for about 4× faster training, ${nativeAdvice()}`);
-  if (native.state === 'disabled') notes.push(`native kernels ${native.reason}`);
-  return [head, ...notes].join('; ').replace(/\s*\n\s*/g, ' ');
+  return formatBackendLine(info, nativeAdvice);
 }

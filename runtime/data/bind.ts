@@ -12,7 +12,7 @@
  * model (e.g. D = 784) must equal its value; any other named dim is free but takes the same value in every
  * declaration. Every batch tensor is float32 (counts included), as the generated code expects.
  */
-import { createHash } from 'node:crypto';
+import { Sha256 } from './sha256.js';
 import { tf } from '../../stdlib/tf.js';
 import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
@@ -117,13 +117,13 @@ export function bindData(
       return batch;
     },
     fingerprint() {
-      const h = createHash('sha256');
+      const h = new Sha256();
       specs.forEach((s, i) => {
         h.update(`${s.name}:${sources[i].rowShape.join('x')}:${dataset.size};`);
         const v = sources[i].values;
         h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
       });
-      return h.digest('hex');
+      return h.digest();
     },
   };
 }

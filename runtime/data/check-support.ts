@@ -8,7 +8,13 @@
 import { findDistribution, SUPPORT_VALUES } from '../../stdlib/signatures/index.js';
 import { UserError } from '../errors.js';
 import type { Column } from './dataset.js';
-import { DATASETS } from './registry.js';
+
+/**
+ * The named data sets with a `-binarized` variant in registry.ts (kept here rather than imported, so data binding
+ * imports nothing that reads files and runs in a page; test/runtime/check-support-names.test.ts keeps the two
+ * in step).
+ */
+export const HAS_BINARIZED_VARIANT: ReadonlySet<string> = new Set(['mnist']);
 
 /** How many offending values the message lists. */
 const SHOWN = 3;
@@ -41,7 +47,7 @@ export function checkObservedSupport(name: string, line: number, distribution: s
   const rest = count - bad.length;
   const more = rest > 0 ? ` and ${rest.toLocaleString('en-US')} more value${rest === 1 ? '' : 's'}` : '';
   const base = datasetName.split('?')[0];
-  const binarized = sig.support === 'boolean' && DATASETS[`${base}-binarized`] ? `--data ${datasetName.replace(base, `${base}-binarized`)} (the same data thresholded at 0.5), or ` : '';
+  const binarized = sig.support === 'boolean' && HAS_BINARIZED_VARIANT.has(base) ? `--data ${datasetName.replace(base, `${base}-binarized`)} (the same data thresholded at 0.5), or ` : '';
   const other = allCounts ? 'Poisson or Binomial for counts' : 'Normal for real values';
   throw new UserError(
     `data '${name}' (line ${line}): its likelihood ${sig.name} needs ${support.describe}, but dataset '${datasetName}' has ${bad.map(at).join(', ')}${more}; ` +

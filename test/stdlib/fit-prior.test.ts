@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IGR_I } from '../../stdlib/distributions/igr-i.js';
-import { fitPrior, priorCacheDir } from '../../stdlib/fit-prior.js';
+import { fitPrior, priorCacheDir } from '../../stdlib/index.js';
 import { packageRoot } from '../../stdlib/package-root.js';
 import { momentMatchingLoss, type MomentFitSettings } from '../../stdlib/igr/moment-matching.js';
 import { RandomStream } from '../../stdlib/random.js';

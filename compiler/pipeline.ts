@@ -45,9 +45,10 @@ export function checkSource(path: string, text: string, options: FrontEndOptions
  * The stages after parsing, on a parse result of `file` (the language server passes a tree it re-parsed only in
  * part, lsp/incremental.ts; it must equal what `parse(file)` returns).
  */
-export function checkParsed(file: SourceFile, parsed: StageResult<Program>, options: FrontEndOptions = {}): FrontEndResult {
+export function checkParsed(file: SourceFile, parsed: StageResult<Program>, options: FrontEndOptions = {}, checker: typeof check = check): FrontEndResult {
   const text = file.text;
-  const checked = check(parsed.value, file, options);
+  // `checker` is `check`, or the language server's check that re-uses the previous version's work (semantics/reuse.ts).
+  const checked = checker(parsed.value, file, options);
   // After syntax errors the tree is a recovered guess inside each damaged statement: semantic findings there
   // are echoes of the broken syntax. Keep semantic errors everywhere else, and drop warnings (unused names are
   // expected in a half-read file).

@@ -1,7 +1,8 @@
 /**
  * Incremental parsing for the language server: when an edit stays inside one statement of an error-free file,
  * only that statement is lexed and parsed again, the rest of the tree is reused (its spans moved by the edit's
- * change of length), and the checker and the analysis run on the spliced tree. Lexing, parsing and building the
+ * change of length), and the checker (re-using its previous work for the other statements, semantics/reuse.ts)
+ * and the analysis run on the spliced tree. Lexing, parsing and building the
  * AST are most of a check's time (bench/NOTES.md, change 6), so a keystroke in a long file costs the checker's
  * and the analysis' time only.
  *
@@ -15,6 +16,7 @@
 import type { StageResult } from '../compiler/diagnostics/diagnostic.js';
 import { SourceFile } from '../compiler/diagnostics/source.js';
 import type * as A from '../compiler/syntax/ast.js';
+import type { CheckEdit } from '../compiler/semantics/reuse.js';
 import { MAX_TOKENS } from '../compiler/syntax/nesting.js';
 import { parse } from '../compiler/syntax/parse.js';
 import { sgmLexer } from '../compiler/syntax/tokens.js';
@@ -48,7 +50,7 @@ type Item = A.Statement | A.Objective;
  * The parse of `file` re-using `previous` when the edit stays inside one statement, with the new text's token
  * count; undefined when the whole file must be parsed.
  */
-export function reparse(previous: ParsedText, file: SourceFile): { parsed: StageResult<A.Program>; tokens?: number } | undefined {
+export function reparse(previous: ParsedText, file: SourceFile): { parsed: StageResult<A.Program>; tokens?: number; edit: CheckEdit } | undefined {
   if (previous.parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
   const { start, endBefore, endAfter } = changedRegion(previous.text, file.text);
   const delta = endAfter - endBefore;
@@ -75,8 +77,9 @@ export function reparse(previous: ParsedText, file: SourceFile): { parsed: Stage
     tokens = previous.tokens - sgmLexer.tokenize(previous.text.slice(item.span.start, item.span.end)).tokens.length + sgmLexer.tokenize(snippet).tokens.length;
     if (tokens > MAX_TOKENS) return undefined;
   }
+  const edit: CheckEdit = { start: item.span.start, end: item.span.end, delta };
   const program = splice(previous.parsed.value, item, replacement, delta);
-  return { parsed: { value: program, diagnostics: [] }, ...(tokens === undefined ? {} : { tokens }) };
+  return { parsed: { value: program, diagnostics: [] }, ...(tokens === undefined ? {} : { tokens }), edit };
 }
 
 /** The statement or objective whose span holds [from, to), with its model. */

@@ -2,7 +2,8 @@
  * The sgm language server (`sgm lsp --stdio`; docs/editors.md): the Language Server Protocol over a pair of
  * streams with vscode-languageserver. Documents are synchronised incrementally; after a short debounce (a burst of
  * keystrokes is checked once) a change is parsed again (only the edited statement when it can, lsp/incremental.ts),
- * the whole model is checked, and every diagnostic of the file is published. Requests made while a check is pending run it first, so answers always see the latest text.
+ * the model is checked (re-using the previous check for statements the edit does not affect, compiler/semantics/reuse.ts),
+ * and every diagnostic of the file is published. Requests made while a check is pending run it first, so answers always see the latest text.
  */
 import {
   CodeActionKind,

@@ -11,7 +11,7 @@ import { CheckContext } from './context.js';
 import { typeExpr } from './expressions.js';
 import { formatShape } from './shape.js';
 import { checkStatement } from './statements.js';
-import { checkModelStructure, collectDefinitions, collectStatements } from './structure.js';
+import { checkModelStructure, collectDefinitions, collectStatements, type OrderedStatement } from './structure.js';
 import { MAX_STATEMENTS } from '../syntax/nesting.js';
 import { DEFAULT_SIZE_LIMITS, type SizeLimits } from './limits.js';
 import type { CheckedModel, CheckedStatement } from './types.js';
@@ -24,8 +24,13 @@ export interface CheckOptions {
   readonly limits?: Partial<SizeLimits>;
 }
 
-/** Checks every model of a program (usually one). */
-export function check(program: A.Program, file: SourceFile, options: CheckOptions = {}): StageResult<CheckedModel[]> {
+/** Checks the statements of a model in order (the language server's pass re-uses unchanged ones, reuse.ts). */
+export type StatementsPass = (ctx: CheckContext, statements: readonly OrderedStatement[], model: A.ModelDecl) => CheckedStatement[];
+
+const eachStatement: StatementsPass = (ctx, statements) => statements.map((s) => checkStatement(ctx, s));
+
+/** Checks every model of a program (usually one); `pass` checks the statements of each. */
+export function check(program: A.Program, file: SourceFile, options: CheckOptions = {}, pass: StatementsPass = eachStatement): StageResult<CheckedModel[]> {
   const models: CheckedModel[] = [];
   const diagnostics = [];
   const names = new Map<string, A.ModelDecl>();
@@ -40,7 +45,7 @@ export function check(program: A.Program, file: SourceFile, options: CheckOption
       diagnostics.push(...ctx.diagnostics);
     }
     names.set(model.name.text, model);
-    const r = checkModel(model, file, options);
+    const r = checkModel(model, file, options, pass);
     models.push(r.value);
     diagnostics.push(...r.diagnostics);
   }
@@ -48,7 +53,7 @@ export function check(program: A.Program, file: SourceFile, options: CheckOption
 }
 
 /** Checks one model. */
-export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckOptions = {}): StageResult<CheckedModel> {
+export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckOptions = {}, pass: StatementsPass = eachStatement): StageResult<CheckedModel> {
   const ctx = new CheckContext(file, { ...DEFAULT_SIZE_LIMITS, ...options.limits });
   resolveHyperparameters(ctx, model, options.overrides ?? {});
   const { statements, objectives, blocks } = collectStatements(ctx, model);
@@ -61,7 +66,7 @@ export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckO
   collectDefinitions(ctx, model, statements);
   const structure = blocks.length > 0 ? 'blocks' : 'flat';
 
-  const checked: CheckedStatement[] = statements.map((s) => checkStatement(ctx, s));
+  const checked: CheckedStatement[] = pass(ctx, statements, model);
   const klOverrides = statements.map((s) => s.statement).filter((s): s is A.KlOverride => s.kind === 'kl_override');
   for (const k of klOverrides) typeExpr(ctx, k.method, { block: 'model', position: 'kl_method', order: Infinity });
 

@@ -27,6 +27,31 @@ export interface ExprContext {
   readonly anyBlock?: boolean;
 }
 
+/** One call of `define` (statements.ts): replaying the calls of a statement re-creates its scope entries. */
+export interface DefineCall {
+  readonly name: A.Name;
+  readonly block: BlockName;
+  readonly order: number;
+  readonly type: TensorType;
+}
+
+/** A Set that can log every `add`, also of a value already present (semantics/reuse.ts replays the adds). */
+export class LoggedSet<T> extends Set<T> {
+  log: T[] | undefined;
+  override add(value: T): this {
+    this.log?.push(value);
+    return super.add(value);
+  }
+}
+
+/**
+ * The context for an operand where a distribution is not allowed: `ec` itself when it already disallows one (the
+ * checker typed every operand through a fresh copy; tens of thousands of short-lived objects on a long model).
+ */
+export function noDistribution(ec: ExprContext): ExprContext {
+  return ec.allowDistribution ? { ...ec, allowDistribution: false } : ec;
+}
+
 /** A visible name and its type. */
 export interface ScopeEntry {
   readonly type: TensorType;
@@ -35,7 +60,10 @@ export interface ScopeEntry {
 
 export class CheckContext {
   readonly diagnostics: Diagnostic[] = [];
-  readonly types = new Map<A.Expr, ExprType>();
+  /** Not readonly: the language server's re-use (semantics/reuse.ts) hands the previous version's map in, updated in place. */
+  types = new Map<A.Expr, ExprType>();
+  /** When set, every node given a type is appended here (semantics/reuse.ts). */
+  typeLog: A.Expr[] | undefined;
   readonly calls = new Map<A.Expr, ResolvedCall>();
   readonly hyper = new Map<string, number>();
   /** Hyperparameters whose value is missing or invalid (already reported; uses stay silent). */
@@ -51,15 +79,17 @@ export class CheckContext {
   /** Type of each variable (for a latent: the first side checked). */
   readonly variables = new Map<string, TensorType>();
   /** Names read anywhere (for unused-variable warnings). */
-  readonly used = new Set<string>();
-  readonly runtimeDims = new Set<string>();
+  readonly used = new LoggedSet<string>();
+  readonly runtimeDims = new LoggedSet<string>();
   latents = new Set<string>();
   observed = new Set<string>();
 
   /** Elements of the params and layer weights checked so far (against limits.maxParamElements). */
   paramElements = 0;
   /** Whether the total-parameter limit was already reported (once per model). */
-  private paramLimitReported = false;
+  paramLimitReported = false;
+  /** When set, every `define` of a statement is appended here (the language server's re-use, semantics/reuse.ts). */
+  defineLog: DefineCall[] | undefined;
 
   constructor(
     readonly file: SourceFile,
@@ -99,6 +129,7 @@ export class CheckContext {
 
   /** Records and returns the type of an expression. */
   setType<T extends ExprType>(e: A.Expr, t: T): T {
+    this.typeLog?.push(e);
     this.types.set(e, t);
     return t;
   }

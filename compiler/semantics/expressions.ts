@@ -18,7 +18,7 @@ import { closestName, didYouMean } from '../diagnostics/suggest.js';
 import { assertNever, type Argument, type Call, type Expr, type Identifier, type Index } from '../syntax/ast.js';
 import { matchArguments } from './bind-arguments.js';
 import { CONSTANT_FUNCTIONS, flattenConst, foldBinary, foldUnary } from './constant.js';
-import type { CheckContext, ExprContext, Position } from './context.js';
+import { noDistribution, type CheckContext, type ExprContext, type Position } from './context.js';
 import { distributionResult, fitPriorCategories } from './distribution-shapes.js';
 import { binaryRange, constantViolation, constraintHelp, numberRange, rangeSatisfies } from './ranges.js';
 import { broadcast, formatShape, normalizeAxis, UNKNOWN, type Dim } from './shape.js';
@@ -70,7 +70,7 @@ function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
     case 'paren':
       return typeExpr(ctx, e.inner, ec);
     case 'unary': {
-      const t = typeExpr(ctx, e.operand, { ...ec, allowDistribution: false });
+      const t = typeExpr(ctx, e.operand, noDistribution(ec));
       if (t.kind !== 'tensor') return notATensor(ctx, e.operand, t);
       const constant = t.constant === undefined ? undefined : e.op === '-' ? foldUnary((x) => -x, t.constant) : t.constant;
       return { ...t, range: e.op === '-' ? 'real' : t.range, ...(constant === undefined ? {} : { constant }) };
@@ -167,8 +167,11 @@ function reportUnresolvedName(ctx: CheckContext, name: string, span: Span, ec: E
   });
 }
 
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const INTEGER_OPS: ReadonlySet<string> = new Set(['+', '-', '*']);
+
 function typeBinary(ctx: CheckContext, e: Extract<Expr, { kind: 'binary' }>, ec: ExprContext): ExprType {
-  const sub = { ...ec, allowDistribution: false };
+  const sub = noDistribution(ec);
   const l = typeExpr(ctx, e.left, sub);
   const r = typeExpr(ctx, e.right, sub);
   if (l.kind !== 'tensor') return l.kind === 'error' ? ERROR : notATensor(ctx, e.left, l);
@@ -191,17 +194,17 @@ function typeBinary(ctx: CheckContext, e: Extract<Expr, { kind: 'binary' }>, ec:
     });
   }
   const constant = l.constant !== undefined && r.constant !== undefined ? foldBinary(e.op, l.constant, r.constant) : undefined;
-  const comparison = ['==', '!=', '<', '<=', '>', '>='].includes(e.op);
+  const comparison = COMPARISONS.has(e.op);
   return tensorType(b.shape, comparison ? 'nonnegative' : binaryRange(e.op, l.range, r.range), {
     ...(constant === undefined ? {} : { constant }),
     ...(l.schedule || r.schedule ? { schedule: true } : {}),
     ...(l.objective || r.objective ? { objective: true } : {}),
-    ...(l.integer && r.integer && ['+', '-', '*'].includes(e.op) ? { integer: true } : {}),
+    ...(l.integer && r.integer && INTEGER_OPS.has(e.op) ? { integer: true } : {}),
   });
 }
 
 function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: Span, ec: ExprContext): ExprType {
-  const items = elements.map((el) => typeExpr(ctx, el, { ...ec, allowDistribution: false }));
+  const items = elements.map((el) => typeExpr(ctx, el, noDistribution(ec)));
   if (items.some((t) => t.kind !== 'tensor')) return ERROR;
   const ts = items as TensorType[];
   const inner = ts[0]?.shape ?? [];
@@ -259,7 +262,7 @@ export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Ide
   const placed = new Set<Argument>([...[...m.matched.values()].map((x) => x.arg), ...m.rest]);
   for (const a of e.args) if (!placed.has(a)) typeArgumentLoosely(ctx, a, ec);
   const rest = m.rest.map((arg): BoundArgument => {
-    const type = typeExpr(ctx, arg.value, { ...ec, allowDistribution: false });
+    const type = typeExpr(ctx, arg.value, noDistribution(ec));
     if (type.kind !== 'tensor') {
       ok = false;
       if (type.kind !== 'error') notATensor(ctx, arg.value, type);
@@ -351,7 +354,7 @@ function listOfTensors(ctx: CheckContext, e: Call, ec: ExprContext): boolean {
   const first = e.args[0];
   if (!first || first.name || first.value.kind !== 'tensor') return false;
   const list = first.value;
-  const types = list.elements.map((x) => typeExpr(ctx, x, { ...ec, allowDistribution: false }));
+  const types = list.elements.map((x) => typeExpr(ctx, x, noDistribution(ec)));
   if (!types.some((t) => t.kind === 'tensor' && (t.shape === null || t.shape.length > 0))) return false;
   for (const a of e.args.slice(1)) typeArgumentLoosely(ctx, a, ec);
   const items = list.elements.map((x) => ctx.text(x.span));

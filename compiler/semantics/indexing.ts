@@ -5,7 +5,7 @@
  * axis 0 gives [B, D]). One tensor index per indexing expression; a one-hot or relaxed sample is not an index
  * (it is a float vector): `matmul(z, means)` selects with it, and differentiates through a relaxed z.
  */
-import type { CheckContext, ExprContext } from './context.js';
+import { noDistribution, type CheckContext, type ExprContext } from './context.js';
 import { type Expr, type Index } from '../syntax/ast.js';
 import { formatShape, normalizeAxis, UNKNOWN, type Dim } from './shape.js';
 import { tensorType } from './shape-rules.js';
@@ -21,8 +21,8 @@ export function typeIndex(
   typeExpr: (ctx: CheckContext, e: Expr, ec: ExprContext) => ExprType,
   notATensor: (ctx: CheckContext, e: Expr, t: ExprType) => ExprType,
 ): ExprType {
-  const t = typeExpr(ctx, e.target, { ...ec, allowDistribution: false });
-  const sub = { ...ec, allowDistribution: false };
+  const t = typeExpr(ctx, e.target, noDistribution(ec));
+  const sub = noDistribution(ec);
   let indexError = false;
   for (const item of e.items) {
     if (item.kind === 'at' && typeExpr(ctx, item.index, sub).kind !== 'tensor') indexError = true;

@@ -59,7 +59,8 @@ const definitionOf = (ctx: CheckContext, name: string, block: BlockName, order: 
   (ctx.definitions.get(name) ?? []).find((d) => d.order === order && d.block === block);
 
 /** Adds a variable to the scope of its block. */
-function define(ctx: CheckContext, name: A.Name, block: BlockName, order: number, type: TensorType): void {
+export function define(ctx: CheckContext, name: A.Name, block: BlockName, order: number, type: TensorType): void {
+  ctx.defineLog?.push({ name, block, order, type });
   const definition = definitionOf(ctx, name.text, block, order);
   if (!definition || name.text === '') return;
   // A redefinition already reported as SGM2002 keeps the first definition's entry.

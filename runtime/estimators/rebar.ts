@@ -21,6 +21,7 @@ import { markRelaxedDiscrete } from '../../stdlib/distributions/log-space.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { stopGradient } from '../../stdlib/stop-gradient.js';
 import { ControlAdam } from './control-adam.js';
+import { registerComparisonGradients } from './comparison-gradients.js';
 import { tf } from '../../stdlib/tf.js';
 import {
   conditionalPerturb,
@@ -113,6 +114,8 @@ export class RebarEstimator {
     readonly family: RelaxationFamily,
     readonly options: RebarOptions = REBAR_DEFAULTS,
   ) {
+    // The variance gradient differentiates tfjs backward passes that compare (Maximum's, Max's): see the file.
+    registerComparisonGradients();
     // Non-trainable for the trainer: updated by `update` with their variance gradient (see the module comment).
     this.eta = tf.variable(tf.scalar(options.eta), false);
     // log λ keeps λ > 0 under any update.

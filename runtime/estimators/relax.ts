@@ -58,9 +58,14 @@ export class ControlNetwork {
     return [this.W1, this.b1, this.W2, this.b2];
   }
 
-  /** r(x) per data point ([B]) for x [B, ...], or one value ([]) when `scalar` (a batch-total signal). */
+  /**
+   * r(x) per data point ([B]) for x [B, ...], or one value ([]) when `scalar` (a batch-total signal). With a
+   * batch-total signal the latent may still have a batch axis (e.g. a [B] latent whose downstream reshape loses
+   * the per-point structure): x then holds B rows of the network's input size, and r is the sum of r over the
+   * rows (any function of z is a valid control variate; this one keeps the input size of the compiler's count).
+   */
   apply(x: tf.Tensor, scalar: boolean): tf.Tensor {
-    const rows = scalar ? 1 : x.shape[0];
+    const rows = scalar ? Math.max(1, Math.round(x.size / this.W1.shape[0])) : x.shape[0];
     const flat = tf.reshape(x, [rows, -1]);
     const hidden = tf.relu(tf.add(tf.matMul(flat, this.W1), this.b1));
     const out = tf.reshape(tf.add(tf.matMul(hidden, this.W2), this.b2), [rows]);

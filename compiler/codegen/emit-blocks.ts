@@ -55,7 +55,9 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
       // model's own draw, whose score-function (or enumeration) credit covers the gradient. A relaxed family
       // under `with reinforce` is scored from its draw's log-space representation (exact at any τ).
       const guideSt = em.model.statements.find((x) => x.role === 'posterior' && x.statement.kind === 'sample' && x.statement.target.text === z)?.statement;
-      const relaxed = guideSt?.kind === 'sample' && em.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true;
+      // rebar/relax: inside a control variate's relaxed pass the value is a relaxed point of the simplex, whose
+      // log-mass is the formula's extension (logProbOfSample -> relaxedLogProb), not the one-hot mask's -inf.
+      const relaxed = (guideSt?.kind === 'sample' && em.distType(guideSt)?.sig.measure.startsWith('relaxed_') === true) || est?.estimator === 'rebar' || est?.estimator === 'relax';
       if (relaxed) em.cx.imports.stdlib.add('logProbOfSample');
       const lp = (d: string) => (relaxed ? `logProbOfSample(${d}, ${value})` : `${d}.logProb(${value})`);
       add(id, `const ${id} = ${em.logRatio(z, em.perExampleReducer(shape), lp(q), lp(p))}; // KL(${commentText(z)}): ${commentText(k.reason)}`);

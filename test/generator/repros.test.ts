@@ -15,9 +15,16 @@ const fixed = readdirSync(dir)
   .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }))
   .filter((r) => /\(fixed on this branch\)|\(fixed\)/.test(r.text.split('\n').slice(0, 2).join(' ')));
 
-/** The repros declare real-valued data `data name: [B, n]` only. */
+/**
+ * The repros declare data `data name: [B, n]`, real-valued unless the line ends in `// support: S` (a support
+ * of the synthetic batch, e.g. simplex).
+ */
 function realData(text: string): DataDecl[] {
-  return [...text.matchAll(/data (\w+): \[B, (\d+)\]/g)].map((m) => ({ name: m[1], shape: ['B', Number(m[2])], support: 'real' }));
+  return [...text.matchAll(/data (\w+): \[B, (\d+)\](?:\s*\/\/ support: (\w+))?/g)].map((m) => ({
+    name: m[1],
+    shape: ['B', Number(m[2])],
+    support: (m[3] ?? 'real') as DataDecl['support'],
+  }));
 }
 
 it('every fixed generator repro trains two steps', async () => {

@@ -55,6 +55,16 @@ export function valuesPerPoint(f: NodeFacts): number {
   return dims.reduce((p: number, d) => p * (typeof d === 'number' ? d : 1), 1);
 }
 
+/**
+ * rebar/relax next to a node that draws several samples per step (`reinforce(samples = k)`, k > 1): the objective
+ * is then generated as k independent passes, and the control variate's relaxed evaluation is generated for one.
+ */
+export function relaxationPlanProblem(d: EstimatorDecision, all: readonly EstimatorDecision[]): string | undefined {
+  const multi = all.find((e) => e.samples > 1);
+  if (!multi) return undefined;
+  return `${d.estimator}'s relaxed evaluation is generated for one sample per step, but '${multi.node}' draws ${multi.samples} (use samples = 1 there, or another estimator for '${d.node}')`;
+}
+
 /** The options shared by rebar and relax, with their defaults (stdlib/signatures/functions.ts). */
 function relaxationOptions(clause: ResolvedCall): Record<string, OptionValue> {
   return {
@@ -161,6 +171,8 @@ export const rebar: EstimatorModule<'rebar'> = {
   objectiveProblem(objective) {
     return objective.form === 'iwae' ? 'rebar evaluates a single-sample objective (use elbo)' : undefined;
   },
+
+  planProblem: relaxationPlanProblem,
 
   label(d) {
     return `rebar (λ ${d.options?.temperature}, η ${d.options?.eta})`;

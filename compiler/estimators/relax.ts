@@ -5,7 +5,7 @@
  * rules as rebar; never chosen automatically.
  */
 import { constantOption, type EstimatorModule } from './estimator.js';
-import { createEstimator, relaxationDecision, relaxationDraw, relaxationSurrogate, runtimeOptions } from './rebar.js';
+import { createEstimator, relaxationDecision, relaxationDraw, relaxationPlanProblem, relaxationSurrogate, runtimeOptions } from './rebar.js';
 
 export const relax: EstimatorModule<'relax'> = {
   kind: 'relax',
@@ -25,6 +25,8 @@ export const relax: EstimatorModule<'relax'> = {
   objectiveProblem(objective) {
     return objective.form === 'iwae' ? 'relax evaluates a single-sample objective (use elbo)' : undefined;
   },
+
+  planProblem: relaxationPlanProblem,
 
   label(d) {
     return `relax (${d.options?.hidden} hidden, λ ${d.options?.temperature})`;

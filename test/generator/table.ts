@@ -15,6 +15,7 @@ import {
   type Support,
   type ValueConstraint,
 } from '../../stdlib/signatures/index.js';
+import { relaxationNoise } from '../../compiler/estimators/rebar.js';
 
 /**
  * Relations between parameters that the table states only in prose (ParamSig.doc). The generator honours
@@ -111,6 +112,10 @@ export function applicableEstimators(d: DistributionSig): string[] {
         // The score-function family of issue 15 has applicability rules the generator does not model yet (vimco:
         // only under iwae; muprop: Bernoulli/OneHotCategorical, a per-data-point objective, no multi-sample
         // neighbour; nvil: data for its baseline network): their tests are test/codegen/score-family.test.ts.
+        // REBAR/RELAX: Bernoulli and OneHotCategorical only (compiler/estimators/rebar.ts; SGM5001 otherwise).
+        case 'rebar':
+        case 'relax':
+          return relaxationNoise(d) !== undefined;
         case 'nvil':
         case 'vimco':
         case 'muprop':

@@ -101,6 +101,18 @@ export function relaxationDecision(kind: 'rebar' | 'relax', f: NodeFacts, clause
   };
 }
 
+/**
+ * Why the plan cannot generate a REBAR/RELAX node (its control variate is generated for a single pass of the
+ * objective per step): a neighbour drawing several samples, or a joint enumeration, makes a multi-pass objective.
+ */
+export function relaxationPlanProblem(kind: 'rebar' | 'relax', all: readonly EstimatorDecision[]): string | undefined {
+  const multi = all.find((e) => e.samples > 1);
+  if (multi) return `${kind}'s control variate is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
+  const joint = all.find((e) => e.enumeration?.mode === 'joint');
+  if (joint) return `${kind}'s control variate is not generated inside the joint enumeration of '${joint.node}'`;
+  return undefined;
+}
+
 /** `const <est> = new <Class>(...)` in create, its variables and its after-step update. */
 export function createEstimator(d: EstimatorDecision, cx: CreateContext, construct: string): void {
   cx.setup(`const ${cx.id('estimator')} = ${construct}; // line ${d.line}: ${cx.comment(d.reason)}`);
@@ -160,6 +172,10 @@ export const rebar: EstimatorModule<'rebar'> = {
 
   objectiveProblem(objective) {
     return objective.form === 'iwae' ? 'rebar evaluates a single-sample objective (use elbo)' : undefined;
+  },
+
+  planProblem(_d, all) {
+    return relaxationPlanProblem('rebar', all);
   },
 
   label(d) {

@@ -5,7 +5,7 @@
  * rules as rebar; never chosen automatically.
  */
 import { constantOption, type EstimatorModule } from './estimator.js';
-import { createEstimator, relaxationDecision, relaxationDraw, relaxationSurrogate, runtimeOptions } from './rebar.js';
+import { createEstimator, relaxationDecision, relaxationDraw, relaxationPlanProblem, relaxationSurrogate, runtimeOptions } from './rebar.js';
 
 export const relax: EstimatorModule<'relax'> = {
   kind: 'relax',
@@ -24,6 +24,10 @@ export const relax: EstimatorModule<'relax'> = {
 
   objectiveProblem(objective) {
     return objective.form === 'iwae' ? 'relax evaluates a single-sample objective (use elbo)' : undefined;
+  },
+
+  planProblem(_d, all) {
+    return relaxationPlanProblem('relax', all);
   },
 
   label(d) {

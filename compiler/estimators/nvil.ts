@@ -11,6 +11,7 @@ import type { CheckedModel } from '../semantics/types.js';
 import { namesRead } from '../syntax/names-read.js';
 import type * as A from '../syntax/ast.js';
 import { constantOption, type EstimatorModule, type NodeFacts } from './estimator.js';
+import { scoreFunctionDraw } from './score-draw.js';
 
 /** Defaults (docs/reference.md): one hidden layer of 100 tanh units, as in the paper's experiments. */
 // normalize defaults to false: the division reaches only the score-function part of the guide's gradient, not the
@@ -119,11 +120,7 @@ export const nvil: EstimatorModule<'nvil'> = {
   },
 
   draw(d, cx) {
-    cx.bindValue(`${cx.fixed} ?? ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
-    if (cx.relaxed) cx.importStdlib('logProbOfSample');
-    const logq = cx.relaxed ? `logProbOfSample(${cx.q}, ${cx.value})` : `${cx.q}.logProb(${cx.value})`;
-    cx.bind('logq', cx.perExample(logq), 'log q of the draw, for the score-function term');
-    return 'drawn';
+    return scoreFunctionDraw(d, cx, 'score-function term');
   },
 
   surrogate(d, cx) {

@@ -55,16 +55,6 @@ export function valuesPerPoint(f: NodeFacts): number {
   return dims.reduce((p: number, d) => p * (typeof d === 'number' ? d : 1), 1);
 }
 
-/**
- * rebar/relax next to a node that draws several samples per step (`reinforce(samples = k)`, k > 1): the objective
- * is then generated as k independent passes, and the control variate's relaxed evaluation is generated for one.
- */
-export function relaxationPlanProblem(d: EstimatorDecision, all: readonly EstimatorDecision[]): string | undefined {
-  const multi = all.find((e) => e.samples > 1);
-  if (!multi) return undefined;
-  return `${d.estimator}'s relaxed evaluation is generated for one sample per step, but '${multi.node}' draws ${multi.samples} (use samples = 1 there, or another estimator for '${d.node}')`;
-}
-
 /** The options shared by rebar and relax, with their defaults (stdlib/signatures/functions.ts). */
 function relaxationOptions(clause: ResolvedCall): Record<string, OptionValue> {
   return {
@@ -109,6 +99,18 @@ export function relaxationDecision(kind: 'rebar' | 'relax', f: NodeFacts, clause
     reason: `requested with ${kind}: ${what} (temperature ${options.temperature}, η ${options.eta}, tuned on the variance${options.lr === 0 ? ': off' : ''})`,
     overridden: true,
   };
+}
+
+/**
+ * Why the plan cannot generate a REBAR/RELAX node (its control variate is generated for a single pass of the
+ * objective per step): a neighbour drawing several samples, or a joint enumeration, makes a multi-pass objective.
+ */
+export function relaxationPlanProblem(kind: 'rebar' | 'relax', all: readonly EstimatorDecision[]): string | undefined {
+  const multi = all.find((e) => e.samples > 1);
+  if (multi) return `${kind}'s control variate is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
+  const joint = all.find((e) => e.enumeration?.mode === 'joint');
+  if (joint) return `${kind}'s control variate is not generated inside the joint enumeration of '${joint.node}'`;
+  return undefined;
 }
 
 /** `const <est> = new <Class>(...)` in create, its variables and its after-step update. */
@@ -172,7 +174,9 @@ export const rebar: EstimatorModule<'rebar'> = {
     return objective.form === 'iwae' ? 'rebar evaluates a single-sample objective (use elbo)' : undefined;
   },
 
-  planProblem: relaxationPlanProblem,
+  planProblem(_d, all) {
+    return relaxationPlanProblem('rebar', all);
+  },
 
   label(d) {
     return `rebar (λ ${d.options?.temperature}, η ${d.options?.eta})`;

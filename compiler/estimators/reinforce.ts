@@ -10,6 +10,7 @@
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { BaselineKind, EstimatorDecision } from './decision.js';
 import { constantOption, type EstimatorModule } from './estimator.js';
+import { scoreFunctionDraw } from './score-draw.js';
 
 /** Default decay of the exponential-moving-average baseline (Pyro's decaying average uses 0.90). */
 export const DEFAULT_EMA_DECAY = 0.9;
@@ -99,12 +100,7 @@ export const reinforce: EstimatorModule<'reinforce'> = {
   },
 
   draw(d, cx) {
-    cx.bindValue(`${cx.fixed} ?? ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
-    // A relaxed draw's density is taken from its log-space representation (exact at any τ; stdlib log-space.ts).
-    if (cx.relaxed) cx.importStdlib('logProbOfSample');
-    const logq = cx.relaxed ? `logProbOfSample(${cx.q}, ${cx.value})` : `${cx.q}.logProb(${cx.value})`;
-    cx.bind('logq', cx.perExample(logq), 'log q of the draw, for the score-function term');
-    return 'drawn';
+    return scoreFunctionDraw(d, cx, 'score-function term');
   },
 
   surrogate(d, cx) {

@@ -26,7 +26,9 @@ export const relax: EstimatorModule<'relax'> = {
     return objective.form === 'iwae' ? 'relax evaluates a single-sample objective (use elbo)' : undefined;
   },
 
-  planProblem: relaxationPlanProblem,
+  planProblem(_d, all) {
+    return relaxationPlanProblem('relax', all);
+  },
 
   label(d) {
     return `relax (${d.options?.hidden} hidden, λ ${d.options?.temperature})`;

@@ -8,6 +8,7 @@
  */
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { Decision, EstimatorModule, NodeFacts } from './estimator.js';
+import { scoreFunctionDraw } from './score-draw.js';
 
 function decision(f: NodeFacts, overridden: boolean): Decision {
   const k = f.objective.iwaeSamples ?? 1;
@@ -58,11 +59,7 @@ export const vimco: EstimatorModule<'vimco'> = {
   },
 
   draw(d, cx) {
-    cx.bindValue(`${cx.fixed} ?? ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
-    if (cx.relaxed) cx.importStdlib('logProbOfSample');
-    const logq = cx.relaxed ? `logProbOfSample(${cx.q}, ${cx.value})` : `${cx.q}.logProb(${cx.value})`;
-    cx.bind('logq', cx.perExample(logq), 'log q of the draw, for the VIMCO term');
-    return 'drawn';
+    return scoreFunctionDraw(d, cx, 'VIMCO term');
   },
 
   surrogate(d, cx) {

@@ -25,7 +25,7 @@ function layerOf(path: string): Layer | undefined {
 }
 
 // What the compiler may take from stdlib: modules that load no TensorFlow.js.
-const COMPILER_STDLIB = [/^stdlib\/signatures\//, /^stdlib\/kl\/rules\.js$/, /^stdlib\/special\/gamma64\.js$/];
+const COMPILER_STDLIB = [/^stdlib\/signatures\//, /^stdlib\/kl\/rules\.js$/, /^stdlib\/kl\/support\.js$/, /^stdlib\/special\/gamma64\.js$/];
 
 // The compiler's stages from the ground up (docs/architecture.md section 2): a stage imports only stages before it.
 const COMPILER_STAGES = ['diagnostics', 'syntax', 'semantics', 'estimators', 'analysis', 'graph', 'codegen'] as const;

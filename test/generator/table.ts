@@ -15,7 +15,6 @@ import {
   type Support,
   type ValueConstraint,
 } from '../../stdlib/signatures/index.js';
-import { relaxationNoise } from '../../compiler/estimators/rebar.js';
 
 /**
  * Relations between parameters that the table states only in prose (ParamSig.doc). The generator honours
@@ -80,7 +79,10 @@ export function likelihoodFamilies(excludeRelaxedCounts = false): DistributionSi
 export function priorFamilies(q: DistributionSig, mixSupports: boolean): DistributionSig[] {
   // A family whose support depends on its parameters (PARAM_RELATIONS) is no prior: guide draws would fall
   // outside it (an infinite KL, the model's fault, not sgm's).
-  const same = GENERATED.filter((p) => p.support === q.support && !(p.name in PARAM_RELATIONS));
+  // A prior's event rank must be the guide's: a vector family (MultivariateNormal, [..., D] events) against a
+  // scalar-event guide is a shape mismatch (SGM3013), which the generator would only produce as rejections.
+  const vector = (d: DistributionSig) => d.event.kind === 'vector';
+  const same = GENERATED.filter((p) => p.support === q.support && !(p.name in PARAM_RELATIONS) && vector(p) === vector(q));
   if (!mixSupports || q.relaxation === 'none') return same;
   const relaxes = GENERATED.filter(
     (p) => p.discrete && !p.hasRsample && (q.relaxation === 'relaxed_binary' ? p.support === 'boolean' : q.relaxation === 'relaxed_one_hot' && p.support === 'one_hot'),
@@ -112,14 +114,15 @@ export function applicableEstimators(d: DistributionSig): string[] {
         // The score-function family of issue 15 has applicability rules the generator does not model yet (vimco:
         // only under iwae; muprop: Bernoulli/OneHotCategorical, a per-data-point objective, no multi-sample
         // neighbour; nvil: data for its baseline network): their tests are test/codegen/score-family.test.ts.
-        // REBAR/RELAX: Bernoulli and OneHotCategorical only (compiler/estimators/rebar.ts; SGM5001 otherwise).
-        case 'rebar':
-        case 'relax':
-          return relaxationNoise(d) !== undefined;
         case 'nvil':
         case 'vimco':
         case 'muprop':
           return false;
+        // REBAR and RELAX relax a Bernoulli or one-hot draw (compiler/estimators/rebar.ts); other families get
+        // SGM5001, which the generator would only produce as rejections.
+        case 'rebar':
+        case 'relax':
+          return d.support === 'boolean' || d.support === 'one_hot';
         default:
           return true; // the score function applies to every distribution with a density
       }

@@ -3,6 +3,7 @@
  * (select-backend-browser.ts), so `sgm train` and the playground print the same line: the backend, why it was
  * chosen, and each candidate passed over with its reason. Imports nothing from Node.
  */
+import { tf } from '../../stdlib/tf.js';
 import type { NativeStatus } from './native-kernels.js';
 
 /** Backends sgm knows: Node's (tensorflow-gpu, tensorflow, wasm, cpu) and the page's (webgpu, webgl, wasm, cpu). */
@@ -35,4 +36,15 @@ export function formatBackendLine(info: BackendInfo | undefined, nativeAdvice?: 
   if (native.state === 'absent' && nativeAdvice) notes.push(`native kernels ${native.reason}: for about 4× faster training, ${nativeAdvice()}`);
   if (native.state === 'disabled') notes.push(`native kernels ${native.reason}`);
   return [head, ...notes].join('; ').replace(/\s*\n\s*/g, ' ');
+}
+
+/** tf.setBackend + tf.ready; false (never a throw) when the backend cannot start. Shared by the Node and browser selectors. */
+export async function setTfjsBackend(tfjsName: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(tfjsName);
+    if (ok) await tf.ready();
+    return ok;
+  } catch {
+    return false;
+  }
 }

@@ -12,7 +12,7 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
-import { formatBackendLine, type BackendInfo, type BackendName } from './backend-report.js';
+import { formatBackendLine, setTfjsBackend, type BackendInfo, type BackendName } from './backend-report.js';
 import { registerWasmMissingKernels } from './wasm-missing-kernels.js';
 
 /** The page's backends in order of preference. */
@@ -33,16 +33,6 @@ interface GpuLike {
 }
 
 let current: BackendInfo | undefined;
-
-async function setTfjsBackend(name: string): Promise<boolean> {
-  try {
-    const ok = await tf.setBackend(name);
-    if (ok) await tf.ready();
-    return ok;
-  } catch {
-    return false;
-  }
-}
 
 /** Starts one backend; resolves to null on success or the reason it could not start. */
 async function start(name: BackendName, options: BrowserBackendOptions): Promise<string | null> {

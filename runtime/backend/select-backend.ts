@@ -14,7 +14,7 @@ import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
 import type { NativeStatus } from './native-kernels.js';
 import { registerWasmMissingKernels } from './wasm-missing-kernels.js';
 import { nativeAdvice } from './native-addon.js';
-import { formatBackendLine, type BackendInfo, type BackendName } from './backend-report.js';
+import { formatBackendLine, setTfjsBackend, type BackendInfo, type BackendName } from './backend-report.js';
 
 export type { BackendInfo, BackendName } from './backend-report.js';
 
@@ -69,16 +69,6 @@ async function start(name: BackendName): Promise<string | null> {
     case 'webgpu':
     case 'webgl':
       return `${name} runs in a web page only (sgm/runtime's browser entry, select-backend-browser.ts)`;
-  }
-}
-
-async function setTfjsBackend(tfjsName: string): Promise<boolean> {
-  try {
-    const ok = await tf.setBackend(tfjsName);
-    if (ok) await tf.ready();
-    return ok;
-  } catch {
-    return false;
   }
 }
 

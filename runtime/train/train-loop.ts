@@ -74,7 +74,8 @@ export async function trainLoop(model: ModelInstance, data: BoundData, options: 
     while (step < options.steps) {
       if (options.signal?.aborted) return { status: 'interrupted', step, losses };
       const start = performance.now();
-      const batch = data.batch(schedule.indices(step));
+      // Drawn columns (binarize=dynamic) keyed by the seed and the step, as the trainer does: a fresh draw per step.
+      const batch = data.batch(schedule.indices(step), { seed, index: step });
       try {
         const out = trainStep(model, batch, { step, rng }, optimizer, trainables);
         if (!out.applied) {

@@ -5,8 +5,8 @@
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asValue, detached, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
-import { requirePositive } from './positive.js';
+import { signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
+import { nonNegativeSupport, requirePositive } from './positive.js';
 
 /** Named parameters of Exponential. */
 export interface ExponentialParams {
@@ -39,12 +39,7 @@ export class Exponential extends Distribution {
 
   /** log λ - λx for x ≥ 0, -Infinity for x < 0. */
   logProb(value: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const x = asValue(value);
-      const inside = detached((v) => tf.greaterEqual(v, 0), x);
-      const lp = tf.sub(tf.log(this.rate), tf.mul(this.rate, x));
-      return tf.where(tf.broadcastTo(inside, lp.shape), lp, tf.fill(lp.shape, -Infinity));
-    });
+    return nonNegativeSupport(value, (x) => tf.sub(tf.log(this.rate), tf.mul(this.rate, x)));
   }
 
   /** 1/λ. */

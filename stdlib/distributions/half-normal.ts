@@ -6,8 +6,8 @@ import type { RandomStream } from '../random.js';
 import { LOG_SQRT_2PI } from '../special/normal.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
-import { asValue, detached, signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
-import { requirePositive } from './positive.js';
+import { signatureOf, stopGradient, type TensorInput } from './discrete-params.js';
+import { nonNegativeSupport, requirePositive } from './positive.js';
 
 /** Named parameters of HalfNormal. */
 export interface HalfNormalParams {
@@ -40,12 +40,9 @@ export class HalfNormal extends Distribution {
 
   /** log 2 - ½ log(2π) - log σ - x²/(2σ²) for x ≥ 0, -Infinity for x < 0. */
   logProb(value: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const x = asValue(value);
-      const inside = detached((v) => tf.greaterEqual(v, 0), x);
+    return nonNegativeSupport(value, (x) => {
       const z = tf.div(x, this.scale);
-      const lp = tf.sub(tf.sub(Math.LN2 - LOG_SQRT_2PI, tf.log(this.scale)), tf.mul(tf.square(z), 0.5));
-      return tf.where(tf.broadcastTo(inside, lp.shape), lp, tf.fill(lp.shape, -Infinity));
+      return tf.sub(tf.sub(Math.LN2 - LOG_SQRT_2PI, tf.log(this.scale)), tf.mul(tf.square(z), 0.5));
     });
   }
 

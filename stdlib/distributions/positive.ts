@@ -28,3 +28,16 @@ export function positiveSupport(value: tf.Tensor, inside: (x: tf.Tensor, logX: t
     return tf.where(tf.broadcastTo(positive, lp.shape), lp, tf.fill(lp.shape, -Infinity));
   });
 }
+
+/**
+ * The log density of x under a family on x ≥ 0, -Infinity at x < 0: `inside` must be finite (and its gradient
+ * too) at every x, since it is evaluated on x as given (Exponential, HalfNormal).
+ */
+export function nonNegativeSupport(value: tf.Tensor, inside: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const x = asValue(value);
+    const nonNegative = detached((v) => tf.greaterEqual(v, 0), x);
+    const lp = inside(x);
+    return tf.where(tf.broadcastTo(nonNegative, lp.shape), lp, tf.fill(lp.shape, -Infinity));
+  });
+}

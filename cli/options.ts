@@ -35,6 +35,26 @@ export function wholeNumber(flag: string) {
   };
 }
 
+/** A TCP port option: a whole number from 0 (any free port) to 65535. */
+export function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port expects a port number from 0 to 65535, got '${v}'`);
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C), removing both listeners: how a serving command waits to stop. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 /** A finite number option. */
 export function finiteNumber(flag: string) {
   return (v: string): number => {

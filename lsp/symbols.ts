@@ -5,6 +5,7 @@
  */
 import type * as A from '../compiler/syntax/ast.js';
 import type { Span } from '../compiler/diagnostics/source.js';
+import { childExprs } from '../compiler/syntax/names-read.js';
 
 /** What a name at a place is. */
 export type OccurrenceKind = 'definition' | 'use' | 'callee' | 'argument';
@@ -98,53 +99,12 @@ export function occurrences(program: A.Program): Occurrence[] {
 }
 
 function walkExpr(e: A.Expr, statement: Occurrence['statement'], block: Occurrence['block'], push: (o: Omit<Occurrence, 'model'>) => void): void {
-  const go = (x: A.Expr | undefined): void => {
-    if (x) walkExpr(x, statement, block, push);
-  };
-  switch (e.kind) {
-    case 'ident':
-      push({ name: e.name, span: e.span, kind: 'use', ...(statement ? { statement } : {}), block });
-      return;
-    case 'call':
-      push({ name: e.callee.text, span: e.callee.span, kind: 'callee', ...(statement ? { statement } : {}), block });
-      for (const a of e.args) {
-        if (a.name) push({ name: a.name.text, span: a.name.span, kind: 'argument', call: e, ...(statement ? { statement } : {}), block });
-        go(a.value);
-      }
-      return;
-    case 'binary':
-      go(e.left);
-      go(e.right);
-      return;
-    case 'unary':
-      go(e.operand);
-      return;
-    case 'tensor':
-      e.elements.forEach(go);
-      return;
-    case 'index':
-      go(e.target);
-      for (const it of e.items) {
-        if (it.kind === 'at') go(it.index);
-        else if (it.kind === 'slice') [it.start, it.stop, it.step].forEach(go);
-      }
-      return;
-    case 'transition':
-      go(e.from);
-      go(e.to);
-      return;
-    case 'range':
-      go(e.low);
-      go(e.high);
-      return;
-    case 'paren':
-      go(e.inner);
-      return;
-    case 'number':
-    case 'bool':
-    case 'error':
-      return;
+  if (e.kind === 'ident') push({ name: e.name, span: e.span, kind: 'use', ...(statement ? { statement } : {}), block });
+  if (e.kind === 'call') {
+    push({ name: e.callee.text, span: e.callee.span, kind: 'callee', ...(statement ? { statement } : {}), block });
+    for (const a of e.args) if (a.name) push({ name: a.name.text, span: a.name.span, kind: 'argument', call: e, ...(statement ? { statement } : {}), block });
   }
+  for (const x of childExprs(e)) walkExpr(x, statement, block, push);
 }
 
 /** The occurrence whose span holds `offset` (its end included, so a cursor right after a name finds it). */

@@ -5,7 +5,7 @@
  * 127.0.0.1 may read same-origin responses from it), so a request whose Host header is not the loopback address
  * with this port (`127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`) is refused with 403.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../runtime/errors.js';
 
@@ -36,14 +36,36 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
   return m[2] === undefined ? port === 80 : Number(m[2]) === port;
 }
 
-/** Starts serving `render()` at `/` on 127.0.0.1:`port` (0: a free port chosen by the system). */
-export async function servePage(render: () => Promise<RenderedPage>, port = 0): Promise<PageServer> {
+/**
+ * Starts an HTTP server on 127.0.0.1:`port` (0: a free port chosen by the system) that refuses with 403 a request
+ * whose Host header is not this loopback address and port, and passes every other request to `handle`.
+ */
+export async function serveLoopback(handle: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<PageServer> {
   const server = createServer((req, res) => {
     const actualPort = (server.address() as AddressInfo).port;
     if (!isLoopbackHost(req.headers.host, actualPort)) {
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`forbidden: this server answers only to ${SERVE_HOST}:${actualPort} and localhost:${actualPort}\n`);
       return;
     }
+    handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use: choose another with --port, or 0 for any free port`) : e),
+    );
+    server.listen(port, SERVE_HOST, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${SERVE_HOST}:${address.port}/`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Starts serving `render()` at `/` on 127.0.0.1:`port` (0: a free port chosen by the system). */
+export function servePage(render: () => Promise<RenderedPage>, port = 0): Promise<PageServer> {
+  return serveLoopback((req, res) => {
     const path = new URL(req.url ?? '/', `http://${SERVE_HOST}`).pathname;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || (path !== '/' && path !== '/index.html')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: this server has one page, at /\n');
@@ -58,17 +80,5 @@ export async function servePage(render: () => Promise<RenderedPage>, port = 0): 
         res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
       },
     );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use: choose another with --port, or 0 for any free port`) : e),
-    );
-    server.listen(port, SERVE_HOST, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${SERVE_HOST}:${address.port}/`,
-    server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  }, port);
 }

@@ -10,7 +10,7 @@ import { startBackend } from '../backend.js';
 import { EXIT, type Io } from '../io.js';
 import { compileFile } from '../load-model.js';
 import { readModelFile } from '../front-end.js';
-import { collectSet, finiteNumber, positiveInt, wholeNumber } from '../options.js';
+import { collectSet, defined, finiteNumber, positiveInt, wholeNumber } from '../options.js';
 import { runOverrides } from '../run-folder.js';
 
 interface CompareFlags {
@@ -72,12 +72,8 @@ export function registerCompare(program: Command, io: Io, done: (code: number) =
         source: readModelFile(io, file),
         path: file,
         hyper,
-        ...(f.data !== undefined ? { data: f.data } : {}),
-        ...(checkpoint !== undefined ? { checkpoint } : {}),
-        ...(f.estimators !== undefined ? { estimators: f.estimators } : {}),
-        ...(f.node !== undefined ? { nodes: f.node } : {}),
+        ...defined({ data: f.data, checkpoint, estimators: f.estimators, nodes: f.node, referenceDraws: f.referenceDraws }),
         draws: Math.max(2, f.draws),
-        ...(f.referenceDraws !== undefined ? { referenceDraws: f.referenceDraws } : {}),
         batchSize: f.batch,
         seed: f.seed,
         warmup: f.warmup,

@@ -12,17 +12,10 @@ import { writeFileAtomic } from '../../runtime/checkpoint/write.js';
 import { UserError } from '../../runtime/errors.js';
 import { frontEnd, printDiagnostics } from '../front-end.js';
 import { EXIT, type Io } from '../io.js';
-import { choice, collectSet } from '../options.js';
+import { choice, collectSet, portNumber, untilStopped } from '../options.js';
 
 const FORMATS = ['dot', 'json', 'mermaid', 'html'] as const;
 type GraphFormat = (typeof FORMATS)[number];
-
-/** A TCP port option: a whole number from 0 (any free port) to 65535. */
-function portNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port expects a port number from 0 to 65535, got '${v}'`);
-  return n;
-}
 
 /** The annotated graph of a checked file's first model. */
 function annotatedGraph(result: FrontEndResult) {
@@ -98,15 +91,7 @@ async function serve(io: Io, file: string, set: Record<string, number> | undefin
     return { status: 500, html: `<!doctype html><meta charset="utf-8"><title>sgm: errors in ${escapeHtml(file)}</title><pre>${escapeHtml(text)}</pre>` };
   }, port);
   io.stdout(`serving the graph of ${file} at ${page.url} (127.0.0.1 only; rebuilt on every reload; Ctrl-C to stop)\n`);
-  await new Promise<void>((resolveStop) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   await page.close();
   return EXIT.ok;
 }

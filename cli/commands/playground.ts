@@ -8,13 +8,7 @@ import { sgmCacheDir } from '../../stdlib/cache-dir.js';
 import { buildPlayground } from '../../web/playground-build.js';
 import { serveFolder } from '../../web/serve-folder.js';
 import { EXIT, type Io } from '../io.js';
-
-/** A TCP port option: a whole number from 0 (any free port) to 65535. */
-function portNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port expects a port number from 0 to 65535, got '${v}'`);
-  return n;
-}
+import { portNumber, untilStopped } from '../options.js';
 
 /** The policy the page declares in its meta tag, sent as a header too. */
 function pageCsp(dir: string): string {
@@ -43,15 +37,7 @@ export function registerPlayground(program: Command, io: Io, done: (code: number
       }
       const server = await serveFolder(dir, pageCsp(dir), opts.port);
       io.stdout(`serving the playground at ${server.url} (127.0.0.1 only; Ctrl-C to stop)\n`);
-      await new Promise<void>((resolveStop) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolveStop();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       await server.close();
       done(EXIT.ok);
     });

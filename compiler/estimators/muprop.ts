@@ -10,7 +10,7 @@
  */
 import { familyNames, meanIsAValue } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
-import type { EstimatorModule } from './estimator.js';
+import { singlePassPlanProblem, type EstimatorModule } from './estimator.js';
 import { baselineOption, baselineText, createEmaBaseline } from './reinforce.js';
 
 export const muprop: EstimatorModule<'muprop'> = {
@@ -56,11 +56,7 @@ export const muprop: EstimatorModule<'muprop'> = {
   },
 
   planProblem(_d, all) {
-    const multi = all.find((e) => e.samples > 1);
-    if (multi) return `muprop's mean-field pass is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
-    const joint = all.find((e) => e.enumeration?.mode === 'joint');
-    if (joint) return `muprop's mean-field pass is not generated inside the joint enumeration of '${joint.node}'`;
-    return undefined;
+    return singlePassPlanProblem("muprop's mean-field pass", all);
   },
 
   label(d) {

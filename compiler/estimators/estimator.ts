@@ -233,3 +233,15 @@ export function constantOption(call: ResolvedCall, name: string): number | undef
   const a = call.args.get(name);
   return a?.type.kind === 'tensor' && typeof a.type.constant === 'number' ? a.type.constant : undefined;
 }
+
+/**
+ * Why the plan cannot generate a node whose extra evaluation (`what`, e.g. MuProp's mean-field pass) is generated for
+ * a single pass of the objective per step: a neighbour drawing several samples, or a joint enumeration.
+ */
+export function singlePassPlanProblem(what: string, all: readonly EstimatorDecision[]): string | undefined {
+  const multi = all.find((e) => e.samples > 1);
+  if (multi) return `${what} is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
+  const joint = all.find((e) => e.enumeration?.mode === 'joint');
+  if (joint) return `${what} is not generated inside the joint enumeration of '${joint.node}'`;
+  return undefined;
+}

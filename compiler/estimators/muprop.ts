@@ -10,9 +10,8 @@
  */
 import { familyNames, meanIsAValue } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
-import type { BaselineKind } from './decision.js';
-import { constantOption, type EstimatorModule } from './estimator.js';
-import { baselineText, DEFAULT_EMA_DECAY } from './reinforce.js';
+import { singlePassPlanProblem, type EstimatorModule } from './estimator.js';
+import { baselineOption, baselineText, createEmaBaseline } from './reinforce.js';
 
 export const muprop: EstimatorModule<'muprop'> = {
   kind: 'muprop',
@@ -30,9 +29,7 @@ export const muprop: EstimatorModule<'muprop'> = {
       f.diagnostics.push(makeDiagnostic('SGM5001', f.clauseSpan, problem, { label: 'muprop does not apply', help: "use 'with nvil' or 'with reinforce'" }));
       return undefined;
     }
-    const b = clause.args.get('baseline');
-    const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
-    const baseline = (bCall?.name ?? 'ema') as BaselineKind;
+    const { baseline, decay } = baselineOption(clause, 'ema');
     if (baseline === 'loo') {
       f.diagnostics.push(
         makeDiagnostic('SGM5001', f.clauseSpan, 'muprop draws one sample per step: the leave-one-out baseline needs several', {
@@ -42,7 +39,6 @@ export const muprop: EstimatorModule<'muprop'> = {
       );
       return undefined;
     }
-    const decay = baseline === 'ema' ? (bCall ? (constantOption(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
     return {
       node: f.node,
       distribution: f.distribution,
@@ -60,25 +56,14 @@ export const muprop: EstimatorModule<'muprop'> = {
   },
 
   planProblem(_d, all) {
-    const multi = all.find((e) => e.samples > 1);
-    if (multi) return `muprop's mean-field pass is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
-    const joint = all.find((e) => e.enumeration?.mode === 'joint');
-    if (joint) return `muprop's mean-field pass is not generated inside the joint enumeration of '${joint.node}'`;
-    return undefined;
+    return singlePassPlanProblem("muprop's mean-field pass", all);
   },
 
   label(d) {
     return `muprop (${d.baseline === 'ema' ? `ema ${d.decay}` : 'no baseline'})`;
   },
 
-  create(d, cx) {
-    if (d.baseline !== 'ema') return;
-    const id = cx.id('baseline');
-    cx.importRuntime('EmaBaseline');
-    cx.setup(`const ${id} = new EmaBaseline(${cx.str(`baseline/${d.node}`)}, ${cx.literal(d.decay ?? DEFAULT_EMA_DECAY)}); // line ${d.line}: ${cx.comment(d.reason)}`);
-    cx.variables(`...${id}.variables()`);
-    cx.afterStep(`${id}.update();`);
-  },
+  create: createEmaBaseline,
 
   draw(d, cx) {
     // In the mean-field pass the caller gives an offset instead of a value: the node is then its mean given its

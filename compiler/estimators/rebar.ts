@@ -9,7 +9,7 @@ import { makeDiagnostic } from '../diagnostics/make.js';
 import type { DistributionType, ResolvedCall } from '../semantics/types.js';
 import type { DistributionSig } from '../../stdlib/signatures/index.js';
 import type { EstimatorDecision, OptionValue } from './decision.js';
-import { constantOption, type CreateContext, type Decision, type DrawContext, type EstimatorModule, type NodeFacts, type SurrogateContext } from './estimator.js';
+import { constantOption, singlePassPlanProblem, type CreateContext, type Decision, type DrawContext, type EstimatorModule, type NodeFacts, type SurrogateContext } from './estimator.js';
 
 /**
  * The noise of a family's draw b = H(z) (runtime relaxation-noise.ts), read from the signature table's support:
@@ -101,16 +101,9 @@ export function relaxationDecision(kind: 'rebar' | 'relax', f: NodeFacts, clause
   };
 }
 
-/**
- * Why the plan cannot generate a REBAR/RELAX node (its control variate is generated for a single pass of the
- * objective per step): a neighbour drawing several samples, or a joint enumeration, makes a multi-pass objective.
- */
+/** Why the plan cannot generate a REBAR/RELAX node: its control variate is generated for a single pass per step. */
 export function relaxationPlanProblem(kind: 'rebar' | 'relax', all: readonly EstimatorDecision[]): string | undefined {
-  const multi = all.find((e) => e.samples > 1);
-  if (multi) return `${kind}'s control variate is generated for one sample per step, but '${multi.node}' draws ${multi.samples}`;
-  const joint = all.find((e) => e.enumeration?.mode === 'joint');
-  if (joint) return `${kind}'s control variate is not generated inside the joint enumeration of '${joint.node}'`;
-  return undefined;
+  return singlePassPlanProblem(`${kind}'s control variate`, all);
 }
 
 /** `const <est> = new <Class>(...)` in create, its variables and its after-step update. */

@@ -8,8 +8,9 @@
  * discrete node without relaxation that cannot be enumerated, with the SGM4007 variance warning.
  */
 import { makeDiagnostic } from '../diagnostics/make.js';
+import type { ResolvedCall } from '../semantics/types.js';
 import type { BaselineKind, EstimatorDecision } from './decision.js';
-import { constantOption, type EstimatorModule } from './estimator.js';
+import { constantOption, type CreateContext, type EstimatorModule } from './estimator.js';
 import { scoreFunctionDraw } from './score-draw.js';
 
 /** Default decay of the exponential-moving-average baseline (Pyro's decaying average uses 0.90). */
@@ -18,6 +19,25 @@ export const DEFAULT_EMA_DECAY = 0.9;
 /** The baseline in words, as the plan's reasons say it. */
 export function baselineText(b: BaselineKind, decay: number | undefined): string {
   return b === 'ema' ? `EMA baseline (decay ${decay})` : b === 'loo' ? 'leave-one-out baseline' : 'no baseline';
+}
+
+/** The `baseline = ...` option of a clause (`fallback` when absent) and the EMA's decay (undefined for other kinds). */
+export function baselineOption(clause: ResolvedCall, fallback: BaselineKind): { baseline: BaselineKind; decay: number | undefined } {
+  const b = clause.args.get('baseline');
+  const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
+  const baseline = (bCall?.name ?? fallback) as BaselineKind;
+  const decay = baseline === 'ema' ? (bCall ? (constantOption(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
+  return { baseline, decay };
+}
+
+/** Creates the node's EMA baseline (its variables and after-step update) when the decision has one. */
+export function createEmaBaseline(d: EstimatorDecision, cx: CreateContext): void {
+  if (d.baseline !== 'ema') return;
+  const id = cx.id('baseline');
+  cx.importRuntime('EmaBaseline');
+  cx.setup(`const ${id} = new EmaBaseline(${cx.str(`baseline/${d.node}`)}, ${cx.literal(d.decay ?? DEFAULT_EMA_DECAY)}); // line ${d.line}: ${cx.comment(d.reason)}`);
+  cx.variables(`...${id}.variables()`);
+  cx.afterStep(`${id}.update();`);
 }
 
 /** The baseline term of the surrogate: the EMA's current value, or 0. */
@@ -35,9 +55,7 @@ export const reinforce: EstimatorModule<'reinforce'> = {
 
   fromClause(f, clause) {
     const samples = constantOption(clause, 'samples') ?? 1;
-    const b = clause.args.get('baseline');
-    const bCall = b?.type.kind === 'directive' ? b.type.call : undefined;
-    const baseline = (bCall?.name ?? (samples > 1 ? 'loo' : 'ema')) as BaselineKind;
+    const { baseline, decay } = baselineOption(clause, samples > 1 ? 'loo' : 'ema');
     if (baseline === 'loo' && samples < 2) {
       f.diagnostics.push(
         makeDiagnostic('SGM5001', f.clauseSpan, 'the leave-one-out baseline needs samples >= 2', {
@@ -47,7 +65,6 @@ export const reinforce: EstimatorModule<'reinforce'> = {
       );
       return undefined;
     }
-    const decay = baseline === 'ema' ? (bCall ? (constantOption(bCall, 'decay') ?? DEFAULT_EMA_DECAY) : DEFAULT_EMA_DECAY) : undefined;
     return {
       node: f.node,
       distribution: f.distribution,
@@ -90,14 +107,7 @@ export const reinforce: EstimatorModule<'reinforce'> = {
     return `reinforce (${d.baseline === 'ema' ? `ema ${d.decay}` : d.baseline}${d.samples > 1 ? `, ${d.samples} samples` : ''})`;
   },
 
-  create(d, cx) {
-    if (d.baseline !== 'ema') return;
-    const id = cx.id('baseline');
-    cx.importRuntime('EmaBaseline');
-    cx.setup(`const ${id} = new EmaBaseline(${cx.str(`baseline/${d.node}`)}, ${cx.literal(d.decay ?? DEFAULT_EMA_DECAY)}); // line ${d.line}: ${cx.comment(d.reason)}`);
-    cx.variables(`...${id}.variables()`);
-    cx.afterStep(`${id}.update();`);
-  },
+  create: createEmaBaseline,
 
   draw(d, cx) {
     return scoreFunctionDraw(d, cx, 'score-function term');

@@ -73,7 +73,7 @@ export function discreteScore(family: RelaxationFamily, logits: tf.Tensor, b: tf
 }
 
 /** A per-data-point value [B] (or a scalar) reshaped to broadcast against a [B, ...] tensor of the given rank. */
-function expandPerPoint(x: tf.Tensor, rank: number): tf.Tensor {
+export function expandPerPoint(x: tf.Tensor, rank: number): tf.Tensor {
   return x.rank === 0 ? x : tf.reshape(x, [x.shape[0], ...Array.from({ length: rank - 1 }, () => 1)]);
 }
 

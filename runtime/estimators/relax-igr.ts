@@ -25,7 +25,7 @@ import { stopGradient } from '../../stdlib/stop-gradient.js';
 import { tf } from '../../stdlib/tf.js';
 import { softmaxPlusPlus } from '../../stdlib/transforms/softmax-plus-plus.js';
 import { igrLogProbs } from './igr-discrete.js';
-import { sumToSignal } from './rebar.js';
+import { expandPerPoint, sumToSignal } from './rebar.js';
 import { ControlAdam } from './control-adam.js';
 import { ControlNetwork } from './relax.js';
 
@@ -117,8 +117,8 @@ export class RelaxIgrEstimator {
           cKept = tf.keep(this.control(tf.add(m, tf.mul(s, eps)), input));
           return tf.sum(cKept) as tf.Scalar;
         })([input.mu, input.sigma]);
-        const c = expandTo(cKept as tf.Tensor, input.mu.rank);
-        const f = expandTo(input.signal, input.mu.rank);
+        const c = expandPerPoint(cKept as tf.Tensor, input.mu.rank);
+        const f = expandPerPoint(input.signal, input.mu.rank);
         // ∇ log N(y | μ, σ) at y = μ + σ ε: ε/σ for μ, (ε² − 1)/σ for σ.
         const nMu = tf.div(eps, input.sigma);
         const nSigma = tf.div(tf.sub(tf.square(eps), 1), input.sigma);
@@ -168,9 +168,4 @@ export class RelaxIgrEstimator {
     this.eta.dispose();
     this.net.dispose();
   }
-}
-
-/** A per-data-point value [B] (or scalar) reshaped to broadcast against a [B, ...] tensor of rank `rank`. */
-function expandTo(x: tf.Tensor, rank: number): tf.Tensor {
-  return x.rank === 0 ? x : tf.reshape(x, [x.shape[0], ...Array.from({ length: rank - 1 }, () => 1)]);
 }

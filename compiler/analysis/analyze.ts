@@ -23,7 +23,7 @@ import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
 import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
 import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
-import { perExampleObjective, Separability } from './separability.js';
+import { perExampleObjective, Separability, tileableOverSamples } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
 
 export { DEFAULT_EMA_DECAY, ENUMERATION_LIMIT };
@@ -105,7 +105,7 @@ function objectivePlan(model: CheckedModel): ObjectivePlan {
     return { form: 'elbo', perExample: new Separability(model).modelSeparable() };
   }
   if (call?.name === 'iwae' && model.objective?.sense === 'maximize') {
-    return { form: 'iwae', iwaeSamples: constantArg(call, 'samples') ?? 1, perExample: false };
+    return { form: 'iwae', iwaeSamples: constantArg(call, 'samples') ?? 1, perExample: false, batchedSamples: tileableOverSamples(model) };
   }
   return { form: 'expression', perExample: perExampleObjective(model) !== undefined };
 }

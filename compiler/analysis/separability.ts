@@ -110,3 +110,23 @@ export function perExampleObjective(model: CheckedModel): { reduction: 'mean' | 
   const x = call.args.get('x')!.expr;
   return new Separability(model).separable(x) ? { reduction: call.name, expr: x } : undefined;
 }
+
+/**
+ * Whether k independent evaluations of the model equal ONE evaluation over the batch tiled k times along its
+ * leading axis (row i·B + b is copy i of data point b): every data declaration has the same named batch axis
+ * first, so tiling the batch tiles all data; every latent and observed variable has that axis first, so each
+ * copy of a row draws its own latents (a latent without it would be drawn once and shared by the k copies);
+ * and no stochastic statement mixes data points, so a copy never reads another row. `iwae(samples = k)` then
+ * runs its k samples as one batched pass (compiler/codegen/emit-iwae.ts) instead of a loop.
+ */
+export function tileableOverSamples(model: CheckedModel): boolean {
+  const shapeOf = (name: string) => model.variables.get(name)?.shape ?? null;
+  const data = model.statements.flatMap(({ statement: st }) => (st.kind === 'data' ? [st.name.text] : []));
+  const lead = data.length > 0 ? shapeOf(data[0])?.[0] : undefined;
+  if (lead === undefined || !isNamedDim(lead)) return false;
+  const leads = (name: string) => {
+    const shape = shapeOf(name);
+    return shape !== null && shape.length > 0 && shape[0] === lead;
+  };
+  return [...data, ...model.latents, ...model.observed].every(leads) && new Separability(model).modelSeparable();
+}

@@ -6,7 +6,8 @@
 import type { ResolvedCall } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
 import { literal } from './emit-expr.js';
-import { monteCarloObjective, objectiveMember, surrogate, type PassBuilder } from './emit-objective.js';
+import { iwaeObjective } from './emit-iwae.js';
+import { monteCarloObjective, objectiveMember, type PassBuilder } from './emit-objective.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { commentText, propKey, str } from './names.js';
@@ -77,45 +78,14 @@ export function blocksMembers(em: ModelState): string[] {
   const sharedCall = sharedValues(hasShared, 'dims');
   const o = em.plan.objective;
   const enumerated = em.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'per_example');
-  const scored = em.scored();
   const body: string[] = ['const dims = dimsOf(batch);', `const s = ${sharedCall};`];
   const metrics: string[] = [];
 
   if (o.form === 'iwae') {
-    const k = o.iwaeSamples ?? 1;
-    // Score-function-like nodes under iwae (a multi-sample estimator such as VIMCO): each quantity their draws
-    // bound is collected over the k samples, and their surrogates see the k log weights.
-    const collected = scored.map((e) => ({ e, roles: (em.bound.get(e.node) ?? []).map((role) => [role, em.nodeId(e.node)(role), em.id(`${e.node}.iwae.${role}`, e.node, `${role}_samples`)] as const) }));
-    body.push(
-      `// iwae(samples = ${k}): log (1/k) Σ_i p(x, z_i) / q(z_i | x), per data point (Burda et al. 2016)`,
-      'const logWeights: tf.Tensor[] = [];',
-      ...collected.flatMap(({ roles }) => roles.map(([, , arr]) => `const ${arr}: tf.Tensor[] = [];`)),
-      `for (let i = 0; i < ${k}; i++) {`,
-      '  const g = guide(batch, ctx, dims, s);',
-      ...collected.flatMap(({ roles }) => roles.map(([, id, arr]) => `  ${arr}.push(g.${id});`)),
-      `  const m = generative(batch, ctx, dims, s, ${em.latentsLiteral('g')});`,
-      `  const terms = [${[
-        ...em.model.observed.map((x) => `${em.perExampleReducer(em.model.variables.get(x)?.shape ?? null)}(m.${em.ids.get(`${x}.p`)}.logProb(${em.data(x)}))`),
-        ...em.model.latents.map((z) => {
-          const zid = `g.${em.names.source(z)}`;
-          // Densities of the relaxed draw from its log-space representation: exact at any τ (stdlib log-space.ts).
-          em.cx.imports.stdlib.add('logProbOfSample');
-          return em.logRatio(z, em.perExampleReducer(em.model.variables.get(z)?.shape ?? null), `logProbOfSample(m.${em.ids.get(`${z}.p`)}, ${zid})`, `logProbOfSample(g.${em.ids.get(`${z}.q`)}, ${zid})`);
-        }),
-      ].join(', ')}];`,
-      '  logWeights.push(tf.addN(terms));',
-      '}',
-      `const bound = tf.sub(tf.logSumExp(tf.stack(logWeights), 0), Math.log(${k}));`,
-      'const value = tf.mean(bound) as tf.Scalar;',
-      `${scored.length > 0 ? 'let' : 'const'} loss = tf.neg(value) as tf.Scalar;`,
-    );
-    for (const { e, roles } of collected) {
-      const arrays = new Map(roles.map(([role, , arr]) => [em.nodeId(e.node)(role), arr]));
-      const logq = arrays.get(em.nodeId(e.node)('logq')) ?? '[]';
-      body.push(...surrogate(em, e, 'iwae', { logq, signal: 'logWeights', perExample: true, samples: k, pass: (id) => arrays.get(id) ?? '[]' }, metrics));
-    }
-    metrics.push(`iwae: value`);
-    members.push(objectiveMember(em, body, metrics));
+    // The k importance samples: one batched pass over the tiled batch, or a loop (emit-iwae.ts).
+    const iwaeBody: string[] = [];
+    iwaeObjective(em, (batch, dims) => sharedValues(hasShared, dims, batch), iwaeBody, metrics);
+    members.push(objectiveMember(em, iwaeBody, metrics));
     members.push(...blocksCommon(em, hasShared));
     return members;
   }
@@ -230,8 +200,8 @@ export function objectiveName(em: ModelState, name: string, g: string, m: string
 }
 
 /** The model-level values passed to guide and generative: `shared(...)` with the run-time dimensions `dims`, or none. */
-function sharedValues(hasShared: boolean, dims: string): string {
-  return hasShared ? `shared(batch, ctx, ${dims})` : '{}';
+function sharedValues(hasShared: boolean, dims: string, batch = 'batch'): string {
+  return hasShared ? `shared(${batch}, ctx, ${dims})` : '{}';
 }
 
 /** trace, guide, posterior, prior, logLikelihood and sample of a blocks model. */

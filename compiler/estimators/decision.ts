@@ -52,6 +52,13 @@ export interface ObjectivePlan {
   readonly form: 'elbo' | 'iwae' | 'expression';
   readonly iwaeSamples?: number;
   /**
+   * Under `iwae(samples = k)`: the k importance samples are drawn in ONE pass over the batch tiled k times
+   * ([k·B, ...], sample-major), because every data, latent and observed variable has the batch axis first and
+   * no statement mixes data points (analysis/separability.ts, `tileableOverSamples`). Otherwise (a latent
+   * without batch axis would be shared by the k copies) the k samples run as a loop of k passes.
+   */
+  readonly batchedSamples?: boolean;
+  /**
    * The objective's per-data-point form, when it decomposes over the batch: ELBO terms, or `mean(e)` /
    * `sum(e)` with `e` computed independently per data point. Score-function estimators then use
    * per-data-point learning signals; otherwise the batch total.

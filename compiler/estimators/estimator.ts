@@ -158,9 +158,10 @@ export interface SurrogateContext extends CodeText {
    * `tf.Tensor[]`). 'enumerated': the configurations of a joint enumeration; `logq` and `signal` are arrays over
    * configurations, `probs` their probabilities (`value(role)` is not available: only log q is collected).
    * 'iwae': under `maximize iwae(samples = k)`, the k importance samples of one evaluation; `logq` and
-   * `value(role)` are arrays over the k samples (each per data point, [B]), and `signal` is the array of the k
-   * log importance weights log p(x, z_i) − log q(z_i | x), each [B]: NOT a loss (higher is better); the bound
-   * itself is already differentiated pathwise through the weights (VIMCO builds its per-sample signals from them).
+   * `value(role)` are tensors with a leading sample axis ([k, B, ...]; codegen/emit-iwae.ts), and `signal` is the
+   * [k, B] tensor of log importance weights log p(x, z_i) − log q(z_i | x): NOT a loss (higher is better); the
+   * bound itself is already differentiated pathwise through the weights (VIMCO builds its per-sample signals from
+   * them).
    */
   readonly form: 'single' | 'samples' | 'enumerated' | 'iwae';
   /** log q of the node's draw (its `logq` binding), shaped to match `signal`. */

@@ -63,9 +63,9 @@ export const vimco: EstimatorModule<'vimco'> = {
   },
 
   surrogate(d, cx) {
-    // The iwae objective's k samples: `signal` is the code of the k log weights, `logq` of this node's k log q.
+    // The iwae objective's k samples: `signal` is the code of the log weights [k, B], `logq` of this node's log q [k, B].
     if (cx.form !== 'iwae') throw new Error(`internal: vimco in the '${cx.form}' form (the analysis rejects it)`);
     cx.importRuntime('vimcoScoreTerm');
-    return [`loss = tf.add(loss, vimcoScoreTerm(tf.stack(${cx.signal}), tf.stack(${cx.logq}))) as tf.Scalar; // ${cx.comment(`${d.node}: ${d.reason}`)}`];
+    return [`loss = tf.add(loss, vimcoScoreTerm(${cx.signal}, ${cx.logq})) as tf.Scalar; // ${cx.comment(`${d.node}: ${d.reason}`)}`];
   },
 };

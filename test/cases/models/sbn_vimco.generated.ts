@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bernoulli, RandomStream, logProbOfSample, type Distribution } from 'sgm/stdlib';
-import { dense, initDense, requireData, requireDim, sumToBatch, variablesOf, vimcoScoreTerm, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { dense, initDense, requireData, requireDim, splitSamples, sumToBatch, tileSamples, variablesOf, vimcoScoreTerm, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { H1: 200, H2: 200, K: 5 } as const;
@@ -172,25 +172,21 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     metadata,
     variables,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
-      const dims = dimsOf(batch);
+      // iwae(samples = 5): log (1/k) Σ_i p(x, z_i) / q(z_i | x) per data point (Burda et al. 2016), the k samples in
+      // one pass over the batch tiled to [5·B, ...] (row i·B + b: sample i of data point b), split back to [5, B]
+      const tiled = tileSamples(batch, 5);
+      const dims = dimsOf(tiled);
       const s = {};
-      // iwae(samples = 5): log (1/k) Σ_i p(x, z_i) / q(z_i | x), per data point (Burda et al. 2016)
-      const logWeights: tf.Tensor[] = [];
-      const h1$logq_samples: tf.Tensor[] = [];
-      const h2$logq_samples: tf.Tensor[] = [];
-      for (let i = 0; i < 5; i++) {
-        const g = guide(batch, ctx, dims, s);
-        h1$logq_samples.push(g.h1$logq);
-        h2$logq_samples.push(g.h2$logq);
-        const m = generative(batch, ctx, dims, s, { h1: g.h1$, h2: g.h2$ });
-        const terms = [sumToBatch(m.x$p.logProb(requireData(batch, 'x'))), sumToBatch(tf.sub(logProbOfSample(m.h1$p, g.h1$), logProbOfSample(g.h1$q, g.h1$))), sumToBatch(tf.sub(logProbOfSample(m.h2$p, g.h2$), logProbOfSample(g.h2$q, g.h2$)))];
-        logWeights.push(tf.addN(terms));
-      }
-      const bound = tf.sub(tf.logSumExp(tf.stack(logWeights), 0), Math.log(5));
+      const g = guide(tiled, ctx, dims, s);
+      const m = generative(tiled, ctx, dims, s, { h1: g.h1$, h2: g.h2$ });
+      const logWeights = splitSamples(tf.addN([sumToBatch(m.x$p.logProb(requireData(tiled, 'x'))), sumToBatch(tf.sub(logProbOfSample(m.h1$p, g.h1$), logProbOfSample(g.h1$q, g.h1$))), sumToBatch(tf.sub(logProbOfSample(m.h2$p, g.h2$), logProbOfSample(g.h2$q, g.h2$)))]), 5); // [5, B]
+      const h1$logq_samples = splitSamples(g.h1$logq, 5);
+      const h2$logq_samples = splitSamples(g.h2$logq, 5);
+      const bound = tf.sub(tf.logSumExp(logWeights, 0), Math.log(5)); // [B], log-sum-exp over the samples (max-shifted: float32-safe)
       const value = tf.mean(bound) as tf.Scalar;
       let loss = tf.neg(value) as tf.Scalar;
-      loss = tf.add(loss, vimcoScoreTerm(tf.stack(logWeights), tf.stack(h1$logq_samples))) as tf.Scalar; // h1: requested with vimco: VIMCO, the 5-sample score function with per-sample leave-one-out baselines (the left-out draw replaced by the geometric mean of the others; Mnih & Rezende 2016)
-      loss = tf.add(loss, vimcoScoreTerm(tf.stack(logWeights), tf.stack(h2$logq_samples))) as tf.Scalar; // h2: requested with vimco: VIMCO, the 5-sample score function with per-sample leave-one-out baselines (the left-out draw replaced by the geometric mean of the others; Mnih & Rezende 2016)
+      loss = tf.add(loss, vimcoScoreTerm(logWeights, h1$logq_samples)) as tf.Scalar; // h1: requested with vimco: VIMCO, the 5-sample score function with per-sample leave-one-out baselines (the left-out draw replaced by the geometric mean of the others; Mnih & Rezende 2016)
+      loss = tf.add(loss, vimcoScoreTerm(logWeights, h2$logq_samples)) as tf.Scalar; // h2: requested with vimco: VIMCO, the 5-sample score function with per-sample leave-one-out baselines (the left-out draw replaced by the geometric mean of the others; Mnih & Rezende 2016)
       return { loss, value, metrics: { iwae: value } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {

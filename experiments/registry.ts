@@ -4,9 +4,10 @@ import { discreteVae } from './discrete-vae.js';
 import { gengsSynthetic } from './gengs-synthetic.js';
 import type { Experiment, Job } from './lib/experiment.js';
 import { poisson50 } from './poisson50.js';
+import { sbnEstimators } from './sbn-estimators.js';
 
-/** The experiments of issue 5, by name. */
-export const EXPERIMENTS: ReadonlyArray<Experiment<Job, unknown>> = [discreteVae, countVaes, gengsSynthetic, poisson50];
+/** The experiments of issues 5 and 15, by name. */
+export const EXPERIMENTS: ReadonlyArray<Experiment<Job, unknown>> = [discreteVae, countVaes, gengsSynthetic, poisson50, sbnEstimators];
 
 /** The experiment called `name`. */
 export function experimentNamed(name: string): Experiment<Job, unknown> {

@@ -4,6 +4,9 @@
  * (models/gs_vae.sgm and models/igr_vae.sgm with `maximize iwae(samples = 5)`) is generated twice from one plan,
  * once with `objective.batchedSamples` false; both modules train in ONE process with alternating steps (A B, then
  * B A), so the machine's slow periods hit both; the speed-up is the median of the per-pair ratios loop / batched.
+ * Each step is timed in wall-clock time and in this process's CPU time (user + system, all threads): on a machine
+ * shared by other jobs the CPU time measures the work a step does, the wall time also the waiting for a core.
+ * Run with SGM_THREADS=1 to make the CPU time the single-thread work.
  *
  *   npx tsx bench/iwae-batched.ts [--steps 40] [--samples 5] [--models gs_vae,igr_vae]
  */
@@ -61,29 +64,34 @@ async function main(): Promise<void> {
     const runs = (['batched', 'loop'] as const).map((kind) => {
       const model = models[kind];
       const trainables = [...model.variables.entries()].filter(([, v]) => v.trainable);
-      return { kind, model, trainables, optimizer: tf.train.adam(1e-3), rng: new RandomStream(7), step: 0, ms: [] as number[], tensors: 0 };
+      return { kind, model, trainables, optimizer: tf.train.adam(1e-3), rng: new RandomStream(7), step: 0, ms: [] as number[], cpu: [] as number[], tensors: 0 };
     });
     const stepOnce = (r: (typeof runs)[number], timed: boolean) => {
       const before = tf.memory().numTensors;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const out = trainStep(r.model, { x }, { step: r.step++, rng: r.rng }, r.optimizer, r.trainables);
       const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
       if (!out.applied) throw new Error(`${name} ${r.kind}: non-finite step`);
-      if (timed) r.ms.push(ms);
+      if (timed) {
+        r.ms.push(ms);
+        r.cpu.push((c.user + c.system) / 1000);
+      }
       r.tensors = tf.memory().numTensors - before;
     };
     for (let i = 0; i < WARMUP; i++) for (const r of runs) stepOnce(r, false);
-    const ratios: number[] = [];
     for (let i = 0; i < STEPS; i++) {
       const order = i % 2 === 0 ? runs : [...runs].reverse();
       for (const r of order) stepOnce(r, true);
-      ratios.push(runs[1].ms[i] / runs[0].ms[i]);
     }
     const [b, l] = runs;
-    console.log(
-      `${name}: batched median ${median(b.ms).toFixed(1)} ms (min ${Math.min(...b.ms).toFixed(1)}), loop median ${median(l.ms).toFixed(1)} ms (min ${Math.min(...l.ms).toFixed(1)}); ` +
-        `speed-up (median of ${STEPS} per-pair ratios loop/batched) ${median(ratios).toFixed(2)}x, quartiles ${[0.25, 0.75].map((q) => [...ratios].sort((p, r) => p - r)[Math.floor(q * (ratios.length - 1))].toFixed(2)).join('-')}`,
-    );
+    const quartiles = (xs: readonly number[]) => [0.25, 0.75].map((q) => [...xs].sort((p, r) => p - r)[Math.floor(q * (xs.length - 1))].toFixed(2)).join('-');
+    const line = (what: string, key: 'ms' | 'cpu') => {
+      const ratios = b[key].map((v, i) => l[key][i] / v);
+      return `${what}: batched median ${median(b[key]).toFixed(1)} ms (min ${Math.min(...b[key]).toFixed(1)}), loop median ${median(l[key]).toFixed(1)} ms (min ${Math.min(...l[key]).toFixed(1)}); speed-up ${median(ratios).toFixed(2)}x (median of ${STEPS} per-pair ratios loop/batched; quartiles ${quartiles(ratios)})`;
+    };
+    console.log(`${name}, ${b.tensors} vs ${l.tensors} tensors left per step\n  wall ${line('time', 'ms')}\n  CPU  ${line('time', 'cpu')}`);
     for (const r of runs) {
       r.optimizer.dispose();
       r.model.dispose();

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelFile } from '../experiments/lib/load-model.js';
 import { describeBackend, initBackend } from '../runtime/backend/index.js';
+import type { ModelInstance } from '../runtime/model-api.js';
 import { packageRoot } from '../runtime/package-root.js';
 import { trainStep } from '../runtime/train/step.js';
 import { RandomStream } from '../stdlib/random.js';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const data = new RandomStream(1);
   // A fixed binary batch: the cost does not depend on the pixel values.
   const x = tf.tidy(() => tf.cast(tf.less(data.uniform([100, 784]), 0.5), 'float32'));
-  const runs = [];
+  const runs: Array<{ e: string; model: ModelInstance; trainables: Array<[string, tf.Variable]>; optimizer: tf.Optimizer; rng: RandomStream; step: number; ms: number[]; cpu: number[] }> = [];
   for (const e of ESTIMATORS) {
     const model = await (await loadModelFile(`models/sbn_${e}.sgm`)).create({ seed: 0, log: () => undefined });
     runs.push({ e, model, trainables: [...model.variables.entries()].filter(([, v]) => v.trainable), optimizer: tf.train.adam(1e-3), rng: new RandomStream(3), step: 0, ms: [] as number[], cpu: [] as number[] });

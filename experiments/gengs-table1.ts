@@ -16,11 +16,11 @@ import { PALETTE, figure, type Panel } from './figures/svg.js';
 import { ESTIMATORS, PAPER, PRIORS, modelSource, paperMean, type Estimator, type Prior } from './gengs-table1-models.js';
 
 const SETTINGS = {
-  quick: { seeds: [0, 1, 2], steps: 300, isSamples: 50, testRows: 300 },
+  quick: { seeds: [0, 1, 2], steps: 200, isSamples: 50, testRows: 300 },
   full: { seeds: [0, 1, 2, 3, 4], steps: 20000, isSamples: 1000, testRows: 1000 },
 } as const;
 /** Seconds per REINFORCE step on the loaded reference machine (for the schedule and the ETA). */
-const STEP_SECONDS = 0.09;
+const STEP_SECONDS = 0.25;
 
 interface CellJob extends Job {
   readonly prior: Prior['key'];

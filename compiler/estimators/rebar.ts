@@ -24,9 +24,22 @@ export function relaxationNoise(sig: DistributionSig): 'bernoulli' | 'categorica
 /** The estimators whose relaxed value a later latent can take inside an earlier latent's control variate. */
 const RELAXED_KINDS = new Set(['rebar', 'relax']);
 
+/**
+ * The help of SGM5001 for a score-function estimator on a GenGS latent. A truncated count is a categorical over its
+ * cells with the value map cell → count, so the estimators defined on one-hot draws (REBAR, RELAX, MuProp) apply to
+ * that form of the same discrete model; GenGS itself is reparameterized and needs none of them.
+ */
+export function truncatedCountHelp(kind: string): string {
+  return (
+    `for ${kind}, draw the cell one-hot: c ~ OneHotCategorical(logits = ...) with ${kind}, the count matmul(c, cells) ` +
+    'with const cells: [n] = [0, 1, ..., n-1], prior logits log(pmf(Poisson(λ), n)); or drop the clause (pathwise)'
+  );
+}
+
 /** The help of SGM5001 for a family the estimator does not apply to. */
 function familyHelp(kind: string, f: NodeFacts): string {
   const sig = f.dist.sig;
+  if (sig.relaxationFamily === 'gengs') return truncatedCountHelp(kind);
   if (sig.support === 'categorical_index') return `write OneHotCategorical(...) (the relaxation needs one-hot values), or use reinforce`;
   if (sig.hasRsample) return `${sig.name} is reparameterized: drop the clause (pathwise is the default)`;
   if (sig.suggestRelaxation) return `relax it with ${sig.suggestRelaxation}, or use reinforce (score function)`;

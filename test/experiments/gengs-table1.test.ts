@@ -68,7 +68,7 @@ describe('gengs-table1 report', () => {
     const md = files.get('gengs-table1.md')!;
     // GenGS implicit (i = 7), seeds 0..2: -(-115, -114, -113) → 114.00 ± sd 1 / √3 = 0.58.
     expect(md).toContain('| GenGS (implicit) | 114.00 ± 0.58 | 96.04 ± 1.44 |');
-    expect(md).toContain('| RELAX | 124.50 ± 0.50 (n = 2) [1 failed] |');
+    expect(md).toContain('| RELAX | 124.50 ± 0.50 (n = 2) [1 missing] |');
     expect(md).toMatch(/\*\*Poisson\(2\)\*\*.*sgm: GenGS \(implicit\) < GenGS \(explicit\) < RELAX/);
     expect(files.get('gengs-table1.svg')).toContain('<svg');
   });

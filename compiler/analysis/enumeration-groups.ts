@@ -72,7 +72,7 @@ export function groupEnumerations(model: CheckedModel, estimators: readonly Esti
       makeDiagnostic('SGM5007', spanOf(d), `cannot enumerate '${d.node}': ${why}`, {
         label: `${d.enumeration.size} more values per configuration`,
         related,
-        help: `raise the limit (compile option enumerationLimit, \`--enumeration-limit\`), or use 'with reinforce' or a relaxation on '${d.node}'`,
+        help: `raise the limit (compile option enumerationLimit; SGM_ENUMERATION_LIMIT for the CLI), or use 'with reinforce' or a relaxation on '${d.node}'`,
       }),
     );
     return [];

@@ -22,7 +22,7 @@ import type { NodeFacts } from '../estimators/estimator.js';
 import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
 import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
-import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations } from './enumeration-groups.js';
+import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations, mixtureComponentProblem, mixtureOf } from './enumeration-groups.js';
 import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
@@ -194,8 +194,10 @@ function enumerationFor(
   earlier: readonly EstimatorDecision[],
 ): EnumerationPlan | string {
   const sig = s.dist.sig;
-  if (!sig.hasEnumerateSupport) return `${sig.name} has ${sig.enumerationSize === 'infinite' ? 'infinite' : 'no enumerable'} support`;
-  const k = supportSize(s.dist);
+  // A mixture's component index is enumerable when its mixture Categorical is (compiler/analysis/enumeration-groups.ts).
+  const mixture = mixtureOf(s.dist);
+  if (!sig.hasEnumerateSupport && !mixture) return `${sig.name} has ${sig.enumerationSize === 'infinite' ? 'infinite' : 'no enumerable'} support`;
+  const k = supportSize(mixture ?? s.dist);
   if (k === undefined) return 'its number of values is not known at compile time';
   const shape = model.variables.get(s.statement.target.text)?.shape ?? null;
   const { count, batched } = elementsPerEvaluation(s.dist, shape);
@@ -206,6 +208,7 @@ function enumerationFor(
     if (count !== 1) return `${count} values per data point give ${k}^${count} configurations`;
     if (shape?.length === 0 || typeof shape?.[0] === 'number') return 'its batch axis is not its first axis';
     if (k > ENUMERATION_LIMIT) return `${k} values exceed the enumeration limit ${ENUMERATION_LIMIT}`;
+    if (mixture) return mixtureComponentProblem(s.role, elboObjective) ?? { size: k, mode: 'tiled', component: true };
     if (s.role !== 'posterior') {
       // A flat model's variable is summed out of its loglik terms (compiler/analysis/enumeration-groups.ts).
       const problem = flatEnumerationProblem(model);
@@ -216,6 +219,7 @@ function enumerationFor(
     if (readLaterInGuide(model, s.statement)) return { size: k, mode: 'tiled' };
     return { size: k, mode: 'per_example' };
   }
+  if (mixture) return `${sig.name}'s component is enumerated for a variable with a batch axis only`;
   const size = k ** count;
   if (size > ENUMERATION_LIMIT) return `${k}^${count} = ${size} configurations exceed the enumeration limit ${ENUMERATION_LIMIT}`;
   return { size, mode: 'joint' };

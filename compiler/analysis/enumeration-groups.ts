@@ -19,7 +19,7 @@ import type { Diagnostic, RelatedSpan } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
 import { childExprs } from '../syntax/names-read.js';
-import type { CheckedModel } from '../semantics/types.js';
+import type { CheckedModel, DistributionType } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
 import type { EstimatorDecision } from './plan.js';
 
@@ -130,5 +130,23 @@ export function flatEnumerationProblem(model: CheckedModel): string | undefined 
   visit(e);
   const perPass = [...read].find((n) => (model.definitions.get(n) ?? []).some((d) => d.kind === 'det' || d.kind === 'stochastic'));
   if (perPass !== undefined) return `the objective reads '${perPass}' outside loglik(...), a value of one configuration`;
+  return undefined;
+}
+
+/** The mixture Categorical of a mixture family (its `mixture` argument), or undefined for any other family. */
+export function mixtureOf(d: DistributionType): DistributionType | undefined {
+  if (d.sig.event.kind !== 'mixture') return undefined;
+  const m = d.call.args.get('mixture')?.type;
+  return m?.kind === 'distribution' ? m : undefined;
+}
+
+/**
+ * Why a mixture variable's component cannot be enumerated, or undefined: only a guide latent under `maximize elbo`
+ * (Σ_k w_k E_{p_k}[log p(x, z) − log q(z)], each component drawn pathwise). In a flat model the loglik terms of a
+ * tiled pass are log-sum-exps over the copies, which over continuous draws would not be the model's value.
+ */
+export function mixtureComponentProblem(role: 'posterior' | 'prior' | 'likelihood' | 'sample', elbo: boolean): string | undefined {
+  if (role !== 'posterior') return "a mixture's component is enumerated for a guide latent only";
+  if (!elbo) return "a mixture's component is enumerated under `maximize elbo` only";
   return undefined;
 }

@@ -48,20 +48,29 @@ export function tileLines(em: ModelState, nodes: readonly EstimatorDecision[], c
   const batchSize = isNamedDim(batchDim) ? em.dimCode(batchDim) : literal(Number(batchDim));
   let stride = copies;
   const fixed: Record<string, string> = {};
+  const lines: string[] = [];
   for (const e of nodes) {
     const size = e.enumeration!.size;
     stride /= size;
     const shape = em.model.variables.get(e.node)?.shape ?? [];
+    if (e.enumeration!.component) {
+      // A mixture's component index per row ([T·B]), read by its draw and by its weight.
+      const k = em.nodeId(e.node)('component');
+      lines.push(`const ${k} = tiledSupport(${literal(copies)}, ${batchSize}, ${literal(stride)}, ${literal(size)}, [], false);`);
+      fixed[k] = k;
+      continue;
+    }
     const oneHot = (em.distType(samplingStatement(em, e.node))?.eventRank ?? 0) === 1;
     const rest = shape.slice(1).map((d) => literal(Number(d)));
     fixed[e.node] = `tiledSupport(${literal(copies)}, ${batchSize}, ${literal(stride)}, ${literal(size)}, [${rest.join(', ')}], ${oneHot})`;
   }
-  const sizes = nodes.map((e) => `${commentText(e.node)}: ${e.enumeration!.size}`).join(', ');
+  const sizes = nodes.map((e) => `${commentText(e.node)}${e.enumeration!.component ? "'s component" : ''}: ${e.enumeration!.size}`).join(', ');
   return {
     lines: [
       `// Summed out exactly per data point (${sizes}${nodes.length > 1 ? `; ${copies} joint configurations` : ''}): one evaluation on the batch tiled ${copies}-fold, one configuration per copy`,
       `const tiledBatch = tileBatch(batch, ${literal(copies)}, [${tiledData.map(str).join(', ')}]);`,
       'const tiledDims = dimsOf(tiledBatch);',
+      ...lines,
     ],
     fixed: em.fixedLiteral(fixed),
   };
@@ -75,6 +84,13 @@ function enumeratedLogs(em: ModelState, nodes: readonly EstimatorDecision[], q: 
   for (const e of nodes) {
     const reduce = em.perExampleReducer(em.model.variables.get(e.node)?.shape ?? null);
     const lq = em.id(`${e.node}.tiled.logq`, e.node, 'logq');
+    if (e.enumeration!.component) {
+      // A mixture latent: the row's weight is the mixture's probability of its component; its KL term (log q − log p
+      // at the row's pathwise draw) stays among the latents' terms.
+      lines.push(`const ${lq} = ${reduce}(${q(e.node)}.mixture.logProb(${em.nodeId(e.node)('component')})); // log w of each row's component of ${commentText(e.node)}`);
+      logq.push(lq);
+      continue;
+    }
     lines.push(`const ${lq} = ${reduce}(${q(e.node)}.logProb(${value(e.node)})); // log q(${commentText(e.node)}) at each row's value`);
     logq.push(lq);
     const prior = p(e.node);
@@ -104,7 +120,8 @@ export function tiledElbo(
   const lines = [...tile.lines, ...(shared === undefined ? [] : [`const tiledShared = ${shared};`])];
   lines.push(`const g = guide(tiledBatch, ctx, tiledDims, ${s}, ${tile.fixed});`);
   lines.push(`const m = generative(tiledBatch, ctx, tiledDims, ${s}, ${em.latentsLiteral('g')});`);
-  const enumerated = new Set(t.nodes.map((e) => e.node));
+  // Enumerated values' KL terms are replaced by log q − log p at each row's value; a mixture component's are kept.
+  const enumerated = new Set(t.nodes.filter((e) => !e.enumeration!.component).map((e) => e.node));
   const inner = terms('g', 'm', 'tiledBatch');
   const kl = [...inner.kl].filter(([z]) => !enumerated.has(z));
   lines.push(...[...inner.loglik.values(), ...kl.map(([, id]) => id)].map((id) => inner.statements.get(id)!));

@@ -85,7 +85,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
   const sampledLatents = sampled.filter((s) => s.role === 'posterior' || s.role === 'sample').map((s) => s.statement.target.text);
   unknownOverrideTargets(options.estimatorOverrides, sampledLatents, model.decl.name.span, diagnostics);
 
-  estimators = groupEnumerations(model, estimators, options.enumerationLimit ?? ENUMERATION_PRODUCT_LIMIT, DEFAULT_EMA_DECAY, diagnostics);
+  estimators = groupEnumerations(model, estimators, { limit: options.enumerationLimit ?? ENUMERATION_PRODUCT_LIMIT, defaultDecay: DEFAULT_EMA_DECAY, perExample: objective.perExample }, diagnostics);
   estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
   const kl: KlDecision[] = [];

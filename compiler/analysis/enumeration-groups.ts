@@ -8,10 +8,10 @@
  *   enumeration limit per data point (`enumerationLimit`, default ENUMERATION_PRODUCT_LIMIT). Past it, an explicit
  *   `with enumerate` is SGM5007 (its span, and the variables already counted as related spans); an automatic
  *   choice falls back to the score function with the reason.
- * - A tiled enumeration runs the model on the tiled rows, so a score-function node would draw once per copy and
- *   its surrogate would need per-copy signals, which are not generated: beside one, an explicit `with enumerate`
- *   is SGM5003, an automatic one falls back (a single 'per_example' enumeration is kept: it is generated with
- *   score-function nodes, compiler/analysis/enumeration-with-score.ts).
+ * - A tiled enumeration runs the model on the tiled rows, so a score-function node draws once per copy: a one-sample
+ *   `reinforce` under a per-data-point objective is credited per copy (its row's weight times its row's signal);
+ *   beside another score-function estimator (whose extra passes or learned baselines see the untiled batch) an
+ *   explicit `with enumerate` is SGM5003, an automatic one falls back.
  * - In a flat model the tiled variable is summed out of `loglik` terms (log Σ_y p(y) p(x | y)); another stochastic
  *   variable of the model would be drawn once per configuration inside that sum, which is no longer exact.
  */
@@ -29,7 +29,13 @@ export const ENUMERATION_PRODUCT_LIMIT = 4096;
 const perPoint = (d: EstimatorDecision) => d.estimator === 'enumerate' && (d.enumeration?.mode === 'per_example' || d.enumeration?.mode === 'tiled');
 
 /** The estimators with tiled enumerations grouped, limited and reconciled with their neighbours. */
-export function groupEnumerations(model: CheckedModel, estimators: readonly EstimatorDecision[], limit: number, defaultDecay: number, diagnostics: Diagnostic[]): EstimatorDecision[] {
+export function groupEnumerations(
+  model: CheckedModel,
+  estimators: readonly EstimatorDecision[],
+  options: { limit: number; defaultDecay: number; perExample: boolean },
+  diagnostics: Diagnostic[],
+): EstimatorDecision[] {
+  const { limit, defaultDecay, perExample } = options;
   const statementOf = (node: string) => model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === node && s.role !== 'prior')?.statement as A.Sample | undefined;
   const spanOf = (d: EstimatorDecision) => {
     const st = statementOf(d.node);
@@ -77,8 +83,10 @@ export function groupEnumerations(model: CheckedModel, estimators: readonly Esti
     );
     return [];
   });
-  // 3. Score-function-like nodes beside a tiled enumeration (after the limit, whose fallbacks are such nodes).
-  const scored = out.find((d) => estimatorModule(d.estimator).surrogate !== undefined && d.estimator !== 'enumerate');
+  // 3. Score-function-like nodes beside a tiled enumeration (after the limit, whose fallbacks are such nodes): a
+  // one-sample `reinforce` under a per-data-point objective is generated (each copy's draw credited with its row's
+  // weighted signal, compiler/codegen/emit-tiled.ts); other score-function estimators are not.
+  const scored = out.find((d) => estimatorModule(d.estimator).surrogate !== undefined && d.estimator !== 'enumerate' && !(d.estimator === 'reinforce' && d.samples === 1 && perExample));
   if (scored && out.some((d) => d.enumeration?.mode === 'tiled')) {
     const why = `'${scored.node}' uses ${scored.estimator}, whose draws a per-data-point enumeration by tiling the batch does not credit per copy`;
     const kept: EstimatorDecision[] = [];

@@ -16,7 +16,7 @@ import { commentText, propKey, str } from './names.js';
 type Evaluation = (
   suffix: string,
   fixed?: string,
-) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
+) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string; rowSignal?: string };
 
 /** Objective terms of a blocks model: loglik per observed, KL per latent, per data point. */
 export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined, batch = 'batch'): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
@@ -127,7 +127,7 @@ export function blocksMembers(em: ModelState): string[] {
       // Latents summed out by tiling the batch (emit-tiled.ts): one evaluation at every configuration.
       const sharedTiled = hasShared ? 'shared(tiledBatch, ctx, tiledDims)' : undefined;
       const ev = tiledElbo(em, (g, m, b) => termLines(em, g, m, undefined, b), sharedTiled);
-      return { lines: ev.lines, perExample: ev.perExample, value: `tf.mean(elbo${suffix})`, loglik: ev.loglik, kl: ev.kl, g: ev.g };
+      return { lines: ev.lines, perExample: ev.perExample, value: `tf.mean(elbo${suffix})`, loglik: ev.loglik, kl: ev.kl, g: ev.g, rowSignal: ev.rowSignal };
     }
     const g = `g${suffix}`;
     const m = `m${suffix}`;
@@ -213,7 +213,8 @@ export function blocksMembers(em: ModelState): string[] {
       lines,
       ref: ev.g,
       value: ev.value,
-      ...(ev.perExample && perData ? { signal: `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
+      // A tiled enumeration's score-function nodes draw per row: their signal is per row (emit-tiled.ts).
+      ...(ev.perExample && perData ? { signal: ev.rowSignal ?? `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
       ...(ev.perExample ? { runField: elbo } : {}),
       metrics,
     };

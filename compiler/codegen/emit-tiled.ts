@@ -113,7 +113,7 @@ export function tiledElbo(
   em: ModelState,
   terms: (g: string, m: string, batch: string) => { loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> },
   shared: string | undefined,
-): { lines: string[]; perExample: string; loglik: Map<string, string>; kl: Map<string, string>; g: string } {
+): { lines: string[]; perExample: string; loglik: Map<string, string>; kl: Map<string, string>; g: string; rowSignal: string } {
   const t = tiledEnumeration(em)!;
   const tile = tileLines(em, t.nodes, t.copies);
   const s = shared === undefined ? '{}' : 'tiledShared';
@@ -142,7 +142,12 @@ export function tiledElbo(
   // Expected terms per data point, for the metrics (the ELBO itself is one weighted sum of the rows).
   const metricLoglik = new Map([...inner.loglik].map(([x, id]) => [x, expect(id)]));
   const metricKl = new Map<string, string>([...kl.map(([z, id]): [string, string] => [z, expect(id)]), ...logs.ratio.map(([y, r]): [string, string] => [y, expect(r)])]);
-  return { lines, perExample: expect(rowElbo), loglik: metricLoglik, kl: metricKl, g: 'g' };
+  // A score-function node drawn in the tiled pass (one draw per copy): its learning signal per row is the row's
+  // loss weighted by the row's probability, times T so that the surrogate's mean over the T·B rows is the per-data-
+  // point sum over copies: (1/B) Σ_b Σ_t w_t (−ELBO_t) ∇ log q(n_t). Unbiased: Σ_t E[w_t f_t ∇ log q(n_t)] is the
+  // score part of ∇ Σ_t E[w_t f_t] (w_t and f_t may depend on n_t; the weight is held constant, as the signal is).
+  const rowSignal = `tf.mul(${literal(t.copies)}, tf.mul(tf.exp(${logs.logw}), tf.neg(${rowElbo})))`;
+  return { lines, perExample: expect(rowElbo), loglik: metricLoglik, kl: metricKl, g: 'g', rowSignal };
 }
 
 /** A flat model's `loglik(x)` with the tiled variables summed out, over a forward pass `r` on the tiled batch. */

@@ -22,7 +22,7 @@ import type { NodeFacts } from '../estimators/estimator.js';
 import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
 import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
-import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations, mixtureComponentProblem, mixtureOf } from './enumeration-groups.js';
+import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations, klOfTiled, mixtureComponentProblem, mixtureOf } from './enumeration-groups.js';
 import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
@@ -94,7 +94,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
     const p = sampled.find((s) => s.role === 'prior' && s.statement.target.text === z);
     if (!q || !p) continue;
     const decision = chooseKl(model, z, q, p, diagnostics);
-    if (decision) kl.push(decision);
+    if (decision) kl.push(klOfTiled(decision, estimators));
   }
   staticWarnings(model, sampled, diagnostics);
   combinationErrors(model, objective, estimators, diagnostics);

@@ -21,7 +21,7 @@ import type * as A from '../syntax/ast.js';
 import { childExprs } from '../syntax/names-read.js';
 import type { CheckedModel, DistributionType } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
-import type { EstimatorDecision } from './plan.js';
+import type { EstimatorDecision, KlDecision } from './plan.js';
 
 /** Default limit on the product of the supports of the variables enumerated per data point (rows per data point). */
 export const ENUMERATION_PRODUCT_LIMIT = 4096;
@@ -58,7 +58,10 @@ export function groupEnumerations(
 
   let out = [...estimators];
   // 1. Several per-data-point enumerations are summed out jointly, by tiling.
-  if (out.filter(perPoint).length > 1) out = out.map((d) => (perPoint(d) ? { ...d, enumeration: { size: d.enumeration!.size, mode: 'tiled' as const } } : d));
+  if (out.filter(perPoint).length > 1) {
+    const tiledReason = (r: string) => (r.includes('the batch tiled') ? r : r.replace(' per data point', ' per data point, jointly with the other enumerated latents, the batch tiled'));
+    out = out.map((d) => (perPoint(d) ? { ...d, enumeration: { ...d.enumeration!, mode: 'tiled' as const }, reason: tiledReason(d.reason) } : d));
+  }
 
   // 2. The product of the supports, in statement order.
   let product = 1;
@@ -157,4 +160,15 @@ export function mixtureComponentProblem(role: 'posterior' | 'prior' | 'likelihoo
   if (role !== 'posterior') return "a mixture's component is enumerated for a guide latent only";
   if (!elbo) return "a mixture's component is enumerated under `maximize elbo` only";
   return undefined;
+}
+
+/**
+ * The KL decision of a latent summed out by a tiled enumeration (not a mixture's component): its term is the exact
+ * Σ_y q(y) (log q(y) − log p(y)) of the enumeration (compiler/codegen/emit-tiled.ts), whatever rule or sample
+ * count the KL plan chose, so the plan says so.
+ */
+export function klOfTiled(kl: KlDecision, estimators: readonly EstimatorDecision[]): KlDecision {
+  const e = estimators.find((d) => d.node === kl.latent);
+  if (e?.enumeration?.mode !== 'tiled' || e.enumeration.component) return kl;
+  return { ...kl, method: 'closed_form', samples: 1, reason: `exact, with the enumeration: Σ_y q(y) (log q(y) − log p(y)) over its ${e.enumeration.size} values per data point` };
 }

@@ -89,7 +89,8 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
     const q = sampled.find((s) => s.role === 'posterior' && s.statement.target.text === z);
     const p = sampled.find((s) => s.role === 'prior' && s.statement.target.text === z);
     if (!q || !p) continue;
-    const decision = chooseKl(model, z, q, p, diagnostics);
+    const guide = estimators.find((e) => e.node === z);
+    const decision = chooseKl(model, z, q, p, diagnostics, guide && estimatorModule(guide.estimator).discreteKl?.(guide));
     if (decision) kl.push(decision);
   }
   staticWarnings(model, sampled, diagnostics);

@@ -6,7 +6,7 @@
 // network: the authors' form only reduces variance once φ is trained (the variance gradient does that in training).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../runtime/backend/index.js';
-import { igrLogProbs } from '../../runtime/estimators/igr-discrete.js';
+import { igrLogProbs } from '../../stdlib/igr/discrete-log-probs.js';
 import { RelaxIgrEstimator, RELAX_IGR_DEFAULTS } from '../../runtime/estimators/relax-igr.js';
 import { igrDiscreteLogProbs64 } from '../../stdlib/igr/discrete-recovery.js';
 import { RandomStream } from '../../stdlib/random.js';

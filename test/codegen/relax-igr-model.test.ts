@@ -54,7 +54,10 @@ async function gradientDraws(source: string, name: string, batch: () => Record<s
   const vars = names.map((n) => model.variables.get(n) as tf.Variable);
   const rng = new RandomStream(5);
   const draws: number[][] = [];
+  let tensors = 0;
   for (let r = 0; r < R; r++) {
+    // After the first step (which makes the Adam state), each step leaves exactly as many tensors as it found.
+    if (r === 2) tensors = tf.memory().numTensors;
     const g = tf.tidy(() => {
       const { grads, value } = tf.variableGrads(() => model.objective(batch(), { step: r, rng }).loss, vars);
       expect(Number.isFinite(value.dataSync()[0])).toBe(true);
@@ -63,6 +66,7 @@ async function gradientDraws(source: string, name: string, batch: () => Record<s
     draws.push(g);
     model.afterStep?.();
   }
+  expect(tf.memory().numTensors, 'tensors left behind per step').toBe(tensors);
   model.dispose();
   return draws;
 }

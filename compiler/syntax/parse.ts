@@ -7,6 +7,7 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
+import { parseDirect } from './direct-parse.js';
 import { checkTokenNesting, MAX_TOKENS } from './nesting.js';
 import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
 import { isRecoveryEcho, recoveredRegions } from './recovered.js';
@@ -67,6 +68,13 @@ export function parse(file: SourceFile): StageResult<Program> {
   // Nesting deeper than the parser and the later stages can recurse: report it and read nothing further.
   const tooDeep = checkTokenNesting(tokens);
   if (tooDeep) return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics, tooDeep] };
+
+  // A file without mistakes is read by the direct parser (no CST); anything else takes the recovering parser
+  // below, which reports every diagnostic (direct-parse.ts gives up wherever one would be reported).
+  if (diagnostics.length === 0) {
+    const direct = parseDirect(tokens, file.text.length);
+    if (direct !== undefined) return { value: direct, diagnostics };
+  }
 
   const { cst, errors, stoppedAt } = parseTokens(tokens);
   diagnostics.push(...syntaxDiagnostics(errors, file));

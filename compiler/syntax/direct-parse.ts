@@ -1,0 +1,443 @@
+/**
+ * The fast path of the syntax stage: a recursive-descent reader of the same grammar as parser.ts that builds the
+ * AST straight from the tokens, with no CST and no error recovery. It reads only files without syntax mistakes:
+ * at the first token it does not expect, or wherever to-ast.ts would report a diagnostic (SGM1004, SGM1008), it
+ * gives up and parse.ts runs the recovering Chevrotain parser and to-ast.ts instead, so every diagnostic, message
+ * and recovered tree comes from that path as before.
+ *
+ * Contract: for a token stream it accepts, the result equals `new AstBuilder(n).program(parseTokens(tokens).cst)`
+ * object for object, key order included (test/compiler/direct-parse.test.ts compares the two on every model and
+ * test case). Spans follow Chevrotain's tracked locations: a rule's node runs from the start of its first token to
+ * the end of its last one. Expressions are nested by the same shunting-yard rule as to-ast.ts, and their depth
+ * (leaves 1, each compound node one more than its deepest child) is tracked as to-ast.ts's `nested` does.
+ *
+ * Why: the CST (one object per rule invocation and per token list) was most of the front end's garbage and
+ * time on long models (bench/NOTES.md, changes 6 and 8).
+ */
+import type { IToken, TokenType } from 'chevrotain';
+import type { Span } from '../diagnostics/source.js';
+import type * as A from './ast.js';
+import { MAX_EXPRESSION_DEPTH } from './nesting.js';
+import * as T from './tokens.js';
+
+/** Thrown to leave the fast path (a plain object: no stack trace is captured). */
+const GIVE_UP = { giveUp: true };
+
+/** Binding strength of the infix operators below `^`, by token type (as to-ast.ts's PRECEDENCE by text). */
+const PRECEDENCE = new Map<TokenType, number>([
+  [T.EqEq, 1], [T.NotEq, 1], [T.Less, 1], [T.LessEq, 1], [T.Greater, 1], [T.GreaterEq, 1],
+  [T.Plus, 2], [T.Minus, 2],
+  [T.Star, 3], [T.Slash, 3], [T.Percent, 3],
+]);
+
+/** Tokens that can start an expression (the first set of the `expression` rule). */
+const EXPRESSION_START = new Set<TokenType>([T.Minus, T.Plus, T.NumberLiteral, T.True, T.False, T.Identifier, T.LParen, T.LBracket]);
+
+/** The AST of an error-free token stream, or undefined when the stream has a mistake (then use the CST path). */
+export function parseDirect(tokens: readonly IToken[], textLength: number): A.Program | undefined {
+  try {
+    return new DirectParser(tokens).program(textLength);
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+}
+
+const tokenSpan = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
+
+class DirectParser {
+  private pos = 0;
+  /** Depth of the expression the last expression method returned (read right after each call). */
+  private depth = 1;
+
+  constructor(private readonly tokens: readonly IToken[]) {}
+
+  // ── tokens ────────────────────────────────────────────────────────────────────────────────────
+
+  private peekType(k = 0): TokenType | undefined {
+    return this.tokens[this.pos + k]?.tokenType;
+  }
+
+  private at(type: TokenType): boolean {
+    return this.tokens[this.pos]?.tokenType === type;
+  }
+
+  private consume(type: TokenType): IToken {
+    const t = this.tokens[this.pos];
+    if (t === undefined || t.tokenType !== type) throw GIVE_UP;
+    this.pos++;
+    return t;
+  }
+
+  /** The span from the token at `from` to the last token consumed. */
+  private spanFrom(from: number): Span {
+    const last = this.tokens[this.pos - 1];
+    return { start: this.tokens[from].startOffset, end: last.startOffset + last.image.length };
+  }
+
+  private name(t: IToken): A.Name {
+    return { text: t.image, span: tokenSpan(t) };
+  }
+
+  /** The depth of a compound node over its children's depths; past the limit to-ast.ts reports SGM1008. */
+  private compound(...childDepths: number[]): number {
+    let d = 1;
+    for (const c of childDepths) if (c + 1 > d) d = c + 1;
+    if (d > MAX_EXPRESSION_DEPTH) throw GIVE_UP;
+    return d;
+  }
+
+  // ── declarations and statements ───────────────────────────────────────────────────────────────
+
+  program(textLength: number): A.Program {
+    const models: A.ModelDecl[] = [];
+    while (this.at(T.Model)) models.push(this.model());
+    if (this.pos !== this.tokens.length || models.length === 0) throw GIVE_UP;
+    return { kind: 'program', models, span: { start: 0, end: textLength } };
+  }
+
+  private model(): A.ModelDecl {
+    const from = this.pos;
+    this.consume(T.Model);
+    const name = this.name(this.consume(T.Identifier));
+    this.consume(T.LParen);
+    const hyperparameters: A.Hyperparameter[] = [];
+    if (!this.at(T.RParen)) {
+      hyperparameters.push(this.hyperparameter());
+      while (this.at(T.Comma)) {
+        this.pos++;
+        hyperparameters.push(this.hyperparameter());
+      }
+    }
+    this.consume(T.RParen);
+    this.consume(T.LBrace);
+    const items: A.ModelItem[] = [];
+    for (;;) {
+      const type = this.peekType();
+      if (type === T.RBrace || type === undefined) break;
+      if (type === T.Semicolon) this.pos++;
+      else if (type === T.Guide || type === T.Generative) items.push(this.block());
+      else if (type === T.Maximize || type === T.Minimize) items.push(this.objective());
+      else items.push(this.statementOrDeclaration());
+    }
+    this.consume(T.RBrace);
+    return { kind: 'model', name, hyperparameters, items, span: this.spanFrom(from) };
+  }
+
+  private hyperparameter(): A.Hyperparameter {
+    const from = this.pos;
+    const name = this.name(this.consume(T.Identifier));
+    if (!this.at(T.Equals)) return { name, span: this.spanFrom(from) };
+    this.pos++;
+    const dflt = this.expression();
+    return { name, default: dflt, span: this.spanFrom(from) };
+  }
+
+  private statementOrDeclaration(): A.Statement {
+    const type = this.peekType();
+    if (type === T.Data || type === T.Param || type === T.Const) return this.declaration();
+    if (type === T.Identifier) return this.statement();
+    throw GIVE_UP;
+  }
+
+  private block(): A.Block {
+    const from = this.pos;
+    const kw = this.tokens[this.pos++];
+    this.consume(T.LBrace);
+    const statements: A.Statement[] = [];
+    for (;;) {
+      const type = this.peekType();
+      if (type === T.RBrace || type === undefined) break;
+      if (type === T.Semicolon) this.pos++;
+      else statements.push(this.statementOrDeclaration());
+    }
+    this.consume(T.RBrace);
+    return { kind: 'block', which: kw.tokenType === T.Generative ? 'generative' : 'guide', keywordSpan: tokenSpan(kw), statements, span: this.spanFrom(from) };
+  }
+
+  private declaration(): A.DataDecl | A.ParamDecl | A.ConstDecl {
+    const from = this.pos;
+    const kw = this.tokens[this.pos++].tokenType;
+    const name = this.name(this.consume(T.Identifier));
+    if (kw === T.Data) {
+      this.consume(T.Colon);
+      const shape = this.shape();
+      return { kind: 'data', name, shape, span: this.spanFrom(from) };
+    }
+    if (kw === T.Param) {
+      this.consume(T.Colon);
+      const shape = this.shape();
+      if (!this.at(T.Equals)) return { kind: 'param', name, shape, span: this.spanFrom(from) };
+      this.pos++;
+      const init = this.expression();
+      return { kind: 'param', name, shape, init, span: this.spanFrom(from) };
+    }
+    let shape: A.ShapeExpr | undefined;
+    if (this.at(T.Colon)) {
+      this.pos++;
+      shape = this.shape();
+    }
+    this.consume(T.Equals);
+    const value = this.expression();
+    return { kind: 'const', name, ...(shape ? { shape } : {}), value, span: this.spanFrom(from) };
+  }
+
+  private statement(): A.Statement {
+    const from = this.pos;
+    const head = this.name(this.consume(T.Identifier));
+    if (this.at(T.LParen)) {
+      // `kl(z) = method`; any other call left of '=' is SGM1004 (to-ast.ts reports it).
+      this.pos++;
+      const args = this.at(T.RParen) ? [] : this.argumentList();
+      this.consume(T.RParen);
+      this.consume(T.Equals);
+      const method = this.expression();
+      const arg = args[0];
+      if (head.text !== 'kl' || args.length !== 1 || arg.name || arg.value.kind !== 'ident') throw GIVE_UP;
+      return { kind: 'kl_override', variable: { text: arg.value.name, span: arg.value.span }, method, span: this.spanFrom(from) };
+    }
+    const targets: A.Name[] = [head];
+    while (this.at(T.Comma)) {
+      this.pos++;
+      targets.push(this.name(this.consume(T.Identifier)));
+    }
+    const sample = this.at(T.Tilde);
+    if (!sample) this.consume(T.Equals);
+    else this.pos++;
+    const value = this.expression();
+    let shape: A.ShapeExpr | undefined;
+    if (this.at(T.Colon)) {
+      this.pos++;
+      shape = this.shape();
+    }
+    let estimator: A.Expr | undefined;
+    if (this.at(T.With)) {
+      this.pos++;
+      estimator = this.expression();
+    }
+    const span = this.spanFrom(from);
+    if (sample) {
+      if (targets.length > 1) throw GIVE_UP;
+      return { kind: 'sample', target: head, distribution: value, ...(shape ? { shape } : {}), ...(estimator ? { estimator } : {}), span };
+    }
+    if (estimator) throw GIVE_UP;
+    return { kind: 'assign', targets, value, ...(shape ? { shape } : {}), span };
+  }
+
+  private objective(): A.Objective {
+    const from = this.pos;
+    const kw = this.tokens[this.pos++].tokenType;
+    const expr = this.expression();
+    return { kind: 'objective', sense: kw === T.Minimize ? 'minimize' : 'maximize', expr, span: this.spanFrom(from) };
+  }
+
+  private shape(): A.ShapeExpr {
+    const from = this.pos;
+    this.consume(T.LBracket);
+    const dims = this.at(T.RBracket) ? [] : this.expressionList();
+    this.consume(T.RBracket);
+    return { dims, span: this.spanFrom(from) };
+  }
+
+  /** `expr (',' expr)*`; the depth of each element is pushed to `depths` when given. */
+  private expressionList(depths?: number[]): A.Expr[] {
+    const out = [this.expression()];
+    depths?.push(this.depth);
+    while (this.at(T.Comma)) {
+      this.pos++;
+      out.push(this.expression());
+      depths?.push(this.depth);
+    }
+    return out;
+  }
+
+  // ── expressions ───────────────────────────────────────────────────────────────────────────────
+
+  /** `unary (op unary)*` nested by precedence, left-associative (to-ast.ts's `expr`). */
+  private expression(): A.Expr {
+    const first = this.unary();
+    let prec = PRECEDENCE.get(this.peekType()!);
+    if (prec === undefined) return first;
+    const values: A.Expr[] = [first];
+    const depths: number[] = [this.depth];
+    const ops: IToken[] = [];
+    const reduce = (): void => {
+      const op = ops.pop()!;
+      const right = values.pop()!;
+      const left = values.pop()!;
+      const rd = depths.pop()!;
+      const ld = depths.pop()!;
+      values.push(this.binary(op.image as A.BinaryOperator, tokenSpan(op), left, right));
+      depths.push(this.compound(ld, rd));
+    };
+    while (prec !== undefined) {
+      const op = this.tokens[this.pos++];
+      const right = this.unary();
+      while (ops.length > 0 && PRECEDENCE.get(ops[ops.length - 1].tokenType)! >= prec) reduce();
+      ops.push(op);
+      values.push(right);
+      depths.push(this.depth);
+      prec = PRECEDENCE.get(this.peekType()!);
+    }
+    while (ops.length > 0) reduce();
+    this.depth = depths[0];
+    return values[0];
+  }
+
+  private binary(op: A.BinaryOperator, opSpan: Span, left: A.Expr, right: A.Expr): A.Binary {
+    return { kind: 'binary', op, left, right, opSpan, span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) } };
+  }
+
+  /** `('-' | '+')* primary ('[' indexItem,+ ']')* ('^' unary)?` (to-ast.ts's `unary` and `postfix`). */
+  private unary(): A.Expr {
+    const from = this.pos;
+    while (this.at(T.Minus) || this.at(T.Plus)) this.pos++;
+    const signsEnd = this.pos;
+    let acc = this.primary();
+    let depth = this.depth;
+    while (this.at(T.LBracket)) {
+      this.pos++;
+      const items: A.IndexItem[] = [];
+      const childDepths = [depth];
+      items.push(this.indexItem(childDepths));
+      while (this.at(T.Comma)) {
+        this.pos++;
+        items.push(this.indexItem(childDepths));
+      }
+      const close = this.consume(T.RBracket);
+      acc = { kind: 'index', target: acc, items, span: { start: acc.span.start, end: close.startOffset + 1 } };
+      depth = this.compound(...childDepths);
+    }
+    if (this.at(T.Caret)) {
+      const caret = this.tokens[this.pos++];
+      const exponent = this.unary();
+      acc = this.binary('^', tokenSpan(caret), acc, exponent);
+      depth = this.compound(depth, this.depth);
+    }
+    if (signsEnd > from) {
+      const end = this.spanFrom(from).end;
+      // The innermost sign is the last one: -+x is -(+x); a minus folds into a number literal (as to-ast.ts).
+      for (let i = signsEnd - 1; i >= from; i--) {
+        const op = this.tokens[i];
+        const at: Span = { start: op.startOffset, end };
+        if (acc.kind === 'number' && op.image === '-') {
+          acc = { kind: 'number', value: -acc.value, text: `-${acc.text}`, span: at };
+          depth = 1;
+        } else {
+          acc = { kind: 'unary', op: op.image as '-' | '+', operand: acc, span: at };
+          depth = this.compound(depth);
+        }
+      }
+    }
+    this.depth = depth;
+    return acc;
+  }
+
+  /** One index item; the depths of its expressions are pushed to `childDepths`. */
+  private indexItem(childDepths: number[]): A.IndexItem {
+    const from = this.pos;
+    if (this.at(T.Ellipsis)) {
+      this.pos++;
+      return { kind: 'ellipsis', span: this.spanFrom(from) };
+    }
+    let start: A.Expr | undefined;
+    if (!this.at(T.Colon)) {
+      start = this.expression();
+      childDepths.push(this.depth);
+      if (!this.at(T.Colon)) return { kind: 'at', index: start, span: this.spanFrom(from) };
+    }
+    // `: stop? (: step?)?`
+    this.pos++;
+    let stop: A.Expr | undefined;
+    let step: A.Expr | undefined;
+    let stopDepth = 0;
+    if (EXPRESSION_START.has(this.peekType()!)) {
+      stop = this.expression();
+      stopDepth = this.depth;
+    }
+    if (this.at(T.Colon)) {
+      this.pos++;
+      if (EXPRESSION_START.has(this.peekType()!)) step = this.expression();
+    }
+    // to-ast.ts lists a slice's children as start, stop, step.
+    if (stop) childDepths.push(stopDepth);
+    if (step) childDepths.push(this.depth);
+    return { kind: 'slice', ...(start ? { start } : {}), ...(stop ? { stop } : {}), ...(step ? { step } : {}), span: this.spanFrom(from) };
+  }
+
+  private primary(): A.Expr {
+    const from = this.pos;
+    const t = this.tokens[this.pos];
+    const type = t?.tokenType;
+    this.depth = 1;
+    if (type === T.Identifier) return this.callOrName();
+    this.pos++;
+    if (type === T.NumberLiteral) return { kind: 'number', value: Number(t.image), text: t.image, span: tokenSpan(t) };
+    if (type === T.True) return { kind: 'bool', value: true, span: tokenSpan(t) };
+    if (type === T.False) return { kind: 'bool', value: false, span: tokenSpan(t) };
+    if (type === T.LParen) {
+      const inner = this.expression();
+      this.consume(T.RParen);
+      const depth = this.compound(this.depth);
+      this.depth = depth;
+      return { kind: 'paren', inner, span: this.spanFrom(from) };
+    }
+    if (type === T.LBracket) {
+      const depths: number[] = [];
+      const elements = this.at(T.RBracket) ? [] : this.expressionList(depths);
+      this.consume(T.RBracket);
+      this.depth = this.compound(...depths);
+      return { kind: 'tensor', elements, span: this.spanFrom(from) };
+    }
+    throw GIVE_UP;
+  }
+
+  private callOrName(): A.Expr {
+    const from = this.pos;
+    const id = this.tokens[this.pos++];
+    const name = this.name(id);
+    if (!this.at(T.LParen)) {
+      this.depth = 1;
+      return { kind: 'ident', name: name.text, span: name.span };
+    }
+    this.pos++;
+    const depths: number[] = [];
+    const args = this.at(T.RParen) ? [] : this.argumentList(depths);
+    this.consume(T.RParen);
+    this.depth = this.compound(...depths);
+    return { kind: 'call', callee: name, args, span: this.spanFrom(from) };
+  }
+
+  /** `argument (',' argument)*`; the depth of each argument's value is pushed to `depths` when given. */
+  private argumentList(depths?: number[]): A.Argument[] {
+    const out = [this.argument()];
+    depths?.push(this.depth);
+    while (this.at(T.Comma)) {
+      this.pos++;
+      out.push(this.argument());
+      depths?.push(this.depth);
+    }
+    return out;
+  }
+
+  /** `(name '=')? expr (('->' | '..') expr)?`; sets `depth` to its value's. */
+  private argument(): A.Argument {
+    const from = this.pos;
+    let name: A.Name | undefined;
+    if (this.at(T.Identifier) && this.peekType(1) === T.Equals) {
+      name = this.name(this.tokens[this.pos]);
+      this.pos += 2;
+    }
+    let value = this.expression();
+    const type = this.peekType();
+    if (type === T.Arrow || type === T.DotDot) {
+      this.pos++;
+      const valueDepth = this.depth;
+      const other = this.expression();
+      const s = { start: value.span.start, end: other.span.end };
+      value = type === T.Arrow ? { kind: 'transition', from: value, to: other, span: s } : { kind: 'range', low: value, high: other, span: s };
+      this.depth = this.compound(valueDepth, this.depth);
+    }
+    return { ...(name ? { name } : {}), value, span: this.spanFrom(from) };
+  }
+}

@@ -195,11 +195,17 @@ function typeBinary(ctx: CheckContext, e: Extract<Expr, { kind: 'binary' }>, ec:
   }
   const constant = l.constant !== undefined && r.constant !== undefined ? foldBinary(e.op, l.constant, r.constant) : undefined;
   const comparison = COMPARISONS.has(e.op);
-  return tensorType(b.shape, comparison ? 'nonnegative' : binaryRange(e.op, l.range, r.range), {
+  const range = comparison ? 'nonnegative' : binaryRange(e.op, l.range, r.range);
+  const schedule = l.schedule || r.schedule;
+  const objective = l.objective || r.objective;
+  const integer = l.integer && r.integer && INTEGER_OPS.has(e.op);
+  // The plain case without the spread objects below (every operator of a model is typed here); same keys, same order.
+  if (constant === undefined && !schedule && !objective && !integer) return { kind: 'tensor', shape: b.shape, range };
+  return tensorType(b.shape, range, {
     ...(constant === undefined ? {} : { constant }),
-    ...(l.schedule || r.schedule ? { schedule: true } : {}),
-    ...(l.objective || r.objective ? { objective: true } : {}),
-    ...(l.integer && r.integer && INTEGER_OPS.has(e.op) ? { integer: true } : {}),
+    ...(schedule ? { schedule: true } : {}),
+    ...(objective ? { objective: true } : {}),
+    ...(integer ? { integer: true } : {}),
   });
 }
 
@@ -259,8 +265,11 @@ export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Ide
     args.set(pname, { param, expr: arg.value, type, span: arg.span });
   }
   // Arguments the matcher could not place are still typed, so the names they read count as used.
-  const placed = new Set<Argument>([...[...m.matched.values()].map((x) => x.arg), ...m.rest]);
-  for (const a of e.args) if (!placed.has(a)) typeArgumentLoosely(ctx, a, ec);
+  // (Each argument is placed at most once, so when the counts agree every one was: no set to build.)
+  if (m.matched.size + m.rest.length !== e.args.length) {
+    const placed = new Set<Argument>([...[...m.matched.values()].map((x) => x.arg), ...m.rest]);
+    for (const a of e.args) if (!placed.has(a)) typeArgumentLoosely(ctx, a, ec);
+  }
   const rest = m.rest.map((arg): BoundArgument => {
     const type = typeExpr(ctx, arg.value, noDistribution(ec));
     if (type.kind !== 'tensor') {

@@ -14,7 +14,8 @@
  * Why: the CST (one object per rule invocation and per token list) was most of the front end's garbage and
  * time on long models (bench/NOTES.md, changes 6 and 8).
  */
-import type { IToken, TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import type { LightToken } from './direct-lex.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from './ast.js';
 import { MAX_EXPRESSION_DEPTH } from './nesting.js';
@@ -34,7 +35,7 @@ const PRECEDENCE = new Map<TokenType, number>([
 const EXPRESSION_START = new Set<TokenType>([T.Minus, T.Plus, T.NumberLiteral, T.True, T.False, T.Identifier, T.LParen, T.LBracket]);
 
 /** The AST of an error-free token stream, or undefined when the stream has a mistake (then use the CST path). */
-export function parseDirect(tokens: readonly IToken[], textLength: number): A.Program | undefined {
+export function parseDirect(tokens: readonly LightToken[], textLength: number): A.Program | undefined {
   try {
     return new DirectParser(tokens).program(textLength);
   } catch (e) {
@@ -43,14 +44,14 @@ export function parseDirect(tokens: readonly IToken[], textLength: number): A.Pr
   }
 }
 
-const tokenSpan = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
+const tokenSpan = (t: LightToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
 
 class DirectParser {
   private pos = 0;
   /** Depth of the expression the last expression method returned (read right after each call). */
   private depth = 1;
 
-  constructor(private readonly tokens: readonly IToken[]) {}
+  constructor(private readonly tokens: readonly LightToken[]) {}
 
   // ── tokens ────────────────────────────────────────────────────────────────────────────────────
 
@@ -62,7 +63,7 @@ class DirectParser {
     return this.tokens[this.pos]?.tokenType === type;
   }
 
-  private consume(type: TokenType): IToken {
+  private consume(type: TokenType): LightToken {
     const t = this.tokens[this.pos];
     if (t === undefined || t.tokenType !== type) throw GIVE_UP;
     this.pos++;
@@ -75,7 +76,7 @@ class DirectParser {
     return { start: this.tokens[from].startOffset, end: last.startOffset + last.image.length };
   }
 
-  private name(t: IToken): A.Name {
+  private name(t: LightToken): A.Name {
     return { text: t.image, span: tokenSpan(t) };
   }
 
@@ -260,7 +261,7 @@ class DirectParser {
     if (prec === undefined) return first;
     const values: A.Expr[] = [first];
     const depths: number[] = [this.depth];
-    const ops: IToken[] = [];
+    const ops: LightToken[] = [];
     const reduce = (): void => {
       const op = ops.pop()!;
       const right = values.pop()!;

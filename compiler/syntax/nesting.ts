@@ -9,7 +9,7 @@
  * Measured headroom: with Node's default stack the front end and code generator handle about 150 unclosed
  * call brackets and about 1,300 tree levels; the limits stay well below both.
  */
-import type { IToken } from 'chevrotain';
+import type { LightToken } from './direct-lex.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 
@@ -32,7 +32,7 @@ const CLOSERS = new Set(['RParen', 'RBracket']);
 const CHAIN = new Set(['Caret', 'Plus', 'Minus', 'Identifier', 'NumberLiteral', 'True', 'False', ...OPENERS, ...CLOSERS]);
 
 /** SGM1008 for the first point where brackets or `^` chains nest too deeply, or undefined. Linear time. */
-export function checkTokenNesting(tokens: readonly IToken[]): Diagnostic | undefined {
+export function checkTokenNesting(tokens: readonly LightToken[]): Diagnostic | undefined {
   // carets[i]: the `^` of the current chain at bracket level i; their sum is the parser's exponent nesting.
   const carets: number[] = [0];
   let caretTotal = 0;
@@ -54,7 +54,7 @@ export function checkTokenNesting(tokens: readonly IToken[]): Diagnostic | undef
   return undefined;
 }
 
-function tooDeep(t: IToken, label: string): Diagnostic {
+function tooDeep(t: LightToken, label: string): Diagnostic {
   return nestingDiagnostic({ start: t.startOffset, end: t.startOffset + t.image.length }, label);
 }
 

@@ -7,15 +7,37 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
+import { lexDirect } from './direct-lex.js';
 import { parseDirect } from './direct-parse.js';
 import { checkTokenNesting, MAX_TOKENS } from './nesting.js';
 import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
 import { isRecoveryEcho, recoveredRegions } from './recovered.js';
-import { sgmLexer, UnterminatedComment } from './tokens.js';
+import { NumberLiteral, sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
 
 /** Parses a source file into a Program (partial when there are syntax errors). */
 export function parse(file: SourceFile): StageResult<Program> {
+  const direct = parseWithoutMistakes(file.text);
+  if (direct !== undefined) return { value: direct, diagnostics: [] };
+  return parseRecovering(file);
+}
+
+/**
+ * The fast path (bench/NOTES.md, change 8): a file without mistakes is lexed by direct-lex.ts and parsed by
+ * direct-parse.ts, with no Chevrotain tokens and no CST. Undefined at the first thing that would be reported
+ * (a bad character, an unclosed comment, an out-of-range number, too many tokens, too deep nesting, a syntax
+ * or statement-form mistake); `parseRecovering` then reads the file and reports it.
+ */
+function parseWithoutMistakes(text: string): Program | undefined {
+  const tokens = lexDirect(text);
+  if (tokens === undefined || tokens.length > MAX_TOKENS) return undefined;
+  for (const t of tokens) if (t.tokenType === NumberLiteral && !Number.isFinite(Number(t.image))) return undefined;
+  if (checkTokenNesting(tokens)) return undefined;
+  return parseDirect(tokens, text.length);
+}
+
+/** Chevrotain's lexer and recovering parser, then to-ast.ts: every lexical and syntax diagnostic. */
+function parseRecovering(file: SourceFile): StageResult<Program> {
   const diagnostics: Diagnostic[] = [];
   const lexed = sgmLexer.tokenize(file.text);
 

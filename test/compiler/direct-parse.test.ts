@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { largeModel } from '../../bench/large-model.js';
 import { SourceFile } from '../../compiler/diagnostics/source.js';
 import type { Program } from '../../compiler/syntax/ast.js';
+import { lexDirect } from '../../compiler/syntax/direct-lex.js';
 import { parseDirect } from '../../compiler/syntax/direct-parse.js';
 import { parse } from '../../compiler/syntax/parse.js';
 import { parseTokens } from '../../compiler/syntax/parser.js';
 import { AstBuilder } from '../../compiler/syntax/to-ast.js';
-import { sgmLexer } from '../../compiler/syntax/tokens.js';
+import { sgmLexer, UnterminatedComment } from '../../compiler/syntax/tokens.js';
 import { mulberry32 } from '../mulberry32.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -50,6 +51,21 @@ function compare(tokens: IToken[], textLength: number): 'accepted' | 'rejected' 
   return 'accepted';
 }
 
+/** The direct lexer accepts exactly what Chevrotain lexes without a diagnostic, with the same tokens. */
+function compareLex(text: string): 'accepted' | 'rejected' {
+  const direct = lexDirect(text);
+  const lexed = sgmLexer.tokenize(text);
+  const clean = lexed.errors.length === 0 && !lexed.tokens.some((t) => t.tokenType === UnterminatedComment);
+  if (direct === undefined) {
+    expect(clean, JSON.stringify(text)).toBe(false);
+    return 'rejected';
+  }
+  expect(clean, JSON.stringify(text)).toBe(true);
+  const view = (ts: readonly { tokenType: { name: string }; image: string; startOffset: number }[]) => ts.map((t) => `${t.tokenType.name}:${t.image}@${t.startOffset}`);
+  expect(view(direct)).toEqual(view(lexed.tokens));
+  return 'accepted';
+}
+
 const corpus = [
   ...sgmFiles('models'),
   ...sgmFiles('test/cases/good'),
@@ -68,6 +84,37 @@ describe('direct parser', () => {
     }
     // Every model in models/ and every good case is clean; the bad cases are mostly rejected.
     expect(accepted).toBeGreaterThanOrEqual(sgmFiles('models').length + sgmFiles('test/cases/good').length);
+  });
+
+  it('lexes every model and test case as the Chevrotain lexer does', () => {
+    for (const f of corpus) compareLex(readFileSync(join(root, f), 'utf8'));
+    const tricky = [
+      'a->b→c - > d', '1..5 ..5 ...5 .5 5. 1e3 1E+3 1e-3x 2x 0.5.5', 'x==y!=z<=w>=v<u>t=s', 'modelx model model_ λ naïve σ2 𝑥1 withx with',
+      '/* c */ a /* * / */ b // line\n c /* unclosed', 'a / b /* x */ / c', 'a ! b', 'a " b', 'a . b', '\u00a0\ufeffa\tb\r\nc', 'true false True',
+      'a ... b', '.', '', '// only a comment', '/**/', '/*/ x */', 'x = 1e999',
+    ];
+    const outcomes = tricky.map(compareLex);
+    expect(outcomes.filter((o) => o === 'rejected').length).toBe(6);
+  });
+
+  it('lexes damaged text (seeded character edits) as the Chevrotain lexer does', () => {
+    const rand = mulberry32(3);
+    const alphabet = 'ab_λ𝑥01.e-+>=<!/*~:;,()[]{}^%"\n \u00a0→';
+    const chars = [...alphabet];
+    let rejected = 0;
+    for (const f of sgmFiles('models')) {
+      const text = readFileSync(join(root, f), 'utf8');
+      for (let trial = 0; trial < 30; trial++) {
+        let t = text;
+        for (let k = 0; k < 3; k++) {
+          const i = Math.floor(rand() * t.length);
+          const c = chars[Math.floor(rand() * chars.length)];
+          t = rand() < 0.5 ? t.slice(0, i) + c + t.slice(i) : t.slice(0, i) + t.slice(i + 1);
+        }
+        if (compareLex(t) === 'rejected') rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(0);
   });
 
   it('builds the same tree on the generated benchmark model', () => {

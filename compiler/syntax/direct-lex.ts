@@ -1,0 +1,108 @@
+/**
+ * The fast path's lexer: the tokens of tokens.ts read by one switch over the next character, as light objects
+ * (type, text, offset) for the direct parser (direct-parse.ts). It reads only files the Chevrotain lexer reads
+ * without a diagnostic: at a character no token starts with, or an unclosed block comment, it gives up and
+ * parse.ts lexes the file with `sgmLexer`, which reports it.
+ *
+ * Contract: when it returns tokens they are `sgmLexer.tokenize(text).tokens` with the same types, images and
+ * start offsets (test/compiler/direct-parse.test.ts compares the two). The rules it follows are Chevrotain's for
+ * this token list: the first pattern of ALL_TOKENS that matches wins (comments before `/`, `->` before `-`,
+ * a number before `..`), and a keyword followed by more identifier characters is an identifier (longer_alt).
+ */
+import type { TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+/** What the direct parser reads of a token (an IToken has these fields too). */
+export interface LightToken {
+  readonly tokenType: TokenType;
+  readonly image: string;
+  readonly startOffset: number;
+}
+
+const IDENTIFIER = /[\p{L}_][\p{L}\p{N}_]*/uy;
+const NUMBER = /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+const BLOCK_COMMENT_END = '*/';
+
+const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(
+  [T.Model, T.Data, T.Param, T.Const, T.Guide, T.Generative, T.Maximize, T.Minimize, T.With, T.True, T.False].map((t) => [t.name.toLowerCase(), t]),
+);
+
+/** One-character tokens (after the longer ones starting with the same character have been ruled out). */
+const SINGLE: ReadonlyMap<number, TokenType> = new Map(
+  (
+    [
+      ['<', T.Less], ['>', T.Greater], ['=', T.Equals], ['~', T.Tilde], [':', T.Colon], [';', T.Semicolon], [',', T.Comma],
+      ['+', T.Plus], ['-', T.Minus], ['*', T.Star], ['/', T.Slash], ['%', T.Percent], ['^', T.Caret], ['(', T.LParen],
+      [')', T.RParen], ['[', T.LBracket], [']', T.RBracket], ['{', T.LBrace], ['}', T.RBrace], ['→', T.Arrow],
+    ] as const
+  ).map(([c, t]) => [c.charCodeAt(0), t]),
+);
+
+/** Two-character tokens by their text. */
+const DOUBLE: ReadonlyMap<string, TokenType> = new Map([
+  ['->', T.Arrow], ['==', T.EqEq], ['!=', T.NotEq], ['<=', T.LessEq], ['>=', T.GreaterEq], ['..', T.DotDot],
+]);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** WhiteSpace of tokens.ts: [ \t\r\n\u00a0\ufeff]. */
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10 || c === 0xa0 || c === 0xfeff;
+
+/** The tokens of `text` (comments and white space dropped), or undefined when the lexer would report something. */
+export function lexDirect(text: string): LightToken[] | undefined {
+  const out: LightToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        const end = text.indexOf('\n', i + 2);
+        i = end < 0 ? n : end;
+        continue;
+      }
+      if (d === 42 /* * */) {
+        const end = text.indexOf(BLOCK_COMMENT_END, i + 2);
+        if (end < 0) return undefined; // unterminated: SGM1002 from the full path
+        i = end + 2;
+        continue;
+      }
+    }
+    if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text)!;
+      out.push({ tokenType: T.NumberLiteral, image: m[0], startOffset: i });
+      i += m[0].length;
+      continue;
+    }
+    if (c === 46 && text.startsWith('...', i)) {
+      out.push({ tokenType: T.Ellipsis, image: '...', startOffset: i });
+      i += 3;
+      continue;
+    }
+    // - = ! < > . may start a two-character token.
+    const two = c === 45 || c === 61 || c === 33 || c === 60 || c === 62 || c === 46 ? DOUBLE.get(text.slice(i, i + 2)) : undefined;
+    if (two !== undefined) {
+      out.push({ tokenType: two, image: text.slice(i, i + 2), startOffset: i });
+      i += 2;
+      continue;
+    }
+    const one = SINGLE.get(c);
+    if (one !== undefined) {
+      out.push({ tokenType: one, image: text[i], startOffset: i });
+      i++;
+      continue;
+    }
+    IDENTIFIER.lastIndex = i;
+    const m = IDENTIFIER.exec(text);
+    if (m === null) return undefined; // no token starts here: SGM1001 from the full path
+    const word = m[0];
+    out.push({ tokenType: KEYWORDS.get(word) ?? T.Identifier, image: word, startOffset: i });
+    i += word.length;
+  }
+  return out;
+}

@@ -20,7 +20,6 @@ export interface LightToken {
 }
 
 const IDENTIFIER = /[\p{L}_][\p{L}\p{N}_]*/uy;
-const NUMBER = /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const BLOCK_COMMENT_END = '*/';
 
 const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(
@@ -73,10 +72,9 @@ export function lexDirect(text: string): LightToken[] | undefined {
       }
     }
     if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)))) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(text)!;
-      out.push({ tokenType: T.NumberLiteral, image: m[0], startOffset: i });
-      i += m[0].length;
+      const end = numberEnd(text, i);
+      out.push({ tokenType: T.NumberLiteral, image: text.slice(i, end), startOffset: i });
+      i = end;
       continue;
     }
     if (c === 46 && text.startsWith('...', i)) {
@@ -97,12 +95,51 @@ export function lexDirect(text: string): LightToken[] | undefined {
       i++;
       continue;
     }
-    IDENTIFIER.lastIndex = i;
-    const m = IDENTIFIER.exec(text);
-    if (m === null) return undefined; // no token starts here: SGM1001 from the full path
-    const word = m[0];
+    const end = identifierEnd(text, i);
+    if (end === i) return undefined; // no token starts here: SGM1001 from the full path
+    const word = text.slice(i, end);
     out.push({ tokenType: KEYWORDS.get(word) ?? T.Identifier, image: word, startOffset: i });
-    i += word.length;
+    i = end;
   }
   return out;
+}
+
+/** The end of NumberLiteral's match at `i` (tokens.ts: `(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?`), scanned by hand. */
+function numberEnd(text: string, i: number): number {
+  let j = i;
+  while (isDigit(text.charCodeAt(j))) j++;
+  if (text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
+    j++;
+    while (isDigit(text.charCodeAt(j))) j++;
+  }
+  const e = text.charCodeAt(j);
+  if (e === 101 || e === 69) {
+    let k = j + 1;
+    const sign = text.charCodeAt(k);
+    if (sign === 43 || sign === 45) k++;
+    if (isDigit(text.charCodeAt(k))) {
+      while (isDigit(text.charCodeAt(k))) k++;
+      j = k;
+    }
+  }
+  return j;
+}
+
+const isAsciiWordStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isAsciiWord = (c: number): boolean => isAsciiWordStart(c) || isDigit(c);
+
+/**
+ * The end of Identifier's match at `i` (`[\p{L}_][\p{L}\p{N}_]*`), or `i` when none: ASCII by hand, and the
+ * Unicode regex of tokens.ts from the first non-ASCII character on.
+ */
+function identifierEnd(text: string, i: number): number {
+  let j = i;
+  if (isAsciiWordStart(text.charCodeAt(j))) {
+    j++;
+    while (isAsciiWord(text.charCodeAt(j))) j++;
+    if (!(text.charCodeAt(j) >= 128)) return j;
+  }
+  IDENTIFIER.lastIndex = i;
+  const m = IDENTIFIER.exec(text);
+  return m === null ? i : i + m[0].length;
 }

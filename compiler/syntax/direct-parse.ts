@@ -50,6 +50,10 @@ class DirectParser {
   private pos = 0;
   /** Depth of the expression the last expression method returned (read right after each call). */
   private depth = 1;
+  /** Operand, depth and operator stacks of `expression` (shared; see there). */
+  private readonly values: A.Expr[] = [];
+  private readonly depths: number[] = [];
+  private readonly ops: LightToken[] = [];
 
   constructor(private readonly tokens: readonly LightToken[]) {}
 
@@ -81,11 +85,17 @@ class DirectParser {
   }
 
   /** The depth of a compound node over its children's depths; past the limit to-ast.ts reports SGM1008. */
-  private compound(...childDepths: number[]): number {
-    let d = 1;
-    for (const c of childDepths) if (c + 1 > d) d = c + 1;
+  private compound(a: number, b = 0): number {
+    const d = Math.max(a, b) + 1;
     if (d > MAX_EXPRESSION_DEPTH) throw GIVE_UP;
     return d;
+  }
+
+  /** `compound` over a list of child depths (1 for none). */
+  private compoundOf(childDepths: readonly number[]): number {
+    let d = 0;
+    for (let i = 0; i < childDepths.length; i++) if (childDepths[i] > d) d = childDepths[i];
+    return this.compound(d);
   }
 
   // ── declarations and statements ───────────────────────────────────────────────────────────────
@@ -259,30 +269,39 @@ class DirectParser {
     const first = this.unary();
     let prec = PRECEDENCE.get(this.peekType()!);
     if (prec === undefined) return first;
-    const values: A.Expr[] = [first];
-    const depths: number[] = [this.depth];
-    const ops: LightToken[] = [];
-    const reduce = (): void => {
-      const op = ops.pop()!;
-      const right = values.pop()!;
-      const left = values.pop()!;
-      const rd = depths.pop()!;
-      const ld = depths.pop()!;
-      values.push(this.binary(op.image as A.BinaryOperator, tokenSpan(op), left, right));
-      depths.push(this.compound(ld, rd));
-    };
+    // The operand and operator stacks are shared by all expressions (a nested one works above `base` and
+    // leaves the stacks as it found them), so a chain allocates only its nodes.
+    const { values, depths, ops } = this;
+    const base = values.length;
+    const opBase = ops.length;
+    values.push(first);
+    depths.push(this.depth);
     while (prec !== undefined) {
       const op = this.tokens[this.pos++];
       const right = this.unary();
-      while (ops.length > 0 && PRECEDENCE.get(ops[ops.length - 1].tokenType)! >= prec) reduce();
+      while (ops.length > opBase && PRECEDENCE.get(ops[ops.length - 1].tokenType)! >= prec) this.reduce();
       ops.push(op);
       values.push(right);
       depths.push(this.depth);
       prec = PRECEDENCE.get(this.peekType()!);
     }
-    while (ops.length > 0) reduce();
-    this.depth = depths[0];
-    return values[0];
+    while (ops.length > opBase) this.reduce();
+    this.depth = depths.pop()!;
+    const e = values.pop()!;
+    if (values.length !== base) throw new Error('direct parser: operand stack out of balance');
+    return e;
+  }
+
+  /** Applies the top operator to the top two operands. */
+  private reduce(): void {
+    const { values, depths } = this;
+    const op = this.ops.pop()!;
+    const right = values.pop()!;
+    const left = values.pop()!;
+    const rd = depths.pop()!;
+    const ld = depths.pop()!;
+    values.push(this.binary(op.image as A.BinaryOperator, tokenSpan(op), left, right));
+    depths.push(this.compound(ld, rd));
   }
 
   private binary(op: A.BinaryOperator, opSpan: Span, left: A.Expr, right: A.Expr): A.Binary {
@@ -307,7 +326,7 @@ class DirectParser {
       }
       const close = this.consume(T.RBracket);
       acc = { kind: 'index', target: acc, items, span: { start: acc.span.start, end: close.startOffset + 1 } };
-      depth = this.compound(...childDepths);
+      depth = this.compoundOf(childDepths);
     }
     if (this.at(T.Caret)) {
       const caret = this.tokens[this.pos++];
@@ -387,7 +406,7 @@ class DirectParser {
       const depths: number[] = [];
       const elements = this.at(T.RBracket) ? [] : this.expressionList(depths);
       this.consume(T.RBracket);
-      this.depth = this.compound(...depths);
+      this.depth = this.compoundOf(depths);
       return { kind: 'tensor', elements, span: this.spanFrom(from) };
     }
     throw GIVE_UP;
@@ -405,7 +424,7 @@ class DirectParser {
     const depths: number[] = [];
     const args = this.at(T.RParen) ? [] : this.argumentList(depths);
     this.consume(T.RParen);
-    this.depth = this.compound(...depths);
+    this.depth = this.compoundOf(depths);
     return { kind: 'call', callee: name, args, span: this.spanFrom(from) };
   }
 

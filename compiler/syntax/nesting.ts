@@ -36,7 +36,8 @@ export function checkTokenNesting(tokens: readonly LightToken[]): Diagnostic | u
   // carets[i]: the `^` of the current chain at bracket level i; their sum is the parser's exponent nesting.
   const carets: number[] = [0];
   let caretTotal = 0;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
     const name = t.tokenType.name;
     if (OPENERS.has(name)) {
       carets.push(0);

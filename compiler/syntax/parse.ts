@@ -31,7 +31,10 @@ export function parse(file: SourceFile): StageResult<Program> {
 function parseWithoutMistakes(text: string): Program | undefined {
   const tokens = lexDirect(text);
   if (tokens === undefined || tokens.length > MAX_TOKENS) return undefined;
-  for (const t of tokens) if (t.tokenType === NumberLiteral && !Number.isFinite(Number(t.image))) return undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.tokenType === NumberLiteral && !Number.isFinite(Number(t.image))) return undefined;
+  }
   if (checkTokenNesting(tokens)) return undefined;
   return parseDirect(tokens, text.length);
 }

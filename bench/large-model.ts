@@ -4,8 +4,8 @@
  * A valid flat model of about `lines` lines: a chain of deterministic statements mixing arithmetic, built-ins and
  * layers, a stochastic node every 25 lines, and an objective that reads the end of the chain.
  */
-export function largeModel(lines: number, name = 'large'): string {
-  const out = ['// generated for the parse + check benchmark', `model ${name}(D = 16, tau = 0.5) {`, '  data x: [B, D]', '  param w: [D] = 0', '  h0 = x'];
+export function largeModel(lines: number): string {
+  const out = ['// generated for the parse + check benchmark', 'model large(D = 16, tau = 0.5) {', '  data x: [B, D]', '  param w: [D] = 0', '  h0 = x'];
   let i = 1;
   for (; out.length < lines - 2; i++) {
     const prev = `h${i - 1}`;
@@ -21,15 +21,4 @@ export function largeModel(lines: number, name = 'large'): string {
   }
   out.push(`  minimize mean(sum(h${i - 1}, axis = -1))`, '}');
   return out.join('\n') + '\n';
-}
-
-/**
- * A valid file of about `lines` lines: one model of largeModel's up to 5,000 lines, else several models of at
- * most 5,000 lines each (one model may hold at most MAX_STATEMENTS = 6,000 statements), so the parse + check
- * benchmark can show linearity past one model's limit (10,000 lines: two 5,000-line models).
- */
-export function largeFile(lines: number): string {
-  const parts = Math.ceil(lines / 5000);
-  if (parts === 1) return largeModel(lines);
-  return Array.from({ length: parts }, (_, i) => largeModel(Math.round(lines / parts), `large${i + 1}`)).join('');
 }

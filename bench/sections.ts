@@ -9,7 +9,7 @@ import * as sourceCompile from '../compiler/compile.js';
 import * as sourcePipeline from '../compiler/pipeline.js';
 import { SGM_VERSION } from '../cli/version.js';
 import { packageRoot } from '../runtime/package-root.js';
-import { largeFile } from './large-model.js';
+import { largeModel } from './large-model.js';
 import { lspLatency } from './lsp-latency.js';
 
 /**
@@ -74,22 +74,23 @@ export const PARSE_CHECK_TARGET_MS = 150;
 const PARSE_CHECK_RUNS = 11;
 
 /**
- * Parse + check (`checkSource`: lex, parse, check, analysis) of generated files of 1,250 to 10,000 lines (issue 2's
- * benchmark; the 10,000-line file is two 5,000-line models), with ms per 1,000 lines to show linearity and the
- * 5,001-line row against issue 19's target.
+ * Parse + check (`checkSource`: lex, parse, check, analysis) of generated models of 1,250 to 5,000 lines (issue 2's
+ * benchmark), with ms per 1,000 lines to show linearity and the 5,001-line row against issue 19's target. (A
+ * 10,000-line model is past the file limit of 100,000 tokens, SGM1009; docs/performance.md gives that point,
+ * measured with the limits raised.)
  */
 export async function parseCheckThroughput(): Promise<SectionResult> {
   const rows: SectionRow[] = [];
   const { checkSource, built } = await compiler();
-  for (const lines of [1250, 2500, 5000, 10000]) {
-    const text = largeFile(lines);
+  for (const lines of [1250, 2500, 5000]) {
+    const text = largeModel(lines);
     const result = checkSource('large.sgm', text);
-    if (!result.ok) throw new Error(`the generated ${lines}-line file has errors: ${result.diagnostics[0]?.message}`);
+    if (!result.ok) throw new Error(`the generated ${lines}-line model has errors: ${result.diagnostics[0]?.message}`);
     const ms = medianMs(() => void checkSource('large.sgm', text), PARSE_CHECK_RUNS);
     const n = text.split('\n').length; // as before: the 5,000-line model is "the 5,001-line model" of issue 19
     const target = lines === 5000 ? `; target ≤ ${PARSE_CHECK_TARGET_MS} ms (issue 19): ${ms <= PARSE_CHECK_TARGET_MS ? 'met' : 'NOT met'}` : '';
     rows.push({
-      name: `parse + check, ${n.toLocaleString('en-US')}-line ${lines > 5000 ? 'file' : 'model'}`,
+      name: `parse + check, ${n.toLocaleString('en-US')}-line model`,
       value: round(ms),
       unit: 'ms',
       note: `${round((ms / n) * 1000)} ms per 1,000 lines${target}${built ? '' : '; from sources (no dist/)'}`,

@@ -37,10 +37,13 @@ const SINGLE: ReadonlyMap<number, TokenType> = new Map(
   ).map(([c, t]) => [c.charCodeAt(0), t]),
 );
 
-/** Two-character tokens by their text. */
-const DOUBLE: ReadonlyMap<string, TokenType> = new Map([
-  ['->', T.Arrow], ['==', T.EqEq], ['!=', T.NotEq], ['<=', T.LessEq], ['>=', T.GreaterEq], ['..', T.DotDot],
-]);
+/** The two-character token made of char codes `c` and `d`: -> == != <= >= .. (undefined for none). */
+function twoCharToken(c: number, d: number): TokenType | undefined {
+  if (d === 61 /* = */) return c === 61 ? T.EqEq : c === 33 ? T.NotEq : c === 60 ? T.LessEq : c === 62 ? T.GreaterEq : undefined;
+  if (c === 45 && d === 62) return T.Arrow;
+  if (c === 46 && d === 46) return T.DotDot;
+  return undefined;
+}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** WhiteSpace of tokens.ts: [ \t\r\n\u00a0\ufeff]. */
@@ -82,10 +85,9 @@ export function lexDirect(text: string): LightToken[] | undefined {
       i += 3;
       continue;
     }
-    // - = ! < > . may start a two-character token.
-    const two = c === 45 || c === 61 || c === 33 || c === 60 || c === 62 || c === 46 ? DOUBLE.get(text.slice(i, i + 2)) : undefined;
+    const two = twoCharToken(c, text.charCodeAt(i + 1));
     if (two !== undefined) {
-      out.push({ tokenType: two, image: text.slice(i, i + 2), startOffset: i });
+      out.push({ tokenType: two, image: two === T.Arrow ? '->' : text.slice(i, i + 2), startOffset: i });
       i += 2;
       continue;
     }
@@ -98,7 +100,10 @@ export function lexDirect(text: string): LightToken[] | undefined {
     const end = identifierEnd(text, i);
     if (end === i) return undefined; // no token starts here: SGM1001 from the full path
     const word = text.slice(i, end);
-    out.push({ tokenType: KEYWORDS.get(word) ?? T.Identifier, image: word, startOffset: i });
+    // Keywords are 4 to 10 lower-case letters: most names skip the lookup.
+    const length = end - i;
+    const keyword = length >= 4 && length <= 10 && c >= 99 && c <= 119 ? KEYWORDS.get(word) : undefined;
+    out.push({ tokenType: keyword ?? T.Identifier, image: word, startOffset: i });
     i = end;
   }
   return out;

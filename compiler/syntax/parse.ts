@@ -33,7 +33,8 @@ function parseWithoutMistakes(text: string): Program | undefined {
   if (tokens === undefined || tokens.length > MAX_TOKENS) return undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.tokenType === NumberLiteral && !Number.isFinite(Number(t.image))) return undefined;
+    // Only an exponent or 309 digits can leave the float64 range (SGM1007 from the full path).
+    if (t.tokenType === NumberLiteral && (t.image.length > 300 || /[eE]/.test(t.image)) && !Number.isFinite(Number(t.image))) return undefined;
   }
   if (checkTokenNesting(tokens)) return undefined;
   return parseDirect(tokens, text.length);

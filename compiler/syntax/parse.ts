@@ -23,7 +23,7 @@ export function parse(file: SourceFile): StageResult<Program> {
 }
 
 /**
- * The fast path (bench/NOTES.md, change 8): a file without mistakes is lexed by direct-lex.ts and parsed by
+ * The fast path (bench/NOTES.md, change 9): a file without mistakes is lexed by direct-lex.ts and parsed by
  * direct-parse.ts, with no Chevrotain tokens and no CST. Undefined at the first thing that would be reported
  * (a bad character, an unclosed comment, an out-of-range number, too many tokens, too deep nesting, a syntax
  * or statement-form mistake); `parseRecovering` then reads the file and reports it.

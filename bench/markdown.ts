@@ -78,16 +78,16 @@ function loopLines(r: BenchReport): string[] {
       `with one "${LOOP_BENCH_ROW}" step run between each two training steps in the same process; ratio = mean training step / mean ` +
       'bench step (target ≤ 1.05). Then `sgm train` itself in its own process: its steps/s × the bench step\'s median above / 1000 (target ≥ 0.95).',
     '',
-    '| configuration | steps | training step ms (mean / median) | bench step ms (mean / median) | ratio | live tensors at step 10 → last | peak RSS MB | `sgm train` steps/s | × bench ms / 1000 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| configuration | steps | training step ms (mean / median) | bench step ms (mean / median) | ratio | ratio (CPU time) | live tensors at step 10 → last | peak RSS MB | `sgm train` steps/s | × bench ms / 1000 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const l of loops) {
     const p = l.paired;
     const cli = l.cli.stepsPerSecond !== undefined && l.benchMs !== undefined ? ((l.cli.stepsPerSecond * l.benchMs) / 1000).toFixed(3) : '';
     out.push(
       p
-        ? `| ${l.config} | ${p.steps} | ${p.trainMs.mean} / ${p.trainMs.median} | ${p.benchMs.mean} / ${p.benchMs.median} | ${p.ratio.toFixed(3)} | ${p.tensorsAtStep10} → ${p.tensorsAtEnd} | ${l.peakRssMb ?? ''} | ${l.cli.stepsPerSecond ?? l.cli.error ?? ''} | ${cli} |`
-        : `| ${l.config} | failed: ${(l.error ?? '').slice(0, 90)} | | | | | | | |`,
+        ? `| ${l.config} | ${p.steps} | ${p.trainMs.mean} / ${p.trainMs.median} | ${p.benchMs.mean} / ${p.benchMs.median} | ${p.ratio.toFixed(3)} | ${p.cpuRatio?.toFixed(3) ?? ''} | ${p.tensorsAtStep10} → ${p.tensorsAtEnd} | ${l.peakRssMb ?? ''} | ${l.cli.stepsPerSecond ?? l.cli.error ?? ''} | ${cli} |`
+        : `| ${l.config} | failed: ${(l.error ?? '').slice(0, 90)} | | | | | | | | |`,
     );
   }
   return out;

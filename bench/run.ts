@@ -6,6 +6,7 @@
  * configuration checks that tensors and bytes do not grow, and the other sections (bench/sections.ts) run.
  *
  *   npm run bench -- [--steps 25] [--warmup 5] [--repeats 3] [--long 1000] [--only wasm,wasm+native] [--no-write] [--out FILE]
+ *   npm run bench -- --sections parse-check     (only the front end's parse + check rows, against issue 19's 150 ms)
  *
  * Unless --no-write or --out, the tables in README.md and docs/performance.md are re-rendered from the new
  * results.json (bench/markdown.ts).
@@ -39,7 +40,7 @@ import {
   type StepResult,
 } from './measure.js';
 import { describeReferences, runReferences, type ReferenceResult } from './references.js';
-import { SECTIONS, type SectionResult } from './sections.js';
+import { SECTION_IDS, SECTIONS, type SectionResult } from './sections.js';
 import { STEP_ROWS, yardstickOf, type StepRow } from './step-rows.js';
 import { LOOP_BENCH_ROW, LOOP_CONFIGS, describeLoop, measureTrainLoop, runSgmTrain, type TrainLoopResult } from './train-loop.js';
 
@@ -87,6 +88,7 @@ bench/results.json (and re-renders the tables in README.md and docs/performance.
   --repeats N     interleaved rounds; each row reports its best median (default 3)
   --long N        steps of the tensor-growth run (default 1000)
   --only a,b      only these configurations (${CONFIGS.map((c) => c.id).join(', ')})
+  --sections a,b  run only these sections (${SECTION_IDS.join(', ')}), no step table; prints, writes nothing
   --no-write      print only; write nothing
   --out FILE      write the results to FILE instead of bench/results.json (tables are not re-rendered)
   -h, --help      this text
@@ -103,6 +105,7 @@ function readArgs(): { values: Record<string, string | boolean | undefined> } {
         repeats: { type: 'string' },
         long: { type: 'string' },
         only: { type: 'string' },
+        sections: { type: 'string' },
         'no-write': { type: 'boolean' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -140,6 +143,11 @@ const num = (name: string, fallback: number): number => {
   return n;
 };
 for (const name of ['steps', 'warmup', 'repeats', 'long']) num(name, 1);
+const unknownSections = (flag('sections')?.split(',') ?? []).filter((id) => !SECTION_IDS.includes(id));
+if (unknownSections.length > 0) {
+  process.stderr.write(`error: unknown section(s) ${unknownSections.join(', ')}; known: ${SECTION_IDS.join(', ')}\n`);
+  process.exit(1);
+}
 const unknownOnly = (flag('only')?.split(',') ?? []).filter((id) => !CONFIGS.some((c) => c.id === id));
 if (unknownOnly.length > 0) {
   process.stderr.write(`error: unknown configuration(s) ${unknownOnly.join(', ')}; known: ${CONFIGS.map((c) => c.id).join(', ')}\n`);
@@ -372,13 +380,7 @@ async function main(): Promise<void> {
   const references: ReferenceResult[] = runReferences(num('warmup', 5), num('steps', 25));
   for (const line of describeReferences(references, results, LOOP_BENCH_ROW)) console.log(`  ${line}`);
 
-  const sections: SectionResult[] = [];
-  for (const section of SECTIONS) {
-    const s = await section();
-    sections.push(s);
-    console.log(`\n${s.title}: ${s.status === 'pending' ? 'pending (not wired yet)' : ''}`);
-    for (const r of s.rows) console.log(`  ${r.name}: ${r.value ?? '—'} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
-  }
+  const sections = await runSections(SECTION_IDS);
 
   const report: BenchReport = {
     generated: new Date().toISOString(),
@@ -401,8 +403,23 @@ async function main(): Promise<void> {
   }
 }
 
+/** Runs the sections with these ids, in print order, printing each. */
+async function runSections(ids: readonly string[]): Promise<SectionResult[]> {
+  const sections: SectionResult[] = [];
+  for (const [i, section] of SECTIONS.entries()) {
+    if (!ids.includes(SECTION_IDS[i])) continue;
+    const s = await section();
+    sections.push(s);
+    console.log(`\n${s.title}: ${s.status === 'pending' ? 'pending (not wired yet)' : ''}`);
+    for (const r of s.rows) console.log(`  ${r.name}: ${r.value ?? '—'} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
+  }
+  return sections;
+}
+
 if (values.child !== undefined) {
   await child(flag('child')!, flag('row')!, (flag('mode') as ChildMode) ?? 'step');
+} else if (flag('sections') !== undefined) {
+  await runSections(flag('sections')!.split(','));
 } else {
   await main();
 }

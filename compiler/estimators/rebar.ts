@@ -33,8 +33,11 @@ function familyHelp(kind: string, f: NodeFacts): string {
   return `use reinforce (score function) for ${sig.name}; ${kind} needs Bernoulli or OneHotCategorical`;
 }
 
-/** The first latent drawn after this one in the same pass that is discrete and uses neither rebar nor relax. */
-function laterScoreFunctionNode(f: NodeFacts): { name: string; line: number } | undefined {
+/**
+ * The first latent drawn after this one in the same pass that is discrete and uses neither rebar nor relax (or,
+ * with `anyDiscrete`, that is discrete at all: RELAX over IGR does not relax later latents).
+ */
+export function laterScoreFunctionNode(f: NodeFacts, anyDiscrete = false): { name: string; line: number } | undefined {
   const statements = f.model.statements;
   const at = statements.findIndex((s) => s.statement === f.statement);
   for (const cs of statements.slice(at + 1)) {
@@ -43,7 +46,7 @@ function laterScoreFunctionNode(f: NodeFacts): { name: string; line: number } | 
     const t = f.model.types.get(st.distribution);
     if (t?.kind !== 'distribution' || (t as DistributionType).sig.hasRsample) continue;
     const clause = st.estimator ? f.model.calls.get(st.estimator)?.name : undefined;
-    if (!clause || !RELAXED_KINDS.has(clause)) return { name: st.target.text, line: f.model.file.position(st.span.start).line };
+    if (anyDiscrete || !clause || !RELAXED_KINDS.has(clause)) return { name: st.target.text, line: f.model.file.position(st.span.start).line };
   }
   return undefined;
 }
@@ -113,11 +116,18 @@ export function createEstimator(d: EstimatorDecision, cx: CreateContext, constru
   cx.afterStep(`${cx.id('estimator')}.update();`);
 }
 
-/** Runtime options object of RebarOptions (rebar.ts) from the decision. */
-export function runtimeOptions(d: EstimatorDecision, cx: CreateContext): string {
+/** Runtime RebarOptions (runtime/estimators/rebar.ts) from the decision: field name → code of its value. */
+export function runtimeOptions(d: EstimatorDecision, cx: CreateContext): Record<string, string> {
   const o = d.options ?? {};
   const lr = Number(o.lr);
-  return `{ temperature: ${cx.literal(Number(o.temperature))}, eta: ${cx.literal(Number(o.eta))}, learningRate: ${cx.literal(lr)}, tune: ${lr > 0} }`;
+  return { temperature: cx.literal(Number(o.temperature)), eta: cx.literal(Number(o.eta)), learningRate: cx.literal(lr), tune: String(lr > 0) };
+}
+
+/** An object literal from field name → code of its value (in insertion order). */
+export function objectCode(fields: Readonly<Record<string, string>>): string {
+  return `{ ${Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ')} }`;
 }
 
 /** The draw: the estimator's sample of the node's logits (a relaxed value inside another latent's control variate). */
@@ -177,7 +187,7 @@ export const rebar: EstimatorModule<'rebar'> = {
 
   create(d, cx) {
     cx.importRuntime('RebarEstimator');
-    createEstimator(d, cx, `new RebarEstimator(${cx.str(`rebar/${d.node}`)}, ${cx.str(String(d.options?.family))}, ${runtimeOptions(d, cx)})`);
+    createEstimator(d, cx, `new RebarEstimator(${cx.str(`rebar/${d.node}`)}, ${cx.str(String(d.options?.family))}, ${objectCode(runtimeOptions(d, cx))})`);
   },
 
   draw: relaxationDraw,

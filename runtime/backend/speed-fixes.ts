@@ -46,7 +46,7 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   else unregister(FUSED_ADAM_KERNEL, backendName);
   if (inPlace) registerFusedAdamInPlaceKernel(addon);
   else unregister(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
-  // The trainer's gradient norm in one kernel and one pass (sum-of-squares.ts; bench/NOTES.md change 9).
+  // The trainer's gradient norm in one kernel and one pass (sum-of-squares.ts; bench/NOTES.md change 10).
   registerSumOfSquaresKernel(backendName, addon);
   const adamFix = inPlace
     ? ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)']

@@ -2,7 +2,7 @@
  * Σ_i Σ_j x_ij² over a list of tensors in one kernel: the trainer's gradient norm (and with it its finiteness
  * check) every step. tfjs computes it as square + sum per variable and addN, 2n + 1 kernels and two passes over
  * the gradients; for the reference VAE (16 variables, 1.2 M weights) that was 1.8 ms of a 53 ms WASM step and
- * 1.6 ms of a 17 ms native one (bench/NOTES.md, change 9). `SgmSumOfSquares` reads each gradient once, where it
+ * 1.6 ms of a 17 ms native one (bench/NOTES.md, change 10). `SgmSumOfSquares` reads each gradient once, where it
  * is stored: with the native addon as a dot product g·g in OpenBLAS (sgemm with m = n = 1), else a JS loop over
  * the CPU backend's arrays or the WASM heap. Inputs x0, x1, ... (float32); output a float32 scalar.
  *

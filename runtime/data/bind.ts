@@ -111,7 +111,7 @@ export function bindData(
   const sources = specs.map((s) => chosen.get(s.name)!.data);
   // On WASM, tf.tensor copies the values into the heap at once, so each declaration's rows are gathered into one
   // reused array: no fresh array per step (~300 KB for an MNIST batch of 100), whose external memory drives V8's
-  // full GCs (bench/NOTES.md change 9). The CPU and WebGL backends keep the array they are given: a new one there.
+  // full GCs (bench/NOTES.md change 10). The CPU and WebGL backends keep the array they are given: a new one there.
   const scratch: Array<Float32Array | undefined> = specs.map(() => undefined);
   return {
     datasetName: dataset.name,

@@ -79,7 +79,7 @@ export const TRAIN_DEFAULTS = {
  * stops training within about a second, rarely enough that V8's idle-time full GCs, which a yield lets run, do
  * not run every step. Yielding after every step cost 4-5 ms per step of extra mark-compact GC on the reference
  * VAE (19 instead of 7 full GCs in 100 steps; 9 % of a 53 ms WASM step, 30 % of a 17 ms native one; bench/NOTES.md
- * change 9).
+ * change 10).
  */
 export const YIELD_EVERY_MS = 1000;
 

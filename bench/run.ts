@@ -39,8 +39,10 @@ import {
   type StepMeasurement,
   type StepResult,
 } from './measure.js';
+import { describeReferences, runReferences, type ReferenceResult } from './references.js';
 import { SECTION_IDS, SECTIONS, type SectionResult } from './sections.js';
 import { STEP_ROWS, yardstickOf, type StepRow } from './step-rows.js';
+import { LOOP_BENCH_ROW, LOOP_CONFIGS, describeLoop, measureTrainLoop, runSgmTrain, type TrainLoopResult } from './train-loop.js';
 
 /** A backend configuration: a tfjs backend with or without sgm's fixes and native kernels. */
 interface BackendConfig {
@@ -169,7 +171,7 @@ function unavailable(config: BackendConfig): string | null {
   return null;
 }
 
-type ChildMode = 'step' | 'long' | 'pair';
+type ChildMode = 'step' | 'long' | 'pair' | 'train-loop';
 
 /** The rows a configuration runs. */
 function rowsOf(config: BackendConfig): StepRow[] {
@@ -186,6 +188,11 @@ async function child(configId: string, rowId: string, mode: ChildMode): Promise<
     removeSpeedFixes(tf.getBackend());
     restoreStockBatchMatMulGradient();
     if (tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend())) tf.unregisterKernel(FUSED_ADAM_KERNEL, tf.getBackend());
+  }
+  if (mode === 'train-loop') {
+    const loop = await measureTrainLoop(num('long', 1000), num('warmup', 5));
+    process.stdout.write(`RESULT ${JSON.stringify({ result: loop, peakRssMb: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)) })}\n`);
+    return;
   }
   const step = await row.create(1);
   let result: StepMeasurement | GrowthMeasurement | PairMeasurement;
@@ -356,6 +363,23 @@ async function main(): Promise<void> {
     }
   }
 
+  // The training loop against the bench step (bench/train-loop.ts): paired in one process, and `sgm train` itself.
+  const trainLoops: TrainLoopResult[] = [];
+  if (longSteps > 0) console.log(`\ntraining loop vs the bench step "${LOOP_BENCH_ROW}" (${longSteps} steps, sgm train's defaults):`);
+  for (const config of longSteps > 0 ? configs.filter((c) => LOOP_CONFIGS.includes(c.id) && unavailable(c) === null) : []) {
+    const out = runChild(config, LOOP_BENCH_ROW, 'train-loop');
+    const cli = runSgmTrain(longSteps, { SGM_NATIVE: config.native ? '1' : '0', ...config.env });
+    const benchMs = results.find((r) => r.config === config.id && r.row === LOOP_BENCH_ROW)?.measurement?.ms.median;
+    const loop: TrainLoopResult = { config: config.id, ...(out.result ? { paired: out.result as TrainLoopResult['paired'], peakRssMb: out.peakRssMb } : { error: out.error }), cli, benchMs };
+    trainLoops.push(loop);
+    for (const line of describeLoop(loop)) console.log(`  ${line}`);
+  }
+
+  // JAX and PyTorch running the same step, when installed (bench/references.ts); ratios against sgm's rows above.
+  console.log('\nreferences (the same step in JAX and PyTorch, when installed):');
+  const references: ReferenceResult[] = runReferences(num('warmup', 5), num('steps', 25));
+  for (const line of describeReferences(references, results, LOOP_BENCH_ROW)) console.log(`  ${line}`);
+
   const sections = await runSections(SECTION_IDS);
 
   const report: BenchReport = {
@@ -367,6 +391,8 @@ async function main(): Promise<void> {
     results,
     pairs,
     growth,
+    trainLoops,
+    references,
     sections,
   };
   if (values['no-write'] !== true) {

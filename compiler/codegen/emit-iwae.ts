@@ -3,13 +3,14 @@
  * L̂ = log (1/k) Σ_i p(x, z_i) / q(z_i | x) per data point, its batch mean the value.
  *
  * Batched (the plan's `objective.batchedSamples`, analysis/separability.ts `tileableOverSamples`): the batch is
- * tiled to [k·B, ...] sample-major (runtime/ops/samples.ts), guide and generative run ONCE on the k·B rows, and
+ * tiled to [k·B, ...] sample-major (runtime/estimators/tiled-enumeration.ts `tileBatch`), guide and generative run ONCE on the k·B rows, and
  * the per-row log weights are reshaped to [k, B]; otherwise (a latent without batch axis, or a statement that
  * mixes data points) a loop of k passes over the batch stacks them. Either way the multi-sample estimators
  * (VIMCO) see log weights and log q as [k, B] tensors (estimator.ts, SurrogateContext 'iwae').
  */
 import { surrogate } from './emit-objective.js';
 import type { ModelState } from './model-state.js';
+import { str } from './names.js';
 
 /** Appends the iwae objective's statements to `body` and its metric to `metrics`. */
 export function iwaeObjective(em: ModelState, sharedCall: (batch: string, dims: string) => string, body: string[], metrics: string[]): void {
@@ -41,12 +42,14 @@ export function iwaeObjective(em: ModelState, sharedCall: (batch: string, dims: 
     return reducers.includes('tf.sum') ? terms.slice(1).reduce((a, t) => `tf.add(${a}, ${t})`, terms[0]) : `tf.addN([${terms.join(', ')}])`;
   };
   if (batched) {
-    em.cx.imports.runtime.add('tileSamples');
+    // The batch tiling of tiled enumeration (runtime/estimators/tiled-enumeration.ts): every data tensor repeated.
+    em.cx.imports.runtime.add('tileBatch');
     em.cx.imports.runtime.add('splitSamples');
+    const data = em.model.statements.flatMap(({ statement: st }) => (st.kind === 'data' ? [str(st.name.text)] : []));
     body.push(
       `// iwae(samples = ${k}): log (1/k) Σ_i p(x, z_i) / q(z_i | x) per data point (Burda et al. 2016), the k samples in`,
       `// one pass over the batch tiled to [${k}·B, ...] (row i·B + b: sample i of data point b), split back to [${k}, B]`,
-      `const tiled = tileSamples(batch, ${k});`,
+      `const tiled = tileBatch(batch, ${k}, [${data.join(', ')}]);`,
       'const dims = dimsOf(tiled);',
       `const s = ${sharedCall('tiled', 'dims')};`,
       'const g = guide(tiled, ctx, dims, s);',

@@ -6,4 +6,4 @@ export { planarFlowVariables } from './planar-flow-variables.js';
 export { truncatedPmfOf } from './truncated-pmf-of.js';
 export { requireData, requireDim } from './require-data.js';
 export { select, type AxisSelection, type OneHotIndex } from './select.js';
-export { tileSamples, splitSamples } from './samples.js';
+export { splitSamples } from './samples.js';

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/pipeline.js';
 import { initBackend } from '../../runtime/backend/index.js';
-import { splitSamples, tileSamples } from '../../runtime/ops/samples.js';
+import { tileBatch } from '../../runtime/estimators/tiled-enumeration.js';
+import { splitSamples } from '../../runtime/ops/samples.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import { configurations, logBernoulli } from '../estimators/exact64.js';
@@ -131,12 +132,12 @@ describe('iwae(samples = k): batched when every variable has the batch axis firs
     expect(batched(MIXING)).toBe(false);
   });
 
-  it('tileSamples / splitSamples: row i·B + b is sample i of data point b', () => {
+  it('tileBatch / splitSamples: row i·B + b is sample i of data point b', () => {
     const x = tf.tensor2d([
       [1, 2],
       [3, 4],
     ]);
-    const t = tileSamples({ x }, 3).x;
+    const t = tileBatch({ x }, 3, ['x']).x;
     expect(t.shape).toEqual([6, 2]);
     expect(t.arraySync()).toEqual([
       [1, 2],
@@ -168,7 +169,7 @@ describe('iwae(samples = k): batched when every variable has the batch axis firs
       const value = tf.tidy(() => model.objective(batch, { step: 0, rng: new RandomStream(seed) }).value.dataSync()[0]);
       // The same draws: the objective's first use of the stream is the guide on the tiled batch.
       const draws = tf.tidy(() => {
-        const g = model.guide(tileSamples(batch, K), { step: 0, rng: new RandomStream(seed) });
+        const g = model.guide(tileBatch(batch, K, ['x']), { step: 0, rng: new RandomStream(seed) });
         return { h1: g.h1.arraySync() as number[][], h2: g.h2.arraySync() as number[][] };
       });
       const bounds = X.map((x, b) =>

@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bernoulli, RandomStream, logProbOfSample, type Distribution } from 'sgm/stdlib';
-import { dense, initDense, requireData, requireDim, splitSamples, sumToBatch, tileSamples, variablesOf, vimcoScoreTerm, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { dense, initDense, requireData, requireDim, splitSamples, sumToBatch, tileBatch, variablesOf, vimcoScoreTerm, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { H1: 200, H2: 200, K: 5 } as const;
@@ -174,7 +174,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       // iwae(samples = 5): log (1/k) Σ_i p(x, z_i) / q(z_i | x) per data point (Burda et al. 2016), the k samples in
       // one pass over the batch tiled to [5·B, ...] (row i·B + b: sample i of data point b), split back to [5, B]
-      const tiled = tileSamples(batch, 5);
+      const tiled = tileBatch(batch, 5, ['x']);
       const dims = dimsOf(tiled);
       const s = {};
       const g = guide(tiled, ctx, dims, s);

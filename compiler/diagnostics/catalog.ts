@@ -62,6 +62,8 @@ export const CATALOG = {
   SGM2209: entry('error', 'elbo without guide and generative', 'elbo, iwae and kl need a guide block and a generative block.'),
   SGM2210: entry('error', 'observed variable is never data', 'A variable used as observed (loglik, likelihood) must be declared with data.'),
   SGM2211: entry('error', 'blocks mixed with top-level sampling', 'A model with guide/generative blocks samples only inside them.'),
+  SGM2212: entry('error', 'invalid partial observation', "`data y: [B] with obs_mask(m)` needs m to be another data column whose shape is the leading axes of y's (one 0/1 value per data point), and y to be sampled in guide (q on its unobserved rows) and in generative (its prior)."),
+  SGM2213: entry('error', 'invalid report', 'A report is a scalar with a name of its own (not loss, value, elbo, iwae, objective, lr, loglik_*, kl_*) computed from data, params, consts, model-level and guide values and logprob(z); generative values and the other objective terms are not available to it.'),
   // ── 23xx directives ──────────────────────────────────────────────────────────────────────────
   SGM2301: entry('error', 'unknown estimator', 'with takes one of: pathwise, reinforce(baseline, samples), straight_through, enumerate.'),
   SGM2302: entry('error', 'unknown KL method', 'kl(z) = takes closed_form or mc(samples = k).'),

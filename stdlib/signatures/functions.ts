@@ -305,6 +305,13 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     params: [{ name: 'variable', kind: 'variable', doc: 'a latent variable' }],
     shape: 'objective_term',
   },
+  {
+    name: 'logprob',
+    doc: "log-probability of a latent's value under its guide distribution, log q(z | ...), one value per data point (event axes summed); for a partially observed variable (data ... with obs_mask(m)) its value is the data",
+    category: 'objective',
+    params: [{ name: 'variable', kind: 'variable', doc: 'a latent variable (or a partially observed one)' }],
+    shape: 'objective_term',
+  },
   // ── estimators (after `with`) ─────────────────────────────────────────────────────────────────
   {
     name: 'pathwise',

@@ -1,0 +1,75 @@
+/**
+ * Code of partial observation, `logprob(z)`, the `elbo ± E` objective and user reports (docs/language.md
+ * "Partial observation" and "Reports"; docs/math.md section 15), for the objective of a blocks model.
+ */
+import { elboExtra } from '../analysis/elbo-extra.js';
+import type { ResolvedCall } from '../semantics/types.js';
+import { objectiveName } from './emit-blocks.js';
+import { Fn } from './fn.js';
+import type { ModelState } from './model-state.js';
+import { propKey } from './names.js';
+
+/** The mask column of a partially observed latent, or undefined. */
+export function maskOf(em: ModelState, z: string): string | undefined {
+  return em.model.partial.get(z);
+}
+
+/**
+ * The weight of enumerated value `value` of z per data point: q(k | x), or, for a partially observed z,
+ * 1[k = y] on its observed rows (runtime observedWeight).
+ */
+export function enumerationWeight(em: ModelState, z: string, probQ: string, value: string): string {
+  const mask = maskOf(em, z);
+  if (mask === undefined) return probQ;
+  em.cx.imports.runtime.add('observedWeight');
+  return `observedWeight(${probQ}, ${value}, ${em.data(z)}, ${em.data(mask)})`;
+}
+
+/** The KL term of z per data point: `kl`, or for a partially observed z, -log p(y) on its observed rows. */
+export function partialKlTerm(em: ModelState, z: string, kl: string, prior: string): string {
+  const mask = maskOf(em, z);
+  if (mask === undefined) return kl;
+  em.cx.imports.runtime.add('observedKl');
+  const reduce = em.perExampleReducer(em.model.variables.get(z)?.shape ?? null);
+  return `observedKl(${kl}, ${reduce}(${prior}.logProb(${em.data(z)})), ${em.data(mask)})`;
+}
+
+/** logprob(z): log q(z | ...) per data point, at the data for a partially observed z, else at the guide's draw. */
+export function logprobTerm(em: ModelState, call: ResolvedCall, g: string): string {
+  const v = call.args.get('variable');
+  const z = v?.expr.kind === 'ident' ? v.expr.name : '';
+  const reduce = em.perExampleReducer(em.model.variables.get(z)?.shape ?? null);
+  const value = maskOf(em, z) !== undefined ? em.data(z) : `${g}.${em.names.source(z)}`;
+  return `${reduce}(${g}.${em.ids.get(`${z}.q`)}.logProb(${value}))`;
+}
+
+/** An expression of the objective's names and logprob terms (an `elbo ± E` extra or a report), with its prelude. */
+function emitStandalone(em: ModelState, expr: import('../syntax/ast.js').Expr, g: string): { lines: string[]; code: string } {
+  const fn = new Fn(em.cx, (n) => objectiveName(em, n, g, 'm'), (call) => {
+    if (call.name !== 'logprob') throw new Error(`internal: ${call.name} in a report or an elbo extra`);
+    return logprobTerm(em, call, g);
+  });
+  const code = fn.emit.expr(expr);
+  return { lines: [...fn.scope.prelude], code };
+}
+
+/** `value` plus the extra term E of `maximize elbo ± E`, or `value` itself. */
+export function withElboExtra(em: ModelState, value: string, g: string): { lines: string[]; value: string } {
+  const e = elboExtra(em.model);
+  if (e === undefined) return { lines: [], value };
+  const { lines, code } = emitStandalone(em, e.extra, g);
+  return { lines, value: `${e.sign === 1 ? 'tf.add' : 'tf.sub'}(${value}, ${code})` };
+}
+
+/** The metrics of the model's `report` items, computed from guide pass `g`: statements and `name: value` entries. */
+export function reportMetrics(em: ModelState, g: string): { lines: string[]; metrics: string[] } {
+  const lines: string[] = [];
+  const metrics: string[] = [];
+  for (const r of em.model.reports) {
+    const { lines: pre, code } = emitStandalone(em, r.expr, g);
+    lines.push(...pre);
+    // A metric is logged, never differentiated: its tensor is a scalar of the batch.
+    metrics.push(`${propKey(r.name.text)}: tf.reshape(${code}, [])`);
+  }
+  return { lines, metrics };
+}

@@ -5,6 +5,7 @@
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
  */
 import { elboExtra } from './elbo-extra.js';
+import { partialObservationErrors } from './partial-plan.js';
 import { inRelaxationFamily } from '../../stdlib/signatures/index.js';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
@@ -95,6 +96,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
   }
   staticWarnings(model, sampled, diagnostics);
   combinationErrors(model, objective, estimators, diagnostics);
+  partialObservationErrors(model, estimators, kl, diagnostics);
   return { value: { estimators, kl, evaluated, objective }, diagnostics };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Code of partial observation, `logprob(z)`, the `elbo ± E` objective and user reports (docs/language.md
- * "Partial observation" and "Reports"; docs/math.md section 15), for the objective of a blocks model.
+ * "Partial observation" and "Reports"; docs/math.md section 16), for the objective of a blocks model.
  */
 import { elboExtra } from '../analysis/elbo-extra.js';
 import type { ResolvedCall } from '../semantics/types.js';

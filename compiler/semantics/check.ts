@@ -94,8 +94,8 @@ export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckO
       });
     }
   }
+  const partial = checkPartialObservations(ctx, statements); // before the unused-name check: it reads the masks
   checkModelStructure(ctx, model, structure, objective, klOverrides);
-  const partial = checkPartialObservations(ctx, statements);
   const reports = model.items.filter((i): i is A.Report => i.kind === 'report');
   checkReports(ctx, reports);
 

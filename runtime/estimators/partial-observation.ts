@@ -1,5 +1,5 @@
 /**
- * Partial observation (docs/language.md "Partial observation", docs/math.md section 15): a variable y observed
+ * Partial observation (docs/language.md "Partial observation", docs/math.md section 16): a variable y observed
  * on the rows where a 0/1 mask is 1 and a latent elsewhere. Under per-data-point enumeration the labelled rows
  * put all their weight on the observed value and score log p(y) instead of KL(q(y | x) || p(y)), which gives the
  * two bounds of Kingma et al. 2014 (arXiv:1406.5298) eq. 6 and 7, row by row, in one pass.

@@ -9,6 +9,7 @@ import { literal } from './emit-expr.js';
 import { monteCarloObjective, objectiveMember, surrogate, type PassBuilder } from './emit-objective.js';
 import { elboExtra } from '../analysis/elbo-extra.js';
 import { enumerationWeight, logprobTerm, maskOf, partialKlTerm, reportMetrics, withElboExtra } from './emit-partial.js';
+import { tiledElbo, tiledEnumeration } from './emit-tiled.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { commentText, propKey, str } from './names.js';
@@ -20,7 +21,7 @@ type Evaluation = (
 ) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
 
 /** Objective terms of a blocks model: loglik per observed, KL per latent, per data point. */
-export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
+export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined, batch = 'batch'): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
   const lines: string[] = [];
   const loglik = new Map<string, string>();
   const kl = new Map<string, string>();
@@ -32,7 +33,7 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
   };
   for (const x of em.model.observed) {
     const id = em.names.derived(x, 'loglik');
-    const data = em.data(x);
+    const data = em.data(x, batch);
     const shape = em.model.variables.get(x)?.shape ?? null;
     add(id, `const ${id} = ${em.perExampleReducer(shape)}(${m}.${em.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
     loglik.set(x, id);
@@ -124,6 +125,13 @@ export function blocksMembers(em: ModelState): string[] {
 
   // One evaluation: guide, generative, terms; the per-data-point elbo and the expression value.
   const evaluation: Evaluation = (suffix, fixed) => {
+    if (tiledEnumeration(em)) {
+      // Latents summed out by tiling the batch (emit-tiled.ts): one evaluation at every configuration.
+      const sharedTiled = hasShared ? 'shared(tiledBatch, ctx, tiledDims)' : undefined;
+      const ev = tiledElbo(em, (g, m, b) => termLines(em, g, m, undefined, b), sharedTiled);
+      const extra = withElboExtra(em, `tf.mean(elbo${suffix})`, ev.g);
+      return { lines: [...ev.lines, ...extra.lines], perExample: ev.perExample, value: extra.value, loglik: ev.loglik, kl: ev.kl, g: ev.g };
+    }
     const g = `g${suffix}`;
     const m = `m${suffix}`;
     const lines = [`const ${g} = guide(batch, ctx, dims, s${fixed ? `, ${fixed}` : ''});`];

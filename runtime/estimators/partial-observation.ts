@@ -29,3 +29,15 @@ export function observedWeight(probQ: tf.Tensor, value: tf.Tensor, data: tf.Tens
 export function observedKl(kl: tf.Tensor, logPriorAtData: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.where(observedRows(mask, kl), tf.broadcastTo(tf.neg(logPriorAtData), kl.shape), kl));
 }
+
+/**
+ * Tiled enumeration (tiled-enumeration.ts): the log weight of a row whose copy holds value `value`: log q(value | x)
+ * on unobserved rows; on observed rows 0 at the observed value and -Infinity elsewhere (exp gives the weight
+ * 1[value = y] exactly; its gradient, exp(-Infinity) · dy, is 0).
+ */
+export function observedLogWeight(logQ: tf.Tensor, value: tf.Tensor, data: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const hit = tf.where(tf.equal(value, data), tf.zerosLike(logQ), tf.fill(logQ.shape, -Infinity));
+    return tf.where(observedRows(mask, logQ), hit, logQ);
+  });
+}

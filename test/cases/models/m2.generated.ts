@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bernoulli, Categorical, KL_COMPUTE, Normal, RandomStream, type Distribution } from 'sgm/stdlib';
-import { dense, expectation, initDense, initMlp, mlp, observedKl, observedWeight, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { dense, initDense, initMlp, mlp, observedKl, observedLogWeight, requireData, requireDim, sumOverCopies, sumToBatch, tileBatch, tiledSupport, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { K: 10, Z: 50, H: 500, alpha: 0.9 } as const;
@@ -57,7 +57,7 @@ export const metadata: ModelMetadata = {
       shape: ['B'],
       estimator: 'enumerate',
       kl: 'closed_form',
-      reason: 'finite support: exact sum over 10 configurations per data point (limit 32)',
+      reason: 'finite support: exact sum over 10 configurations per data point, the batch tiled (limit 32)',
       line: 12
     },
     {
@@ -149,7 +149,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const constant = tf.tensor([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
   const init = new RandomStream(options.seed); // weights are drawn in this order
   const y_logits$layers = initMlp(init, 'y_logits', [784, 500, 10]); // line 16: mlp(x, [H, K], act = softplus)
-  const h$layers = initMlp(init, 'h', [784, 500]); // line 18: mlp(x, [H], act = softplus, out_act = softplus)
+  const h$layers = initMlp(init, 'h', [794, 500]); // line 18: mlp(concat(x, one_hot(label, K), axis = -1), [H], act = softplus, out_act = softplus)
   const z$mu_layer = initDense(init, 'z.mu', 500, 50); // line 19: dense(h, [Z])
   const z$sigma_layer = initDense(init, 'z.sigma', 500, 50); // line 19: dense(h, [Z])
   const x$logits_layers = initMlp(init, 'x.logits', [60, 500, 784]); // line 25: mlp(concat(z, one_hot(label, K), axis = -1), [H, 784], act = softplus)
@@ -165,10 +165,11 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     const x$ = requireData(batch, 'x');
     const y_logits$ = mlp(x$, y_logits$layers, 'softplus', 'identity'); // line 16: y_logits = mlp(x, [H, K], act = softplus)
     const label$q = new Categorical({ logits: y_logits$ }); // line 17: label ~ Categorical(logits = y_logits)
-    const h$ = mlp(x$, h$layers, 'softplus', 'softplus'); // line 18: h = mlp(x, [H], act = softplus, out_act = softplus)
+    const label$ = fixed.label$ ?? label$q.sample(ctx.rng); // enumerate: finite support: exact sum over 10 configurations per data point, the batch tiled (limit 32)
+    const h$ = mlp(tf.concat([x$, tf.cast(tf.oneHot(tf.cast(label$, 'int32'), 10), 'float32')], 1), h$layers, 'softplus', 'softplus'); // line 18: h = mlp(concat(x, one_hot(label, K), axis = -1), [H], act = softplus, out_act = softplus)
     const z$q = new Normal({ mu: dense(h$, z$mu_layer.W, z$mu_layer.b, 'identity'), sigma: tf.add(tf.softplus(dense(h$, z$sigma_layer.W, z$sigma_layer.b, 'identity')), 0.001) }); // line 19: z ~ Normal(dense(h, [Z]), softplus(dense(h, [Z])) + 0.001)
     const z$ = z$q.rsample(ctx.rng); // pathwise: Normal has a reparameterized sampler
-    return { y_logits$, label$q, h$, z$q, z$ };
+    return { y_logits$, label$q, label$, h$, z$q, z$ };
   }
 
   /**
@@ -190,41 +191,34 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const s = {};
-      const g = guide(batch, ctx, dims, s);
-      const label$support = tf.unstack(g.label$q.enumerateSupport()); // 10 values per data point
-      const label$values: tf.Tensor[] = [];
-      const label$probs: tf.Tensor[] = [];
-      const z$kls: tf.Tensor[] = [];
-      for (const label$k of label$support) {
-        const m = generative(batch, ctx, dims, s, { label: label$k, z: g.z$ });
-        const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
-        const z$kl = sumToBatch(KL_COMPUTE['normal-normal'](g.z$q, m.z$p, { rng: ctx.rng, samples: 1 })); // KL(z): Normal-Normal: closed-form Gaussian KL
-        label$values.push(tf.sub(x$loglik, z$kl));
-        z$kls.push(z$kl);
-        label$probs.push(observedWeight(tf.exp(sumToBatch(g.label$q.logProb(label$k))), label$k, requireData(batch, 'label'), requireData(batch, 'labelled')));
-      }
-      const label$expected = expectation(label$values, label$probs);
-      const z$kl = expectation(z$kls, label$probs);
-      const m_out = generative(batch, ctx, dims, s, { label: label$support[0], z: g.z$ });
-      const label$kl_2 = sumToBatch(KL_COMPUTE['categorical-categorical'](g.label$q, m_out.label$p, { rng: ctx.rng, samples: 1 })); // KL(label): Categorical-Categorical: Σ π_q (log π_q - log π_p)
-      const label$kl_observed = observedKl(label$kl_2, sumToBatch(m_out.label$p.logProb(requireData(batch, 'label'))), requireData(batch, 'labelled')); // -log p(label) where observed, KL(label) elsewhere
-      const elbo = tf.sub(label$expected, label$kl_observed); // per data point
-      const value = tf.add(tf.mean(tf.sub(label$expected, label$kl_observed)), tf.mul(hyper.alpha, tf.mean(tf.mul(requireData(batch, 'labelled'), sumToBatch(g.label$q.logProb(requireData(batch, 'label'))))))) as tf.Scalar;
+      // Summed out exactly per data point (label: 10): one evaluation on the batch tiled 10-fold, one configuration per copy
+      const tiledBatch = tileBatch(batch, 10, ['x', 'label', 'labelled']);
+      const tiledDims = dimsOf(tiledBatch);
+      const g = guide(tiledBatch, ctx, tiledDims, {}, { label$: tiledSupport(10, requireDim(dims, 'B'), 1, 10, [], false) });
+      const m = generative(tiledBatch, ctx, tiledDims, {}, { label: g.label$, z: g.z$ });
+      const x$loglik = sumToBatch(m.x$p.logProb(requireData(tiledBatch, 'x'))); // log p(x | ...), per data point
+      const z$kl = sumToBatch(KL_COMPUTE['normal-normal'](g.z$q, m.z$p, { rng: ctx.rng, samples: 1 })); // KL(z): Normal-Normal: closed-form Gaussian KL
+      const label$logq = sumToBatch(g.label$q.logProb(g.label$)); // log q(label) at each row's value
+      const label$logp = sumToBatch(m.label$p.logProb(g.label$)); // log p(label)
+      const enumeration$logw = observedLogWeight(label$logq, g.label$, requireData(tiledBatch, 'label'), requireData(tiledBatch, 'labelled')); // log of each row's weight: the probability of its configuration
+      const elbo$row = tf.sub(x$loglik, tf.addN([z$kl, observedKl(tf.sub(label$logq, label$logp), label$logp, requireData(tiledBatch, 'labelled'))])); // each row's ELBO at its configuration
+      const elbo = sumOverCopies(enumeration$logw, elbo$row, 10); // per data point
+      const value = tf.add(tf.mean(elbo), tf.mul(hyper.alpha, tf.mean(tf.mul(requireData(tiledBatch, 'labelled'), sumToBatch(g.label$q.logProb(requireData(tiledBatch, 'label'))))))) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
-      return { loss, value, metrics: { elbo: tf.mean(elbo), objective: value, kl_z: tf.mean(z$kl), kl_label: tf.mean(label$kl_observed), accuracy: tf.reshape(tf.mean(tf.cast(tf.equal(tf.cast(tf.argMax(g.y_logits$, -1), 'float32'), requireData(batch, 'label')), 'float32')), []) } };
+      return { loss, value, metrics: { elbo: tf.mean(elbo), objective: value, loglik_x: tf.mean(sumOverCopies(enumeration$logw, x$loglik, 10)), kl_z: tf.mean(sumOverCopies(enumeration$logw, z$kl, 10)), kl_label: tf.mean(sumOverCopies(enumeration$logw, observedKl(tf.sub(label$logq, label$logp), label$logp, requireData(tiledBatch, 'labelled')), 10)), accuracy: tf.reshape(tf.mean(tf.cast(tf.equal(tf.cast(tf.argMax(g.y_logits$, -1), 'float32'), requireData(tiledBatch, 'label')), 'float32')), []) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { label: g.label$q.sample(ctx.rng), z: g.z$ });
-      const values: Array<[string, unknown]> = [['y_logits', g.y_logits$], ['h', g.h$], ['z', g.z$], ['label', m.label$]];
+      const m = generative(batch, ctx, dims, s, { label: g.label$, z: g.z$ });
+      const values: Array<[string, unknown]> = [['y_logits', g.y_logits$], ['label', g.label$], ['h', g.h$], ['z', g.z$]];
       return values.filter((e): e is [string, tf.Tensor] => e[1] instanceof tf.Tensor);
     },
     guide(batch: Batch, ctx: StepContext): Record<string, tf.Tensor> {
       const dims = dimsOf(batch);
       const g = guide(batch, ctx, dims, {});
-      return { label: g.label$q.sample(ctx.rng), z: g.z$ };
+      return { label: g.label$, z: g.z$ };
     },
     posterior(batch: Batch, ctx: StepContext): Record<string, Distribution> {
       const g = guide(batch, ctx, dimsOf(batch), {});
@@ -234,7 +228,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const dims = dimsOf(batch);
       const s = {};
       const g = guide(batch, ctx, dims, s);
-      const m = generative(batch, ctx, dims, s, { label: g.label$q.sample(ctx.rng), z: g.z$ });
+      const m = generative(batch, ctx, dims, s, { label: g.label$, z: g.z$ });
       return { label: m.label$p, z: m.z$p };
     },
     logLikelihood(batch: Batch, ctx: StepContext, latents: Latents): tf.Tensor {

@@ -74,7 +74,7 @@ describe.each([
     const module = await loadGenerated(source, 'semi_gmm');
     const c = module.metadata.nodes.find((n) => n.name === 'c' && n.estimator !== undefined)!;
     expect(c.estimator).toBe('enumerate');
-    expect(c.reason.includes('tiled')).toBe(mode === 'tiled batch');
+    expect(c.reason?.includes('tiled')).toBe(mode === 'tiled batch');
   });
 
   it('objective, elbo metric and report equal a float64 computation of the per-row bounds', async () => {

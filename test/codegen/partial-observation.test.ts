@@ -170,3 +170,27 @@ describe('diagnostics of partial observation, logprob and reports', () => {
     expect(codes(model(ok, '', 'maximize iwae(samples = 2)'))).toContain('SGM5008');
   });
 });
+
+describe('reports in the run report', () => {
+  it('the metrics named in the start record are drawn as report curves, train and held-out', async () => {
+    const { trainingCurves } = await import('../../runtime/report/training-curves.js');
+    const records = [
+      { type: 'start', step: 0, reports: ['accuracy'] },
+      { type: 'train', step: 1, value: -3, metrics: { elbo: -3, accuracy: 0.5, tau: 1 } },
+      { type: 'eval', step: 1, value: -3.5, metrics: { elbo: -3.5, accuracy: 0.4 } },
+    ];
+    const c = trainingCurves(records as never);
+    expect(c.reports).toEqual([
+      { step: 1, value: 0.5, series: 'accuracy (train)' },
+      { step: 1, value: 0.4, series: 'accuracy (held-out)' },
+    ]);
+    expect(c.schedules.map((p) => p.series)).toEqual(['tau']);
+  });
+
+  it('the generated metadata lists the reports (and only models with reports have the field)', async () => {
+    const module = await loadGenerated(EXAMPLE, 'semi_gmm');
+    expect(module.metadata.reports).toEqual(['accuracy']);
+    const plain = await loadGenerated(EXAMPLE.replace(/ {2}report accuracy = .*\n/, ''), 'semi_gmm_plain');
+    expect(plain.metadata.reports).toBeUndefined();
+  });
+});

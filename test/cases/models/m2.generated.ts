@@ -141,7 +141,8 @@ export const metadata: ModelMetadata = {
   ],
   latents: ['label', 'z'],
   observed: ['x'],
-  objective: { sense: 'maximize', text: 'elbo + alpha * mean(labelled * logprob(label))' }
+  objective: { sense: 'maximize', text: 'elbo + alpha * mean(labelled * logprob(label))' },
+  reports: ['accuracy']
 };
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */

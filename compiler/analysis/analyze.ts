@@ -24,7 +24,7 @@ import type { NodeFacts } from '../estimators/estimator.js';
 import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
 import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
-import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations } from './enumeration-groups.js';
+import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations, klOfTiled, mixtureComponentProblem, mixtureOf } from './enumeration-groups.js';
 import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
@@ -87,7 +87,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
   const sampledLatents = sampled.filter((s) => s.role === 'posterior' || s.role === 'sample').map((s) => s.statement.target.text);
   unknownOverrideTargets(options.estimatorOverrides, sampledLatents, model.decl.name.span, diagnostics);
 
-  estimators = groupEnumerations(model, estimators, options.enumerationLimit ?? ENUMERATION_PRODUCT_LIMIT, DEFAULT_EMA_DECAY, diagnostics);
+  estimators = groupEnumerations(model, estimators, { limit: options.enumerationLimit ?? ENUMERATION_PRODUCT_LIMIT, defaultDecay: DEFAULT_EMA_DECAY, perExample: objective.perExample }, diagnostics);
   estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
   const kl: KlDecision[] = [];
@@ -96,7 +96,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
     const p = sampled.find((s) => s.role === 'prior' && s.statement.target.text === z);
     if (!q || !p) continue;
     const decision = chooseKl(model, z, q, p, diagnostics);
-    if (decision) kl.push(decision);
+    if (decision) kl.push(klOfTiled(decision, estimators));
   }
   staticWarnings(model, sampled, diagnostics);
   combinationErrors(model, objective, estimators, diagnostics);
@@ -198,8 +198,10 @@ function enumerationFor(
   earlier: readonly EstimatorDecision[],
 ): EnumerationPlan | string {
   const sig = s.dist.sig;
-  if (!sig.hasEnumerateSupport) return `${sig.name} has ${sig.enumerationSize === 'infinite' ? 'infinite' : 'no enumerable'} support`;
-  const k = supportSize(s.dist);
+  // A mixture's component index is enumerable when its mixture Categorical is (compiler/analysis/enumeration-groups.ts).
+  const mixture = mixtureOf(s.dist);
+  if (!sig.hasEnumerateSupport && !mixture) return `${sig.name} has ${sig.enumerationSize === 'infinite' ? 'infinite' : 'no enumerable'} support`;
+  const k = supportSize(mixture ?? s.dist);
   if (k === undefined) return 'its number of values is not known at compile time';
   const shape = model.variables.get(s.statement.target.text)?.shape ?? null;
   const { count, batched } = elementsPerEvaluation(s.dist, shape);
@@ -210,6 +212,7 @@ function enumerationFor(
     if (count !== 1) return `${count} values per data point give ${k}^${count} configurations`;
     if (shape?.length === 0 || typeof shape?.[0] === 'number') return 'its batch axis is not its first axis';
     if (k > ENUMERATION_LIMIT) return `${k} values exceed the enumeration limit ${ENUMERATION_LIMIT}`;
+    if (mixture) return mixtureComponentProblem(s.role, elboObjective) ?? { size: k, mode: 'tiled', component: true };
     if (s.role !== 'posterior') {
       // A flat model's variable is summed out of its loglik terms (compiler/analysis/enumeration-groups.ts).
       const problem = flatEnumerationProblem(model);
@@ -220,6 +223,7 @@ function enumerationFor(
     if (readLaterInGuide(model, s.statement)) return { size: k, mode: 'tiled' };
     return { size: k, mode: 'per_example' };
   }
+  if (mixture) return `${sig.name}'s component is enumerated for a variable with a batch axis only`;
   const size = k ** count;
   if (size > ENUMERATION_LIMIT) return `${k}^${count} = ${size} configurations exceed the enumeration limit ${ENUMERATION_LIMIT}`;
   return { size, mode: 'joint' };

@@ -8,10 +8,10 @@
  *   enumeration limit per data point (`enumerationLimit`, default ENUMERATION_PRODUCT_LIMIT). Past it, an explicit
  *   `with enumerate` is SGM5007 (its span, and the variables already counted as related spans); an automatic
  *   choice falls back to the score function with the reason.
- * - A tiled enumeration runs the model on the tiled rows, so a score-function node would draw once per copy and
- *   its surrogate would need per-copy signals, which are not generated: beside one, an explicit `with enumerate`
- *   is SGM5003, an automatic one falls back (a single 'per_example' enumeration is kept: it is generated with
- *   score-function nodes, compiler/analysis/enumeration-with-score.ts).
+ * - A tiled enumeration runs the model on the tiled rows, so a score-function node draws once per copy: a one-sample
+ *   `reinforce` under a per-data-point objective is credited per copy (its row's weight times its row's signal);
+ *   beside another score-function estimator (whose extra passes or learned baselines see the untiled batch) an
+ *   explicit `with enumerate` is SGM5003, an automatic one falls back.
  * - In a flat model the tiled variable is summed out of `loglik` terms (log Σ_y p(y) p(x | y)); another stochastic
  *   variable of the model would be drawn once per configuration inside that sum, which is no longer exact.
  */
@@ -19,9 +19,9 @@ import type { Diagnostic, RelatedSpan } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type * as A from '../syntax/ast.js';
 import { childExprs } from '../syntax/names-read.js';
-import type { CheckedModel } from '../semantics/types.js';
+import type { CheckedModel, DistributionType } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
-import type { EstimatorDecision } from './plan.js';
+import type { EstimatorDecision, KlDecision } from './plan.js';
 
 /** Default limit on the product of the supports of the variables enumerated per data point (rows per data point). */
 export const ENUMERATION_PRODUCT_LIMIT = 4096;
@@ -29,7 +29,13 @@ export const ENUMERATION_PRODUCT_LIMIT = 4096;
 const perPoint = (d: EstimatorDecision) => d.estimator === 'enumerate' && (d.enumeration?.mode === 'per_example' || d.enumeration?.mode === 'tiled');
 
 /** The estimators with tiled enumerations grouped, limited and reconciled with their neighbours. */
-export function groupEnumerations(model: CheckedModel, estimators: readonly EstimatorDecision[], limit: number, defaultDecay: number, diagnostics: Diagnostic[]): EstimatorDecision[] {
+export function groupEnumerations(
+  model: CheckedModel,
+  estimators: readonly EstimatorDecision[],
+  options: { limit: number; defaultDecay: number; perExample: boolean },
+  diagnostics: Diagnostic[],
+): EstimatorDecision[] {
+  const { limit, defaultDecay, perExample } = options;
   const statementOf = (node: string) => model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === node && s.role !== 'prior')?.statement as A.Sample | undefined;
   const spanOf = (d: EstimatorDecision) => {
     const st = statementOf(d.node);
@@ -52,7 +58,10 @@ export function groupEnumerations(model: CheckedModel, estimators: readonly Esti
 
   let out = [...estimators];
   // 1. Several per-data-point enumerations are summed out jointly, by tiling.
-  if (out.filter(perPoint).length > 1) out = out.map((d) => (perPoint(d) ? { ...d, enumeration: { size: d.enumeration!.size, mode: 'tiled' as const } } : d));
+  if (out.filter(perPoint).length > 1) {
+    const tiledReason = (r: string) => (r.includes('the batch tiled') ? r : r.replace(' per data point', ' per data point, jointly with the other enumerated latents, the batch tiled'));
+    out = out.map((d) => (perPoint(d) ? { ...d, enumeration: { ...d.enumeration!, mode: 'tiled' as const }, reason: tiledReason(d.reason) } : d));
+  }
 
   // 2. The product of the supports, in statement order.
   let product = 1;
@@ -77,8 +86,10 @@ export function groupEnumerations(model: CheckedModel, estimators: readonly Esti
     );
     return [];
   });
-  // 3. Score-function-like nodes beside a tiled enumeration (after the limit, whose fallbacks are such nodes).
-  const scored = out.find((d) => estimatorModule(d.estimator).surrogate !== undefined && d.estimator !== 'enumerate');
+  // 3. Score-function-like nodes beside a tiled enumeration (after the limit, whose fallbacks are such nodes): a
+  // one-sample `reinforce` under a per-data-point objective is generated (each copy's draw credited with its row's
+  // weighted signal, compiler/codegen/emit-tiled.ts); other score-function estimators are not.
+  const scored = out.find((d) => estimatorModule(d.estimator).surrogate !== undefined && d.estimator !== 'enumerate' && !(d.estimator === 'reinforce' && d.samples === 1 && perExample));
   if (scored && out.some((d) => d.enumeration?.mode === 'tiled')) {
     const why = `'${scored.node}' uses ${scored.estimator}, whose draws a per-data-point enumeration by tiling the batch does not credit per copy`;
     const kept: EstimatorDecision[] = [];
@@ -131,4 +142,33 @@ export function flatEnumerationProblem(model: CheckedModel): string | undefined 
   const perPass = [...read].find((n) => (model.definitions.get(n) ?? []).some((d) => d.kind === 'det' || d.kind === 'stochastic'));
   if (perPass !== undefined) return `the objective reads '${perPass}' outside loglik(...), a value of one configuration`;
   return undefined;
+}
+
+/** The mixture Categorical of a mixture family (its `mixture` argument), or undefined for any other family. */
+export function mixtureOf(d: DistributionType): DistributionType | undefined {
+  if (d.sig.event.kind !== 'mixture') return undefined;
+  const m = d.call.args.get('mixture')?.type;
+  return m?.kind === 'distribution' ? m : undefined;
+}
+
+/**
+ * Why a mixture variable's component cannot be enumerated, or undefined: only a guide latent under `maximize elbo`
+ * (Σ_k w_k E_{p_k}[log p(x, z) − log q(z)], each component drawn pathwise). In a flat model the loglik terms of a
+ * tiled pass are log-sum-exps over the copies, which over continuous draws would not be the model's value.
+ */
+export function mixtureComponentProblem(role: 'posterior' | 'prior' | 'likelihood' | 'sample', elbo: boolean): string | undefined {
+  if (role !== 'posterior') return "a mixture's component is enumerated for a guide latent only";
+  if (!elbo) return "a mixture's component is enumerated under `maximize elbo` only";
+  return undefined;
+}
+
+/**
+ * The KL decision of a latent summed out by a tiled enumeration (not a mixture's component): its term is the exact
+ * Σ_y q(y) (log q(y) − log p(y)) of the enumeration (compiler/codegen/emit-tiled.ts), whatever rule or sample
+ * count the KL plan chose, so the plan says so.
+ */
+export function klOfTiled(kl: KlDecision, estimators: readonly EstimatorDecision[]): KlDecision {
+  const e = estimators.find((d) => d.node === kl.latent);
+  if (e?.enumeration?.mode !== 'tiled' || e.enumeration.component) return kl;
+  return { ...kl, method: 'closed_form', samples: 1, reason: `exact, with the enumeration: Σ_y q(y) (log q(y) − log p(y)) over its ${e.enumeration.size} values per data point` };
 }

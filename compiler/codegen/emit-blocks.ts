@@ -18,7 +18,7 @@ import { commentText, propKey, str } from './names.js';
 type Evaluation = (
   suffix: string,
   fixed?: string,
-) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
+) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string; rowSignal?: string };
 
 /** Objective terms of a blocks model: loglik per observed, KL per latent, per data point. */
 export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined, batch = 'batch'): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
@@ -130,7 +130,7 @@ export function blocksMembers(em: ModelState): string[] {
       const sharedTiled = hasShared ? 'shared(tiledBatch, ctx, tiledDims)' : undefined;
       const ev = tiledElbo(em, (g, m, b) => termLines(em, g, m, undefined, b), sharedTiled);
       const extra = withElboExtra(em, `tf.mean(elbo${suffix})`, ev.g);
-      return { lines: [...ev.lines, ...extra.lines], perExample: ev.perExample, value: extra.value, loglik: ev.loglik, kl: ev.kl, g: ev.g };
+      return { lines: [...ev.lines, ...extra.lines], perExample: ev.perExample, value: extra.value, loglik: ev.loglik, kl: ev.kl, g: ev.g, rowSignal: ev.rowSignal };
     }
     const g = `g${suffix}`;
     const m = `m${suffix}`;
@@ -231,7 +231,8 @@ export function blocksMembers(em: ModelState): string[] {
       lines,
       ref: ev.g,
       value: ev.value,
-      ...(ev.perExample && perData ? { signal: `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
+      // A tiled enumeration's score-function nodes draw per row: their signal is per row (emit-tiled.ts).
+      ...(ev.perExample && perData ? { signal: ev.rowSignal ?? `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
       ...(ev.perExample ? { runField: elbo } : {}),
       metrics,
     };
@@ -263,7 +264,7 @@ function sharedValues(hasShared: boolean, dims: string): string {
 export function blocksCommon(em: ModelState, hasShared: boolean): string[] {
   const sharedCall = sharedValues(hasShared, 'dims');
   const guideLatents = em.model.latents.map((z) => `${propKey(z)}: ${em.latentValue(z, 'g')}`);
-  const observedSamples = em.model.observed.map((x) => `${propKey(x)}: m.${em.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+  const observedSamples = em.model.observed.map((x) => `${propKey(x)}: m.${em.ids.get(`${x}.p`)}.sample(${em.observedSampleArgs(x)})`);
   const batchDim = em.model.runtimeDims[0];
   return [
     [

@@ -49,20 +49,29 @@ export function tileLines(em: ModelState, nodes: readonly EstimatorDecision[], c
   const batchSize = isNamedDim(batchDim) ? em.dimCode(batchDim) : literal(Number(batchDim));
   let stride = copies;
   const fixed: Record<string, string> = {};
+  const lines: string[] = [];
   for (const e of nodes) {
     const size = e.enumeration!.size;
     stride /= size;
     const shape = em.model.variables.get(e.node)?.shape ?? [];
+    if (e.enumeration!.component) {
+      // A mixture's component index per row ([T·B]), read by its draw and by its weight.
+      const k = em.nodeId(e.node)('component');
+      lines.push(`const ${k} = tiledSupport(${literal(copies)}, ${batchSize}, ${literal(stride)}, ${literal(size)}, [], false);`);
+      fixed[k] = k;
+      continue;
+    }
     const oneHot = (em.distType(samplingStatement(em, e.node))?.eventRank ?? 0) === 1;
     const rest = shape.slice(1).map((d) => literal(Number(d)));
     fixed[e.node] = `tiledSupport(${literal(copies)}, ${batchSize}, ${literal(stride)}, ${literal(size)}, [${rest.join(', ')}], ${oneHot})`;
   }
-  const sizes = nodes.map((e) => `${commentText(e.node)}: ${e.enumeration!.size}`).join(', ');
+  const sizes = nodes.map((e) => `${commentText(e.node)}${e.enumeration!.component ? "'s component" : ''}: ${e.enumeration!.size}`).join(', ');
   return {
     lines: [
       `// Summed out exactly per data point (${sizes}${nodes.length > 1 ? `; ${copies} joint configurations` : ''}): one evaluation on the batch tiled ${copies}-fold, one configuration per copy`,
       `const tiledBatch = tileBatch(batch, ${literal(copies)}, [${tiledData.map(str).join(', ')}]);`,
       'const tiledDims = dimsOf(tiledBatch);',
+      ...lines,
     ],
     fixed: em.fixedLiteral(fixed),
   };
@@ -76,6 +85,13 @@ function enumeratedLogs(em: ModelState, nodes: readonly EstimatorDecision[], q: 
   for (const e of nodes) {
     const reduce = em.perExampleReducer(em.model.variables.get(e.node)?.shape ?? null);
     const lq = em.id(`${e.node}.tiled.logq`, e.node, 'logq');
+    if (e.enumeration!.component) {
+      // A mixture latent: the row's weight is the mixture's probability of its component; its KL term (log q − log p
+      // at the row's pathwise draw) stays among the latents' terms.
+      lines.push(`const ${lq} = ${reduce}(${q(e.node)}.mixture.logProb(${em.nodeId(e.node)('component')})); // log w of each row's component of ${commentText(e.node)}`);
+      logq.push(lq);
+      continue;
+    }
     lines.push(`const ${lq} = ${reduce}(${q(e.node)}.logProb(${value(e.node)})); // log q(${commentText(e.node)}) at each row's value`);
     const prior = p(e.node);
     const lp = prior === undefined ? undefined : em.id(`${e.node}.tiled.logp`, e.node, 'logp');
@@ -98,14 +114,15 @@ export function tiledElbo(
   em: ModelState,
   terms: (g: string, m: string, batch: string) => { loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> },
   shared: string | undefined,
-): { lines: string[]; perExample: string; loglik: Map<string, string>; kl: Map<string, string>; g: string } {
+): { lines: string[]; perExample: string; loglik: Map<string, string>; kl: Map<string, string>; g: string; rowSignal: string } {
   const t = tiledEnumeration(em)!;
   const tile = tileLines(em, t.nodes, t.copies);
   const s = shared === undefined ? '{}' : 'tiledShared';
   const lines = [...tile.lines, ...(shared === undefined ? [] : [`const tiledShared = ${shared};`])];
   lines.push(`const g = guide(tiledBatch, ctx, tiledDims, ${s}, ${tile.fixed});`);
   lines.push(`const m = generative(tiledBatch, ctx, tiledDims, ${s}, ${em.latentsLiteral('g')});`);
-  const enumerated = new Set(t.nodes.map((e) => e.node));
+  // Enumerated values' KL terms are replaced by log q − log p at each row's value; a mixture component's are kept.
+  const enumerated = new Set(t.nodes.filter((e) => !e.enumeration!.component).map((e) => e.node));
   const inner = terms('g', 'm', 'tiledBatch');
   const kl = [...inner.kl].filter(([z]) => !enumerated.has(z));
   lines.push(...[...inner.loglik.values(), ...kl.map(([, id]) => id)].map((id) => inner.statements.get(id)!));
@@ -126,7 +143,12 @@ export function tiledElbo(
   // Expected terms per data point, for the metrics (the ELBO itself is one weighted sum of the rows).
   const metricLoglik = new Map([...inner.loglik].map(([x, id]) => [x, expect(id)]));
   const metricKl = new Map<string, string>([...kl.map(([z, id]): [string, string] => [z, expect(id)]), ...logs.ratio.map(([y, r]): [string, string] => [y, expect(r)])]);
-  return { lines, perExample: expect(rowElbo), loglik: metricLoglik, kl: metricKl, g: 'g' };
+  // A score-function node drawn in the tiled pass (one draw per copy): its learning signal per row is the row's
+  // loss weighted by the row's probability, times T so that the surrogate's mean over the T·B rows is the per-data-
+  // point sum over copies: (1/B) Σ_b Σ_t w_t (−ELBO_t) ∇ log q(n_t). Unbiased: Σ_t E[w_t f_t ∇ log q(n_t)] is the
+  // score part of ∇ Σ_t E[w_t f_t] (w_t and f_t may depend on n_t; the weight is held constant, as the signal is).
+  const rowSignal = `tf.mul(${literal(t.copies)}, tf.mul(tf.exp(${logs.logw}), tf.neg(${rowElbo})))`;
+  return { lines, perExample: expect(rowElbo), loglik: metricLoglik, kl: metricKl, g: 'g', rowSignal };
 }
 
 /** A flat model's `loglik(x)` with the tiled variables summed out, over a forward pass `r` on the tiled batch. */

@@ -22,6 +22,11 @@ export interface EnumerationPlan {
    * out of `loglik` (runtime/estimators/tiled-enumeration.ts).
    */
   readonly mode: 'joint' | 'per_example' | 'tiled';
+  /**
+   * The node is a mixture (MixtureSameFamily) latent whose component index is enumerated ('tiled' only): each copy
+   * draws from one component, pathwise, weighted by the mixture's probability of it.
+   */
+  readonly component?: boolean;
 }
 
 /** An estimator option's value as written in a `with` clause (after defaults), for estimators beyond the four. */

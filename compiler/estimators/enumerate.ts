@@ -55,6 +55,9 @@ function perPoint(mode: EnumerationPlan['mode']): string {
   return mode === 'per_example' ? ' per data point' : mode === 'tiled' ? ' per data point, the batch tiled' : '';
 }
 
+/** What is summed: configurations, or a mixture's components. */
+const what = (e: EnumerationPlan | undefined) => (e?.component ? 'components' : 'configurations');
+
 export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: JointEnumeration, scored: readonly EnumeratedScoredNode[]): string[] } = {
   kind: 'enumerate',
   summary: 'exact expectation by summing over the finite support',
@@ -78,7 +81,7 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
       samples: 1,
       estimator: 'enumerate',
       enumeration,
-      reason: `requested with enumerate: exact sum over ${enumeration.size} configurations${perPoint(enumeration.mode)}`,
+      reason: `requested with enumerate: exact sum over ${enumeration.size} ${what(enumeration)}${perPoint(enumeration.mode)}`,
       overridden: true,
     };
   },
@@ -92,7 +95,7 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
       samples: 1,
       estimator: 'enumerate',
       enumeration,
-      reason: `finite support: exact sum over ${enumeration.size} configurations${perPoint(enumeration.mode)} (limit ${ENUMERATION_LIMIT})`,
+      reason: `${enumeration.component ? "the mixture's component index has a finite support, and each component a pathwise draw" : 'finite support'}: exact sum over ${enumeration.size} ${what(enumeration)}${perPoint(enumeration.mode)} (limit ${ENUMERATION_LIMIT})`,
       overridden: false,
     };
   },
@@ -102,13 +105,19 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
   },
 
   label(d) {
-    return `enumerate (${d.enumeration?.size}${d.enumeration ? perPoint(d.enumeration.mode) : ''})`;
+    return `enumerate (${d.enumeration?.size}${d.enumeration?.component ? ' components' : ''}${d.enumeration ? perPoint(d.enumeration.mode) : ''})`;
   },
 
   draw(d, cx) {
     if (d.enumeration?.mode === 'per_example') return 'summed_out'; // summed out in the objective
     // 'joint' and 'tiled': the objective fixes the value (one configuration, or one per copy of the tiled batch);
     // elsewhere (trace, guide, sample) the node draws.
+    if (d.enumeration?.component) {
+      // A mixture latent whose component the objective fixes per copy: a pathwise draw from that component.
+      const k = cx.fixedRole('component');
+      cx.bindValue(`${k} !== undefined ? ${cx.q}.rsampleComponent(${k}, ${cx.sampleArgs}) : ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
+      return 'drawn';
+    }
     cx.bindValue(`${cx.fixed} ?? ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
     return 'drawn';
   },

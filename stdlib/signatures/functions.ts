@@ -372,7 +372,7 @@ export const FUNCTIONS: readonly FunctionSig[] = [
   },
   {
     name: 'enumerate',
-    doc: 'exact expectation by summing over the finite support',
+    doc: 'exact expectation by summing over the finite support (per data point: the batch tiled once per value, several enumerated variables over the product of their supports, at most 4096; a mixture latent: its component)',
     category: 'estimator',
     params: [],
     shape: 'directive',

@@ -142,7 +142,8 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       return { c: r.c$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { B: n });
+      const dims: Dims = { B: n };
+      const r = forward({}, ctx, dims);
       return { c: r.c$, x: r.x$p.sample(ctx.rng) };
     },
     dispose(): void {

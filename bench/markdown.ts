@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../runtime/package-root.js';
 import type { BenchReport } from './measure.js';
+import { referenceRatios } from './references.js';
+import { LOOP_BENCH_ROW } from './train-loop.js';
 
 const START = '<!-- bench-table -->';
 const END = '<!-- /bench-table -->';
@@ -53,6 +55,7 @@ export function renderBenchTables(r: BenchReport): string {
     const { steps, tensorsBefore, tensorsAfter, bytesBefore, bytesAfter } = g.growth;
     lines.push('', `${steps} steps of "${g.row}" on ${g.config}: live tensors ${tensorsBefore} → ${tensorsAfter}, tensor bytes ${bytesBefore} → ${bytesAfter}.`);
   }
+  lines.push(...loopLines(r), ...referenceLines(r));
   for (const s of r.sections) {
     const rows = s.rows.filter((row) => row.value !== null);
     if (rows.length === 0) continue;
@@ -63,6 +66,47 @@ export function renderBenchTables(r: BenchReport): string {
       : `${s.title}: ${Math.min(...values)}–${Math.max(...values)} ${rows[0].unit} over ${rows.length} models.`);
   }
   return lines.join('\n');
+}
+
+/** The training loop against the bench step (bench/train-loop.ts). */
+function loopLines(r: BenchReport): string[] {
+  const loops = r.trainLoops ?? [];
+  if (loops.length === 0) return [];
+  const out = [
+    '',
+    `Training loop: \`train()\` (what \`sgm train\` runs, with its defaults: log, progress, evaluation and checkpoint every 500 steps) ` +
+      `with one "${LOOP_BENCH_ROW}" step run between each two training steps in the same process; ratio = mean training step / mean ` +
+      'bench step (target ≤ 1.05). Then `sgm train` itself in its own process: its steps/s × the bench step\'s median above / 1000 (target ≥ 0.95).',
+    '',
+    '| configuration | steps | training step ms (mean / median) | bench step ms (mean / median) | ratio | ratio (CPU time) | live tensors at step 10 → last | peak RSS MB | `sgm train` steps/s | × bench ms / 1000 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const l of loops) {
+    const p = l.paired;
+    const cli = l.cli.stepsPerSecond !== undefined && l.benchMs !== undefined ? ((l.cli.stepsPerSecond * l.benchMs) / 1000).toFixed(3) : '';
+    out.push(
+      p
+        ? `| ${l.config} | ${p.steps} | ${p.trainMs.mean} / ${p.trainMs.median} | ${p.benchMs.mean} / ${p.benchMs.median} | ${p.ratio.toFixed(3)} | ${p.cpuRatio?.toFixed(3) ?? ''} | ${p.tensorsAtStep10} → ${p.tensorsAtEnd} | ${l.peakRssMb ?? ''} | ${l.cli.stepsPerSecond ?? l.cli.error ?? ''} | ${cli} |`
+        : `| ${l.config} | failed: ${(l.error ?? '').slice(0, 90)} | | | | | | | | |`,
+    );
+  }
+  return out;
+}
+
+/** JAX and PyTorch on the same step (bench/references.ts), or why they were skipped. */
+function referenceLines(r: BenchReport): string[] {
+  const refs = r.references ?? [];
+  if (refs.length === 0) return [];
+  const out = ['', 'References, the same step in the same bench run (bench/reference_jax.py, bench/reference_torch.py; ratio = sgm\'s compiled step / the reference):', ''];
+  for (const ref of refs) {
+    if (!ref.ms) {
+      out.push(`- ${ref.id}: ${ref.status}: ${ref.reason}`);
+      continue;
+    }
+    const ratios = referenceRatios(ref, r.results, LOOP_BENCH_ROW).map((x) => `sgm ${x.config} ${x.ratio.toFixed(2)}×`).join(', ');
+    out.push(`- ${ref.id}: ${ref.ms.median} ms median, ${ref.ms.min} min (${ref.mode}, ${ref.version}); ${ratios}`);
+  }
+  return out;
 }
 
 /** Rewrites the marked block of each file with the tables of bench/results.json. */

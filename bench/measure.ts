@@ -5,6 +5,8 @@
 import { tf } from '../stdlib/tf.js';
 import type { SectionResult } from './sections.js';
 import type { BenchStep } from './step-rows.js';
+import type { ReferenceResult } from './references.js';
+import type { TrainLoopResult } from './train-loop.js';
 
 /** Timing and memory of one step row on one backend. */
 export interface StepMeasurement {
@@ -187,5 +189,9 @@ export interface BenchReport {
   readonly results: readonly StepResult[];
   readonly pairs: readonly { readonly config: string; readonly row: string; readonly yardstick: string; readonly pair?: PairMeasurement; readonly error?: string }[];
   readonly growth: readonly { readonly config: string; readonly row: string; readonly growth?: GrowthMeasurement; readonly error?: string }[];
+  /** The training loop against the bench step (bench/train-loop.ts); absent in results written before it. */
+  readonly trainLoops?: readonly TrainLoopResult[];
+  /** JAX and PyTorch running the same step (bench/references.ts); absent in results written before them. */
+  readonly references?: readonly ReferenceResult[];
   readonly sections: readonly SectionResult[];
 }

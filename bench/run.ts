@@ -6,6 +6,7 @@
  * configuration checks that tensors and bytes do not grow, and the other sections (bench/sections.ts) run.
  *
  *   npm run bench -- [--steps 25] [--warmup 5] [--repeats 3] [--long 1000] [--only wasm,wasm+native] [--no-write] [--out FILE]
+ *   npm run bench -- --sections parse-check     (only the front end's parse + check rows, against issue 19's 150 ms)
  *
  * Unless --no-write or --out, the tables in README.md and docs/performance.md are re-rendered from the new
  * results.json (bench/markdown.ts).
@@ -38,8 +39,10 @@ import {
   type StepMeasurement,
   type StepResult,
 } from './measure.js';
-import { SECTIONS, type SectionResult } from './sections.js';
+import { describeReferences, runReferences, type ReferenceResult } from './references.js';
+import { SECTION_IDS, SECTIONS, type SectionResult } from './sections.js';
 import { STEP_ROWS, yardstickOf, type StepRow } from './step-rows.js';
+import { LOOP_BENCH_ROW, LOOP_CONFIGS, describeLoop, measureTrainLoop, runSgmTrain, type TrainLoopResult } from './train-loop.js';
 
 /** A backend configuration: a tfjs backend with or without sgm's fixes and native kernels. */
 interface BackendConfig {
@@ -85,6 +88,7 @@ bench/results.json (and re-renders the tables in README.md and docs/performance.
   --repeats N     interleaved rounds; each row reports its best median (default 3)
   --long N        steps of the tensor-growth run (default 1000)
   --only a,b      only these configurations (${CONFIGS.map((c) => c.id).join(', ')})
+  --sections a,b  run only these sections (${SECTION_IDS.join(', ')}), no step table; prints, writes nothing
   --no-write      print only; write nothing
   --out FILE      write the results to FILE instead of bench/results.json (tables are not re-rendered)
   -h, --help      this text
@@ -101,6 +105,7 @@ function readArgs(): { values: Record<string, string | boolean | undefined> } {
         repeats: { type: 'string' },
         long: { type: 'string' },
         only: { type: 'string' },
+        sections: { type: 'string' },
         'no-write': { type: 'boolean' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -138,6 +143,11 @@ const num = (name: string, fallback: number): number => {
   return n;
 };
 for (const name of ['steps', 'warmup', 'repeats', 'long']) num(name, 1);
+const unknownSections = (flag('sections')?.split(',') ?? []).filter((id) => !SECTION_IDS.includes(id));
+if (unknownSections.length > 0) {
+  process.stderr.write(`error: unknown section(s) ${unknownSections.join(', ')}; known: ${SECTION_IDS.join(', ')}\n`);
+  process.exit(1);
+}
 const unknownOnly = (flag('only')?.split(',') ?? []).filter((id) => !CONFIGS.some((c) => c.id === id));
 if (unknownOnly.length > 0) {
   process.stderr.write(`error: unknown configuration(s) ${unknownOnly.join(', ')}; known: ${CONFIGS.map((c) => c.id).join(', ')}\n`);
@@ -161,7 +171,7 @@ function unavailable(config: BackendConfig): string | null {
   return null;
 }
 
-type ChildMode = 'step' | 'long' | 'pair';
+type ChildMode = 'step' | 'long' | 'pair' | 'train-loop';
 
 /** The rows a configuration runs. */
 function rowsOf(config: BackendConfig): StepRow[] {
@@ -178,6 +188,11 @@ async function child(configId: string, rowId: string, mode: ChildMode): Promise<
     removeSpeedFixes(tf.getBackend());
     restoreStockBatchMatMulGradient();
     if (tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend())) tf.unregisterKernel(FUSED_ADAM_KERNEL, tf.getBackend());
+  }
+  if (mode === 'train-loop') {
+    const loop = await measureTrainLoop(num('long', 1000), num('warmup', 5));
+    process.stdout.write(`RESULT ${JSON.stringify({ result: loop, peakRssMb: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)) })}\n`);
+    return;
   }
   const step = await row.create(1);
   let result: StepMeasurement | GrowthMeasurement | PairMeasurement;
@@ -348,13 +363,24 @@ async function main(): Promise<void> {
     }
   }
 
-  const sections: SectionResult[] = [];
-  for (const section of SECTIONS) {
-    const s = await section();
-    sections.push(s);
-    console.log(`\n${s.title}: ${s.status === 'pending' ? 'pending (not wired yet)' : ''}`);
-    for (const r of s.rows) console.log(`  ${r.name}: ${r.value ?? '—'} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
+  // The training loop against the bench step (bench/train-loop.ts): paired in one process, and `sgm train` itself.
+  const trainLoops: TrainLoopResult[] = [];
+  if (longSteps > 0) console.log(`\ntraining loop vs the bench step "${LOOP_BENCH_ROW}" (${longSteps} steps, sgm train's defaults):`);
+  for (const config of longSteps > 0 ? configs.filter((c) => LOOP_CONFIGS.includes(c.id) && unavailable(c) === null) : []) {
+    const out = runChild(config, LOOP_BENCH_ROW, 'train-loop');
+    const cli = runSgmTrain(longSteps, { SGM_NATIVE: config.native ? '1' : '0', ...config.env });
+    const benchMs = results.find((r) => r.config === config.id && r.row === LOOP_BENCH_ROW)?.measurement?.ms.median;
+    const loop: TrainLoopResult = { config: config.id, ...(out.result ? { paired: out.result as TrainLoopResult['paired'], peakRssMb: out.peakRssMb } : { error: out.error }), cli, benchMs };
+    trainLoops.push(loop);
+    for (const line of describeLoop(loop)) console.log(`  ${line}`);
   }
+
+  // JAX and PyTorch running the same step, when installed (bench/references.ts); ratios against sgm's rows above.
+  console.log('\nreferences (the same step in JAX and PyTorch, when installed):');
+  const references: ReferenceResult[] = runReferences(num('warmup', 5), num('steps', 25));
+  for (const line of describeReferences(references, results, LOOP_BENCH_ROW)) console.log(`  ${line}`);
+
+  const sections = await runSections(SECTION_IDS);
 
   const report: BenchReport = {
     generated: new Date().toISOString(),
@@ -365,6 +391,8 @@ async function main(): Promise<void> {
     results,
     pairs,
     growth,
+    trainLoops,
+    references,
     sections,
   };
   if (values['no-write'] !== true) {
@@ -375,8 +403,23 @@ async function main(): Promise<void> {
   }
 }
 
+/** Runs the sections with these ids, in print order, printing each. */
+async function runSections(ids: readonly string[]): Promise<SectionResult[]> {
+  const sections: SectionResult[] = [];
+  for (const [i, section] of SECTIONS.entries()) {
+    if (!ids.includes(SECTION_IDS[i])) continue;
+    const s = await section();
+    sections.push(s);
+    console.log(`\n${s.title}: ${s.status === 'pending' ? 'pending (not wired yet)' : ''}`);
+    for (const r of s.rows) console.log(`  ${r.name}: ${r.value ?? '—'} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
+  }
+  return sections;
+}
+
 if (values.child !== undefined) {
   await child(flag('child')!, flag('row')!, (flag('mode') as ChildMode) ?? 'step');
+} else if (flag('sections') !== undefined) {
+  await runSections(flag('sections')!.split(','));
 } else {
   await main();
 }

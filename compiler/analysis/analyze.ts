@@ -95,7 +95,11 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
     const q = sampled.find((s) => s.role === 'posterior' && s.statement.target.text === z);
     const p = sampled.find((s) => s.role === 'prior' && s.statement.target.text === z);
     if (!q || !p) continue;
-    const decision = chooseKl(model, z, q, p, diagnostics);
+    const guide = estimators.find((e) => e.node === z);
+    // A `with` clause that failed (its diagnostic is out) leaves no decision: its KL would be judged for an estimator
+    // the user did not ask for (e.g. a relaxed pair instead of RELAX over IGR's discrete draw), so it is skipped.
+    if (!guide && q.statement.estimator) continue;
+    const decision = chooseKl(model, z, q, p, diagnostics, guide && estimatorModule(guide.estimator).discreteKl?.(guide));
     if (decision) kl.push(klOfTiled(decision, estimators));
   }
   staticWarnings(model, sampled, diagnostics);

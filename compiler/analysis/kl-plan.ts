@@ -17,8 +17,20 @@ import type { KlDecision } from './plan.js';
 /** Rule id of the sampled log-ratio log q(z) - log p(z | pa) at the guide's own draw (mean-field.ts). */
 export const SAMPLED_LOG_RATIO = 'sampled-log-ratio';
 
-export function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled, diagnostics: Diagnostic[]): KlDecision | undefined {
+/**
+ * The KL decision of latent `z`. `discreteGuide`: the guide's estimator draws the discrete variable its relaxed
+ * family stands for (EstimatorModule.discreteKl), whose KL against a one-hot categorical prior is that rule.
+ */
+export function chooseKl(
+  model: CheckedModel,
+  z: string,
+  q: Sampled,
+  p: Sampled,
+  diagnostics: Diagnostic[],
+  discreteGuide?: { readonly rule: string; readonly reason: string },
+): KlDecision | undefined {
   const line = model.file.position(q.statement.span.start).line;
+  if (discreteGuide) return discreteGuideKl(model, z, q, p, diagnostics, discreteGuide, line);
   const plan = queryKl(klDescription(model, q.dist), klDescription(model, p.dist));
   const override = model.klOverrides.get(z);
   const method = override ? model.calls.get(override.method) : undefined;
@@ -99,4 +111,37 @@ export function chooseKl(model: CheckedModel, z: string, q: Sampled, p: Sampled,
     return { ...base, method: 'mc', rule, samples, reason: `requested Monte Carlo with ${samples} sample${samples === 1 ? '' : 's'}${plan.method === 'closed_form' ? ' (a closed form exists)' : `: ${plan.reason}`}`, overridden: true };
   }
   return { ...base, method: plan.method, rule: plan.rule, samples: 1, reason: plan.method === 'mc' ? `${plan.reason}; 1 sample per step` : plan.reason, overridden: false };
+}
+
+/** The KL of a guide that draws the discrete variable of its relaxation: against a one-hot categorical prior only. */
+function discreteGuideKl(
+  model: CheckedModel,
+  z: string,
+  q: Sampled,
+  p: Sampled,
+  diagnostics: Diagnostic[],
+  discrete: { readonly rule: string; readonly reason: string },
+  line: number,
+): KlDecision | undefined {
+  const base = { latent: z, posterior: displayName(q.dist), prior: displayName(p.dist), line };
+  if (p.dist.sig.measure !== 'pmf' || p.dist.sig.support !== 'one_hot') {
+    diagnostics.push(
+      makeDiagnostic('SGM5004', p.statement.distribution.span, `no KL between the discrete draw of '${z}' and the prior ${base.prior}`, {
+        label: 'prior of a different kind',
+        notes: [`the guide's estimator makes '${z}' the discrete variable its ${q.dist.sig.name} relaxes (one-hot values)`],
+        help: `give '${z}' a one-hot categorical prior, e.g. OneHotCategorical(probs = uniform(K))`,
+      }),
+    );
+    return undefined;
+  }
+  if (priorParentDependingOn(model, z) !== undefined) {
+    diagnostics.push(
+      makeDiagnostic('SGM5004', p.statement.distribution.span, `the prior of '${z}' reads a latent the guide draws given '${z}'`, {
+        label: 'not generated with a discrete IGR draw',
+        help: `use a prior of '${z}' that does not depend on later latents`,
+      }),
+    );
+    return undefined;
+  }
+  return { ...base, method: 'closed_form', rule: discrete.rule, samples: 1, reason: discrete.reason, overridden: model.klOverrides.has(z) };
 }

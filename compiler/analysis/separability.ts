@@ -57,8 +57,7 @@ export class Separability {
       }
       case 'call': {
         const call = this.model.calls.get(e);
-        const args = [...e.args.map((a) => a.value)];
-        if (args.some((a) => this.mixes(a))) return true;
+        for (const a of e.args) if (this.mixes(a.value)) return true;
         if (!call) return false;
         const x = call.args.get('x')?.expr ?? call.rest[0]?.expr;
         const axis = call.args.get('axis');

@@ -221,6 +221,13 @@ export interface EstimatorModule<K extends string = string> {
   planProblem?(d: EstimatorDecision, all: readonly EstimatorDecision[]): string | undefined;
   /** Short form in the plan table (default: the kind). */
   label?(d: EstimatorDecision): string;
+  /**
+   * When the estimator makes a relaxed family's latent draw the DISCRETE variable the relaxation stands for (RELAX
+   * over IGR draws H = h(y) of an IGR_I), the KL rule of that discrete guide against a one-hot categorical prior
+   * (an id of stdlib/kl/register-all.ts) and its reason; the analysis then uses it instead of the pair table
+   * (compiler/analysis/kl-plan.ts). Undefined: the latent keeps its family's KL.
+   */
+  discreteKl?(d: EstimatorDecision): { readonly rule: string; readonly reason: string } | undefined;
 
   create?(d: EstimatorDecision, cx: CreateContext): void;
   distributionOptions?(d: EstimatorDecision, family: string, sig: DistributionSig): Readonly<Record<string, string>>;

@@ -11,6 +11,7 @@
 import { familyNames, meanIsAValue } from '../../stdlib/signatures/index.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import { singlePassPlanProblem, type EstimatorModule } from './estimator.js';
+import { truncatedCountHelp } from './rebar.js';
 import { baselineOption, baselineText, createEmaBaseline } from './reinforce.js';
 
 export const muprop: EstimatorModule<'muprop'> = {
@@ -26,7 +27,8 @@ export const muprop: EstimatorModule<'muprop'> = {
         ? 'MuProp needs an objective that decomposes per data point (elbo, or mean/sum of per-data-point terms)'
         : undefined;
     if (problem) {
-      f.diagnostics.push(makeDiagnostic('SGM5001', f.clauseSpan, problem, { label: 'muprop does not apply', help: "use 'with nvil' or 'with reinforce'" }));
+      const help = f.dist.sig.relaxationFamily === 'gengs' ? truncatedCountHelp('muprop') : "use 'with nvil' or 'with reinforce'";
+      f.diagnostics.push(makeDiagnostic('SGM5001', f.clauseSpan, problem, { label: 'muprop does not apply', help }));
       return undefined;
     }
     const { baseline, decay } = baselineOption(clause, 'ema');

@@ -24,17 +24,33 @@ export function relaxationNoise(sig: DistributionSig): 'bernoulli' | 'categorica
 /** The estimators whose relaxed value a later latent can take inside an earlier latent's control variate. */
 const RELAXED_KINDS = new Set(['rebar', 'relax']);
 
+/**
+ * The help of SGM5001 for a score-function estimator on a GenGS latent. A truncated count is a categorical over its
+ * cells with the value map cell → count, so the estimators defined on one-hot draws (REBAR, RELAX, MuProp) apply to
+ * that form of the same discrete model; GenGS itself is reparameterized and needs none of them.
+ */
+export function truncatedCountHelp(kind: string): string {
+  return (
+    `for ${kind}, draw the cell one-hot: c ~ OneHotCategorical(logits = ...) with ${kind}, the count matmul(c, cells) ` +
+    'with const cells: [n] = [0, 1, ..., n-1], prior logits log(pmf(Poisson(λ), n)); or drop the clause (pathwise)'
+  );
+}
+
 /** The help of SGM5001 for a family the estimator does not apply to. */
 function familyHelp(kind: string, f: NodeFacts): string {
   const sig = f.dist.sig;
+  if (sig.relaxationFamily === 'gengs') return truncatedCountHelp(kind);
   if (sig.support === 'categorical_index') return `write OneHotCategorical(...) (the relaxation needs one-hot values), or use reinforce`;
   if (sig.hasRsample) return `${sig.name} is reparameterized: drop the clause (pathwise is the default)`;
   if (sig.suggestRelaxation) return `relax it with ${sig.suggestRelaxation}, or use reinforce (score function)`;
   return `use reinforce (score function) for ${sig.name}; ${kind} needs Bernoulli or OneHotCategorical`;
 }
 
-/** The first latent drawn after this one in the same pass that is discrete and uses neither rebar nor relax. */
-function laterScoreFunctionNode(f: NodeFacts): { name: string; line: number } | undefined {
+/**
+ * The first latent drawn after this one in the same pass that is discrete and uses neither rebar nor relax (or,
+ * with `anyDiscrete`, that is discrete at all: RELAX over IGR does not relax later latents).
+ */
+export function laterScoreFunctionNode(f: NodeFacts, anyDiscrete = false): { name: string; line: number } | undefined {
   const statements = f.model.statements;
   const at = statements.findIndex((s) => s.statement === f.statement);
   for (const cs of statements.slice(at + 1)) {
@@ -43,7 +59,7 @@ function laterScoreFunctionNode(f: NodeFacts): { name: string; line: number } | 
     const t = f.model.types.get(st.distribution);
     if (t?.kind !== 'distribution' || (t as DistributionType).sig.hasRsample) continue;
     const clause = st.estimator ? f.model.calls.get(st.estimator)?.name : undefined;
-    if (!clause || !RELAXED_KINDS.has(clause)) return { name: st.target.text, line: f.model.file.position(st.span.start).line };
+    if (anyDiscrete || !clause || !RELAXED_KINDS.has(clause)) return { name: st.target.text, line: f.model.file.position(st.span.start).line };
   }
   return undefined;
 }
@@ -113,11 +129,18 @@ export function createEstimator(d: EstimatorDecision, cx: CreateContext, constru
   cx.afterStep(`${cx.id('estimator')}.update();`);
 }
 
-/** Runtime options object of RebarOptions (rebar.ts) from the decision. */
-export function runtimeOptions(d: EstimatorDecision, cx: CreateContext): string {
+/** Runtime RebarOptions (runtime/estimators/rebar.ts) from the decision: field name → code of its value. */
+export function runtimeOptions(d: EstimatorDecision, cx: CreateContext): Record<string, string> {
   const o = d.options ?? {};
   const lr = Number(o.lr);
-  return `{ temperature: ${cx.literal(Number(o.temperature))}, eta: ${cx.literal(Number(o.eta))}, learningRate: ${cx.literal(lr)}, tune: ${lr > 0} }`;
+  return { temperature: cx.literal(Number(o.temperature)), eta: cx.literal(Number(o.eta)), learningRate: cx.literal(lr), tune: String(lr > 0) };
+}
+
+/** An object literal from field name → code of its value (in insertion order). */
+export function objectCode(fields: Readonly<Record<string, string>>): string {
+  return `{ ${Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ')} }`;
 }
 
 /** The draw: the estimator's sample of the node's logits (a relaxed value inside another latent's control variate). */
@@ -177,7 +200,7 @@ export const rebar: EstimatorModule<'rebar'> = {
 
   create(d, cx) {
     cx.importRuntime('RebarEstimator');
-    createEstimator(d, cx, `new RebarEstimator(${cx.str(`rebar/${d.node}`)}, ${cx.str(String(d.options?.family))}, ${runtimeOptions(d, cx)})`);
+    createEstimator(d, cx, `new RebarEstimator(${cx.str(`rebar/${d.node}`)}, ${cx.str(String(d.options?.family))}, ${objectCode(runtimeOptions(d, cx))})`);
   },
 
   draw: relaxationDraw,

@@ -3,21 +3,28 @@
  * with a learned control variate c_φ(z) = η · f(σ_λ(z)) + r_ρ(z), r_ρ one ReLU hidden layer, φ trained by the
  * gradient of the estimator's variance (runtime/estimators/relax.ts; docs/math.md section 11). Same families and
  * rules as rebar; never chosen automatically.
+ *
+ * On an IGR_I latent (`z ~ IGR_I(mu, sigma, tau) with relax`) it is RELAX over IGR (IGR paper appendix D): the
+ * latent becomes the discrete variable the IGR relaxes and the IGR is the control variate's relaxation
+ * (relax-igr.ts; docs/language.md, "Estimators").
  */
 import { constantOption, type EstimatorModule } from './estimator.js';
-import { createEstimator, relaxationDecision, relaxationDraw, relaxationPlanProblem, relaxationSurrogate, runtimeOptions } from './rebar.js';
+import { createEstimator, objectCode, relaxationDecision, relaxationDraw, relaxationPlanProblem, relaxationSurrogate, runtimeOptions } from './rebar.js';
+import { igrCreate, igrDraw, igrRelaxDecision, igrSurrogate, isIgrDecision, relaxesIgr } from './relax-igr.js';
 
 export const relax: EstimatorModule<'relax'> = {
   kind: 'relax',
-  summary: 'RELAX: REBAR with a learned control-variate network, trained to minimise the variance',
+  summary: 'RELAX: REBAR with a learned control-variate network, trained to minimise the variance (on IGR_I: RELAX over IGR)',
   options: [
     { name: 'hidden', default: '50', doc: 'hidden units of the control-variate network r_ρ (one ReLU layer)' },
-    { name: 'temperature', default: '0.5', doc: 'initial temperature λ of the relaxation σ_λ (tuned)' },
+    { name: 'temperature', default: '0.5', doc: 'initial temperature λ of the relaxation σ_λ (tuned); unused on IGR_I (its τ is the distribution\'s)' },
     { name: 'eta', default: '1', doc: 'initial scale η of the relaxed objective in the control variate (tuned)' },
     { name: 'lr', default: '0.001', doc: 'Adam learning rate of η, log λ and r_ρ on the variance gradient; 0 keeps them fixed' },
+    { name: 'nodes', default: '64', doc: "IGR_I only: Gauss-Legendre nodes of Proposition 2's quadrature (fewer: faster, accurate while σ_k/σ_j stays small)" },
   ],
 
   fromClause(f, clause) {
+    if (relaxesIgr(f)) return igrRelaxDecision(f, clause);
     const hidden = constantOption(clause, 'hidden') ?? 50;
     return relaxationDecision('relax', f, clause, { hidden }, `score function, control variate η·f(σ_λ(z)) + r(z) (${hidden} hidden units) with z̃ | b`);
   },
@@ -31,13 +38,20 @@ export const relax: EstimatorModule<'relax'> = {
   },
 
   label(d) {
-    return `relax (${d.options?.hidden} hidden, λ ${d.options?.temperature})`;
+    return isIgrDecision(d) ? `relax over IGR (${d.options?.hidden} hidden)` : `relax (${d.options?.hidden} hidden, λ ${d.options?.temperature})`;
+  },
+
+  discreteKl(d) {
+    return isIgrDecision(d)
+      ? { rule: 'igr-discrete-categorical', reason: "the guide draws the discrete h(y) (relax over IGR): exact KL of Proposition 2's α(μ, σ) to the categorical prior (quadrature)" }
+      : undefined;
   },
 
   create(d, cx) {
+    if (isIgrDecision(d)) return igrCreate(d, cx);
     cx.importRuntime('RelaxEstimator');
     const o = d.options ?? {};
-    const options = runtimeOptions(d, cx).replace(/ }$/, `, hidden: ${cx.literal(Number(o.hidden))} }`);
+    const options = objectCode({ ...runtimeOptions(d, cx), hidden: cx.literal(Number(o.hidden)) });
     createEstimator(
       d,
       cx,
@@ -45,6 +59,11 @@ export const relax: EstimatorModule<'relax'> = {
     );
   },
 
-  draw: relaxationDraw,
-  surrogate: relaxationSurrogate,
+  draw(d, cx) {
+    return isIgrDecision(d) ? igrDraw(d, cx) : relaxationDraw(d, cx);
+  },
+
+  surrogate(d, cx) {
+    return isIgrDecision(d) ? igrSurrogate(d, cx) : relaxationSurrogate(d, cx);
+  },
 };

@@ -26,6 +26,14 @@ function paramNames(params: readonly ParamSig[]): string[] {
   return params.flatMap((p) => [p.name, ...(p.aliases ?? [])]);
 }
 
+/** The parameters of a signature's exactly-one-of groups, built once per signature (calls are checked by the thousand). */
+const GROUPED = new WeakMap<readonly (readonly string[])[], ReadonlySet<string>>();
+function groupedNames(exactlyOneOf: readonly (readonly string[])[]): ReadonlySet<string> {
+  let set = GROUPED.get(exactlyOneOf);
+  if (set === undefined) GROUPED.set(exactlyOneOf, (set = new Set(exactlyOneOf.flat())));
+  return set;
+}
+
 /**
  * Matches `args` to `params` of the function or distribution `what`. Variadic functions send positional
  * arguments to `rest` (their named parameters still match by name).
@@ -118,9 +126,9 @@ export function matchArguments(
       });
     }
   }
-  const grouped = new Set((exactlyOneOf ?? []).flat());
+  const grouped = exactlyOneOf === undefined ? undefined : groupedNames(exactlyOneOf);
   for (const p of params) {
-    if (!p.optional && !grouped.has(p.name) && !matched.has(p.name)) {
+    if (!p.optional && !grouped?.has(p.name) && !matched.has(p.name)) {
       ok = false;
       ctx.report('SGM2103', call.span, `missing argument '${p.name}' of ${what}`, {
         label: `'${p.name}' is required`,

@@ -9,6 +9,7 @@ import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { DiagnosticCode } from '../diagnostics/catalog.js';
 import type * as A from '../syntax/ast.js';
 import { DEFAULT_SIZE_LIMITS, describeSize, formatCount, staticElements, type SizeLimits } from './limits.js';
+import { numberRange } from './ranges.js';
 import type { Shape } from './shape.js';
 import type { BlockName, Definition, ExprType, ResolvedCall, TensorType } from './types.js';
 
@@ -126,6 +127,19 @@ export class CheckContext {
   report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): void {
     this.diagnostics.push(makeDiagnostic(code, span, message, extras));
   }
+
+  /** The type of a number literal or hyperparameter, one object per value (a model repeats the same few numbers). */
+  scalarConstant(value: number): TensorType {
+    let t = this.scalarConstants.get(value);
+    if (t === undefined) {
+      t = { kind: 'tensor', shape: [], range: numberRange(value), constant: value, ...(Number.isInteger(value) ? { integer: true } : {}) };
+      // A Map treats -0 as 0, but 1 / -0 folds differently: -0 gets its own object every time.
+      if (!Object.is(value, -0)) this.scalarConstants.set(value, t);
+    }
+    return t;
+  }
+
+  private readonly scalarConstants = new Map<number, TensorType>();
 
   /** Records and returns the type of an expression. */
   setType<T extends ExprType>(e: A.Expr, t: T): T {

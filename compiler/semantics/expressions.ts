@@ -63,7 +63,7 @@ function withinSizeLimit(ctx: CheckContext, e: Expr, t: ExprType): ExprType {
 function typeExprInner(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
   switch (e.kind) {
     case 'number':
-      return tensorType([], numberRange(e.value), { constant: e.value, ...(Number.isInteger(e.value) ? { integer: true } : {}) });
+      return ctx.scalarConstant(e.value);
     case 'bool':
       return tensorType([], 'nonnegative', { constant: e.value });
     case 'ident':
@@ -114,9 +114,7 @@ function notATensor(ctx: CheckContext, e: Expr, t: ExprType): ExprType {
 
 function typeName(ctx: CheckContext, e: Identifier, ec: ExprContext): ExprType {
   const hyper = ctx.hyper.get(e.name);
-  if (hyper !== undefined) {
-    return tensorType([], numberRange(hyper), { constant: hyper, ...(Number.isInteger(hyper) ? { integer: true } : {}) });
-  }
+  if (hyper !== undefined) return ctx.scalarConstant(hyper);
   if (ctx.brokenHypers.has(e.name)) return ERROR; // its own diagnostic says why
   const entry = ec.anyBlock ? ctx.lookupAny(e.name) : ctx.lookup(e.name, ec.block);
   if (entry) {
@@ -196,12 +194,29 @@ function typeBinary(ctx: CheckContext, e: Extract<Expr, { kind: 'binary' }>, ec:
   }
   const constant = l.constant !== undefined && r.constant !== undefined ? foldBinary(e.op, l.constant, r.constant) : undefined;
   const comparison = COMPARISONS.has(e.op);
-  return tensorType(b.shape, comparison ? 'nonnegative' : binaryRange(e.op, l.range, r.range), {
+  const range = comparison ? 'nonnegative' : binaryRange(e.op, l.range, r.range);
+  const schedule = l.schedule || r.schedule;
+  const objective = l.objective || r.objective;
+  const integer = l.integer && r.integer && INTEGER_OPS.has(e.op);
+  // The plain case without the spread objects below (every operator of a model is typed here); same keys, same
+  // order. When an operand's type is that very type (x + 1 with x real), it is shared: types are immutable
+  // values (compared by value, e.g. in reuse.ts), and fewer live objects make the checker's garbage collection cheaper.
+  if (constant === undefined && !schedule && !objective && !integer) {
+    if (b.shape === l.shape && range === l.range && isPlainTensor(l)) return l;
+    if (b.shape === r.shape && range === r.range && isPlainTensor(r)) return r;
+    return { kind: 'tensor', shape: b.shape, range };
+  }
+  return tensorType(b.shape, range, {
     ...(constant === undefined ? {} : { constant }),
-    ...(l.schedule || r.schedule ? { schedule: true } : {}),
-    ...(l.objective || r.objective ? { objective: true } : {}),
-    ...(l.integer && r.integer && INTEGER_OPS.has(e.op) ? { integer: true } : {}),
+    ...(schedule ? { schedule: true } : {}),
+    ...(objective ? { objective: true } : {}),
+    ...(integer ? { integer: true } : {}),
   });
+}
+
+/** A tensor type with only kind, shape and range. */
+function isPlainTensor(t: TensorType): boolean {
+  return t.constant === undefined && t.schedule === undefined && t.integer === undefined && t.objective === undefined;
 }
 
 function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: Span, ec: ExprContext): ExprType {
@@ -260,8 +275,11 @@ export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Ide
     args.set(pname, { param, expr: arg.value, type, span: arg.span });
   }
   // Arguments the matcher could not place are still typed, so the names they read count as used.
-  const placed = new Set<Argument>([...[...m.matched.values()].map((x) => x.arg), ...m.rest]);
-  for (const a of e.args) if (!placed.has(a)) typeArgumentLoosely(ctx, a, ec);
+  // (Each argument is placed at most once, so when the counts agree every one was: no set to build.)
+  if (m.matched.size + m.rest.length !== e.args.length) {
+    const placed = new Set<Argument>([...[...m.matched.values()].map((x) => x.arg), ...m.rest]);
+    for (const a of e.args) if (!placed.has(a)) typeArgumentLoosely(ctx, a, ec);
+  }
   const rest = m.rest.map((arg): BoundArgument => {
     const type = typeExpr(ctx, arg.value, noDistribution(ec));
     if (type.kind !== 'tensor') {
@@ -375,9 +393,12 @@ function typeArgumentLoosely(ctx: CheckContext, a: Argument, ec: ExprContext): v
 /** Types one argument according to its parameter kind and checks the parameter's constraint. */
 function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, param: ParamSig, arg: Argument, ec: ExprContext): ExprType {
   const v = arg.value;
-  const what = `'${param.name}' of ${sig.name}`;
+  // The parameter as messages name it; built only when a message needs it (this runs for every argument).
+  const what = (): string => `'${param.name}' of ${sig.name}`;
+  // The common case first: a tensor argument.
+  if (param.kind === 'tensor' || param.kind === 'scalar' || param.kind === 'constant' || param.kind === 'int_list') return typeTensorArgument(ctx, param, v, ec, what);
   const wrongKind = (expected: string): ExprType => {
-    ctx.report('SGM2107', v.span, `${what} expects ${expected}`, { label: `got ${ctx.text(v.span)}` });
+    ctx.report('SGM2107', v.span, `${what()} expects ${expected}`, { label: `got ${ctx.text(v.span)}` });
     return ctx.setType(v, ERROR);
   };
   switch (param.kind) {
@@ -387,7 +408,7 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
       if (v.kind !== 'ident') return wrongKind(`one of ${choices.join(', ')}`);
       if (!choices.includes(v.name)) {
         const suggestion = didYouMean(v.name, choices);
-        ctx.report('SGM2112', v.span, `${what} must be one of ${choices.join(', ')}`, {
+        ctx.report('SGM2112', v.span, `${what()} must be one of ${choices.join(', ')}`, {
           label: `unknown ${param.kind}`,
           ...(suggestion ? { help: suggestion } : {}),
         });
@@ -400,7 +421,7 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
       if (v.kind !== 'ident') return wrongKind(`a distribution family name (${choices.join(', ')})`);
       if (!choices.includes(v.name)) {
         const suggestion = didYouMean(v.name, choices);
-        ctx.report('SGM2112', v.span, `${what} must be one of ${choices.join(', ')}`, {
+        ctx.report('SGM2112', v.span, `${what()} must be one of ${choices.join(', ')}`, {
           label: 'not a supported family',
           ...(suggestion ? { help: suggestion } : {}),
         });
@@ -420,26 +441,26 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
     }
     case 'transition': {
       if (v.kind !== 'transition') return wrongKind("endpoints 'a -> b'");
-      const from = constantNumber(ctx, v.from, ec, what);
-      const to = constantNumber(ctx, v.to, ec, what);
+      const from = constantNumber(ctx, v.from, ec, what());
+      const to = constantNumber(ctx, v.to, ec, what());
       if (from === undefined || to === undefined) return ctx.setType(v, ERROR);
       return ctx.setType(v, { kind: 'transition', from, to });
     }
     case 'range': {
       if (v.kind === 'range') {
-        const low = constantNumber(ctx, v.low, ec, what);
-        const high = constantNumber(ctx, v.high, ec, what);
+        const low = constantNumber(ctx, v.low, ec, what());
+        const high = constantNumber(ctx, v.high, ec, what());
         if (low === undefined || high === undefined) return ctx.setType(v, ERROR);
         if (!Number.isInteger(low) || !Number.isInteger(high) || low < 0 || high <= low) {
-          ctx.report('SGM2106', v.span, `${what} must be lo..hi with integers 0 <= lo < hi`, { label: `got ${low}..${high}` });
+          ctx.report('SGM2106', v.span, `${what()} must be lo..hi with integers 0 <= lo < hi`, { label: `got ${low}..${high}` });
           return ctx.setType(v, ERROR);
         }
         return ctx.setType(v, { kind: 'range', low, high });
       }
-      const n = constantNumber(ctx, v, ec, what);
+      const n = constantNumber(ctx, v, ec, what());
       if (n === undefined) return ERROR;
       if (!Number.isInteger(n) || n < 2) {
-        ctx.report('SGM2106', v.span, `${what} must be an integer >= 2 (number of cells) or lo..hi`, { label: `got ${n}` });
+        ctx.report('SGM2106', v.span, `${what()} must be an integer >= 2 (number of cells) or lo..hi`, { label: `got ${n}` });
         return ERROR;
       }
       return ctx.types.get(v)!;
@@ -451,7 +472,7 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
       if (fn?.category !== 'baseline') {
         const options = FUNCTIONS.filter((f) => f.category === 'baseline').map((f) => f.name);
         const suggestion = didYouMean(call.callee.text, options);
-        ctx.report('SGM2112', v.span, `${what} must be one of ${options.join(', ')}`, {
+        ctx.report('SGM2112', v.span, `${what()} must be one of ${options.join(', ')}`, {
           label: 'unknown baseline',
           ...(suggestion ? { help: suggestion } : {}),
         });
@@ -459,32 +480,34 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
       }
       return ctx.setType(v, typeCall(ctx, call, { ...ec, position: 'baseline' }, v.kind === 'ident' ? v : undefined));
     }
-    case 'tensor':
-    case 'scalar':
-    case 'constant':
-    case 'int_list': {
-      const t = typeExpr(ctx, v, { ...ec, allowDistribution: false, position: ec.position === 'estimator' || ec.position === 'kl_method' || ec.position === 'baseline' ? 'value' : ec.position });
-      if (t.kind === 'error') return t;
-      if (t.kind !== 'tensor') return notATensor(ctx, v, t);
-      return checkTensorArgument(ctx, what, param, v, t);
-    }
   }
 }
 
+/** A tensor-valued argument: typed as a value, then its kind, constness and constraint checked. */
+function typeTensorArgument(ctx: CheckContext, param: ParamSig, v: Expr, ec: ExprContext, what: () => string): ExprType {
+  const position = ec.position === 'estimator' || ec.position === 'kl_method' || ec.position === 'baseline' ? 'value' : ec.position;
+  // The caller's context when it already says the same (no copy per argument).
+  const sub: ExprContext = !ec.allowDistribution && position === ec.position ? ec : { ...ec, allowDistribution: false, position };
+  const t = typeExpr(ctx, v, sub);
+  if (t.kind === 'error') return t;
+  if (t.kind !== 'tensor') return notATensor(ctx, v, t);
+  return checkTensorArgument(ctx, what, param, v, t);
+}
+
 /** Kind, constness and constraint checks of a tensor-valued argument. */
-function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v: Expr, t: TensorType): ExprType {
+function checkTensorArgument(ctx: CheckContext, what: () => string, param: ParamSig, v: Expr, t: TensorType): ExprType {
   const needsConstant = param.kind === 'constant' || param.kind === 'int_list';
   // A schedule is a constant of each step: accepted where the signature says so (fit_prior's tau).
   if (needsConstant && t.schedule && param.schedule) return checkScheduleArgument(ctx, what, param, v, t);
   if (needsConstant && t.schedule) {
-    ctx.report('SGM2108', v.span, `${what} must be a constant, not a schedule`, {
+    ctx.report('SGM2108', v.span, `${what()} must be a constant, not a schedule`, {
       label: 'changes during training',
       help: 'schedules (anneal, ramp) are allowed for temperatures and other scalar parameters, not here',
     });
     return ERROR;
   }
   if (needsConstant && t.constant === undefined) {
-    ctx.report('SGM2109', v.span, `${what} must be known at compile time`, {
+    ctx.report('SGM2109', v.span, `${what()} must be known at compile time`, {
       label: 'depends on data, params or samples',
       help: 'use a literal, a hyperparameter or a const',
     });
@@ -493,12 +516,12 @@ function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v
   if (param.kind === 'int_list') {
     const values = flattenConst(t.constant!);
     if (t.shape === null || t.shape.length > 1 || values.some((x) => !Number.isInteger(x))) {
-      ctx.report('SGM2107', v.span, `${what} expects an integer or a list of integers`, { label: `got ${ctx.text(v.span)}` });
+      ctx.report('SGM2107', v.span, `${what()} expects an integer or a list of integers`, { label: `got ${ctx.text(v.span)}` });
       return ERROR;
     }
   }
   if ((param.kind === 'scalar' || param.kind === 'constant') && t.shape !== null && t.shape.some((d) => d !== 1)) {
-    ctx.report('SGM3002', v.span, `${what} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
+    ctx.report('SGM3002', v.span, `${what()} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
     return ERROR;
   }
   if (param.constraint && t.constant !== undefined) {
@@ -506,13 +529,13 @@ function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v
     for (const row of rows) {
       const violation = constantViolation(row, param.constraint);
       if (violation) {
-        ctx.report('SGM2106', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}`, { label: violation });
+        ctx.report('SGM2106', v.span, `${what()} must be ${param.constraint.replace(/_/g, ' ')}`, { label: violation });
         return ERROR;
       }
     }
   } else if (param.constraint && !rangeSatisfies(t.range, param.constraint)) {
     const help = constraintHelp(param.constraint);
-    ctx.report('SGM4004', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}, but this value is not constrained to it`, {
+    ctx.report('SGM4004', v.span, `${what()} must be ${param.constraint.replace(/_/g, ' ')}, but this value is not constrained to it`, {
       label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
       ...(help ? { help } : {}),
     });
@@ -521,13 +544,13 @@ function checkTensorArgument(ctx: CheckContext, what: string, param: ParamSig, v
 }
 
 /** A schedule where the signature admits one: a scalar whose range satisfies the constraint. */
-function checkScheduleArgument(ctx: CheckContext, what: string, param: ParamSig, v: Expr, t: TensorType): ExprType {
+function checkScheduleArgument(ctx: CheckContext, what: () => string, param: ParamSig, v: Expr, t: TensorType): ExprType {
   if (t.shape !== null && t.shape.some((d) => d !== 1)) {
-    ctx.report('SGM3002', v.span, `${what} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
+    ctx.report('SGM3002', v.span, `${what()} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
     return ERROR;
   }
   if (param.constraint && !rangeSatisfies(t.range, param.constraint)) {
-    ctx.report('SGM4004', v.span, `${what} must be ${param.constraint.replace(/_/g, ' ')}, but this schedule is not constrained to it`, {
+    ctx.report('SGM4004', v.span, `${what()} must be ${param.constraint.replace(/_/g, ' ')}, but this schedule is not constrained to it`, {
       label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
     });
   }

@@ -30,7 +30,10 @@ export const MAX_FOLDED_ELEMENTS = 2 ** 16;
 /** The elements a shape fixes at compile time: numbers multiply, named and unknown dimensions count as 1. */
 export function staticElements(shape: Shape): number {
   let n = 1;
-  for (const d of shape) if (typeof d === 'number') n *= d;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d === 'number') n *= d;
+  }
   return n;
 }
 

@@ -44,13 +44,20 @@ export function argInt(call: ResolvedCall, name: string): number | undefined {
 }
 
 /** Combined schedule/objective flags of every tensor argument. */
-function inheritedFlags(args: readonly BoundArgument[]): Partial<TensorType> {
-  const ts = args.map((a) => a.type).filter((t): t is TensorType => t.kind === 'tensor');
-  return {
-    ...(ts.some((t) => t.schedule) ? { schedule: true } : {}),
-    ...(ts.some((t) => t.objective) ? { objective: true } : {}),
-  };
+function inheritedFlags(args: Iterable<BoundArgument>): Partial<TensorType> {
+  let schedule = false;
+  let objective = false;
+  for (const a of args) {
+    if (a.type.kind !== 'tensor') continue;
+    schedule ||= a.type.schedule === true;
+    objective ||= a.type.objective === true;
+  }
+  // One shared object for the common case (no flags): this runs for every function call of a model.
+  if (!schedule && !objective) return NO_FLAGS;
+  return { ...(schedule ? { schedule: true } : {}), ...(objective ? { objective: true } : {}) };
 }
+
+const NO_FLAGS: Partial<TensorType> = Object.freeze({});
 
 /** Broadcasts every tensor argument, reporting the first incompatible pair (SGM3001). */
 export function broadcastArgs(ctx: CheckContext, what: string, args: readonly BoundArgument[]): Shape | null | undefined {

@@ -39,19 +39,45 @@ export type BroadcastResult =
  */
 export function broadcast(a: Shape | null, b: Shape | null): BroadcastResult {
   if (a === null || b === null) return { ok: true, shape: null };
+  // Allocation-free where it can be (this runs for every operator and elementwise call of a model): a result
+  // equal to one operand is that operand's array (shapes are never mutated), and the repeated-name scan
+  // below compares in place instead of building a list of the named dims.
   const rank = Math.max(a.length, b.length);
-  const out: Dim[] = [];
+  let sameAsA = a.length === rank;
+  let sameAsB = b.length === rank;
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (!compatibleDims(da, db)) return { ok: false, axis: i - rank };
-    out.push(da === 1 ? db : db === 1 ? da : da === UNKNOWN ? db : da);
+    const d = broadcastDim(da, db);
+    if (d !== da) sameAsA = false;
+    if (d !== db) sameAsB = false;
   }
-  const named = out.filter((d): d is string => typeof d === 'string' && d !== UNKNOWN);
-  const repeated = named.find((d, i) => named.indexOf(d) !== i);
+  let out: Dim[] | undefined;
+  if (!sameAsA && !sameAsB) {
+    out = [];
+    for (let i = 0; i < rank; i++) out.push(broadcastDim(a[a.length - rank + i] ?? 1, b[b.length - rank + i] ?? 1));
+  }
+  const shape: Shape = sameAsA ? a : sameAsB ? b : out!;
+  const repeated = repeatedNamedDim(shape);
   return repeated === undefined
-    ? { ok: true, shape: out }
-    : { ok: true, shape: out, suspicious: `the run-time dimension '${repeated}' ends up on two axes` };
+    ? { ok: true, shape }
+    : { ok: true, shape, suspicious: `the run-time dimension '${repeated}' ends up on two axes` };
+}
+
+/** The dim of two compatible dims after broadcasting. */
+function broadcastDim(da: Dim, db: Dim): Dim {
+  return da === 1 ? db : db === 1 ? da : da === UNKNOWN ? db : da;
+}
+
+/** The first named (run-time) dimension that occurs twice in a shape, or undefined. */
+function repeatedNamedDim(shape: Shape): string | undefined {
+  for (let i = 1; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'string' || d === UNKNOWN) continue;
+    for (let j = 0; j < i; j++) if (shape[j] === d) return d;
+  }
+  return undefined;
 }
 
 /** Whether `from` broadcasts to exactly `to` (one-directional: `to` does not change). */

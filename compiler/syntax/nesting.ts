@@ -9,7 +9,9 @@
  * Measured headroom: with Node's default stack the front end and code generator handle about 150 unclosed
  * call brackets and about 1,300 tree levels; the limits stay well below both.
  */
-import type { IToken } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import type { LightToken } from './direct-lex.js';
+import * as T from './tokens.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 
@@ -26,27 +28,28 @@ export const MAX_BRACKET_DEPTH = 64;
 /** Most levels of an expression tree (operators, signs, calls, indexing, brackets). */
 export const MAX_EXPRESSION_DEPTH = 256;
 
-const OPENERS = new Set(['LParen', 'LBracket']);
-const CLOSERS = new Set(['RParen', 'RBracket']);
+const OPENERS = new Set<TokenType>([T.LParen, T.LBracket]);
+const CLOSERS = new Set<TokenType>([T.RParen, T.RBracket]);
 /** Tokens that may continue a chain `a ^ -b[0] ^ (c) ^ ...`; any other token ends it (a conservative reading). */
-const CHAIN = new Set(['Caret', 'Plus', 'Minus', 'Identifier', 'NumberLiteral', 'True', 'False', ...OPENERS, ...CLOSERS]);
+const CHAIN = new Set<TokenType>([T.Caret, T.Plus, T.Minus, T.Identifier, T.NumberLiteral, T.True, T.False, ...OPENERS, ...CLOSERS]);
 
 /** SGM1008 for the first point where brackets or `^` chains nest too deeply, or undefined. Linear time. */
-export function checkTokenNesting(tokens: readonly IToken[]): Diagnostic | undefined {
+export function checkTokenNesting(tokens: readonly LightToken[]): Diagnostic | undefined {
   // carets[i]: the `^` of the current chain at bracket level i; their sum is the parser's exponent nesting.
   const carets: number[] = [0];
   let caretTotal = 0;
-  for (const t of tokens) {
-    const name = t.tokenType.name;
-    if (OPENERS.has(name)) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const type = t.tokenType;
+    if (OPENERS.has(type)) {
       carets.push(0);
       if (carets.length - 1 > MAX_BRACKET_DEPTH) return tooDeep(t, `more than ${MAX_BRACKET_DEPTH} brackets are open here`);
-    } else if (CLOSERS.has(name)) {
+    } else if (CLOSERS.has(type)) {
       if (carets.length > 1) caretTotal -= carets.pop()!;
-    } else if (name === 'Caret') {
+    } else if (type === T.Caret) {
       carets[carets.length - 1]++;
       if (++caretTotal > MAX_EXPRESSION_DEPTH) return tooDeep(t, `more than ${MAX_EXPRESSION_DEPTH} exponents are nested here`);
-    } else if (!CHAIN.has(name)) {
+    } else if (!CHAIN.has(type)) {
       caretTotal -= carets[carets.length - 1];
       carets[carets.length - 1] = 0;
     }
@@ -54,7 +57,7 @@ export function checkTokenNesting(tokens: readonly IToken[]): Diagnostic | undef
   return undefined;
 }
 
-function tooDeep(t: IToken, label: string): Diagnostic {
+function tooDeep(t: LightToken, label: string): Diagnostic {
   return nestingDiagnostic({ start: t.startOffset, end: t.startOffset + t.image.length }, label);
 }
 

@@ -7,14 +7,41 @@ import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
 import type { Program } from './ast.js';
+import { lexDirect } from './direct-lex.js';
+import { parseDirect } from './direct-parse.js';
 import { checkTokenNesting, MAX_TOKENS } from './nesting.js';
 import { MAX_SYNTAX_ERRORS, parseTokens } from './parser.js';
 import { isRecoveryEcho, recoveredRegions } from './recovered.js';
-import { sgmLexer, UnterminatedComment } from './tokens.js';
+import { NumberLiteral, sgmLexer, UnterminatedComment } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
 
 /** Parses a source file into a Program (partial when there are syntax errors). */
 export function parse(file: SourceFile): StageResult<Program> {
+  const direct = parseWithoutMistakes(file.text);
+  if (direct !== undefined) return { value: direct, diagnostics: [] };
+  return parseRecovering(file);
+}
+
+/**
+ * The fast path (bench/NOTES.md, change 9): a file without mistakes is lexed by direct-lex.ts and parsed by
+ * direct-parse.ts, with no Chevrotain tokens and no CST. Undefined at the first thing that would be reported
+ * (a bad character, an unclosed comment, an out-of-range number, too many tokens, too deep nesting, a syntax
+ * or statement-form mistake); `parseRecovering` then reads the file and reports it.
+ */
+function parseWithoutMistakes(text: string): Program | undefined {
+  const tokens = lexDirect(text);
+  if (tokens === undefined || tokens.length > MAX_TOKENS) return undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    // Only an exponent or 309 digits can leave the float64 range (SGM1007 from the full path).
+    if (t.tokenType === NumberLiteral && (t.image.length > 300 || /[eE]/.test(t.image)) && !Number.isFinite(Number(t.image))) return undefined;
+  }
+  if (checkTokenNesting(tokens)) return undefined;
+  return parseDirect(tokens, text.length);
+}
+
+/** Chevrotain's lexer and recovering parser, then to-ast.ts: every lexical and syntax diagnostic. */
+function parseRecovering(file: SourceFile): StageResult<Program> {
   const diagnostics: Diagnostic[] = [];
   const lexed = sgmLexer.tokenize(file.text);
 
@@ -67,6 +94,13 @@ export function parse(file: SourceFile): StageResult<Program> {
   // Nesting deeper than the parser and the later stages can recurse: report it and read nothing further.
   const tooDeep = checkTokenNesting(tokens);
   if (tooDeep) return { value: { kind: 'program', models: [], span: { start: 0, end: file.text.length } }, diagnostics: [...diagnostics, tooDeep] };
+
+  // A file without mistakes is read by the direct parser (no CST); anything else takes the recovering parser
+  // below, which reports every diagnostic (direct-parse.ts gives up wherever one would be reported).
+  if (diagnostics.length === 0) {
+    const direct = parseDirect(tokens, file.text.length);
+    if (direct !== undefined) return { value: direct, diagnostics };
+  }
 
   const { cst, errors, stoppedAt } = parseTokens(tokens);
   diagnostics.push(...syntaxDiagnostics(errors, file));

@@ -38,3 +38,14 @@ export function ranks(values: readonly number[], lowerIsBetter = false): number[
   order.forEach(([, i], k) => (r[i] = k + 1));
   return r;
 }
+
+/** Standard error of the mean, std / √n (0 for a single value). */
+export function standardError(xs: readonly number[]): number {
+  return xs.length < 2 ? 0 : std(xs) / Math.sqrt(xs.length);
+}
+
+/** "mean ± standard error" with `digits` decimals, or just the mean for a single value. */
+export function meanSe(xs: readonly number[], digits = 2): string {
+  if (xs.length === 0) return 'n/a';
+  return xs.length === 1 ? xs[0].toFixed(digits) : `${mean(xs).toFixed(digits)} ± ${standardError(xs).toFixed(digits)}`;
+}

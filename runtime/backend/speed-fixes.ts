@@ -8,6 +8,7 @@ import { explicitTransposeBatchMatMul, explicitTransposeFusedMatMul } from './ex
 import { overrideKernel, restoreAllKernels } from './kernel-overrides.js';
 import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
+import { registerSumOfSquaresKernel } from './sum-of-squares.js';
 import { loadNativeAddon } from './native-addon.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
@@ -45,6 +46,8 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   else unregister(FUSED_ADAM_KERNEL, backendName);
   if (inPlace) registerFusedAdamInPlaceKernel(addon);
   else unregister(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
+  // The trainer's gradient norm in one kernel and one pass (sum-of-squares.ts; bench/NOTES.md change 10).
+  registerSumOfSquaresKernel(backendName, addon);
   const adamFix = inPlace
     ? ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)']
     : perVariable

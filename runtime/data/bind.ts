@@ -109,6 +109,10 @@ export function bindData(
     if (distribution) checkObservedSupport(spec.name, spec.line, distribution, chosen.get(spec.name)!.data, dataset.name);
   }
   const sources = specs.map((s) => chosen.get(s.name)!.data);
+  // On WASM, tf.tensor copies the values into the heap at once, so each declaration's rows are gathered into one
+  // reused array: no fresh array per step (~300 KB for an MNIST batch of 100), whose external memory drives V8's
+  // full GCs (bench/NOTES.md change 10). The CPU and WebGL backends keep the array they are given: a new one there.
+  const scratch: Array<Float32Array | undefined> = specs.map(() => undefined);
   return {
     datasetName: dataset.name,
     size: dataset.size,
@@ -118,7 +122,9 @@ export function bindData(
       // Keyed by data names, which are user text: no prototype, so `__proto__` or `constructor` is a plain key.
       const batch = Object.create(null) as Record<string, tf.Tensor>;
       specs.forEach((s, i) => {
-        const rows = gatherRows(sources[i], indices);
+        const reuse = tf.getBackend() === 'wasm';
+        const rows = gatherRows(sources[i], indices, reuse ? scratch[i] : undefined);
+        if (reuse) scratch[i] = rows;
         if (sources[i].draw === 'bernoulli') drawBernoulli(rows, draw, `binarize:${s.name}`);
         batch[s.name] = tf.tensor(rows, [indices.length, ...sources[i].rowShape], 'float32');
       });

@@ -102,10 +102,10 @@ export function takeRows(dataset: Dataset, indices: ArrayLike<number>, name = da
   return makeDataset(name, columns, { features: dataset.features, ...(dataset.truth ? { truth: dataset.truth } : {}) });
 }
 
-/** The rows `indices` of a column, concatenated into one new array. */
-export function gatherRows(column: Column, indices: ArrayLike<number>): Float32Array {
+/** The rows `indices` of a column, concatenated into `into` when it has the right length, else into a new array. */
+export function gatherRows(column: Column, indices: ArrayLike<number>, into?: Float32Array): Float32Array {
   const len = rowLength(column);
-  const out = new Float32Array(indices.length * len);
+  const out = into?.length === indices.length * len ? into : new Float32Array(indices.length * len);
   for (let i = 0; i < indices.length; i++) {
     const start = indices[i] * len;
     out.set(column.values.subarray(start, start + len), i * len);

@@ -3,7 +3,7 @@
  * pathwise (rsample: nothing to add), score function with baselines, enumeration, straight-through
  * (stdlib/straight-through.ts and the distributions' `hard` forms), and the score-function family of
  * docs/math.md section 11: NVIL (nvil.ts), VIMCO (vimco.ts), MuProp (muprop.ts); and the relaxation-based
- * control variates REBAR (rebar.ts) and RELAX (relax.ts).
+ * control variates REBAR (rebar.ts), RELAX (relax.ts) and RELAX over IGR (relax-igr.ts).
  */
 export { EmaBaseline, leaveOneOut } from './baselines.js';
 export { scoreFunctionTerm } from './score-function.js';
@@ -15,4 +15,5 @@ export { iwaeBound, vimcoLeaveOneOutBounds, vimcoScoreTerm, vimcoSurrogate, type
 export { meanFieldExpansion, mupropControlVariate, mupropSurrogate, type MupropInputs } from './muprop.js';
 export { RebarEstimator, REBAR_DEFAULTS, type RebarOptions, type RelaxationTermInput } from './rebar.js';
 export { RelaxEstimator, RELAX_DEFAULTS, type RelaxOptions } from './relax.js';
+export { RelaxIgrEstimator, RELAX_IGR_DEFAULTS, type RelaxIgrOptions } from './relax-igr.js';
 export type { RelaxationFamily } from './relaxation-noise.js';

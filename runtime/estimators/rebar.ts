@@ -13,16 +13,14 @@
  * to the distribution's logits α (as the authors' reference code does), compute it with one tf.grads, and
  * differentiate Σ ĝ² with respect to (η, log λ) with a second tf.grads around it: tfjs records the ops of a
  * backward pass run inside another gradient scope, so nested gradients are available for every op the relaxed
- * objective uses (checked by test/estimators/rebar.test.ts, which compares with a finite difference). The control
- * parameters are not trainable for the trainer (their loss gradient is not their update); the estimator applies
- * their variance gradient with its own Adam after each step (`update`, called from the model's afterStep).
+ * objective uses (checked by test/estimators/rebar.test.ts, which compares with a finite difference). The step
+ * lifecycle (the variance gradient kept until `update`, its Adam after the model's step) is tuned-control.ts's.
  */
 import { markRelaxedDiscrete } from '../../stdlib/distributions/log-space.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { stopGradient } from '../../stdlib/stop-gradient.js';
-import { ControlAdam } from './control-adam.js';
-import { registerComparisonGradients } from './comparison-gradients.js';
 import { tf } from '../../stdlib/tf.js';
+import { TunedControlVariate } from './tuned-control.js';
 import {
   conditionalPerturb,
   discreteLogProb,
@@ -96,35 +94,24 @@ function inRelaxedPass<T>(order: number, fn: () => T): T {
   }
 }
 
-/** The REBAR estimator of one latent: its control parameters, the step's noise, the surrogate and the update. */
-export class RebarEstimator {
+/** The REBAR estimator of one latent: its control parameters, the step's noise and the surrogate. */
+export class RebarEstimator extends TunedControlVariate {
   readonly eta: tf.Variable;
   readonly logTemperature: tf.Variable;
   /** Creation order: a model creates its estimators in the guide's order. */
   readonly order = created++;
   protected noise: RelaxationNoise | undefined;
-  private kept: tf.Tensor[] = [];
-  private pending: tf.Tensor[] | undefined;
-  private adam: ControlAdam | undefined;
-  /** The last step's Σ ĝ² / B (the variance objective), for diagnostics and tests. */
-  lastVariance: number | undefined;
 
   constructor(
-    readonly name: string,
+    name: string,
     readonly family: RelaxationFamily,
     readonly options: RebarOptions = REBAR_DEFAULTS,
   ) {
-    // The variance gradient differentiates tfjs backward passes that compare (Maximum's, Max's): see the file.
-    registerComparisonGradients();
-    // Non-trainable for the trainer: updated by `update` with their variance gradient (see the module comment).
+    super(name, options.learningRate, options.tune);
+    // Non-trainable for the trainer: updated by `update` with their variance gradient (tuned-control.ts).
     this.eta = tf.variable(tf.scalar(options.eta), false);
     // log λ keeps λ > 0 under any update.
     this.logTemperature = tf.variable(tf.scalar(Math.log(options.temperature)), false);
-  }
-
-  /** The variables to checkpoint, by name: the control parameters and their Adam state. */
-  variables(): Array<[string, tf.Variable]> {
-    return [...this.ownVariables(), ...this.optimizer().variables(this.name)];
   }
 
   /** The control parameters by checkpoint name (a subclass adds its own). */
@@ -133,12 +120,6 @@ export class RebarEstimator {
       [`${this.name}/eta`, this.eta],
       [`${this.name}/log_temperature`, this.logTemperature],
     ];
-  }
-
-  /** The Adam of the control parameters, made on first use (after a subclass has made its parameters). */
-  private optimizer(): ControlAdam {
-    this.adam ??= new ControlAdam(this.controlParameters(), this.options.learningRate);
-    return this.adam;
   }
 
   /** The control parameters tuned by the variance gradient. */
@@ -212,7 +193,7 @@ export class RebarEstimator {
    * control parameters, applied by `update`.
    */
   surrogate(input: RelaxationTermInput): tf.Scalar {
-    this.disposeKept();
+    this.releaseKept();
     const params = this.controlParameters();
     const points = input.signal.rank === 0 ? 1 : input.signal.shape[0];
     let path: tf.Tensor | undefined;
@@ -221,50 +202,24 @@ export class RebarEstimator {
     //   ĝ_α = (f(b) − c(z̃)) · ∂ log p(b)/∂α + ∂[c(z) − c(z̃)]/∂α,
     // the first factor NOT stopped (it depends on η, λ, φ; the authors' reference code keeps it too), the second
     // by an inner tf.grads; the outer gradient differentiates Σ ĝ² / B through that backward pass.
-    const { value, grads } = tf.engine().gradients(
-      () => {
-        const [gPath] = tf.grads((a: tf.Tensor) => {
-          const { cz, czTilde } = this.controls(a, input, params);
-          // Kept: the loss' surrogate below reuses both (their tape records stay valid for the trainer's backward).
-          path = tf.keep(tf.sub(cz, czTilde));
-          cTilde = tf.keep(czTilde);
-          return tf.sum(path) as tf.Scalar;
-        })([input.logits]);
-        const advantage = tf.sub(input.signal, cTilde as tf.Tensor);
-        const score = discreteScore(this.family, input.logits, input.b);
-        const g = tf.add(gPath, tf.mul(expandPerPoint(advantage, score.rank), score));
-        return tf.div(tf.sum(tf.square(g)), points) as tf.Scalar;
-      },
-      params,
-      undefined,
-      true,
-    );
-    this.lastVariance = (value.dataSync() as Float32Array)[0];
-    value.dispose();
-    this.disposePending();
-    if (this.options.tune) this.pending = grads.map((g, i) => tf.keep(g ?? tf.zerosLike(params[i])));
-    else tf.dispose(grads);
+    this.varianceGradient(() => {
+      const [gPath] = tf.grads((a: tf.Tensor) => {
+        const { cz, czTilde } = this.controls(a, input, params);
+        // Kept: the loss' surrogate below reuses both (their tape records stay valid for the trainer's backward).
+        path = tf.keep(tf.sub(cz, czTilde));
+        cTilde = tf.keep(czTilde);
+        return tf.sum(path) as tf.Scalar;
+      })([input.logits]);
+      const advantage = tf.sub(input.signal, cTilde as tf.Tensor);
+      const score = discreteScore(this.family, input.logits, input.b);
+      const g = tf.add(gPath, tf.mul(expandPerPoint(advantage, score.rank), score));
+      return tf.div(tf.sum(tf.square(g)), points) as tf.Scalar;
+    });
     if (!path || !cTilde) throw new Error('REBAR surrogate was not computed');
-    this.kept = [path, cTilde];
+    this.keepUntilUpdate([path, cTilde]);
     const logP = sumToSignal(discreteLogProb(this.family, input.logits, input.b), input.signal);
     const advantage = stopGradient(tf.sub(input.signal, cTilde));
     return tf.mean(tf.add(tf.mul(advantage, logP), path)) as tf.Scalar;
-  }
-
-  /**
-   * Applies the last variance gradient to the control parameters (Adam; called after the model's optimizer step,
-   * when the step's backward pass is over) and releases the step's noise and kept values.
-   */
-  update(): void {
-    if (this.pending) this.optimizer().apply(this.pending);
-    this.disposePending();
-    this.disposeKept();
-    this.disposeNoise();
-  }
-
-  /** The variance gradient of the control parameters from the last `surrogate` call (until `update`). */
-  pendingGradients(): readonly tf.Tensor[] {
-    return this.pending ?? [];
   }
 
   private requireNoise(): RelaxationNoise {
@@ -272,27 +227,8 @@ export class RebarEstimator {
     return this.noise;
   }
 
-  private disposeNoise(): void {
+  protected disposeNoise(): void {
     if (this.noise) tf.dispose([this.noise.u, this.noise.v]);
     this.noise = undefined;
-  }
-
-  /** The previous step's c(z) − c(z̃) and c(z̃), kept until the trainer's backward pass is over. */
-  private disposeKept(): void {
-    tf.dispose(this.kept);
-    this.kept = [];
-  }
-
-  private disposePending(): void {
-    if (this.pending) tf.dispose(this.pending);
-    this.pending = undefined;
-  }
-
-  dispose(): void {
-    this.disposeNoise();
-    this.disposePending();
-    this.disposeKept();
-    this.adam?.dispose();
-    tf.dispose([this.eta, this.logTemperature]);
   }
 }

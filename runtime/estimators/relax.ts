@@ -108,9 +108,4 @@ export class RelaxEstimator extends RebarEstimator {
     // r reads tanh(z/2) = 2σ(z) − 1 (see the file comment).
     return tf.add(super.control(z, input, temperature, eta), this.net.apply(tf.tanh(tf.mul(z, 0.5)), input.signal.rank === 0));
   }
-
-  override dispose(): void {
-    super.dispose();
-    this.net.dispose();
-  }
 }

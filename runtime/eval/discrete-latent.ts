@@ -19,6 +19,7 @@ import type { Distribution } from '../../stdlib/distributions/distribution.js';
 import type { GenGS } from '../../stdlib/distributions/gen-gs.js';
 import type { GumbelSoftmax } from '../../stdlib/distributions/gumbel-softmax.js';
 import type { IgrBase } from '../../stdlib/distributions/igr-base.js';
+import type { OneHotCategorical } from '../../stdlib/distributions/one-hot-categorical.js';
 import { igrDiscreteLogProbs, igrHardCounts } from '../../stdlib/igr/discrete-recovery.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
@@ -29,7 +30,7 @@ import { smoothedLogProbs } from './monte-carlo-recovery.js';
 export const LOG_ZERO = -1e30;
 
 /** Families relaxing a categorical on the simplex (vertices are one-hot vectors). */
-const SIMPLEX_FAMILIES = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar', 'GumbelSoftmax']);
+const SIMPLEX_FAMILIES = new Set(['IGR_I', 'IGR_SB', 'IGR_Planar', 'GumbelSoftmax', 'OneHotCategorical']);
 /** Families whose discrete distribution is recovered by Monte Carlo. */
 const MONTE_CARLO_FAMILIES = new Set(['IGR_SB', 'IGR_Planar']);
 
@@ -97,6 +98,11 @@ export function recoverCategorical(dist: Distribution, rng: RandomStream, sample
     };
     counts.dispose();
     return recovered;
+  }
+  if (family === 'OneHotCategorical') {
+    // Already discrete (a guide under `with relax`/`rebar`, a categorical prior): its own normalised logits.
+    const logProbs = tf.tidy(() => tf.maximum((dist as OneHotCategorical).logits, LOG_ZERO));
+    return { logProbs, probs: tf.exp(logProbs), method: 'exact (one-hot categorical)' };
   }
   if (family === 'GumbelSoftmax' || family === 'GenGS') {
     const logits = (dist as GumbelSoftmax | GenGS).logits;

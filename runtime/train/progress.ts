@@ -43,6 +43,8 @@ export class ProgressBar {
   private readonly redrawMs: number;
   private readonly startTime: number;
   private lastDraw = Number.NEGATIVE_INFINITY;
+  /** The session's first completed step and when it completed: the rate is measured from there (see `rate`). */
+  private rateFrom: { readonly step: number; readonly time: number } | undefined;
   private drawn = false;
   private lastLine = '';
 
@@ -64,10 +66,17 @@ export class ProgressBar {
     this.startTime = session.clock();
   }
 
-  /** Steps per second in this session (0 before the first step completes). */
+  /**
+   * Steps per second in this session (0 before the first step completes), counted from the end of the session's
+   * first step once there is a later one: the first step also creates the backend's kernels and compiles the
+   * code (1-3 s for the reference VAE, 20-100 of its steps), a cost that does not come again, so the steady rate
+   * gives the ETA and compares with `npm run bench`'s step time, which also leaves out warm-up steps.
+   * Evaluations and checkpoints inside the window are counted: they recur.
+   */
   rate(step: number): number {
-    const seconds = (this.session.clock() - this.startTime) / 1000;
-    return seconds > 0 ? (step - this.session.startStep) / seconds : 0;
+    const from = this.rateFrom !== undefined && step > this.rateFrom.step ? this.rateFrom : { step: this.session.startStep, time: this.startTime };
+    const seconds = (this.session.clock() - from.time) / 1000;
+    return seconds > 0 ? (step - from.step) / seconds : 0;
   }
 
   /** Shows completed step `step` (1-based count) with its numbers. */
@@ -83,6 +92,7 @@ export class ProgressBar {
       stepsPerSecond: this.rate(step),
       bar: this.tty,
     });
+    this.rateFrom ??= { step, time: now };
     if (this.tty) {
       if (!last && now - this.lastDraw < this.redrawMs) return;
       this.lastDraw = now;

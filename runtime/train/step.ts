@@ -6,6 +6,7 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import type { Batch, ModelInstance, StepContext } from '../model-api.js';
+import { sumOfSquares } from '../backend/sum-of-squares.js';
 import { nonFiniteGradients } from './nan-guard.js';
 
 /** The numbers of a step, and what was not finite if anything. */
@@ -43,8 +44,8 @@ export function trainStep(
   try {
     const present = trainables.map(([, v]) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined);
     const stats = tf.tidy(() => {
-      const squares = present.map((g) => tf.sum(tf.square(g)));
-      const norm = tf.sqrt(squares.length > 0 ? tf.addN(squares) : tf.scalar(0));
+      // One kernel and one pass over the gradients where sgm registered it (sum-of-squares.ts), not 2n + 1.
+      const norm = tf.sqrt(sumOfSquares(present));
       return tf.stack([loss, ...kept, norm].map((t) => tf.reshape(t, [])));
     });
     const v = Array.from(stats.dataSync());

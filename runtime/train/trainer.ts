@@ -25,7 +25,7 @@ import { evaluateObjective, type EvalResult } from './evaluate.js';
 import { JsonlLog } from './jsonl-log.js';
 import { parseLrSchedule, setLearningRate } from './lr-schedule.js';
 import { describeNonFinite, findNonFiniteNode } from './nan-guard.js';
-import { TRAIN_DEFAULTS, validateTrainOptions, type TrainOptions } from './options.js';
+import { TRAIN_DEFAULTS, YIELD_EVERY_MS, validateTrainOptions, type TrainOptions } from './options.js';
 import { ProgressBar } from './progress.js';
 import { trainStep } from './step.js';
 
@@ -189,6 +189,7 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
   let failure: TrainSummary['failure'];
   let status: TrainStatus = 'completed';
   let step = startStep;
+  let lastYield = performance.now();
 
   const evaluate = (): void => {
     if (!data.test) return;
@@ -263,7 +264,7 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
         }
         step++;
         last = { loss: out.loss, value: out.value, metrics: out.metrics };
-        options.onStep?.({ step, ...last, gradNorm: out.gradNorm });
+        await options.onStep?.({ step, ...last, gradNorm: out.gradNorm });
         // The run's first and last steps and every logEvery-th: the same steps whether or not the run was resumed.
         if (step % Math.max(logEvery, 1) === 0 || step === options.steps || step === 1) {
           log?.write({ type: 'train', step, loss: out.loss, value: out.value, metrics: out.metrics, gradNorm: out.gradNorm, stepsPerSecond: progress?.rate(step) });
@@ -274,8 +275,12 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
       }
       if (evalEvery > 0 && step % evalEvery === 0 && step < options.steps) evaluate();
       if (ckptEvery > 0 && step % ckptEvery === 0 && step < options.steps) await save();
-      // Let signal handlers (SIGINT → abort) run between steps.
-      await new Promise((r) => setImmediate(r));
+      // Let signal handlers (SIGINT → abort) run between steps, once a second (YIELD_EVERY_MS); real time, not
+      // options.clock, which tests replace.
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
     }
     if (status !== 'non-finite') {
       if (status === 'completed' && lastEval?.step !== step) evaluate();

@@ -4,6 +4,7 @@
  */
 import type { KlCompute } from './kl-compute.js';
 // IGR pairs
+import { klIgrDiscreteCategorical } from './igr-discrete-categorical.js';
 import { klIgrIgr } from './igr-igr.js';
 import { klIgrPlanarGaussianMc } from './igr-planar-gaussian-mc.js';
 import { klLogNormalLogNormal } from './lognormal-lognormal.js';
@@ -34,6 +35,8 @@ export const KL_COMPUTE: Readonly<Record<string, KlCompute>> = {
   'igr-igr': klIgrIgr,
   'igr-i-rescaled': klIgrIgr,
   'igr-planar-gaussian-mc': klIgrPlanarGaussianMc,
+  // the discrete H of an IGR_I guide under `with relax` (chosen by the estimator, not by the pair table)
+  'igr-discrete-categorical': klIgrDiscreteCategorical,
   // ── other pairs, generic Monte Carlo ──
   'categorical-categorical': klCategoricalCategorical,
   'bernoulli-bernoulli': klBernoulliBernoulli,

@@ -69,6 +69,7 @@ export const RELAXED_DISTRIBUTIONS: readonly DistributionSig[] = [
     relaxation: 'relaxed_one_hot',
     measure: 'relaxed_simplex',
     relaxationFamily: 'igr',
+    discreteMass: 'igr_proposition2',
     fitPriorAs: 'IGR_I',
     straightThrough: true,
   },

@@ -392,13 +392,14 @@ export const FUNCTIONS: readonly FunctionSig[] = [
   },
   {
     name: 'relax',
-    doc: 'RELAX (Grathwohl et al. 2018): REBAR plus a learned control-variate network r_ρ(z), trained on the variance gradient (Bernoulli, OneHotCategorical)',
+    doc: 'RELAX (Grathwohl et al. 2018): REBAR plus a learned control-variate network r_ρ(z), trained on the variance gradient (Bernoulli, OneHotCategorical; on IGR_I: RELAX over IGR, IGR paper appendix D)',
     category: 'estimator',
     params: [
       { name: 'hidden', kind: 'constant', constraint: 'positive_integer', optional: true, default: 50, doc: 'hidden units of the control-variate network (one ReLU layer)' },
       { name: 'temperature', kind: 'constant', constraint: 'positive', optional: true, default: 0.5, doc: 'initial temperature λ of the relaxation σ_λ' },
       { name: 'eta', kind: 'constant', constraint: 'real', optional: true, default: 1, doc: 'initial scale η of the relaxed objective in the control variate' },
       { name: 'lr', kind: 'constant', constraint: 'nonnegative', optional: true, default: 0.001, doc: 'Adam learning rate of η, log λ and the network on the variance gradient (0: keep them fixed)' },
+      { name: 'nodes', kind: 'constant', constraint: 'positive_integer', optional: true, default: 64, doc: "IGR_I only (RELAX over IGR): Gauss-Legendre nodes of Proposition 2's quadrature" },
     ],
     shape: 'directive',
     bareAllowed: true,

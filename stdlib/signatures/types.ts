@@ -181,6 +181,13 @@ export interface DistributionSig {
   /** The relaxation family of a relaxed distribution (see RelaxationFamily); absent for exact ones. */
   readonly relaxationFamily?: RelaxationFamily;
   /**
+   * The mass of the discrete variable the relaxation stands for is available in closed form (up to quadrature) as a
+   * differentiable function of the distribution's parameters: 'igr_proposition2' for IGR_I (IGR paper Proposition 2:
+   * H = h(y) with y ~ N(μ, σ²)). `with relax` on such a latent draws H and runs RELAX over the relaxation
+   * (compiler/estimators/relax.ts); its KL to a one-hot prior is exact (stdlib/kl/igr-discrete-categorical.ts).
+   */
+  readonly discreteMass?: 'igr_proposition2';
+  /**
    * Present for a count distribution on {0, 1, ...} (or 0..N) with an elementwise sampler whose truncated pmf
    * sgm tabulates: `pmf(dist, n)` accepts it, GenGS relaxes it, the GenGS truncation warning evaluates it.
    */

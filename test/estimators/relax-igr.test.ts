@@ -6,9 +6,12 @@
 // network: the authors' form only reduces variance once φ is trained (the variance gradient does that in training).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../runtime/backend/index.js';
-import { igrLogProbs } from '../../runtime/estimators/igr-discrete.js';
+import { igrLogProbs } from '../../stdlib/igr/discrete-log-probs.js';
 import { RelaxIgrEstimator, RELAX_IGR_DEFAULTS } from '../../runtime/estimators/relax-igr.js';
+import { IGR_I } from '../../stdlib/distributions/igr-i.js';
+import { OneHotCategorical } from '../../stdlib/distributions/one-hot-categorical.js';
 import { igrDiscreteLogProbs64 } from '../../stdlib/igr/discrete-recovery.js';
+import { KL_COMPUTE } from '../../stdlib/kl/register-all.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { stopGradient } from '../../stdlib/stop-gradient.js';
 import { tf } from '../../stdlib/tf.js';
@@ -96,4 +99,28 @@ describe('RELAX over IGR is unbiased (exact gradient from the float64 Propositio
       est.dispose();
     }, 240_000);
   }
+});
+
+describe("the discrete KL of an IGR_I's h(y) to a one-hot categorical prior (rule 'igr-discrete-categorical')", () => {
+  it('equals Σ α_k (log α_k − log p_k) with α from the float64 Proposition 2, per variable', () => {
+    const mus = [
+      [0.3, -0.5, 1.2],
+      [-4, -3, -5],
+    ];
+    const sigmas = [
+      [0.8, 1.1, 0.6],
+      [1, 0.5, 2],
+    ];
+    const p = [0.1, 0.2, 0.3, 0.4];
+    const got = tf.tidy(() =>
+      Array.from(
+        KL_COMPUTE['igr-discrete-categorical'](new IGR_I({ mu: tf.tensor2d(mus), sigma: tf.tensor2d(sigmas), tau: 0.5 }), new OneHotCategorical({ probs: p }), {}).dataSync(),
+      ),
+    );
+    mus.forEach((mu, b) => {
+      const logA = Array.from(igrDiscreteLogProbs64(mu, sigmas[b]));
+      const ref = logA.reduce((s, l, k) => s + Math.exp(l) * (l - Math.log(p[k])), 0);
+      expect(Math.abs(got[b] - ref), `row ${b}: ${got[b]} vs ${ref}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref)));
+    });
+  });
 });

@@ -70,3 +70,19 @@ describe('progress', () => {
     expect(out[2]).toMatch(/ETA 0s\n$/);
   });
 });
+
+describe('ProgressBar.rate', () => {
+  it('counts from the end of the first step, whose one-time setup does not recur', () => {
+    let now = 0;
+    const bar = new ProgressBar({ stream: { write: () => true }, every: 100 }, { totalSteps: 20, startStep: 5, valueLabel: 'elbo', clock: () => now });
+    expect(bar.rate(5)).toBe(0);
+    now = 3000; // the session's first step (step 6) takes 3 s
+    bar.update(6, values);
+    expect(bar.rate(6)).toBeCloseTo(1 / 3, 12);
+    for (let s = 7; s <= 16; s++) {
+      now += 100; // then 10 steps of 100 ms each
+      bar.update(s, values);
+    }
+    expect(bar.rate(16)).toBeCloseTo(10, 12);
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * Proposition 2 of the IGR paper (Potapczynski, Loaiza-Ganem, Cunningham, "Invertible Gaussian
- * Reparameterization", arXiv:1912.09588, section 3.3, eq. 21) as DIFFERENTIABLE tfjs ops, for RELAX over IGR
- * (relax-igr.ts): with y ~ N(μ, diag σ²) in R^{K-1} and H the category of h(y) = lim_{τ→0} softmax++(y/τ),
+ * Reparameterization: Revisiting the Gumbel-Softmax", arXiv:1912.09588, section 3.3, eq. 21) as DIFFERENTIABLE
+ * tfjs ops, for RELAX over IGR (runtime/estimators/relax-igr.ts) and the KL of its discrete draw
+ * (stdlib/kl/igr-discrete-categorical.ts): with y ~ N(μ, diag σ²) in R^{K-1} and H the category of
+ * h(y) = lim_{τ→0} softmax++(y/τ),
  *
  *   P(H = k) = ∫₀^∞ (1/σ_k) φ((t − μ_k)/σ_k) Π_{j≠k} Φ((t − μ_j)/σ_j) dt,  k < K;   P(H = K) = Π_j Φ(−μ_j/σ_j).
  *
@@ -15,10 +17,10 @@
  * adaptive Gauss-Kronrod of stdlib/igr/discrete-recovery.ts. Factors much steeper than the node spacing (σ_k/σ_j
  * above ~30) lose accuracy; the paper bounds μ and σ for the same reason (appendix B, eq. 37).
  */
-import { normalLogCdf, normalLogPdf } from '../../stdlib/special/normal.js';
-import { gaussLegendre } from '../../stdlib/special/quadrature.js';
-import { detached } from '../../stdlib/stop-gradient.js';
-import { tf } from '../../stdlib/tf.js';
+import { normalLogCdf, normalLogPdf } from '../special/normal.js';
+import { gaussLegendre } from '../special/quadrature.js';
+import { detached } from '../stop-gradient.js';
+import { tf } from '../tf.js';
 
 /** Half-width of the integration window in standard units of the category's own Gaussian. */
 const WINDOW = 10;
@@ -60,4 +62,21 @@ export function igrLogProbs(mu: tf.Tensor, sigma: tf.Tensor, n = IGR_QUADRATURE_
 /** [..., D] → [..., 1, 1, D]: the j axis of the [..., k, node, j] layout. */
 function expandTwice(v: tf.Tensor): tf.Tensor {
   return tf.expandDims(tf.expandDims(v, -2), -2);
+}
+
+/**
+ * Where the log α(μ, σ) of an IGR_I distribution object is already computed this step (RELAX over IGR computes it
+ * once per step for its draw and its score: runtime/estimators/relax-igr.ts); the discrete KL reads it from here
+ * instead of repeating the quadrature (stdlib/kl/igr-discrete-categorical.ts).
+ */
+const sources = new WeakMap<object, () => tf.Tensor>();
+
+/** Registers the step's log α of `dist` (a function: made when first asked). */
+export function shareDiscreteLogProbs(dist: object, logProbs: () => tf.Tensor): void {
+  sources.set(dist, logProbs);
+}
+
+/** The registered log α of `dist`, if any. */
+export function sharedDiscreteLogProbs(dist: object): tf.Tensor | undefined {
+  return sources.get(dist)?.();
 }

@@ -20,7 +20,7 @@ export interface Completion {
   readonly insertText?: string;
 }
 
-const KEYWORDS = ['model', 'data', 'param', 'const', 'guide', 'generative', 'maximize', 'minimize', 'with', 'true', 'false'];
+const KEYWORDS = ['model', 'data', 'param', 'const', 'guide', 'generative', 'maximize', 'minimize', 'report', 'with', 'true', 'false'];
 
 /** The call whose argument list holds the cursor: its name, the index of the argument, and names already given. */
 export interface OpenCall {

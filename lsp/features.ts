@@ -65,7 +65,7 @@ export interface SymbolNode {
 
 /** The outline: models, their hyperparameters, blocks and statements. */
 export function documentSymbols(doc: DocumentState): SymbolNode[] {
-  const statement = (s: A.Statement | A.Objective): SymbolNode[] => {
+  const statement = (s: A.Statement | A.Objective | A.Report): SymbolNode[] => {
     const text = doc.text.slice(s.span.start, s.span.end).replace(/\s+/g, ' ');
     const detail = text.length > 60 ? `${text.slice(0, 57)}...` : text;
     switch (s.kind) {
@@ -81,6 +81,8 @@ export function documentSymbols(doc: DocumentState): SymbolNode[] {
         return [{ name: `kl(${s.variable.text})`, detail, kind: 'field', span: s.span, selection: s.variable.span, children: [] }];
       case 'objective':
         return [{ name: s.sense, detail, kind: 'objective', span: s.span, selection: s.span, children: [] }];
+      case 'report':
+        return [{ name: `report ${s.name.text}`, detail, kind: 'field', span: s.span, selection: s.name.span, children: [] }];
     }
   };
   return doc.result.program.models.map((m) => ({

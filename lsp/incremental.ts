@@ -44,7 +44,7 @@ export function changedRegion(before: string, after: string): { start: number; e
   return { start, endBefore: before.length - tail, endAfter: after.length - tail };
 }
 
-type Item = A.Statement | A.Objective;
+type Item = A.Statement | A.Objective | A.Report;
 
 /**
  * The parse of `file` re-using `previous` when the edit stays inside one statement, with the new text's token
@@ -68,7 +68,8 @@ export function reparse(previous: ParsedText, file: SourceFile): { parsed: Stage
   const items = part.value.models[0].items;
   if (items.length !== 1) return undefined;
   const replacement = items[0];
-  if (replacement.kind === 'block' || (replacement.kind === 'objective') !== (item.kind === 'objective')) return undefined;
+  const role = (k: string): string => (k === 'objective' || k === 'report' ? k : 'statement');
+  if (replacement.kind === 'block' || role(replacement.kind) !== role(item.kind)) return undefined;
   if (replacement.span.start !== item.span.start || replacement.span.end !== newEnd) return undefined;
   // The file's token limit (SGM1009) is a property of the whole file: keep the count up to date near it.
   let tokens: number | undefined;

@@ -20,7 +20,7 @@ export interface Occurrence {
   /** The model the name belongs to. */
   readonly model: A.ModelDecl;
   /** The statement (or objective, or hyperparameter default) it stands in. */
-  readonly statement?: A.Statement | A.Objective;
+  readonly statement?: A.Statement | A.Objective | A.Report;
   /** For arguments: the call they belong to. */
   readonly call?: A.Call;
   /** The block it stands in. */
@@ -40,7 +40,7 @@ export function occurrences(program: A.Program): Occurrence[] {
       push({ name: h.name.text, span: h.name.span, kind: 'definition', defines: 'hyper', block: 'model' });
       if (h.default) walkExpr(h.default, undefined, 'model', push);
     }
-    const visit = (s: A.Statement | A.Objective, block: Occurrence['block']): void => {
+    const visit = (s: A.Statement | A.Objective | A.Report, block: Occurrence['block']): void => {
       const def = (n: A.Name, defines: Occurrence['defines']): void => {
         defined.add(n.text);
         push({ name: n.text, span: n.span, kind: 'definition', defines, statement: s, block });
@@ -52,6 +52,7 @@ export function occurrences(program: A.Program): Occurrence[] {
       switch (s.kind) {
         case 'data':
           shape(s.shape);
+          expr(s.observation);
           def(s.name, 'data');
           break;
         case 'param':
@@ -80,6 +81,7 @@ export function occurrences(program: A.Program): Occurrence[] {
           expr(s.method);
           break;
         case 'objective':
+        case 'report':
           expr(s.expr);
           break;
       }

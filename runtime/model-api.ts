@@ -46,6 +46,8 @@ export interface ModelMetadata {
   readonly latents: readonly string[];
   readonly observed: readonly string[];
   readonly objective: { readonly sense: 'maximize' | 'minimize'; readonly text: string };
+  /** Names of the model's `report` metrics (docs/language.md "Reports"), when it has some. */
+  readonly reports?: readonly string[];
 }
 
 /** A minibatch: one tensor per `data` declaration, keyed by its name; the first axis is the batch. */

@@ -39,7 +39,7 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .command('train')
     .description('compile a model and train it with Adam, with checkpoints, resume, a progress bar and a JSONL log')
     .argument('<file>', 'the .sgm model')
-    .option('--data <spec>', 'dataset: mnist-binarized, mnist (?binarize=dynamic|fixed|<threshold>), fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
+    .option('--data <spec>', 'dataset: mnist-binarized, mnist (?binarize=dynamic|fixed|<threshold>, &labels=N for a 0/1 column labelled with N training rows per class), fashion-mnist, mnist-halves, synthetic:<kind>?..., or a .csv/.json/.npy path (a model without data declarations needs none)')
     .option('--steps <n>', 'training steps', positiveInt('--steps'), 1000)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 100)
     .option('--lr <x>', 'Adam learning rate (default 1e-3; with --resume, a new rate applies from the checkpoint on)', finiteNumber('--lr'))

@@ -4,6 +4,8 @@
  * `kl(z) = ...` overrides, and reports the static warnings (low-temperature Gumbel-Softmax, GenGS truncation
  * mass, score-function variance). Pure: reads the checked model and the signature table only.
  */
+import { elboExtra } from './elbo-extra.js';
+import { partialObservationErrors } from './partial-plan.js';
 import { inRelaxationFamily } from '../../stdlib/signatures/index.js';
 import type { Diagnostic, StageResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
@@ -102,6 +104,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
   }
   staticWarnings(model, sampled, diagnostics);
   combinationErrors(model, objective, estimators, diagnostics);
+  partialObservationErrors(model, estimators, kl, diagnostics);
   return { value: { estimators, kl, evaluated, objective }, diagnostics };
 }
 
@@ -109,7 +112,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
 function objectivePlan(model: CheckedModel): ObjectivePlan {
   const e = model.objective?.expr;
   const call = e && (e.kind === 'call' || e.kind === 'ident') ? model.calls.get(e) : undefined;
-  if (call?.name === 'elbo' && model.objective?.sense === 'maximize') {
+  if ((call?.name === 'elbo' && model.objective?.sense === 'maximize') || elboExtra(model) !== undefined) {
     return { form: 'elbo', perExample: new Separability(model).modelSeparable() };
   }
   if (call?.name === 'iwae' && model.objective?.sense === 'maximize') {
@@ -144,6 +147,7 @@ function combinationErrors(model: CheckedModel, objective: ObjectivePlan, estima
 function isBareElbo(model: CheckedModel): boolean {
   const o = model.objective;
   if (o === undefined || o.sense !== 'maximize') return false;
+  if (elboExtra(model) !== undefined) return true; // elbo + E: E is evaluated once, outside the sum (elbo-extra.ts)
   return (o.expr.kind === 'ident' && o.expr.name === 'elbo') || (o.expr.kind === 'call' && o.expr.callee.text === 'elbo' && o.expr.args.length === 0);
 }
 

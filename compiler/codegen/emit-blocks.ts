@@ -8,6 +8,8 @@ import { estimatorModule } from '../estimators/registry.js';
 import { literal } from './emit-expr.js';
 import { iwaeObjective } from './emit-iwae.js';
 import { monteCarloObjective, objectiveMember, type PassBuilder } from './emit-objective.js';
+import { elboExtra } from '../analysis/elbo-extra.js';
+import { enumerationWeight, logprobTerm, maskOf, partialKlTerm, reportMetrics, withElboExtra } from './emit-partial.js';
 import { tiledElbo, tiledEnumeration } from './emit-tiled.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
@@ -97,7 +99,8 @@ export function blocksMembers(em: ModelState): string[] {
       // Latents summed out by tiling the batch (emit-tiled.ts): one evaluation at every configuration.
       const sharedTiled = hasShared ? 'shared(tiledBatch, ctx, tiledDims)' : undefined;
       const ev = tiledElbo(em, (g, m, b) => termLines(em, g, m, undefined, b), sharedTiled);
-      return { lines: ev.lines, perExample: ev.perExample, value: `tf.mean(elbo${suffix})`, loglik: ev.loglik, kl: ev.kl, g: ev.g, rowSignal: ev.rowSignal };
+      const extra = withElboExtra(em, `tf.mean(elbo${suffix})`, ev.g);
+      return { lines: [...ev.lines, ...extra.lines], perExample: ev.perExample, value: extra.value, loglik: ev.loglik, kl: ev.kl, g: ev.g, rowSignal: ev.rowSignal };
     }
     const g = `g${suffix}`;
     const m = `m${suffix}`;
@@ -131,7 +134,8 @@ export function blocksMembers(em: ModelState): string[] {
       // q(k | x) per data point: a variable with axes beyond the batch ([B, 1]) takes k on all of them at once, so
       // its log-probability is summed over them first (else [B, 1] probabilities broadcast against [B] values).
       const reduce = em.perExampleReducer(em.model.variables.get(z)?.shape ?? null);
-      lines.push(`  ${values}.push(${inside});`, ...perK.map((k) => `  ${k.arr}.push(${k.id});`), `  ${probs}.push(tf.exp(${reduce}(${q}.logProb(${value}))));`, '}');
+      // A partially observed z weights its observed rows by 1[k = y] instead of q(k | x) (emit-partial.ts).
+      lines.push(`  ${values}.push(${inside});`, ...perK.map((k) => `  ${k.arr}.push(${k.id});`), `  ${probs}.push(${enumerationWeight(em, z, `tf.exp(${reduce}(${q}.logProb(${value})))`, value)});`, '}');
       lines.push(`const ${expected} = expectation(${values}, ${probs});`);
       lines.push(...perK.map((k) => `const ${k.id} = expectation(${k.arr}, ${probs});`));
       // z's closed-form KL does not depend on its value: computed once, outside the sum.
@@ -142,21 +146,33 @@ export function blocksMembers(em: ModelState): string[] {
         lines.push(`const ${mOut} = generative(batch, ctx, dims, s, { ${em.model.latents.map((l) => `${propKey(l)}: ${l === z ? `${support}[0]` : em.latentValue(l, g)}`).join(', ')} });`);
         lines.push(...outerKl.map(([, id]) => outer.statements.get(id)!));
       }
-      const perExample = outerKl.length > 0 ? `tf.sub(${expected}, ${em.sum(outerKl.map(([, id]) => id))})` : expected;
-      const kl = new Map([...perK.map((k): [string, string] => [k.l, k.id]), ...outerKl]);
-      return { lines, perExample, value: `tf.mean(${perExample})`, loglik: new Map(), kl, g };
+      // A partially observed z: -log p(y) on its observed rows instead of the KL (emit-partial.ts).
+      const observed = maskOf(em, z) === undefined ? outerKl : outerKl.map(([l, id]): [string, string] => [l, em.id(`${l}.observed${suffix}`, l, 'kl_observed')]);
+      observed.forEach(([l, id], i) => {
+        if (id !== outerKl[i][1]) lines.push(`const ${id} = ${partialKlTerm(em, l, outerKl[i][1], `${mOut}.${em.ids.get(`${l}.p`)}`)}; // -log p(${l}) where observed, KL(${l}) elsewhere`);
+      });
+      const perExample = observed.length > 0 ? `tf.sub(${expected}, ${em.sum(observed.map(([, id]) => id))})` : expected;
+      const kl = new Map([...perK.map((k): [string, string] => [k.l, k.id]), ...observed]);
+      const extra = withElboExtra(em, `tf.mean(${perExample})`, g);
+      lines.push(...extra.lines);
+      return { lines, perExample, value: extra.value, loglik: new Map(), kl, g };
     }
     lines.push(`const ${m} = generative(batch, ctx, dims, s, ${em.latentsLiteral(g)});`);
     const t = termLines(em, g, m, undefined);
     lines.push(...t.lines);
     const elboPerExample = t.kl.size > 0 ? `tf.sub(${em.sum([...t.loglik.values()])}, ${em.sum([...t.kl.values()])})` : em.sum([...t.loglik.values()]);
-    if (o.form === 'elbo') return { lines, perExample: elboPerExample, value: `tf.mean(elbo${suffix})`, loglik: t.loglik, kl: t.kl, g };
+    if (o.form === 'elbo') {
+      const extra = withElboExtra(em, `tf.mean(elbo${suffix})`, g);
+      lines.push(...extra.lines);
+      return { lines, perExample: elboPerExample, value: extra.value, loglik: t.loglik, kl: t.kl, g };
+    }
     // A custom expression of loglik(x), kl(z), elbo and the model's names.
     const termFn = (call: ResolvedCall): string => {
       const v = call.args.get('variable');
       const n = v?.expr.kind === 'ident' ? v.expr.name : '';
       if (call.name === 'loglik') return `tf.mean(${t.loglik.get(n)})`;
       if (call.name === 'kl') return `tf.mean(${t.kl.get(n)})`;
+      if (call.name === 'logprob') return logprobTerm(em, call, g);
       return `tf.mean(${elboPerExample})`;
     };
     const exprFn = new Fn(em.cx, (n) => objectiveName(em, n, g, m), termFn);
@@ -168,17 +184,19 @@ export function blocksMembers(em: ModelState): string[] {
   // A pass: one evaluation, with the per-data-point ELBO bound as `elbo` (the signal of score-function nodes when
   // the objective decomposes over the batch).
   const perData = o.perExample;
-  const bodyMetrics = [o.form === 'elbo' ? 'elbo: value' : 'objective: value'];
+  const bodyMetrics = [o.form === 'elbo' && !elboExtra(em.model) ? 'elbo: value' : 'objective: value'];
   const build: PassBuilder = (mode, fixed) => {
     const suffix = mode === 'at' ? `_at${++em.extraEvaluations}` : '';
     const ev = evaluation(suffix, fixed);
     const elbo = `elbo${suffix}`;
     const comment = { single: ' // per data point', run: '', config: ' // per data point, at this configuration', at: ' // per data point, at the fixed values' }[mode];
     const lines = [...ev.lines, ...(ev.perExample ? [`const ${elbo} = ${ev.perExample};${comment}`] : [])];
+    const reports = mode === 'single' ? reportMetrics(em, ev.g) : { lines: [], metrics: [] };
+    lines.push(...reports.lines);
     const metrics =
       mode === 'single'
-        ? [...(ev.perExample ? ['elbo: value'] : []), ...[...ev.loglik].map(([x, id]) => `${propKey(`loglik_${x}`)}: tf.mean(${id})`), ...[...ev.kl].map(([z, id]) => `${propKey(`kl_${z}`)}: tf.mean(${id})`)]
-        : bodyMetrics;
+        ? [...(ev.perExample ? (elboExtra(em.model) ? [`elbo: tf.mean(${elbo})`, 'objective: value'] : ['elbo: value']) : []), ...[...ev.loglik].map(([x, id]) => `${propKey(`loglik_${x}`)}: tf.mean(${id})`), ...[...ev.kl].map(([z, id]) => `${propKey(`kl_${z}`)}: tf.mean(${id})`), ...reports.metrics]
+        : [...bodyMetrics, ...reports.metrics];
     return {
       lines,
       ref: ev.g,

@@ -56,7 +56,7 @@ const BINARY_TF: Readonly<Record<string, string>> = {
 };
 
 /** Built-ins that are terms of the objective, emitted by the model emitter's objectiveTerm. */
-const OBJECTIVE_TERMS: ReadonlySet<string> = new Set(['elbo', 'iwae', 'loglik', 'kl']);
+const OBJECTIVE_TERMS: ReadonlySet<string> = new Set(['elbo', 'iwae', 'loglik', 'kl', 'logprob']);
 
 /** A JS literal for a constant (numbers and nested arrays); NaN, ±Infinity and -0 included. */
 export function literal(v: ConstValue): string {
@@ -269,6 +269,7 @@ export class ExprEmitter {
       case 'iwae':
       case 'loglik':
       case 'kl':
+      case 'logprob':
         if (!this.objectiveTerm) throw new Error(`internal: ${name} outside the objective`);
         return this.objectiveTerm(call);
       default:

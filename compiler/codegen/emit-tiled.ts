@@ -16,6 +16,7 @@ import type * as A from '../syntax/ast.js';
 import { isNamedDim } from '../semantics/shape.js';
 import type { EstimatorDecision } from '../analysis/plan.js';
 import { literal } from './emit-expr.js';
+import { tiledObserved } from './emit-partial.js';
 import type { ModelState } from './model-state.js';
 import { commentText, str } from './names.js';
 
@@ -92,13 +93,13 @@ function enumeratedLogs(em: ModelState, nodes: readonly EstimatorDecision[], q: 
       continue;
     }
     lines.push(`const ${lq} = ${reduce}(${q(e.node)}.logProb(${value(e.node)})); // log q(${commentText(e.node)}) at each row's value`);
-    logq.push(lq);
     const prior = p(e.node);
-    if (prior !== undefined) {
-      const lp = em.id(`${e.node}.tiled.logp`, e.node, 'logp');
-      lines.push(`const ${lp} = ${reduce}(${prior}.logProb(${value(e.node)})); // log p(${commentText(e.node)})`);
-      ratio.push([e.node, `tf.sub(${lq}, ${lp})`]);
-    }
+    const lp = prior === undefined ? undefined : em.id(`${e.node}.tiled.logp`, e.node, 'logp');
+    if (prior !== undefined) lines.push(`const ${lp} = ${reduce}(${prior}.logProb(${value(e.node)})); // log p(${commentText(e.node)})`);
+    // A partially observed variable (emit-partial.ts): weight 1[value = y] and -log p(y) on its observed rows.
+    const observed = tiledObserved(em, e.node, lq, lp, value(e.node));
+    logq.push(observed?.logw ?? lq);
+    if (lp !== undefined) ratio.push([e.node, observed?.ratio ?? `tf.sub(${lq}, ${lp})`]);
   }
   const logw = em.id('tiled.logw', 'enumeration', 'logw');
   lines.push(`const ${logw} = ${em.sum(logq)}; // log of each row's weight: the probability of its configuration`);

@@ -152,5 +152,7 @@ function metadataOf(model: CheckedModel, plan: Plan, options: GenerateOptions) {
     latents: model.latents,
     observed: model.observed,
     objective: { sense: model.objective?.sense ?? 'maximize', text: model.objective ? model.file.slice(model.objective.expr.span) : '' },
+    // User metrics (`report name = expr`), only when the model has some: the run report draws them.
+    ...(model.reports.length > 0 ? { reports: model.reports.map((r) => r.name.text) } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { typeExpr } from './expressions.js';
 import { formatShape } from './shape.js';
 import { checkStatement } from './statements.js';
 import { checkModelStructure, collectDefinitions, collectStatements, type OrderedStatement } from './structure.js';
+import { checkPartialObservations, checkReports } from './partial.js';
 import { MAX_STATEMENTS } from '../syntax/nesting.js';
 import { DEFAULT_SIZE_LIMITS, type SizeLimits } from './limits.js';
 import type { CheckedModel, CheckedStatement } from './types.js';
@@ -93,7 +94,10 @@ export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckO
       });
     }
   }
+  const partial = checkPartialObservations(ctx, statements); // before the unused-name check: it reads the masks
   checkModelStructure(ctx, model, structure, objective, klOverrides);
+  const reports = model.items.filter((i): i is A.Report => i.kind === 'report');
+  checkReports(ctx, reports);
 
   const value: CheckedModel = {
     name: model.name.text,
@@ -108,6 +112,8 @@ export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckO
     calls: ctx.calls,
     latents: [...ctx.latents],
     observed: [...ctx.observed],
+    partial,
+    reports,
     ...(objective ? { objective } : {}),
     klOverrides: new Map(klOverrides.map((k) => [k.variable.text, k])),
     runtimeDims: [...ctx.runtimeDims],

@@ -14,7 +14,7 @@ import type { Shape } from './shape.js';
 import type { BlockName, Definition, ExprType, ResolvedCall, TensorType } from './types.js';
 
 /** Where an expression stands; decides which built-ins are allowed (SGM2113). */
-export type Position = 'value' | 'objective' | 'estimator' | 'kl_method' | 'baseline' | 'init' | 'shape' | 'hyper';
+export type Position = 'value' | 'objective' | 'estimator' | 'kl_method' | 'baseline' | 'init' | 'shape' | 'hyper' | 'observation';
 
 /** How an expression is being typed. */
 export interface ExprContext {

@@ -39,6 +39,7 @@ const CATEGORY_POSITION: ReadonlyMap<FunctionCategory, { position: Position; whe
   ['kl_method', { position: 'kl_method', where: 'right of kl(z) =' }],
   ['baseline', { position: 'baseline', where: 'as the baseline of reinforce' }],
   ['init', { position: 'init', where: 'as the initialiser of a param declaration' }],
+  ['observation', { position: 'observation', where: 'after data y: [...] with' }],
 ] as const);
 
 /** Every callable name, for suggestions. */

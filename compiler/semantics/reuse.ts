@@ -272,6 +272,8 @@ function moveSpans<T>(node: T, edit: CheckEdit): T {
 function definedText(st: A.Statement): string {
   switch (st.kind) {
     case 'data':
+      // An obs_mask clause makes the name a latent (structure.ts): adding or removing it changes the pre-pass.
+      return st.observation === undefined ? st.name.text : `${st.name.text} with observation`;
     case 'param':
     case 'const':
       return st.name.text;

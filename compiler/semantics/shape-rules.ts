@@ -219,8 +219,14 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
       const positive = tr?.kind === 'transition' && tr.from > 0 && tr.to > 0;
       return tensorType([], positive ? 'positive' : 'real', { schedule: true });
     }
-    case 'objective_term':
-      return tensorType([], 'real', { objective: true });
+    case 'objective_term': {
+      if (call.name !== 'logprob') return tensorType([], 'real', { objective: true });
+      // logprob(z): one value per data point (the event axes summed), so it can be weighted per row.
+      const v = call.args.get('variable');
+      const shape = v?.expr.kind === 'ident' ? ctx.variables.get(v.expr.name)?.shape : undefined;
+      if (shape === undefined || shape === null) return tensorType(null, 'real', { objective: true });
+      return tensorType(shape.length > 0 && typeof shape[0] === 'string' ? [shape[0]] : [], 'real', { objective: true });
+    }
     case 'distribution':
     case 'directive':
       return ERROR; // handled by the caller (expressions.ts)

@@ -239,5 +239,8 @@ function defineSample(ctx: CheckContext, st: A.Sample, s: OrderedStatement, role
   if (role === 'likelihood') return; // the data declaration already defines the name
   // In generative, a latent has the guide's type when the guide came first: that is what the decoder
   // receives during training. (When generative comes first, the prior's type stands in.)
-  define(ctx, st.target, s.block, s.order, role === 'prior' ? (ctx.variables.get(st.target.text) ?? type) : type);
+  // A partially observed latent's variable type is its data declaration's: the guide's draw stands in.
+  const partial = (ctx.definitions.get(st.target.text) ?? []).some((d) => d.statement?.kind === 'data' && d.statement.observation !== undefined);
+  const prior = partial ? (ctx.scopes.guide.get(st.target.text)?.type ?? type) : (ctx.variables.get(st.target.text) ?? type);
+  define(ctx, st.target, s.block, s.order, role === 'prior' ? prior : type);
 }

@@ -26,6 +26,7 @@ export function collectStatements(ctx: CheckContext, model: A.ModelDecl): { stat
       objectives.push(item);
       continue;
     }
+    if (item.kind === 'report') continue; // checked after the statements (partial.ts)
     if (item.kind !== 'block') {
       statements.push({ statement: item, block: 'model', order: order++ });
       continue;
@@ -99,7 +100,10 @@ export function collectDefinitions(ctx: CheckContext, model: A.ModelDecl, statem
     const guideSamples = defs.filter((d) => d.kind === 'stochastic' && d.block === 'guide');
     const genSamples = defs.filter((d) => d.kind === 'stochastic' && d.block === 'generative');
     const flatSamples = defs.filter((d) => d.kind === 'stochastic' && d.block === 'model');
-    if (data && guideSamples.length > 0) {
+    // `data y: [B] with obs_mask(m)`: observed where m is 1, a latent elsewhere: sampled in guide and generative.
+    const partial = data?.statement?.kind === 'data' && data.statement.observation !== undefined;
+    if (partial && defs.length === 3 && guideSamples.length === 1 && genSamples.length === 1) continue;
+    if (data && guideSamples.length > 0 && !partial) {
       ctx.report('SGM2205', guideSamples[0].span, `data variable '${name}' is sampled in guide`, {
         label: 'the guide cannot sample observed data',
         related: [{ span: data.span, message: 'declared as data here' }],
@@ -127,8 +131,11 @@ export function collectDefinitions(ctx: CheckContext, model: A.ModelDecl, statem
     const inGuide = defs.some((d) => d.kind === 'stochastic' && d.block === 'guide');
     const inGen = defs.some((d) => d.kind === 'stochastic' && d.block === 'generative');
     const isData = defs.some((d) => d.kind === 'data');
-    if (inGuide && inGen && !isData) ctx.latents.add(name);
-    if (isData && defs.some((d) => d.kind === 'stochastic' && d.block !== 'guide')) ctx.observed.add(name);
+    const observation = defs.find((d) => d.kind === 'data')?.statement;
+    const partial = observation?.kind === 'data' && observation.observation !== undefined;
+    // A partially observed variable is a latent (guide and prior) whose value the data fix on the masked rows.
+    if (inGuide && inGen && (!isData || partial)) ctx.latents.add(name);
+    else if (isData && defs.some((d) => d.kind === 'stochastic' && d.block !== 'guide')) ctx.observed.add(name);
   }
 }
 

@@ -118,6 +118,10 @@ export interface CheckedModel {
   readonly calls: ReadonlyMap<A.Expr, ResolvedCall>;
   readonly latents: readonly string[];
   readonly observed: readonly string[];
+  /** Partially observed latents (`data y: [B] with obs_mask(m)`) and their mask columns (docs/language.md). */
+  readonly partial: ReadonlyMap<string, string>;
+  /** User metrics (`report name = expr`), in source order. */
+  readonly reports: readonly A.Report[];
   readonly objective?: A.Objective;
   readonly klOverrides: ReadonlyMap<string, A.KlOverride>;
   /** Named dimensions bound at run time (e.g. B). */

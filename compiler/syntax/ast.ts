@@ -141,6 +141,8 @@ export interface DataDecl {
   readonly kind: 'data';
   readonly name: Name;
   readonly shape: ShapeExpr;
+  /** `with obs_mask(m)`: observed where the data column m is 1, a latent elsewhere (partial observation). */
+  readonly observation?: Expr;
   readonly span: Span;
 }
 
@@ -204,7 +206,15 @@ export interface Objective {
   readonly span: Span;
 }
 
-export type ModelItem = Statement | Block | Objective;
+/** `report name = expr`: a user metric, computed with the objective, logged and evaluated, never optimized. */
+export interface Report {
+  readonly kind: 'report';
+  readonly name: Name;
+  readonly expr: Expr;
+  readonly span: Span;
+}
+
+export type ModelItem = Statement | Block | Objective | Report;
 
 export interface Hyperparameter {
   readonly name: Name;

@@ -9,10 +9,11 @@
  *   model        := 'model' Ident '(' hyper,* ')' '{' item* '}'
  *   item         := declaration | block | objective | statement | ';'
  *   block        := ('guide' | 'generative') '{' (declaration | statement | ';')* '}'
- *   declaration  := 'data' Ident ':' shape | 'param' Ident ':' shape ('=' expr)? | 'const' Ident (':' shape)? '=' expr
+ *   declaration  := 'data' Ident ':' shape ('with' expr)? | 'param' Ident ':' shape ('=' expr)? | 'const' Ident (':' shape)? '=' expr
  *   statement    := Ident '(' args ')' '=' expr                      -- kl(z) = mc(samples = 8)
  *                 | Ident (',' Ident)* ('=' | '~') expr (':' shape)? ('with' expr)?
  *   objective    := ('maximize' | 'minimize') expr
+ *   report       := 'report' Ident '=' expr                        -- a user metric (docs/language.md "Reports")
  *   argument     := (Ident '=')? expr (('->' | '..') expr)?
  */
 import { CstParser, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
@@ -48,6 +49,7 @@ const RULE_EXPECTATION: Readonly<Record<string, string>> = {
   indexItem: 'an index, a slice (a:b) or ...',
   block: "'guide' or 'generative'",
   objective: "'maximize' or 'minimize'",
+  report: "'report'",
 };
 
 const errorMessages: IParserErrorMessageProvider = {
@@ -112,9 +114,17 @@ export class SgmParser extends CstParser {
       { ALT: () => this.SUBRULE(this.declaration) },
       { ALT: () => this.SUBRULE(this.block) },
       { ALT: () => this.SUBRULE(this.objective) },
+      { ALT: () => this.SUBRULE(this.report) },
       { ALT: () => this.SUBRULE(this.statement) },
       { ALT: () => this.CONSUME(T.Semicolon) },
     ]));
+  });
+
+  report = this.RULE('report', () => {
+    this.CONSUME(T.Report);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
   });
 
   block = this.RULE('block', () => {
@@ -140,6 +150,11 @@ export class SgmParser extends CstParser {
           this.CONSUME(T.Identifier);
           this.CONSUME(T.Colon);
           this.SUBRULE(this.shape);
+          // `data y: [B] with obs_mask(labelled)`: observed on the rows where the mask is 1 (partial observation).
+          this.OPTION3(() => {
+            this.CONSUME(T.With);
+            this.SUBRULE3(this.expression);
+          });
         },
       },
       {

@@ -67,10 +67,10 @@ export function printShape(s: A.ShapeExpr): string {
 }
 
 /** The canonical one-line text of a statement. */
-export function printStatement(s: A.Statement | A.Objective): string {
+export function printStatement(s: A.Statement | A.Objective | A.Report): string {
   switch (s.kind) {
     case 'data':
-      return `data ${s.name.text}: ${printShape(s.shape)}`;
+      return `data ${s.name.text}: ${printShape(s.shape)}${s.observation ? ` with ${printExpr(s.observation)}` : ''}`;
     case 'param':
       return `param ${s.name.text}: ${printShape(s.shape)}${s.init ? ` = ${printExpr(s.init)}` : ''}`;
     case 'const':
@@ -83,6 +83,8 @@ export function printStatement(s: A.Statement | A.Objective): string {
       return `kl(${s.variable.text}) = ${printExpr(s.method)}`;
     case 'objective':
       return `${s.sense} ${printExpr(s.expr)}`;
+    case 'report':
+      return `report ${s.name.text} = ${printExpr(s.expr)}`;
     default:
       return A.assertNever(s);
   }

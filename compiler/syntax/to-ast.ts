@@ -121,6 +121,8 @@ export class AstBuilder {
     if (block) return [this.block(block)];
     const objective = first(nodes(c, 'objective'));
     if (objective) return [this.objective(objective)];
+    const report = first(nodes(c, 'report'));
+    if (report) return [this.report(report)];
     const statement = first(nodes(c, 'statement'));
     if (statement) return this.statement(statement);
     return [];
@@ -145,6 +147,18 @@ export class AstBuilder {
     };
   }
 
+  private report(node: CstNode): A.Report {
+    const c = node.children;
+    const span = nodeSpan(node, this.textLength);
+    const exprNode = first(nodes(c, 'expression'));
+    return {
+      kind: 'report',
+      name: this.name(first(tokens(c, 'Identifier')), span.start),
+      expr: exprNode ? this.expr(exprNode) : this.errorAt({ start: span.end, end: span.end }),
+      span,
+    };
+  }
+
   private declaration(node: CstNode): A.DataDecl | A.ParamDecl | A.ConstDecl {
     const c = node.children;
     const span = nodeSpan(node, this.textLength);
@@ -152,7 +166,7 @@ export class AstBuilder {
     const shapeNode = first(nodes(c, 'shape'));
     const shape = shapeNode ? this.shape(shapeNode) : { dims: [], span: { start: span.end, end: span.end } };
     const exprNode = first(nodes(c, 'expression'));
-    if (tokens(c, 'Data').length > 0) return { kind: 'data', name, shape, span };
+    if (tokens(c, 'Data').length > 0) return { kind: 'data', name, shape, ...(exprNode ? { observation: this.expr(exprNode) } : {}), span };
     if (tokens(c, 'Param').length > 0) return { kind: 'param', name, shape, ...(exprNode ? { init: this.expr(exprNode) } : {}), span };
     return {
       kind: 'const',

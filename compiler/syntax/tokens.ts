@@ -45,6 +45,7 @@ export const Guide = keyword('guide');
 export const Generative = keyword('generative');
 export const Maximize = keyword('maximize');
 export const Minimize = keyword('minimize');
+export const Report = keyword('report');
 export const With = keyword('with');
 export const True = keyword('true');
 export const False = keyword('false');
@@ -130,6 +131,7 @@ export const ALL_TOKENS: TokenType[] = [
   Generative,
   Maximize,
   Minimize,
+  Report,
   With,
   True,
   False,

@@ -14,6 +14,7 @@ import { makeDataset, type Dataset } from './dataset.js';
 import { IMAGE_PIXELS } from './image-package.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadJson } from './json.js';
+import { withLabelledRows } from './labelled.js';
 import { loadMnist } from './mnist.js';
 import { loadNpy } from './npy.js';
 import {
@@ -42,9 +43,12 @@ const COUNT_SEED = { count: '1000', seed: '0' };
 /** Every named dataset with its parameters (defaults) and a one-line description. */
 export const DATASETS: Readonly<Record<string, Entry>> = {
   mnist: {
-    params: GREY_PARAMS,
-    doc: 'the 10,000 digits of the mnist package, grey levels in [0, 1]; binarize=dynamic draws x ~ Bernoulli(grey level) every batch, binarize=fixed or =<threshold> thresholds once',
-    load: (s, p) => applyBinarize(loadMnist({ classes: numberList(p, 'classes') }), parseBinarize(p.binarize, s)),
+    params: { ...GREY_PARAMS, labels: '', label_seed: '0' },
+    doc: 'the 10,000 digits of the mnist package, grey levels in [0, 1]; binarize=dynamic draws x ~ Bernoulli(grey level) every batch, binarize=fixed or =<threshold> thresholds once; labels=N adds a 0/1 column labelled marking N training rows per class (semi-supervised, labelled.ts)',
+    load: (s, p) => {
+      const ds = applyBinarize(loadMnist({ classes: numberList(p, 'classes') }), parseBinarize(p.binarize, s));
+      return p.labels ? withLabelledRows(ds, num(p, 'labels'), num(p, 'label_seed')) : ds;
+    },
   },
   'mnist-binarized': {
     params: IMAGE_PARAMS,

@@ -91,6 +91,7 @@ async function trainingSection(run: Run): Promise<ReportSection> {
   else notes.push('no KL terms in the log (the model has no latent with a prior)');
   if (c.schedules.length > 0) figures.push(await svgFigure('schedules', 'schedules', 'Scheduled scalars (temperatures τ, capacities, ...) at each logged step.', curveChart('schedules', 'value', c.schedules)));
   else notes.push('no schedules in the log (constant temperatures are not logged)');
+  if (c.reports.length > 0) figures.push(await svgFigure('reports', 'reports', 'The model\'s own metrics (`report name = ...`) on training batches (line) and averaged over the held-out batches at each evaluation (dots).', curveChart('reports', 'value', c.reports, heldOut)));
   if (c.gradNorm.length > 0) figures.push(await svgFigure('grad-norm', 'gradient norm', 'Global norm of the gradient at each logged step.', curveChart('gradient norm', '‖∇‖', c.gradNorm)));
   if (c.nonFinite > 0) notes.push(`${c.nonFinite} non-finite logged value(s) are not drawn`);
   return { id: 'training', title: 'Training', figures, notes };

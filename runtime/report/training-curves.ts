@@ -25,6 +25,8 @@ export interface TrainingCurves {
   readonly loglik: readonly CurvePoint[];
   readonly kl: readonly CurvePoint[];
   readonly schedules: readonly CurvePoint[];
+  /** The model's `report` metrics (named in the log's start record), on training batches and held-out data. */
+  readonly reports: readonly CurvePoint[];
   readonly gradNorm: readonly CurvePoint[];
   /** Values that were NaN or infinite and are not drawn. */
   readonly nonFinite: number;
@@ -54,6 +56,8 @@ export function trainingCurves(records: readonly LogRecord[]): TrainingCurves {
   const loglik: CurvePoint[] = [];
   const kl: CurvePoint[] = [];
   const schedules: CurvePoint[] = [];
+  const reports: CurvePoint[] = [];
+  const reportNames = new Set(records.flatMap((r) => (r.type === 'start' && Array.isArray(r.reports) ? r.reports.map(String) : [])));
   const gradNorm: CurvePoint[] = [];
   const loss: CurvePoint[] = [];
   let surrogateDiffers = false;
@@ -85,11 +89,15 @@ export function trainingCurves(records: readonly LogRecord[]): TrainingCurves {
       }
     }
     for (const [k, v] of Object.entries(metrics)) {
+      if (reportNames.has(k)) {
+        add(reports, step, numberOf(v), `${k} (${split})`);
+        continue;
+      }
       const kind = metricKind(k);
       if (kind === 'loglik') add(loglik, step, numberOf(v), `${k.slice('loglik_'.length)} (${split})`);
       else if (kind === 'kl') add(kl, step, numberOf(v), `${k.slice('kl_'.length)} (${split})`);
       else if (kind === 'schedule' && r.type === 'train') add(schedules, step, numberOf(v), k);
     }
   }
-  return { objectiveName, objective, surrogate: surrogateDiffers ? loss : [], loglik, kl, schedules, gradNorm, nonFinite };
+  return { objectiveName, objective, surrogate: surrogateDiffers ? loss : [], loglik, kl, schedules, reports, gradNorm, nonFinite };
 }

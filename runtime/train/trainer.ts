@@ -165,6 +165,7 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
       settings: finalSettings,
       ...(resumed?.changed ? { changed: { learningRate: resumed.changed.learningRate } } : {}),
       targetSteps: options.steps,
+      ...(model.metadata.reports ? { reports: model.metadata.reports } : {}),
     });
   } catch (error) {
     // The log cannot be written (e.g. a full disk): nothing has run yet; release what was made.

@@ -305,6 +305,13 @@ export const FUNCTIONS: readonly FunctionSig[] = [
     params: [{ name: 'variable', kind: 'variable', doc: 'a latent variable' }],
     shape: 'objective_term',
   },
+  {
+    name: 'logprob',
+    doc: "log-probability of a latent's value under its guide distribution, log q(z | ...), one value per data point (event axes summed); for a partially observed variable (data ... with obs_mask(m)) its value is the data",
+    category: 'objective',
+    params: [{ name: 'variable', kind: 'variable', doc: 'a latent variable (or a partially observed one)' }],
+    shape: 'objective_term',
+  },
   // ── estimators (after `with`) ─────────────────────────────────────────────────────────────────
   {
     name: 'pathwise',
@@ -408,6 +415,14 @@ export const FUNCTIONS: readonly FunctionSig[] = [
   },
   { name: 'loo', doc: 'leave-one-out mean of the other samples', category: 'baseline', params: [], shape: 'directive', bareAllowed: true },
   { name: 'none', doc: 'no baseline', category: 'baseline', params: [], shape: 'directive', bareAllowed: true },
+  // ── observation (after `data y: [...] with`) ─────────────────────────────────────────────────
+  {
+    name: 'obs_mask',
+    doc: "partial observation, as Pyro's obs_mask: `data y: [B] with obs_mask(m)` observes y on the rows where the data column m is 1; elsewhere y is a latent (sampled in guide and generative; enumerated per data point)",
+    category: 'observation',
+    params: [{ name: 'mask', kind: 'variable', doc: 'a data column of 0/1 values whose shape is the leading axes of y’s, e.g. data labelled: [B]' }],
+    shape: 'directive',
+  },
   // ── KL methods (right of kl(z) = ...) ─────────────────────────────────────────────────────────
   {
     name: 'closed_form',

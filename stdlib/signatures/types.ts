@@ -245,7 +245,8 @@ export type FunctionCategory =
   | 'estimator' // only after `with`
   | 'kl_method' // only on the right of `kl(z) = ...`
   | 'baseline' // only as the baseline argument of reinforce
-  | 'init'; // only as the initializer of a `param`
+  | 'init' // only as the initializer of a `param`
+  | 'observation'; // only after `data y: [...] with` (partial observation)
 
 /** Metadata of one built-in function. */
 export interface FunctionSig {

@@ -62,6 +62,7 @@ const EVERY_KIND = [
   '  y = -x^2 * w / 2 % 3 + (x == x) + (x != x) + (x < x) + (x <= x) + (x > x) + (x >= x) - true + false',
   '  maximize elbo',
   '  minimize mean(y)',
+  '  report r = mean(y)',
   '}',
 ].join('\n');
 
@@ -96,6 +97,7 @@ describe('the TextMate grammar', () => {
     expect(scopeOf('guide')).toMatch(/^keyword\.control/);
     expect(scopeOf('with', 6)).toMatch(/^keyword\.control/);
     expect(scopeOf('maximize')).toMatch(/^keyword\.control/);
+    expect(scopeOf('report')).toMatch(/^keyword\.control/);
     expect(scopeOf('1.5e-3')).toMatch(/^constant\.numeric/);
     expect(scopeOf('true')).toMatch(/^constant\.language/);
     expect(scopeOf('Normal', 6)).toMatch(/^support\.class/);

@@ -23,7 +23,7 @@ const IDENTIFIER = /[\p{L}_][\p{L}\p{N}_]*/uy;
 const BLOCK_COMMENT_END = '*/';
 
 const KEYWORDS: ReadonlyMap<string, TokenType> = new Map(
-  [T.Model, T.Data, T.Param, T.Const, T.Guide, T.Generative, T.Maximize, T.Minimize, T.With, T.True, T.False].map((t) => [t.name.toLowerCase(), t]),
+  [T.Model, T.Data, T.Param, T.Const, T.Guide, T.Generative, T.Maximize, T.Minimize, T.Report, T.With, T.True, T.False].map((t) => [t.name.toLowerCase(), t]),
 );
 
 /** One-character tokens (after the longer ones starting with the same character have been ruled out). */

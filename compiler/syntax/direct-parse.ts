@@ -61,6 +61,7 @@ class DirectParser extends DirectExpressionReader {
       if (type === T.Semicolon) this.pos++;
       else if (type === T.Guide || type === T.Generative) items.push(this.block());
       else if (type === T.Maximize || type === T.Minimize) items.push(this.objective());
+      else if (type === T.Report) items.push(this.report());
       else items.push(this.statementOrDeclaration());
     }
     this.consume(T.RBrace);
@@ -105,7 +106,11 @@ class DirectParser extends DirectExpressionReader {
     if (kw === T.Data) {
       this.consume(T.Colon);
       const shape = this.shape();
-      return { kind: 'data', name, shape, span: this.spanFrom(from) };
+      if (!this.at(T.With)) return { kind: 'data', name, shape, span: this.spanFrom(from) };
+      // `data y: [B] with obs_mask(m)`: partial observation.
+      this.pos++;
+      const observation = this.expression();
+      return { kind: 'data', name, shape, observation, span: this.spanFrom(from) };
     }
     if (kw === T.Param) {
       this.consume(T.Colon);
@@ -172,6 +177,15 @@ class DirectParser extends DirectExpressionReader {
     const kw = this.tokens[this.pos++].tokenType;
     const expr = this.expression();
     return { kind: 'objective', sense: kw === T.Minimize ? 'minimize' : 'maximize', expr, span: this.spanFrom(from) };
+  }
+
+  /** `report name = expr`: a user metric. */
+  private report(): A.Report {
+    const from = this.pos++;
+    const name = this.name(this.consume(T.Identifier));
+    this.consume(T.Equals);
+    const expr = this.expression();
+    return { kind: 'report', name, expr, span: this.spanFrom(from) };
   }
 
   private shape(): A.ShapeExpr {

@@ -49,7 +49,11 @@ export interface JointEnumeration {
 export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: JointEnumeration, scored: readonly EnumeratedScoredNode[]): string[] } = {
   kind: 'enumerate',
   summary: 'exact expectation by summing over the finite support',
-  options: [],
+  syntax: {
+    doc: 'exact expectation by summing over the finite support',
+    params: [],
+  },
+  display: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
 
   fromClause(f) {
     if (typeof f.enumeration === 'string') {

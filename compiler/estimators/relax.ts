@@ -10,12 +10,16 @@ import { createEstimator, relaxationDecision, relaxationDraw, relaxationPlanProb
 export const relax: EstimatorModule<'relax'> = {
   kind: 'relax',
   summary: 'RELAX: REBAR with a learned control-variate network, trained to minimise the variance',
-  options: [
-    { name: 'hidden', default: '50', doc: 'hidden units of the control-variate network r_ρ (one ReLU layer)' },
-    { name: 'temperature', default: '0.5', doc: 'initial temperature λ of the relaxation σ_λ (tuned)' },
-    { name: 'eta', default: '1', doc: 'initial scale η of the relaxed objective in the control variate (tuned)' },
-    { name: 'lr', default: '0.001', doc: 'Adam learning rate of η, log λ and r_ρ on the variance gradient; 0 keeps them fixed' },
-  ],
+  syntax: {
+    doc: 'RELAX (Grathwohl et al. 2018): REBAR plus a learned control-variate network r_ρ(z), trained on the variance gradient (Bernoulli, OneHotCategorical)',
+    params: [
+      { name: 'hidden', kind: 'constant', constraint: 'positive_integer', optional: true, default: 50, doc: 'hidden units of the control-variate network (one ReLU layer)' },
+      { name: 'temperature', kind: 'constant', constraint: 'positive', optional: true, default: 0.5, doc: 'initial temperature λ of the relaxation σ_λ' },
+      { name: 'eta', kind: 'constant', constraint: 'real', optional: true, default: 1, doc: 'initial scale η of the relaxed objective in the control variate' },
+      { name: 'lr', kind: 'constant', constraint: 'nonnegative', optional: true, default: 0.001, doc: 'Adam learning rate of η, log λ and the network on the variance gradient (0: keep them fixed)' },
+    ],
+  },
+  display: { fill: '#c9a227', border: '#6e5812', label: 'RELAX (score function + learned control variate)' },
 
   fromClause(f, clause) {
     const hidden = constantOption(clause, 'hidden') ?? 50;

@@ -14,10 +14,11 @@ import { rebar } from './rebar.js';
 import { reinforce } from './reinforce.js';
 import { relax } from './relax.js';
 import { straightThrough } from './straight-through.js';
+import { unorderedSet } from './unordered-set.js';
 import { vimco } from './vimco.js';
 
 /** Every estimator, in the order their automatic rules are tried. */
-export const ESTIMATORS = [straightThrough, pathwise, vimco, enumerate, reinforce, nvil, muprop, rebar, relax] as const;
+export const ESTIMATORS = [straightThrough, pathwise, vimco, enumerate, reinforce, nvil, muprop, rebar, relax, unorderedSet] as const;
 
 /** The name of an estimator, as written after `with` and recorded in the plan, graph and metadata. */
 export type EstimatorKind = (typeof ESTIMATORS)[number]['kind'];

@@ -14,3 +14,4 @@ export { meanFieldExpansion, mupropControlVariate, mupropSurrogate, type MupropI
 export { RebarEstimator, REBAR_DEFAULTS, type RebarOptions, type RelaxationTermInput } from './rebar.js';
 export { RelaxEstimator, RELAX_DEFAULTS, type RelaxOptions } from './relax.js';
 export type { RelaxationFamily } from './relaxation-noise.js';
+export { drawUnorderedSet, leaveOneOutRatios, unorderedSetSample, unorderedSetSurrogate, UnorderedSet, type UnorderedSample } from './unordered-set.js';

@@ -48,6 +48,7 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import type { RandomStream } from '../../stdlib/random.js';
+import { detached } from '../../stdlib/stop-gradient.js';
 import { stopGradient } from '../ops/stop-gradient.js';
 
 /** Points of the trapezoidal rule in t (see the file comment: step ≤ 0.44 over the widest clamped range). */
@@ -86,17 +87,23 @@ export function unorderedSetSample(logp: tf.Tensor, k: number, rng: RandomStream
   if (!(k >= 1 && k <= K)) throw new Error(`internal: unordered set of ${k} from ${K} cells`);
   return tf.tidy(() => {
     const lp = tf.reshape(logp, [-1, K]);
-    const perturbed = tf.add(stopGradient(lp), rng.gumbel(lp.shape));
-    const { indices } = tf.topk(perturbed, k);
+    // The draw and the remaining mass carry no gradient: computed off the tape (`detached`), as [N, k + 1] (the k
+    // indices, exact in float32 for K < 2^24, then log p(D \ S)).
+    const drawn = detached((l) => {
+      const { indices } = tf.topk(tf.add(l, rng.gumbel(l.shape)), k);
+      const chosen = tf.sum(tf.cast(tf.oneHot(indices, K), 'float32'), 1); // [N, K] 0/1: membership of each cell in S
+      // log p(D \ S) as a logsumexp over the cells not drawn (file comment), −∞ for an empty remainder.
+      const masked = tf.where(tf.greater(chosen, 0), tf.fill(l.shape, -Infinity), l);
+      const m = tf.max(masked, 1, true);
+      const safeM = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+      const lse = tf.add(tf.squeeze(safeM, [1]), tf.log(tf.sum(tf.exp(tf.sub(masked, safeM)), 1)));
+      const logRest = tf.where(tf.isFinite(tf.squeeze(m, [1])), lse, tf.fill(lse.shape, -Infinity));
+      return tf.concat([tf.cast(indices, 'float32'), tf.expandDims(logRest, 1)], 1);
+    }, lp);
+    const indices = tf.cast(tf.slice(drawn, [0, 0], [-1, k]), 'int32');
+    const logRest = tf.squeeze(tf.slice(drawn, [0, k], [-1, 1]), [1]);
     const picks = tf.cast(tf.oneHot(indices, K), 'float32'); // [N, k, K]
-    const chosen = tf.sum(picks, 1); // [N, K] 0/1: membership of each cell in S
-    const logpS = tf.sum(tf.mul(tf.expandDims(lp, 1), picks), 2); // [N, k]
-    // log p(D \ S) as a logsumexp over the cells not drawn (file comment), −∞ for an empty remainder.
-    const masked = tf.where(tf.greater(chosen, 0), tf.fill(lp.shape, -Infinity), stopGradient(lp));
-    const m = tf.max(masked, 1, true);
-    const safeM = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
-    const lse = tf.add(tf.squeeze(safeM, [1]), tf.log(tf.sum(tf.exp(tf.sub(masked, safeM)), 1)));
-    const logRest = tf.where(tf.isFinite(tf.squeeze(m, [1])), lse, tf.fill(lse.shape, -Infinity));
+    const logpS = tf.sum(tf.mul(tf.expandDims(lp, 1), picks), 2); // [N, k], differentiable
     return { indices, logp: logpS, logRest };
   });
 }
@@ -162,9 +169,18 @@ export interface LeaveOneOutRatios {
  * trapezoidal rule on the substituted integral. No gradient flows through the result.
  */
 export function leaveOneOutRatios(logpSet: tf.Tensor, logRest: tf.Tensor): LeaveOneOutRatios {
+  const k = logpSet.shape[1] ?? 1;
   return tf.tidy(() => {
-    const k = logpSet.shape[1] ?? 1;
-    const logA = tf.sub(stopGradient(logpSet), tf.expandDims(logRest, 1)); // [N, k], +∞ when p(D\S) = 0
+    // Off the tape (`detached`: no op here needs a gradient), as [N, k + k²].
+    const both = detached((lpS, lr) => ratiosOf(lpS, lr, k), logpSet, logRest);
+    return { logR1: tf.slice(both, [0, 0], [-1, k]), logR2: tf.reshape(tf.slice(both, [0, k], [-1, k * k]), [-1, k, k]) };
+  });
+}
+
+/** The ratios of `leaveOneOutRatios` as [N, k + k²]: log R(S, s), then log R^{D\s}(S, s') row by row. */
+function ratiosOf(logpSet: tf.Tensor, logRest: tf.Tensor, k: number): tf.Tensor {
+  return tf.tidy(() => {
+    const logA = tf.sub(logpSet, tf.expandDims(logRest, 1)); // [N, k], +∞ when p(D\S) = 0
     // The grid's range per row (file comment).
     const lowest = tf.min(tf.minimum(tf.neg(tf.minimum(logA, MAX_LOG_A)), 0), 1); // [N]
     const lo = tf.sub(lowest, 20);
@@ -181,7 +197,9 @@ export function leaveOneOutRatios(logpSet: tf.Tensor, logRest: tf.Tensor): Leave
     const logI = tf.logSumExp(base, 1); // [N]
     const logI1 = tf.logSumExp(without1, 1); // [N, k]
     const logI2 = tf.logSumExp(without2, 1); // [N, k, k]
-    return { logR1: tf.sub(logI1, tf.expandDims(logI, 1)), logR2: tf.sub(logI2, tf.expandDims(logI1, 2)) };
+    const logR1 = tf.sub(logI1, tf.expandDims(logI, 1));
+    const logR2 = tf.sub(logI2, tf.expandDims(logI1, 2));
+    return tf.concat([logR1, tf.reshape(logR2, [-1, k * k])], 1);
   });
 }
 

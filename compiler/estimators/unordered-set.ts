@@ -53,15 +53,16 @@ function reject(f: NodeFacts, message: string, label: string, help: string): und
   return undefined;
 }
 
-function decision(f: NodeFacts, k: number, cells: number): Decision {
+function decision(f: NodeFacts, k: number, cells: number, units: number): Decision {
   const oneHot = f.dist.sig.support === 'one_hot';
+  const how = units === 1 ? `${k} of ${cells} values drawn without replacement (Gumbel-top-k)` : `${k} configurations of ${units} ${f.dist.sig.name} units drawn without replacement (stochastic beam search)`;
   return {
     node: f.node,
     distribution: f.distribution,
     samples: 1,
     estimator: 'unordered_set',
-    options: { samples: k, cells, oneHot, direct: f.objective.form === 'elbo' },
-    reason: `requested with unordered_set: ${k} of ${cells} values drawn without replacement (Gumbel-top-k), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)${k === cells ? '; k = K: the exact gradient' : ''}`,
+    options: { samples: k, cells, units, oneHot, direct: f.objective.form === 'elbo' },
+    reason: `requested with unordered_set: ${how}, the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)${units === 1 && k === cells ? '; k = K: the exact gradient' : ''}`,
     overridden: true,
   };
 }
@@ -84,25 +85,22 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
       return reject(f, `unordered_set draws values of a categorical event without replacement; ${sig.name} has no finite set of values known at compile time`, 'unordered_set does not apply', sig.suggestRelaxation ? `relax it with ${sig.suggestRelaxation}, or use reinforce` : 'use reinforce (score function)');
     }
     const events = eventsPerPoint(f);
-    if (events !== 1) {
-      // Priority 2 of issue 15: a factorized vector would need stochastic beam search over its units.
-      return reject(
-        f,
-        `unordered_set over ${events === undefined ? 'a shape not known at compile time' : `${events} independent ${sig.name} events per data point`} is not generated: the set is drawn over the values of one event (a vector of units would need stochastic beam search)`,
-        'one categorical event per data point',
-        "write the latent as one OneHotCategorical over its joint values, or use 'with vimco' (iwae), 'with nvil' or 'with reinforce(samples = 4, baseline = loo)'",
-      );
+    if (events === undefined) {
+      return reject(f, `unordered_set needs the number of ${sig.name} events per data point at compile time`, 'shape not known', 'give the latent static sizes after the batch axis');
     }
     const k = constantOption(clause, 'samples') ?? UNORDERED_SET_DEFAULT_SAMPLES;
-    if (k < 2 || k > cells) {
-      return reject(f, `unordered_set(samples = ${k}) needs 2 <= samples <= ${cells}, the number of values of ${sig.name}`, k < 2 ? 'its baseline leaves one value out' : `only ${cells} distinct values`, `write unordered_set(samples = ${Math.min(cells, Math.max(2, Math.min(k, UNORDERED_SET_DEFAULT_SAMPLES)))})`);
+    // K^U configurations per data point (compared in logs: 2^200 is no number).
+    const logConfigs = events * Math.log(cells);
+    if (k < 2 || Math.log(k) > logConfigs + 1e-9) {
+      const most = Math.round(Math.exp(logConfigs));
+      return reject(f, `unordered_set(samples = ${k}) needs 2 <= samples <= ${most}, the number of values of '${f.node}' per data point`, k < 2 ? 'its baseline leaves one value out' : `only ${most} distinct values`, `write unordered_set(samples = ${Math.min(most, Math.max(2, Math.min(k, UNORDERED_SET_DEFAULT_SAMPLES)))})`);
     }
     const shape = f.model.variables.get(f.node)?.shape ?? [];
     const batched = shape.length > 0 && typeof shape[0] !== 'number';
     if (batched && !f.objective.perExample) {
       return reject(f, 'unordered_set weights each data point’s values by their own learning signal, but the objective does not decompose per data point', 'no per-data-point signal', 'maximize elbo, or a mean/sum of per-data-point terms');
     }
-    return decision(f, k, cells);
+    return decision(f, k, cells, events);
   },
 
   objectiveProblem(objective) {
@@ -118,19 +116,22 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
   },
 
   label(d) {
-    return `unordered_set (${d.options?.samples} of ${d.options?.cells})`;
+    return Number(d.options?.units) > 1 ? `unordered_set (${d.options?.samples}, beam over ${d.options?.units} units)` : `unordered_set (${d.options?.samples} of ${d.options?.cells})`;
   },
 
   draw(d, cx) {
     const o = d.options ?? {};
     cx.importRuntime('drawUnorderedSet');
-    // Every value of the event scored by q (one logProb per value), the set drawn, its first member the value.
+    // Every value of each event scored by q (one logProb per value), the set drawn, its first member the value.
+    // In another node's extra evaluation this node is either fixed or, drawn after it, marked `plain`: one draw of
+    // q then, no set (its own set belongs to the objective's first pass).
+    const plain = cx.fixedRole('plain');
     const set = cx.bind(
       'set',
-      `${cx.fixed} === undefined ? drawUnorderedSet(${cx.q}.sample(${cx.sampleArgs}), ${cx.literal(Number(o.cells))}, ${o.oneHot ? 'true' : 'false'}, (v: tf.Tensor) => ${cx.perExample(`${cx.q}.logProb(v)`)}, ${cx.literal(Number(o.samples))}, ctx.rng) : undefined`,
-      `${d.node}: ${Number(o.samples)} of its ${Number(o.cells)} values without replacement (Gumbel-top-k)`,
+      `${cx.fixed} === undefined && ${plain} === undefined ? drawUnorderedSet(${cx.q}.sample(${cx.sampleArgs}), ${cx.literal(Number(o.cells))}, ${o.oneHot ? 'true' : 'false'}, ${cx.literal(Number(o.units))}, (v: tf.Tensor) => ${cx.q}.logProb(v), ${cx.literal(Number(o.samples))}, ctx.rng) : undefined`,
+      `${d.node}: ${Number(o.samples)} ${Number(o.units) > 1 ? 'configurations, by stochastic beam search over its units' : `of its ${Number(o.cells)} values (Gumbel-top-k)`}, without replacement`,
     );
-    cx.bindValue(`${cx.fixed} ?? ${set}!.member(0)`, `${d.estimator}: ${d.reason}`);
+    cx.bindValue(`${cx.fixed} ?? (${set} ? ${set}.member(0) : ${cx.q}.sample(${cx.sampleArgs}))`, `${d.estimator}: ${d.reason}`);
     cx.bind('logq', cx.perExample(`${cx.q}.logProb(${cx.value})`), 'log q of the draw');
     return 'drawn';
   },
@@ -144,10 +145,11 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
     // nodes that would draw afresh); later nodes draw afresh given each member, as q(later | member) asks.
     const at = cx.decisions.findIndex((e) => e.node === d.node);
     const earlier = Object.fromEntries(cx.decisions.slice(0, at).map((e) => [e.node, cx.valueOf(e.node)]));
+    const later = Object.fromEntries(cx.decisions.slice(at + 1).filter((e) => e.estimator === 'unordered_set').map((e) => [cx.idOf(e.node, 'plain'), 'tf.scalar(1)']));
     const lines: string[] = [];
     const signals = [cx.signal];
     for (let i = 1; i < k; i++) {
-      const ev = cx.evaluateAt({ ...earlier, [d.node]: `${set}.member(${i})` });
+      const ev = cx.evaluateAt({ ...earlier, ...later, [d.node]: `${set}.member(${i})` });
       lines.push(`// ${cx.comment(`${d.node}: the model at member ${i} of the set`)}`, ...ev.lines);
       signals.push(ev.signal);
     }

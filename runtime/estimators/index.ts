@@ -14,4 +14,5 @@ export { meanFieldExpansion, mupropControlVariate, mupropSurrogate, type MupropI
 export { RebarEstimator, REBAR_DEFAULTS, type RebarOptions, type RelaxationTermInput } from './rebar.js';
 export { RelaxEstimator, RELAX_DEFAULTS, type RelaxOptions } from './relax.js';
 export type { RelaxationFamily } from './relaxation-noise.js';
+export { stochasticBeamSearch, type BeamSet } from './stochastic-beam.js';
 export { drawUnorderedSet, leaveOneOutRatios, unorderedSetSample, unorderedSetSurrogate, UnorderedSet, type UnorderedSample } from './unordered-set.js';

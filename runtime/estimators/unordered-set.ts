@@ -50,6 +50,7 @@ import { tf } from '../../stdlib/tf.js';
 import type { RandomStream } from '../../stdlib/random.js';
 import { detached } from '../../stdlib/stop-gradient.js';
 import { stopGradient } from '../ops/stop-gradient.js';
+import { stochasticBeamSearch } from './stochastic-beam.js';
 
 /** Points of the trapezoidal rule in t (see the file comment: step ≤ 0.44 over the widest clamped range). */
 export const GRID_POINTS = 512;
@@ -114,7 +115,7 @@ export function unorderedSetSample(logp: tf.Tensor, k: number, rng: RandomStream
  */
 export class UnorderedSet {
   constructor(
-    private readonly sample: UnorderedSample,
+    private readonly sample: { readonly values: tf.Tensor; readonly logp: tf.Tensor; readonly logRest: tf.Tensor },
     /** A draw of the node (its shape and the shape of a member). */
     private readonly like: tf.Tensor,
     private readonly cells: number,
@@ -129,31 +130,38 @@ export class UnorderedSet {
     return this.sample.logRest;
   }
 
-  /** Member i (0 ≤ i < k) as a value of the node: a one-hot vector per data point, or the value's index as float32. */
+  /** Member i (0 ≤ i < k) as a value of the node: one-hot vectors, or values' indices as float32, in its shape. */
   member(i: number): tf.Tensor {
     return tf.tidy(() => {
-      const column = tf.squeeze(tf.slice(this.sample.indices, [0, i], [-1, 1]), [1]); // [N] int32
-      if (this.oneHot) return tf.cast(tf.oneHot(tf.reshape(column, this.like.shape.slice(0, -1)), this.cells), 'float32');
-      return tf.cast(tf.reshape(column, this.like.shape), 'float32');
+      const row = tf.squeeze(tf.slice(this.sample.values, [0, i, 0], [-1, 1, -1]), [1]); // [N, U] int32
+      if (this.oneHot) return tf.cast(tf.oneHot(tf.reshape(row, this.like.shape.slice(0, -1)), this.cells), 'float32');
+      return tf.cast(tf.reshape(row, this.like.shape), 'float32');
     });
   }
 }
 
 /**
- * Scores every value of a node's event and draws a set of k of them per data point: `like` is a draw of the node
- * (its shape: one event per data point), `cells` the number of values K, `oneHot` whether a value is a one-hot
- * vector (else its index), `logProbOf` the node's log q of a value reduced per data point ([N], or a scalar
- * without batch axis).
+ * Scores every value of each of a node's events and draws a set of k configurations per data point: `like` is a
+ * draw of the node (its shape), `cells` the number of values K of one event, `oneHot` whether a value is a one-hot
+ * vector (else its index), `units` the events per data point U, `logProbOf` the node's log q of a value per event
+ * (unreduced: [B, U] or any shape of B·U elements). One event: Gumbel-top-k over its K values
+ * (`unorderedSetSample`, with the exact remaining mass); several: stochastic beam search over the U units
+ * (stochastic-beam.ts).
  */
-export function drawUnorderedSet(like: tf.Tensor, cells: number, oneHot: boolean, logProbOf: (v: tf.Tensor) => tf.Tensor, k: number, rng: RandomStream): UnorderedSet {
+export function drawUnorderedSet(like: tf.Tensor, cells: number, oneHot: boolean, units: number, logProbOf: (v: tf.Tensor) => tf.Tensor, k: number, rng: RandomStream): UnorderedSet {
   const sample = tf.tidy(() => {
     const eventShape = oneHot ? like.shape.slice(0, -1) : like.shape;
     const scores = Array.from({ length: cells }, (_, j) => {
       const v = oneHot ? tf.cast(tf.oneHot(tf.fill(eventShape, j, 'int32'), cells), 'float32') : tf.fill(like.shape, j, 'float32');
-      return tf.reshape(logProbOf(v), [-1]);
+      return tf.reshape(logProbOf(v), [-1, units]);
     });
-    const s = unorderedSetSample(tf.stack(scores, 1), k, rng);
-    return { indices: s.indices, logp: s.logp, logRest: s.logRest };
+    const table = tf.stack(scores, 2); // [N, U, K]
+    if (units > 1) {
+      const b = stochasticBeamSearch(table, k, rng);
+      return { values: b.values, logp: b.logp, logRest: b.logRest };
+    }
+    const s = unorderedSetSample(tf.squeeze(table, [1]), k, rng);
+    return { values: tf.expandDims(s.indices, 2), logp: s.logp, logRest: s.logRest };
   });
   return new UnorderedSet(sample, like, cells, oneHot);
 }

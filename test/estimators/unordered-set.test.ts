@@ -12,12 +12,14 @@ import { initBackend } from '../../runtime/backend/index.js';
 import { bindModelData } from '../../runtime/data/bind.js';
 import { loadDataset } from '../../runtime/data/registry.js';
 import { compareEstimators } from '../../runtime/compare/compare.js';
-import { leaveOneOutRatios, unorderedSetSample, unorderedSetSurrogate } from '../../runtime/estimators/unordered-set.js';
+import { stochasticBeamSearch } from '../../runtime/estimators/stochastic-beam.js';
+import { drawUnorderedSet, leaveOneOutRatios, unorderedSetSample, unorderedSetSurrogate } from '../../runtime/estimators/unordered-set.js';
+import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';
 import { train } from '../../runtime/train/trainer.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
-import { gradientStats } from './exact64.js';
-import { loadGenerated } from '../codegen/load-generated.js';
+import { configurations, gradientStats, logQ, sigmoid } from './exact64.js';
+import { loadGenerated, loadModelFile } from '../codegen/load-generated.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -170,6 +172,64 @@ describe('the unordered set estimator of a categorical is unbiased', () => {
   });
 });
 
+describe('stochastic beam search over independent Bernoulli units (priority 2: factorized vector latents)', () => {
+  const PHI = [0.5, -1, 2];
+  const configs = configurations(3);
+  const logpConfigs = configs.map((z) => logQ(z, PHI));
+
+  it('draws each unordered set of 3 of the 8 configurations with its probability p(S)', () => {
+    const n = 6000;
+    const counts = new Map<string, number>();
+    tf.tidy(() => {
+      const table = tf.tile(tf.tensor3d([PHI.map((a) => [Math.log(1 - sigmoid(a)), Math.log(sigmoid(a))])]), [n, 1, 1]);
+      const set = stochasticBeamSearch(table, 3, new RandomStream(21));
+      const values = set.values.arraySync() as number[][][];
+      const logp = set.logp.arraySync() as number[][];
+      for (let r = 0; r < n; r++) {
+        const ids = values[r].map((z) => z[0] * 4 + z[1] * 2 + z[2]);
+        expect(new Set(ids).size).toBe(3); // without replacement
+        ids.forEach((id, i) => expect(Math.abs(logp[r][i] - logpConfigs[id])).toBeLessThan(1e-5));
+        const key = [...ids].sort((a, b) => a - b).join(',');
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    });
+    let total = 0;
+    for (let a = 0; a < 8; a++)
+      for (let b = a + 1; b < 8; b++)
+        for (let c = b + 1; c < 8; c++) {
+          const p = Math.exp(logPSet64(logpConfigs, [a, b, c]));
+          total += p;
+          const freq = (counts.get(`${a},${b},${c}`) ?? 0) / n;
+          expect(Math.abs(freq - p)).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / n) + 1e-4);
+        }
+    expect(total).toBeCloseTo(1, 10);
+  });
+
+  it('gives an unbiased unordered set estimate of d E[f] / d logits for k = 2 and 4', () => {
+    const F = configs.map((z) => (1.5 * z[0] - z[1] + 2 * z[2] - 1) ** 2);
+    // d/dφ_i Σ_z q(z) f(z) = Σ_z q(z) f(z) (z_i − σ(φ_i)), float64.
+    const exact = PHI.map((a, i) => configs.reduce((acc, z, c) => acc + Math.exp(logpConfigs[c]) * F[c] * (z[i] - sigmoid(a)), 0));
+    for (const k of [2, 4]) {
+      const n = 3000;
+      const rng = new RandomStream(30 + k);
+      const rows = tf.tidy(() => {
+        const fTable = tf.tensor1d(F);
+        const g = tf.grad((phi: tf.Tensor) => {
+          const q = new Bernoulli({ logits: phi });
+          const set = drawUnorderedSet(tf.zeros([n, 3]), 2, false, 3, (v) => q.logProb(v), k, rng);
+          const members = Array.from({ length: k }, (_, i) => set.member(i)); // [n, 3] each
+          const ids = members.map((m) => tf.sum(tf.mul(m, tf.tensor1d([4, 2, 1])), 1));
+          const signals = tf.stack(ids.map((id) => tf.sum(tf.mul(tf.cast(tf.oneHot(tf.cast(id, 'int32'), 8), 'float32'), fTable), 1)), 1);
+          return unorderedSetSurrogate(set.logp, set.logRest, signals).loss;
+        })(tf.tile(tf.tensor2d([PHI]), [n, 1]));
+        return tf.mul(g, n).arraySync() as number[][];
+      });
+      const stats = gradientStats(rows);
+      exact.forEach((e, i) => expect(Math.abs(stats.mean[i] - e)).toBeLessThan(4 * stats.se[i]));
+    }
+  });
+});
+
 const TINY = (logits: string, clause: string) => `model tiny() {
   param logits: [5] = ${logits}
   c ~ Categorical(logits = logits) with ${clause}
@@ -210,9 +270,11 @@ describe('where unordered_set applies', () => {
 }`;
   const codes = (src: string) => checkSource('m.sgm', src).diagnostics.map((d) => `${d.code} ${d.message}`);
 
-  it('refuses a vector of independent units per data point with a coded diagnostic (no beam search yet)', () => {
-    const c = codes(sbn('unordered_set(samples = 4)'));
-    expect(c.some((m) => m.startsWith('SGM5001') && m.includes('3 independent Bernoulli events per data point'))).toBe(true);
+  it('draws a vector of independent units by stochastic beam search, at most K^U configurations', () => {
+    const d = checkSource('m.sgm', sbn('unordered_set(samples = 8)')).plans[0].estimators[0];
+    expect(d).toMatchObject({ estimator: 'unordered_set', options: { samples: 8, cells: 2, units: 3 } });
+    expect(d.reason).toContain('stochastic beam search');
+    expect(codes(sbn('unordered_set(samples = 9)')).join()).toMatch(/SGM5001.*2 <= samples <= 8/);
   });
 
   it('accepts a single Bernoulli unit (2 values) and refuses k outside 2..K', () => {
@@ -225,6 +287,21 @@ describe('where unordered_set applies', () => {
   it('refuses families without a finite set of values, and iwae', () => {
     expect(codes(TINY('0', 'reinforce').replace('Categorical(logits = logits) with reinforce', 'Poisson(rate = 3.0) with unordered_set')).join()).toMatch(/SGM5001/);
   });
+});
+
+describe('models/sbn_unordered_set.sgm trains (20-20 units, 10 steps; 200-200 for 2,000 steps in the issue report)', () => {
+  it('without NaN, the ELBO improving', async () => {
+    const module = await loadModelFile('models/sbn_unordered_set.sgm', { H1: 20, H2: 20 });
+    const model = await module.create({ seed: 0, cacheDir: mkdtempSync(join(tmpdir(), 'sgm-us-')) });
+    const data = { train: bindModelData(module.metadata, loadDataset('mnist-binarized?classes=0,1')) };
+    const values: number[] = [];
+    const summary = await train(model, data, { steps: 12, batchSize: 20, seed: 1, learningRate: 3e-3, progress: false, onStep: (r) => void values.push(r.value) });
+    expect(summary.status, summary.message).toBe('completed');
+    expect(values.every(Number.isFinite)).toBe(true);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(values.slice(-4))).toBeGreaterThan(mean(values.slice(0, 4)));
+    model.dispose();
+  }, 180_000);
 });
 
 describe('a categorical VAE with unordered_set trains', () => {

@@ -7,10 +7,10 @@
  * numerical integration and the surrogate; docs/math.md section 11). Never chosen automatically: it evaluates the
  * model k times per step, which a user asks for.
  *
- * Applies to a latent with one event of a finite support per data point (a Categorical or OneHotCategorical over
- * K cells, a single Bernoulli unit): the set is drawn over the K values of that event. A vector of independent
- * units per data point (the [B, H] Bernoulli layer of a sigmoid belief net) would draw its set by stochastic beam
- * search over the units; that is not generated, and SGM5001 says so.
+ * Applies to a latent of a finite support with a static number U of events per data point: one event (a
+ * Categorical or OneHotCategorical over K cells, a single Bernoulli unit) draws its set by Gumbel-top-k over the K
+ * values; a vector of independent units (the [B, H] Bernoulli layer of a sigmoid belief net) by stochastic beam
+ * search over the units (runtime/estimators/stochastic-beam.ts), k ≤ K^U.
  *
  * Generated code: the node's draw scores every value of its event (q.logProb of each of the K cells), draws the set
  * and binds the first member as the node's value (a draw from q, so the pass itself is the objective at a sample);
@@ -62,7 +62,7 @@ function decision(f: NodeFacts, k: number, cells: number, units: number): Decisi
     samples: 1,
     estimator: 'unordered_set',
     options: { samples: k, cells, units, oneHot, direct: f.objective.form === 'elbo' },
-    reason: `requested with unordered_set: ${how}, the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)${units === 1 && k === cells ? '; k = K: the exact gradient' : ''}`,
+    reason: `requested with unordered_set: ${how}, the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); ${k} evaluations of the model per step${units === 1 && k === cells ? '; k = K: the exact gradient' : ''}`,
     overridden: true,
   };
 }
@@ -71,9 +71,9 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
   kind: 'unordered_set',
   summary: 'score function over k values drawn without replacement, with the built-in baseline (unordered set estimator)',
   syntax: {
-    doc: 'unordered set estimator (Kool, van Hoof, Welling 2020, arXiv:2002.06043): k distinct values of a categorical event per data point drawn without replacement (Gumbel-top-k), the model evaluated at each, each score weighted by p(s) R(S, s) with the baseline built from the other values; exact when k equals the number of values. One event per data point (Categorical, OneHotCategorical, a single Bernoulli unit)',
+    doc: 'unordered set estimator (Kool, van Hoof, Welling 2020, arXiv:2002.06043): k distinct values of a categorical event per data point drawn without replacement (Gumbel-top-k), the model evaluated at each, each score weighted by p(s) R(S, s) with the baseline built from the other values; exact when k equals the number of values. One event per data point (Categorical, OneHotCategorical, a Bernoulli unit) draws its set by Gumbel-top-k, a vector of independent units (a [B, H] Bernoulli layer) by stochastic beam search over the units (Kool et al. 2019, arXiv:1903.06059)',
     params: [
-      { name: 'samples', kind: 'constant', constraint: 'positive_integer', optional: true, default: UNORDERED_SET_DEFAULT_SAMPLES, aliases: ['k'], doc: 'values per data point, drawn without replacement: 2 or more, at most the number of values K (k evaluations of the model per step)' },
+      { name: 'samples', kind: 'constant', constraint: 'positive_integer', optional: true, default: UNORDERED_SET_DEFAULT_SAMPLES, aliases: ['k'], doc: 'values per data point, drawn without replacement: 2 or more, at most the number of values per data point (K for one event of K values, K^U for U units); k evaluations of the model per step' },
     ],
   },
   display: { fill: '#b5838d', border: '#5e3d44', label: 'score function over a set without replacement (unordered set)' },

@@ -55,7 +55,7 @@ export const metadata: ModelMetadata = {
       distribution: 'Bernoulli',
       estimator: 'unordered_set',
       kl: 'mc',
-      reason: 'requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)',
+      reason: 'requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); 4 evaluations of the model per step',
       line: 11
     },
     {
@@ -73,7 +73,7 @@ export const metadata: ModelMetadata = {
       distribution: 'Bernoulli',
       estimator: 'unordered_set',
       kl: 'closed_form',
-      reason: 'requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)',
+      reason: 'requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); 4 evaluations of the model per step',
       line: 12
     },
     {
@@ -148,11 +148,11 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     const x$ = requireData(batch, 'x');
     const h1$q = new Bernoulli({ logits: dense(x$, h1$logits_layer.W, h1$logits_layer.b, 'identity') }); // line 11: h1 ~ Bernoulli(logits = dense(x, [H1])) with unordered_set(samples = 4)
     const h1$set = fixed.h1$ === undefined && fixed.h1$plain === undefined ? drawUnorderedSet(h1$q.sample(ctx.rng), 2, false, 200, (v: tf.Tensor) => h1$q.logProb(v), 4, ctx.rng) : undefined; // h1: 4 configurations, by stochastic beam search over its units, without replacement
-    const h1$ = fixed.h1$ ?? (h1$set ? h1$set.member(0) : h1$q.sample(ctx.rng)); // unordered_set: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)
+    const h1$ = fixed.h1$ ?? (h1$set ? h1$set.member(0) : h1$q.sample(ctx.rng)); // unordered_set: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); 4 evaluations of the model per step
     const h1$logq = sumToBatch(h1$q.logProb(h1$)); // log q of the draw
     const h2$q = new Bernoulli({ logits: dense(h1$, h2$logits_layer.W, h2$logits_layer.b, 'identity') }); // line 12: h2 ~ Bernoulli(logits = dense(h1, [H2])) with unordered_set(samples = 4)
     const h2$set = fixed.h2$ === undefined && fixed.h2$plain === undefined ? drawUnorderedSet(h2$q.sample(ctx.rng), 2, false, 200, (v: tf.Tensor) => h2$q.logProb(v), 4, ctx.rng) : undefined; // h2: 4 configurations, by stochastic beam search over its units, without replacement
-    const h2$ = fixed.h2$ ?? (h2$set ? h2$set.member(0) : h2$q.sample(ctx.rng)); // unordered_set: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)
+    const h2$ = fixed.h2$ ?? (h2$set ? h2$set.member(0) : h2$q.sample(ctx.rng)); // unordered_set: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); 4 evaluations of the model per step
     const h2$logq = sumToBatch(h2$q.logProb(h2$)); // log q of the draw
     return { h1$q, h1$set, h1$, h1$logq, h2$q, h2$set, h2$, h2$logq };
   }
@@ -206,7 +206,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const h2$kl_4 = sumToBatch(KL_COMPUTE['bernoulli-bernoulli'](g_at3.h2$q, m_at3.h2$p, { rng: ctx.rng, samples: 1 })); // KL(h2): Bernoulli-Bernoulli: closed form
       const elbo_at3 = tf.sub(x$loglik_4, tf.addN([h1$kl_4, h2$kl_4])); // per data point, at the fixed values
       const h1$unordered_set = unorderedSetSurrogate(g.h1$set!.logp, g.h1$set!.logRest, tf.reshape(tf.stack([tf.neg(elbo), tf.neg(elbo_at1), tf.neg(elbo_at2), tf.neg(elbo_at3)], -1), [-1, 4]), tf.reshape(tf.neg(elbo), [-1]));
-      loss = tf.add(loss, h1$unordered_set.loss) as tf.Scalar; // h1: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)
+      loss = tf.add(loss, h1$unordered_set.loss) as tf.Scalar; // h1: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); 4 evaluations of the model per step
       // h2: the model at member 1 of the set
       const g_at4 = guide(batch, ctx, dims, s, { h1$: g.h1$, h2$: g.h2$set!.member(1) });
       const m_at4 = generative(batch, ctx, dims, s, { h1: g_at4.h1$, h2: g_at4.h2$ });
@@ -229,7 +229,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const h2$kl_7 = sumToBatch(KL_COMPUTE['bernoulli-bernoulli'](g_at6.h2$q, m_at6.h2$p, { rng: ctx.rng, samples: 1 })); // KL(h2): Bernoulli-Bernoulli: closed form
       const elbo_at6 = tf.sub(x$loglik_7, tf.addN([h1$kl_7, h2$kl_7])); // per data point, at the fixed values
       const h2$unordered_set = unorderedSetSurrogate(g.h2$set!.logp, g.h2$set!.logRest, tf.reshape(tf.stack([tf.neg(elbo), tf.neg(elbo_at4), tf.neg(elbo_at5), tf.neg(elbo_at6)], -1), [-1, 4]), tf.reshape(tf.neg(elbo), [-1]));
-      loss = tf.add(loss, h2$unordered_set.loss) as tf.Scalar; // h2: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020)
+      loss = tf.add(loss, h2$unordered_set.loss) as tf.Scalar; // h2: requested with unordered_set: 4 configurations of 200 Bernoulli units drawn without replacement (stochastic beam search), the score function of each weighted by p(s) R(S, s) with the built-in baseline of the others (Kool et al. 2020); 4 evaluations of the model per step
       return { loss, value, metrics: { elbo: value, loglik_x: tf.mean(x$loglik), kl_h1: tf.mean(h1$kl), kl_h2: tf.mean(h2$kl) } };
     },
     trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]> {

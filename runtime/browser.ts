@@ -36,7 +36,7 @@ export * from './eval/index.js';
 
 // ── what generated model modules call (compiler/codegen) ──
 export { dense, mlp, initDense, initMlp, variablesOf, type DenseWeights } from './nn/index.js';
-export { sumToBatch, stopGradient, matmulLast, planarFlowVariables, truncatedPmfOf, requireData, requireDim, select, type AxisSelection } from './ops/index.js';
+export { sumToBatch, stopGradient, matmulLast, planarFlowVariables, truncatedPmfOf, requireData, requireDim, select, type AxisSelection, type OneHotIndex } from './ops/index.js';
 // Every estimator's run-time helpers (a new estimator adds its export to runtime/estimators/index.ts only).
 export * from './estimators/index.js';
 export { anneal, ramp, type AnnealKind } from './schedules.js';

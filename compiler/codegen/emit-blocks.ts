@@ -238,7 +238,7 @@ function sharedValues(hasShared: boolean, dims: string): string {
 export function blocksCommon(em: ModelState, hasShared: boolean): string[] {
   const sharedCall = sharedValues(hasShared, 'dims');
   const guideLatents = em.model.latents.map((z) => `${propKey(z)}: ${em.latentValue(z, 'g')}`);
-  const observedSamples = em.model.observed.map((x) => `${propKey(x)}: m.${em.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+  const observedSamples = em.model.observed.map((x) => `${propKey(x)}: m.${em.ids.get(`${x}.p`)}.sample(${em.observedSampleArgs(x)})`);
   const batchDim = em.model.runtimeDims[0];
   return [
     [

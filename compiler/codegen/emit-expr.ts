@@ -7,6 +7,7 @@ import { findFunction } from '../../stdlib/signatures/index.js';
 import type * as A from '../syntax/ast.js';
 import { flattenConst, formatNumber } from '../semantics/constant.js';
 import { isNamedDim, normalizeAxis, type Dim } from '../semantics/shape.js';
+import { isOneHotIndex } from '../semantics/indexing.js';
 import type { ConstValue, ResolvedCall, TensorType } from '../semantics/types.js';
 import { type EmitContext, type Scope } from './emit-context.js';
 import { commentText, member, propKey, str } from './names.js';
@@ -148,8 +149,9 @@ export class ExprEmitter {
     };
     // A constant index selects; any other index (an integer-valued tensor, checked by semantics) gathers.
     const at = (x: A.Expr): string => {
-      const c = this.cx.tensorType(x)?.constant;
-      return typeof c === 'number' ? String(c) : this.expr(x);
+      const t = this.cx.tensorType(x);
+      if (typeof t?.constant === 'number') return String(t.constant);
+      return t && isOneHotIndex(t) ? `{ oneHot: ${this.expr(x)} }` : this.expr(x);
     };
     const explicit = e.items.filter((i) => i.kind !== 'ellipsis').length;
     const spec: string[] = [];

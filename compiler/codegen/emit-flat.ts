@@ -51,7 +51,7 @@ export function flatMembers(em: ModelState): string[] {
   monteCarloObjective(em, build, enumerated, body, metrics);
   metrics.push('objective: value');
   const stochastic = em.model.statements.filter((s) => s.statement.kind === 'sample' && s.role !== 'likelihood').map((s) => (s.statement as A.Sample).target.text);
-  const observed = em.model.observed.map((x) => `${propKey(x)}: r.${em.ids.get(`${x}.p`)}.sample(ctx.rng)`);
+  const observed = em.model.observed.map((x) => `${propKey(x)}: r.${em.ids.get(`${x}.p`)}.sample(${em.observedSampleArgs(x)})`);
   const batchDim = em.model.runtimeDims[0];
   return [
     objectiveMember(em, body, metrics),
@@ -70,7 +70,8 @@ export function flatMembers(em: ModelState): string[] {
     ].join('\n'),
     [
       'sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {',
-      `  const r = forward({}, ctx, { ${batchDim ? `${propKey(batchDim)}: n` : ''} });`,
+      `  const dims: Dims = { ${batchDim ? `${propKey(batchDim)}: n` : ''} };`,
+      '  const r = forward({}, ctx, dims);',
       `  return { ${[...stochastic.map((n) => `${propKey(n)}: r.${em.names.source(n)}`), ...observed].join(', ')} };`,
       '},',
     ].join('\n'),

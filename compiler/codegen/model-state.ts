@@ -160,6 +160,16 @@ export class ModelState {
     return `, [${full.slice(0, full.length - natural.length).map((d) => this.dimCode(d)).join(', ')}]`;
   }
 
+  /**
+   * The sample arguments that draw observed variable `x` in its data annotation's shape (`data x: [B, D]` with a
+   * distribution of natural shape [D] draws [n, D] in `sample`, not one [D] draw).
+   */
+  observedSampleArgs(x: string): string {
+    const st = this.model.statements.find((s) => s.statement.kind === 'sample' && s.statement.target.text === x)?.statement;
+    const d = st?.kind === 'sample' ? this.distType(st) : undefined;
+    return `ctx.rng${d ? this.sampleShape(d.sampleShape, this.model.variables.get(x)?.shape ?? null) : ''}`;
+  }
+
   sharedStatements(): CheckedStatement[] {
     return this.model.statements.filter((s) => s.block === 'model' && s.statement.kind === 'assign');
   }

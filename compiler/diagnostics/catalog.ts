@@ -76,7 +76,7 @@ export const CATALOG = {
   SGM3005: entry('error', 'shape not known at compile time', 'param and const shapes, layer sizes and event sizes must be numbers after hyperparameter substitution.'),
   SGM3006: entry('error', 'objective is not a scalar', 'maximize/minimize need a scalar; reduce with sum or mean.'),
   SGM3007: entry('error', 'unknown layer input size', 'dense and mlp need the size of the input\'s last axis at compile time.'),
-  SGM3008: entry('error', 'bad index', 'Too many indices, an index outside a known axis size, a non-integer index, or more than one tensor index. A tensor index must hold category numbers (a Categorical sample, argmax); select with a one-hot or relaxed sample z by matmul(z, x).'),
+  SGM3008: entry('error', 'bad index', 'Too many indices, an index outside a known axis size, a non-integer index, or more than one tensor index. A tensor index must hold category numbers (a Categorical sample, argmax) or be one-hot or relaxed (a OneHotCategorical, Gumbel-Softmax or IGR sample) with a last axis the size of the indexed axis.'),
   SGM3009: entry('error', 'reshape size mismatch', 'reshape must keep the number of elements.'),
   SGM3010: entry('error', 'concat shape mismatch', 'Concatenated tensors must have the same rank and agree on every axis except the concatenation axis.'),
   SGM3011: entry('error', 'split size mismatch', 'split(x, parts) needs the axis size to be a multiple of parts; the names on the left must be as many as the parts.'),

@@ -2,8 +2,10 @@
  * Types indexing and slicing: `x[0]`, `x[:, 1:5:2]`, `x[..., -1]` with compile-time constants, and gather,
  * `means[c]` with `c` an integer-valued tensor (a Categorical sample, an argmax): the indexed axis is replaced by
  * the index's shape, as NumPy's and tf.gather's indexing by one integer array does ([K, D] indexed by c: [B] on
- * axis 0 gives [B, D]). One tensor index per indexing expression; a one-hot or relaxed sample is not an index
- * (it is a float vector): `matmul(z, means)` selects with it, and differentiates through a relaxed z.
+ * axis 0 gives [B, D]). One tensor index per indexing expression. A one-hot or relaxed sample z ([..., K], range
+ * simplex) indexes too: its last axis weights the K entries of the indexed axis, which is replaced by z's leading
+ * axes (`means[z]` with z: [B, K] gives [B, D]); for an exact one-hot z that is the gather by argmax(z), for a
+ * relaxed z the convex combination Σ_k z_k means[k] (= matmul(z, means)), through which a relaxation differentiates.
  */
 import { noDistribution, type CheckContext, type ExprContext } from './context.js';
 import { type Expr, type Index } from '../syntax/ast.js';
@@ -66,10 +68,21 @@ export function typeIndex(
         });
         return ERROR;
       }
-      // A gathered axis is replaced by the index's axes (none for a scalar index).
+      // A gathered axis is replaced by the index's axes (none for a scalar index); a one-hot index's last axis
+      // is the weights over the indexed axis and must match it.
       if (typeof idx !== 'number') {
         if (it.shape === null) unknownRank = true;
-        else out.push(...it.shape);
+        else if (isOneHotIndex(it)) {
+          const k = it.shape[it.shape.length - 1];
+          if (it.shape.length === 0 || (typeof k === 'number' && typeof d === 'number' && k !== d)) {
+            ctx.report('SGM3008', item.span, `a one-hot index with ${String(k ?? 'no')} entries cannot select from an axis of size ${String(d)}`, {
+              label: `a one-hot tensor of shape ${formatShape(it.shape)}, at axis ${axis} of ${formatShape(shape)}`,
+              help: 'the index\'s last axis holds one weight per entry of the indexed axis: their sizes must agree',
+            });
+            return ERROR;
+          }
+          out.push(...it.shape.slice(0, -1));
+        } else out.push(...it.shape);
       }
     } else {
       out.push(sliceSize(ctx, item, d));
@@ -77,7 +90,9 @@ export function typeIndex(
     axis++;
   }
   out.push(...shape.slice(axis));
-  const integer = t.integer ? { integer: true } : {};
+  // A relaxed index mixes entries: the result holds integers only when the index is an exact one-hot or integer.
+  const mixes = e.items.some((i) => i.kind === 'at' && isOneHotIndex(ctx.types.get(i.index) as TensorType) && !(ctx.types.get(i.index) as TensorType).integer);
+  const integer = t.integer && !mixes ? { integer: true } : {};
   return tensorType(unknownRank ? null : out, t.range, { ...(t.schedule ? { schedule: true } : {}), ...integer });
 }
 
@@ -88,20 +103,12 @@ function checkTensorIndices(ctx: CheckContext, e: Index): boolean {
   );
   for (const item of tensorIndices) {
     const it = ctx.types.get(item.index) as TensorType;
-    // A one-hot sample is integer-valued but holds 0/1 flags (range 'simplex'), not category numbers.
-    const oneHot = it.integer === true && it.range === 'simplex';
-    if (it.constant !== undefined || it.schedule || !it.integer || oneHot) {
+    if (it.constant !== undefined || it.schedule || !(it.integer || isOneHotIndex(it))) {
       const what =
-        it.constant !== undefined
-          ? 'a constant tensor'
-          : it.schedule
-            ? 'a schedule'
-            : oneHot
-              ? `a one-hot tensor of shape ${formatShape(it.shape)}`
-              : `a real-valued tensor of shape ${formatShape(it.shape)}`;
-      ctx.report('SGM3008', item.span, 'an index must be a constant integer or an integer-valued tensor', {
+        it.constant !== undefined ? 'a constant tensor' : it.schedule ? 'a schedule' : `a real-valued tensor of shape ${formatShape(it.shape)}`;
+      ctx.report('SGM3008', item.span, 'an index must be a constant integer, an integer-valued tensor or a one-hot tensor', {
         label: `${what}`,
-        help: 'index with a sample of Categorical (or argmax(...)); with a one-hot or relaxed sample z, select by matmul(z, x)',
+        help: 'index with a sample of Categorical (or argmax(...)), or with a one-hot or relaxed sample (OneHotCategorical, Gumbel-Softmax, IGR)',
       });
       return false;
     }
@@ -145,4 +152,9 @@ function sliceSize(ctx: CheckContext, item: Extract<Index['items'][number], { ki
   if (typeof d !== 'number' || typeof start !== 'number' || typeof stop !== 'number' || typeof step !== 'number' || step <= 0) return UNKNOWN;
   const norm = (x: number) => Math.min(Math.max(x < 0 ? d + x : x, 0), d);
   return Math.max(0, Math.ceil((norm(stop) - norm(start)) / step));
+}
+
+/** A one-hot or relaxed one-hot tensor (range simplex: 0/1 flags or weights summing to one on the last axis). */
+export function isOneHotIndex(t: TensorType): boolean {
+  return t.range === 'simplex' && t.constant === undefined;
 }

@@ -53,7 +53,10 @@ export function binaryRange(op: string, a: ValueRange, b: ValueRange): ValueRang
  * non-negative (a sum of non-negative terms, e.g. GenGS counts times exp(...)) or positive; an empty inner axis
  * gives zeros, which are non-negative only.
  */
-export function matmulRange(a: ValueRange, b: ValueRange, emptyInner = false): ValueRange {
+export function matmulRange(a: ValueRange, b: ValueRange, emptyInner = false, bIsMatrix = false): ValueRange {
+  // Simplex rows times a matrix whose rows lie on the simplex (a row-stochastic matrix, e.g. topics) is a convex
+  // combination of those rows: again on the simplex. A simplex vector times one: a weighted mean of values in (0, 1].
+  if (a === 'simplex' && b === 'simplex' && !emptyInner) return bIsMatrix ? 'simplex' : 'unit_interval';
   const r = binaryRange('*', a, b);
   return emptyInner && r === 'positive' ? 'nonnegative' : r;
 }

@@ -190,7 +190,7 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
         });
         return ERROR;
       }
-      return tensorType([...x.shape.slice(0, -1), ...y.shape.slice(1)], matmulRange(x.range, y.range, k === 0), flags);
+      return tensorType([...x.shape.slice(0, -1), ...y.shape.slice(1)], matmulRange(x.range, y.range, k === 0, y.shape.length === 2), flags);
     }
     case 'pmf': {
       const dist = call.args.get('dist')?.type;

@@ -129,9 +129,12 @@ function checkInit(ctx: CheckContext, st: A.ParamDecl, t: TensorType, shape: Sha
   }
 }
 
-function reportAnnotation(ctx: CheckContext, annotation: A.ShapeExpr, inferred: Shape | null, declared: Shape): void {
+function reportAnnotation(ctx: CheckContext, annotation: A.ShapeExpr, inferred: Shape | null, declared: Shape, sampled = false): void {
+  // A sample's annotation is its whole shape: `theta ~ Dirichlet(alpha) : [B]` with alpha: [K] means [B, K].
+  const whole = sampled && inferred !== null && inferred.length > 0 ? [...declared, ...inferred] : null;
   ctx.report('SGM3003', annotation.span, 'the declared shape does not match the inferred shape', {
     label: `declared ${formatShape(declared)}, inferred ${formatShape(inferred)}`,
+    ...(whole ? { help: `a sample's annotation is its whole shape, event axes included: for ${formatShape(declared)} draws of this distribution write : ${formatShape(whole)}` } : {}),
   });
 }
 
@@ -200,7 +203,7 @@ function checkSample(ctx: CheckContext, st: A.Sample, s: OrderedStatement, ec: E
   let shape = t.sampleShape;
   if (st.shape) {
     const declared = evalShape(ctx, st.shape, s.order, true, `'${name}'`);
-    if (declared && !broadcastsTo(shape, declared)) reportAnnotation(ctx, st.shape, shape, declared);
+    if (declared && !broadcastsTo(shape, declared)) reportAnnotation(ctx, st.shape, shape, declared, true);
     else if (declared) shape = declared;
   }
   const type = tensorType(shape, sampleSign(t.sig), t.sig.discrete ? { integer: true } : {});

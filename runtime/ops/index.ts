@@ -5,4 +5,4 @@ export { matmulLast } from './matmul.js';
 export { planarFlowVariables } from './planar-flow-variables.js';
 export { truncatedPmfOf } from './truncated-pmf-of.js';
 export { requireData, requireDim } from './require-data.js';
-export { select, type AxisSelection } from './select.js';
+export { select, type AxisSelection, type OneHotIndex } from './select.js';

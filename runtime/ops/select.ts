@@ -3,7 +3,10 @@
  * stridedSlice has no registered gradient, so axes are selected with slice (step 1), gather (other steps) and a
  * final reshape for indexed axes, all of which differentiate. A tensor index gathers: its axis is replaced by the
  * index's axes (tf.gather; the gradient with respect to x is a segment sum, registered on CPU and, by
- * runtime/backend/wasm-missing-kernels.ts, on WASM).
+ * runtime/backend/wasm-missing-kernels.ts, on WASM). A one-hot index `{ oneHot: c }` (c: [..., K], a one-hot or
+ * relaxed sample) contracts its last axis with the indexed axis of size K: for an exact one-hot c this is the same
+ * selection as gathering with argmax(c); for a relaxed c it is the convex combination Σ_k c_k x[k], which is
+ * what matmul(c, x) computes and what a relaxation differentiates through (matmul has gradients on every backend).
  */
 import { tf } from '../../stdlib/tf.js';
 import { UserError } from '../errors.js';
@@ -12,24 +15,56 @@ import { UserError } from '../errors.js';
  * One axis of a selection: a constant index (axis dropped), a slice [start, stop, step] (null ends = open), null
  * (all), or an integer-valued tensor (float32 holding integers, as discrete samples are) to gather with.
  */
-export type AxisSelection = number | readonly [number | null, number | null, number] | null | tf.Tensor;
+export type AxisSelection = number | readonly [number | null, number | null, number] | null | tf.Tensor | OneHotIndex;
+
+/** A one-hot (or relaxed one-hot) index: its last axis holds the weights of the indexed axis's entries. */
+export interface OneHotIndex {
+  readonly oneHot: tf.Tensor;
+}
+
+function isTensorIndex(s: AxisSelection): s is tf.Tensor | OneHotIndex {
+  return s instanceof tf.Tensor || (typeof s === 'object' && s !== null && 'oneHot' in s);
+}
 
 /**
  * x indexed axis by axis by `spec` (one entry per axis from the left; missing trailing axes are kept whole).
  * `source` (the indexing expression as written) names it in the error for a tensor index outside its axis.
  */
 export function select(x: tf.Tensor, spec: readonly AxisSelection[], source = 'an index'): tf.Tensor {
-  const at = spec.findIndex((s) => s instanceof tf.Tensor);
+  const at = spec.findIndex(isTensorIndex);
   if (at < 0) return selectConstant(x, spec as readonly ConstantSelection[]);
-  if (spec.slice(at + 1).some((s) => s instanceof tf.Tensor)) throw new RangeError('select: at most one tensor index');
+  if (spec.slice(at + 1).some(isTensorIndex)) throw new RangeError('select: at most one tensor index');
   return tf.tidy(() => {
     const y = selectConstant(x, spec.map((s, i) => (i === at ? null : s)) as ConstantSelection[]);
     // The gathered axis of y: the axes before it that survive (whole or sliced ones; constant indices drop theirs).
     const axis = spec.slice(0, at).filter((s) => typeof s !== 'number').length;
-    const index = spec[at] as tf.Tensor;
+    const index = spec[at] as tf.Tensor | OneHotIndex;
+    if (!(index instanceof tf.Tensor)) return contractOneHot(y, index.oneHot, axis, source);
     checkIndexRange(index, y.shape[axis], source);
     return gatherFloat(y, index, axis);
   });
+}
+
+/**
+ * y [...pre, K, ...post] selected by the one-hot c [...cb, K]: [...pre, ...cb, ...post] (the gathered axis replaced
+ * by c's leading axes, as an integer index's axes replace it), as one matmul of c [N, K] with y's axis moved first.
+ */
+function contractOneHot(y: tf.Tensor, c: tf.Tensor, axis: number, source: string): tf.Tensor {
+  const k = y.shape[axis];
+  if (c.rank < 1 || c.shape[c.rank - 1] !== k) {
+    throw new UserError(`${source}: a one-hot index of shape [${c.shape.join(', ')}] selects from an axis of size ${k}; its last axis must have ${k} entries`);
+  }
+  const pre = y.shape.slice(0, axis);
+  const post = y.shape.slice(axis + 1);
+  const cb = c.shape.slice(0, -1);
+  const rest = [...pre, ...post].reduce((a, b) => a * b, 1);
+  const front = tf.reshape(tf.transpose(y, [axis, ...pre.map((_, i) => i), ...post.map((_, i) => axis + 1 + i)]), [k, rest]);
+  const n = cb.reduce((a, b) => a * b, 1);
+  const picked = tf.reshape(tf.matMul(tf.reshape(c, [n, k]), front), [...cb, ...pre, ...post]);
+  if (pre.length === 0) return picked;
+  // [...cb, ...pre, ...post] -> [...pre, ...cb, ...post]
+  const perm = [...pre.map((_, i) => cb.length + i), ...cb.map((_, i) => i), ...post.map((_, i) => cb.length + pre.length + i)];
+  return tf.transpose(picked, perm);
 }
 
 /**
@@ -79,7 +114,7 @@ function gatherFloat(x: tf.Tensor, index: tf.Tensor, axis: number): tf.Tensor {
   return op(x, index) as tf.Tensor;
 }
 
-type ConstantSelection = Exclude<AxisSelection, tf.Tensor>;
+type ConstantSelection = Exclude<AxisSelection, tf.Tensor | OneHotIndex>;
 
 function selectConstant(x: tf.Tensor, spec: readonly ConstantSelection[]): tf.Tensor {
   return tf.tidy(() => {

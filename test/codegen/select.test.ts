@@ -64,3 +64,51 @@ describe('select with a tensor index (gather), on cpu and wasm', () => {
     expect(() => select(t, [tf.tensor1d([-1])], 'means[n]')).toThrow(UserError);
   });
 });
+
+describe('select with a one-hot or relaxed index, on cpu and wasm', () => {
+  it.each(['cpu', 'wasm'] as const)('%s: an exact one-hot selects as the integer gather does; a relaxed one mixes', async (backend) => {
+    await initBackend(backend);
+    const t = tf.tensor(Array.from({ length: 24 }, (_, i) => i * 0.5 - 3), [2, 3, 4]);
+    // One-hot rows for categories [[2, 0], [2, 1]] on axis 1: the same selection as the integer index.
+    const cats = [
+      [2, 0],
+      [2, 1],
+    ];
+    const oneHot = tf.oneHot(tf.tensor2d(cats, undefined, 'int32'), 3).toFloat();
+    const gathered = select(t, [null, tf.tensor2d(cats)]);
+    const picked = select(t, [null, { oneHot }]);
+    expect(picked.shape).toEqual([2, 2, 2, 4]);
+    expect(picked.arraySync()).toEqual(gathered.arraySync());
+    // A relaxed index w [2, 3] on axis 0 of t[0] ([3, 4]): Σ_k w_k t[0][k], written out by hand.
+    const rows = (t.arraySync() as number[][][])[0];
+    const w = [
+      [0.2, 0.5, 0.3],
+      [0.05, 0.05, 0.9],
+    ];
+    const mixed = select(tf.tensor(rows), [{ oneHot: tf.tensor2d(w) }]).arraySync() as number[][];
+    for (let b = 0; b < 2; b++)
+      for (let j = 0; j < 4; j++) expect(mixed[b][j]).toBeCloseTo(w[b].reduce((a, wk, k) => a + wk * rows[k][j], 0), 5);
+    // Gradients with respect to the weights (the relaxation's path) and the table, against finite differences.
+    const table = tf.tensor(rows);
+    const weights = tf.tensor2d(w);
+    const f = (tb: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.square(select(tb, [{ oneHot: ww }])));
+    const [gTable, gW] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a, b))([table, weights]);
+    const h = 1e-2;
+    const fd = (which: 0 | 1, i: number) => {
+      const base = (which === 0 ? rows.flat() : w.flat()).slice();
+      const shape = which === 0 ? [3, 4] : [2, 3];
+      const at = (delta: number) => {
+        const v = base.slice();
+        v[i] += delta;
+        const u = tf.tensor(v, shape);
+        return (which === 0 ? f(u, weights) : f(table, u)).dataSync()[0];
+      };
+      return (at(h) - at(-h)) / (2 * h);
+    };
+    const gT = gTable.dataSync();
+    const gWv = gW.dataSync();
+    for (let i = 0; i < 12; i++) expect(gT[i]).toBeCloseTo(fd(0, i), 1);
+    for (let i = 0; i < 6; i++) expect(gWv[i]).toBeCloseTo(fd(1, i), 1);
+    expect(() => select(tf.tensor(rows), [{ oneHot: tf.ones([2, 4]) }], 'means[z]')).toThrow(/means\[z\]: a one-hot index of shape \[2, 4\]/);
+  });
+});

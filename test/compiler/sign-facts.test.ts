@@ -93,4 +93,36 @@ describe('sign facts of the signature table', () => {
     expect(matmulRange('unknown', 'positive')).toBe('unknown');
     expect(rangeSatisfies(binaryRange('+', matmulRange('nonnegative', 'positive'), 'unit_interval'), 'positive')).toBe(true);
   });
+
+  it('simplex rows times a row-stochastic matrix are on the simplex (a topic mixture); times a vector, in (0, 1]', () => {
+    expect(matmulRange('simplex', 'simplex', false, true)).toBe('simplex');
+    expect(matmulRange('simplex', 'simplex', false, false)).toBe('unit_interval');
+    expect(matmulRange('simplex', 'positive', false, true)).toBe('positive');
+    // Numerically: random simplex rows [2, 3] times a row-stochastic [3, 4] sum to one per row, entries in [0, 1].
+    const a = [[0.2, 0.5, 0.3], [0.9, 0.05, 0.05]];
+    const b = [[0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25], [0.7, 0.1, 0.1, 0.1]];
+    for (const row of a) {
+      const out = b[0].map((_, j) => row.reduce((acc, w, k) => acc + w * b[k][j], 0));
+      expect(out.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+      for (const v of out) expect(v >= 0 && v <= 1).toBe(true);
+    }
+  });
+});
+
+describe('SGM4004 on Multinomial probs from a Dirichlet topic mixture', () => {
+  it('matmul(theta, softmax(log_beta, axis = -1)) with theta ~ Dirichlet is a probability vector: no warning', () => {
+    const src = [
+      'model lda(K = 3, V = 6) {',
+      '  data x: [B, V]',
+      '  param log_beta: [K, V] = 0',
+      '  guide {\n    theta ~ Dirichlet(softplus(dense(x, [K])) + 0.1)\n  }',
+      '  generative {\n    theta ~ Dirichlet(ones([K])) : [B, K]',
+      '    x ~ Multinomial(total_count = 10, probs = matmul(theta, softmax(log_beta, axis = -1)))\n  }',
+      '  maximize elbo',
+      '}',
+    ].join('\n');
+    expect(signWarnings(src)).toEqual([]);
+    // The same with an unnormalised matrix is still warned.
+    expect(signWarnings(src.replace('softmax(log_beta, axis = -1)', 'exp(log_beta)'))).toHaveLength(1);
+  });
 });

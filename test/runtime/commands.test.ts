@@ -9,7 +9,7 @@ import * as gaussianMean from './fixtures/gaussian-mean.js';
 import * as linearVae from './fixtures/linear-vae.js';
 import * as diverging from './fixtures/diverging.js';
 import { scratch } from './fixtures/scratch.js';
-import { loadGenerated } from '../codegen/load-generated.js';
+import { loadGenerated, loadModelFile } from '../codegen/load-generated.js';
 
 const { tempDir } = scratch('sgm-cmd-');
 
@@ -111,6 +111,19 @@ describe('runSample (sgm sample)', () => {
     await runSample(linearVae, { n: 3, out: npyDir }, io().io);
     expect(readdirSync(npyDir).sort()).toEqual(['x.npy', 'z.npy']);
     expect(parseNpy(readFileSync(join(npyDir, 'x.npy')), 'x.npy').shape).toEqual([3, 4]);
+  });
+
+  it('draws an observed variable in its data shape, n rows, in block and flat models', async () => {
+    // gmm_marginal's mixture has natural shape [D] and no batch dependence; `data x: [B, D]` asks for [n, D].
+    const flat = await runSample(await loadModelFile('models/gmm_marginal.sgm'), { n: 7, seed: 3 }, io().io);
+    expect(flat.samples.x.shape).toEqual([7, 2]);
+    // Seven rows are seven draws, not one draw repeated.
+    const rows = new Set(Array.from({ length: 7 }, (_, i) => flat.samples.x.values[2 * i]));
+    expect(rows.size).toBe(7);
+    const blocks = await loadGenerated(
+      'model m(D = 3) {\n  data x: [B, D]\n  param mu: [D] = 0\n  guide {\n    z ~ Normal(0, 1) : [B]\n  }\n  generative {\n    z ~ Normal(0, 1) : [B]\n    x ~ Normal(mu, 1)\n  }\n  maximize elbo\n}\n',
+    );
+    expect((await runSample(blocks, { n: 4 }, io().io)).samples.x.shape).toEqual([4, 3]);
   });
 
   it('refuses a checkpoint of another model', async () => {

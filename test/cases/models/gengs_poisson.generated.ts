@@ -114,7 +114,8 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       return { n: r.n$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { B: n });
+      const dims: Dims = { B: n };
+      const r = forward({}, ctx, dims);
       return { n: r.n$ };
     },
     dispose(): void {

@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Categorical, MixtureSameFamily, MultivariateNormalDiag, RandomStream } from 'sgm/stdlib';
-import { requireData, sumToBatch, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { requireData, requireDim, sumToBatch, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { K: 3, D: 2 } as const;
@@ -120,8 +120,9 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       return {};
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { B: n });
-      return { x: r.x$p.sample(ctx.rng) };
+      const dims: Dims = { B: n };
+      const r = forward({}, ctx, dims);
+      return { x: r.x$p.sample(ctx.rng, [requireDim(dims, 'B')]) };
     },
     dispose(): void {
       for (const v of variables.values()) v.dispose();

@@ -101,7 +101,8 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       return { z: r.z$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, {});
+      const dims: Dims = {};
+      const r = forward({}, ctx, dims);
       return { z: r.z$ };
     },
     dispose(): void {

@@ -150,7 +150,8 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       return { h1: r.h1$, h2: r.h2$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { B: n });
+      const dims: Dims = { B: n };
+      const r = forward({}, ctx, dims);
       return { h1: r.h1$, h2: r.h2$, lower: r.lower$p.sample(ctx.rng) };
     },
     dispose(): void {

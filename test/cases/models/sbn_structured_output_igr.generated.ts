@@ -182,7 +182,8 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       return { z1: r.z1$, z2: r.z2$ };
     },
     sample(n: number, ctx: StepContext): Record<string, tf.Tensor> {
-      const r = forward({}, ctx, { B: n });
+      const dims: Dims = { B: n };
+      const r = forward({}, ctx, dims);
       return { z1: r.z1$, z2: r.z2$, lower: r.lower$p.sample(ctx.rng) };
     },
     dispose(): void {

@@ -294,6 +294,7 @@ describe('models/sbn_unordered_set.sgm trains (20-20 units, 10 steps; 200-200 fo
     const module = await loadModelFile('models/sbn_unordered_set.sgm', { H1: 20, H2: 20 });
     const model = await module.create({ seed: 0, cacheDir: mkdtempSync(join(tmpdir(), 'sgm-us-')) });
     const data = { train: bindModelData(module.metadata, loadDataset('mnist-binarized?classes=0,1')) };
+    const before = tf.memory().numTensors;
     const values: number[] = [];
     const summary = await train(model, data, { steps: 12, batchSize: 20, seed: 1, learningRate: 3e-3, progress: false, onStep: (r) => void values.push(r.value) });
     expect(summary.status, summary.message).toBe('completed');
@@ -301,6 +302,8 @@ describe('models/sbn_unordered_set.sgm trains (20-20 units, 10 steps; 200-200 fo
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
     expect(mean(values.slice(-4))).toBeGreaterThan(mean(values.slice(0, 4)));
     model.dispose();
+    // The sets, beams and extra evaluations leave nothing behind but what the model owned (disposed above).
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
   }, 180_000);
 });
 

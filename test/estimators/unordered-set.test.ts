@@ -308,7 +308,7 @@ describe('models/sbn_unordered_set.sgm trains (20-20 units, 10 steps; 200-200 fo
 });
 
 describe('a categorical VAE with unordered_set trains', () => {
-  it('20 steps without NaN, the ELBO improving', async () => {
+  it('30 steps without NaN, the ELBO improving', async () => {
     const src = `model catvae(K = 6) {
   data x: [B, 784]
   guide {

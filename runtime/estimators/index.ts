@@ -2,8 +2,9 @@
  * Gradient estimators of the analysis plan (docs/math.md section 10), as the helpers generated code calls:
  * pathwise (rsample: nothing to add), score function with baselines, enumeration, straight-through
  * (stdlib/straight-through.ts and the distributions' `hard` forms), and the score-function family of
- * docs/math.md section 11: NVIL (nvil.ts), VIMCO (vimco.ts), MuProp (muprop.ts); and the relaxation-based
- * control variates REBAR (rebar.ts) and RELAX (relax.ts).
+ * docs/math.md section 11: NVIL (nvil.ts), VIMCO (vimco.ts), MuProp (muprop.ts), the unordered set estimator
+ * (unordered-set.ts, with stochastic-beam.ts); and the relaxation-based control variates REBAR (rebar.ts) and
+ * RELAX (relax.ts).
  */
 export { EmaBaseline, leaveOneOut } from './baselines.js';
 export { scoreFunctionTerm } from './score-function.js';

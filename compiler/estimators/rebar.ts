@@ -55,7 +55,7 @@ export function valuesPerPoint(f: NodeFacts): number {
   return dims.reduce((p: number, d) => p * (typeof d === 'number' ? d : 1), 1);
 }
 
-/** The options shared by rebar and relax, with their defaults (stdlib/signatures/functions.ts). */
+/** The options shared by rebar and relax, with their defaults (their modules' `syntax`). */
 function relaxationOptions(clause: ResolvedCall): Record<string, OptionValue> {
   return {
     temperature: constantOption(clause, 'temperature') ?? 0.5,

@@ -53,12 +53,24 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Siz
   return { ...(maxElements === undefined ? {} : { maxElements }), ...(maxParamElements === undefined ? {} : { maxParamElements }) };
 }
 
+/**
+ * The analysis options the CLI takes from the environment: `SGM_ENUMERATION_LIMIT`, the most joint configurations
+ * per data point of the variables enumerated together (default 4096; SGM5007 past it).
+ */
+export function analysisFromEnv(env: NodeJS.ProcessEnv = process.env): { enumerationLimit?: number } {
+  const text = env.SGM_ENUMERATION_LIMIT;
+  if (text === undefined || text === '') return {};
+  const n = parseLimit(text);
+  if (n === undefined) throw new UserError(`SGM_ENUMERATION_LIMIT must be a positive integer, got '${text}'`);
+  return { enumerationLimit: n };
+}
+
 /** Output format of diagnostics. */
 export type DiagnosticFormat = 'text' | 'json';
 
 /** Runs the front end on a file. */
 export function frontEnd(io: Io, path: string, overrides: Record<string, number> = {}): FrontEndResult {
-  return checkSource(path, readModelFile(io, path), { overrides, limits: limitsFromEnv() });
+  return checkSource(path, readModelFile(io, path), { overrides, limits: limitsFromEnv(), ...analysisFromEnv() });
 }
 
 /** Prints diagnostics as text (stderr) or JSON (stdout, always an array). */

@@ -6,13 +6,13 @@
 import { compileSource, type CompileResult } from '../compiler/compile.js';
 import { importCompiledModel } from '../runtime/load-model.js';
 import type { CompiledModelModule } from '../runtime/model-api.js';
-import { limitsFromEnv, printDiagnostics, readModelFile } from './front-end.js';
+import { analysisFromEnv, limitsFromEnv, printDiagnostics, readModelFile } from './front-end.js';
 import type { Io } from './io.js';
 import { SGM_VERSION } from './version.js';
 
 /** Compiles `path` (printing diagnostics); the result holds the TypeScript when compilation succeeded. */
 export function compileFile(io: Io, path: string, overrides: Record<string, number> = {}): CompileResult {
-  const result = compileSource(path, readModelFile(io, path), { overrides, limits: limitsFromEnv(), sgmVersion: SGM_VERSION });
+  const result = compileSource(path, readModelFile(io, path), { overrides, limits: limitsFromEnv(), ...analysisFromEnv(), sgmVersion: SGM_VERSION });
   printDiagnostics(io, result, 'text');
   return result;
 }

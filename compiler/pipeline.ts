@@ -34,6 +34,8 @@ export interface FrontEndOptions extends CheckOptions {
    * the same rules and diagnostics (compiler/analysis/estimator-overrides.ts); an entry replaces a `with` clause.
    */
   readonly estimatorOverrides?: EstimatorOverrides;
+  /** Most joint configurations per data point of the variables enumerated together (AnalysisOptions). */
+  readonly enumerationLimit?: number;
 }
 
 /** Parses and checks a source text. Semantic checks run even after syntax errors (on the recovered tree). */
@@ -60,7 +62,9 @@ export function checkParsed(file: SourceFile, parsed: StageResult<Program>, opti
     : checked.diagnostics;
   const diagnostics = [...parsed.diagnostics, ...semantic];
   // The analysis (estimators, KL methods, static warnings) runs on error-free models only.
-  const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) => analyze(m, options.estimatorOverrides ? { estimatorOverrides: options.estimatorOverrides } : {}));
+  const analyses = hasErrors(diagnostics) ? [] : checked.value.map((m) =>
+        analyze(m, { ...(options.estimatorOverrides ? { estimatorOverrides: options.estimatorOverrides } : {}), ...(options.enumerationLimit !== undefined ? { enumerationLimit: options.enumerationLimit } : {}) }),
+      );
   diagnostics.push(...analyses.flatMap((a) => a.diagnostics));
   const plans = analyses.map((a) => a.value);
   return { file, program: parsed.value, models: checked.value, plans, diagnostics: diagnostics.map((d) => withinFile(d, text.length)), ok: !hasErrors(diagnostics) };

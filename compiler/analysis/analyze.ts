@@ -16,17 +16,18 @@ import { constantArg, displayName, elementsPerEvaluation, supportSize } from './
 import { initialValue } from './initial-values.js';
 import { chooseKl } from './kl-plan.js';
 import { rejectObservedRelaxedCount } from './relaxed-count-scoring.js';
-import type { EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
+import type { EnumerationPlan, EstimatorDecision, EvaluatedNode, KlDecision, ObjectivePlan, Plan } from './plan.js';
 import { ENUMERATION_LIMIT } from '../estimators/enumerate.js';
 import type { NodeFacts } from '../estimators/estimator.js';
 import { DEFAULT_EMA_DECAY } from '../estimators/reinforce.js';
 import { ESTIMATORS, estimatorModule, estimatorNamed } from '../estimators/registry.js';
 import { reconcileEnumeration } from './enumeration-with-score.js';
+import { ENUMERATION_PRODUCT_LIMIT, flatEnumerationProblem, groupEnumerations, klOfTiled, mixtureComponentProblem, mixtureOf } from './enumeration-groups.js';
 import { clauseFromOption, unknownOverrideTargets, type EstimatorOverrides } from './estimator-overrides.js';
 import { perExampleObjective, Separability } from './separability.js';
 import { tailMass64 } from './tail-mass.js';
 
-export { DEFAULT_EMA_DECAY, ENUMERATION_LIMIT };
+export { DEFAULT_EMA_DECAY, ENUMERATION_LIMIT, ENUMERATION_PRODUCT_LIMIT };
 /** GenGS truncation warning threshold (docs/math.md section 10 rule 4). */
 export const TAIL_MASS_LIMIT = 1e-3;
 /** Gumbel-Softmax temperature warning threshold (docs/math.md section 10 rule 4). */
@@ -43,6 +44,8 @@ export interface Sampled {
 export interface AnalysisOptions {
   /** Estimators chosen from outside the source, applied exactly as `with` clauses (estimator-overrides.ts). */
   readonly estimatorOverrides?: EstimatorOverrides;
+  /** Most joint configurations of the variables enumerated per data point (their product of supports); default 4096. */
+  readonly enumerationLimit?: number;
 }
 
 /** Runs the analysis on a checked, error-free model. */
@@ -82,6 +85,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
   const sampledLatents = sampled.filter((s) => s.role === 'posterior' || s.role === 'sample').map((s) => s.statement.target.text);
   unknownOverrideTargets(options.estimatorOverrides, sampledLatents, model.decl.name.span, diagnostics);
 
+  estimators = groupEnumerations(model, estimators, { limit: options.enumerationLimit ?? ENUMERATION_PRODUCT_LIMIT, defaultDecay: DEFAULT_EMA_DECAY, perExample: objective.perExample }, diagnostics);
   estimators = reconcileEnumeration(model, estimators, DEFAULT_EMA_DECAY, diagnostics);
 
   const kl: KlDecision[] = [];
@@ -90,7 +94,7 @@ export function analyze(model: CheckedModel, options: AnalysisOptions = {}): Sta
     const p = sampled.find((s) => s.role === 'prior' && s.statement.target.text === z);
     if (!q || !p) continue;
     const decision = chooseKl(model, z, q, p, diagnostics);
-    if (decision) kl.push(decision);
+    if (decision) kl.push(klOfTiled(decision, estimators));
   }
   staticWarnings(model, sampled, diagnostics);
   combinationErrors(model, objective, estimators, diagnostics);
@@ -188,22 +192,34 @@ function enumerationFor(
   s: Sampled,
   elboObjective: boolean,
   earlier: readonly EstimatorDecision[],
-): { size: number; mode: 'joint' | 'per_example' } | string {
+): EnumerationPlan | string {
   const sig = s.dist.sig;
-  if (!sig.hasEnumerateSupport) return `${sig.name} has ${sig.enumerationSize === 'infinite' ? 'infinite' : 'no enumerable'} support`;
-  const k = supportSize(s.dist);
+  // A mixture's component index is enumerable when its mixture Categorical is (compiler/analysis/enumeration-groups.ts).
+  const mixture = mixtureOf(s.dist);
+  if (!sig.hasEnumerateSupport && !mixture) return `${sig.name} has ${sig.enumerationSize === 'infinite' ? 'infinite' : 'no enumerable'} support`;
+  const k = supportSize(mixture ?? s.dist);
   if (k === undefined) return 'its number of values is not known at compile time';
-  if (earlier.some((d) => d.estimator === 'enumerate')) return 'only one enumerated variable per model is supported';
   const shape = model.variables.get(s.statement.target.text)?.shape ?? null;
   const { count, batched } = elementsPerEvaluation(s.dist, shape);
   if (count === undefined) return `its shape ${formatShape(shape)} is not known at compile time`;
+  const joint = earlier.find((d) => d.estimator === 'enumerate' && d.enumeration?.mode === 'joint');
+  if (joint || (!batched && earlier.some((d) => d.estimator === 'enumerate'))) return `'${(joint ?? earlier.find((d) => d.estimator === 'enumerate'))!.node}' is already enumerated, and a variable without batch axis is enumerated alone`;
   if (batched) {
     if (count !== 1) return `${count} values per data point give ${k}^${count} configurations`;
-    if (s.role !== 'posterior' || !elboObjective) return 'a variable with a batch axis is enumerated per data point only under `maximize elbo`';
-    if (readLaterInGuide(model, s.statement)) return 'the guide reads it after sampling it (per-data-point enumeration sums it out of the generative part only)';
+    if (shape?.length === 0 || typeof shape?.[0] === 'number') return 'its batch axis is not its first axis';
     if (k > ENUMERATION_LIMIT) return `${k} values exceed the enumeration limit ${ENUMERATION_LIMIT}`;
+    if (mixture) return mixtureComponentProblem(s.role, elboObjective) ?? { size: k, mode: 'tiled', component: true };
+    if (s.role !== 'posterior') {
+      // A flat model's variable is summed out of its loglik terms (compiler/analysis/enumeration-groups.ts).
+      const problem = flatEnumerationProblem(model);
+      return problem ?? { size: k, mode: 'tiled' };
+    }
+    if (!elboObjective) return 'a guide latent with a batch axis is enumerated per data point only under `maximize elbo`';
+    // Read again by the guide (q(z | x, y)): summed out by tiling the batch, so later guide statements see every value.
+    if (readLaterInGuide(model, s.statement)) return { size: k, mode: 'tiled' };
     return { size: k, mode: 'per_example' };
   }
+  if (mixture) return `${sig.name}'s component is enumerated for a variable with a batch axis only`;
   const size = k ** count;
   if (size > ENUMERATION_LIMIT) return `${k}^${count} = ${size} configurations exceed the enumeration limit ${ENUMERATION_LIMIT}`;
   return { size, mode: 'joint' };

@@ -7,6 +7,7 @@ import type { ResolvedCall } from '../semantics/types.js';
 import { estimatorModule } from '../estimators/registry.js';
 import { literal } from './emit-expr.js';
 import { monteCarloObjective, objectiveMember, surrogate, type PassBuilder } from './emit-objective.js';
+import { tiledElbo, tiledEnumeration } from './emit-tiled.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { commentText, propKey, str } from './names.js';
@@ -15,10 +16,10 @@ import { commentText, propKey, str } from './names.js';
 type Evaluation = (
   suffix: string,
   fixed?: string,
-) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string };
+) => { lines: string[]; perExample?: string; value: string; loglik: Map<string, string>; kl: Map<string, string>; g: string; rowSignal?: string };
 
 /** Objective terms of a blocks model: loglik per observed, KL per latent, per data point. */
-export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
+export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map<string, string> | undefined, batch = 'batch'): { lines: string[]; loglik: Map<string, string>; kl: Map<string, string>; statements: Map<string, string> } {
   const lines: string[] = [];
   const loglik = new Map<string, string>();
   const kl = new Map<string, string>();
@@ -30,7 +31,7 @@ export function termLines(em: ModelState, g: string, m: string, latentsFrom: Map
   };
   for (const x of em.model.observed) {
     const id = em.names.derived(x, 'loglik');
-    const data = em.data(x);
+    const data = em.data(x, batch);
     const shape = em.model.variables.get(x)?.shape ?? null;
     add(id, `const ${id} = ${em.perExampleReducer(shape)}(${m}.${em.ids.get(`${x}.p`)}.logProb(${data})); // log p(${commentText(x)} | ...), per data point`);
     loglik.set(x, id);
@@ -122,6 +123,12 @@ export function blocksMembers(em: ModelState): string[] {
 
   // One evaluation: guide, generative, terms; the per-data-point elbo and the expression value.
   const evaluation: Evaluation = (suffix, fixed) => {
+    if (tiledEnumeration(em)) {
+      // Latents summed out by tiling the batch (emit-tiled.ts): one evaluation at every configuration.
+      const sharedTiled = hasShared ? 'shared(tiledBatch, ctx, tiledDims)' : undefined;
+      const ev = tiledElbo(em, (g, m, b) => termLines(em, g, m, undefined, b), sharedTiled);
+      return { lines: ev.lines, perExample: ev.perExample, value: `tf.mean(elbo${suffix})`, loglik: ev.loglik, kl: ev.kl, g: ev.g, rowSignal: ev.rowSignal };
+    }
     const g = `g${suffix}`;
     const m = `m${suffix}`;
     const lines = [`const ${g} = guide(batch, ctx, dims, s${fixed ? `, ${fixed}` : ''});`];
@@ -206,7 +213,8 @@ export function blocksMembers(em: ModelState): string[] {
       lines,
       ref: ev.g,
       value: ev.value,
-      ...(ev.perExample && perData ? { signal: `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
+      // A tiled enumeration's score-function nodes draw per row: their signal is per row (emit-tiled.ts).
+      ...(ev.perExample && perData ? { signal: ev.rowSignal ?? `tf.neg(${elbo})`, runSignal: `tf.neg(r.${elbo})` } : {}),
       ...(ev.perExample ? { runField: elbo } : {}),
       metrics,
     };

@@ -5,13 +5,16 @@
 import type * as A from '../syntax/ast.js';
 import type { ResolvedCall } from '../semantics/types.js';
 import { monteCarloObjective, objectiveMember, type PassBuilder } from './emit-objective.js';
+import { tiledEnumeration, tiledFlatLoglik, tiledFlatPass } from './emit-tiled.js';
 import { Fn } from './fn.js';
 import type { ModelState } from './model-state.js';
 import { propKey } from './names.js';
 
 export function flatMembers(em: ModelState): string[] {
   const o = em.model.objective!;
-  const enumerated = em.plan.estimators.find((e) => e.estimator === 'enumerate');
+  const enumerated = em.plan.estimators.find((e) => e.estimator === 'enumerate' && e.enumeration?.mode === 'joint');
+  // Variables with one value per data point summed out of the loglik terms, by one pass on the tiled batch (emit-tiled.ts).
+  const tiled = tiledEnumeration(em) !== undefined;
   const perExample = em.plan.objective.perExample;
   const body: string[] = ['const dims = dimsOf(batch);'];
   const metrics: string[] = [];
@@ -21,6 +24,7 @@ export function flatMembers(em: ModelState): string[] {
     const term = (call: ResolvedCall): string => {
       const v = call.args.get('variable')!.expr as A.Identifier;
       const shape = em.model.variables.get(v.name)?.shape ?? null;
+      if (tiled) return `tf.mean(${tiledFlatLoglik(em, r, v.name)})`; // log p(x) = log Σ_y p(y) p(x | y), per data point
       return `tf.mean(${em.perExampleReducer(shape)}(${r}.${em.ids.get(`${v.name}.p`)}.logProb(${em.data(v.name)})))`;
     };
     const fn = new Fn(em.cx, (n) => flatName(em, n, r), term);
@@ -38,10 +42,11 @@ export function flatMembers(em: ModelState): string[] {
   // A pass: one forward run `r` (or `r_atN` for an estimator's extra evaluation) and the objective over it.
   const build: PassBuilder = (mode, fixed) => {
     const r = mode === 'at' ? `r_at${++em.extraEvaluations}` : 'r';
-    const call = `const ${r} = forward(batch, ctx, dims${fixed ? `, ${fixed}` : ''});`;
+    const tile = tiled ? tiledFlatPass(em) : undefined;
+    const call = tile ? `const ${r} = forward(tiledBatch, ctx, tiledDims, ${tile.fixed});` : `const ${r} = forward(batch, ctx, dims${fixed ? `, ${fixed}` : ''});`;
     const v = valueOf(r);
     return {
-      lines: [call, ...v.prelude],
+      lines: [...(tile?.lines ?? []), call, ...v.prelude],
       ref: r,
       value: v.value,
       ...(v.perExample ? { signal: lossOf(v.perExample), runField: `perExample: ${v.perExample}`, runSignal: lossOf('r.perExample') } : {}),

@@ -195,10 +195,10 @@ export class ModelState {
     return `${g}.${id}`;
   }
 
-  /** A data tensor of the batch (a one-line error when the batch lacks it). */
-  data(name: string): string {
+  /** A data tensor of the batch (a one-line error when the batch lacks it); `batch` names another batch (a tiled one). */
+  data(name: string, batch = 'batch'): string {
     this.cx.imports.runtime.add('requireData');
-    return `requireData(batch, ${str(name)})`;
+    return `requireData(${batch}, ${str(name)})`;
   }
 
   sum(ids: readonly string[]): string {

@@ -14,8 +14,19 @@ export type BaselineKind = 'ema' | 'loo' | 'none';
 export interface EnumerationPlan {
   /** Number of configurations. */
   readonly size: number;
-  /** 'joint': a variable with no batch axis; 'per_example': one value per data point, under `maximize elbo`. */
-  readonly mode: 'joint' | 'per_example';
+  /**
+   * 'joint': a variable with no batch axis; 'per_example': one value per data point, under `maximize elbo`, summed
+   * out of the generative terms by one evaluation per value; 'tiled': one value per data point, summed out by one
+   * evaluation on the batch tiled once per joint configuration of every tiled variable (their product of supports):
+   * a guide latent that later guide statements read, several enumerated latents, or a flat model's variable summed
+   * out of `loglik` (runtime/estimators/tiled-enumeration.ts).
+   */
+  readonly mode: 'joint' | 'per_example' | 'tiled';
+  /**
+   * The node is a mixture (MixtureSameFamily) latent whose component index is enumerated ('tiled' only): each copy
+   * draws from one component, pathwise, weighted by the mixture's probability of it.
+   */
+  readonly component?: boolean;
 }
 
 /** An estimator option's value as written in a `with` clause (after defaults), for estimators beyond the four. */

@@ -11,8 +11,12 @@
  * weighted sum, the last from each score-function node's surrogate in the 'enumerated' form, which holds the
  * weights constant: Σ_c stop(q(c)) · stop(f_c − b) · log q(n_c | c) (a differentiable q(c) would add
  * ∇q(c) · f_c · log q(n_c), which has no place in the gradient).
+ *
+ * A third mode, 'tiled', sums variables with one value per data point out by one evaluation on the batch repeated
+ * once per joint configuration (codegen: emit-tiled.ts; runtime/estimators/tiled-enumeration.ts).
  */
 import { makeDiagnostic } from '../diagnostics/make.js';
+import type { EnumerationPlan } from './decision.js';
 import type { EstimatorModule } from './estimator.js';
 
 /** Largest number of configurations enumerated per objective evaluation (docs/math.md section 10 rule 2). */
@@ -46,11 +50,19 @@ export interface JointEnumeration {
   readonly loss: (value: string) => string;
 }
 
+/** ' per data point' for a per-data-point mode (the plan's text), '' for a joint one. */
+function perPoint(mode: EnumerationPlan['mode']): string {
+  return mode === 'per_example' ? ' per data point' : mode === 'tiled' ? ' per data point, the batch tiled' : '';
+}
+
+/** What is summed: configurations, or a mixture's components. */
+const what = (e: EnumerationPlan | undefined) => (e?.component ? 'components' : 'configurations');
+
 export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: JointEnumeration, scored: readonly EnumeratedScoredNode[]): string[] } = {
   kind: 'enumerate',
   summary: 'exact expectation by summing over the finite support',
   syntax: {
-    doc: 'exact expectation by summing over the finite support',
+    doc: 'exact expectation by summing over the finite support (per data point: the batch tiled once per value, several enumerated variables over the product of their supports, at most 4096; a mixture latent: its component)',
     params: [],
   },
   display: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
@@ -73,7 +85,7 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
       samples: 1,
       estimator: 'enumerate',
       enumeration,
-      reason: `requested with enumerate: exact sum over ${enumeration.size} configurations`,
+      reason: `requested with enumerate: exact sum over ${enumeration.size} ${what(enumeration)}${perPoint(enumeration.mode)}`,
       overridden: true,
     };
   },
@@ -87,7 +99,7 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
       samples: 1,
       estimator: 'enumerate',
       enumeration,
-      reason: `finite support: exact sum over ${enumeration.size} configurations${enumeration.mode === 'per_example' ? ' per data point' : ''} (limit ${ENUMERATION_LIMIT})`,
+      reason: `${enumeration.component ? "the mixture's component index has a finite support, and each component a pathwise draw" : 'finite support'}: exact sum over ${enumeration.size} ${what(enumeration)}${perPoint(enumeration.mode)} (limit ${ENUMERATION_LIMIT})`,
       overridden: false,
     };
   },
@@ -97,11 +109,19 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
   },
 
   label(d) {
-    return `enumerate (${d.enumeration?.size}${d.enumeration?.mode === 'per_example' ? ' per data point' : ''})`;
+    return `enumerate (${d.enumeration?.size}${d.enumeration?.component ? ' components' : ''}${d.enumeration ? perPoint(d.enumeration.mode) : ''})`;
   },
 
   draw(d, cx) {
     if (d.enumeration?.mode === 'per_example') return 'summed_out'; // summed out in the objective
+    // 'joint' and 'tiled': the objective fixes the value (one configuration, or one per copy of the tiled batch);
+    // elsewhere (trace, guide, sample) the node draws.
+    if (d.enumeration?.component) {
+      // A mixture latent whose component the objective fixes per copy: a pathwise draw from that component.
+      const k = cx.fixedRole('component');
+      cx.bindValue(`${k} !== undefined ? ${cx.q}.rsampleComponent(${k}, ${cx.sampleArgs}) : ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
+      return 'drawn';
+    }
     cx.bindValue(`${cx.fixed} ?? ${cx.q}.sample(${cx.sampleArgs})`, `${d.estimator}: ${d.reason}`);
     return 'drawn';
   },

@@ -110,6 +110,8 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
   planProblem(d, all) {
     const single = singlePassPlanProblem(`unordered_set's ${d.options?.samples} evaluations`, all);
     if (single) return single;
+    const tiled = all.find((e) => e.enumeration?.mode === 'tiled');
+    if (tiled) return `unordered_set is not generated beside the tiled enumeration of '${tiled.node}'`;
     const at = all.findIndex((e) => e.node === d.node);
     const afresh = all.slice(0, at).find((e) => DRAW_AFRESH.has(e.estimator));
     return afresh ? `'${afresh.node}' (${afresh.estimator}) is drawn before '${d.node}' and would be drawn afresh in each of unordered_set's evaluations` : undefined;

@@ -9,6 +9,7 @@
 export { EmaBaseline, leaveOneOut } from './baselines.js';
 export { scoreFunctionTerm } from './score-function.js';
 export { expectation, jointConfigurations } from './enumeration.js';
+export { logSumOverCopies, sumOverCopies, tiledSupport, tileBatch } from './tiled-enumeration.js';
 export { NvilBaseline, type NvilOptions } from './nvil.js';
 export { iwaeBound, vimcoLeaveOneOutBounds, vimcoScoreTerm, vimcoSurrogate, type VimcoTerms } from './vimco.js';
 export { meanFieldExpansion, mupropControlVariate, mupropSurrogate, type MupropInputs } from './muprop.js';

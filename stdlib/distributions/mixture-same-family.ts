@@ -106,6 +106,27 @@ export class MixtureSameFamily extends Distribution {
     });
   }
 
+  /**
+   * A pathwise draw from the given components: x ~ p_k with k fixed ([...sampleShape, ...batchShape] indices, float
+   * or int), differentiable in the components' parameters. With the choice of k summed out by its caller (the
+   * plan's enumeration of the component: Σ_k w_k E_{p_k}[f(x)], docs/math.md section 11), the mixture's expectation
+   * is exact in k and reparameterized in x. Every component is drawn and k's kept by a one-hot product, as in sample.
+   */
+  rsampleComponent(k: tf.Tensor, rng: RandomStream, sampleShape: readonly number[] = []): tf.Tensor {
+    return tf.tidy(() => {
+      const s = sampleShape.length;
+      const rank = this.batchShape.length;
+      const e = this.eventShape.length;
+      const K = this.numComponents;
+      const index = padAxes(tf.cast(k, 'int32'), k.rank, 0);
+      const oneHot = padAxes(tf.cast(tf.oneHot(index, this.mixture.logits.shape[this.mixture.logits.rank - 1]), 'float32'), index.rank + 1, e);
+      const cb = this.components.batchShape.length - 1;
+      const all = padAxes(this.components.rsample(rng, sampleShape), s, rank - cb);
+      const picked = K === 1 ? tf.squeeze(all, [all.rank - e - 1]) : tf.sum(tf.mul(oneHot, all), all.rank - e - 1);
+      return tf.broadcastTo(picked, [...sampleShape, ...this.batchShape, ...this.eventShape]);
+    });
+  }
+
   /** The component means [..., K, ...event] and the weights [..., K, 1...] shaped to multiply them. */
   private weighted(values: tf.Tensor): tf.Tensor {
     const e = this.eventShape.length;

@@ -174,7 +174,8 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
       'mixture of K components of one continuous family (torch.distributions.MixtureSameFamily): the components\' last batch axis ' +
       '(the last axis of Normal\'s parameters, the one before D of a vector family) holds the K components, summed out in log space ' +
       'against the mixture Categorical. Drawn by picking a component then drawing from it: not reparameterized through the choice, so ' +
-      'a latent mixture gets score-function gradients; as a likelihood of observed data it is the exact marginal',
+      'a guide latent with one mixture per data point under maximize elbo has its component enumerated (each component drawn pathwise, ' +
+      'weighted by its probability), elsewhere score-function gradients; as a likelihood of observed data it is the exact marginal',
     cite: 'standard (torch.distributions.MixtureSameFamily, TFP MixtureSameFamily)',
     params: [
       { name: 'mixture', kind: 'distribution', aliases: ['mixture_distribution'], doc: 'Categorical(logits | probs) over the K components, shape [..., K]' },
@@ -190,7 +191,8 @@ export const CONTINUOUS_DISTRIBUTIONS: readonly DistributionSig[] = [
     event: { kind: 'mixture' },
     example: 'x ~ MixtureSameFamily(Categorical(logits = w), MultivariateNormalDiag(means, exp(log_scales)))',
     ...CONTINUOUS,
-    // The component choice is discrete: no pathwise draw exists (a latent mixture gets REINFORCE, warning SGM4007).
+    // The component choice is discrete: no pathwise draw exists; the plan enumerates the component of a guide latent
+    // (rsampleComponent, compiler/analysis/enumeration-groups.ts) or gives it REINFORCE (warning SGM4007).
     hasRsample: false,
   },
 ];

@@ -7,6 +7,7 @@ import { SourceFile, type Span } from './diagnostics/source.js';
 import { analyze } from './analysis/analyze.js';
 import type { EstimatorOverrides } from './analysis/estimator-overrides.js';
 import type { Plan } from './analysis/plan.js';
+import { ESTIMATOR_SIGNATURES } from './estimators/registry.js';
 import { check, type CheckOptions } from './semantics/check.js';
 import type { CheckedModel } from './semantics/types.js';
 import { parse } from './syntax/parse.js';
@@ -50,7 +51,8 @@ export function checkSource(path: string, text: string, options: FrontEndOptions
 export function checkParsed(file: SourceFile, parsed: StageResult<Program>, options: FrontEndOptions = {}, checker: typeof check = check): FrontEndResult {
   const text = file.text;
   // `checker` is `check`, or the language server's check that re-uses the previous version's work (semantics/reuse.ts).
-  const checked = checker(parsed.value, file, options);
+  // The `with` signatures come from the estimator modules, above the semantic stage (docs/architecture.md section 9).
+  const checked = checker(parsed.value, file, { ...options, estimators: options.estimators ?? ESTIMATOR_SIGNATURES });
   // After syntax errors the tree is a recovered guess inside each damaged statement: semantic findings there
   // are echoes of the broken syntax. Keep semantic errors everywhere else, and drop warnings (unused names are
   // expected in a half-read file).

@@ -3,10 +3,10 @@
  * statement under the cursor is usually broken (`Normal(mu, ` has no closing parenthesis yet), but the open call
  * and the argument position are plain to see by scanning back over balanced brackets.
  */
-import { ACTIVATIONS, DISTRIBUTIONS, FUNCTIONS, findDistribution, findFunction, type DistributionSig, type FunctionSig } from '../stdlib/signatures/index.js';
+import { ACTIVATIONS, DISTRIBUTIONS, FUNCTIONS, findDistribution, type DistributionSig, type FunctionSig } from '../stdlib/signatures/index.js';
 import type { DocumentState } from './document.js';
 import { paramLabel, signatureLabel, signatureMarkdown } from './hover.js';
-import { ESTIMATOR_KINDS } from '../compiler/estimators/registry.js';
+import { ESTIMATOR_KINDS, ESTIMATOR_SIGNATURES, findBuiltinFunction } from '../compiler/estimators/registry.js';
 
 /** What a completion item is (mapped to the protocol's CompletionItemKind by the server). */
 export type CompletionKind = 'distribution' | 'function' | 'keyword' | 'variable' | 'argument' | 'value';
@@ -66,7 +66,7 @@ export function openCallAt(text: string, offset: number): OpenCall | undefined {
   return undefined;
 }
 
-const signatureOf = (name: string): DistributionSig | FunctionSig | undefined => findDistribution(name) ?? findFunction(name);
+const signatureOf = (name: string): DistributionSig | FunctionSig | undefined => findDistribution(name) ?? findBuiltinFunction(name);
 
 /** Completions at `offset`. */
 export function completionsAt(doc: DocumentState, offset: number): Completion[] {
@@ -89,7 +89,7 @@ export function completionsAt(doc: DocumentState, offset: number): Completion[] 
   }
   if (/\bwith\s*$/.test(lead)) for (const e of ESTIMATOR_KINDS) out.push({ label: e, kind: 'function', detail: 'estimator' });
   for (const d of DISTRIBUTIONS) out.push({ label: d.name, kind: 'distribution', detail: signatureLabel(d), documentation: signatureMarkdown(d) });
-  for (const f of FUNCTIONS) out.push({ label: f.name, kind: 'function', detail: signatureLabel(f), documentation: signatureMarkdown(f) });
+  for (const f of [...FUNCTIONS, ...ESTIMATOR_SIGNATURES]) out.push({ label: f.name, kind: 'function', detail: signatureLabel(f), documentation: signatureMarkdown(f) });
   for (const k of KEYWORDS) out.push({ label: k, kind: 'keyword' });
   // Names of the model around the cursor defined before it (hyperparameters and declarations anywhere).
   const model = doc.result.program.models.find((m) => m.span.start <= offset && offset <= m.span.end) ?? doc.result.program.models[0];

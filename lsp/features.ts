@@ -8,7 +8,8 @@ import type { Span } from '../compiler/diagnostics/source.js';
 import type * as A from '../compiler/syntax/ast.js';
 import { formatSource } from '../compiler/syntax/format.js';
 import { sgmLexer } from '../compiler/syntax/tokens.js';
-import { ACTIVATIONS, findDistribution, findFunction } from '../stdlib/signatures/index.js';
+import { ACTIVATIONS, findDistribution } from '../stdlib/signatures/index.js';
+import { findBuiltinFunction } from '../compiler/estimators/registry.js';
 import type { DocumentState } from './document.js';
 import { definitionOf, occurrenceAt, sameName, type Occurrence } from './symbols.js';
 
@@ -49,7 +50,7 @@ export function renameAt(doc: DocumentState, offset: number, newName: string): E
   if (!IDENTIFIER.test(newName) || RESERVED.has(newName)) return `'${newName}' is not a valid name`;
   const clash = doc.occurrences.find((x) => x.model === o.model && x.kind === 'definition' && x.name === newName);
   if (clash) return `'${newName}' is already defined in model '${o.model.name.text}'`;
-  if (findDistribution(newName) || findFunction(newName)) return `'${newName}' is a built-in`;
+  if (findDistribution(newName) || findBuiltinFunction(newName)) return `'${newName}' is a built-in`;
   return sameName(doc.occurrences, o).map((x) => ({ span: x.span, text: newName }));
 }
 
@@ -140,7 +141,7 @@ export function semanticTokens(doc: DocumentState): ClassifiedToken[] {
         const choice = o.bare && ((ACTIVATIONS as readonly string[]).includes(o.name) || /^(loo|none|closed_form|pathwise|reinforce|enumerate|straight_through)$/.test(o.name));
         if (choice) at('enumMember', LIBRARY);
         else if (findDistribution(o.name)) at('type', LIBRARY);
-        else if (findFunction(o.name)) at('function', LIBRARY);
+        else if (findBuiltinFunction(o.name)) at('function', LIBRARY);
         else at('variable');
       } else {
         const def = definitionOf(doc.occurrences, o);

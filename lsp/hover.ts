@@ -7,7 +7,8 @@ import type { Plan } from '../compiler/analysis/plan.js';
 import { formatShape } from '../compiler/semantics/shape.js';
 import type { CheckedModel, ExprType } from '../compiler/semantics/types.js';
 import type * as A from '../compiler/syntax/ast.js';
-import { findDistribution, findFunction, type DistributionSig, type FunctionSig, type ParamSig } from '../stdlib/signatures/index.js';
+import { findDistribution, type DistributionSig, type FunctionSig, type ParamSig } from '../stdlib/signatures/index.js';
+import { findBuiltinFunction } from '../compiler/estimators/registry.js';
 import type { DocumentState } from './document.js';
 import { definitionOf, occurrenceAt, type Occurrence } from './symbols.js';
 
@@ -25,12 +26,12 @@ export function hoverAt(doc: DocumentState, offset: number): { markdown: string;
   const o = occurrenceAt(doc.occurrences, offset);
   if (!o) return doc.text[offset] === '~' ? tildeHover(doc, offset) : undefined;
   if (o.kind === 'callee') {
-    const sig = findDistribution(o.name) ?? findFunction(o.name);
+    const sig = findDistribution(o.name) ?? findBuiltinFunction(o.name);
     if (!sig) return undefined;
     return { markdown: signatureMarkdown(sig), span: o.span };
   }
   if (o.kind === 'argument') {
-    const sig = o.call ? (findDistribution(o.call.callee.text) ?? findFunction(o.call.callee.text)) : undefined;
+    const sig = o.call ? (findDistribution(o.call.callee.text) ?? findBuiltinFunction(o.call.callee.text)) : undefined;
     const p = sig?.params.find((x) => x.name === o.name || (x.aliases ?? []).includes(o.name));
     return p && sig ? { markdown: `**${p.name}** of \`${sig.name}\`: ${paramLine(p)}`, span: o.span } : undefined;
   }

@@ -4,6 +4,7 @@
  * from the catalog). `npm run goldens` rewrites them; a test checks they are current.
  */
 import { CATALOG, DIAGNOSTIC_CODES } from '../compiler/diagnostics/catalog.js';
+import { ESTIMATOR_SIGNATURES } from '../compiler/estimators/registry.js';
 import { DISTRIBUTIONS, FUNCTIONS, type ParamSig } from '../stdlib/signatures/index.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -43,10 +44,13 @@ export function referenceMarkdown(): string {
     lines.push('');
   }
   lines.push('## Built-in functions', '');
+  // The stdlib's table, with the estimators' `with` signatures (declared by their modules) before the baselines.
+  const functions = [...FUNCTIONS, ...ESTIMATOR_SIGNATURES];
   const categories = [...new Set(FUNCTIONS.map((f) => f.category))];
+  categories.splice(categories.indexOf('baseline'), 0, 'estimator');
   for (const c of categories) {
     lines.push(`### ${c.replace(/_/g, ' ')}`, '');
-    for (const f of FUNCTIONS.filter((g) => g.category === c)) {
+    for (const f of functions.filter((g) => g.category === c)) {
       const sig = `${f.name}(${f.params.map((p) => p.name).join(', ')}${f.variadic ? ', ...' : ''})`;
       lines.push(`- \`${sig}\`${f.aliases?.length ? ` (also ${f.aliases.join(', ')})` : ''}: ${esc(f.doc)}.${f.bareAllowed ? ' May be written without parentheses.' : ''}`);
       for (const p of f.params) lines.push(`  - ${paramText(p)}`);

@@ -4,7 +4,8 @@
  * script (WebGL programs), so the legend always matches the drawing.
  */
 import type { Band } from '../compiler/graph/layout.js';
-import type { EstimatorKind } from '../compiler/estimators/registry.js';
+import type { EstimatorDisplay } from '../compiler/estimators/estimator.js';
+import { ESTIMATOR_DISPLAY, type EstimatorKind } from '../compiler/estimators/registry.js';
 import type { NodeKind } from '../compiler/graph/model-graph.js';
 
 /** Shapes the node program draws (its index is the shader's shape code). */
@@ -32,19 +33,11 @@ export const KIND_STYLES: Readonly<Record<NodeKind, KindStyle>> = {
   objective: { shape: 'hexagon', fill: '#264653', border: '#101e24', size: 13, label: 'objective' },
 };
 
-/** Fill of a sampled node by its gradient estimator (the analysis pass's plan); one entry per registered estimator. */
-export const ESTIMATOR_STYLES: Readonly<Record<EstimatorKind, { readonly fill: string; readonly border: string; readonly label: string }>> = {
-  pathwise: { fill: '#3a9d5d', border: '#1d5c33', label: 'pathwise (reparameterized)' },
-  reinforce: { fill: '#d1495b', border: '#7a1f2b', label: 'score function (REINFORCE)' },
-  enumerate: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
-  straight_through: { fill: '#2f7fc1', border: '#174a75', label: 'straight-through' },
-  // The score-function family: reds and oranges next to REINFORCE's.
-  nvil: { fill: '#e07a5f', border: '#8a3b26', label: 'score function + learned baseline (NVIL)' },
-  vimco: { fill: '#f4a259', border: '#96571c', label: 'multi-sample score function (VIMCO)' },
-  muprop: { fill: '#c8553d', border: '#6e2a1c', label: 'score function + Taylor control variate (MuProp)' },
-  rebar: { fill: '#d1495b', border: '#7a1f2c', label: 'REBAR (score function + relaxed control variate)' },
-  relax: { fill: '#c9a227', border: '#6e5812', label: 'RELAX (score function + learned control variate)' },
-};
+/**
+ * Fill of a sampled node by its gradient estimator (the analysis pass's plan): each estimator module declares its
+ * own colours and label (`display`, compiler/estimators/*.ts), collected by the registry.
+ */
+export const ESTIMATOR_STYLES: Readonly<Record<EstimatorKind, EstimatorDisplay>> = ESTIMATOR_DISPLAY;
 
 /** KL edges by how the KL term is computed. */
 export const KL_STYLES: Readonly<Record<string, { readonly color: string; readonly label: string }>> = {

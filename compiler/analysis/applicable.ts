@@ -1,7 +1,7 @@
 /**
  * Which estimators apply to a node: the analysis itself decides, by honouring each registered estimator as an
  * override of that node alone (estimator-overrides.ts) and keeping those it accepts without an error. `sgm compare`
- * reads its list from here, so an estimator registered in the signature table (and accepted by the analysis)
+ * reads its list from here, so an estimator registered in compiler/estimators/registry.ts (and accepted by the analysis)
  * appears in the comparison without further edits.
  */
 import { hasErrors } from '../diagnostics/diagnostic.js';

@@ -5,6 +5,7 @@
  * (same rules, same diagnostics); an option replaces a written clause of the same node.
  */
 import { FUNCTIONS, type ParamSig } from '../../stdlib/signatures/index.js';
+import { ESTIMATOR_SIGNATURES } from '../estimators/registry.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { Span } from '../diagnostics/source.js';
@@ -24,9 +25,9 @@ export interface EstimatorOverride {
 /** The compiler option: node name -> estimator, applied as if the node's statement had that `with` clause. */
 export type EstimatorOverrides = ReadonlyMap<string, EstimatorOverride>;
 
-/** The estimators a `with` clause may name, from the signature table (new estimators appear here when registered). */
+/** The estimators a `with` clause may name, from the registry (new estimators appear here when registered). */
 export function estimatorNames(): string[] {
-  return FUNCTIONS.filter((f) => f.category === 'estimator').map((f) => f.name);
+  return ESTIMATOR_SIGNATURES.map((f) => f.name);
 }
 
 /**
@@ -40,7 +41,7 @@ export function clauseFromOption(node: string, o: EstimatorOverride, span: Span,
     diagnostics.push(makeDiagnostic('SGM5001', span, `estimator override for '${node}': ${message}`, { label: 'from the estimatorOverrides option', help }));
     return undefined;
   };
-  const sig = FUNCTIONS.find((f) => f.category === 'estimator' && (f.name === o.kind || f.aliases?.includes(o.kind)));
+  const sig = ESTIMATOR_SIGNATURES.find((f) => f.name === o.kind || f.aliases?.includes(o.kind));
   if (!sig) return fail(`unknown estimator '${o.kind}'`, `estimators: ${estimatorNames().join(', ')}`);
   const ident = (name: string): A.Identifier => ({ kind: 'ident', name, span });
   const constant = (param: ParamSig, value: number): BoundArgument => ({

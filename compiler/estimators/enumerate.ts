@@ -61,7 +61,11 @@ const what = (e: EnumerationPlan | undefined) => (e?.component ? 'components' : 
 export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: JointEnumeration, scored: readonly EnumeratedScoredNode[]): string[] } = {
   kind: 'enumerate',
   summary: 'exact expectation by summing over the finite support',
-  options: [],
+  syntax: {
+    doc: 'exact expectation by summing over the finite support (per data point: the batch tiled once per value, several enumerated variables over the product of their supports, at most 4096; a mixture latent: its component)',
+    params: [],
+  },
+  display: { fill: '#8e6bbf', border: '#4b2f73', label: 'enumeration' },
 
   fromClause(f) {
     if (typeof f.enumeration === 'string') {

@@ -6,10 +6,12 @@
  * A module says everything the compiler asks about its estimator:
  *
  * - **Name.** `kind` is the name written after `with` and the plan's, the graph's, the runtime metadata's and the
- *   web page's `EstimatorKind` (registry.ts derives the type from the registration list). The `with` clause's
- *   syntax (its options, their constraints and defaults, for the semantic checker and docs/reference.md) is the
- *   entry of the same name, category 'estimator', in stdlib/signatures/functions.ts; `options` repeats the defaults
- *   as the analysis applies them, in words, for the docs.
+ *   web page's `EstimatorKind` (registry.ts derives the type from the registration list). `syntax` is the `with`
+ *   clause's signature (aliases, doc, its options with their constraints, defaults and docs): registry.ts turns it
+ *   into the signature-table entry (category 'estimator') that the semantic checker (through the pipeline, which
+ *   passes `ESTIMATOR_SIGNATURES` down: semantics sits below this folder), the language server and
+ *   docs/reference.md read. `display` is the graph page's fill, border and legend label for nodes it estimates
+ *   (web/graph-style.ts reads it from the registry). docs/architecture.md section 9 records this placement.
  * - **Analysis** (compiler/analysis/analyze.ts calls these): `fromClause` turns a `with` clause into a decision (or
  *   reports a coded diagnostic and returns undefined: SGM5001 "not applicable", SGM5003 "cannot enumerate");
  *   `automatic` is the rule that picks the estimator without a clause, tried in registration order (the first
@@ -53,7 +55,7 @@
  * `cx.importRuntime`); its learned parameters are trainable `tf.Variable`s registered with `cx.variables`, drawn
  * from `cx.rng()` so a seed reproduces them.
  */
-import type { DistributionSig } from '../../stdlib/signatures/index.js';
+import type { DistributionSig, ParamSig } from '../../stdlib/signatures/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from '../syntax/ast.js';
@@ -203,14 +205,33 @@ export interface SurrogateContext extends CodeText {
   metric(name: string, code: string): void;
 }
 
+/** The `with` clause's signature: the signature-table entry of category 'estimator' without its fixed fields. */
+export interface EstimatorSyntax {
+  /** Other names accepted after `with` (e.g. `reparam` for pathwise). */
+  readonly aliases?: readonly string[];
+  /** One paragraph for docs/reference.md and the language server's hover. */
+  readonly doc: string;
+  /** The clause's options with their constraints, defaults and docs (empty: a bare `with name`). */
+  readonly params: readonly ParamSig[];
+}
+
+/** How the graph page draws a node with this estimator: CSS colours and the legend's label. */
+export interface EstimatorDisplay {
+  readonly fill: string;
+  readonly border: string;
+  readonly label: string;
+}
+
 /** One gradient estimator (see the file comment). */
 export interface EstimatorModule<K extends string = string> {
   /** The name after `with`; the plan's EstimatorKind. */
   readonly kind: K;
   /** One line for docs and the graph legend. */
   readonly summary: string;
-  /** The options of its `with` clause with their defaults, in words (the syntax is in stdlib/signatures). */
-  readonly options: readonly { readonly name: string; readonly default: string; readonly doc: string }[];
+  /** Its `with` clause: options with constraints, defaults and docs. */
+  readonly syntax: EstimatorSyntax;
+  /** Its colours and label on the graph page. */
+  readonly display: EstimatorDisplay;
 
   /** The decision for a `with` clause naming this estimator, or undefined after reporting a diagnostic. */
   fromClause(facts: NodeFacts, clause: ResolvedCall): Decision | undefined;

@@ -17,7 +17,13 @@ import { baselineOption, baselineText, createEmaBaseline } from './reinforce.js'
 export const muprop: EstimatorModule<'muprop'> = {
   kind: 'muprop',
   summary: 'score function with a first-order Taylor control variate around the mean-field pass (MuProp)',
-  options: [{ name: 'baseline', default: 'ema(0.9)', doc: 'ema(decay) or none: subtracted from the residual f - g' }],
+  syntax: {
+    doc: 'score function with a first-order Taylor control variate around the mean-field pass and its analytic correction (MuProp: Gu, Levine, Sutskever, Mnih 2016, arXiv:1511.05176); Bernoulli and OneHotCategorical nodes',
+    params: [
+      { name: 'baseline', kind: 'baseline', optional: true, doc: 'ema(decay) (default, 0.9) or none, subtracted from the residual f - g' },
+    ],
+  },
+  display: { fill: '#c8553d', border: '#6e2a1c', label: 'score function + Taylor control variate (MuProp)' },
 
   fromClause(f, clause) {
     const family = f.dist.sig.name;

@@ -67,11 +67,15 @@ function booleanOption(clause: { args: ReadonlyMap<string, { type: { kind: strin
 export const nvil: EstimatorModule<'nvil'> = {
   kind: 'nvil',
   summary: 'score function with an input-dependent learned baseline and variance normalisation (NVIL)',
-  options: [
-    { name: 'hidden', default: String(NVIL_DEFAULTS.hidden), doc: 'tanh units of the baseline network b(x) on the data the guide reads' },
-    { name: 'decay', default: String(NVIL_DEFAULTS.decay), doc: 'decay of the moving averages of the centred signal and of its variance' },
-    { name: 'normalize', default: String(NVIL_DEFAULTS.normalize), doc: 'divide the centred signal by max(1, its running standard deviation)' },
-  ],
+  syntax: {
+    doc: 'score function with an input-dependent learned baseline b(x), a moving-average baseline and optional variance normalisation (NVIL: Mnih, Gregor 2014, arXiv:1402.0030)',
+    params: [
+      { name: 'hidden', kind: 'constant', constraint: 'positive_integer', optional: true, default: 100, doc: 'tanh units of the baseline network on the guide’s data' },
+      { name: 'decay', kind: 'constant', constraint: 'unit_interval', optional: true, default: 0.9, doc: 'decay of the moving averages of the centred signal and of its variance' },
+      { name: 'normalize', kind: 'constant', constraint: 'boolean', optional: true, default: false, doc: 'divide the centred signal by max(1, its running standard deviation) (the paper’s form; biased in direction when the objective also differentiates the guide directly, e.g. an analytic KL)' },
+    ],
+  },
+  display: { fill: '#e07a5f', border: '#8a3b26', label: 'score function + learned baseline (NVIL)' },
 
   fromClause(f, clause) {
     const inputs = baselineInputs(f.model, f);

@@ -10,7 +10,12 @@ import type { EstimatorModule } from './estimator.js';
 export const pathwise: EstimatorModule<'pathwise'> = {
   kind: 'pathwise',
   summary: 'reparameterization gradient through rsample',
-  options: [],
+  syntax: {
+    aliases: ['reparam'],
+    doc: 'reparameterization gradient through rsample',
+    params: [],
+  },
+  display: { fill: '#3a9d5d', border: '#1d5c33', label: 'pathwise (reparameterized)' },
 
   fromClause(f) {
     const sig = f.dist.sig;

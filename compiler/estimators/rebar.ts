@@ -71,7 +71,7 @@ export function valuesPerPoint(f: NodeFacts): number {
   return dims.reduce((p: number, d) => p * (typeof d === 'number' ? d : 1), 1);
 }
 
-/** The options shared by rebar and relax, with their defaults (stdlib/signatures/functions.ts). */
+/** The options shared by rebar and relax, with their defaults (their modules' `syntax`). */
 function relaxationOptions(clause: ResolvedCall): Record<string, OptionValue> {
   return {
     temperature: constantOption(clause, 'temperature') ?? 0.5,
@@ -176,11 +176,15 @@ export function relaxationSurrogate(d: EstimatorDecision, cx: SurrogateContext):
 export const rebar: EstimatorModule<'rebar'> = {
   kind: 'rebar',
   summary: 'REBAR: score function with the relaxed objective as control variate, tuned to minimise the variance',
-  options: [
-    { name: 'temperature', default: '0.5', doc: 'initial temperature λ of the relaxation σ_λ (tuned)' },
-    { name: 'eta', default: '1', doc: 'initial scale η of the control variate (tuned)' },
-    { name: 'lr', default: '0.001', doc: 'Adam learning rate of η and log λ on the variance gradient; 0 keeps them fixed' },
-  ],
+  syntax: {
+    doc: 'REBAR (Tucker et al. 2017): score function with the relaxed objective as control variate, η and λ tuned to minimise the variance (Bernoulli, OneHotCategorical)',
+    params: [
+      { name: 'temperature', kind: 'constant', constraint: 'positive', optional: true, default: 0.5, doc: 'initial temperature λ of the relaxation σ_λ' },
+      { name: 'eta', kind: 'constant', constraint: 'real', optional: true, default: 1, doc: 'initial scale η of the control variate' },
+      { name: 'lr', kind: 'constant', constraint: 'nonnegative', optional: true, default: 0.001, doc: 'Adam learning rate of η and log λ on the variance gradient (0: keep them fixed)' },
+    ],
+  },
+  display: { fill: '#d1495b', border: '#7a1f2c', label: 'REBAR (score function + relaxed control variate)' },
 
   fromClause(f, clause) {
     return relaxationDecision('rebar', f, clause, {}, 'score function, control variate η·f(σ_λ(z)) with z̃ | b');

@@ -4,7 +4,8 @@
  * `EstimatorKind`, the plan's, graph's, runtime metadata's and web page's type of an estimator name, is derived
  * from this list.
  */
-import type { EstimatorModule } from './estimator.js';
+import { findFunction, type FunctionSig } from '../../stdlib/signatures/index.js';
+import type { EstimatorDisplay, EstimatorModule } from './estimator.js';
 import { enumerate } from './enumerate.js';
 import { muprop } from './muprop.js';
 import { nvil } from './nvil.js';
@@ -13,10 +14,11 @@ import { rebar } from './rebar.js';
 import { reinforce } from './reinforce.js';
 import { relax } from './relax.js';
 import { straightThrough } from './straight-through.js';
+import { unorderedSet } from './unordered-set.js';
 import { vimco } from './vimco.js';
 
 /** Every estimator, in the order their automatic rules are tried. */
-export const ESTIMATORS = [straightThrough, pathwise, vimco, enumerate, reinforce, nvil, muprop, rebar, relax] as const;
+export const ESTIMATORS = [straightThrough, pathwise, vimco, enumerate, reinforce, nvil, muprop, rebar, relax, unorderedSet] as const;
 
 /** The name of an estimator, as written after `with` and recorded in the plan, graph and metadata. */
 export type EstimatorKind = (typeof ESTIMATORS)[number]['kind'];
@@ -35,3 +37,28 @@ export function estimatorModule(kind: EstimatorKind): EstimatorModule {
 export function estimatorNamed(name: string): EstimatorModule | undefined {
   return ESTIMATORS.find((e) => e.kind === name);
 }
+
+/**
+ * The `with` signatures of every estimator, as entries of the signature table (category 'estimator'), built from
+ * the modules' `syntax`. stdlib/signatures/functions.ts holds no estimator: the stdlib sits below the compiler, so
+ * the table an estimator module declares itself in is this one. The semantic checker sits below this folder and
+ * receives it from the pipeline (compiler/pipeline.ts passes it as `CheckOptions.estimators`);
+ * docs/architecture.md section 9.
+ */
+export const ESTIMATOR_SIGNATURES: readonly FunctionSig[] = ESTIMATORS.map((m) => ({
+  name: m.kind,
+  ...(m.syntax.aliases ? { aliases: m.syntax.aliases } : {}),
+  doc: m.syntax.doc,
+  category: 'estimator' as const,
+  params: m.syntax.params,
+  shape: 'directive' as const,
+  bareAllowed: true,
+}));
+
+/** A built-in function or estimator by name or alias (the stdlib's table, then the estimators' signatures). */
+export function findBuiltinFunction(name: string): FunctionSig | undefined {
+  return findFunction(name) ?? ESTIMATOR_SIGNATURES.find((f) => f.name === name || f.aliases?.includes(name));
+}
+
+/** Every estimator's colours and label on the graph page, by name (web/graph-style.ts). */
+export const ESTIMATOR_DISPLAY = Object.fromEntries(ESTIMATORS.map((m) => [m.kind, m.display])) as Readonly<Record<EstimatorKind, EstimatorDisplay>>;

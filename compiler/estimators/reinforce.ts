@@ -48,10 +48,15 @@ function baselineValue(d: EstimatorDecision, id: (role: string) => string): stri
 export const reinforce: EstimatorModule<'reinforce'> = {
   kind: 'reinforce',
   summary: 'score-function gradient (REINFORCE) with a baseline',
-  options: [
-    { name: 'baseline', default: 'ema(0.9) with one sample, loo with several', doc: 'ema(decay), loo (leave-one-out, needs samples >= 2) or none' },
-    { name: 'samples', default: '1', doc: 'samples per data point' },
-  ],
+  syntax: {
+    aliases: ['score_function'],
+    doc: 'score-function gradient (REINFORCE) with a baseline',
+    params: [
+      { name: 'baseline', kind: 'baseline', optional: true, doc: 'ema(decay) (default, 0.9), loo (leave-one-out, needs samples > 1) or none' },
+      { name: 'samples', kind: 'constant', constraint: 'positive_integer', optional: true, default: 1, doc: 'samples per data point' },
+    ],
+  },
+  display: { fill: '#d1495b', border: '#7a1f2b', label: 'score function (REINFORCE)' },
 
   fromClause(f, clause) {
     const samples = constantOption(clause, 'samples') ?? 1;

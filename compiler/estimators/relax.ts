@@ -15,13 +15,17 @@ import { igrCreate, igrDraw, igrRelaxDecision, igrSurrogate, isIgrDecision, rela
 export const relax: EstimatorModule<'relax'> = {
   kind: 'relax',
   summary: 'RELAX: REBAR with a learned control-variate network, trained to minimise the variance (on IGR_I: RELAX over IGR)',
-  options: [
-    { name: 'hidden', default: '50', doc: 'hidden units of the control-variate network r_ρ (one ReLU layer)' },
-    { name: 'temperature', default: '0.5', doc: 'initial temperature λ of the relaxation σ_λ (tuned); unused on IGR_I (its τ is the distribution\'s)' },
-    { name: 'eta', default: '1', doc: 'initial scale η of the relaxed objective in the control variate (tuned)' },
-    { name: 'lr', default: '0.001', doc: 'Adam learning rate of η, log λ and r_ρ on the variance gradient; 0 keeps them fixed' },
-    { name: 'nodes', default: '64', doc: "IGR_I only: Gauss-Legendre nodes of Proposition 2's quadrature (fewer: faster, accurate while σ_k/σ_j stays small)" },
-  ],
+  syntax: {
+    doc: 'RELAX (Grathwohl et al. 2018): REBAR plus a learned control-variate network r_ρ(z), trained on the variance gradient (Bernoulli, OneHotCategorical; on IGR_I: RELAX over IGR, IGR paper appendix D)',
+    params: [
+      { name: 'hidden', kind: 'constant', constraint: 'positive_integer', optional: true, default: 50, doc: 'hidden units of the control-variate network r_ρ (one ReLU layer)' },
+      { name: 'temperature', kind: 'constant', constraint: 'positive', optional: true, default: 0.5, doc: "initial temperature λ of the relaxation σ_λ (tuned); unused on IGR_I (its τ is the distribution's)" },
+      { name: 'eta', kind: 'constant', constraint: 'real', optional: true, default: 1, doc: 'initial scale η of the relaxed objective in the control variate (tuned)' },
+      { name: 'lr', kind: 'constant', constraint: 'nonnegative', optional: true, default: 0.001, doc: 'Adam learning rate of η, log λ and r_ρ on the variance gradient (0: keep them fixed)' },
+      { name: 'nodes', kind: 'constant', constraint: 'positive_integer', optional: true, default: 64, doc: "IGR_I only (RELAX over IGR): Gauss-Legendre nodes of Proposition 2's quadrature (fewer: faster, accurate while σ_k/σ_j stays small)" },
+    ],
+  },
+  display: { fill: '#c9a227', border: '#6e5812', label: 'RELAX (score function + learned control variate)' },
 
   fromClause(f, clause) {
     if (relaxesIgr(f)) return igrRelaxDecision(f, clause);

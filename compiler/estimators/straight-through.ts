@@ -12,7 +12,11 @@ import type { EstimatorModule } from './estimator.js';
 export const straightThrough: EstimatorModule<'straight_through'> = {
   kind: 'straight_through',
   summary: 'hard (one-hot) forward pass, relaxed backward pass',
-  options: [],
+  syntax: {
+    doc: 'hard (one-hot) forward pass, relaxed backward pass',
+    params: [],
+  },
+  display: { fill: '#2f7fc1', border: '#174a75', label: 'straight-through' },
 
   fromClause(f) {
     if (!f.dist.sig.straightThrough) {

@@ -33,7 +33,11 @@ function problem(f: NodeFacts): string | undefined {
 export const vimco: EstimatorModule<'vimco'> = {
   kind: 'vimco',
   summary: 'multi-sample score function for iwae with per-sample leave-one-out baselines (VIMCO)',
-  options: [],
+  syntax: {
+    doc: 'multi-sample score function for maximize iwae(samples = k), k >= 2, with per-sample leave-one-out baselines (VIMCO: Mnih, Rezende 2016, arXiv:1602.06725)',
+    params: [],
+  },
+  display: { fill: '#f4a259', border: '#96571c', label: 'multi-sample score function (VIMCO)' },
 
   fromClause(f) {
     const p = problem(f);

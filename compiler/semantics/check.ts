@@ -3,6 +3,7 @@
  * structure), with every user mistake as a coded diagnostic. Pure: same input, same output; never throws
  * for a user's mistake.
  */
+import type { FunctionSig } from '../../stdlib/signatures/index.js';
 import type { StageResult } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../diagnostics/source.js';
 import { didYouMean } from '../diagnostics/suggest.js';
@@ -23,6 +24,12 @@ export interface CheckOptions {
   readonly overrides?: Readonly<Record<string, number>>;
   /** Size limits (default DEFAULT_SIZE_LIMITS; the CLI reads SGM_MAX_ELEMENTS and SGM_MAX_PARAMS). */
   readonly limits?: Partial<SizeLimits>;
+  /**
+   * The signatures of the estimators a `with` clause may name (compiler/estimators/registry.ts
+   * ESTIMATOR_SIGNATURES). The estimator modules declare them and sit above this stage, so the pipeline
+   * (compiler/pipeline.ts) passes them down; without them every `with` clause is an unknown estimator (SGM2301).
+   */
+  readonly estimators?: readonly FunctionSig[];
 }
 
 /** Checks the statements of a model in order (the language server's pass re-uses unchanged ones, reuse.ts). */
@@ -55,7 +62,7 @@ export function check(program: A.Program, file: SourceFile, options: CheckOption
 
 /** Checks one model. */
 export function checkModel(model: A.ModelDecl, file: SourceFile, options: CheckOptions = {}, pass: StatementsPass = eachStatement): StageResult<CheckedModel> {
-  const ctx = new CheckContext(file, { ...DEFAULT_SIZE_LIMITS, ...options.limits });
+  const ctx = new CheckContext(file, { ...DEFAULT_SIZE_LIMITS, ...options.limits }, options.estimators);
   resolveHyperparameters(ctx, model, options.overrides ?? {});
   const { statements, objectives, blocks } = collectStatements(ctx, model);
   if (statements.length > MAX_STATEMENTS) {

@@ -3,6 +3,7 @@
  * the passes, and returns an immutable result). Holds diagnostics, the type of every expression, resolved
  * calls, and the scopes that decide which names are visible where.
  */
+import { FUNCTIONS, findFunction, type FunctionCategory, type FunctionSig } from '../../stdlib/signatures/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic, type DiagnosticExtras } from '../diagnostics/make.js';
 import type { SourceFile, Span } from '../diagnostics/source.js';
@@ -95,7 +96,19 @@ export class CheckContext {
   constructor(
     readonly file: SourceFile,
     readonly limits: SizeLimits = DEFAULT_SIZE_LIMITS,
+    /** The `with` signatures (CheckOptions.estimators): the estimator modules declare them, above this stage. */
+    readonly estimators: readonly FunctionSig[] = [],
   ) {}
+
+  /** A built-in function by name or alias: the stdlib's table, then the estimators' `with` signatures. */
+  findFunction(name: string): FunctionSig | undefined {
+    return findFunction(name) ?? this.estimators.find((f) => f.name === name || f.aliases?.includes(name));
+  }
+
+  /** Every built-in function of a category (for suggestions), estimators included. */
+  functionsOf(category: FunctionCategory): FunctionSig[] {
+    return [...FUNCTIONS, ...this.estimators].filter((f) => f.category === category);
+  }
 
   /**
    * Checks one tensor's size against the limits (SGM3017; SGM3018 for the running parameter total when

@@ -6,7 +6,6 @@ import {
   DISTRIBUTIONS,
   FUNCTIONS,
   findDistribution,
-  findFunction,
   fitPriorResultFamily,
   type DistributionSig,
   type FunctionCategory,
@@ -42,9 +41,9 @@ const CATEGORY_POSITION: ReadonlyMap<FunctionCategory, { position: Position; whe
   ['observation', { position: 'observation', where: 'after data y: [...] with' }],
 ] as const);
 
-/** Every callable name, for suggestions. */
-const ALL_CALLABLE = [
-  ...FUNCTIONS.flatMap((f) => [f.name, ...(f.aliases ?? [])]),
+/** Every callable name, for suggestions (the estimators' `with` names come with the context). */
+const allCallable = (ctx: CheckContext) => [
+  ...[...FUNCTIONS, ...ctx.estimators].flatMap((f) => [f.name, ...(f.aliases ?? [])]),
   ...DISTRIBUTIONS.flatMap((d) => [d.name, ...(d.aliases ?? [])]),
 ];
 
@@ -123,7 +122,7 @@ function typeName(ctx: CheckContext, e: Identifier, ec: ExprContext): ExprType {
   }
   // A bare built-in that needs no parentheses (elbo, pathwise, closed_form, ema, loo, none); after `with` and
   // right of `kl(z) =` every bare name is read as a directive, so a misspelt one gets SGM2301/SGM2302.
-  const fn = findFunction(e.name);
+  const fn = ctx.findFunction(e.name);
   const directivePosition = ec.position === 'estimator' || ec.position === 'kl_method' || ec.position === 'baseline';
   if (fn?.bareAllowed || directivePosition) {
     return typeCall(ctx, { kind: 'call', callee: { text: e.name, span: e.span }, args: [], span: e.span }, ec, e);
@@ -250,7 +249,7 @@ function typeTensorLiteral(ctx: CheckContext, elements: readonly Expr[], span: S
 export function typeCall(ctx: CheckContext, e: Call, ec: ExprContext, bare?: Identifier): ExprType {
   const name = e.callee.text;
   const dist = findDistribution(name);
-  const fn = dist ? undefined : findFunction(name);
+  const fn = dist ? undefined : ctx.findFunction(name);
   if (!dist && !fn) {
     for (const a of e.args) typeArgumentLoosely(ctx, a, ec);
     reportUnknownCallee(ctx, e, ec);
@@ -344,7 +343,7 @@ function checkPlacement(ctx: CheckContext, e: Call, ec: ExprContext, dist?: Dist
 }
 
 function reportUnknownDirective(ctx: CheckContext, e: Call, category: FunctionCategory, code: 'SGM2301' | 'SGM2302'): void {
-  const options = FUNCTIONS.filter((f) => f.category === category).map((f) => f.name);
+  const options = ctx.functionsOf(category).map((f) => f.name);
   const suggestion = didYouMean(e.callee.text, options);
   ctx.report(code, e.callee.span, code === 'SGM2301' ? `unknown estimator '${e.callee.text}'` : `unknown KL method '${e.callee.text}'`, {
     label: 'not available here',
@@ -356,7 +355,7 @@ function reportUnknownDirective(ctx: CheckContext, e: Call, category: FunctionCa
 function reportUnknownCallee(ctx: CheckContext, e: Call, ec: ExprContext): void {
   if (ec.position === 'estimator') return reportUnknownDirective(ctx, e, 'estimator', 'SGM2301');
   if (ec.position === 'kl_method') return reportUnknownDirective(ctx, e, 'kl_method', 'SGM2302');
-  const suggestion = didYouMean(e.callee.text, ALL_CALLABLE);
+  const suggestion = didYouMean(e.callee.text, allCallable(ctx));
   ctx.report('SGM2006', e.callee.span, `unknown function or distribution '${e.callee.text}'`, {
     label: 'not a built-in',
     ...(suggestion ? { help: suggestion } : {}),
@@ -468,9 +467,9 @@ function typeArgument(ctx: CheckContext, sig: FunctionSig | DistributionSig, par
     case 'baseline': {
       const call: Call = v.kind === 'call' ? v : { kind: 'call', callee: { text: v.kind === 'ident' ? v.name : '', span: v.span }, args: [], span: v.span };
       if (v.kind !== 'call' && v.kind !== 'ident') return wrongKind('ema(decay), loo or none');
-      const fn = findFunction(call.callee.text);
+      const fn = ctx.findFunction(call.callee.text);
       if (fn?.category !== 'baseline') {
-        const options = FUNCTIONS.filter((f) => f.category === 'baseline').map((f) => f.name);
+        const options = ctx.functionsOf('baseline').map((f) => f.name);
         const suggestion = didYouMean(call.callee.text, options);
         ctx.report('SGM2112', v.span, `${what()} must be one of ${options.join(', ')}`, {
           label: 'unknown baseline',

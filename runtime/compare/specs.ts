@@ -8,7 +8,8 @@ import type { ApplicableEstimator } from '../../compiler/analysis/applicable.js'
 import type { EstimatorOverride } from '../../compiler/analysis/estimator-overrides.js';
 import type { EstimatorDecision } from '../../compiler/analysis/plan.js';
 import type { CheckedModel } from '../../compiler/semantics/types.js';
-import { DISTRIBUTIONS, FUNCTIONS, type RelaxationKind } from '../../stdlib/signatures/index.js';
+import { ESTIMATOR_SIGNATURES } from '../../compiler/estimators/registry.js';
+import { DISTRIBUTIONS, type RelaxationKind } from '../../stdlib/signatures/index.js';
 import { UserError } from '../errors.js';
 
 /** What compare needs to know about a node's distribution. */
@@ -110,13 +111,13 @@ export function parseEstimatorList(
   }
 }
 
-/** The names after `with` (the signature table's estimators, with their aliases). */
+/** The names after `with` (the estimator modules' signatures, compiler/estimators/registry.ts). */
 function estimatorKinds(): string[] {
-  return FUNCTIONS.filter((f) => f.category === 'estimator').map((f) => f.name);
+  return ESTIMATOR_SIGNATURES.map((f) => f.name);
 }
 
 /** An estimator's name or alias, or a relaxed family's lowercase name. */
 function knownName(kind: string): boolean {
-  if (FUNCTIONS.some((f) => f.category === 'estimator' && (f.name === kind || f.aliases?.includes(kind)))) return true;
+  if (ESTIMATOR_SIGNATURES.some((f) => f.name === kind || f.aliases?.includes(kind))) return true;
   return DISTRIBUTIONS.some((d) => d.relaxation !== 'none' && d.name.toLowerCase() === kind);
 }

@@ -2,8 +2,9 @@
  * Gradient estimators of the analysis plan (docs/math.md section 10), as the helpers generated code calls:
  * pathwise (rsample: nothing to add), score function with baselines, enumeration, straight-through
  * (stdlib/straight-through.ts and the distributions' `hard` forms), and the score-function family of
- * docs/math.md section 11: NVIL (nvil.ts), VIMCO (vimco.ts), MuProp (muprop.ts); and the relaxation-based
- * control variates REBAR (rebar.ts), RELAX (relax.ts) and RELAX over IGR (relax-igr.ts).
+ * docs/math.md section 11: NVIL (nvil.ts), VIMCO (vimco.ts), MuProp (muprop.ts), the unordered set estimator
+ * (unordered-set.ts, with stochastic-beam.ts); and the relaxation-based control variates REBAR (rebar.ts), RELAX
+ * (relax.ts) and RELAX over IGR (relax-igr.ts).
  */
 export { EmaBaseline, leaveOneOut } from './baselines.js';
 export { scoreFunctionTerm } from './score-function.js';
@@ -17,3 +18,5 @@ export { RebarEstimator, REBAR_DEFAULTS, type RebarOptions, type RelaxationTermI
 export { RelaxEstimator, RELAX_DEFAULTS, type RelaxOptions } from './relax.js';
 export { RelaxIgrEstimator, RELAX_IGR_DEFAULTS, type RelaxIgrOptions } from './relax-igr.js';
 export type { RelaxationFamily } from './relaxation-noise.js';
+export { stochasticBeamSearch, type BeamSet } from './stochastic-beam.js';
+export { drawUnorderedSet, leaveOneOutRatios, unorderedSetSample, unorderedSetSurrogate, UnorderedSet, type UnorderedSample } from './unordered-set.js';

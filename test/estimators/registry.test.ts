@@ -3,11 +3,12 @@
 // order (the plan of a model shows which module won), and the plan table's labels coming from the modules.
 import { describe, expect, it } from 'vitest';
 import { formatPlan } from '../../compiler/analysis/explain.js';
-import { ESTIMATOR_KINDS, ESTIMATORS, estimatorModule, estimatorNamed } from '../../compiler/estimators/registry.js';
+import { ESTIMATOR_DISPLAY, ESTIMATOR_KINDS, ESTIMATOR_SIGNATURES, ESTIMATORS, estimatorModule, estimatorNamed } from '../../compiler/estimators/registry.js';
 import { checkSource } from '../../compiler/pipeline.js';
-import { FUNCTIONS } from '../../stdlib/signatures/index.js';
+import { FUNCTIONS, findFunction } from '../../stdlib/signatures/index.js';
+import { ESTIMATOR_STYLES } from '../../web/graph-style.js';
 
-const withNames = FUNCTIONS.filter((f) => f.category === 'estimator');
+const withNames = ESTIMATOR_SIGNATURES;
 
 describe('the estimator registry', () => {
   it('has one module per estimator of the signature table, and no other', () => {
@@ -17,10 +18,37 @@ describe('the estimator registry', () => {
     expect(estimatorNamed('no_such_estimator')).toBeUndefined();
   });
 
-  it("documents exactly the options of each module's `with` signature", () => {
+  it('declares each `with` signature and display in the module, and nowhere else', () => {
+    // The stdlib's table holds no estimator, and no estimator name shadows a stdlib function.
+    expect(FUNCTIONS.filter((f) => f.category === 'estimator')).toEqual([]);
     for (const f of withNames) {
-      expect(estimatorModule(f.name as (typeof ESTIMATOR_KINDS)[number]).options.map((o) => o.name).sort()).toEqual(f.params.map((p) => p.name).sort());
+      const kind = f.name as (typeof ESTIMATOR_KINDS)[number];
+      const m = estimatorModule(kind);
+      expect(findFunction(f.name)).toBeUndefined();
+      expect(f.params).toBe(m.syntax.params);
+      for (const p of f.params) expect(p.doc.length).toBeGreaterThan(0);
+      expect(ESTIMATOR_STYLES[kind]).toBe(m.display);
+      expect(ESTIMATOR_DISPLAY[kind].fill).toMatch(/^#[0-9a-f]{6}$/);
     }
+  });
+
+  it('checks `with` clauses against the modules\' signatures (the pipeline passes them to the checker)', () => {
+    const src = (clause: string) => `model m() {
+  data x: [B, 4]
+  guide {
+    z ~ Bernoulli(logits = dense(x, [3])) with ${clause}
+  }
+  generative {
+    z ~ Bernoulli(probs = 0.5 * ones(3))
+    x ~ Bernoulli(logits = dense(z, [4]))
+  }
+  maximize elbo
+}`;
+    expect(checkSource('m.sgm', src('nvil(hidden = 8)')).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(checkSource('m.sgm', src('score_function')).plans[0].estimators[0].estimator).toBe('reinforce');
+    expect(checkSource('m.sgm', src('nvil(hiden = 8)')).diagnostics.map((d) => d.code)).toContain('SGM2102');
+    const unknown = checkSource('m.sgm', src('nvl')).diagnostics.find((d) => d.code === 'SGM2301');
+    expect(unknown?.help).toMatch(/nvil/);
   });
 
   it('tries the automatic rules in registration order', () => {

@@ -4,6 +4,7 @@
  * estimators apply. Nothing here lists distributions by name except the few facts the table does not hold
  * (PARAM_RELATIONS, FUNCTION_DOMAINS); a distribution added to the table is generated automatically.
  */
+import { ESTIMATOR_SIGNATURES } from '../../compiler/estimators/registry.js';
 import {
   DISTRIBUTIONS,
   FUNCTIONS,
@@ -102,8 +103,7 @@ export function fitPriorSig(): FunctionSig | undefined {
 
 /** Estimator names after `with` (category 'estimator'), and which apply to a family by the table's flags. */
 export function applicableEstimators(d: DistributionSig): string[] {
-  return FUNCTIONS.filter((f) => f.category === 'estimator')
-    .filter((f) => {
+  return ESTIMATOR_SIGNATURES.filter((f) => {
       switch (f.name) {
         case 'pathwise':
           return d.hasRsample;
@@ -123,8 +123,10 @@ export function applicableEstimators(d: DistributionSig): string[] {
         case 'rebar':
         case 'relax':
           return d.support === 'boolean' || d.support === 'one_hot';
-        default:
+        case 'reinforce':
           return true; // the score function applies to every distribution with a density
+        default:
+          return false; // an estimator registered later is generated once its applicability is written here
       }
     })
     .map((f) => f.name);

@@ -32,7 +32,7 @@ vi.mock('../../compiler/estimators/registry.js', async (importOriginal) => {
     },
     surrogate(d, cx) {
       const probe = cx.id('probe');
-      if (cx.form === 'iwae') return [`loss = tf.add(loss, tf.mul(tf.sum(${probe}), tf.mean(tf.stack(${cx.logq})))) as tf.Scalar; // probe: iwae form`];
+      if (cx.form === 'iwae') return [`loss = tf.add(loss, tf.mul(tf.sum(${probe}), tf.mean(${cx.logq}))) as tf.Scalar; // probe: iwae form`];
       const lines = reinforce.surrogate!(d, cx);
       if (cx.form !== 'single' || !cx.evaluateAt) return lines;
       const at = cx.evaluateAt({ [d.node]: `tf.zerosLike(${cx.value('copy')})` });

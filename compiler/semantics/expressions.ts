@@ -3,49 +3,31 @@
  * broadcasting, indexing, and calls of built-in functions and distributions against the signature table.
  */
 import {
-  DISTRIBUTIONS,
-  FUNCTIONS,
   findDistribution,
   fitPriorResultFamily,
   type DistributionSig,
-  type FunctionCategory,
   type FunctionSig,
   type ParamSig,
 } from '../../stdlib/signatures/index.js';
 import type { Span } from '../diagnostics/source.js';
-import { closestName, didYouMean } from '../diagnostics/suggest.js';
-import { assertNever, type Argument, type Call, type Expr, type Identifier, type Index } from '../syntax/ast.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { assertNever, type Argument, type Call, type Expr, type Identifier } from '../syntax/ast.js';
 import { matchArguments } from './bind-arguments.js';
-import { CONSTANT_FUNCTIONS, flattenConst, foldBinary, foldUnary } from './constant.js';
-import { noDistribution, type CheckContext, type ExprContext, type Position } from './context.js';
+import { CONSTANT_FUNCTIONS, foldBinary, foldUnary } from './constant.js';
+import { noDistribution, type CheckContext, type ExprContext } from './context.js';
 import { distributionResult, fitPriorCategories } from './distribution-shapes.js';
-import { binaryRange, constantViolation, constraintHelp, numberRange, rangeSatisfies } from './ranges.js';
-import { broadcast, formatShape, normalizeAxis, UNKNOWN, type Dim } from './shape.js';
+import { binaryRange } from './ranges.js';
+import { broadcast, formatShape } from './shape.js';
 import { functionResult, tensorType } from './shape-rules.js';
 import { typeIndex } from './indexing.js';
+import { checkPlacement, reportUnknownCallee, reportUnresolvedName } from './call-diagnostics.js';
+import { checkTensorArgument } from './argument-checks.js';
 import type { BoundArgument, ConstValue, ExprType, ResolvedCall, TensorType } from './types.js';
 
 const ERROR: ExprType = { kind: 'error' };
 
 /** Argument kinds whose erroneous value makes the call's result unknowable. */
 const POISONING_KINDS: ReadonlySet<ParamSig['kind']> = new Set(['tensor', 'scalar', 'constant', 'int_list', 'distribution', 'range', 'transition']);
-
-/** Where each category of built-in may be used, and how to say it. */
-// A Map, not an object literal: 'constructor' is a category name and would collide with Object.prototype.
-const CATEGORY_POSITION: ReadonlyMap<FunctionCategory, { position: Position; where: string }> = new Map([
-  ['objective', { position: 'objective', where: 'inside maximize/minimize' }],
-  ['estimator', { position: 'estimator', where: 'after with' }],
-  ['kl_method', { position: 'kl_method', where: 'right of kl(z) =' }],
-  ['baseline', { position: 'baseline', where: 'as the baseline of reinforce' }],
-  ['init', { position: 'init', where: 'as the initialiser of a param declaration' }],
-  ['observation', { position: 'observation', where: 'after data y: [...] with' }],
-] as const);
-
-/** Every callable name, for suggestions (the estimators' `with` names come with the context). */
-const allCallable = (ctx: CheckContext) => [
-  ...[...FUNCTIONS, ...ctx.estimators].flatMap((f) => [f.name, ...(f.aliases ?? [])]),
-  ...DISTRIBUTIONS.flatMap((d) => [d.name, ...(d.aliases ?? [])]),
-];
 
 /** Types an expression (recording the type of it and every sub-expression). */
 export function typeExpr(ctx: CheckContext, e: Expr, ec: ExprContext): ExprType {
@@ -129,40 +111,6 @@ function typeName(ctx: CheckContext, e: Identifier, ec: ExprContext): ExprType {
   }
   reportUnresolvedName(ctx, e.name, e.span, ec);
   return ERROR;
-}
-
-/** SGM2003 (defined later), SGM2007 (defined in another block) or SGM2001 (nowhere), with suggestions. */
-function reportUnresolvedName(ctx: CheckContext, name: string, span: Span, ec: ExprContext): void {
-  const defs = ctx.definitions.get(name) ?? [];
-  ctx.used.add(name); // the use is real even where it is illegal: no extra "unused" warning
-  const visibleFrom = (block: string) => ec.anyBlock || block === 'model' || block === ec.block;
-  const later = defs.find((d) => visibleFrom(d.block) && d.order >= ec.order);
-  if (later) {
-    ctx.report('SGM2003', span, `'${name}' is used before it is defined`, {
-      label: 'used here',
-      related: [{ span: later.span, message: 'defined here' }],
-      help: ec.block === 'generative' && ctx.latents.has(name) ? `sample the prior of '${name}' before using it in generative` : 'move the definition above this use',
-    });
-    return;
-  }
-  const elsewhere = defs.find((d) => !visibleFrom(d.block));
-  if (elsewhere) {
-    ctx.report('SGM2007', span, `'${name}' is defined in ${elsewhere.block} and is not visible in ${ec.block}`, {
-      label: 'not visible here',
-      related: [{ span: elsewhere.span, message: `defined in ${elsewhere.block}` }],
-      notes: ['guide sees data, params and consts; generative also sees latents once their prior is sampled'],
-    });
-    return;
-  }
-  if (findDistribution(name)) {
-    ctx.report('SGM2110', span, `the distribution ${name} is used as a value`, { label: 'not a tensor', help: `call it: ${name}(...)` });
-    return;
-  }
-  const suggestion = closestName(name, [...ctx.visibleNames(ec.block), ...(ctx.definitions.keys())]);
-  ctx.report('SGM2001', span, `undefined name '${name}'`, {
-    label: 'not defined',
-    ...(suggestion ? { help: `did you mean '${suggestion}'?` } : {}),
-  });
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
@@ -316,52 +264,6 @@ function fitPriorResult(ctx: CheckContext, call: ResolvedCall): ExprType | undef
   return { kind: 'distribution', sig, call, sampleShape: [k], eventRank: 1 };
 }
 
-/** Reports a built-in used in the wrong place (SGM2110, SGM2113, SGM2301, SGM2302); true when placement is fine. */
-function checkPlacement(ctx: CheckContext, e: Call, ec: ExprContext, dist?: DistributionSig, fn?: FunctionSig): boolean {
-  if (ec.position === 'estimator' && fn?.category !== 'estimator') {
-    reportUnknownDirective(ctx, e, 'estimator', 'SGM2301');
-    return false;
-  }
-  if (ec.position === 'kl_method' && fn?.category !== 'kl_method') {
-    reportUnknownDirective(ctx, e, 'kl_method', 'SGM2302');
-    return false;
-  }
-  if (dist || fn?.category === 'prior') {
-    if (ec.allowDistribution) return true;
-    ctx.report('SGM2110', e.span, `the distribution ${dist?.name ?? fn!.name} is used as a value`, {
-      label: 'a distribution, not a tensor',
-      help: 'sample it: name ~ ' + ctx.text(e.span),
-    });
-    return false;
-  }
-  const rule = CATEGORY_POSITION.get(fn!.category);
-  if (rule && rule.position !== ec.position) {
-    ctx.report('SGM2113', e.callee.span, `'${fn!.name}' can only be used ${rule.where}`, { label: `misplaced ${fn!.category.replace('_', ' ')}` });
-    return false;
-  }
-  return true;
-}
-
-function reportUnknownDirective(ctx: CheckContext, e: Call, category: FunctionCategory, code: 'SGM2301' | 'SGM2302'): void {
-  const options = ctx.functionsOf(category).map((f) => f.name);
-  const suggestion = didYouMean(e.callee.text, options);
-  ctx.report(code, e.callee.span, code === 'SGM2301' ? `unknown estimator '${e.callee.text}'` : `unknown KL method '${e.callee.text}'`, {
-    label: 'not available here',
-    notes: [`available: ${options.join(', ')}`],
-    ...(suggestion ? { help: suggestion } : {}),
-  });
-}
-
-function reportUnknownCallee(ctx: CheckContext, e: Call, ec: ExprContext): void {
-  if (ec.position === 'estimator') return reportUnknownDirective(ctx, e, 'estimator', 'SGM2301');
-  if (ec.position === 'kl_method') return reportUnknownDirective(ctx, e, 'kl_method', 'SGM2302');
-  const suggestion = didYouMean(e.callee.text, allCallable(ctx));
-  ctx.report('SGM2006', e.callee.span, `unknown function or distribution '${e.callee.text}'`, {
-    label: 'not a built-in',
-    ...(suggestion ? { help: suggestion } : {}),
-  });
-}
-
 /** Types an argument of an unresolved call, so names inside it still count as used and get checked. */
 /**
  * `concat([a, b])`, the NumPy/tfjs habit, for a variadic function that takes its tensors as separate arguments:
@@ -491,76 +393,6 @@ function typeTensorArgument(ctx: CheckContext, param: ParamSig, v: Expr, ec: Exp
   if (t.kind === 'error') return t;
   if (t.kind !== 'tensor') return notATensor(ctx, v, t);
   return checkTensorArgument(ctx, what, param, v, t);
-}
-
-/** Kind, constness and constraint checks of a tensor-valued argument. */
-function checkTensorArgument(ctx: CheckContext, what: () => string, param: ParamSig, v: Expr, t: TensorType): ExprType {
-  const needsConstant = param.kind === 'constant' || param.kind === 'int_list';
-  // A schedule is a constant of each step: accepted where the signature says so (fit_prior's tau).
-  if (needsConstant && t.schedule && param.schedule) return checkScheduleArgument(ctx, what, param, v, t);
-  if (needsConstant && t.schedule) {
-    ctx.report('SGM2108', v.span, `${what()} must be a constant, not a schedule`, {
-      label: 'changes during training',
-      help: 'schedules (anneal, ramp) are allowed for temperatures and other scalar parameters, not here',
-    });
-    return ERROR;
-  }
-  if (needsConstant && t.constant === undefined) {
-    ctx.report('SGM2109', v.span, `${what()} must be known at compile time`, {
-      label: 'depends on data, params or samples',
-      help: 'use a literal, a hyperparameter or a const',
-    });
-    return ERROR;
-  }
-  if (param.kind === 'int_list') {
-    const values = flattenConst(t.constant!);
-    if (t.shape === null || t.shape.length > 1 || values.some((x) => !Number.isInteger(x))) {
-      ctx.report('SGM2107', v.span, `${what()} expects an integer or a list of integers`, { label: `got ${ctx.text(v.span)}` });
-      return ERROR;
-    }
-  }
-  if ((param.kind === 'scalar' || param.kind === 'constant') && t.shape !== null && t.shape.some((d) => d !== 1)) {
-    ctx.report('SGM3002', v.span, `${what()} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
-    return ERROR;
-  }
-  if (param.constraint && t.constant !== undefined) {
-    const rows = param.constraint === 'simplex' ? lastAxisRows(t.constant) : [flattenConst(t.constant)];
-    for (const row of rows) {
-      const violation = constantViolation(row, param.constraint);
-      if (violation) {
-        ctx.report('SGM2106', v.span, `${what()} must be ${param.constraint.replace(/_/g, ' ')}`, { label: violation });
-        return ERROR;
-      }
-    }
-  } else if (param.constraint && !rangeSatisfies(t.range, param.constraint)) {
-    const help = constraintHelp(param.constraint);
-    ctx.report('SGM4004', v.span, `${what()} must be ${param.constraint.replace(/_/g, ' ')}, but this value is not constrained to it`, {
-      label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
-      ...(help ? { help } : {}),
-    });
-  }
-  return t;
-}
-
-/** A schedule where the signature admits one: a scalar whose range satisfies the constraint. */
-function checkScheduleArgument(ctx: CheckContext, what: () => string, param: ParamSig, v: Expr, t: TensorType): ExprType {
-  if (t.shape !== null && t.shape.some((d) => d !== 1)) {
-    ctx.report('SGM3002', v.span, `${what()} must be a scalar`, { label: `has shape ${formatShape(t.shape)}` });
-    return ERROR;
-  }
-  if (param.constraint && !rangeSatisfies(t.range, param.constraint)) {
-    ctx.report('SGM4004', v.span, `${what()} must be ${param.constraint.replace(/_/g, ' ')}, but this schedule is not constrained to it`, {
-      label: `${t.range === 'real' ? 'any real number' : t.range.replace(/_/g, ' ')}`,
-    });
-  }
-  return t;
-}
-
-/** The last-axis rows of a constant (for simplex checks). */
-function lastAxisRows(v: ConstValue): number[][] {
-  if (!Array.isArray(v)) return [flattenConst(v)];
-  if (v.every((x) => !Array.isArray(x))) return [flattenConst(v)];
-  return v.flatMap((x) => lastAxisRows(x));
 }
 
 /** A constant number (for schedule endpoints and ranges), reporting SGM2108/SGM2109. */

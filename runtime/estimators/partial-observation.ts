@@ -12,12 +12,24 @@ function observedRows(mask: tf.Tensor, like: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * Whether each data point's value equals its data, as a boolean of `rank` axes (the per-data-point weight's): a
+ * one-hot value (OneHotCategorical, [..., K]) or any value with axes past the weight's matches only when all its
+ * entries do, so the comparison is reduced over those trailing axes (an elementwise [B, K] comparison would not
+ * broadcast against the [B] weight).
+ */
+function matchesData(value: tf.Tensor, data: tf.Tensor, rank: number): tf.Tensor {
+  const equal = tf.equal(value, data);
+  const trailing = Array.from({ length: Math.max(0, equal.rank - rank) }, (_, i) => rank + i);
+  return trailing.length > 0 ? tf.all(equal, trailing) : equal;
+}
+
+/**
  * The weight of one enumerated value k per data point: 1[k = y] on observed rows, q(k | x) elsewhere. Selected
  * with `where`, not mixed by multiplication, so an unobserved row's placeholder label cannot leak a NaN.
  */
 export function observedWeight(probQ: tf.Tensor, value: tf.Tensor, data: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const hit = tf.cast(tf.equal(value, data), 'float32');
+    const hit = tf.cast(matchesData(value, data, probQ.rank), 'float32');
     return tf.where(observedRows(mask, probQ), tf.broadcastTo(hit, probQ.shape), probQ);
   });
 }
@@ -37,7 +49,7 @@ export function observedKl(kl: tf.Tensor, logPriorAtData: tf.Tensor, mask: tf.Te
  */
 export function observedLogWeight(logQ: tf.Tensor, value: tf.Tensor, data: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const hit = tf.where(tf.equal(value, data), tf.zerosLike(logQ), tf.fill(logQ.shape, -Infinity));
+    const hit = tf.where(tf.broadcastTo(matchesData(value, data, logQ.rank), logQ.shape), tf.zerosLike(logQ), tf.fill(logQ.shape, -Infinity));
     return tf.where(observedRows(mask, logQ), hit, logQ);
   });
 }

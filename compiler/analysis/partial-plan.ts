@@ -9,6 +9,8 @@ import { makeDiagnostic } from '../diagnostics/make.js';
 import type { Span } from '../diagnostics/source.js';
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel } from '../semantics/types.js';
+import { childExprs } from '../syntax/names-read.js';
+import { elboExtra } from './elbo-extra.js';
 import type { EstimatorDecision, KlDecision } from './plan.js';
 
 /** SGM5008 for a partially observed latent that is not enumerated per data point or has no closed-form KL, and for logprob of an enumerated latent. */
@@ -44,4 +46,22 @@ export function partialObservationErrors(model: CheckedModel, estimators: readon
       diagnostics.push(makeDiagnostic('SGM5008', v?.span ?? node.span, `logprob(${z}): '${z}' is summed out (enumerated), it has no single value`, { label: 'enumerated', help: `use kl(${z}) or elbo, or give '${z}' another estimator` }));
     }
   }
+  // A report or the extra term of `elbo + E` reading an enumerated latent: the pass holds every value of it (one
+  // per tiled copy, or the last of the loop), so a mean over it would be the mean of its support, not of q.
+  const enumerated = (z: string) => !model.partial.has(z) && estimators.some((d) => d.node === z && d.estimator === 'enumerate');
+  const readsEnumerated = (e: A.Expr, where: string): void => {
+    if (model.calls.get(e)?.name === 'logprob') return; // checked above
+    if (e.kind === 'ident' && enumerated(e.name)) {
+      diagnostics.push(
+        makeDiagnostic('SGM5008', e.span, `${where} reads '${e.name}', which is summed out (enumerated): it has no single value`, {
+          label: 'enumerated',
+          help: `give '${e.name}' another estimator, or read a value of the guide that does not hold its draw (e.g. the logits of its distribution)`,
+        }),
+      );
+    }
+    childExprs(e).forEach((c) => readsEnumerated(c, where));
+  };
+  for (const r of model.reports) readsEnumerated(r.expr, `report '${r.name.text}'`);
+  const extra = elboExtra(model);
+  if (extra) readsEnumerated(extra.extra, 'the extra term of the objective');
 }

@@ -169,6 +169,14 @@ describe('diagnostics of partial observation, logprob and reports', () => {
     expect(codes(model('data w: [B]', '', 'maximize elbo + mean(logprob(y))').replace('data w: [B]\n', ''))).toContain('SGM5008');
     expect(codes(model(ok, '', 'maximize iwae(samples = 2)'))).toContain('SGM5008');
   });
+  it('SGM5008: a report or elbo + E reading an enumerated latent (its pass holds every value, a mean would be the support mean)', () => {
+    const latent = (extra: string, objective?: string) => codes(model('data w: [B]', extra, objective).replace('data w: [B]\n', ''));
+    expect(latent('report yb = mean(y)')).toContain('SGM5008');
+    expect(latent('', 'maximize elbo + mean(y)')).toContain('SGM5008');
+    expect(latent('report yb = mean(exp(logprob(y)))').filter((c) => c === 'SGM5008')).toHaveLength(1); // logprob's own error, once
+    // A partially observed y reads its data column: allowed.
+    expect(codes(model('data y: [B] with obs_mask(labelled)', 'report yb = mean(y)'))).toEqual([]);
+  });
 });
 
 describe('reports in the run report', () => {

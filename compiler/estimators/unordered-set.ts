@@ -24,6 +24,8 @@ import { constantOption, singlePassPlanProblem } from './estimator.js';
 
 /** Default set size (the paper's experiments use k = 4 for the categorical VAE, Table 2, and 2-8 elsewhere). */
 export const UNORDERED_SET_DEFAULT_SAMPLES = 4;
+/** The most values per data point one step evaluates (each is a pass of the model in the generated step). */
+export const UNORDERED_SET_MAX_SAMPLES = 64;
 
 /** Estimators whose nodes draw afresh in an extra evaluation (they do not read a fixed value). */
 const DRAW_AFRESH = new Set(['pathwise', 'straight_through', 'enumerate']);
@@ -73,7 +75,7 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
   syntax: {
     doc: 'unordered set estimator (Kool, van Hoof, Welling 2020, arXiv:2002.06043): k distinct values of a categorical event per data point drawn without replacement (Gumbel-top-k), the model evaluated at each, each score weighted by p(s) R(S, s) with the baseline built from the other values; exact when k equals the number of values. One event per data point (Categorical, OneHotCategorical, a Bernoulli unit) draws its set by Gumbel-top-k, a vector of independent units (a [B, H] Bernoulli layer) by stochastic beam search over the units (Kool et al. 2019, arXiv:1903.06059)',
     params: [
-      { name: 'samples', kind: 'constant', constraint: 'positive_integer', optional: true, default: UNORDERED_SET_DEFAULT_SAMPLES, aliases: ['k'], doc: 'values per data point, drawn without replacement: 2 or more, at most the number of values per data point (K for one event of K values, K^U for U units); k evaluations of the model per step' },
+      { name: 'samples', kind: 'constant', constraint: 'positive_integer', optional: true, default: UNORDERED_SET_DEFAULT_SAMPLES, aliases: ['k'], doc: 'values per data point, drawn without replacement: 2 or more, at most the number of values per data point (K for one event of K values, K^U for U units) and at most 64; k evaluations of the model per step' },
     ],
   },
   display: { fill: '#b5838d', border: '#5e3d44', label: 'score function over a set without replacement (unordered set)' },
@@ -94,6 +96,11 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
     if (k < 2 || Math.log(k) > logConfigs + 1e-9) {
       const most = Math.round(Math.exp(logConfigs));
       return reject(f, `unordered_set(samples = ${k}) needs 2 <= samples <= ${most}, the number of values of '${f.node}' per data point`, k < 2 ? 'its baseline leaves one value out' : `only ${most} distinct values`, `write unordered_set(samples = ${Math.min(most, Math.max(2, Math.min(k, UNORDERED_SET_DEFAULT_SAMPLES)))})`);
+    }
+    // Each of the k values is one model evaluation written out in the generated step: past 64 the module grows by
+    // megabytes and the step by k passes, with little variance left to remove.
+    if (k > UNORDERED_SET_MAX_SAMPLES) {
+      return reject(f, `unordered_set(samples = ${k}) evaluates the model ${k} times per step; at most ${UNORDERED_SET_MAX_SAMPLES}`, 'too many evaluations per step', `write unordered_set(samples = ${UNORDERED_SET_MAX_SAMPLES}) or fewer`);
     }
     const shape = f.model.variables.get(f.node)?.shape ?? [];
     const batched = shape.length > 0 && typeof shape[0] !== 'number';

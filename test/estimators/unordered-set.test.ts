@@ -275,6 +275,9 @@ describe('where unordered_set applies', () => {
     expect(d).toMatchObject({ estimator: 'unordered_set', options: { samples: 8, cells: 2, units: 3 } });
     expect(d.reason).toContain('stochastic beam search');
     expect(codes(sbn('unordered_set(samples = 9)')).join()).toMatch(/SGM5001.*2 <= samples <= 8/);
+    // Each value is one model pass written out in the generated step: at most 64 (2^40 configurations allow more).
+    expect(checkSource('m.sgm', sbn('unordered_set(samples = 64)', '40')).ok).toBe(true);
+    expect(codes(sbn('unordered_set(samples = 5000)', '40')).join()).toMatch(/SGM5001.*evaluates the model 5000 times per step; at most 64/);
   });
 
   it('accepts a single Bernoulli unit (2 values) and refuses k outside 2..K', () => {

@@ -132,6 +132,15 @@ export function functionResult(ctx: CheckContext, call: ResolvedCall, span: Span
       if (x.shape === null) return tensorType(null, x.range, flags);
       const keepBatch = x.shape.length > 0 && isNamedDim(x.shape[0]);
       const tail = keepBatch ? x.shape.slice(1) : x.shape;
+      // NumPy's -1 ("infer this axis") is not part of the language: the batch axis is kept on its own, every other
+      // size is written out, so the shape checker knows each one.
+      if (target.some((d) => d < 0)) {
+        ctx.report('SGM3009', call.args.get('shape')!.span, 'reshape sizes must be positive: -1 (infer an axis) is not supported', {
+          label: `${formatShape(target)}`,
+          help: `write every size out${keepBatch ? ' after the batch axis, which is kept' : ''}${numel(tail) !== undefined ? `: they must multiply to ${numel(tail)}` : ''}`,
+        });
+        return ERROR;
+      }
       const before = numel(tail);
       const after = numel(target);
       if (before !== undefined && after !== undefined && before !== after) {

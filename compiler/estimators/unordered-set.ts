@@ -104,6 +104,10 @@ export const unorderedSet: EstimatorModule<'unordered_set'> = {
     }
     const shape = f.model.variables.get(f.node)?.shape ?? [];
     const batched = shape.length > 0 && typeof shape[0] !== 'number';
+    // iwae has its own estimator for discrete latents; say so before the (also true) per-data-point reason.
+    if (f.objective.form === 'iwae') {
+      return reject(f, 'under maximize iwae a discrete latent takes vimco, not unordered_set', 'a multi-sample bound', 'write `with vimco`, or maximize elbo');
+    }
     if (batched && !f.objective.perExample) {
       return reject(f, 'unordered_set weights each data point’s values by their own learning signal, but the objective does not decompose per data point', 'no per-data-point signal', 'maximize elbo, or a mean/sum of per-data-point terms');
     }

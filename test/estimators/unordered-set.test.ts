@@ -289,6 +289,7 @@ describe('where unordered_set applies', () => {
 
   it('refuses families without a finite set of values, and iwae', () => {
     expect(codes(TINY('0', 'reinforce').replace('Categorical(logits = logits) with reinforce', 'Poisson(rate = 3.0) with unordered_set')).join()).toMatch(/SGM5001/);
+    expect(codes(sbn('unordered_set(samples = 2)').replace('maximize elbo', 'maximize iwae(samples = 3)')).join()).toMatch(/SGM5001 under maximize iwae a discrete latent takes vimco/);
   });
 });
 

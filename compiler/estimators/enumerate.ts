@@ -17,7 +17,7 @@
  */
 import { makeDiagnostic } from '../diagnostics/make.js';
 import type { EnumerationPlan } from './decision.js';
-import type { EstimatorModule } from './estimator.js';
+import type { Decision, EstimatorModule, NodeFacts } from './estimator.js';
 
 /** Largest number of configurations enumerated per objective evaluation (docs/math.md section 10 rule 2). */
 export const ENUMERATION_LIMIT = 32;
@@ -58,6 +58,11 @@ function perPoint(mode: EnumerationPlan['mode']): string {
 /** What is summed: configurations, or a mixture's components. */
 const what = (e: EnumerationPlan | undefined) => (e?.component ? 'components' : 'configurations');
 
+/** The plan entry of an enumerated node (a `with enumerate` clause or the automatic choice). */
+function enumerationDecision(f: NodeFacts, enumeration: EnumerationPlan, reason: string, overridden: boolean): Decision {
+  return { node: f.node, distribution: f.distribution, samples: 1, estimator: 'enumerate', enumeration, reason, overridden };
+}
+
 export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: JointEnumeration, scored: readonly EnumeratedScoredNode[]): string[] } = {
   kind: 'enumerate',
   summary: 'exact expectation by summing over the finite support',
@@ -78,30 +83,15 @@ export const enumerate: EstimatorModule<'enumerate'> & { jointObjective(j: Joint
       );
       return undefined;
     }
-    const enumeration = f.enumeration;
-    return {
-      node: f.node,
-      distribution: f.distribution,
-      samples: 1,
-      estimator: 'enumerate',
-      enumeration,
-      reason: `requested with enumerate: exact sum over ${enumeration.size} ${what(enumeration)}${perPoint(enumeration.mode)}`,
-      overridden: true,
-    };
+    const e = f.enumeration;
+    return enumerationDecision(f, e, `requested with enumerate: exact sum over ${e.size} ${what(e)}${perPoint(e.mode)}`, true);
   },
 
   automatic(f) {
     if (typeof f.enumeration === 'string') return undefined;
-    const enumeration = f.enumeration;
-    return {
-      node: f.node,
-      distribution: f.distribution,
-      samples: 1,
-      estimator: 'enumerate',
-      enumeration,
-      reason: `${enumeration.component ? "the mixture's component index has a finite support, and each component a pathwise draw" : 'finite support'}: exact sum over ${enumeration.size} ${what(enumeration)}${perPoint(enumeration.mode)} (limit ${ENUMERATION_LIMIT})`,
-      overridden: false,
-    };
+    const e = f.enumeration;
+    const why = e.component ? "the mixture's component index has a finite support, and each component a pathwise draw" : 'finite support';
+    return enumerationDecision(f, e, `${why}: exact sum over ${e.size} ${what(e)}${perPoint(e.mode)} (limit ${ENUMERATION_LIMIT})`, false);
   },
 
   objectiveProblem(objective) {

@@ -9,6 +9,12 @@ import type { NativeStatus } from './native-kernels.js';
 /** Backends sgm knows: Node's (tensorflow-gpu, tensorflow, wasm, cpu) and the page's (webgpu, webgl, wasm, cpu). */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/** The threads the WASM backend runs on in Node (wasm-threads.ts), as describeBackend reports them. */
+export type WasmThreads =
+  | { readonly state: 'on'; readonly threads: number }
+  | { readonly state: 'off'; readonly reason: string }
+  | { readonly state: 'failed'; readonly reason: string };
+
 /** What was selected and why. */
 export interface BackendInfo {
   readonly name: BackendName;
@@ -20,6 +26,8 @@ export interface BackendInfo {
   readonly fixes: readonly string[];
   /** The optional OpenBLAS kernels' state (`unused` in a page). */
   readonly native: NativeStatus;
+  /** On WASM in Node: the threads XNNPACK runs on, or why one (wasm-threads.ts). */
+  readonly wasmThreads?: WasmThreads;
 }
 
 /**
@@ -30,11 +38,13 @@ export interface BackendInfo {
 export function formatBackendLine(info: BackendInfo | undefined, nativeAdvice?: () => string): string {
   if (info === undefined) return 'backend: not initialised';
   const native = info.native;
-  const head = `backend: ${info.name}${native.state === 'installed' ? ` + native kernels (OpenBLAS, ${native.threads} thread${native.threads === 1 ? '' : 's'})` : ''}${info.reason === 'requested' ? ' (requested)' : ''}`;
+  const threads = info.wasmThreads?.state === 'on' ? ` (${info.wasmThreads.threads} thread${info.wasmThreads.threads === 1 ? '' : 's'})` : '';
+  const head = `backend: ${info.name}${threads}${native.state === 'installed' ? ` + native kernels (OpenBLAS, ${native.threads} thread${native.threads === 1 ? '' : 's'})` : ''}${info.reason === 'requested' ? ' (requested)' : ''}`;
   const notes = info.skipped.filter((s) => !/ is not installed$/.test(s.reason)).map((s) => `${s.name} did not start: ${s.reason}`);
   // The reference VAE trains in 38 s with the native kernels and 2 min 53 s on WASM alone (README, Performance).
   if (native.state === 'absent' && nativeAdvice) notes.push(`native kernels ${native.reason}: for about 4× faster training, ${nativeAdvice()}`);
   if (native.state === 'disabled') notes.push(`native kernels ${native.reason}`);
+  if (info.wasmThreads?.state === 'failed') notes.push(`multithreaded WASM did not start, using one thread: ${info.wasmThreads.reason}`);
   return [head, ...notes].join('; ').replace(/\s*\n\s*/g, ' ');
 }
 

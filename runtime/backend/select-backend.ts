@@ -15,6 +15,7 @@ import type { NativeStatus } from './native-kernels.js';
 import { registerWasmMissingKernels } from './wasm-missing-kernels.js';
 import { nativeAdvice } from './native-addon.js';
 import { formatBackendLine, setTfjsBackend, type BackendInfo, type BackendName } from './backend-report.js';
+import { useWasmThreads, wasmThreadsStatus, wasmThreadsWanted } from './wasm-threads.js';
 
 export type { BackendInfo, BackendName } from './backend-report.js';
 
@@ -49,7 +50,7 @@ async function tryImport(specifier: string): Promise<string | null> {
 }
 
 /** Starts one backend; resolves to null on success or the reason it could not start. */
-async function start(name: BackendName): Promise<string | null> {
+async function start(name: BackendName, wasmThreads: number): Promise<string | null> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -61,6 +62,8 @@ async function start(name: BackendName): Promise<string | null> {
     case 'wasm': {
       const failure = await tryImport('@tensorflow/tfjs-backend-wasm');
       if (failure !== null) return failure;
+      // The multithreaded build where it helps (wasm-threads.ts); it falls back to one thread by itself.
+      await useWasmThreads(wasmThreads);
       return (await setTfjsBackend('wasm')) ? null : 'the WASM backend did not initialise';
     }
     case 'cpu':
@@ -80,7 +83,7 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
   const candidates = preferred ? [preferred] : BACKEND_ORDER;
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of candidates) {
-    const failure = await start(name);
+    const failure = await start(name, wasmThreadsWanted());
     if (failure !== null) {
       if (preferred) throw new Error(`backend ${name} could not be initialised: ${failure}`);
       skipped.push({ name, reason: failure });
@@ -96,6 +99,7 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
       skipped,
       fixes: fixes.applied,
       native: fixes.native,
+      ...(name === 'wasm' && wasmThreadsStatus() !== undefined ? { wasmThreads: wasmThreadsStatus() } : {}),
     };
     return current;
   }

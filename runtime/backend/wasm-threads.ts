@@ -1,0 +1,225 @@
+/**
+ * tfjs-backend-wasm's multithreaded SIMD build in Node (docs/architecture.md section 7; bench/NOTES.md, change 13).
+ *
+ * tfjs' own `init()` never picks that build in Node (its WASM_HAS_MULTITHREAD_SUPPORT flag is false there), and
+ * forcing it fails: it hands emscripten a Blob URL for the pthread worker script and a Blob for the main script,
+ * which Node's worker_threads cannot load. The emscripten code itself has a Node branch, so sgm registers its own
+ * factory for the backend name 'wasm' (before `tf.setBackend`, so every tfjs and sgm kernel registered for 'wasm'
+ * runs on it) that calls the threaded emscripten factory with real file paths:
+ * - the worker script, which the package ships only as a JS string (`wasmWorkerContents`), written once to sgm's
+ *   cache folder (stdlib/cache-dir.ts, never inside the package) as a `.cjs` file named by a hash of its text;
+ * - the main script: the package's own wasm-out/tfjs-backend-wasm-threaded-simd.js, which each worker evaluates;
+ * - the .wasm file next to tfjs' Node bundle.
+ * The XNNPACK thread count is fixed when the module starts: tfjs' C++ caps it at emscripten_num_logical_cores() / 2
+ * (it assumes two hyperthreads per core), which would be 1 on a 2-core machine, so the instantiateWasm hook answers
+ * that import with twice the wanted count; `setThreadsCount` then asks for exactly that count.
+ *
+ * The heap is then a SharedArrayBuffer: views of it (backend-storage.ts, the copy kernels, the native addon's
+ * Float32Arrays) work unchanged, but another WebAssembly module importing this memory must declare it shared.
+ *
+ * Worker threads never keep the process alive (they are unref'd once running), spare pre-spawned workers are
+ * terminated, and any failure while starting (worker script not writable or not loading, abort, no answer within
+ * the time limit) falls back to the stock single-threaded SIMD build with the reason, for describeBackend's line.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { tf } from '../../stdlib/tf.js';
+import { sgmCacheDir } from '../../stdlib/cache-dir.js';
+import type { WasmThreads } from './backend-report.js';
+
+export type { WasmThreads } from './backend-report.js';
+
+/** Threads used by default: one per core, at most this many (the reference GEMMs have 100 rows; bench/NOTES.md). */
+export const DEFAULT_MAX_WASM_THREADS = 4;
+/** tfjs' emscripten build pre-spawns 8 workers and its C++ caps the pool at 8 threads. */
+export const MAX_WASM_THREADS = 8;
+/** How long the workers may take to start before sgm falls back to one thread (they take ~0.2 s when idle). */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * The thread count for the WASM backend from SGM_WASM_THREADS: 0 is the stock single-threaded build, n ≥ 1 the
+ * threaded build on n threads (1 only to measure it), unset one thread per core up to DEFAULT_MAX_WASM_THREADS
+ * (the stock build on a one-core machine). A value that is not a whole number is ignored.
+ */
+export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
+  const raw = env.SGM_WASM_THREADS?.trim();
+  if (raw !== undefined && /^\d+$/.test(raw)) return Math.min(Number(raw), MAX_WASM_THREADS);
+  const n = Math.min(cores, DEFAULT_MAX_WASM_THREADS);
+  return n >= 2 ? n : 0;
+}
+
+/** The subset of tfjs-backend-wasm's emscripten module sgm touches here. */
+interface ThreadedModule {
+  cwrap(name: string, ret: string | null, args: string[]): (...args: number[]) => number;
+  PThread: { runningWorkers: NodeWorker[]; unusedWorkers: NodeWorker[]; terminateAllThreads(): void };
+  tfjs?: Record<string, (...args: number[]) => number>;
+}
+/** A worker_threads Worker with the handler property emscripten's Node branch dispatches errors to. */
+interface NodeWorker {
+  onerror: (e: unknown) => void;
+  unref(): void;
+  terminate(): void;
+}
+type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
+type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
+
+/** Options for tests: another worker script (to provoke the fallback) and time limit. */
+export interface WasmBuildOptions {
+  readonly workerScript?: string;
+  readonly timeoutMs?: number;
+}
+
+let registeredThreads: number | undefined;
+let status: WasmThreads | undefined;
+let stockFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+
+/** The state of the last WASM backend sgm's factory created, or undefined before one was created. */
+export function wasmThreadsStatus(): WasmThreads | undefined {
+  return status;
+}
+
+/**
+ * Registers the factory of the backend 'wasm' for `threads` threads (0: tfjs' stock factory, single-threaded).
+ * Idempotent; a different count replaces the factory and disposes a WASM backend already created (its tensors
+ * with it), so call it before creating tensors. Requires @tensorflow/tfjs-backend-wasm to be importable.
+ */
+export async function useWasmThreads(threads: number, options: WasmBuildOptions = {}): Promise<void> {
+  if (registeredThreads === threads && options.workerScript === undefined) return;
+  const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as WasmPackage;
+  // The package registers its factory when imported; keep it for threads = 0 and for the fallback.
+  stockFactory ??= tf.findBackendFactory('wasm') ?? undefined;
+  const stock = stockFactory;
+  if (stock === undefined) throw new Error('tfjs-backend-wasm registered no backend factory');
+  if (tf.engine().registryFactory['wasm'] !== undefined) tf.removeBackend('wasm');
+  registeredThreads = options.workerScript === undefined ? threads : undefined;
+  const off = (reason: string): tf.KernelBackend | Promise<tf.KernelBackend> => {
+    status = { state: 'off', reason };
+    return stock();
+  };
+  tf.registerBackend(
+    'wasm',
+    threads === 0
+      ? () => off('SGM_WASM_THREADS=0 or one core')
+      : async () => {
+          try {
+            const backend = await startThreaded(pkg, threads, options);
+            status = { state: 'on', threads: pkg.getThreadsCount() };
+            return backend;
+          } catch (e) {
+            status = { state: 'failed', reason: String((e as Error).message ?? e).split('\n')[0] };
+            return stock();
+          }
+        },
+    2, // tfjs-backend-wasm's own priority
+  );
+}
+
+/** Starts the threaded build; rejects (with its workers terminated) on any failure. */
+async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBuildOptions): Promise<tf.KernelBackend> {
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const mainScript = join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+  const factory = require(mainScript) as Factory;
+  const workerScript = options.workerScript ?? writeWorkerScript(root);
+  const wasmFile = join(root, 'dist', 'tfjs-backend-wasm-threaded-simd.wasm');
+  const module = await new Promise<ThreadedModule>((resolve, reject) => {
+    const startupMessages: string[] = [];
+    let settled = false;
+    let config: Record<string, unknown> & Partial<ThreadedModule> = {};
+    const fail = (why: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        config.PThread?.terminateAllThreads();
+      } catch {
+        // already torn down
+      }
+      const detail = startupMessages.length > 0 ? ` (${startupMessages.join('; ')})` : '';
+      reject(new Error(`${String((why as Error)?.message ?? why)}${detail}`));
+    };
+    const timer = setTimeout(() => fail(new Error(`the worker threads did not start within ${(options.timeoutMs ?? START_TIMEOUT_MS) / 1000} s`)), options.timeoutMs ?? START_TIMEOUT_MS);
+    timer.unref();
+    config = {
+      locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? workerScript : path.endsWith('.wasm') ? wasmFile : prefix + path),
+      mainScriptUrlOrBlob: mainScript,
+      // Emscripten's messages go to stderr once running; while starting they become part of the fallback reason.
+      printErr: (text: string) => (settled ? process.stderr.write(`${text}\n`) : startupMessages.push(text)),
+      onAbort: (what: unknown) => fail(new Error(`aborted: ${String(what)}`)),
+      instantiateWasm: (info: { env: Record<string, unknown> }, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+        // tfjs' C++ takes half the logical cores as its thread limit; answer so that the limit is `threads`.
+        const env = { ...info.env, emscripten_num_logical_cores: () => 2 * threads };
+        readFile(wasmFile)
+          .then((bytes) => WebAssembly.instantiate(bytes, { ...info, env, wasi_snapshot_preview1: env }))
+          .then(({ instance, module }) => {
+            if (settled) return;
+            receive(instance, module);
+            // emscripten rethrows a worker's error (an uncaught exception, fatal); while starting, fall back instead.
+            for (const w of config.PThread?.unusedWorkers ?? []) {
+              const original = w.onerror;
+              w.onerror = (e: unknown) => (settled ? original(e) : fail(new Error(`a worker thread failed: ${String((e as Error)?.message ?? e)}`)));
+            }
+          })
+          .catch(fail);
+        return {};
+      },
+    };
+    factory(config).then((m) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(m);
+    }, fail);
+  });
+  const call = (name: string, ret: string | null, args: string[]) => module.cwrap(name, ret, args);
+  // What tfjs' init() sets up on the module (backend_wasm.js).
+  module.tfjs = {
+    init: call('init', null, []),
+    initWithThreadsCount: call('init_with_threads_count', null, ['number']),
+    getThreadsCount: call('get_threads_count', 'number', []),
+    registerTensor: call('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: call('dispose_data', null, ['number']),
+    dispose: call('dispose', null, []),
+  };
+  pkg.setThreadsCount(threads);
+  // The constructor creates XNNPACK's pool: threads - 1 pthreads, taken from the pre-spawned workers.
+  const backend = new pkg.BackendWasm(module as unknown as ConstructorParameters<WasmPackage['BackendWasm']>[0]);
+  // Running pthreads are ref'd by emscripten; a pool waiting for work must not keep `sgm train` from exiting.
+  for (const w of module.PThread.runningWorkers) w.unref();
+  // The other pre-spawned workers (8 in all, ~8 MB each) would never be used: XNNPACK makes its pool once.
+  for (const w of module.PThread.unusedWorkers.splice(0)) w.terminate();
+  return backend;
+}
+
+/**
+ * The pthread worker script as a file: sgm's cache folder first, else the system's temporary folder. The name
+ * carries a hash of the text, so another tfjs version never reuses a stale copy, and the file is written by rename
+ * so that parallel processes never read half a file.
+ */
+function writeWorkerScript(root: string): string {
+  const require = createRequire(import.meta.url);
+  const { wasmWorkerContents } = require(join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  // The string holds `"\n"` escapes that its template literal turned into newlines; restore them (tfjs' init does
+  // the same before making its Blob).
+  const text = wasmWorkerContents.replace(/\n/g, '\\n');
+  const name = `tfjs-wasm-threaded-simd-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.worker.cjs`;
+  const failures: string[] = [];
+  for (const dir of [join(sgmCacheDir(), 'wasm'), join(tmpdir(), `sgm-wasm-${process.getuid?.() ?? 'user'}`)]) {
+    const path = join(dir, name);
+    try {
+      if (existsSync(path)) return path;
+      mkdirSync(dir, { recursive: true });
+      const partial = `${path}.${process.pid}.tmp`;
+      writeFileSync(partial, text);
+      renameSync(partial, path);
+      return path;
+    } catch (e) {
+      failures.push(`${dir}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`the worker script could not be written (${failures.join('; ')})`);
+}

@@ -13,9 +13,9 @@ import { applySpeedFixes } from './speed-fixes.js';
 import { registerBatchMatMulGradient } from './batch-mat-mul-gradient.js';
 import type { NativeStatus } from './native-kernels.js';
 import { registerWasmMissingKernels } from './wasm-missing-kernels.js';
-import { nativeAdvice } from './native-addon.js';
+import { loadNativeAddon, nativeAdvice } from './native-addon.js';
 import { formatBackendLine, setTfjsBackend, type BackendInfo, type BackendName } from './backend-report.js';
-import { useWasmThreads, wasmThreadsStatus, wasmThreadsWanted } from './wasm-threads.js';
+import { useWasmThreads, wasmThreadsStatus, wasmThreadsWanted, type WasmThreadChoice } from './wasm-threads.js';
 
 export type { BackendInfo, BackendName } from './backend-report.js';
 
@@ -50,7 +50,7 @@ async function tryImport(specifier: string): Promise<string | null> {
 }
 
 /** Starts one backend; resolves to null on success or the reason it could not start. */
-async function start(name: BackendName, wasmThreads: number): Promise<string | null> {
+async function start(name: BackendName, wasmThreads: WasmThreadChoice): Promise<string | null> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -63,7 +63,7 @@ async function start(name: BackendName, wasmThreads: number): Promise<string | n
       const failure = await tryImport('@tensorflow/tfjs-backend-wasm');
       if (failure !== null) return failure;
       // The multithreaded build where it helps (wasm-threads.ts); it falls back to one thread by itself.
-      await useWasmThreads(wasmThreads);
+      await useWasmThreads(wasmThreads.threads, { reason: wasmThreads.reason });
       return (await setTfjsBackend('wasm')) ? null : 'the WASM backend did not initialise';
     }
     case 'cpu':
@@ -81,9 +81,11 @@ async function start(name: BackendName, wasmThreads: number): Promise<string | n
  */
 export async function initBackend(preferred?: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   const candidates = preferred ? [preferred] : BACKEND_ORDER;
+  const native = options.native ?? process.env.SGM_NATIVE !== '0';
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of candidates) {
-    const failure = await start(name, wasmThreadsWanted());
+    // The WASM build is chosen before it starts, so whether the native kernels will run is asked here too.
+    const failure = await start(name, wasmThreadsWanted(native && 'addon' in loadNativeAddon()));
     if (failure !== null) {
       if (preferred) throw new Error(`backend ${name} could not be initialised: ${failure}`);
       skipped.push({ name, reason: failure });
@@ -92,7 +94,7 @@ export async function initBackend(preferred?: BackendName, options: BackendOptio
     registerBatchMatMulGradient();
     // Correctness, not speed: kernels WASM lacks (the gradient of gather), so not part of the removable fixes.
     if (tf.getBackend() === 'wasm') registerWasmMissingKernels();
-    const fixes = applySpeedFixes(tf.getBackend(), options.native ?? process.env.SGM_NATIVE !== '0');
+    const fixes = applySpeedFixes(tf.getBackend(), native);
     current = {
       name,
       reason: preferred ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that started',

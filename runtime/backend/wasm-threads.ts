@@ -40,16 +40,28 @@ export const MAX_WASM_THREADS = 8;
 /** How long the workers may take to start before sgm falls back to one thread (they take ~0.2 s when idle). */
 const START_TIMEOUT_MS = 30_000;
 
+/** How many threads the WASM backend gets, and why when it is one (the stock build). */
+export interface WasmThreadChoice {
+  readonly threads: number;
+  readonly reason?: string;
+}
+
 /**
- * The thread count for the WASM backend from SGM_WASM_THREADS: 0 is the stock single-threaded build, n ≥ 1 the
- * threaded build on n threads (1 only to measure it), unset one thread per core up to DEFAULT_MAX_WASM_THREADS
- * (the stock build on a one-core machine). A value that is not a whole number is ignored.
+ * The thread count for the WASM backend: SGM_WASM_THREADS=0 is the stock single-threaded build, n ≥ 1 the threaded
+ * build on n threads (1 only to measure it); unset, one thread per core up to DEFAULT_MAX_WASM_THREADS, except on
+ * a one-core machine and where the native kernels run (their OpenBLAS threads and an XNNPACK pool compete for the
+ * same cores: the reference step's kernel time went from 16.9-18.2 to 26.3-28.4 ms with a 2-thread pool beside them;
+ * bench/NOTES.md, change 13). A value that is not a whole number is ignored.
  */
-export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
+export function wasmThreadsWanted(nativeKernels: boolean, env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): WasmThreadChoice {
   const raw = env.SGM_WASM_THREADS?.trim();
-  if (raw !== undefined && /^\d+$/.test(raw)) return Math.min(Number(raw), MAX_WASM_THREADS);
-  const n = Math.min(cores, DEFAULT_MAX_WASM_THREADS);
-  return n >= 2 ? n : 0;
+  if (raw !== undefined && /^\d+$/.test(raw)) {
+    const threads = Math.min(Number(raw), MAX_WASM_THREADS);
+    return threads === 0 ? { threads, reason: 'SGM_WASM_THREADS=0' } : { threads };
+  }
+  if (nativeKernels) return { threads: 0, reason: 'the native kernels run the GEMMs' };
+  const threads = Math.min(cores, DEFAULT_MAX_WASM_THREADS);
+  return threads >= 2 ? { threads } : { threads: 0, reason: 'one core' };
 }
 
 /** The subset of tfjs-backend-wasm's emscripten module sgm touches here. */
@@ -61,19 +73,23 @@ interface ThreadedModule {
 /** A worker_threads Worker with the handler property emscripten's Node branch dispatches errors to. */
 interface NodeWorker {
   onerror: (e: unknown) => void;
+  on(event: 'error', listener: (e: unknown) => void): void;
   unref(): void;
   terminate(): void;
 }
 type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
 type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 
-/** Options for tests: another worker script (to provoke the fallback) and time limit. */
+/** Options of useWasmThreads; the worker script and the time limit are for tests (to provoke the fallback). */
 export interface WasmBuildOptions {
+  /** Why one thread, when `threads` is 0 (describeBackend does not print it; tests and the bench read it). */
+  readonly reason?: string;
   readonly workerScript?: string;
   readonly timeoutMs?: number;
 }
 
 let registeredThreads: number | undefined;
+let offReason = 'SGM_WASM_THREADS=0';
 let status: WasmThreads | undefined;
 let stockFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
 
@@ -88,29 +104,37 @@ export function wasmThreadsStatus(): WasmThreads | undefined {
  * with it), so call it before creating tensors. Requires @tensorflow/tfjs-backend-wasm to be importable.
  */
 export async function useWasmThreads(threads: number, options: WasmBuildOptions = {}): Promise<void> {
+  offReason = options.reason ?? 'SGM_WASM_THREADS=0';
+  if (status?.state === 'off') status = { state: 'off', reason: offReason };
   if (registeredThreads === threads && options.workerScript === undefined) return;
   const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as WasmPackage;
   // The package registers its factory when imported; keep it for threads = 0 and for the fallback.
   stockFactory ??= tf.findBackendFactory('wasm') ?? undefined;
   const stock = stockFactory;
   if (stock === undefined) throw new Error('tfjs-backend-wasm registered no backend factory');
+  if (threads === 0 && tf.findBackendFactory('wasm') === stock) {
+    // tfjs' own factory is still registered (and its backend perhaps created): nothing to replace.
+    registeredThreads = 0;
+    status = { state: 'off', reason: offReason };
+    return;
+  }
   if (tf.engine().registryFactory['wasm'] !== undefined) tf.removeBackend('wasm');
   registeredThreads = options.workerScript === undefined ? threads : undefined;
-  const off = (reason: string): tf.KernelBackend | Promise<tf.KernelBackend> => {
-    status = { state: 'off', reason };
+  const off = (): tf.KernelBackend | Promise<tf.KernelBackend> => {
+    status = { state: 'off', reason: offReason };
     return stock();
   };
   tf.registerBackend(
     'wasm',
     threads === 0
-      ? () => off('SGM_WASM_THREADS=0 or one core')
+      ? off
       : async () => {
           try {
             const backend = await startThreaded(pkg, threads, options);
             status = { state: 'on', threads: pkg.getThreadsCount() };
             return backend;
           } catch (e) {
-            status = { state: 'failed', reason: String((e as Error).message ?? e).split('\n')[0] };
+            status = { state: 'failed', reason: messageOf(e) };
             return stock();
           }
         },
@@ -129,6 +153,8 @@ async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBui
   const module = await new Promise<ThreadedModule>((resolve, reject) => {
     const startupMessages: string[] = [];
     let settled = false;
+    // Started: emscripten's own handling applies again (a worker error is then rethrown, as without sgm).
+    let started = false;
     let config: Record<string, unknown> & Partial<ThreadedModule> = {};
     const fail = (why: unknown): void => {
       if (settled) return;
@@ -140,7 +166,7 @@ async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBui
         // already torn down
       }
       const detail = startupMessages.length > 0 ? ` (${startupMessages.join('; ')})` : '';
-      reject(new Error(`${String((why as Error)?.message ?? why)}${detail}`));
+      reject(new Error(`${messageOf(why)}${detail}`));
     };
     const timer = setTimeout(() => fail(new Error(`the worker threads did not start within ${(options.timeoutMs ?? START_TIMEOUT_MS) / 1000} s`)), options.timeoutMs ?? START_TIMEOUT_MS);
     timer.unref();
@@ -148,7 +174,7 @@ async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBui
       locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? workerScript : path.endsWith('.wasm') ? wasmFile : prefix + path),
       mainScriptUrlOrBlob: mainScript,
       // Emscripten's messages go to stderr once running; while starting they become part of the fallback reason.
-      printErr: (text: string) => (settled ? process.stderr.write(`${text}\n`) : startupMessages.push(text)),
+      printErr: (text: string) => (started ? process.stderr.write(`${text}\n`) : startupMessages.push(text)),
       onAbort: (what: unknown) => fail(new Error(`aborted: ${String(what)}`)),
       instantiateWasm: (info: { env: Record<string, unknown> }, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
         // tfjs' C++ takes half the logical cores as its thread limit; answer so that the limit is `threads`.
@@ -161,7 +187,7 @@ async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBui
             // emscripten rethrows a worker's error (an uncaught exception, fatal); while starting, fall back instead.
             for (const w of config.PThread?.unusedWorkers ?? []) {
               const original = w.onerror;
-              w.onerror = (e: unknown) => (settled ? original(e) : fail(new Error(`a worker thread failed: ${String((e as Error)?.message ?? e)}`)));
+              w.onerror = (e: unknown) => (started ? original(e) : fail(new Error(`a worker thread failed: ${messageOf(e)}`)));
             }
           })
           .catch(fail);
@@ -171,9 +197,14 @@ async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBui
     factory(config).then((m) => {
       if (settled) return;
       settled = true;
+      started = true;
       clearTimeout(timer);
       resolve(m);
     }, fail);
+    // The factory has created its 8 workers synchronously, and their events come on a later turn: a worker whose
+    // script fails before emscripten listens (after the .wasm is compiled) would emit 'error' with no listener,
+    // which Node turns into an uncaught exception.
+    for (const w of config.PThread?.unusedWorkers ?? []) w.on('error', (e: unknown) => fail(new Error(`a worker thread failed: ${messageOf(e)}`)));
   });
   const call = (name: string, ret: string | null, args: string[]) => module.cwrap(name, ret, args);
   // What tfjs' init() sets up on the module (backend_wasm.js).
@@ -193,6 +224,11 @@ async function startThreaded(pkg: WasmPackage, threads: number, options: WasmBui
   // The other pre-spawned workers (8 in all, ~8 MB each) would never be used: XNNPACK makes its pool once.
   for (const w of module.PThread.unusedWorkers.splice(0)) w.terminate();
   return backend;
+}
+
+/** The first line of an error's message. */
+function messageOf(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
 /**

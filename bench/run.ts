@@ -71,8 +71,18 @@ const CONFIGS: readonly BackendConfig[] = [
     env: { SGM_THREADS: '1' },
     rows: ['hand-written + fusedAdam', 'compiled igr_vae + fusedAdam'],
   },
-  { id: 'wasm', backend: 'wasm', native: false, fixes: true, description: 'WASM SIMD, 1 thread, sgm fixes' },
-  { id: 'wasm (stock)', backend: 'wasm', native: false, fixes: false, description: 'WASM SIMD, tfjs as shipped' },
+  // sgm's default without the addon: tfjs' multithreaded SIMD build, XNNPACK on one thread per core (up to 4).
+  { id: 'wasm', backend: 'wasm', native: false, fixes: true, description: 'WASM SIMD, XNNPACK on all cores (threaded build), sgm fixes' },
+  {
+    id: 'wasm (1 thread)',
+    backend: 'wasm',
+    native: false,
+    fixes: true,
+    description: 'the same on the single-threaded build (SGM_WASM_THREADS=0), as before change 13',
+    env: { SGM_WASM_THREADS: '0' },
+    rows: ['hand-written', 'hand-written + fusedAdam', 'compiled igr_vae + fusedAdam'],
+  },
+  { id: 'wasm (stock)', backend: 'wasm', native: false, fixes: false, description: 'WASM SIMD, tfjs as shipped (one thread in Node)', env: { SGM_WASM_THREADS: '0' } },
   { id: 'cpu+native', backend: 'cpu', native: true, fixes: true, description: 'pure-JS CPU + sgm OpenBLAS kernels' },
   { id: 'cpu', backend: 'cpu', native: false, fixes: true, description: 'pure-JS CPU backend' },
 ];

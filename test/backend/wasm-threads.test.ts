@@ -12,6 +12,7 @@ import { tf } from '../../stdlib/tf.js';
 import { describeBackend, fusedAdam, initBackend } from '../../runtime/backend/index.js';
 import { MAX_WASM_THREADS, wasmThreadsStatus, wasmThreadsWanted } from '../../runtime/backend/wasm-threads.js';
 import type { WasmBackendInternals } from '../../runtime/backend/backend-storage.js';
+import { formatBackendLine, type BackendInfo } from '../../runtime/backend/backend-report.js';
 import { createReferenceVae, randomBinaryBatch } from '../../bench/reference-vae.js';
 import { RandomStream } from '../../stdlib/random.js';
 
@@ -56,6 +57,17 @@ describe('WASM thread count (SGM_WASM_THREADS)', () => {
     expect(wasmThreadsWanted(true, { SGM_WASM_THREADS: '3' }, 2)).toEqual({ threads: 3 });
     expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: '99' }, 2)).toEqual({ threads: MAX_WASM_THREADS });
     expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: 'two' }, 2)).toEqual({ threads: 2 });
+  });
+});
+
+describe('backend line', () => {
+  const info: BackendInfo = { name: 'wasm', reason: 'first choice', skipped: [], fixes: [], native: { state: 'disabled', reason: 'off' } };
+  it('names the threads, or in one clause why the threaded build did not start', () => {
+    expect(formatBackendLine({ ...info, wasmThreads: { state: 'on', threads: 2 } })).toBe('backend: wasm (2 threads); native kernels off');
+    expect(formatBackendLine({ ...info, wasmThreads: { state: 'off', reason: 'one core' } })).toBe('backend: wasm; native kernels off');
+    expect(formatBackendLine({ ...info, wasmThreads: { state: 'failed', reason: 'a worker thread failed: boom' } })).toBe(
+      'backend: wasm; native kernels off; multithreaded WASM did not start, using one thread: a worker thread failed: boom',
+    );
   });
 });
 

@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tf } from '../../stdlib/tf.js';
 import { sgmCacheDir } from '../../stdlib/cache-dir.js';
@@ -33,7 +33,7 @@ import type { WasmThreads } from './backend-report.js';
 
 export type { WasmThreads } from './backend-report.js';
 
-/** Threads used by default: one per core, at most this many (the reference GEMMs have 100 rows; bench/NOTES.md). */
+/** Threads used by default: one per idle core, at most this many (the reference GEMMs have 100 rows). */
 export const DEFAULT_MAX_WASM_THREADS = 4;
 /** tfjs' emscripten build pre-spawns 8 workers and its C++ caps the pool at 8 threads. */
 export const MAX_WASM_THREADS = 8;
@@ -48,20 +48,28 @@ export interface WasmThreadChoice {
 
 /**
  * The thread count for the WASM backend: SGM_WASM_THREADS=0 is the stock single-threaded build, n ≥ 1 the threaded
- * build on n threads (1 only to measure it); unset, one thread per core up to DEFAULT_MAX_WASM_THREADS, except on
- * a one-core machine and where the native kernels run (their OpenBLAS threads and an XNNPACK pool compete for the
- * same cores: the reference step's kernel time went from 16.9-18.2 to 26.3-28.4 ms with a 2-thread pool beside them;
- * bench/NOTES.md, change 13). A value that is not a whole number is ignored.
+ * build on n threads (1 only to measure it). Unset: one thread per idle core (the cores minus the 1-minute load
+ * average, rounded), at most DEFAULT_MAX_WASM_THREADS; with one idle core or less, and where the native kernels
+ * run, the stock build. The pool's threads are woken for every GEMM, so a core busy with another process delays
+ * each of them: on this 2-core machine at load 4-6 two threads made the reference step 1.6x slower (step minimum
+ * 63 -> 104 ms), at load ~3 faster (55 -> 41 ms); beside the native kernels' OpenBLAS threads the step's kernel
+ * time went from 16.9-18.2 to 26.3-28.4 ms (bench/NOTES.md, change 13). A value that is not a whole number is
+ * ignored.
  */
-export function wasmThreadsWanted(nativeKernels: boolean, env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): WasmThreadChoice {
+export function wasmThreadsWanted(
+  nativeKernels: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = availableParallelism(),
+  load: number = loadavg()[0],
+): WasmThreadChoice {
   const raw = env.SGM_WASM_THREADS?.trim();
   if (raw !== undefined && /^\d+$/.test(raw)) {
     const threads = Math.min(Number(raw), MAX_WASM_THREADS);
     return threads === 0 ? { threads, reason: 'SGM_WASM_THREADS=0' } : { threads };
   }
   if (nativeKernels) return { threads: 0, reason: 'the native kernels run the GEMMs' };
-  const threads = Math.min(cores, DEFAULT_MAX_WASM_THREADS);
-  return threads >= 2 ? { threads } : { threads: 0, reason: 'one core' };
+  const threads = Math.min(Math.round(cores - load), DEFAULT_MAX_WASM_THREADS);
+  return threads >= 2 ? { threads } : { threads: 0, reason: `${cores} core${cores === 1 ? '' : 's'} at load average ${load.toFixed(1)}` };
 }
 
 /** The subset of tfjs-backend-wasm's emscripten module sgm touches here. */

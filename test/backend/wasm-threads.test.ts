@@ -45,18 +45,20 @@ function trainReference(steps: number): { losses: number[]; weights: Float32Arra
   return { losses, weights };
 }
 
-describe('WASM thread count (SGM_WASM_THREADS)', () => {
-  it('is one per core up to 4 by default, the stock build on one core or beside the native kernels', () => {
-    expect(wasmThreadsWanted(false, {}, 2)).toEqual({ threads: 2 });
-    expect(wasmThreadsWanted(false, {}, 64)).toEqual({ threads: 4 });
-    expect(wasmThreadsWanted(false, {}, 1)).toEqual({ threads: 0, reason: 'one core' });
-    expect(wasmThreadsWanted(true, {}, 8)).toEqual({ threads: 0, reason: 'the native kernels run the GEMMs' });
+describe('WASM thread count (SGM_WASM_THREADS, idle cores)', () => {
+  it('is one per idle core up to 4 by default; the stock build with one idle core or beside the native kernels', () => {
+    expect(wasmThreadsWanted(false, {}, 2, 0.2)).toEqual({ threads: 2 });
+    expect(wasmThreadsWanted(false, {}, 64, 1)).toEqual({ threads: 4 });
+    expect(wasmThreadsWanted(false, {}, 4, 1.4)).toEqual({ threads: 3 });
+    expect(wasmThreadsWanted(false, {}, 2, 0.6)).toEqual({ threads: 0, reason: '2 cores at load average 0.6' });
+    expect(wasmThreadsWanted(false, {}, 1, 0)).toEqual({ threads: 0, reason: '1 core at load average 0.0' });
+    expect(wasmThreadsWanted(true, {}, 8, 0)).toEqual({ threads: 0, reason: 'the native kernels run the GEMMs' });
   });
   it('takes SGM_WASM_THREADS (0 = stock build), capped at the 8 workers tfjs pre-spawns; ignores junk', () => {
-    expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: '0' }, 8)).toEqual({ threads: 0, reason: 'SGM_WASM_THREADS=0' });
-    expect(wasmThreadsWanted(true, { SGM_WASM_THREADS: '3' }, 2)).toEqual({ threads: 3 });
-    expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: '99' }, 2)).toEqual({ threads: MAX_WASM_THREADS });
-    expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: 'two' }, 2)).toEqual({ threads: 2 });
+    expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: '0' }, 8, 0)).toEqual({ threads: 0, reason: 'SGM_WASM_THREADS=0' });
+    expect(wasmThreadsWanted(true, { SGM_WASM_THREADS: '3' }, 2, 9)).toEqual({ threads: 3 });
+    expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: '99' }, 2, 0)).toEqual({ threads: MAX_WASM_THREADS });
+    expect(wasmThreadsWanted(false, { SGM_WASM_THREADS: 'two' }, 2, 0)).toEqual({ threads: 2 });
   });
 });
 

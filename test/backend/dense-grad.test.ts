@@ -132,6 +132,22 @@ describe('SgmDenseGrad: the dense gradient in one native kernel', () => {
     tf.dispose([x, W, b, dx, dxOld]);
   });
 
+  itWithAddon('is left out with SGM_FUSED_DENSE_GRAD=0 and without an addon that has it', (native: SgmNative) => {
+    const saved = process.env.SGM_FUSED_DENSE_GRAD;
+    try {
+      process.env.SGM_FUSED_DENSE_GRAD = '0';
+      expect(registerDenseGradKernel(backend(), native)).toBe(false);
+      expect(tf.getKernel(DENSE_GRAD_KERNEL, backend())).toBeUndefined();
+      delete process.env.SGM_FUSED_DENSE_GRAD;
+      expect(registerDenseGradKernel(backend(), { ...native, denseGrad: undefined })).toBe(false);
+      expect(registerDenseGradKernel(backend(), native)).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.SGM_FUSED_DENSE_GRAD;
+      else process.env.SGM_FUSED_DENSE_GRAD = saved;
+      registerDenseGradKernel(backend(), native);
+    }
+  });
+
   itWithAddon('gives the same bits on 1, 2 and 3 threads', (native: SgmNative) => {
     // Large enough that the elementwise pass and both GEMMs are cut into several chunks.
     const [m, k, n] = [100, 300, 520];

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { DENSE_GRAD_KERNEL, registerDenseGradKernel } from '../../runtime/backend/dense-grad.js';
+import { fusedMatMulGradConfig } from '../../runtime/backend/fused-mat-mul-gradient.js';
 import { nativeThreadCount } from '../../runtime/backend/index.js';
 import { dense } from '../../runtime/nn/index.js';
 import type { SgmNative } from '../../runtime/backend/native-addon.js';
@@ -130,6 +131,27 @@ describe('SgmDenseGrad: the dense gradient in one native kernel', () => {
     const dxOld = withKernel(false, () => tf.grads((xx: tf.Tensor) => tf.sum(dense(xx, W, b, 'sigmoid')))([x])[0]);
     expectClose(dx, dxOld, 1e-6, 1e-6);
     tf.dispose([x, W, b, dx, dxOld]);
+  });
+
+  itWithAddon('computes a gradient asked for out of tfjs order by a second call', () => {
+    tf.tidy(() => {
+      const a = randn([4, 3], 21);
+      const b = randn([3, 5], 22);
+      const dy = randn([4, 5], 23);
+      const y = fused(a, b, null, false, false, 'relu');
+      const attrs = { transposeA: false, transposeB: false, activation: 'relu' };
+      const thunksOf = () => fusedMatMulGradConfig.gradFunc(dy, [a, b, y], attrs);
+      const native = withKernel(true, () => {
+        const t = thunksOf();
+        const db = t.b(); // computes b's and bias's gradients, not a's
+        return [t.a(), db, t.bias()];
+      });
+      const old = withKernel(false, () => {
+        const t = thunksOf();
+        return [t.a(), t.b(), t.bias()];
+      });
+      for (let i = 0; i < 3; i++) expectClose(native[i], old[i], 1e-6, 1e-6);
+    });
   });
 
   itWithAddon('is left out with SGM_FUSED_DENSE_GRAD=0 and without an addon that has it', (native: SgmNative) => {

@@ -260,13 +260,9 @@ TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const 
         const int64_t mc = m - i0 < MC_MAX ? m - i0 : MC_MAX;
         pack_a(ta, a, lda, i0, mc, p0, kc, apack);
         const int64_t t = tiles_of(mc);
-#ifdef A_OUTER
-        for (int64_t i = 0; i < t; i++) {
-          for (int64_t jp = 0; jp < nc; jp += NR) {
-#else
+        /* Panel by panel of B (in L1), tile by tile of A (from L2); the other order measured the same. */
         for (int64_t jp = 0; jp < nc; jp += NR) {
           for (int64_t i = 0; i < t; i++) {
-#endif
             const int64_t cols = nc - jp < NR ? nc - jp : NR;
             const int nv = cols > 16 ? 2 : 1;
             const __mmask16 mlast = mask_of(cols - 16 * (nv - 1));

@@ -3,6 +3,8 @@
 // transpose cases, odd sizes, batches with strides and broadcasts, bias and activations; the same bits on 1, 2 and
 // 3 threads; OpenBLAS within the same bound; and the reference VAE trains to the same losses within float32
 // rounding on both GEMMs. Skipped, with the reason printed, without the addon or without AVX-512.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceVae, randomBinaryBatch } from '../../bench/reference-vae.js';
 import { fusedAdam, nativeThreadCount } from '../../runtime/backend/index.js';
@@ -161,6 +163,20 @@ describe('AVX-512 GEMM (gemm512.c)', () => {
       expect(diff).toBeLessThan(1e-4);
     }
     x.threads(nativeThreadCount());
+  });
+
+  itAvx512('is the default, and SGM_GEMM=openblas selects OpenBLAS (child processes)', () => {
+    const path = process.env.SGM_NATIVE_ADDON ?? fileURLToPath(new URL('../../native/build/Release/sgm_native.node', import.meta.url));
+    const kernel = (value: string | undefined): string => {
+      const env = { ...process.env };
+      if (value === undefined) delete env.SGM_GEMM;
+      else env.SGM_GEMM = value;
+      const r = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(path)}).gemmKernel())`], { env, encoding: 'utf8' });
+      return r.stdout;
+    };
+    expect(kernel(undefined)).toBe('avx512');
+    expect(kernel('avx512')).toBe('avx512');
+    expect(kernel('openblas')).toBe('openblas');
   });
 
   itAvx512('trains the reference VAE to the same losses as OpenBLAS within float32 rounding (30 steps)', (x) => {

@@ -44,19 +44,24 @@ function name(s: string, out: number[]): void {
 
 /** Single-byte opcodes used by the kernels. */
 const OP = {
-  block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
+  block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   f32Load: 0x2a, f32Store: 0x38, i32Const: 0x41, f32Const: 0x43,
-  i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
+  i32Eq: 0x46, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
   f32Neg: 0x8c, f32Sqrt: 0x91, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95,
   f64Add: 0xa0, f64Mul: 0xa2, f64PromoteF32: 0xbb,
 } as const;
 
 /** SIMD opcodes (after the 0xFD prefix, LEB128-encoded). */
 const SIMD = {
-  v128Load: 0x00, v128Store: 0x0b, f32x4Splat: 0x13, f64x2ExtractLane: 0x21, v128Load64Zero: 0x5d,
-  f64x2PromoteLowF32x4: 0x5f, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
-  f64x2Add: 0xf0, f64x2Mul: 0xf2,
+  v128Load: 0x00, v128Store: 0x0b, v128Const: 0x0c, i32x4Splat: 0x11, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f,
+  f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21,
+  f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44,
+  v128And: 0x4e, v128Or: 0x50, v128Bitselect: 0x52, v128Load64Zero: 0x5d, f64x2PromoteLowF32x4: 0x5f,
+  i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1,
+  f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
+  f32x4Min: 0xe8, f32x4Max: 0xe9, f32x4Pmin: 0xea, f32x4Pmax: 0xeb,
+  f64x2Add: 0xf0, f64x2Mul: 0xf2, i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4S: 0xfa,
 } as const;
 
 export type SimdOp = keyof typeof SIMD;
@@ -69,7 +74,10 @@ export type ScalarOp = keyof typeof OP;
  */
 export class FunctionBody {
   readonly code: number[] = [];
+  /** Code run once at entry, before `code` (loop-invariant constants: V8 rematerialises a v128.const per use). */
+  private readonly prologue: number[] = [];
   private readonly locals: ValType[] = [];
+  private readonly constants = new Map<string, number>();
 
   constructor(readonly params: readonly ValType[], readonly results: readonly ValType[]) {}
 
@@ -112,6 +120,27 @@ export class FunctionBody {
     this.code.push(OP.f32Const, ...new Uint8Array(new Float32Array([x]).buffer));
     return this;
   }
+  /** v128.const: four float32 lanes (one value: all four), or four int32 lanes given as `bits`. */
+  v128(lanes: number | readonly number[], bits = false): this {
+    const values = typeof lanes === 'number' ? [lanes, lanes, lanes, lanes] : lanes;
+    this.simd('v128Const');
+    const bytes = bits ? new Uint8Array(new Int32Array(values).buffer) : new Uint8Array(new Float32Array(values).buffer);
+    this.code.push(...bytes);
+    return this;
+  }
+  /** Pushes a v128 constant kept in a local that the prologue sets once (see v128 for the lanes). */
+  v128Hoisted(lanes: number | readonly number[], bits = false): this {
+    const key = `${bits ? 'i' : 'f'}${String(lanes)}`;
+    let local = this.constants.get(key);
+    if (local === undefined) {
+      local = this.local(V128);
+      this.constants.set(key, local);
+      const start = this.code.length;
+      this.v128(lanes, bits).set(local);
+      this.prologue.push(...this.code.splice(start));
+    }
+    return this.get(local);
+  }
   /** A memory access: `o` is f32Load, f32Store, or a SIMD load/store; static offset in bytes. */
   mem(o: 'f32Load' | 'f32Store' | 'v128Load' | 'v128Store' | 'v128Load64Zero', offset = 0, alignLog2 = 2): this {
     if (o === 'f32Load' || o === 'f32Store') this.op(o);
@@ -120,7 +149,7 @@ export class FunctionBody {
     uleb(offset, this.code);
     return this;
   }
-  lane(o: 'f64x2ExtractLane', lane: number): this {
+  lane(o: 'f64x2ExtractLane' | 'f32x4ExtractLane' | 'f32x4ReplaceLane', lane: number): this {
     this.simd(o);
     this.code.push(lane);
     return this;
@@ -150,7 +179,7 @@ export class FunctionBody {
       uleb(count, body);
       body.push(t);
     }
-    body.push(...this.code, OP.end);
+    body.push(...this.prologue, ...this.code, OP.end);
     const out: number[] = [];
     uleb(body.length, out);
     out.push(...body);

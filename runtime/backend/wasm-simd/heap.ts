@@ -4,6 +4,7 @@
  */
 import type { tf } from '../../../stdlib/tf.js';
 import { simdKernelsFor, type SimdKernels } from './kernels.js';
+import { compileProgram, type FusedProgramCode } from './fused-program.js';
 
 /** The members of tfjs-backend-wasm's backend that reach its memory (BackendWasm.wasm is the emscripten Module). */
 interface WasmBackendMemory {
@@ -42,4 +43,24 @@ export function wasmSimdKernels(backend: unknown): SimdKernels | null {
 /** The byte offset of a tensor's values in the backend's heap. */
 export function heapOffset(backend: unknown, t: tf.TensorInfo): number {
   return (backend as WasmBackendMemory).dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/**
+ * Runs a fused elementwise program (FUSION-SPEC.md) on the backend's heap, compiled to WebAssembly SIMD
+ * (fused-program.ts): inputs in the order of `modes`, outputs already allocated, n elements. False when the
+ * program is not compiled (an opcode left to the JS evaluator, or no heap or SIMD): the caller evaluates it.
+ */
+export function runFusedOnHeap(
+  backend: unknown,
+  program: FusedProgramCode,
+  inputs: readonly tf.TensorInfo[],
+  modes: Int32Array,
+  outputs: readonly tf.TensorInfo[],
+  n: number,
+): boolean {
+  const memory = wasmHeapMemory(backend);
+  const run = memory === null ? null : compileProgram(program, modes, memory);
+  if (run === null) return false;
+  run(inputs.map((t) => heapOffset(backend, t)), outputs.map((t) => heapOffset(backend, t)), n);
+  return true;
 }

@@ -127,15 +127,16 @@ describe('fused programs in WASM SIMD', () => {
     a.forEach((v, j) => expect(Array.from(v)).toEqual(Array.from(b[j])));
   });
 
-  it('computes exp, log, log1p, softplus and sigmoid within a few ulps of float64, special values included', () => {
+  it('computes exp, log, log1p, softplus, sigmoid, expm1 and tanh within a few ulps of float64, special values included', () => {
     const x = Float32Array.from([...SPECIAL, ...randoms(2000, 9, 30), ...randoms(1000, 10, 1).map(Math.abs)]);
     const n = x.length;
-    // One output per function: exp, log, log1p, softplus, sigmoid, and log of |x| (positive arguments).
-    const p = program(8, [[6, 1, 0, -1], [7, 2, 0, -1], [8, 3, 0, -1], [10, 4, 0, -1], [11, 5, 0, -1], [19, 6, 0, -1], [7, 7, 6, -1]], [], [1, 2, 3, 4, 5, 7]);
+    // One output per function: exp, log, log1p, softplus, sigmoid, log of |x| (positive arguments), expm1, tanh.
+    const p = program(10, [[6, 1, 0, -1], [7, 2, 0, -1], [8, 3, 0, -1], [10, 4, 0, -1], [11, 5, 0, -1], [19, 6, 0, -1], [7, 7, 6, -1], [9, 8, 0, -1], [18, 9, 0, -1]], [], [1, 2, 3, 4, 5, 7, 8, 9]);
     const got = runCompiled(p, [x], [0, 0], n);
     const want = reference(p, [x], [0, 0], n);
-    // vmath.c's bounds against float64: exp and log ≤ 1 ulp, softplus ≤ 2, sigmoid ≤ 3; log1p by the correction ≤ 2.
-    const limits = [1, 1, 2, 2, 3, 1];
+    // vmath.c's bounds against float64: exp and log ≤ 1 ulp, softplus ≤ 2, sigmoid ≤ 3; log1p by the correction ≤ 2;
+    // expm1 (Kahan's formula) and tanh measured ≤ 2 here, allowed 3.
+    const limits = [1, 1, 2, 2, 3, 1, 3, 3];
     got.forEach((g, j) => {
       let worst = 0;
       let at = 0;
@@ -161,9 +162,9 @@ describe('fused programs in WASM SIMD', () => {
     }
   });
 
-  it('leaves programs with expm1 or tanh to the JS evaluator (null)', () => {
+  it('leaves programs with an opcode it does not know to the JS evaluator (null), and caches compiled ones', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    for (const op of [9, 18]) expect(compileProgram(program(2, [[op, 1, 0, -1]], [], [1]), Int32Array.from([0, 0]), memory)).toBeNull();
+    expect(compileProgram(program(2, [[99, 1, 0, -1]], [], [1]), Int32Array.from([0, 0]), memory)).toBeNull();
     const p = program(2, [[6, 1, 0, -1]], [], [1]);
     const modes = Int32Array.from([0, 0]);
     expect(compileProgram(p, modes, memory)).toBe(compileProgram(p, Int32Array.from([0, 0]), memory)); // cached

@@ -38,7 +38,7 @@ export function vectorOps(f: FunctionBody) {
     eq: op2('f32x4Eq'), ne: op2('f32x4Ne'), lt: op2('f32x4Lt'), gt: op2('f32x4Gt'), and: op2('v128And'), or: op2('v128Or'),
     iadd: op2('i32x4Add'), isub: op2('i32x4Sub'),
     neg: op1('f32x4Neg'), abs: op1('f32x4Abs'), sqrt: op1('f32x4Sqrt'),
-    truncInt: op1('i32x4TruncSatF32x4S'), toFloat: op1('f32x4ConvertI32x4S'),
+    toFloat: op1('f32x4ConvertI32x4S'),
     shl: (a: Emit, n: number): Emit => () => {
       a();
       f.i32(n).simd('i32x4Shl');
@@ -71,13 +71,15 @@ export function expInline(o: VectorOps, x: Emit): Emit {
   // xc = x > hi ? hi : x, then xc < lo ? lo : xc (pmin/pmax are exactly these selects).
   const xc = o.let(o.pmax(o.pmin(x, hi), lo));
   const magic = o.k(12582912); // 1.5·2^23: (t + magic) − magic rounds t to the nearest integer
-  const n = o.let(o.sub(o.add(o.mul(xc, o.k(1.44269504088896341)), magic), magic));
+  const shifted = o.let(o.add(o.mul(xc, o.k(1.44269504088896341)), magic));
+  const n = o.let(o.sub(shifted, magic));
   let r = o.let(o.sub(xc, o.mul(n, o.k(0.693359375))));
   r = o.let(o.sub(r, o.mul(n, o.k(-2.1219444e-4))));
   let p = o.k(1.98756915e-4);
   for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) p = o.let(o.add(o.mul(p, r), o.k(c)));
   p = o.let(o.add(o.add(o.mul(o.mul(p, r), r), r), o.k(1)));
-  const ni = o.let(o.truncInt(n));
+  // n as an int32: the low mantissa bits of n + 1.5·2^23 (|n| ≤ 150), cheaper than a float→int conversion.
+  const ni = o.let(o.isub(shifted, o.bits(0x4b400000)));
   const a = o.let(o.shrS(ni, 1));
   const b = o.isub(ni, a);
   const pow2 = (e: Emit): Emit => o.shl(o.iadd(e, o.bits(127)), 23);
@@ -130,4 +132,26 @@ export function sigmoid(o: VectorOps, x: Emit): Emit {
   const e = o.let(expInline(o, o.let(o.select(negative, x, o.neg(x)))));
   const s = o.let(o.div(o.k(1), o.add(o.k(1), e)));
   return o.select(negative, o.mul(e, s), s);
+}
+
+/**
+ * expm1(x) by Kahan's formula: u = exp(x) rounded, then (u − 1)·(x / log u), which cancels the rounding error of u
+ * (the same u enters both factors), so small x keep their relative accuracy; x where u = 1 give x itself (also
+ * −0), u − 1 = −1 gives −1, u = ∞ gives ∞. x / log u before the product: (u − 1)·x alone overflows near x = 88.
+ */
+export function expm1Inline(o: VectorOps, x: Emit): Emit {
+  const u = o.let(expInline(o, x));
+  const um1 = o.let(o.sub(u, o.k(1)));
+  let y = o.mul(um1, o.div(x, logInline(o, u)));
+  y = o.select(o.eq(u, o.k(1)), x, y);
+  y = o.select(o.eq(um1, o.k(-1)), o.k(-1), y);
+  y = o.select(o.eq(u, o.bits(INF)), u, y);
+  return o.select(o.ne(x, x), x, y);
+}
+
+/** tanh(x) = t / (t + 2) with t = expm1(2|x|), |x| capped at 9 (tanh(9) rounds to 1 in float32), x's sign. */
+export function tanhInline(o: VectorOps, x: Emit): Emit {
+  const twice = o.let(o.mul(o.min(o.abs(x), o.k(9)), o.k(2))); // NaN stays NaN (min propagates it)
+  const t = o.let(expm1Inline(o, twice));
+  return o.or(o.div(t, o.add(t, o.k(2))), o.and(x, o.bits(0x80000000 | 0)));
 }

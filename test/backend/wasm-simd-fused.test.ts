@@ -121,6 +121,15 @@ describe('fused programs in WASM SIMD', () => {
     }
   });
 
+  it('compiles long programs too (one group of four per iteration instead of four): 70 instructions', () => {
+    // r2 = x; then 35 times r2 = r2·0.75 + y (with y ROW of 3: the gathering path).
+    const steps: Op[] = [[0, 3, 0, -1], [3, 2, 0, 3]];
+    for (let t = 0; t < 34; t++) steps.push([3, 2, 2, 3], [1, 2, 2, 1]);
+    const p = program(4, steps, [0.75], [2]);
+    const [x, y] = [randoms(23, 3), randoms(3, 4)];
+    expect(Array.from(runCompiled(p, [x, y], [0, 0, 2, 3], 23)[0])).toEqual(Array.from(reference(p, [x, y], [0, 0, 2, 3], 23)[0]));
+  });
+
   it('runs on a shared memory (the threaded WASM build\'s heap) with the same results', () => {
     const [x, y] = [randoms(37, 5), randoms(37, 6)];
     const [a, b] = [runCompiled(arith, [x, y], [0, 0, 0, 0], 37, true), runCompiled(arith, [x, y], [0, 0, 0, 0], 37)];

@@ -7,31 +7,47 @@
  */
 import { FunctionBody, V128 } from './encoder.js';
 
-/** Pushes one v128 value. */
-export type Emit = () => void;
+/** Pushes one v128 value: that of group g (programs run several independent groups of four values at once). */
+export type Emit = (g: number) => void;
 
-/** A tiny expression layer over a function body: each helper returns an emitter of one v128 value. */
+/**
+ * A tiny expression layer over a function body: each helper returns an emitter of one v128 value per group. `let`
+ * evaluates its expression for every active group in turn, so the groups' independent dependency chains are
+ * interleaved step by step: one group's exp-and-log chain is ~100 operations deep, longer than the processor's
+ * out-of-order window can overlap from one loop iteration to the next.
+ */
 export type VectorOps = ReturnType<typeof vectorOps>;
 export function vectorOps(f: FunctionBody) {
-  const op2 = (o: Parameters<FunctionBody['simd']>[0]) => (a: Emit, b: Emit): Emit => () => {
-    a();
-    b();
+  let groups = 1;
+  const op2 = (o: Parameters<FunctionBody['simd']>[0]) => (a: Emit, b: Emit): Emit => (g) => {
+    a(g);
+    b(g);
     f.simd(o);
   };
-  const op1 = (o: Parameters<FunctionBody['simd']>[0]) => (a: Emit): Emit => () => {
-    a();
+  const op1 = (o: Parameters<FunctionBody['simd']>[0]) => (a: Emit): Emit => (g) => {
+    a(g);
     f.simd(o);
+  };
+  const shift = (o: 'i32x4Shl' | 'i32x4ShrS' | 'i32x4ShrU') => (a: Emit, n: number): Emit => (g) => {
+    a(g);
+    f.i32(n).simd(o);
   };
   return {
-    get: (local: number): Emit => () => void f.get(local),
+    /** Sets how many groups `let` evaluates (1 or more). */
+    setGroups: (count: number): void => void (groups = count),
+    /** Reads locals[g] for group g (a register: one local per group). */
+    get: (locals: readonly number[]): Emit => (g) => void f.get(locals[g]),
     k: (x: number): Emit => () => void f.v128Hoisted(x),
     bits: (x: number): Emit => () => void f.v128Hoisted(x, true),
-    /** Evaluates e into a new local and returns an emitter that reads it. */
+    /** Evaluates e into new locals (one per active group) and returns an emitter that reads them. */
     let: (e: Emit): Emit => {
-      const l = f.local(V128);
-      e();
-      f.set(l);
-      return () => void f.get(l);
+      const locals: number[] = [];
+      for (let g = 0; g < groups; g++) {
+        locals.push(f.local(V128));
+        e(g);
+        f.set(locals[g]);
+      }
+      return (g) => void f.get(locals[g]);
     },
     add: op2('f32x4Add'), sub: op2('f32x4Sub'), mul: op2('f32x4Mul'), div: op2('f32x4Div'),
     min: op2('f32x4Min'), max: op2('f32x4Max'), pmin: op2('f32x4Pmin'), pmax: op2('f32x4Pmax'),
@@ -39,23 +55,12 @@ export function vectorOps(f: FunctionBody) {
     iadd: op2('i32x4Add'), isub: op2('i32x4Sub'),
     neg: op1('f32x4Neg'), abs: op1('f32x4Abs'), sqrt: op1('f32x4Sqrt'),
     toFloat: op1('f32x4ConvertI32x4S'),
-    shl: (a: Emit, n: number): Emit => () => {
-      a();
-      f.i32(n).simd('i32x4Shl');
-    },
-    shrS: (a: Emit, n: number): Emit => () => {
-      a();
-      f.i32(n).simd('i32x4ShrS');
-    },
-    shrU: (a: Emit, n: number): Emit => () => {
-      a();
-      f.i32(n).simd('i32x4ShrU');
-    },
+    shl: shift('i32x4Shl'), shrS: shift('i32x4ShrS'), shrU: shift('i32x4ShrU'),
     /** mask ? a : b, lane by lane (masks are all-ones or all-zeros lanes from a comparison). */
-    select: (mask: Emit, a: Emit, b: Emit): Emit => () => {
-      a();
-      b();
-      mask();
+    select: (mask: Emit, a: Emit, b: Emit): Emit => (g) => {
+      a(g);
+      b(g);
+      mask(g);
       f.simd('v128Bitselect');
     },
   };

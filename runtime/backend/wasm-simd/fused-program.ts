@@ -182,11 +182,23 @@ function programBody(program: FusedProgramCode, modes: Int32Array): FunctionBody
   return f;
 }
 
+/**
+ * The module's `run`, or null where the engine refuses to compile it: a browser's main thread may cap synchronous
+ * compilation at a few KB (a long program's module is larger) and a Content-Security-Policy may forbid it.
+ */
+function instantiate(bytes: Uint8Array<ArrayBuffer>, memory: WebAssembly.Memory): ((...args: number[]) => void) | null {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as (...args: number[]) => void;
+  } catch {
+    return null;
+  }
+}
+
 const compiled = new WeakMap<WebAssembly.Memory, WeakMap<FusedProgramCode, Map<string, CompiledProgram | null>>>();
 
 /**
  * `program` with inputs in `modes` ([mode, parameter] pairs) as a function over `memory`, or null when it has an
- * opcode this compiler does not know or the engine has no WebAssembly SIMD.
+ * opcode this compiler does not know, the engine has no WebAssembly SIMD or refuses to compile the module.
  */
 export function compileProgram(program: FusedProgramCode, modes: Int32Array, memory: WebAssembly.Memory): CompiledProgram | null {
   let byProgram = compiled.get(memory);
@@ -200,8 +212,8 @@ export function compileProgram(program: FusedProgramCode, modes: Int32Array, mem
   if (main !== null) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const bytes = encodeModule({ run: main }, shared);
-    if (WebAssembly.validate(bytes)) {
-      const fn = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as (...args: number[]) => void;
+    const fn = WebAssembly.validate(bytes) ? instantiate(bytes, memory) : null;
+    if (fn !== null) {
       run = (inputs, outputs, n) => {
         if (n > 0) fn(...inputs, ...outputs, n);
       };

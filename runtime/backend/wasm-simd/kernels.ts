@@ -159,7 +159,8 @@ function isShared(memory: WebAssembly.Memory): boolean {
 }
 
 /**
- * The kernels on `memory`, or null where this engine has no WebAssembly SIMD (then tfjs' kernels stay in use).
+ * The kernels on `memory`, or null where this engine has no WebAssembly SIMD or will not compile the module
+ * (then tfjs' kernels stay in use).
  * Compiled once per kind of memory and instantiated once per memory; the module is ~1 KB, so synchronous
  * compilation is allowed on a browser's main thread too.
  */
@@ -167,12 +168,19 @@ export function simdKernelsFor(memory: WebAssembly.Memory): SimdKernels | null {
   const cached = instances.get(memory);
   if (cached !== undefined) return cached;
   const shared = isShared(memory);
-  if (!compiled.has(shared)) {
-    const bytes = simdKernelBytes(shared);
-    compiled.set(shared, WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
+  let kernels: SimdKernels | null = null;
+  try {
+    if (!compiled.has(shared)) {
+      const bytes = simdKernelBytes(shared);
+      compiled.set(shared, WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
+    }
+    const module = compiled.get(shared)!;
+    kernels = module === null ? null : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels);
+  } catch {
+    // An engine that refuses to compile or instantiate (a Content-Security-Policy without 'wasm-unsafe-eval'):
+    // tfjs' kernels stay in use.
+    compiled.set(shared, null);
   }
-  const module = compiled.get(shared)!;
-  const kernels = module === null ? null : (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels);
   instances.set(memory, kernels);
   return kernels;
 }

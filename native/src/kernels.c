@@ -3,7 +3,10 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "gemm512.h"
 
 #include "pool.h"
 #include "vmath.h"
@@ -54,20 +57,33 @@ static void epilogue(float *c, int64_t rows, int64_t cols, int64_t ldc, const fl
   }
 }
 
-typedef enum { SPLIT_BATCH, SPLIT_ROWS, SPLIT_COLS } split_axis;
+/* The job type and split axes are in kernels.h (dense_grad.c plans GEMMs too). */
+typedef sgm_gemm_job gemm_job;
+#define SPLIT_BATCH SGM_SPLIT_BATCH
+#define SPLIT_ROWS SGM_SPLIT_ROWS
+#define SPLIT_COLS SGM_SPLIT_COLS
 
-typedef struct {
-  bool ta, tb;
-  int64_t batch, m, n, k, sa, sb;
-  const float *a, *b;
-  float *c;
-  const float *bias;
-  int activation;
-  float alpha;
-  split_axis axis;
-  int64_t per;           /* SPLIT_BATCH: batch entries per chunk */
-  int64_t blocks, parts; /* SPLIT_ROWS/COLS: the side's GEMM_ALIGN blocks, shared out over `parts` chunks */
-} gemm_job;
+/* Which GEMM computes the blocks of C (bench/NOTES.md change 16): -1 not chosen yet, else an sgm_gemm_kind. The
+ * default is the AVX-512 kernel (gemm512.c) where the CPU has it, else OpenBLAS; SGM_GEMM=openblas|avx512 picks
+ * one (avx512 on a CPU without it falls back to OpenBLAS). Chosen on the calling thread before any chunk runs. */
+static int gemm_kind = -1;
+
+static void choose_gemm_kind(void) {
+  if (gemm_kind >= 0) return;
+  const char *env = getenv("SGM_GEMM");
+  gemm_kind = sgm_gemm512_supported() && !(env != NULL && strcmp(env, "openblas") == 0) ? SGM_GEMM_AVX512 : SGM_GEMM_OPENBLAS;
+}
+
+sgm_gemm_kind sgm_gemm_get_kind(void) {
+  choose_gemm_kind();
+  return (sgm_gemm_kind)gemm_kind;
+}
+
+bool sgm_gemm_set_kind(sgm_gemm_kind kind) {
+  if (kind == SGM_GEMM_AVX512 && !sgm_gemm512_supported()) return false;
+  gemm_kind = kind;
+  return true;
+}
 
 /* C[r0:r1, c0:c1] of batch entry i. */
 static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
@@ -83,14 +99,17 @@ static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int
      * c0..c1: B is k×n (column offset) or n×k (row offset). Leading dimensions stay those of the whole matrices. */
     const float *asub = j->ta ? a + r0 : a + r0 * j->k;
     const float *bsub = j->tb ? b + c0 * j->k : b + c0;
-    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
+    const int64_t lda = j->ta ? j->m : j->k, ldb = j->tb ? j->k : j->n;
+    /* sgm_gemm512 fails only when its packing buffers cannot be allocated: OpenBLAS then computes the block. */
+    if (gemm_kind != SGM_GEMM_AVX512 || sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n) != 0)
+      cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
                 (int)j->k, 1.0f, asub, j->ta ? (int)j->m : (int)j->k, bsub, j->tb ? (int)j->k : (int)j->n, 0.0f, c,
                 (int)j->n);
   }
   epilogue(c, rows, cols, j->n, j->bias == NULL ? NULL : j->bias + c0, j->activation, j->alpha);
 }
 
-static void gemm_chunk(void *ctx, int chunk) {
+void sgm_gemm_chunk(void *ctx, int chunk) {
   const gemm_job *j = ctx;
   if (j->axis == SPLIT_BATCH) {
     const int64_t lo = chunk * j->per;
@@ -109,8 +128,10 @@ static void gemm_chunk(void *ctx, int chunk) {
   }
 }
 
-void sgm_gemm(bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t strideA,
-              const float *b, int64_t strideB, float *c, const float *bias, int activation, float alpha) {
+int sgm_gemm_plan(gemm_job *job, bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k,
+                  const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
+                  int activation, float alpha) {
+  choose_gemm_kind();
   gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1};
   const double flops = 2.0 * (double)batch * (double)m * (double)n * (double)k;
   int chunks = 1;
@@ -130,7 +151,15 @@ void sgm_gemm(bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int
       chunks = (int)parts;
     }
   }
-  sgm_pool_run(gemm_chunk, &j, chunks);
+  *job = j;
+  return chunks;
+}
+
+void sgm_gemm(bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t strideA,
+              const float *b, int64_t strideB, float *c, const float *bias, int activation, float alpha) {
+  gemm_job j;
+  const int chunks = sgm_gemm_plan(&j, transA, transB, batch, m, n, k, a, strideA, b, strideB, c, bias, activation, alpha);
+  sgm_pool_run(sgm_gemm_chunk, &j, chunks);
 }
 
 /* ---- Adam ---- */
@@ -151,6 +180,10 @@ static adam_params adam_params_of(double lr, double beta1, double beta2, double 
 static void adam_range(const adam_params *p, int64_t lo, int64_t hi, const float *w, const float *g, const float *m,
                        const float *v, float *wOut, float *mOut, float *vOut) {
   const float lr = p->lr, b1 = p->b1, b2 = p->b2, eps = p->eps, c1 = p->c1, c2 = p->c2, omb1 = p->omb1, omb2 = p->omb2;
+  /* ivdep: the outputs alias the inputs only at the same index (in place), so iterations are independent. Without
+   * it GCC cannot prove that for seven pointers, gives up its runtime alias checks and runs the loop scalar:
+   * 1.2 M values took 3.9 ms on one thread, 0.9-1.0 ms vectorised (same bits; bench/NOTES.md change 15). */
+#pragma GCC ivdep
   for (int64_t i = lo; i < hi; i++) {
     const float gi = g[i];
     const float mi = m[i] * b1 + gi * omb1;

@@ -90,6 +90,11 @@ type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 
 /** Options of useWasmThreads; the worker script and the time limit are for tests (to provoke the fallback). */
 export interface WasmBuildOptions {
+  /**
+   * Replace a WASM backend already created (its tensors die with it). Without it, a backend that exists is kept
+   * whatever its threads: initBackend called again (e.g. with another `native` option) never destroys tensors.
+   */
+  readonly replace?: boolean;
   /** Why one thread, when `threads` is 0 (describeBackend does not print it; tests and the bench read it). */
   readonly reason?: string;
   readonly workerScript?: string;
@@ -108,13 +113,14 @@ export function wasmThreadsStatus(): WasmThreads | undefined {
 
 /**
  * Registers the factory of the backend 'wasm' for `threads` threads (0: tfjs' stock factory, single-threaded).
- * Idempotent; a different count replaces the factory and disposes a WASM backend already created (its tensors
- * with it), so call it before creating tensors. Requires @tensorflow/tfjs-backend-wasm to be importable.
+ * Idempotent; once a WASM backend exists it is kept unless `replace` (which disposes it and its tensors).
+ * Requires @tensorflow/tfjs-backend-wasm to be importable.
  */
 export async function useWasmThreads(threads: number, options: WasmBuildOptions = {}): Promise<void> {
   offReason = options.reason ?? 'SGM_WASM_THREADS=0';
   if (status?.state === 'off') status = { state: 'off', reason: offReason };
   if (registeredThreads === threads && options.workerScript === undefined) return;
+  if (tf.engine().registry['wasm'] !== undefined && options.replace !== true) return;
   const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as WasmPackage;
   // The package registers its factory when imported; keep it for threads = 0 and for the fallback.
   stockFactory ??= tf.findBackendFactory('wasm') ?? undefined;

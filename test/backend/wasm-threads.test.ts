@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { describeBackend, fusedAdam, initBackend } from '../../runtime/backend/index.js';
-import { MAX_WASM_THREADS, wasmThreadsStatus, wasmThreadsWanted } from '../../runtime/backend/wasm-threads.js';
+import { MAX_WASM_THREADS, useWasmThreads, wasmThreadsStatus, wasmThreadsWanted } from '../../runtime/backend/wasm-threads.js';
 import type { WasmBackendInternals } from '../../runtime/backend/backend-storage.js';
 import { formatBackendLine, type BackendInfo } from '../../runtime/backend/backend-report.js';
 import { createReferenceVae, randomBinaryBatch } from '../../bench/reference-vae.js';
@@ -23,6 +23,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The WASM backend with `threads` threads (0: the stock build), without the native kernels. */
 async function wasmWith(threads: number): Promise<void> {
+  // A WASM backend that exists is kept by initBackend; replacing it is explicit.
+  await useWasmThreads(threads, { replace: true });
   process.env.SGM_WASM_THREADS = String(threads);
   try {
     await initBackend('wasm', { native: false });
@@ -99,6 +101,20 @@ describe('threaded WASM backend', () => {
     }
     expect(worst).toBeLessThan(1e-4);
     tf.dispose([a, b]);
+  });
+
+  it('is kept by initBackend once created, whatever the threads asked for (its tensors live on)', async () => {
+    await wasmWith(2);
+    const t = tf.tensor([1, 2, 3]);
+    process.env.SGM_WASM_THREADS = '0';
+    try {
+      await initBackend('wasm');
+    } finally {
+      delete process.env.SGM_WASM_THREADS;
+    }
+    expect(wasmThreadsStatus()).toEqual({ state: 'on', threads: 2 });
+    expect(Array.from(t.dataSync())).toEqual([1, 2, 3]);
+    t.dispose();
   });
 
   it('trains the reference VAE to the same numbers as the single-threaded build (3 steps, same seeds)', async () => {

@@ -9,7 +9,8 @@ import { overrideKernel, restoreAllKernels } from './kernel-overrides.js';
 import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 import { registerSumOfSquaresKernel } from './sum-of-squares.js';
-import { registerFusedKernel } from './fused-kernel.js';
+import { fusedKernelEvaluator, registerFusedKernel } from './fused-kernel.js';
+import { FUSED_KERNEL } from '../../stdlib/fusion/index.js';
 import { loadNativeAddon } from './native-addon.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
@@ -35,6 +36,10 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   // with the addon's when the addon has one (fused-kernel.ts).
   registerFusedKernel(backendName);
   const status = installNativeKernels(backendName, native);
+  // With the addon but without its fused evaluator, the JS evaluator would replace the addon's vectorised
+  // Softplus/Exp/Log/Sigmoid (0.5-2 ns per value) by Math.* at 5-15 ns: measured 1.18x slower reference step
+  // (bench/NOTES.md change 11). Fused programs then run as tfjs ops on those native kernels.
+  if (status.state === 'installed' && fusedKernelEvaluator(backendName) === 'js') unregister(FUSED_KERNEL, backendName);
   const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
   const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];
   // FusedAdamOptimizer's kernel: the native loop where the addon is installed; the JS loop only on the CPU backend

@@ -5,8 +5,9 @@
  * one tight loop per instruction, evaluate.ts, where code generation is refused), or the native
  * addon's `fused` (native/src/fused.c, on the addon's thread pool) when native-kernels.ts passes it in.
  *
- * applySpeedFixes registers the JS kernel for 'cpu' and 'wasm' before the native kernels are installed; the native
- * side then calls `registerFusedKernel(backendName, addon.fused)` to replace it (the hook for fusion-native).
+ * applySpeedFixes registers the JS kernel on 'cpu' only (on WASM, tfjs' SIMD kernels beat a JS loop: fused
+ * programs run as tfjs ops there) before the native kernels are installed; installNativeKernels then calls
+ * `registerFusedKernel(backendName, addon.fused)` on 'cpu' and 'wasm' when the addon has it (the native hook).
  * SGM_FUSION=0 leaves the kernel registered but unused (stdlib/fusion's fuse() runs tfjs ops instead).
  */
 import { tf } from '../../stdlib/tf.js';

@@ -5,9 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { initBackend } from '../../runtime/backend/index.js';
-import { registerFusedKernel } from '../../runtime/backend/fused-kernel.js';
-import { F, FExpr, Mode, compileProgram, fuse, fusedKernelActive, inputMode, setCodegenAllowed, setFusionEnabled } from '../../stdlib/fusion/index.js';
-import { expectClose } from '../backend/helpers.js';
+import { fusedKernelEvaluator, registerFusedKernel } from '../../runtime/backend/fused-kernel.js';
+import { F, FExpr, FUSED_KERNEL, Mode, compileProgram, fuse, fusedKernelActive, inputMode, setCodegenAllowed, setFusionEnabled } from '../../stdlib/fusion/index.js';
 
 // Values that exercise each op's edges: 0 and -0, tiny and huge magnitudes, the softplus/sigmoid switch points,
 // ±50 and ±100 logits, infinities and NaN.
@@ -243,5 +242,24 @@ describe('the program compiler', () => {
     expect(inputMode([2, 1, 1], [2, 3, 5])).toEqual([Mode.COL, 15]);
     expect(inputMode([1, 3, 1], [2, 3, 5])).toBeNull();
     expect(inputMode([2, 1, 5], [2, 3, 5])).toBeNull();
+  });
+});
+
+describe('where the SgmFused kernel is registered', () => {
+  afterAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('the JS evaluator on CPU; nothing on WASM without the addon (tfjs SIMD kernels beat a JS loop there)', async () => {
+    await initBackend('cpu', { native: false });
+    expect(tf.getKernel(FUSED_KERNEL, 'cpu')).toBeDefined();
+    expect(fusedKernelEvaluator('cpu')).toBe('js');
+    await initBackend('wasm', { native: false });
+    expect(tf.getKernel(FUSED_KERNEL, 'wasm')).toBeUndefined();
+    expect(fusedKernelActive()).toBe(false);
+    // fuse() still works there, as tfjs ops.
+    const y = fuse([tf.tensor1d([1, -2]), 3], (a, b) => F.mul(F.relu(a), b));
+    expect(Array.from(y.dataSync())).toEqual([3, 0]);
+    y.dispose();
   });
 });

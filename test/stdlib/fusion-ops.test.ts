@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { initBackend } from '../../runtime/backend/index.js';
 import { fusedKernelEvaluator, registerFusedKernel } from '../../runtime/backend/fused-kernel.js';
-import { F, FExpr, FUSED_KERNEL, Mode, compileProgram, fuse, fusedKernelActive, inputMode, setCodegenAllowed, setFusionEnabled } from '../../stdlib/fusion/index.js';
+import { F, FExpr, FUSED_KERNEL, Mode, compileProgram, evaluateProgram, fuse, fusedKernelActive, inputMode, setCodegenAllowed, setFusionEnabled } from '../../stdlib/fusion/index.js';
 
 // Values that exercise each op's edges: 0 and -0, tiny and huge magnitudes, the softplus/sigmoid switch points,
 // ±50 and ±100 logits, infinities and NaN.
@@ -261,5 +261,28 @@ describe('where the SgmFused kernel is registered', () => {
     const y = fuse([tf.tensor1d([1, -2]), 3], (a, b) => F.mul(F.relu(a), b));
     expect(Array.from(y.dataSync())).toEqual([3, 0]);
     y.dispose();
+  });
+
+  it('the native hook: registerFusedKernel(backend, fused) passes the FUSION-SPEC.md arguments to the addon', async () => {
+    await initBackend('cpu', { native: false });
+    const calls: number[] = [];
+    // A stand-in for the addon's `fused`: checks the argument types and runs the block evaluator.
+    registerFusedKernel('cpu', (code, consts, nRegs, inputs, modes, outputs, outRegs, n) => {
+      expect(code).toBeInstanceOf(Int32Array);
+      expect(consts).toBeInstanceOf(Float32Array);
+      expect(modes).toBeInstanceOf(Int32Array);
+      expect(outRegs).toBeInstanceOf(Int32Array);
+      expect(inputs.every((x) => x instanceof Float32Array) && outputs.every((x) => x instanceof Float32Array)).toBe(true);
+      calls.push(n);
+      evaluateProgram({ code, consts, nRegs, outRegs }, inputs, modes, outputs, n);
+    });
+    expect(fusedKernelEvaluator('cpu')).toBe('native');
+    const [a, b] = fuse([tf.tensor2d([[1, 2, 3], [4, 5, 6]]), tf.tensor1d([1, 0, -1])], (x, r) => [F.mul(x, r), F.add(x, 1)]);
+    expect(calls).toEqual([6]);
+    expect(Array.from(a.dataSync())).toEqual([1, 0, -3, 4, 0, -6]);
+    expect(Array.from(b.dataSync())).toEqual([2, 3, 4, 5, 6, 7]);
+    tf.dispose([a, b]);
+    registerFusedKernel('cpu');
+    expect(fusedKernelEvaluator('cpu')).toBe('js');
   });
 });

@@ -5,14 +5,16 @@
  * one tight loop per instruction, evaluate.ts, where code generation is refused), or the native
  * addon's `fused` (native/src/fused.c, on the addon's thread pool) when native-kernels.ts passes it in.
  *
- * applySpeedFixes registers the JS kernel on 'cpu' only (on WASM, tfjs' SIMD kernels beat a JS loop: fused
- * programs run as tfjs ops there) before the native kernels are installed; installNativeKernels then calls
+ * On WASM the programs are compiled to WebAssembly SIMD (wasm-simd/fused-program.ts; a JS loop loses to tfjs'
+ * SIMD kernels there). applySpeedFixes registers the kernel on 'cpu', and on 'wasm' when SIMD is available, before
+ * the native kernels are installed; installNativeKernels then calls
  * `registerFusedKernel(backendName, addon.fused)` on 'cpu' and 'wasm' when the addon has it (the native hook).
  * SGM_FUSION=0 leaves the kernel registered but unused (stdlib/fusion's fuse() runs tfjs ops instead).
  */
 import { tf } from '../../stdlib/tf.js';
 import { FUSED_KERNEL, compileJs, evaluateProgram, inputMode, type FusedAttrs } from '../../stdlib/fusion/index.js';
 import { storageFor } from './backend-storage.js';
+import { runFusedOnHeap, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The addon's evaluator (FUSION-SPEC.md "Native entry"); inputs and outputs are views of backend storage. */
 export type NativeFused = (
@@ -26,10 +28,12 @@ export type NativeFused = (
   n: number,
 ) => void;
 
-const evaluators = new Map<string, 'js' | 'native'>();
+/** The evaluators: the addon's, sgm's WebAssembly SIMD compiler of programs (WASM backend), or JS. */
+export type FusedEvaluator = 'native' | 'wasm-simd' | 'js';
+const evaluators = new Map<string, FusedEvaluator>();
 
 /** Which evaluator the SgmFused kernel of `backendName` runs, or undefined when none is registered. */
-export function fusedKernelEvaluator(backendName: string): 'js' | 'native' | undefined {
+export function fusedKernelEvaluator(backendName: string): FusedEvaluator | undefined {
   return tf.getKernel(FUSED_KERNEL, backendName) === undefined ? undefined : evaluators.get(backendName);
 }
 
@@ -41,7 +45,10 @@ export function registerFusedKernel(backendName: string, nativeFused: NativeFuse
   const storageOf = storageFor(backendName);
   if (storageOf === null) return false;
   if (tf.getKernel(FUSED_KERNEL, backendName) !== undefined) tf.unregisterKernel(FUSED_KERNEL, backendName);
-  evaluators.set(backendName, nativeFused === null ? 'js' : 'native');
+  // On WASM without the addon's evaluator: each program compiled to WebAssembly SIMD on the backend's heap
+  // (wasm-simd/fused-program.ts), when this engine has SIMD and the heap is found; the JS loop otherwise.
+  const simd = nativeFused === null && backendName === 'wasm' && wasmSimdKernels(tf.findBackend('wasm')) !== null;
+  evaluators.set(backendName, nativeFused !== null ? 'native' : simd ? 'wasm-simd' : 'js');
   tf.registerKernel({
     kernelName: FUSED_KERNEL,
     backendName,
@@ -59,10 +66,11 @@ export function registerFusedKernel(backendName: string, nativeFused: NativeFuse
         modes.set(m, 2 * k);
       });
       const outs = Array.from(program.outRegs, () => storage.alloc([...shape]));
+      const n = shape.reduce((p, d) => p * d, 1);
+      if (simd && runFusedOnHeap(backend, program, xs, modes, outs, n)) return outs;
       // Views after the last allocation: a WASM heap that grew has moved.
       const inViews = xs.map((x) => storage.view(x));
       const outViews = outs.map((o) => storage.view(o));
-      const n = shape.reduce((p, d) => p * d, 1);
       if (nativeFused !== null) nativeFused(program.code, program.consts, program.nRegs, inViews, modes, outViews, program.outRegs, n);
       else {
         // The program compiled to one JS loop (jit.ts), or the block evaluator where code generation is refused.

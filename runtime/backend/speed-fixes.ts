@@ -35,11 +35,11 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
   // SgmFused (stdlib/fusion's fused elementwise programs): the JS evaluator on the CPU backend, where tfjs' own
-  // kernels are JS loops too and one fused loop is 2-13x faster than the ops it replaces; not on WASM, where
-  // tfjs' SIMD kernels beat any JS loop (measured: a relu backward 0.06 ms as two WASM kernels against 0.19 ms
-  // fused in JS; Bernoulli log p 1.7 against 3.3 ms; bench/NOTES.md change 11). There, installNativeKernels
-  // registers the addon's evaluator when the addon has one; otherwise fused programs run as tfjs ops.
-  if (backendName === 'cpu') registerFusedKernel(backendName);
+  // kernels are JS loops too and one fused loop is 2-13x faster than the ops it replaces; on WASM the programs
+  // compiled to WebAssembly SIMD (a JS loop loses to tfjs' SIMD kernels there: a relu backward 0.06 ms as two
+  // WASM kernels against 0.19 ms fused in JS; bench/NOTES.md change 11), and without SIMD, tfjs ops.
+  // installNativeKernels replaces either with the addon's evaluator when the addon has one.
+  if (backendName === 'cpu' || (backendName === 'wasm' && wasmSimdKernels(tf.findBackend('wasm')) !== null)) registerFusedKernel(backendName);
   const status = installNativeKernels(backendName, native);
   const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
   const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];

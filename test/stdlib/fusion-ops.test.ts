@@ -205,8 +205,11 @@ describe('random programs (fast-check)', () => {
     expect(bad === -1 ? 'all agree' : programs[bad].text).toBe('all agree');
   });
 
-  it('the WASM kernel (heap views) equals the CPU kernel bit for bit', () => {
-    const bad = programs.findIndex((_, i) => !Array.from(wasmKernel[i]).every((v, j) => same(v, cpuKernel[i][j], 0)));
+  it('the WASM kernel (SIMD on the heap) equals the CPU kernel: bit for bit without transcendental functions', () => {
+    // exp/log/softplus/sigmoid/... are float32 vector math there (1-3 ulps from Math.* in float64), which a chain
+    // can amplify (a difference of near-equal values); arithmetic is IEEE float32, the same bits.
+    const transcendental = (text: string): boolean => /exp|log|soft|sigmoid|tanh/.test(text);
+    const bad = programs.findIndex((p, i) => !Array.from(wasmKernel[i]).every((v, j) => same(v, cpuKernel[i][j], transcendental(p.text) ? 1e-3 : 0)));
     expect(bad === -1 ? 'all agree' : programs[bad].text).toBe('all agree');
   });
 });
@@ -250,17 +253,21 @@ describe('where the SgmFused kernel is registered', () => {
     await initBackend('cpu');
   });
 
-  it('the JS evaluator on CPU; nothing on WASM without the addon (tfjs SIMD kernels beat a JS loop there)', async () => {
+  it('the JS evaluator on CPU; WebAssembly SIMD on WASM without the addon; tfjs ops where none is registered', async () => {
     await initBackend('cpu', { native: false });
     expect(tf.getKernel(FUSED_KERNEL, 'cpu')).toBeDefined();
     expect(fusedKernelEvaluator('cpu')).toBe('js');
     await initBackend('wasm', { native: false });
-    expect(tf.getKernel(FUSED_KERNEL, 'wasm')).toBeUndefined();
-    expect(fusedKernelActive()).toBe(false);
-    // fuse() still works there, as tfjs ops.
+    expect(fusedKernelEvaluator('wasm')).toBe('wasm-simd'); // Node ≥ 16 has WebAssembly SIMD
+    expect(fusedKernelActive()).toBe(true);
     const y = fuse([tf.tensor1d([1, -2]), 3], (a, b) => F.mul(F.relu(a), b));
     expect(Array.from(y.dataSync())).toEqual([3, 0]);
-    y.dispose();
+    // Without a kernel (unregistered here), fuse() runs the same program as tfjs ops.
+    tf.unregisterKernel(FUSED_KERNEL, 'wasm');
+    expect(fusedKernelActive()).toBe(false);
+    const z = fuse([tf.tensor1d([1, -2]), 3], (a, b) => F.mul(F.relu(a), b));
+    expect(Array.from(z.dataSync())).toEqual([3, 0]);
+    tf.dispose([y, z]);
   });
 
   it('the native hook: registerFusedKernel(backend, fused) passes the FUSION-SPEC.md arguments to the addon', async () => {

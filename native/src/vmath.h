@@ -4,7 +4,7 @@
  * two threads, the same order as tfjs' WASM kernels; these run at a few tenths of a ns per value.
  *
  * Accuracy (checked against float64 in test/backend/native-kernels.test.ts and native-fused-ops.test.ts): within
- * 2 ulp (sigmoid 3; log1p, expm1, tanh: see native-fused-ops.test.ts for the measured bounds) over the normal range;
+ * 2 ulp (sigmoid 3; log1p, expm1 and tanh 1 over the values of native-fused-ops.test.ts) over the normal range;
  * exp underflows to denormals and 0 and overflows to +inf like expf; log(0) = -inf, log(x < 0) = NaN; NaN in,
  * NaN out. No FMA contraction (-std=c11 turns it off), so every CPU gives the same bits.
  */

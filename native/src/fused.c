@@ -26,9 +26,13 @@
 #define SCRATCH_FLOATS 16384
 /* Parallel chunks are about this many elements (an even number of them, so two threads share them evenly). */
 #define CHUNK_TARGET 8192
-/* Below this much work (elements × weighted instructions, see step_weight) the call runs on the caller's thread:
- * waking a pool worker costs ~5-50 µs, the work below it ~10-30 µs. Measured in bench/NOTES.md change 11b. */
-#define INLINE_WORK 131072
+/* Below this much work (elements × step_weight units of ~0.07 ns: about 18 µs) the call runs on the caller's
+ * thread. Posting a job costs the caller ~0.2 µs when the workers spin and ~1.5 µs (the futex wake) when they
+ * sleep, and a woken worker arrives after 50-80 µs; below ~18 µs a second thread saved nothing measurable even
+ * when spinning (bench/NOTES.md change 11b). */
+#ifndef SGM_FUSED_INLINE_WORK
+#define SGM_FUSED_INLINE_WORK 262144
+#endif
 
 typedef struct {
   int op;
@@ -68,19 +72,23 @@ static int arity(int op) {
   }
 }
 
-/* Work of one instruction per element, in units of a simple arithmetic loop (the transcendental ones measured at
- * 4-10x that). */
+/* Work of one instruction per element, in units of ~0.07 ns (a simple arithmetic loop over an L1 block, AVX-512,
+ * one core; measured per opcode with one-instruction programs over 78,400 values: exp 0.4 ns, log 0.5, sigmoid
+ * 0.55, log1p/expm1/tanh 0.7, softplus 1.8, an output's copy 0.1). */
 static int step_weight(int op) {
   switch (op) {
     case SGM_F_EXP:
+      return 6;
     case SGM_F_LOG:
+      return 7;
+    case SGM_F_SIGMOID:
+      return 8;
     case SGM_F_LOG1P:
     case SGM_F_EXPM1:
-    case SGM_F_SIGMOID:
     case SGM_F_TANH:
-      return 4;
+      return 10;
     case SGM_F_SOFTPLUS:
-      return 8;
+      return 25;
     default:
       return 1;
   }
@@ -175,7 +183,7 @@ static const char *plan_slots(const sgm_fused_program *g, sgm_fused_plan *p, boo
     p->in_slot[k] = full || !live[k] ? -1 : slot_take(s);
     cur[k] = full ? -(k + 1) : p->in_slot[k];
   }
-  p->weight = g->outputs;
+  p->weight = 2 * g->outputs;
   for (int i = 0; i < g->instructions; i++) {
     if (dies[i] & 4) continue;
     const int32_t *ins = g->code + 4 * i;
@@ -191,7 +199,7 @@ static const char *plan_slots(const sgm_fused_program *g, sgm_fused_plan *p, boo
     cur[ins[1]] = st->dst;
     p->weight += step_weight(op);
   }
-  for (int k = 0; k < g->inputs; k++) p->weight += p->in_slot[k] >= 0;
+  for (int k = 0; k < g->inputs; k++) p->weight += p->in_slot[k] >= 0 ? 2 : 0;
   for (int k = 0; k < g->outputs; k++) p->out_src[k] = cur[g->out_regs[k]];
   if (s->used == 0) {
     p->block = BLOCK;
@@ -398,7 +406,7 @@ void sgm_fused_run_inline(const sgm_fused_plan *p, int64_t n) {
 
 void sgm_fused_run(const sgm_fused_plan *p, int64_t n) {
   if (n <= 0) return;
-  if (n * p->weight < INLINE_WORK || sgm_pool_threads() == 1) {
+  if (n * p->weight < SGM_FUSED_INLINE_WORK || sgm_pool_threads() == 1) {
     sgm_fused_run_inline(p, n);
     return;
   }

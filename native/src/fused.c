@@ -1,7 +1,9 @@
 /* Fused elementwise programs (fused.h). sgm_fused_prepare checks the program once and maps its registers to
  * scratch slots by liveness (a slot is reused once the value in it is dead; the slot an instruction writes is never
  * one it reads, so every loop below can take restrict pointers and vectorise without alias checks). FULL inputs are
- * read in place, never copied. The other inputs are expanded into their slot at the start of each block. */
+ * read in place, never copied. The other inputs are expanded into their slot at the start of each block. The last
+ * value of an output register is written straight into the output array (no copy), unless that array is also an
+ * input's (an in-place call: the input must stay readable until the block's last instruction). */
 #include "fused.h"
 
 #include <math.h>
@@ -34,10 +36,16 @@
 #define SGM_FUSED_INLINE_WORK 262144
 #endif
 
+/* Where a value lives (an operand or a destination): slot s >= 0 of the scratch, FULL input k at IN(k), or the
+ * output array k at OUT(k) (the current block's part of each). */
+#define IN(k) (-(k) - 1)
+#define OUT(k) (-(k) - 1 - SGM_FUSED_MAX_IO)
+#define IS_IN(w) ((w) < 0 && (w) >= -SGM_FUSED_MAX_IO)
+
 typedef struct {
   int op;
-  int dst;  /* slot */
-  int a, b; /* slot >= 0, or -(k + 1) for FULL input k; unused: 0 */
+  int dst;  /* slot or OUT(k) */
+  int a, b; /* see above; unused: 0 */
   float c;  /* CONST's value */
 } step;
 
@@ -51,7 +59,7 @@ struct sgm_fused_plan {
   int *in_slot;          /* slot a non-FULL input is expanded into, or -1 (FULL, or never read) */
   int outputs;
   float **out;
-  int *out_src; /* operand encoding as in step */
+  int *out_src; /* where each output's value is at the end of a block (OUT(k) itself: written in place) */
   int64_t weight; /* work per element */
 };
 
@@ -158,7 +166,7 @@ static void slot_give(slots *s, int slot) {
 /* Maps registers to slots: a backward pass finds where each value is read for the last time (and instructions
  * whose result is never read, which are dropped), a forward pass hands out slots. */
 static const char *plan_slots(const sgm_fused_program *g, sgm_fused_plan *p, bool *live, int *cur, uint8_t *dies,
-                              slots *s) {
+                              int *last_def, slots *s) {
   for (int r = 0; r < g->regs; r++) live[r] = false;
   for (int k = 0; k < g->outputs; k++) live[g->out_regs[k]] = true;
   for (int i = g->instructions - 1; i >= 0; i--) {
@@ -181,7 +189,20 @@ static const char *plan_slots(const sgm_fused_program *g, sgm_fused_plan *p, boo
   for (int k = 0; k < g->inputs; k++) {
     const bool full = p->mode[k] == SGM_F_FULL;
     p->in_slot[k] = full || !live[k] ? -1 : slot_take(s);
-    cur[k] = full ? -(k + 1) : p->in_slot[k];
+    cur[k] = full ? IN(k) : p->in_slot[k];
+  }
+  /* last_def[r]: the instruction that leaves r's final value, then the output that receives it directly (-1: none). */
+  for (int r = 0; r < g->regs; r++) last_def[r] = -1;
+  for (int i = 0; i < g->instructions; i++) {
+    if (!(dies[i] & 4)) last_def[g->code[4 * i + 1]] = i;
+  }
+  int *direct = cur + g->regs; /* per register: the output written in place, or -1 */
+  for (int r = 0; r < g->regs; r++) direct[r] = -1;
+  for (int k = 0; k < g->outputs; k++) {
+    const int r = g->out_regs[k];
+    bool aliased = false;
+    for (int j = 0; j < g->inputs; j++) aliased = aliased || (const float *)p->out[k] == p->in[j];
+    if (r >= g->inputs && direct[r] < 0 && !aliased) direct[r] = k;
   }
   p->weight = 2 * g->outputs;
   for (int i = 0; i < g->instructions; i++) {
@@ -193,7 +214,8 @@ static const char *plan_slots(const sgm_fused_program *g, sgm_fused_plan *p, boo
     st->a = op == SGM_F_CONST ? 0 : cur[ins[2]];
     st->b = arity(op) == 2 ? cur[ins[3]] : 0;
     st->c = op == SGM_F_CONST ? g->consts[ins[2]] : 0.0f;
-    st->dst = slot_take(s);
+    const int d = ins[1];
+    st->dst = i == last_def[d] && direct[d] >= 0 ? OUT(direct[d]) : slot_take(s);
     if (dies[i] & 1) slot_give(s, st->a);
     if ((dies[i] & 2) && !(ins[3] == ins[2] && (dies[i] & 1))) slot_give(s, st->b);
     cur[ins[1]] = st->dst;
@@ -217,7 +239,8 @@ sgm_fused_plan *sgm_fused_prepare(const sgm_fused_program *g, const char **error
   if (*error != NULL) return NULL;
   sgm_fused_plan *p = calloc(1, sizeof *p);
   bool *flags = malloc(sizeof(bool) * (size_t)g->regs);
-  int *cur = malloc(sizeof(int) * (size_t)g->regs);
+  int *cur = malloc(sizeof(int) * 2 * (size_t)g->regs);
+  int *last_def = malloc(sizeof(int) * (size_t)g->regs);
   uint8_t *dies = malloc((size_t)g->instructions + 1);
   slots s = {malloc(sizeof(int) * ((size_t)g->regs + 1)), 0, 0};
   const size_t ni = (size_t)g->inputs + 1, no = (size_t)g->outputs;
@@ -230,7 +253,7 @@ sgm_fused_plan *sgm_fused_prepare(const sgm_fused_program *g, const char **error
     p->out = malloc(sizeof(float *) * no);
     p->out_src = malloc(sizeof(int) * no);
   }
-  if (p == NULL || flags == NULL || cur == NULL || dies == NULL || s.free_slots == NULL || p->step == NULL ||
+  if (p == NULL || flags == NULL || cur == NULL || last_def == NULL || dies == NULL || s.free_slots == NULL || p->step == NULL ||
       p->in == NULL || p->mode == NULL || p->param == NULL || p->in_slot == NULL || p->out == NULL || p->out_src == NULL) {
     *error = "out of memory";
   } else {
@@ -245,10 +268,11 @@ sgm_fused_plan *sgm_fused_prepare(const sgm_fused_program *g, const char **error
     }
     for (int k = 0; k < g->outputs; k++) p->out[k] = g->out[k];
     *error = check_code(g, flags);
-    if (*error == NULL) *error = plan_slots(g, p, flags, cur, dies, &s);
+    if (*error == NULL) *error = plan_slots(g, p, flags, cur, dies, last_def, &s);
   }
   free(flags);
   free(cur);
+  free(last_def);
   free(dies);
   free(s.free_slots);
   if (*error != NULL) {
@@ -343,13 +367,13 @@ static void run_range(const sgm_fused_plan *p, int64_t lo, int64_t hi, float *sc
   const int64_t bs = p->block;
   for (int64_t start = lo; start < hi; start += bs) {
     const int64_t len = hi - start < bs ? hi - start : bs;
-#define AT(operand) ((operand) >= 0 ? scratch + (operand) * bs : p->in[-(operand) - 1] + start)
+#define AT(w) ((w) >= 0 ? scratch + (w) * bs : IS_IN(w) ? p->in[-(w) - 1] + start : p->out[-(w) - 1 - SGM_FUSED_MAX_IO] + start)
     for (int k = 0; k < p->inputs; k++) {
       if (p->in_slot[k] >= 0) expand(p, k, start, len, scratch + p->in_slot[k] * bs);
     }
     for (int i = 0; i < p->steps; i++) {
       const step *st = &p->step[i];
-      float *o = scratch + st->dst * bs;
+      float *o = (float *)AT(st->dst);
       const float *a = st->op == SGM_F_CONST ? NULL : AT(st->a);
       const float *b = arity(st->op) == 2 ? AT(st->b) : NULL;
       switch (st->op) {
@@ -379,7 +403,9 @@ static void run_range(const sgm_fused_plan *p, int64_t lo, int64_t hi, float *sc
       }
     }
     /* memmove: an output may be the very array of a FULL input it copies (checked by the binding: same start). */
-    for (int k = 0; k < p->outputs; k++) memmove(p->out[k] + start, AT(p->out_src[k]), sizeof(float) * (size_t)len);
+    for (int k = 0; k < p->outputs; k++) {
+      if (p->out_src[k] != OUT(k)) memmove(p->out[k] + start, AT(p->out_src[k]), sizeof(float) * (size_t)len);
+    }
 #undef AT
   }
 }

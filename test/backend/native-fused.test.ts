@@ -216,6 +216,12 @@ describe('native fused programs: modes, outputs, threads', () => {
     const inPlace = x.slice();
     run(addon.fused!, { ...p, inputs: [inPlace, row], outRegs: Int32Array.of(3) }, [inPlace]);
     expect(sameBits(inPlace, o3)).toBe('equal');
+    // In place with the input read after the output's value exists: exp(x) goes to x's array, then x·exp(x).
+    const again = x.slice();
+    const other = new Float32Array(n);
+    run(addon.fused!, { ...p, code: Int32Array.from([6, 2, 0, -1, 3, 3, 2, 0]), inputs: [again, row], outRegs: Int32Array.from([2, 3]) }, [again, other]);
+    expect(sameBits(again, o2)).toBe('equal');
+    expect(sameBits(other, Float32Array.from(x, (v, i) => v * o2[i]))).toBe('equal');
   });
 
   itWithAddon('a softplus/sigmoid chain equals the same tfjs ops within float32 rounding', (addon) => {

@@ -151,6 +151,10 @@ static adam_params adam_params_of(double lr, double beta1, double beta2, double 
 static void adam_range(const adam_params *p, int64_t lo, int64_t hi, const float *w, const float *g, const float *m,
                        const float *v, float *wOut, float *mOut, float *vOut) {
   const float lr = p->lr, b1 = p->b1, b2 = p->b2, eps = p->eps, c1 = p->c1, c2 = p->c2, omb1 = p->omb1, omb2 = p->omb2;
+  /* ivdep: the outputs alias the inputs only at the same index (in place), so iterations are independent. Without
+   * it GCC cannot prove that for seven pointers, gives up its runtime alias checks and runs the loop scalar:
+   * 1.2 M values took 3.9 ms on one thread, 0.9-1.0 ms vectorised (same bits; bench/NOTES.md change 15). */
+#pragma GCC ivdep
   for (int64_t i = lo; i < hi; i++) {
     const float gi = g[i];
     const float mi = m[i] * b1 + gi * omb1;

@@ -2,6 +2,7 @@
 #ifndef SGM_FUSED_PLAN_H
 #define SGM_FUSED_PLAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fused.h"
@@ -37,6 +38,7 @@ struct sgm_fused_plan {
   float **out;
   int *out_src; /* where each output's value is at the end of a block (OUT(k) itself: written in place) */
   int64_t weight; /* work per element */
+  bool zero_period; /* a ROW or COL input of period 0: only n = 0 is valid */
 };
 
 static inline int arity(int op) {

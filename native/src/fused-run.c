@@ -165,12 +165,13 @@ static void fused_chunk(void *ctx, int chunk) {
 }
 
 void sgm_fused_run_inline(const sgm_fused_plan *p, int64_t n) {
+  if (n <= 0 || p->zero_period) return;
   float scratch[SCRATCH_FLOATS] __attribute__((aligned(64)));
   run_range(p, 0, n, scratch);
 }
 
 void sgm_fused_run(const sgm_fused_plan *p, int64_t n) {
-  if (n <= 0) return;
+  if (n <= 0 || p->zero_period) return;
   if (n * p->weight < SGM_FUSED_INLINE_WORK || sgm_pool_threads() == 1) {
     sgm_fused_run_inline(p, n);
     return;

@@ -51,7 +51,9 @@ static const char *check(const sgm_fused_program *g) {
   for (int k = 0; k < g->inputs; k++) {
     const int32_t mode = g->modes[2 * k], p = g->modes[2 * k + 1];
     if (mode < SGM_F_FULL || mode > SGM_F_COL) return "an input mode is not 0 (FULL), 1 (SCALAR), 2 (ROW) or 3 (COL)";
-    if ((mode == SGM_F_ROW || mode == SGM_F_COL) && p < 1) return "a ROW or COL input needs a period p >= 1";
+    /* p = 0 comes from an empty output (a zero-size trailing dimension): allowed, and sgm_fused_run then does
+     * nothing; with n > 0 the binding (and sgm_fused_run) refuse it. */
+    if ((mode == SGM_F_ROW || mode == SGM_F_COL) && p < 0) return "a ROW or COL input needs a period p >= 1";
   }
   return NULL;
 }
@@ -192,6 +194,7 @@ sgm_fused_plan *sgm_fused_prepare(const sgm_fused_program *g, const char **error
       p->in[k] = g->in[k];
       p->mode[k] = g->modes[2 * k];
       p->param[k] = g->modes[2 * k + 1];
+      if ((p->mode[k] == SGM_F_ROW || p->mode[k] == SGM_F_COL) && p->param[k] < 1) p->zero_period = true;
       /* COL with p = 1 is element i: read in place. */
       if (p->mode[k] == SGM_F_COL && p->param[k] == 1) p->mode[k] = SGM_F_FULL;
     }

@@ -280,6 +280,10 @@ static napi_value Fused(napi_env env, napi_callback_info info) {
       else if (mode == SGM_F_ROW && p >= 1) need = (uint64_t)n < (uint64_t)p ? (size_t)n : (size_t)p;
       else if (mode == SGM_F_COL && p >= 1) need = (size_t)(((uint64_t)n + (uint64_t)p - 1) / (uint64_t)p);
     }
+    if (n > 0 && (mode == SGM_F_ROW || mode == SGM_F_COL) && p < 1) {
+      napi_throw_range_error(env, NULL, "sgm_native.fused: a ROW or COL input needs a period p >= 1 (p = 0 only when n = 0)");
+      return NULL;
+    }
     if (in_len[k] < need) {
       napi_throw_range_error(env, NULL, "sgm_native.fused: an input is shorter than its mode reads for n elements");
       return NULL;

@@ -79,6 +79,12 @@ describe.each(['cpu', 'wasm'] as const)('SgmFused with the native evaluator on %
     });
   }
 
+  itWithAddon('an empty output ([3, 0] with a [3, 1] column: period 0) gives an empty result', () => {
+    const addColumn = (a: FExpr, c: FExpr): FExpr => F.add(a, c);
+    const shape = tf.tidy(() => fuse([tf.zeros([3, 0]), tf.ones([3, 1])], addColumn).shape);
+    expect(shape).toEqual([3, 0]);
+  });
+
   itWithAddon('a gradient of two variables runs one SgmFused forward and one multi-output SgmFused backward', async () => {
     const a = tf.variable(randn([100, 784], 1));
     const b = tf.variable(randn([784], 2));

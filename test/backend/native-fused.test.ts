@@ -316,6 +316,7 @@ describe('native fused programs: bad calls', () => {
       ['unknown mode', call({ modes: Int32Array.from([4, 0]) })],
       ['ROW with period 0', call({ modes: Int32Array.from([ROW, 0]) })],
       ['COL with a negative period', call({ modes: Int32Array.from([COL, -3]) })],
+      ['COL with a negative period and n = 0', call({ modes: Int32Array.from([COL, -3]), n: 0 })],
       ['COL input too short', call({ inputs: [new Float32Array(2)], modes: Int32Array.from([COL, 3]) })],
       ['outRegs of the wrong length', call({ outRegs: Int32Array.from([1, 1]) })],
       ['an output overlapping another', call({ outRegs: Int32Array.from([1, 1]) }, [out, out.subarray(0)])],
@@ -325,6 +326,9 @@ describe('native fused programs: bad calls', () => {
       ['more than 1024 live values', call({ code: Int32Array.from(bigCode), consts: Float32Array.of(1), nRegs: 2 * many + 1, outRegs: Int32Array.of(2 * many - 1) })],
     ];
     for (const [why, f] of bad) expect(f, why).toThrow(/sgm_native\.fused/);
+    // An empty output (a zero-size trailing dimension gives a ROW or COL period of 0) is no error and writes nothing.
+    call({ inputs: [new Float32Array(3)], modes: Int32Array.from([COL, 0]), n: 0 }, [new Float32Array(0)])();
+    call({ inputs: [new Float32Array(0)], modes: Int32Array.from([ROW, 0]), n: 0 }, [new Float32Array(0)])();
     // The well-formed call still works, and the limit case above is fine with fewer live values.
     call({})();
     expect(sameBits(out, new Float32Array(10).fill(1))).toBe('equal');

@@ -6,7 +6,8 @@
  * Accuracy (checked against float64 in test/backend/native-kernels.test.ts and native-fused-ops.test.ts): within
  * 2 ulp (sigmoid 3; log1p, expm1 and tanh 1 over the values of native-fused-ops.test.ts) over the normal range;
  * exp underflows to denormals and 0 and overflows to +inf like expf; log(0) = -inf, log(x < 0) = NaN; NaN in,
- * NaN out. No FMA contraction (-std=c11 turns it off), so every CPU gives the same bits.
+ * NaN out. No FMA contraction (-ffp-contract=off in binding.gyp; GCC's -std=c11 implies it, clang's does not), so
+ * every CPU gives the same bits.
  */
 #ifndef SGM_VMATH_H
 #define SGM_VMATH_H

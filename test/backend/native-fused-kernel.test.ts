@@ -7,7 +7,7 @@
 // for Less, which the max/min case needs. So second order is checked against the JS evaluator only.)
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
-import { currentBackend, initBackend } from '../../runtime/backend/index.js';
+import { currentBackend, initBackend, installNativeKernels } from '../../runtime/backend/index.js';
 import { registerFusedKernel } from '../../runtime/backend/fused-kernel.js';
 import { F, FUSED_KERNEL, fuse, setFusionEnabled, type FExpr } from '../../stdlib/fusion/index.js';
 import { expectClose, itWithAddon, randn } from './helpers.js';
@@ -53,6 +53,20 @@ describe.each(['cpu', 'wasm'] as const)('SgmFused with the native evaluator on %
   itWithAddon('installNativeKernels registers the addon evaluator for SgmFused', () => {
     const native = currentBackend()?.native;
     expect(native?.state === 'installed' && native.kernels).toContain('SgmFused');
+  });
+
+  itWithAddon('an addon built before fused() existed is still installed and leaves the JS evaluator', (addon) => {
+    registerFusedKernel(backend);
+    const js = tf.getKernel(FUSED_KERNEL, backend)?.kernelFunc;
+    try {
+      const older = installNativeKernels(backend, true, { addon: { ...addon, fused: undefined } });
+      expect(older.state).toBe('installed');
+      expect(older.state === 'installed' && older.kernels).not.toContain('SgmFused');
+      expect(tf.getKernel(FUSED_KERNEL, backend)?.kernelFunc).toBe(js);
+    } finally {
+      installNativeKernels(backend, true);
+    }
+    expect(tf.getKernel(FUSED_KERNEL, backend)?.kernelFunc).not.toBe(js);
   });
 
   for (const c of CASES) {

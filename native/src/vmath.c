@@ -91,6 +91,32 @@ static inline float log1_(float x) {
   return x != x ? x : y;
 }
 
+/* log(u) for u in [1, 2] only (softplus's 1 + e^-|x|): log1_'s reduction without the denormal, zero, negative and
+ * infinite cases, which cannot occur there. It takes the same steps as log1_ (m = u or u/2, the same polynomial in
+ * the same order), so the same bits: checked exhaustively over the 8,388,609 floats of [1, 2] (a C loop calling
+ * both, -march=x86-64 and x86-64-v4). Softplus 1.78 -> 1.22 ns per value on AVX-512, 8.1 -> 4.2 on SSE2. */
+static inline float log_1to2(float u) {
+  const int big = u >= 1.41421356237f; /* not log1_'s m < sqrt(1/2) for m = u / 2 (the constants are 2x apart) */
+  const float m = big ? u * 0.5f : u;
+  const float fe = big ? 1.0f : 0.0f;
+  const float f = m - 1.0f;
+  const float z = f * f;
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  float y = p * f * z;
+  y = y + fe * -2.12194440e-4f;
+  y = y - 0.5f * z;
+  y = f + y;
+  return y + fe * 0.693359375f;
+}
+
 /* log1p(x) for x in (-1, inf): u = 1 + x rounded, log(u) + (x - (u - 1)) / u. The correction is what rounding u
  * lost (exact: u - 1 is exact for u in [1/2, 2], and beyond that the lost part is below log's own error), so
  * log1p(1e-10) = 1e-10 rather than log(1) = 0 (D. Goldberg, "What every computer scientist should know about
@@ -175,7 +201,7 @@ VECTOR_CLONES void sgm_vsoftplus(int64_t n, const float *x, float *out) {
     const float ax = xi < 0.0f ? -xi : xi;
     const float t = exp1(-ax);
     const float u = 1.0f + t;
-    const float l = log1_(u) + (t - (u - 1.0f)) / u;
+    const float l = log_1to2(u) + (t - (u - 1.0f)) / u;
     const float y = (xi > 0.0f ? xi : 0.0f) + l;
     out[i] = xi != xi ? xi : y;
   }

@@ -53,6 +53,22 @@ export interface SgmNative {
     outRegs: Int32Array,
     n: number,
   ): void;
+  /** The dense layer's backward pass in one call (dense_grad.c); optional: absent from addons built before it. */
+  denseGrad?(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    dy: Float32Array,
+    y: Float32Array,
+    activation: number,
+    dA: Float32Array | null,
+    dB: Float32Array | null,
+    dBias: Float32Array | null,
+  ): void;
   threads(count?: number, spinUs?: number): number;
   config(): string;
 }

@@ -1,14 +1,15 @@
 // One 6-instruction elementwise program (the Bernoulli log-likelihood of logits x + b and its gradient:
 // l = x + b; lp = y·l - softplus(l); d = sigmoid(l) - y) run three ways, back to back in one process:
 //   - the addon's fused evaluator (native/src/fused.c), one call, on 1 and on 2 pool threads;
-//   - stdlib/fusion's JS evaluator of the same program (what SgmFused runs without the addon), one thread;
+//   - stdlib/fusion's JS evaluators of the same program (what SgmFused runs without the addon: the program
+//     compiled to one JS loop, jit.ts, and the block evaluator used where code generation is refused);
 //   - the same chain as six separate tfjs WASM kernels (stock kernels, and with the addon's Softplus/Sigmoid),
 //     as the sum of per-kernel minima over profiled runs, and as wall time per chain.
 // Shapes: [100, 784] (the reference VAE's likelihood) and [100, 20, 9] (its latent logits).
 //   npx tsx bench/native-fused.ts [rounds]
 import { tf } from '../stdlib/tf.js';
 import { initBackend, loadNativeAddon, removeSpeedFixes, applySpeedFixes } from '../runtime/backend/index.js';
-import { evaluateProgram } from '../stdlib/fusion/index.js';
+import { compileJs, evaluateProgram } from '../stdlib/fusion/index.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const loaded = loadNativeAddon();
@@ -33,12 +34,15 @@ for (const shape of [[100, 784], [100, 20, 9]]) {
   const modes = Int32Array.from([0, 0, 0, 0, 2, last]);
   const callFused = (): void => fused(CODE, new Float32Array(0), 9, [x, y, b], modes, outs, Int32Array.from([6, 8]), n);
   const program = { code: CODE, consts: new Float32Array(0), nRegs: 9, outRegs: Int32Array.from([6, 8]) };
-  const callJs = (): void => evaluateProgram(program, [x, y, b], modes, outs, n);
-  const jsTimes: number[] = [];
+  const jit = compileJs(program, modes);
+  const jsTimes: Record<string, number[]> = { 'one loop (jit.ts)': [], blocks: [] };
   for (let i = 0; i < 20 * rounds; i++) {
-    const t = performance.now();
-    callJs();
-    jsTimes.push(performance.now() - t);
+    let t = performance.now();
+    if (jit !== null) jit([x, y, b], modes, outs, n);
+    jsTimes['one loop (jit.ts)'].push(performance.now() - t);
+    t = performance.now();
+    evaluateProgram(program, [x, y, b], modes, outs, n);
+    jsTimes.blocks.push(performance.now() - t);
   }
 
   // Native: blocks of 200 calls per thread count, alternated over the rounds; min and median per call.
@@ -92,7 +96,10 @@ for (const shape of [[100, 784], [100, 20, 9]]) {
   for (const t of [1, 2]) {
     console.log(`  native fused, ${t} thread${t > 1 ? 's' : ''}: min ${Math.min(...times[t]).toFixed(4)} ms, median ${median(times[t]).toFixed(4)} ms per call`);
   }
-  console.log(`  JS evaluator (stdlib/fusion), 1 thread: min ${Math.min(...jsTimes).toFixed(4)} ms, median ${median(jsTimes).toFixed(4)} ms per call`);
+  for (const [label, ts] of Object.entries(jsTimes)) {
+    if (label !== 'blocks' && jit === null) continue;
+    console.log(`  JS evaluator, ${label}, 1 thread: min ${Math.min(...ts).toFixed(4)} ms, median ${median(ts).toFixed(4)} ms per call`);
+  }
   console.log(`  ${stock}`);
   console.log(`  ${withAddon}`);
 }

@@ -58,16 +58,5 @@ export function emitFused(model: CheckedModel, programs: FusedPrograms, imports:
   imports.stdlib.add('fuse');
   imports.stdlib.add('F');
   imports.stdlibTypes.add('FExpr');
-  return `fuse([${chain.inputs.map((x) => inputCode(model, x, input(x))).join(', ')}], ${id})`;
-}
-
-/**
- * An input's code as a tensor for TypeScript: a model-level value read through `Shared` (`s.h$`, typed
- * `tf.Tensor | number` because schedules are numbers there) is a tensor when it is not a schedule.
- */
-function inputCode(model: CheckedModel, x: A.Expr, code: string): string {
-  if (x.kind !== 'ident' || model.structure !== 'blocks') return code;
-  const defs = model.definitions.get(x.name) ?? [];
-  const def = defs.find((d) => d.kind === 'data') ?? defs[0];
-  return def && def.block === 'model' && def.kind === 'det' ? `(${code} as tf.Tensor)` : code;
+  return `fuse([${chain.inputs.map(input).join(', ')}], ${id})`;
 }

@@ -7,9 +7,9 @@
  * other built-ins) is an input of the fused call; numbers known at compile time are constants of the program.
  *
  * Never fused: a chain of a single operation (one tfjs op is already one kernel), an operation whose value the
- * checker types as integer-valued (counts, indices: exact integer arithmetic stays with tfjs' ops), an operation
- * with a schedule operand (`Cd = ramp(...)` is a JS number per step, not a tensor), and constants (folded by the
- * checker). Inputs that are the same source name are passed once.
+ * checker types as integer-valued (counts, indices: exact integer arithmetic stays with tfjs' ops), and constants
+ * (folded by the checker). A schedule (`Cd = ramp(...)`, a JS number per step) is an input like a tensor: fuse
+ * takes numbers. Inputs that are the same source name are passed once.
  */
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel, TensorType } from '../semantics/types.js';
@@ -105,17 +105,6 @@ function constantOf(model: CheckedModel, e: A.Expr): number | undefined {
   return t && !t.schedule && typeof t.constant === 'number' ? t.constant : undefined;
 }
 
-/**
- * A schedule that may read as a JS number: a ramp/anneal call, or a name with a schedule's type (`Cd` of
- * `Cd = ramp(...)` is a number; a name bound to an expression of one is a tensor, but is not told apart here).
- */
-function isScheduleValue(model: CheckedModel, e: A.Expr): boolean {
-  const x = strip(e);
-  if (!tensorType(model, x)?.schedule) return false;
-  const name = x.kind === 'call' ? model.calls.get(x)?.name : undefined;
-  return x.kind === 'ident' || name === 'anneal' || name === 'ramp';
-}
-
 /** Whether `e` is an operation that may be part of a fused chain (its operands are then walked). */
 function fusable(model: CheckedModel, e: A.Expr): { op: FusedOp; operands: A.Expr[] } | undefined {
   const o = operation(model, e);
@@ -123,8 +112,9 @@ function fusable(model: CheckedModel, e: A.Expr): { op: FusedOp; operands: A.Exp
   const t = tensorType(model, e);
   // Constants are folded by the checker; integer-valued results keep tfjs' exact integer ops.
   if (!t || t.constant !== undefined || t.integer) return undefined;
-  // Every operand is a tensor (a constant array becomes an input: the hoisted tensor) and not a schedule's number.
-  if (o.operands.some((x) => !tensorType(model, x) || typeof tensorType(model, x)?.constant === 'boolean' || isScheduleValue(model, x))) return undefined;
+  // Every operand is a tensor or a number: a constant array becomes an input (the hoisted tensor), a schedule
+  // (`Cd = ramp(...)`, a JS number each step) an input that fuse makes a scalar.
+  if (o.operands.some((x) => !tensorType(model, x) || typeof tensorType(model, x)?.constant === 'boolean')) return undefined;
   return o;
 }
 

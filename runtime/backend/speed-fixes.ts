@@ -9,6 +9,7 @@ import { overrideKernel, restoreAllKernels } from './kernel-overrides.js';
 import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 import { registerSumOfSquaresKernel } from './sum-of-squares.js';
+import { registerFusedKernel } from './fused-kernel.js';
 import { loadNativeAddon } from './native-addon.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
@@ -30,6 +31,9 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   if (backendName !== 'wasm' && backendName !== 'cpu') {
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
+  // SgmFused (stdlib/fusion's fused elementwise programs) with the JS evaluator; installNativeKernels replaces it
+  // with the addon's when the addon has one (fused-kernel.ts).
+  registerFusedKernel(backendName);
   const status = installNativeKernels(backendName, native);
   const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
   const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];

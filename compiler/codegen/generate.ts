@@ -31,7 +31,7 @@ export interface GenerateOptions {
 }
 
 /** Whether generated code fuses elementwise chains unless the options say otherwise. */
-export const FUSE_DEFAULT = false;
+export const FUSE_DEFAULT = true;
 
 /**
  * Generates the TypeScript module of a model. Throws (an internal error: a bug in sgm, exit 2) when the module

@@ -92,6 +92,10 @@ async function compare(name: string, batch: Record<string, tf.Tensor>): Promise<
   const { fused, plain, code } = await pair(name);
   const reference = await step(plain, batch);
   const kernelStep = await step(fused, batch);
+  // A fused step leaves no tensor behind (fuse's scalars of schedules, its broadcasts and gradients included).
+  const live = tf.memory().numTensors;
+  await step(fused, batch);
+  expect(tf.memory().numTensors).toBe(live);
   setFusionEnabled(false);
   const opsStep = await step(fused, batch);
   setFusionEnabled(true);

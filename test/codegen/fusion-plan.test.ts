@@ -7,6 +7,7 @@ import { compileSource } from '../../compiler/compile.js';
 import { builderCode, fusedChain } from '../../compiler/codegen/fusion-plan.js';
 import { verifyModule } from '../../compiler/codegen/verify.js';
 import type { CheckedModel } from '../../compiler/semantics/types.js';
+import { sgm } from '../cli/run-cli.js';
 
 /** A flat model with data x, y: [B, 4], the statement `v = <expr>` and an objective using v. */
 function model(expr: string, extra = ''): { m: CheckedModel; value: A.Expr } {
@@ -114,5 +115,14 @@ describe('generated fuse calls', () => {
     const code = compileSource('g.sgm', source, { fuse: false }).code!;
     expect(code).not.toMatch(/fuse\(|FExpr|^const fused/m);
     expect(code).toContain('const fused1$ = tf.sub(tf.mul(tf.exp(x$), 2), 1);');
+  });
+
+  it('sgm compile fuses by default and writes one tfjs op per operation with --no-fuse', async () => {
+    const fused = await sgm(['compile', 'models/m2.sgm']);
+    const plain = await sgm(['compile', 'models/m2.sgm', '--no-fuse']);
+    expect([fused.code, plain.code]).toEqual([0, 0]);
+    expect(fused.stdout).toContain("sigma: fuse([dense(h$, z$sigma_layer.W, z$sigma_layer.b, 'identity')], fused1)");
+    expect(plain.stdout).toContain("sigma: tf.add(tf.softplus(dense(h$, z$sigma_layer.W, z$sigma_layer.b, 'identity')), 0.001)");
+    expect(plain.stdout).not.toMatch(/fuse\(|FExpr/);
   });
 });

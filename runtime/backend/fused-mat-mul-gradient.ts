@@ -13,6 +13,7 @@
  * supported: linear, relu (step(y)), sigmoid (y(1 - y)); `supportsFusedGradient` tells the caller.
  */
 import { tf } from '../../stdlib/tf.js';
+import { F, fuse, type FExpr } from '../../stdlib/fusion/index.js';
 
 /** Activations whose derivative this gradient can compute from the kernel's output. */
 const FUSED_GRADIENT_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid']);
@@ -22,15 +23,19 @@ export function supportsFusedGradient(activation: string): boolean {
   return FUSED_GRADIENT_ACTIVATIONS.has(activation);
 }
 
+// dy·act'(y) as fused programs (one SgmFused kernel instead of two or three; differentiable to any order).
+const reluGrad = (dy: FExpr, y: FExpr): FExpr => F.mul(dy, F.step(y));
+const sigmoidGrad = (dy: FExpr, y: FExpr): FExpr => F.mul(dy, F.mul(y, F.sub(1, y)));
+
 /** dy·act'(y) from the saved output y. */
 function activationGrad(dy: tf.Tensor, y: tf.Tensor, activation: string): tf.Tensor {
   switch (activation) {
     case 'linear':
       return dy;
     case 'relu':
-      return tf.mul(dy, tf.step(y));
+      return fuse([dy, y], reluGrad);
     case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+      return fuse([dy, y], sigmoidGrad);
     default:
       throw new Error(`no fused gradient for activation ${activation}`);
   }

@@ -2,8 +2,8 @@
  * Which sub-expressions of a model run as one fused elementwise kernel (stdlib/fusion: `fuse(inputs, build)`),
  * decided on the typed AST alone (no generated text is read back). A chain is a maximal tree of elementwise
  * operations that the fusion builder `F` has: `+ - * /`, unary minus, `x^2`, `>` and `<` (1 or 0, as the tfjs
- * comparison cast to float32 is), and the built-ins exp, log, log1p, expm1, softplus, sigmoid, relu, square,
- * sqrt, tanh, abs, minimum and maximum. Everything else inside the chain (dense, sum, indexing, objective terms,
+ * comparison cast to float32 is), the built-ins exp, log, log1p, expm1, softplus, sigmoid, relu, square,
+ * sqrt, tanh, abs, minimum and maximum, and log_sigmoid and logit (the stdlib's chains of those ops, written out). Everything else inside the chain (dense, sum, indexing, objective terms,
  * other built-ins) is an input of the fused call; numbers known at compile time are constants of the program.
  *
  * Never fused: a chain of a single operation (one tfjs op is already one kernel), an operation whose value the
@@ -55,19 +55,43 @@ const UNARY_CALLS: Readonly<Record<string, FusedOp>> = {
 /** Built-ins of two tensor arguments `x`, `y`. */
 const BINARY_CALLS: Readonly<Record<string, FusedOp>> = { minimum: 'min', maximum: 'max' };
 
+const op = (name: FusedOp, ...args: FusedNode[]): FusedNode => ({ kind: 'op', op: name, args });
+
+/**
+ * Built-ins of one argument that the stdlib computes as a fixed chain of tfjs ops (stdlib/transforms/sigmoid.ts),
+ * written here as the same chain of F's operations (the same roundings), with the number of operations.
+ */
+const COMPOSITE_CALLS: Readonly<Record<string, { readonly node: (x: FusedNode) => FusedNode; readonly ops: number }>> = {
+  // logSigmoid(y) = -softplus(-y)
+  log_sigmoid: { node: (x) => op('neg', op('softplus', op('neg', x))), ops: 3 },
+  // logit(u) = log(u) - log1p(-u)
+  logit: { node: (x) => op('sub', op('log', x), op('log1p', op('neg', x))), ops: 4 },
+};
+
+/** An operation of F's (or a fixed chain of them) with its operands, before the type rules. */
+interface Operation {
+  readonly operands: A.Expr[];
+  /** The program node, given the operands' nodes. */
+  readonly node: (args: FusedNode[]) => FusedNode;
+  /** Number of elementwise operations it stands for. */
+  readonly ops: number;
+}
+
+const single = (name: FusedOp, operands: A.Expr[]): Operation => ({ operands, node: (args) => op(name, ...args), ops: 1 });
+
 /** The operation of an expression and its operands, when it is one F has (before the type rules). */
-function operation(model: CheckedModel, e: A.Expr): { op: FusedOp; operands: A.Expr[] } | undefined {
+function operation(model: CheckedModel, e: A.Expr): Operation | undefined {
   switch (e.kind) {
     case 'unary':
-      return e.op === '-' ? { op: 'neg', operands: [e.operand] } : undefined;
+      return e.op === '-' ? single('neg', [e.operand]) : undefined;
     case 'binary': {
-      const op = BINARY[e.op];
-      if (op) return { op, operands: [e.left, e.right] };
+      const name = BINARY[e.op];
+      if (name) return single(name, [e.left, e.right]);
       // x^2 is tfjs' pow(x, 2) = x * x in float32 (exact before the one rounding), as square is.
-      if (e.op === '^' && constantOf(model, e.right) === 2) return { op: 'square', operands: [e.left] };
+      if (e.op === '^' && constantOf(model, e.right) === 2) return single('square', [e.left]);
       // a > b and b < a: tf.cast(tf.greater(a, b), 'float32'), 1 or 0 (0 when either is NaN, as F.greater).
-      if (e.op === '>') return { op: 'greater', operands: [e.left, e.right] };
-      if (e.op === '<') return { op: 'greater', operands: [e.right, e.left] };
+      if (e.op === '>') return single('greater', [e.left, e.right]);
+      if (e.op === '<') return single('greater', [e.right, e.left]);
       return undefined;
     }
     case 'call': {
@@ -76,10 +100,12 @@ function operation(model: CheckedModel, e: A.Expr): { op: FusedOp; operands: A.E
       const x = call.args.get('x')?.expr;
       if (!x) return undefined;
       const unary = UNARY_CALLS[call.name];
-      if (unary && call.args.size === 1) return { op: unary, operands: [x] };
+      if (unary && call.args.size === 1) return single(unary, [x]);
+      const composite = COMPOSITE_CALLS[call.name];
+      if (composite && call.args.size === 1) return { operands: [x], node: ([a]) => composite.node(a), ops: composite.ops };
       const binary = BINARY_CALLS[call.name];
       const y = call.args.get('y')?.expr;
-      if (binary && y && call.args.size === 2) return { op: binary, operands: [x, y] };
+      if (binary && y && call.args.size === 2) return single(binary, [x, y]);
       return undefined;
     }
     default:
@@ -106,7 +132,7 @@ function constantOf(model: CheckedModel, e: A.Expr): number | undefined {
 }
 
 /** Whether `e` is an operation that may be part of a fused chain (its operands are then walked). */
-function fusable(model: CheckedModel, e: A.Expr): { op: FusedOp; operands: A.Expr[] } | undefined {
+function fusable(model: CheckedModel, e: A.Expr): Operation | undefined {
   const o = operation(model, e);
   if (!o) return undefined;
   const t = tensorType(model, e);
@@ -146,8 +172,8 @@ export function fusedChain(model: CheckedModel, e: A.Expr): FusedChain | undefin
     if (c !== undefined) return x.kind === 'ident' && Object.hasOwn(model.hyperparameters, x.name) ? { kind: 'const', value: c, hyper: x.name } : { kind: 'const', value: c };
     const o = fusable(model, x);
     if (!o) return input(x);
-    ops++;
-    return { kind: 'op', op: o.op, args: o.operands.map(walk) };
+    ops += o.ops;
+    return o.node(o.operands.map(walk));
   };
   const tree = walk(root);
   if (ops < 2 || inputs.length === 0) return undefined;

@@ -50,12 +50,16 @@ describe('fusedChain', () => {
     expect(plan('maximum(x, y) - minimum(x, ln(y))')?.build).toBe('F.sub(F.max(x0, x1), F.min(x0, F.log(x1)))');
     expect(plan('(x > 0) * x + (y < x)')?.build).toBe('F.add(F.mul(F.greater(x0, 0), x0), F.greater(x0, x1))');
     expect(plan('+(x) / (y)')?.build).toBeUndefined();
+    // log_sigmoid and logit are the stdlib's fixed chains (-softplus(-x), log(u) - log1p(-u)), written out.
+    expect(plan('log_sigmoid(x)')).toEqual({ build: 'F.neg(F.softplus(F.neg(x0)))', inputs: ['x'], ops: 3 });
+    expect(plan('logit(sigmoid(x)) * y')).toEqual({ build: 'F.mul(F.sub(F.log(F.sigmoid(x0)), F.log1p(F.neg(F.sigmoid(x0)))), x1)', inputs: ['x', 'y'], ops: 6 });
   });
 
-  it('makes inputs of what F does not have: other powers, %, ==, reductions, log_sigmoid, indexing', () => {
+  it('makes inputs of what F does not have: other powers, %, ==, reductions, lgamma, indexing', () => {
     expect(plan('x^3 - y')).toBeUndefined();
     expect(plan('x^3 * y + 1')).toEqual({ build: 'F.add(F.mul(x0, x1), 1)', inputs: ['x^3', 'y'], ops: 2 });
-    expect(plan('exp(sum(x, axis = -1)) + log_sigmoid(y[:, 0])')).toEqual({ build: 'F.add(F.exp(x0), x1)', inputs: ['sum(x, axis = -1)', 'log_sigmoid(y[:, 0])'], ops: 2 });
+    expect(plan('exp(sum(x, axis = -1)) + lgamma(y[:, 0])')).toEqual({ build: 'F.add(F.exp(x0), x1)', inputs: ['sum(x, axis = -1)', 'lgamma(y[:, 0])'], ops: 2 });
+    expect(plan('elu(x) * 2 + leaky_relu(y)')).toEqual({ build: 'F.add(F.mul(x0, 2), x1)', inputs: ['elu(x)', 'leaky_relu(y)'], ops: 2 });
     expect(plan('(x % 2) * y - (x == y)')).toEqual({ build: 'F.sub(F.mul(x0, x1), x2)', inputs: ['x % 2', 'y', 'x == y'], ops: 2 });
   });
 

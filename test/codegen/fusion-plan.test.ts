@@ -115,6 +115,15 @@ describe('generated fuse calls', () => {
     expect(code).toMatch(/import \{ F, .*fuse, .*type FExpr \} from 'sgm\/stdlib';/);
   });
 
+  it('verify accepts the build functions only between the type aliases and metadata', () => {
+    const code = compileSource('g.sgm', source, { fuse: true }).code!;
+    const moved = code.replace("\nimport * as tf", "\nconst fused9 = 1;\nimport * as tf");
+    expect(moved).not.toBe(code);
+    expect(verifyModule(moved, 'g.ts')).toEqual([expect.stringContaining('top-level statements are [const fused9; import * as tf')]);
+    const other = code.replace('\nconst fused1 =', '\nconst helper = 1;\nconst fused1 =');
+    expect(verifyModule(other, 'g.ts')).toEqual([expect.stringContaining('type Shared; const helper; export const metadata')]);
+  });
+
   it('emits one tfjs op per operation with fuse: false, as before', () => {
     const code = compileSource('g.sgm', source, { fuse: false }).code!;
     expect(code).not.toMatch(/fuse\(|FExpr|^const fused/m);

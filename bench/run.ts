@@ -173,6 +173,9 @@ function unavailable(config: BackendConfig): string | null {
 
 type ChildMode = 'step' | 'long' | 'pair' | 'train-loop';
 
+/** Fewest steps of the training-loop section (bench/train-loop.ts). */
+const MIN_LOOP_STEPS = 50;
+
 /** The rows a configuration runs. */
 function rowsOf(config: BackendConfig): StepRow[] {
   return STEP_ROWS.filter((row) => (!row.needsFixes || config.fixes) && (config.rows === undefined || config.rows.includes(row.id)));
@@ -365,8 +368,12 @@ async function main(): Promise<void> {
 
   // The training loop against the bench step (bench/train-loop.ts): paired in one process, and `sgm train` itself.
   const trainLoops: TrainLoopResult[] = [];
-  if (longSteps > 0) console.log(`\ntraining loop vs the bench step "${LOOP_BENCH_ROW}" (${longSteps} steps, sgm train's defaults):`);
-  for (const config of longSteps > 0 ? configs.filter((c) => LOOP_CONFIGS.includes(c.id) && unavailable(c) === null) : []) {
+  // Below ~50 steps the paired means are mostly warm-up and the evaluation at step 1 (and with fewer steps than the
+  // warm-up there is nothing to average): the section is left out with the reason.
+  const loopSteps = longSteps >= MIN_LOOP_STEPS ? longSteps : 0;
+  if (longSteps > 0 && loopSteps === 0) console.log(`\ntraining loop vs the bench step: skipped (--long ${longSteps} is below the ${MIN_LOOP_STEPS} steps it needs)`);
+  if (loopSteps > 0) console.log(`\ntraining loop vs the bench step "${LOOP_BENCH_ROW}" (${longSteps} steps, sgm train's defaults):`);
+  for (const config of loopSteps > 0 ? configs.filter((c) => LOOP_CONFIGS.includes(c.id) && unavailable(c) === null) : []) {
     const out = runChild(config, LOOP_BENCH_ROW, 'train-loop');
     const cli = runSgmTrain(longSteps, { SGM_NATIVE: config.native ? '1' : '0', ...config.env });
     const benchMs = results.find((r) => r.config === config.id && r.row === LOOP_BENCH_ROW)?.measurement?.ms.median;

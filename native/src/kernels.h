@@ -13,6 +13,34 @@
 void sgm_gemm(bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t strideA,
               const float *b, int64_t strideB, float *c, const float *bias, int activation, float alpha);
 
+/* sgm_gemm's work cut into chunks by shape (kernels.c), for kernels that run several GEMMs in one pool job
+ * (dense_grad.c): sgm_gemm_plan fills the job and returns its chunk count; sgm_gemm_chunk(job, i) computes chunk i.
+ * sgm_gemm is exactly plan + run, so a GEMM run this way gives the same bits as sgm_gemm. */
+typedef enum { SGM_SPLIT_BATCH, SGM_SPLIT_ROWS, SGM_SPLIT_COLS } sgm_split_axis;
+typedef struct {
+  bool ta, tb;
+  int64_t batch, m, n, k, sa, sb;
+  const float *a, *b;
+  float *c;
+  const float *bias;
+  int activation;
+  float alpha;
+  sgm_split_axis axis;
+  int64_t per;           /* SGM_SPLIT_BATCH: batch entries per chunk */
+  int64_t blocks, parts; /* SGM_SPLIT_ROWS/COLS: the side's GEMM_ALIGN blocks, shared out over `parts` chunks */
+} sgm_gemm_job;
+int sgm_gemm_plan(sgm_gemm_job *job, bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k,
+                  const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
+                  int activation, float alpha);
+void sgm_gemm_chunk(void *job, int chunk);
+
+/* The backward pass of a dense layer Y = act(op(A) op(B) + bias), op(A) m×k, op(B) k×n, single row-major matrices
+ * (dense_grad.c): G = dY ∘ act'(Y) for activation 0 linear, 1 relu (Y > 0), 3 sigmoid (Y (1 - Y)); dbias = the
+ * column sums of G; dA = G op(B)^T and dB = op(A)^T G, each in its operand's layout. An output given as NULL is
+ * not computed. Returns 0, or -1 when the scratch for G cannot be allocated. */
+int sgm_dense_grad(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float *a, const float *b,
+                   const float *dy, const float *y, int activation, float *da, float *db, float *dbias);
+
 /* One Adam update with tfjs' formulas and float32 operation order (see sgm_native.c). */
 void sgm_adam(int64_t n, const float *w, const float *g, const float *m, const float *v, float *wOut, float *mOut,
               float *vOut, double lr, double beta1, double beta2, double epsilon, double c1, double c2);

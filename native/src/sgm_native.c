@@ -16,6 +16,10 @@
  * adamInPlace(arrays, lr, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2)
  *   The same update for several variables in one call, in place: arrays is [w0, g0, m0, v0, w1, g1, ...]; w, m, v of
  *   each variable are overwritten. The four arrays of a variable have one length; distinct variables must not overlap.
+ * denseGrad(transA, transB, m, n, k, a, b, dy, y, activation, dA, dB, dBias)
+ *   The backward pass of Y = act(op(A) op(B) + bias) (op(A) m×k, op(B) k×n, one matrix each; dense_grad.c):
+ *   G = dY ∘ act'(Y) for activation 0 linear, 1 relu, 3 sigmoid; dBias = column sums of G (n values);
+ *   dA = G op(B)^T (A's layout), dB = op(A)^T G (B's layout). Each output is a Float32Array or null (not computed).
  * threads([n[, spinUs]]) -> the number of threads the kernels use, the caller included (sets it first when n is
  *   given: n - 1 pool workers that spin spinUs microseconds, default 50, before sleeping). OpenBLAS itself always
  *   runs single-threaded inside each chunk (pool.h says why).
@@ -196,6 +200,43 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* An optional output of denseGrad: null/undefined, or a Float32Array of exactly `len` values. */
+static bool get_optional_f32(napi_env env, napi_value v, float **data, int64_t len) {
+  napi_valuetype type;
+  size_t length = 0;
+  *data = NULL;
+  if (napi_typeof(env, v, &type) != napi_ok) return false;
+  if (type == napi_null || type == napi_undefined) return true;
+  return get_f32(env, v, data, &length) && (int64_t)length == len;
+}
+
+static napi_value DenseGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[13];
+  if (!get_args(env, info, argv, 13, "sgm_native.denseGrad: expected 13 arguments")) return NULL;
+  bool transA, transB;
+  int64_t m, n, k, activation;
+  float *a, *b, *dy, *y, *da, *db, *dbias;
+  size_t lenA, lenB, lenDy, lenY;
+  if (napi_get_value_bool(env, argv[0], &transA) != napi_ok || napi_get_value_bool(env, argv[1], &transB) != napi_ok ||
+      !get_i64(env, argv[2], &m) || !get_i64(env, argv[3], &n) || !get_i64(env, argv[4], &k) ||
+      !get_f32(env, argv[5], &a, &lenA) || !get_f32(env, argv[6], &b, &lenB) || !get_f32(env, argv[7], &dy, &lenDy) ||
+      !get_f32(env, argv[8], &y, &lenY) || !get_i64(env, argv[9], &activation)) {
+    napi_throw_type_error(env, NULL, "sgm_native.denseGrad: bad argument types");
+    return NULL;
+  }
+  if (m < 0 || n < 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || (int64_t)lenA != m * k ||
+      (int64_t)lenB != k * n || (int64_t)lenDy != m * n || (int64_t)lenY != m * n ||
+      !(activation == 0 || activation == 1 || activation == 3) || !get_optional_f32(env, argv[10], &da, m * k) ||
+      !get_optional_f32(env, argv[11], &db, k * n) || !get_optional_f32(env, argv[12], &dbias, n)) {
+    napi_throw_range_error(env, NULL, "sgm_native.denseGrad: sizes do not match the arrays, or unknown activation");
+    return NULL;
+  }
+  if (sgm_dense_grad(transA, transB, m, n, k, a, b, dy, y, (int)activation, da, db, dbias) != 0) {
+    napi_throw_error(env, NULL, "sgm_native.denseGrad: out of memory");
+  }
+  return NULL;
+}
+
 static napi_value Threads(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -234,6 +275,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamInPlace", NULL, AdamInPlace, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -11,9 +11,13 @@
  * The formulas are the stock BatchMatMul gradient's four transpose cases applied to dy·act'(y), plus the bias
  * gradient (dy·act' summed over every axis but the last). Activations with an output-only derivative are
  * supported: linear, relu (step(y)), sigmoid (y(1 - y)); `supportsFusedGradient` tells the caller.
+ *
+ * With the native addon, and while no tape records the backward pass, all of a layer's gradients come from one
+ * SgmDenseGrad kernel instead (dense-grad.ts); the tfjs ops below stay the path for higher-order gradients.
  */
 import { tf } from '../../stdlib/tf.js';
 import { F, fuse, type FExpr } from '../../stdlib/fusion/index.js';
+import { denseGradThunks } from './dense-grad.js';
 
 /** Activations whose derivative this gradient can compute from the kernel's output. */
 const FUSED_GRADIENT_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid']);
@@ -53,6 +57,8 @@ export const fusedMatMulGradConfig: tf.GradConfig = {
       transposeB: boolean;
       activation: string;
     };
+    const native = denseGradThunks(dy as tf.Tensor, a, b, y, transposeA, transposeB, activation ?? 'linear');
+    if (native !== null) return native;
     // dy·act'(y) is shared by the thunks, so it is computed here, in the backward pass's scope (a thunk runs in
     // its own tidy, which would dispose it before the next thunk). The GEMMs stay lazy: tfjs calls only the
     // thunks of inputs that lead to a variable.

@@ -39,6 +39,22 @@ export interface SgmNative {
   ): void;
   adamInPlace(arrays: Float32Array[], ...hyperparameters: AdamHyperparameters): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  /** The dense layer's backward pass in one call (dense_grad.c); optional: absent from addons built before it. */
+  denseGrad?(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    dy: Float32Array,
+    y: Float32Array,
+    activation: number,
+    dA: Float32Array | null,
+    dB: Float32Array | null,
+    dBias: Float32Array | null,
+  ): void;
   threads(count?: number, spinUs?: number): number;
   config(): string;
 }

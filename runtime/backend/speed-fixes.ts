@@ -10,6 +10,7 @@ import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 import { registerSumOfSquaresKernel } from './sum-of-squares.js';
 import { registerFusedKernel } from './fused-kernel.js';
+import { registerDenseGradKernel } from './dense-grad.js';
 import { loadNativeAddon } from './native-addon.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
@@ -52,13 +53,15 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   else unregister(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
   // The trainer's gradient norm in one kernel and one pass (sum-of-squares.ts; bench/NOTES.md change 10).
   registerSumOfSquaresKernel(backendName, addon);
+  // A dense layer's backward pass (relu', bias sum, both GEMMs) in one native kernel (dense-grad.ts; change 12).
+  const denseGrad = registerDenseGradKernel(backendName, addon) ? ['SgmDenseGrad kernel for the dense layer gradient (native)'] : [];
   const adamFix = inPlace
     ? ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)']
     : perVariable
       ? [`SgmFusedAdam kernel for FusedAdamOptimizer (${addon !== null ? 'native' : 'JS'} loop)`]
       : [];
   if (status.state === 'installed') {
-    return { applied: [`OpenBLAS kernels for ${status.kernels.join(', ')}`, ...adamFix, ...copyFix], native: status };
+    return { applied: [`OpenBLAS kernels for ${status.kernels.join(', ')}`, ...adamFix, ...denseGrad, ...copyFix], native: status };
   }
   if (backendName === 'cpu') {
     // The CPU backend's JS GEMM runs at the same ~2.6 GFLOP/s with or without transposed operands (bench/NOTES.md,
@@ -82,4 +85,5 @@ function unregister(kernelName: string, backendName: string): void {
 /** Restores the stock kernels of `backendName` that the speed fixes replaced. */
 export function removeSpeedFixes(backendName: string): void {
   restoreAllKernels(backendName);
+  registerDenseGradKernel(backendName, null); // the dense layer gradient goes back to tfjs ops
 }

@@ -7,7 +7,8 @@
  *
  * Performance: on the CPU and WASM backends (where sgm installs the matching kernels, runtime/backend) the layer
  * is ONE `_FusedMatMul` kernel (GEMM + bias + relu/sigmoid in one pass) whose registered gradient computes only
- * the gradients that lead to a variable (runtime/backend/fused-mat-mul-gradient.ts). Other activations are applied
+ * the gradients that lead to a variable (runtime/backend/fused-mat-mul-gradient.ts; with the native addon the
+ * whole backward pass is one SgmDenseGrad kernel, runtime/backend/dense-grad.ts). Other activations are applied
  * after the fused linear layer. On TensorFlow's backends (tfjs-node) the layer is plain matMul + add + act.
  * x may have any rank ≥ 2; the last axis is contracted and the leading axes are kept.
  */

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { RandomStream } from '../../stdlib/random.js';
 import { activate, dense, initDense, initLimit, initMlp, mlp, variablesOf, type Activation } from '../../runtime/nn/index.js';
-import { expectClose, randn } from './helpers.js';
+import { DENSE_GRAD_KERNEL, registerDenseGradKernel } from '../../runtime/backend/dense-grad.js';
+import { expectClose, nativeAddon, randn } from './helpers.js';
 
 const ACTIVATIONS: Activation[] = ['identity', 'relu', 'sigmoid', 'tanh', 'softplus', 'elu'];
 
@@ -44,10 +45,14 @@ describe('dense', () => {
     const x = randn([8, 6], 5);
     const W = tf.variable(randn([6, 3], 6));
     const b = tf.variable(tf.zeros([3]));
+    // The tfjs-op gradient: without the native SgmDenseGrad kernel (dense-grad.test.ts checks that one).
+    const native = tf.getKernel(DENSE_GRAD_KERNEL, tf.getBackend()) !== undefined;
+    registerDenseGradKernel(tf.getBackend(), null);
     const profile = await tf.profile(() => {
       const { grads } = tf.variableGrads(() => tf.sum(dense(x, W, b, 'relu')) as tf.Scalar, [W, b]);
       tf.dispose(grads);
     });
+    if (native && 'addon' in nativeAddon) registerDenseGradKernel(tf.getBackend(), nativeAddon.addon);
     const gemms = profile.kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul');
     // The forward fused kernel and dW; a dx GEMM would make it three.
     expect(gemms.map((k) => k.name)).toEqual(['_FusedMatMul', 'BatchMatMul']);

@@ -51,12 +51,24 @@ export class FusedPrograms {
 export function emitFused(model: CheckedModel, programs: FusedPrograms, imports: Imports, e: A.Expr, input: (x: A.Expr) => string, literal: (v: number) => string): string | undefined {
   const chain = fusedChain(model, e);
   if (!chain) return undefined;
-  const params = chain.inputs.map((_, i) => `x${i}: FExpr`).join(', ');
-  const code = `(${params}): FExpr => ${builderCode(chain.tree, (c) => (c.hyper !== undefined ? member('hyper', c.hyper) : literal(c.value)))}`;
+  // Inputs whose code is the same are the same value (expressions have no side effects: draws happen in
+  // statements), e.g. `loglik(x)` read twice by an objective: one input. A layer call is never repeated code
+  // (each call site has its own weights).
+  const codes: string[] = [];
+  const slot = chain.inputs.map((x) => {
+    const text = input(x);
+    const known = codes.indexOf(text);
+    if (known >= 0) return known;
+    codes.push(text);
+    return codes.length - 1;
+  });
+  const params = codes.map((_, i) => `x${i}: FExpr`).join(', ');
+  const body = builderCode(chain.tree, (c) => (c.hyper !== undefined ? member('hyper', c.hyper) : literal(c.value)), (i) => `x${slot[i]}`);
+  const code = `(${params}): FExpr => ${body}`;
   const source = `line ${model.file.position(chain.root.span.start).line}: ${model.file.slice(chain.root.span).replace(/\s+/g, ' ')}`;
   const id = programs.program(code, source);
   imports.stdlib.add('fuse');
   imports.stdlib.add('F');
   imports.stdlibTypes.add('FExpr');
-  return `fuse([${chain.inputs.map(input).join(', ')}], ${id})`;
+  return `fuse([${codes.join(', ')}], ${id})`;
 }

@@ -158,6 +158,8 @@ describe('fusion in the generated code', () => {
     const x = tf.tensor2d(data(8, 6, 5, true));
     const r = await compare('capacity_vae', { x });
     expect(r.code.match(/^const fused\d+ =/gm)).toHaveLength(5);
+    // loglik(x) and kl(z), each read twice by the objective, are one input each; the inner chain is its own call.
+    expect(r.code).toContain('const value = fuse([tf.mean(x$loglik), tf.mean(z$kl), s.C$, tf.mean(fuse([g.h$], fused4))], fused5) as tf.Scalar;');
     // Measured: 4.6e-8 on the kernel; fuse's tfjs-op path runs the very ops of the unfused module (0).
     expect(r.kernel).toBeLessThan(1e-6);
     expect(r.ops).toBe(0);

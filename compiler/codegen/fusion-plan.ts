@@ -3,13 +3,15 @@
  * decided on the typed AST alone (no generated text is read back). A chain is a maximal tree of elementwise
  * operations that the fusion builder `F` has: `+ - * /`, unary minus, `x^2`, `>` and `<` (1 or 0, as the tfjs
  * comparison cast to float32 is), the built-ins exp, log, log1p, expm1, softplus, sigmoid, relu, square,
- * sqrt, tanh, abs, minimum and maximum, and log_sigmoid and logit (the stdlib's chains of those ops, written out). Everything else inside the chain (dense, sum, indexing, objective terms,
- * other built-ins) is an input of the fused call; numbers known at compile time are constants of the program.
+ * sqrt, tanh, abs, minimum and maximum, and log_sigmoid and logit (the stdlib's chains of those ops, written
+ * out). Everything else inside the chain (dense, sum, indexing, objective terms, other built-ins) is an input of
+ * the fused call; numbers known at compile time are constants of the program.
  *
  * Never fused: a chain of a single operation (one tfjs op is already one kernel), an operation whose value the
  * checker types as integer-valued (counts, indices: exact integer arithmetic stays with tfjs' ops), and constants
  * (folded by the checker). A schedule (`Cd = ramp(...)`, a JS number per step) is an input like a tensor: fuse
- * takes numbers. Inputs that are the same source name are passed once.
+ * takes numbers. Inputs that are the same source name are passed once (emit-fusion.ts also merges inputs whose
+ * code is the same).
  */
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel, TensorType } from '../semantics/types.js';

@@ -1,15 +1,17 @@
 /**
  * The `SgmFused` kernel (FUSION-SPEC.md; stdlib/fusion): one fused elementwise program in one pass over memory, on
  * the CPU and WASM backends, reading and writing the backends' own float32 storage in place (backend-storage.ts).
- * The evaluator is stdlib/fusion's JS one (blocks of 512 elements, one tight loop per instruction), or the native
+ * The evaluator is stdlib/fusion's JS one (the program compiled to one loop, jit.ts; or blocks of 512 elements with
+ * one tight loop per instruction, evaluate.ts, where code generation is refused), or the native
  * addon's `fused` (native/src/fused.c, on the addon's thread pool) when native-kernels.ts passes it in.
  *
- * applySpeedFixes registers the JS kernel for 'cpu' and 'wasm' before the native kernels are installed; the native
- * side then calls `registerFusedKernel(backendName, addon.fused)` to replace it (the hook for fusion-native).
+ * applySpeedFixes registers the JS kernel on 'cpu' only (on WASM, tfjs' SIMD kernels beat a JS loop: fused
+ * programs run as tfjs ops there) before the native kernels are installed; installNativeKernels then calls
+ * `registerFusedKernel(backendName, addon.fused)` on 'cpu' and 'wasm' when the addon has it (the native hook).
  * SGM_FUSION=0 leaves the kernel registered but unused (stdlib/fusion's fuse() runs tfjs ops instead).
  */
 import { tf } from '../../stdlib/tf.js';
-import { FUSED_KERNEL, evaluateProgram, inputMode, type FusedAttrs } from '../../stdlib/fusion/index.js';
+import { FUSED_KERNEL, compileJs, evaluateProgram, inputMode, type FusedAttrs } from '../../stdlib/fusion/index.js';
 import { storageFor } from './backend-storage.js';
 
 /** The addon's evaluator (FUSION-SPEC.md "Native entry"); inputs and outputs are views of backend storage. */
@@ -24,6 +26,13 @@ export type NativeFused = (
   n: number,
 ) => void;
 
+const evaluators = new Map<string, 'js' | 'native'>();
+
+/** Which evaluator the SgmFused kernel of `backendName` runs, or undefined when none is registered. */
+export function fusedKernelEvaluator(backendName: string): 'js' | 'native' | undefined {
+  return tf.getKernel(FUSED_KERNEL, backendName) === undefined ? undefined : evaluators.get(backendName);
+}
+
 /**
  * Registers SgmFused for `backendName` ('cpu' or 'wasm'; returns false, registering nothing, for others), with the
  * native evaluator when given, else the JS one. Replaces a kernel registered before (the JS one by the native one).
@@ -32,6 +41,7 @@ export function registerFusedKernel(backendName: string, nativeFused: NativeFuse
   const storageOf = storageFor(backendName);
   if (storageOf === null) return false;
   if (tf.getKernel(FUSED_KERNEL, backendName) !== undefined) tf.unregisterKernel(FUSED_KERNEL, backendName);
+  evaluators.set(backendName, nativeFused === null ? 'js' : 'native');
   tf.registerKernel({
     kernelName: FUSED_KERNEL,
     backendName,
@@ -54,7 +64,12 @@ export function registerFusedKernel(backendName: string, nativeFused: NativeFuse
       const outViews = outs.map((o) => storage.view(o));
       const n = shape.reduce((p, d) => p * d, 1);
       if (nativeFused !== null) nativeFused(program.code, program.consts, program.nRegs, inViews, modes, outViews, program.outRegs, n);
-      else evaluateProgram(program, inViews, modes, outViews, n);
+      else {
+        // The program compiled to one JS loop (jit.ts), or the block evaluator where code generation is refused.
+        const jit = compileJs(program, modes);
+        if (jit !== null) jit(inViews, modes, outViews, n);
+        else evaluateProgram(program, inViews, modes, outViews, n);
+      }
       return outs;
     },
   });

@@ -10,6 +10,7 @@ import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 import { registerSumOfSquaresKernel } from './sum-of-squares.js';
 import { registerFusedKernel } from './fused-kernel.js';
+import { FUSED_KERNEL } from '../../stdlib/fusion/index.js';
 import { registerDenseGradKernel } from './dense-grad.js';
 import { loadNativeAddon } from './native-addon.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
@@ -32,9 +33,12 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   if (backendName !== 'wasm' && backendName !== 'cpu') {
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
-  // SgmFused (stdlib/fusion's fused elementwise programs) with the JS evaluator; installNativeKernels replaces it
-  // with the addon's when the addon has one (fused-kernel.ts).
-  registerFusedKernel(backendName);
+  // SgmFused (stdlib/fusion's fused elementwise programs): the JS evaluator on the CPU backend, where tfjs' own
+  // kernels are JS loops too and one fused loop is 2-13x faster than the ops it replaces; not on WASM, where
+  // tfjs' SIMD kernels beat any JS loop (measured: a relu backward 0.06 ms as two WASM kernels against 0.19 ms
+  // fused in JS; Bernoulli log p 1.7 against 3.3 ms; bench/NOTES.md change 11). There, installNativeKernels
+  // registers the addon's evaluator when the addon has one; otherwise fused programs run as tfjs ops.
+  if (backendName === 'cpu') registerFusedKernel(backendName);
   const status = installNativeKernels(backendName, native);
   const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
   const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];
@@ -86,4 +90,5 @@ function unregister(kernelName: string, backendName: string): void {
 export function removeSpeedFixes(backendName: string): void {
   restoreAllKernels(backendName);
   registerDenseGradKernel(backendName, null); // the dense layer gradient goes back to tfjs ops
+  unregister(FUSED_KERNEL, backendName); // fused programs go back to tfjs ops
 }

@@ -24,22 +24,26 @@ export interface FusedAttrs {
 }
 
 // SGM_FUSION=0 runs every fused program as tfjs ops (the unfused computation); read where an environment exists.
+// The switch lives on globalThis so that every copy of this module agrees (a generated model imported under
+// tsx's namespaced loader gets its own copy of stdlib; the benchmark toggles fusion for it too).
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-let enabled = env?.SGM_FUSION !== '0';
+const SWITCH = Symbol.for('sgm.fusion.enabled');
+const globalSwitch = globalThis as unknown as Record<symbol, boolean | undefined>;
+globalSwitch[SWITCH] ??= env?.SGM_FUSION !== '0';
 
 /** Whether fuse() uses the SgmFused kernel where one is registered (default: unless SGM_FUSION=0). */
 export function fusionEnabled(): boolean {
-  return enabled;
+  return globalSwitch[SWITCH] !== false;
 }
 
 /** Switches the SgmFused kernel on or off for this process (benchmarks compare both in one run). */
 export function setFusionEnabled(on: boolean): void {
-  enabled = on;
+  globalSwitch[SWITCH] = on;
 }
 
 /** Whether runProgram will use the SgmFused kernel on the active backend. */
 export function fusedKernelActive(): boolean {
-  return enabled && tf.getKernel(FUSED_KERNEL, tf.getBackend()) !== undefined;
+  return fusionEnabled() && tf.getKernel(FUSED_KERNEL, tf.getBackend()) !== undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ export { compileProgram, type Program } from './program.js';
 export { differentiate } from './differentiate.js';
 export { BLOCK, Mode, evaluateProgram, type ProgramCode } from './evaluate.js';
 export { runWithTfjsOps } from './tfjs-ops.js';
+export { compileJs, setCodegenAllowed, type JsKernel } from './jit.js';
 export {
   FUSED_KERNEL,
   fuse,

@@ -5,9 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { initBackend } from '../../runtime/backend/index.js';
-import { registerFusedKernel } from '../../runtime/backend/fused-kernel.js';
-import { F, FExpr, Mode, compileProgram, fuse, fusedKernelActive, inputMode, setFusionEnabled } from '../../stdlib/fusion/index.js';
-import { expectClose } from '../backend/helpers.js';
+import { fusedKernelEvaluator, registerFusedKernel } from '../../runtime/backend/fused-kernel.js';
+import { F, FExpr, FUSED_KERNEL, Mode, compileProgram, fuse, fusedKernelActive, inputMode, setCodegenAllowed, setFusionEnabled } from '../../stdlib/fusion/index.js';
 
 // Values that exercise each op's edges: 0 and -0, tiny and huge magnitudes, the softplus/sigmoid switch points,
 // ±50 and ±100 logits, infinities and NaN.
@@ -160,11 +159,13 @@ describe('random programs (fast-check)', () => {
   // kernels compute every op in float64 and round to float32 as the evaluator does. (tfjs' WASM ops are not the
   // reference: their relu/maximum drop NaN and their log1p loses small arguments.)
   const programs = fc.sample(randomProgram(), { seed: 19, numRuns: 80 });
-  const size = (i: number): number => [1, 7, 511, 512, 513, 1300][i % 6];
-  const inputsOf = (i: number): tf.Tensor[] => [
-    ...[0, 1, 2].map((k) => tf.tensor1d(Array.from({ length: size(i) }, (_, j) => 3 * Math.sin(i + 7 * k + j * 1.3)))),
-    tf.scalar(0.75),
-  ];
+  // x0 [r, c] (FULL), x1 [c] (ROW), x2 [r, 1] (COL), x3 a scalar; sizes around the 512-element block.
+  const dims = [[1, 1], [1, 7], [3, 170], [4, 128], [9, 57], [2, 650]];
+  const values = (n: number, i: number, k: number): number[] => Array.from({ length: n }, (_, j) => 3 * Math.sin(i + 7 * k + j * 1.3));
+  const inputsOf = (i: number): tf.Tensor[] => {
+    const [r, c] = dims[i % dims.length];
+    return [tf.tensor2d(values(r * c, i, 0), [r, c]), tf.tensor1d(values(c, i, 1)), tf.tensor2d(values(r, i, 2), [r, 1]), tf.scalar(0.75)];
+  };
   const run = (fused: boolean): Float32Array[] =>
     programs.map((p, i) => {
       setFusionEnabled(fused);
@@ -178,9 +179,13 @@ describe('random programs (fast-check)', () => {
   let cpuKernel: Float32Array[] = [];
   let cpuOps: Float32Array[] = [];
   let wasmKernel: Float32Array[] = [];
+  let cpuBlocks: Float32Array[] = [];
   beforeAll(async () => {
     await initBackend('cpu', { native: false });
     cpuKernel = run(true);
+    setCodegenAllowed(false);
+    cpuBlocks = run(true);
+    setCodegenAllowed(true);
     cpuOps = run(false);
     await initBackend('wasm', { native: false });
     registerFusedKernel('wasm');
@@ -193,6 +198,11 @@ describe('random programs (fast-check)', () => {
   it('the CPU kernel equals tfjs ops bit for bit (within float32 rounding where softplus is used)', () => {
     const bad = programs.findIndex((p, i) => !Array.from(cpuKernel[i]).every((v, j) => same(v, cpuOps[i][j], p.usesSoftplus ? 1e-5 : 0)));
     expect(bad === -1 ? 'all agree' : `${programs[bad].text}: ${cpuKernel[bad]} vs ${cpuOps[bad]}`).toBe('all agree');
+  });
+
+  it('the compiled loop (jit.ts) equals the block evaluator (evaluate.ts) bit for bit', () => {
+    const bad = programs.findIndex((_, i) => !Array.from(cpuBlocks[i]).every((v, j) => same(v, cpuKernel[i][j], 0)));
+    expect(bad === -1 ? 'all agree' : programs[bad].text).toBe('all agree');
   });
 
   it('the WASM kernel (heap views) equals the CPU kernel bit for bit', () => {
@@ -232,5 +242,24 @@ describe('the program compiler', () => {
     expect(inputMode([2, 1, 1], [2, 3, 5])).toEqual([Mode.COL, 15]);
     expect(inputMode([1, 3, 1], [2, 3, 5])).toBeNull();
     expect(inputMode([2, 1, 5], [2, 3, 5])).toBeNull();
+  });
+});
+
+describe('where the SgmFused kernel is registered', () => {
+  afterAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('the JS evaluator on CPU; nothing on WASM without the addon (tfjs SIMD kernels beat a JS loop there)', async () => {
+    await initBackend('cpu', { native: false });
+    expect(tf.getKernel(FUSED_KERNEL, 'cpu')).toBeDefined();
+    expect(fusedKernelEvaluator('cpu')).toBe('js');
+    await initBackend('wasm', { native: false });
+    expect(tf.getKernel(FUSED_KERNEL, 'wasm')).toBeUndefined();
+    expect(fusedKernelActive()).toBe(false);
+    // fuse() still works there, as tfjs ops.
+    const y = fuse([tf.tensor1d([1, -2]), 3], (a, b) => F.mul(F.relu(a), b));
+    expect(Array.from(y.dataSync())).toEqual([3, 0]);
+    y.dispose();
   });
 });

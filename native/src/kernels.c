@@ -3,7 +3,10 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "gemm512.h"
 
 #include "pool.h"
 #include "vmath.h"
@@ -60,6 +63,28 @@ typedef sgm_gemm_job gemm_job;
 #define SPLIT_ROWS SGM_SPLIT_ROWS
 #define SPLIT_COLS SGM_SPLIT_COLS
 
+/* Which GEMM computes the blocks of C (bench/NOTES.md change 16): -1 not chosen yet, else an sgm_gemm_kind. The
+ * default is the AVX-512 kernel (gemm512.c) where the CPU has it, else OpenBLAS; SGM_GEMM=openblas|avx512 picks
+ * one (avx512 on a CPU without it falls back to OpenBLAS). Chosen on the calling thread before any chunk runs. */
+static int gemm_kind = -1;
+
+static void choose_gemm_kind(void) {
+  if (gemm_kind >= 0) return;
+  const char *env = getenv("SGM_GEMM");
+  gemm_kind = sgm_gemm512_supported() && !(env != NULL && strcmp(env, "openblas") == 0) ? SGM_GEMM_AVX512 : SGM_GEMM_OPENBLAS;
+}
+
+sgm_gemm_kind sgm_gemm_get_kind(void) {
+  choose_gemm_kind();
+  return (sgm_gemm_kind)gemm_kind;
+}
+
+bool sgm_gemm_set_kind(sgm_gemm_kind kind) {
+  if (kind == SGM_GEMM_AVX512 && !sgm_gemm512_supported()) return false;
+  gemm_kind = kind;
+  return true;
+}
+
 /* C[r0:r1, c0:c1] of batch entry i. */
 static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
   const float *a = j->a + i * j->sa;
@@ -74,7 +99,10 @@ static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int
      * c0..c1: B is k×n (column offset) or n×k (row offset). Leading dimensions stay those of the whole matrices. */
     const float *asub = j->ta ? a + r0 : a + r0 * j->k;
     const float *bsub = j->tb ? b + c0 * j->k : b + c0;
-    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
+    const int64_t lda = j->ta ? j->m : j->k, ldb = j->tb ? j->k : j->n;
+    /* sgm_gemm512 fails only when its packing buffers cannot be allocated: OpenBLAS then computes the block. */
+    if (gemm_kind != SGM_GEMM_AVX512 || sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n) != 0)
+      cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
                 (int)j->k, 1.0f, asub, j->ta ? (int)j->m : (int)j->k, bsub, j->tb ? (int)j->k : (int)j->n, 0.0f, c,
                 (int)j->n);
   }
@@ -103,6 +131,7 @@ void sgm_gemm_chunk(void *ctx, int chunk) {
 int sgm_gemm_plan(gemm_job *job, bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k,
                   const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
                   int activation, float alpha) {
+  choose_gemm_kind();
   gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1};
   const double flops = 2.0 * (double)batch * (double)m * (double)n * (double)k;
   int chunks = 1;

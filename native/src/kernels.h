@@ -13,6 +13,13 @@
 void sgm_gemm(bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k, const float *a, int64_t strideA,
               const float *b, int64_t strideB, float *c, const float *bias, int activation, float alpha);
 
+/* The GEMM under sgm_gemm's chunks: OpenBLAS's sgemm or the AVX-512 kernel of gemm512.c (default where supported;
+ * environment variable SGM_GEMM=openblas|avx512). set returns false (and changes nothing) for avx512 on a CPU
+ * without it. Not to be changed while a GEMM runs. */
+typedef enum { SGM_GEMM_OPENBLAS = 0, SGM_GEMM_AVX512 = 1 } sgm_gemm_kind;
+sgm_gemm_kind sgm_gemm_get_kind(void);
+bool sgm_gemm_set_kind(sgm_gemm_kind kind);
+
 /* sgm_gemm's work cut into chunks by shape (kernels.c), for kernels that run several GEMMs in one pool job
  * (dense_grad.c): sgm_gemm_plan fills the job and returns its chunk count; sgm_gemm_chunk(job, i) computes chunk i.
  * sgm_gemm is exactly plan + run, so a GEMM run this way gives the same bits as sgm_gemm. */

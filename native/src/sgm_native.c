@@ -24,6 +24,9 @@
  *   given: n - 1 pool workers that spin spinUs microseconds, default 50, before sleeping). OpenBLAS itself always
  *   runs single-threaded inside each chunk (pool.h says why).
  * config() -> OpenBLAS's build description.
+ * gemmKernel([name]) -> the GEMM under gemm and denseGrad: 'avx512' (gemm512.c, the default where the CPU has
+ *   AVX-512) or 'openblas' (also chosen by the environment variable SGM_GEMM); sets it first when name is given
+ *   ('avx512' on a CPU without AVX-512 leaves it unchanged: the result says which one runs).
  * Every size is checked against the arrays' lengths before OpenBLAS touches memory: a wrong call throws a
  * RangeError instead of corrupting the heap.
  */
@@ -261,6 +264,25 @@ static napi_value Config(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value GemmKernel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], result;
+  char name[16] = "";
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1) {
+    size_t len;
+    if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok ||
+        (strcmp(name, "avx512") != 0 && strcmp(name, "openblas") != 0)) {
+      napi_throw_type_error(env, NULL, "sgm_native.gemmKernel: expected 'avx512' or 'openblas'");
+      return NULL;
+    }
+    sgm_gemm_set_kind(strcmp(name, "avx512") == 0 ? SGM_GEMM_AVX512 : SGM_GEMM_OPENBLAS);
+  }
+  const char *now = sgm_gemm_get_kind() == SGM_GEMM_AVX512 ? "avx512" : "openblas";
+  CHECK(env, napi_create_string_utf8(env, now, NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
 static void Cleanup(void *arg) {
   (void)arg;
   sgm_pool_shutdown();
@@ -278,6 +300,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gemmKernel", NULL, GemmKernel, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return NULL;
   return exports;

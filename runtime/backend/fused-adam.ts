@@ -6,13 +6,15 @@
  * `FusedAdamOptimizer` is tfjs' AdamOptimizer (same constructor, state variables, getWeights/setWeights, so
  * checkpoints are interchangeable) whose `applyGradients` runs the `SgmFusedAdam` kernel: one pass computing
  * m', v' and w' with tfjs' formulas and operation order. The kernel is registered for the CPU and WASM backends
- * on their own storage (backend-storage.ts): the native addon's loop when built, else a JS loop. On WASM with the
- * addon, variables whose storage nothing else references are updated together and in place by
- * `SgmFusedAdamInPlace` instead. On any other backend the optimizer is the stock one.
+ * on their own storage (backend-storage.ts): the native addon's loop when built, else on WASM sgm's WebAssembly
+ * SIMD kernel (wasm-simd/), else a JS loop. On WASM, variables whose storage nothing else references are updated
+ * together and in place by `SgmFusedAdamInPlace` instead (the addon's loop, or the SIMD kernel). On any other
+ * backend the optimizer is the stock one.
  */
 import { tf } from '../../stdlib/tf.js';
 import { storageFor, wasmStorage } from './backend-storage.js';
 import type { SgmNative } from './native-addon.js';
+import { heapOffset, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The kernel's name in the tfjs registry. */
 export const FUSED_ADAM_KERNEL = 'SgmFusedAdam';
@@ -20,7 +22,7 @@ export const FUSED_ADAM_KERNEL = 'SgmFusedAdam';
  * The update of every variable of a step in one kernel, in place (bench/NOTES.md change 7): no new storage, no
  * assign, one pass over memory that writes w, m and v where they are (7 instead of 10 memory streams per value:
  * writing new buffers first reads them into cache), and one job for the addon's thread pool. Registered on WASM
- * with the native addon only: there tfjs never hands out the heap storage of a tensor (dataSync copies), so
+ * only (the addon's loop or the SIMD kernel): there tfjs never hands out the heap storage of a tensor (dataSync copies), so
  * overwriting a variable that nothing else references is invisible; the CPU backend's dataSync returns its own
  * array, which a caller could still hold. WASM's cached XNNPACK operators hold packed copies of weights, so the
  * kernel tells the backend which tensors it overwrote (backend-storage.ts). Inputs w0, g0, m0, v0, w1, ...; no
@@ -59,14 +61,21 @@ const adamLoop: SgmNative['adam'] = (w, g, m, v, wOut, mOut, vOut, lr, beta1, be
   }
 };
 
+/** The hyperparameters of an update as the SIMD kernel's arguments (1 − β in float64, rounded at the call). */
+function simdArgs(a: AdamAttrs): [number, number, number, number, number, number, number, number] {
+  return [a.lr, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2, 1 - a.beta1, 1 - a.beta2];
+}
+
 /**
- * Registers SgmFusedAdam for `backendName` ('cpu' or 'wasm'), on the native addon when given; returns false for
+ * Registers SgmFusedAdam for `backendName` ('cpu' or 'wasm'): on the native addon when given, else on WASM sgm's
+ * WebAssembly SIMD kernel (wasm-simd/kernels.ts) where the engine has SIMD, else a JS loop; returns false for
  * other backends.
  */
 export function registerFusedAdamKernel(backendName: string, addon: SgmNative | null): boolean {
   const storageOf = storageFor(backendName);
   if (storageOf === null) return false;
   if (tf.getKernel(FUSED_ADAM_KERNEL, backendName) !== undefined) tf.unregisterKernel(FUSED_ADAM_KERNEL, backendName);
+  const simd = backendName === 'wasm' && addon === null ? wasmSimdKernels(tf.findBackend('wasm')) !== null : false;
   tf.registerKernel({
     kernelName: FUSED_ADAM_KERNEL,
     backendName,
@@ -75,6 +84,13 @@ export function registerFusedAdamKernel(backendName: string, addon: SgmNative | 
       const a = attrs as unknown as AdamAttrs;
       const storage = storageOf(backend);
       const outs = [storage.alloc(w.shape), storage.alloc(w.shape), storage.alloc(w.shape)];
+      const kernels = simd ? wasmSimdKernels(backend) : null;
+      if (kernels !== null) {
+        // Heap offsets: the kernel reads the memory itself, wherever a grown heap's buffer now is.
+        const [wp, gp, mp, vp, wo, mo, vo] = [w, g, m, v, ...outs].map((t) => heapOffset(backend, t));
+        kernels.adam(tf.util.sizeFromShape(w.shape), wp, gp, mp, vp, wo, mo, vo, ...simdArgs(a));
+        return outs;
+      }
       // Views after the last allocation: a WASM heap that grew has moved.
       const [wv, gv, mv, vv] = [w, g, m, v].map((t) => storage.view(t));
       const [wo, mo, vo] = outs.map((t) => storage.view(t));
@@ -86,9 +102,14 @@ export function registerFusedAdamKernel(backendName: string, addon: SgmNative | 
   return true;
 }
 
-/** Registers SgmFusedAdamInPlace on WASM for the native addon (see FUSED_ADAM_IN_PLACE_KERNEL). */
-export function registerFusedAdamInPlaceKernel(addon: SgmNative): void {
+/**
+ * Registers SgmFusedAdamInPlace on WASM (see FUSED_ADAM_IN_PLACE_KERNEL): the native addon's threaded loop when
+ * given, else sgm's WebAssembly SIMD kernel on the heap, one call per variable. Returns false (registering
+ * nothing) when neither is available.
+ */
+export function registerFusedAdamInPlaceKernel(addon: SgmNative | null): boolean {
   if (tf.getKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm') !== undefined) tf.unregisterKernel(FUSED_ADAM_IN_PLACE_KERNEL, 'wasm');
+  if (addon === null && wasmSimdKernels(tf.findBackend('wasm')) === null) return false;
   tf.registerKernel({
     kernelName: FUSED_ADAM_IN_PLACE_KERNEL,
     backendName: 'wasm',
@@ -96,8 +117,16 @@ export function registerFusedAdamInPlaceKernel(addon: SgmNative): void {
       const a = attrs as unknown as AdamAttrs & { count: number };
       const storage = wasmStorage(backend);
       const named = inputs as Record<string, TensorInfo>;
+      if (addon === null) {
+        const kernels = wasmSimdKernels(backend)!;
+        const args = simdArgs(a);
+        for (let i = 0; i < a.count; i++) {
+          const [w, g, m, v] = ['w', 'g', 'm', 'v'].map((part) => heapOffset(backend, named[`${part}${i}`]));
+          kernels.adam(tf.util.sizeFromShape(named[`w${i}`].shape), w, g, m, v, w, m, v, ...args);
+        }
+      }
       // No allocation in this kernel, so the views stay valid; at most 256 variables per addon call.
-      for (let first = 0; first < a.count; first += 256) {
+      for (let first = 0; addon !== null && first < a.count; first += 256) {
         const arrays: Float32Array[] = [];
         for (let i = first; i < Math.min(a.count, first + 256); i++) {
           for (const part of ['w', 'g', 'm', 'v']) arrays.push(storage.view(named[`${part}${i}`]));
@@ -110,6 +139,7 @@ export function registerFusedAdamInPlaceKernel(addon: SgmNative): void {
       return [];
     },
   });
+  return true;
 }
 
 /**

@@ -57,6 +57,8 @@ export interface SgmNative {
   ): void;
   threads(count?: number, spinUs?: number): number;
   config(): string;
+  /** The GEMM under gemm and denseGrad, set first when given (gemm512.c); optional: absent from older addons. */
+  gemmKernel?(name?: 'avx512' | 'openblas'): 'avx512' | 'openblas';
 }
 
 const ADDON_CANDIDATES = [

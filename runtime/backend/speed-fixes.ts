@@ -13,6 +13,7 @@ import { registerFusedKernel } from './fused-kernel.js';
 import { FUSED_KERNEL } from '../../stdlib/fusion/index.js';
 import { registerDenseGradKernel } from './dense-grad.js';
 import { loadNativeAddon } from './native-addon.js';
+import { wasmSimdKernels } from './wasm-simd/heap.js';
 import { FUSED_ADAM_IN_PLACE_KERNEL, FUSED_ADAM_KERNEL, registerFusedAdamInPlaceKernel, registerFusedAdamKernel } from './fused-adam.js';
 
 /** What `applySpeedFixes` did. */
@@ -42,27 +43,28 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   const status = installNativeKernels(backendName, native);
   const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
   const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];
-  // FusedAdamOptimizer's kernel: the native loop where the addon is installed; the JS loop only on the CPU backend
-  // (30x faster than tfjs' 13 JS kernels per variable there), not on WASM, where tfjs' SIMD kernels beat a JS loop
-  // over the heap (8.7 against 10.6 ms per update of the reference model's 1.2 M weights; bench/NOTES.md, change 3).
-  // Without the kernel, FusedAdamOptimizer is tfjs' Adam.
+  // FusedAdamOptimizer's kernels: the native loop where the addon is installed; on WASM without it sgm's WebAssembly
+  // SIMD kernel on the heap (tfjs' 13 SIMD kernels per variable took ~15 ms of the reference step, and a JS loop
+  // over the heap was slower still; bench/NOTES.md, changes 3 and 14); on the CPU backend the JS loop (30x faster
+  // than tfjs' 13 JS kernels per variable there). Without a kernel, FusedAdamOptimizer is tfjs' Adam.
   const loaded = loadNativeAddon();
   const addon = status.state === 'installed' && 'addon' in loaded ? loaded.addon : null;
-  // On WASM with the addon, variables nobody else references are updated in one in-place kernel (fused-adam.ts).
-  const perVariable = addon !== null || backendName === 'cpu';
-  const inPlace = addon !== null && backendName === 'wasm';
+  const simd = backendName === 'wasm' && addon === null && wasmSimdKernels(tf.findBackend('wasm')) !== null;
+  // On WASM, variables nobody else references are updated in one in-place kernel (fused-adam.ts).
+  const perVariable = addon !== null || backendName === 'cpu' || simd;
+  const inPlace = backendName === 'wasm' && perVariable && registerFusedAdamInPlaceKernel(addon);
   if (perVariable) registerFusedAdamKernel(backendName, addon);
   else unregister(FUSED_ADAM_KERNEL, backendName);
-  if (inPlace) registerFusedAdamInPlaceKernel(addon);
-  else unregister(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
+  if (!inPlace) unregister(FUSED_ADAM_IN_PLACE_KERNEL, backendName);
   // The trainer's gradient norm in one kernel and one pass (sum-of-squares.ts; bench/NOTES.md change 10).
   registerSumOfSquaresKernel(backendName, addon);
+  const kind = addon !== null ? 'native' : simd ? 'WASM SIMD' : 'JS';
   // A dense layer's backward pass (relu', bias sum, both GEMMs) in one native kernel (dense-grad.ts; change 12).
   const denseGrad = registerDenseGradKernel(backendName, addon) ? ['SgmDenseGrad kernel for the dense layer gradient (native)'] : [];
   const adamFix = inPlace
-    ? ['SgmFusedAdamInPlace kernel for FusedAdamOptimizer (native, all variables in one pass, in place)']
+    ? [`SgmFusedAdamInPlace kernel for FusedAdamOptimizer (${kind}, all variables in one kernel, in place)`]
     : perVariable
-      ? [`SgmFusedAdam kernel for FusedAdamOptimizer (${addon !== null ? 'native' : 'JS'} loop)`]
+      ? [`SgmFusedAdam kernel for FusedAdamOptimizer (${kind} loop)`]
       : [];
   if (status.state === 'installed') {
     return { applied: [`OpenBLAS kernels for ${status.kernels.join(', ')}`, ...adamFix, ...denseGrad, ...copyFix], native: status };

@@ -3,8 +3,9 @@
  * check) every step. tfjs computes it as square + sum per variable and addN, 2n + 1 kernels and two passes over
  * the gradients; for the reference VAE (16 variables, 1.2 M weights) that was 1.8 ms of a 53 ms WASM step and
  * 1.6 ms of a 17 ms native one (bench/NOTES.md, change 10). `SgmSumOfSquares` reads each gradient once, where it
- * is stored: with the native addon as a dot product g·g in OpenBLAS (sgemm with m = n = 1), else a JS loop over
- * the CPU backend's arrays or the WASM heap. Inputs x0, x1, ... (float32); output a float32 scalar.
+ * is stored: with the native addon as a dot product g·g in OpenBLAS (sgemm with m = n = 1), else on WASM sgm's
+ * WebAssembly SIMD kernel over the heap (wasm-simd/kernels.ts; the JS loop's float64 sums, bit for bit), else a
+ * JS loop over the CPU backend's arrays. Inputs x0, x1, ... (float32); output a float32 scalar.
  *
  * Numerics: the JS loop accumulates the float32 squares in float64 (four running sums) and rounds once, so it is
  * at least as accurate as tfjs' float32 reduction; OpenBLAS accumulates in float32 with vector partial sums. Either
@@ -14,6 +15,7 @@
 import { tf } from '../../stdlib/tf.js';
 import { storageFor } from './backend-storage.js';
 import type { SgmNative } from './native-addon.js';
+import { heapOffset, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The kernel's name in the tfjs registry. */
 export const SUM_OF_SQUARES_KERNEL = 'SgmSumOfSquares';
@@ -48,12 +50,21 @@ export function registerSumOfSquaresKernel(backendName: string, addon: SgmNative
   if (storageOf === null) return false;
   if (tf.getKernel(SUM_OF_SQUARES_KERNEL, backendName) !== undefined) tf.unregisterKernel(SUM_OF_SQUARES_KERNEL, backendName);
   const dot = new Float32Array(1);
+  const simd = backendName === 'wasm' && addon === null && wasmSimdKernels(tf.findBackend('wasm')) !== null;
   tf.registerKernel({
     kernelName: SUM_OF_SQUARES_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend }) => {
       const storage = storageOf(backend);
       const out = storage.alloc([]);
+      const kernels = simd ? wasmSimdKernels(backend) : null;
+      if (kernels !== null) {
+        // The same float64 sums as the JS loop, bit for bit, in WebAssembly SIMD on the heap (wasm-simd/kernels.ts).
+        let total = 0;
+        for (const t of Object.values(inputs) as tf.TensorInfo[]) total += kernels.sumOfSquares(heapOffset(backend, t), tf.util.sizeFromShape(t.shape));
+        storage.view(out)[0] = total;
+        return out;
+      }
       // Views after the allocation: a WASM heap that grew has moved.
       let sum = 0;
       for (const t of Object.values(inputs) as tf.TensorInfo[]) {

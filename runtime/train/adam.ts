@@ -30,7 +30,8 @@ interface AdamInternals {
 /** A tfjs Adam optimizer with these settings. */
 export function createAdam(settings: AdamSettings): tf.AdamOptimizer {
   // sgm's FusedAdamOptimizer is tfjs' Adam (same state, same checkpoints) with one kernel per variable where
-  // sgm installed one (native or CPU loop: 13 ms instead of 400 ms per VAE step on CPU), else tfjs' own kernels.
+  // sgm installed one (native or CPU loop: 13 ms instead of 400 ms per VAE step on CPU; on WASM without the addon
+  // a WebAssembly SIMD loop over every variable in place, ~2.3 instead of ~15 ms), else tfjs' own kernels.
   return fusedAdam(settings.learningRate, settings.beta1, settings.beta2, settings.epsilon);
 }
 

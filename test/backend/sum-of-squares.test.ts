@@ -25,7 +25,7 @@ const SHAPES = [[13, 7], [7], [5, 3, 4], [], [1000]];
 
 describe.each([
   ['cpu', 'JS loop', false],
-  ['wasm', 'JS loop', false],
+  ['wasm', 'WASM SIMD', false],
   ['cpu', 'native', true],
   ['wasm', 'native', true],
 ] as const)('SgmSumOfSquares on %s (%s)', (backend, _how, native) => {

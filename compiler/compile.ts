@@ -13,6 +13,8 @@ export interface CompileOptions extends FrontEndOptions {
   /** Import specifiers of the generated module (default 'sgm/stdlib' and 'sgm/runtime'). */
   readonly stdlibModule?: string;
   readonly runtimeModule?: string;
+  /** Fuse chains of elementwise operations into one kernel each (GenerateOptions.fuse; `sgm compile --no-fuse`). */
+  readonly fuse?: boolean;
 }
 
 /** The front end's result plus the generated module (when there are no errors). */
@@ -30,6 +32,7 @@ export function compileSource(path: string, text: string, options: CompileOption
     sgmVersion: options.sgmVersion ?? SGM_VERSION,
     ...(options.stdlibModule ? { stdlibModule: options.stdlibModule } : {}),
     ...(options.runtimeModule ? { runtimeModule: options.runtimeModule } : {}),
+    ...(options.fuse !== undefined ? { fuse: options.fuse } : {}),
   });
   return { ...front, diagnostics: [...front.diagnostics, ...generated.diagnostics], code: generated.value };
 }

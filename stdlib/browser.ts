@@ -154,3 +154,5 @@ export {
   type LogSpaceDraw,
   type LogSpaceDensity,
 } from './distributions/log-space.js';
+// ── fused elementwise programs: `fuse(inputs, build)` with the builder `F` (generated code fuses chains, issue 19) ──
+export { F, FExpr, fuse, type FArg } from './fusion/index.js';

@@ -16,6 +16,7 @@ export function registerCompile(program: Command, io: Io, done: (code: number) =
     .argument('<files...>', 'the .sgm models')
     .option('-o, --output <path>', 'one model: write its module to this file; several: a directory for <name>.ts files')
     .option('--set <name=value>', 'override a hyperparameter (repeatable), e.g. --set K=20', collectSet)
+    .option('--no-fuse', 'one TensorFlow.js op per elementwise operation (default: each chain of them is one fused kernel)')
     .addHelpText(
       'after',
       [
@@ -28,7 +29,7 @@ export function registerCompile(program: Command, io: Io, done: (code: number) =
         'Exit codes: 0 every model compiled, 1 errors in a model, 2 internal error.',
       ].join('\n'),
     )
-    .action((files: string[], opts: { output?: string; set?: Record<string, number> }) => {
+    .action((files: string[], opts: { output?: string; set?: Record<string, number>; fuse?: boolean }) => {
       if (files.length > 1 && !opts.output) throw new UserError(`${files.length} models given: write them with -o DIR (one <name>.ts per model)`);
       const outName = (file: string): string => `${basename(file, extname(file))}.ts`;
       const names = files.map(outName);
@@ -37,7 +38,7 @@ export function registerCompile(program: Command, io: Io, done: (code: number) =
       if (files.length > 1) makeDirectory(resolve(io.cwd, opts.output!));
       let ok = true;
       for (const file of files) {
-        const result = compileFile(io, file, opts.set);
+        const result = compileFile(io, file, opts.set, { fuse: opts.fuse });
         if (!result.ok || !result.code) {
           ok = false;
           continue;

@@ -31,6 +31,8 @@ interface TrainFlags {
   json?: boolean;
   quiet?: boolean;
   set?: Record<string, number>;
+  /** false with --no-fuse. */
+  fuse?: boolean;
 }
 
 /** Registers the command. */
@@ -60,13 +62,14 @@ export function registerTrain(program: Command, io: Io, done: (code: number) => 
     .option('--json', 'print the summary (status, steps, final values, last evaluation, checkpoint) as one JSON object on stdout')
     .option('--quiet', 'no progress display and no notes on stderr (errors and the summary are still printed)')
     .option('--set <name=value>', 'override a hyperparameter (repeatable)', collectSet)
+    .option('--no-fuse', 'compile with one TensorFlow.js op per elementwise operation (default: each chain of them is one fused kernel)')
     .addHelpText(
       'after',
       '\nExamples:\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 3000 --checkpoint runs/igr\n  sgm train models/igr_vae.sgm --data mnist-binarized --steps 6000 --checkpoint runs/igr --resume\n  sgm train models/gengs_poisson.sgm --data synthetic:poisson?rate=20 --steps 2000 --lr 0.05\n\nEnvironment: SGM_NATIVE=0 ignores the native OpenBLAS kernels (built when sgm is installed where OpenBLAS is, e.g. after apt-get install libopenblas-dev and npm rebuild sgm); SGM_THREADS=n sets their threads (default: one per core; results are the same for any n); SGM_WASM_THREADS=n sets the threads of the WASM backend without them (default: one per idle core, at most 4; 0: the single-threaded build; same results).\n\nExit codes: 0 trained, 1 user error or stopped by the NaN/Inf guard (the last good checkpoint is kept), 2 internal error.',
     )
     .action(async (file: string, f: TrainFlags) => {
       // Compile first: a model with errors is reported before any backend work.
-      const loaded = await loadModel(io, file, f.set);
+      const loaded = await loadModel(io, file, f.set, { fuse: f.fuse });
       if (!loaded) return done(EXIT.userError);
       await startBackend(io, f.backend, f.quiet ?? false);
       const declared = loaded.module.metadata.data;

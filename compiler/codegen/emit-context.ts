@@ -5,6 +5,7 @@
  */
 import type * as A from '../syntax/ast.js';
 import type { CheckedModel, TensorType } from '../semantics/types.js';
+import { FusedPrograms } from './emit-fusion.js';
 import type { NameTable } from './names.js';
 
 /** A layer's weights in `create`, allocated per call site. */
@@ -52,11 +53,16 @@ export class EmitContext {
   readonly layers = new Map<A.Call, LayerSite>();
   readonly constants: HoistedConstant[] = [];
   private readonly constantKeys = new Map<string, string>();
+  /** The module-level build functions of fused elementwise chains; undefined when fusion is off (emit-fusion.ts). */
+  readonly fused: FusedPrograms | undefined;
 
   constructor(
     readonly model: CheckedModel,
     readonly names: NameTable,
-  ) {}
+    fuse = true,
+  ) {
+    this.fused = fuse ? new FusedPrograms(names) : undefined;
+  }
 
   /**
    * A constant tensor created once in `create` (deduplicated by its code), named after the source name it holds

@@ -10,6 +10,7 @@ import { isNamedDim, normalizeAxis, type Dim } from '../semantics/shape.js';
 import { isOneHotIndex } from '../semantics/indexing.js';
 import type { ConstValue, ResolvedCall, TensorType } from '../semantics/types.js';
 import { type EmitContext, type Scope } from './emit-context.js';
+import { emitFused } from './emit-fusion.js';
 import { commentText, member, propKey, str } from './names.js';
 
 export { EmitContext, Imports, type HoistedConstant, type LayerSite, type Scope } from './emit-context.js';
@@ -91,6 +92,11 @@ export class ExprEmitter {
       if (e.kind === 'ident' && Object.hasOwn(this.cx.model.hyperparameters, e.name)) return this.hyper(e.name);
       if (typeof t.constant === 'number' || typeof t.constant === 'boolean') return literal(t.constant);
       return this.cx.constant(e.kind === 'ident' ? { source: e.name } : 'constant', `tf.tensor(${literal(t.constant)})`);
+    }
+    // A chain of elementwise operations: one fused kernel (emit-fusion.ts), its other operands emitted here.
+    if (this.cx.fused && (e.kind === 'unary' || e.kind === 'binary' || e.kind === 'call')) {
+      const fused = emitFused(this.cx.model, this.cx.fused, this.cx.imports, e, (x) => this.expr(x), literal);
+      if (fused !== undefined) return fused;
     }
     switch (e.kind) {
       case 'number':

@@ -26,6 +26,8 @@ export interface ModelCode {
   readonly constants: readonly string[];
   /** Local function declarations inside `create`. */
   readonly functions: readonly string[];
+  /** Module-level build functions of the fused elementwise chains (emit-fusion.ts): `const id = code;`. */
+  readonly fused: ReadonlyArray<{ readonly id: string; readonly code: string; readonly doc: string }>;
   /** The returned ModelInstance object literal's members. */
   readonly members: readonly string[];
   /** Named imports: values of sgm/stdlib and sgm/runtime, types of sgm/stdlib. */
@@ -38,8 +40,8 @@ export interface ModelCode {
 export class ModelEmitter {
   private readonly em: ModelState;
 
-  constructor(model: CheckedModel, plan: Plan) {
-    this.em = new ModelState(model, plan);
+  constructor(model: CheckedModel, plan: Plan, options: { readonly fuse?: boolean } = {}) {
+    this.em = new ModelState(model, plan, options.fuse ?? true);
   }
 
   /** Emits everything. */
@@ -66,6 +68,7 @@ export class ModelEmitter {
       // Single tensors first (hoisted constants, then fitted priors), then the arrays of configurations.
       constants: [...hoisted.filter((c) => c.holds === 'tensor').map((c) => c.id), ...em.disposables, ...hoisted.filter((c) => c.holds === 'tensors').map((c) => `...${c.id}`)],
       functions: em.functions,
+      fused: em.cx.fused?.declarations() ?? [],
       members: [...members, emitDispose()],
       imports: { stdlib: [...em.cx.imports.stdlib].sort(), stdlibTypes: [...em.cx.imports.stdlibTypes].sort(), runtime: [...em.cx.imports.runtime].sort() },
       afterStep: em.afterStep,

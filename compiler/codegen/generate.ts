@@ -23,14 +23,22 @@ export interface GenerateOptions {
   /** Module specifiers of sgm's packages (default 'sgm/stdlib' and 'sgm/runtime'). */
   readonly stdlibModule?: string;
   readonly runtimeModule?: string;
+  /**
+   * Fuse each chain of at least two elementwise operations into one kernel, `fuse(inputs, build)` of the stdlib
+   * (emit-fusion.ts); default FUSE_DEFAULT. `sgm compile --no-fuse` turns it off (one tfjs op per operation).
+   */
+  readonly fuse?: boolean;
 }
+
+/** Whether generated code fuses elementwise chains unless the options say otherwise. */
+export const FUSE_DEFAULT = true;
 
 /**
  * Generates the TypeScript module of a model. Throws (an internal error: a bug in sgm, exit 2) when the module
  * text does not parse or has other top-level statements than the generator writes; it is never returned then.
  */
 export function generate(model: CheckedModel, plan: Plan, options: GenerateOptions): StageResult<string> {
-  const code = new ModelEmitter(model, plan).emitModel();
+  const code = new ModelEmitter(model, plan, { fuse: options.fuse ?? FUSE_DEFAULT }).emitModel();
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, useTrailingCommas: true },
@@ -69,6 +77,8 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
   file.addTypeAlias({ name: 'Fixed', type: 'Partial<Record<string, tf.Tensor>>', docs: ['Values that replace draws (enumeration fixes them).'] });
   file.addTypeAlias({ name: 'Latents', type: 'Record<string, tf.Tensor>', docs: ["The guide's latent values passed to the generative model."] });
   file.addTypeAlias({ name: 'Shared', type: 'Record<string, tf.Tensor | number>', docs: ['Model-level values read by guide and generative.'] });
+  // The build functions of fused elementwise chains: module-level, so fuse's program cache hits every step.
+  for (const f of code.fused) file.addVariableStatement({ declarationKind: VariableDeclarationKind.Const, docs: [f.doc], declarations: [{ name: f.id, initializer: f.code }] });
 
   file.addVariableStatement({
     declarationKind: VariableDeclarationKind.Const,
@@ -94,6 +104,8 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
     ],
   });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  // A blank line between the fused chains' build functions and `metadata`, as between the other groups.
+  if (code.fused.length > 0) file.getVariableStatementOrThrow('metadata').prependWhitespace('\n');
   const text = header + file.getFullText();
   const problems = verifyModule(text, fileName, { stdlib: options.stdlibModule ?? 'sgm/stdlib', runtime: options.runtimeModule ?? 'sgm/runtime' });
   if (problems.length > 0) throw new Error(`internal: the generated module of model '${model.name}' is not valid:\n${problems.slice(0, 5).join('\n')}`);

@@ -44,9 +44,11 @@ export class ModelState {
   constructor(
     readonly model: CheckedModel,
     readonly plan: Plan,
+    /** Fuse chains of elementwise operations into one kernel each (emit-fusion.ts). */
+    fuse = true,
   ) {
     this.names.reserveSource([...model.definitions.keys()]);
-    this.cx = new EmitContext(model, this.names);
+    this.cx = new EmitContext(model, this.names, fuse);
   }
 
   /** The identifier derived from source name `name` for a purpose key (e.g. 'z.q' -> `z$q`), allocated once. */

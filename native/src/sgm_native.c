@@ -16,6 +16,12 @@
  * adamInPlace(arrays, lr, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2)
  *   The same update for several variables in one call, in place: arrays is [w0, g0, m0, v0, w1, g1, ...]; w, m, v of
  *   each variable are overwritten. The four arrays of a variable have one length; distinct variables must not overlap.
+ * fused(code, consts, nRegs, inputs, modes, outputs, outRegs, n)
+ *   One pass of a fused elementwise program over n elements (fused.h; the format is the SgmFused kernel's, see
+ *   stdlib/fusion/): code an Int32Array of [op, dst, a, b] instructions, consts a Float32Array, inputs an array of
+ *   Float32Arrays read by modes (an Int32Array of [mode, p] pairs: FULL, SCALAR, ROW, COL), outputs an array of
+ *   Float32Arrays of at least n values receiving registers outRegs. An output may be the very array of a FULL input
+ *   (same start) but may not otherwise overlap an input or another output.
  * denseGrad(transA, transB, m, n, k, a, b, dy, y, activation, dA, dB, dBias)
  *   The backward pass of Y = act(op(A) op(B) + bias) (op(A) m×k, op(B) k×n, one matrix each; dense_grad.c):
  *   G = dY ∘ act'(Y) for activation 0 linear, 1 relu, 3 sigmoid; dBias = column sums of G (n values);
@@ -35,8 +41,10 @@
 #include <node_api.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "fused.h"
 #include "kernels.h"
 #include "pool.h"
 
@@ -203,6 +211,129 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static bool get_i32s(napi_env env, napi_value v, int32_t **data, size_t *len) {
+  napi_typedarray_type type;
+  void *ptr;
+  size_t length;
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
+  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok) return false;
+  if (type != napi_int32_array) return false;
+  *data = (int32_t *)ptr;
+  *len = length;
+  return true;
+}
+
+/* An integer-valued number in [lo, hi]. */
+static bool get_int_in(napi_env env, napi_value v, double lo, double hi, int64_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= lo && d <= hi) || d != floor(d)) return false;
+  *out = (int64_t)d;
+  return true;
+}
+
+/* The Float32Arrays of a JS array of at most SGM_FUSED_MAX_IO of them; their lengths in len. */
+static bool get_f32_list(napi_env env, napi_value v, float **arr, size_t *len, uint32_t *count) {
+  bool is_array = false;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array || napi_get_array_length(env, v, count) != napi_ok ||
+      *count > SGM_FUSED_MAX_IO) {
+    return false;
+  }
+  for (uint32_t i = 0; i < *count; i++) {
+    napi_value item;
+    if (napi_get_element(env, v, i, &item) != napi_ok || !get_f32(env, item, &arr[i], &len[i])) return false;
+  }
+  return true;
+}
+
+/* Whether [a, a + na) and [b, b + nb) (floats) share memory. */
+static bool overlaps(const float *a, size_t na, const float *b, size_t nb) {
+  const uintptr_t a0 = (uintptr_t)a, a1 = a0 + na * sizeof(float), b0 = (uintptr_t)b, b1 = b0 + nb * sizeof(float);
+  return na > 0 && nb > 0 && a0 < b1 && b0 < a1;
+}
+
+static napi_value Fused(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!get_args(env, info, argv, 8, "sgm_native.fused: expected 8 arguments")) return NULL;
+  int32_t *code, *modes, *out_regs;
+  float *consts;
+  size_t code_len, const_len, modes_len, out_regs_len;
+  int64_t regs, n;
+  float *in[SGM_FUSED_MAX_IO], *out[SGM_FUSED_MAX_IO];
+  size_t in_len[SGM_FUSED_MAX_IO], out_len[SGM_FUSED_MAX_IO];
+  uint32_t inputs, outputs;
+  if (!get_i32s(env, argv[0], &code, &code_len) || !get_f32(env, argv[1], &consts, &const_len) ||
+      !get_int_in(env, argv[2], 1, SGM_FUSED_MAX_REGS, &regs) || !get_f32_list(env, argv[3], in, in_len, &inputs) ||
+      !get_i32s(env, argv[4], &modes, &modes_len) || !get_f32_list(env, argv[5], out, out_len, &outputs) ||
+      !get_i32s(env, argv[6], &out_regs, &out_regs_len) || !get_int_in(env, argv[7], 0, 9007199254740991.0, &n)) {
+    napi_throw_type_error(env, NULL,
+                          "sgm_native.fused: expected (Int32Array code, Float32Array consts, nRegs 1..65536, "
+                          "Float32Array[] inputs (<= 256), Int32Array modes, Float32Array[] outputs (<= 256), "
+                          "Int32Array outRegs, integer n >= 0)");
+    return NULL;
+  }
+  if (code_len % 4 != 0 || modes_len != 2 * (size_t)inputs || out_regs_len != outputs) {
+    napi_throw_range_error(env, NULL,
+                           "sgm_native.fused: code must hold 4 ints per instruction, modes 2 per input, outRegs 1 per output");
+    return NULL;
+  }
+  /* Every array must hold what n elements read or write; checked before the program touches memory. */
+  for (uint32_t k = 0; k < inputs; k++) {
+    const int32_t mode = modes[2 * k], p = modes[2 * k + 1];
+    size_t need = 0;
+    if (n > 0) {
+      if (mode == SGM_F_FULL) need = (size_t)n;
+      else if (mode == SGM_F_SCALAR) need = 1;
+      else if (mode == SGM_F_ROW && p >= 1) need = (uint64_t)n < (uint64_t)p ? (size_t)n : (size_t)p;
+      else if (mode == SGM_F_COL && p >= 1) need = (size_t)(((uint64_t)n + (uint64_t)p - 1) / (uint64_t)p);
+    }
+    if (n > 0 && (mode == SGM_F_ROW || mode == SGM_F_COL) && p < 1) {
+      napi_throw_range_error(env, NULL, "sgm_native.fused: a ROW or COL input needs a period p >= 1 (p = 0 only when n = 0)");
+      return NULL;
+    }
+    if (in_len[k] < need) {
+      napi_throw_range_error(env, NULL, "sgm_native.fused: an input is shorter than its mode reads for n elements");
+      return NULL;
+    }
+  }
+  for (uint32_t k = 0; k < outputs; k++) {
+    if (out_len[k] < (size_t)n) {
+      napi_throw_range_error(env, NULL, "sgm_native.fused: an output holds fewer than n values");
+      return NULL;
+    }
+    for (uint32_t j = 0; j < k; j++) {
+      if (overlaps(out[k], (size_t)n, out[j], (size_t)n)) {
+        napi_throw_range_error(env, NULL, "sgm_native.fused: two outputs share memory");
+        return NULL;
+      }
+    }
+    for (uint32_t j = 0; j < inputs; j++) {
+      const bool same_full = modes[2 * j] == SGM_F_FULL && in[j] == out[k];
+      if (!same_full && overlaps(out[k], (size_t)n, in[j], in_len[j])) {
+        napi_throw_range_error(env, NULL, "sgm_native.fused: an output overlaps an input other than as the same FULL array");
+        return NULL;
+      }
+    }
+  }
+  if (code_len / 4 > SGM_FUSED_MAX_INSTRUCTIONS) {
+    napi_throw_range_error(env, NULL, "sgm_native.fused: at most 65536 instructions");
+    return NULL;
+  }
+  const sgm_fused_program program = {code, (int)(code_len / 4), consts, const_len, (int)regs, (int)inputs,
+                                     (const float *const *)in, modes, (int)outputs, out, out_regs};
+  const char *error = NULL;
+  sgm_fused_plan *plan = sgm_fused_prepare(&program, &error);
+  if (plan == NULL) {
+    char message[200];
+    snprintf(message, sizeof message, "sgm_native.fused: %s", error);
+    napi_throw_range_error(env, NULL, message);
+    return NULL;
+  }
+  sgm_fused_run(plan, n);
+  sgm_fused_free(plan);
+  return NULL;
+}
+
 /* An optional output of denseGrad: null/undefined, or a Float32Array of exactly `len` values. */
 static bool get_optional_f32(napi_env env, napi_value v, float **data, int64_t len) {
   napi_valuetype type;
@@ -297,6 +428,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamInPlace", NULL, AdamInPlace, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fused", NULL, Fused, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -91,12 +91,106 @@ static inline float log1_(float x) {
   return x != x ? x : y;
 }
 
+/* log(u) for u in [1, 2] only (softplus's 1 + e^-|x|): log1_'s reduction without the denormal, zero, negative and
+ * infinite cases, which cannot occur there. It takes the same steps as log1_ (m = u or u/2, the same polynomial in
+ * the same order), so the same bits: checked exhaustively over the 8,388,609 floats of [1, 2] (a C loop calling
+ * both, -march=x86-64 and x86-64-v4). Softplus 1.78 -> 1.22 ns per value on AVX-512, 8.1 -> 4.2 on SSE2. */
+static inline float log_1to2(float u) {
+  const int big = u >= 1.41421356237f; /* not log1_'s m < sqrt(1/2) for m = u / 2 (the constants are 2x apart) */
+  const float m = big ? u * 0.5f : u;
+  const float fe = big ? 1.0f : 0.0f;
+  const float f = m - 1.0f;
+  const float z = f * f;
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  float y = p * f * z;
+  y = y + fe * -2.12194440e-4f;
+  y = y - 0.5f * z;
+  y = f + y;
+  return y + fe * 0.693359375f;
+}
+
+/* log1p(x) for x in (-1, inf): u = 1 + x rounded, log(u) + (x - (u - 1)) / u. The correction is what rounding u
+ * lost (exact: u - 1 is exact for u in [1/2, 2], and beyond that the lost part is below log's own error), so
+ * log1p(1e-10) = 1e-10 rather than log(1) = 0 (D. Goldberg, "What every computer scientist should know about
+ * floating-point arithmetic", ACM Computing Surveys 23(1), 1991, theorem 4). x = -1 gives -inf, x < -1 NaN. */
+static inline float log1p1(float x) {
+  const float u = 1.0f + x;
+  const float c = (x - (u - 1.0f)) / u;
+  float y = log1_(u) + c;
+  y = x == -1.0f ? as_float(0xff800000u) : y;            /* -inf, not -inf + 0/0 */
+  y = x == as_float(0x7f800000u) ? x : y;                 /* +inf, not inf + (inf - inf)/inf */
+  y = x == 0.0f ? x : y;                                  /* keeps the sign of -0 */
+  return x != x ? x : y;
+}
+
+/* expm1(x): x = k ln2 + r with |r| <= ln2/2 and expm1(x) = 2^k expm1(r) + (2^k - 1), expm1(r) by its Taylor series
+ * to r^8 (the first dropped term, r^9/9!, is below 6e-10 relative) written as r + r^2 q(r) so the leading r is
+ * exact. 2^k - 1 is exact for |k| <= 24, so near 0 nothing cancels. For |x| > 20, exp(x) - 1 is already exact to
+ * rounding (and k would leave the range of one power-of-two factor). */
+static inline float expm1_1(float x) {
+  const float xc = x > 20.0f ? 20.0f : (x < -20.0f ? -20.0f : x);
+  const float k = round_near(xc * 1.44269504088896341f);
+  float r = xc - k * 0.693359375f;
+  r = r - k * -2.12194440e-4f;
+  float q = 2.48015873e-5f;   /* 1/8! */
+  q = q * r + 1.98412698e-4f; /* 1/7! */
+  q = q * r + 1.38888889e-3f; /* 1/6! */
+  q = q * r + 8.33333333e-3f; /* 1/5! */
+  q = q * r + 4.16666667e-2f; /* 1/4! */
+  q = q * r + 1.66666667e-1f; /* 1/3! */
+  q = q * r + 0.5f;
+  const float p = (r * r) * q + r;
+  const float t = as_float((uint32_t)((int32_t)k + 127) << 23); /* 2^k, k in [-29, 29] */
+  float y = t * p + (t - 1.0f);
+  y = (x > 20.0f || x < -20.0f) ? exp1(x) - 1.0f : y;
+  y = x == 0.0f ? x : y; /* keeps the sign of -0 */
+  return x != x ? x : y;
+}
+
+/* tanh(x) = sign(x) tanh(|x|): for |x| <= 0.625 Cephes tanhf's odd polynomial x + x^3 P(x^2); above,
+ * 1 - 2 / (exp(2|x|) + 1), where exp overflowing to +inf (|x| > 44) gives exactly 1. */
+static inline float tanh1(float x) {
+  const float a = x < 0.0f ? -x : x;
+  const float z = a * a;
+  float p = -5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const float small = p * z * a + a;
+  const float large = 1.0f - 2.0f / (exp1(a + a) + 1.0f);
+  const float y = a > 0.625f ? large : small;
+  const uint32_t sign = as_bits(x) & 0x80000000u;
+  const float s = as_float(as_bits(y) | sign);
+  return x != x ? x : s;
+}
+
 VECTOR_CLONES void sgm_vexp(int64_t n, const float *x, float *out) {
   for (int64_t i = 0; i < n; i++) out[i] = exp1(x[i]);
 }
 
 VECTOR_CLONES void sgm_vlog(int64_t n, const float *x, float *out) {
   for (int64_t i = 0; i < n; i++) out[i] = log1_(x[i]);
+}
+
+VECTOR_CLONES void sgm_vlog1p(int64_t n, const float *x, float *out) {
+  for (int64_t i = 0; i < n; i++) out[i] = log1p1(x[i]);
+}
+
+VECTOR_CLONES void sgm_vexpm1(int64_t n, const float *x, float *out) {
+  for (int64_t i = 0; i < n; i++) out[i] = expm1_1(x[i]);
+}
+
+VECTOR_CLONES void sgm_vtanh(int64_t n, const float *x, float *out) {
+  for (int64_t i = 0; i < n; i++) out[i] = tanh1(x[i]);
 }
 
 /* softplus(x) = max(x, 0) + log1p(exp(-|x|)). log1p(t) for t in [0, 1] as log(u) + (t - (u - 1))/u with u = 1 + t
@@ -107,7 +201,7 @@ VECTOR_CLONES void sgm_vsoftplus(int64_t n, const float *x, float *out) {
     const float ax = xi < 0.0f ? -xi : xi;
     const float t = exp1(-ax);
     const float u = 1.0f + t;
-    const float l = log1_(u) + (t - (u - 1.0f)) / u;
+    const float l = log_1to2(u) + (t - (u - 1.0f)) / u;
     const float y = (xi > 0.0f ? xi : 0.0f) + l;
     out[i] = xi != xi ? xi : y;
   }

@@ -1,11 +1,13 @@
 /*
- * Elementwise exp, log, log1p-of-exp (softplus) and sigmoid in float32, written so that GCC vectorises the loops
+ * Elementwise exp, log, log1p, expm1, tanh, log1p-of-exp (softplus) and sigmoid in float32, written so that GCC vectorises the loops
  * (no branches, no libm calls): glibc's scalar expf/log1pf made Softplus of a 100×784 batch cost ~0.5 ms on
  * two threads, the same order as tfjs' WASM kernels; these run at a few tenths of a ns per value.
  *
- * Accuracy (checked against float64 in test/backend/native-kernels.test.ts): within 2 ulp (sigmoid 3) over the normal range;
+ * Accuracy (checked against float64 in test/backend/native-kernels.test.ts and native-fused-ops.test.ts): within
+ * 2 ulp (sigmoid 3; log1p, expm1 and tanh 1 over the values of native-fused-ops.test.ts) over the normal range;
  * exp underflows to denormals and 0 and overflows to +inf like expf; log(0) = -inf, log(x < 0) = NaN; NaN in,
- * NaN out. No FMA contraction (-std=c11 turns it off), so every CPU gives the same bits.
+ * NaN out. No FMA contraction (-ffp-contract=off in binding.gyp; GCC's -std=c11 implies it, clang's does not), so
+ * every CPU gives the same bits.
  */
 #ifndef SGM_VMATH_H
 #define SGM_VMATH_H
@@ -14,6 +16,9 @@
 
 void sgm_vexp(int64_t n, const float *x, float *out);
 void sgm_vlog(int64_t n, const float *x, float *out);
+void sgm_vlog1p(int64_t n, const float *x, float *out);
+void sgm_vexpm1(int64_t n, const float *x, float *out);
+void sgm_vtanh(int64_t n, const float *x, float *out);
 void sgm_vsoftplus(int64_t n, const float *x, float *out);
 void sgm_vsigmoid(int64_t n, const float *x, float *out);
 

@@ -16,6 +16,7 @@
  * SgmDenseGrad kernel instead (dense-grad.ts); the tfjs ops below stay the path for higher-order gradients.
  */
 import { tf } from '../../stdlib/tf.js';
+import { F, fuse, type FExpr } from '../../stdlib/fusion/index.js';
 import { denseGradThunks } from './dense-grad.js';
 
 /** Activations whose derivative this gradient can compute from the kernel's output. */
@@ -26,15 +27,19 @@ export function supportsFusedGradient(activation: string): boolean {
   return FUSED_GRADIENT_ACTIVATIONS.has(activation);
 }
 
+// dy·act'(y) as fused programs (one SgmFused kernel instead of two or three; differentiable to any order).
+const reluGrad = (dy: FExpr, y: FExpr): FExpr => F.mul(dy, F.step(y));
+const sigmoidGrad = (dy: FExpr, y: FExpr): FExpr => F.mul(dy, F.mul(y, F.sub(1, y)));
+
 /** dy·act'(y) from the saved output y. */
 function activationGrad(dy: tf.Tensor, y: tf.Tensor, activation: string): tf.Tensor {
   switch (activation) {
     case 'linear':
       return dy;
     case 'relu':
-      return tf.mul(dy, tf.step(y));
+      return fuse([dy, y], reluGrad);
     case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+      return fuse([dy, y], sigmoidGrad);
     default:
       throw new Error(`no fused gradient for activation ${activation}`);
   }

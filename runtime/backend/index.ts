@@ -18,5 +18,6 @@ export { loadAddonFrom, loadNativeAddon, type SgmNative } from './native-addon.j
 export { overriddenKernels, stockKernel } from './kernel-overrides.js';
 export { FusedAdamOptimizer, fusedAdam, FUSED_ADAM_KERNEL } from './fused-adam.js';
 export { registerSumOfSquaresKernel, sumOfSquares, SUM_OF_SQUARES_KERNEL } from './sum-of-squares.js';
+export { registerFusedKernel, type NativeFused } from './fused-kernel.js';
 export { registerFusedMatMulGradient, supportsFusedGradient } from './fused-mat-mul-gradient.js';
 export { registerBatchMatMulGradient, restoreStockBatchMatMulGradient, reduceToShape } from './batch-mat-mul-gradient.js';

@@ -39,6 +39,20 @@ export interface SgmNative {
   ): void;
   adamInPlace(arrays: Float32Array[], ...hyperparameters: AdamHyperparameters): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  /**
+   * One pass of a fused elementwise program (the SgmFused format: stdlib/fusion/, native/src/fused.h). Optional:
+   * an addon built before it existed lacks it, and callers then use the JS evaluator.
+   */
+  fused?(
+    code: Int32Array,
+    consts: Float32Array,
+    nRegs: number,
+    inputs: Float32Array[],
+    modes: Int32Array,
+    outputs: Float32Array[],
+    outRegs: Int32Array,
+    n: number,
+  ): void;
   /** The dense layer's backward pass in one call (dense_grad.c); optional: absent from addons built before it. */
   denseGrad?(
     transA: boolean,

@@ -1,6 +1,7 @@
 /**
  * Optional native GEMM kernels (native/, an N-API addon on system OpenBLAS; native-addon.ts loads it).
- * When the addon is built they replace `BatchMatMul`, `_FusedMatMul`, `Softplus`, `Exp`, `Log` and `Sigmoid` on the CPU and WASM backends: the addon
+ * When the addon is built they replace `BatchMatMul`, `_FusedMatMul`, `Softplus`, `Exp`, `Log` and `Sigmoid` on the CPU and WASM backends
+ * (and `SgmFused`, stdlib/fusion's fused elementwise programs, when the build has `fused`): the addon
  * reads and writes the backends' own float32 storage in place (the CPU backend's Float32Arrays, or views of the
  * WASM heap), so no tensor is copied. Anything they do not handle (other dtypes, batch shapes that broadcast
  * beyond "one side has batch 1", PReLU, biases that are not one value per column) goes to the stock kernel.
@@ -14,6 +15,7 @@ import { tf } from '../../stdlib/tf.js';
 import { overrideKernel } from './kernel-overrides.js';
 import { loadNativeAddon, type SgmNative } from './native-addon.js';
 import { cpuStorage, wasmStorage, type Storage } from './backend-storage.js';
+import { registerFusedKernel } from './fused-kernel.js';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -164,6 +166,10 @@ export function installNativeKernels(
   for (const [name, op] of Object.entries(UNARY_OPS)) {
     if (overrideKernel(name, backendName, nativeUnary(loaded.addon, storage, op))) kernels.push(name);
   }
+  // SgmFused: the addon's evaluator (native/src/fused.c: vectorised loops, on the pool above ~18 µs of work) in
+  // place of the JS one registered by applySpeedFixes. An addon built before `fused` existed keeps the JS one.
+  const fused = loaded.addon.fused?.bind(loaded.addon);
+  if (fused !== undefined && registerFusedKernel(backendName, fused)) kernels.push('SgmFused');
   configureThreads(loaded.addon);
   return { state: 'installed', kernels, config: loaded.addon.config(), threads: loaded.addon.threads() };
 }

@@ -9,6 +9,8 @@ import { overrideKernel, restoreAllKernels } from './kernel-overrides.js';
 import { installNativeKernels, type NativeStatus } from './native-kernels.js';
 import { installWasmCopyKernels } from './wasm-copy-kernels.js';
 import { registerSumOfSquaresKernel } from './sum-of-squares.js';
+import { registerFusedKernel } from './fused-kernel.js';
+import { FUSED_KERNEL } from '../../stdlib/fusion/index.js';
 import { registerDenseGradKernel } from './dense-grad.js';
 import { loadNativeAddon } from './native-addon.js';
 import { wasmSimdKernels } from './wasm-simd/heap.js';
@@ -32,6 +34,12 @@ export function applySpeedFixes(backendName: string, native: boolean): SpeedFixe
   if (backendName !== 'wasm' && backendName !== 'cpu') {
     return { applied: [], native: { state: 'unused', reason: `not needed on ${backendName}` } };
   }
+  // SgmFused (stdlib/fusion's fused elementwise programs): the JS evaluator on the CPU backend, where tfjs' own
+  // kernels are JS loops too and one fused loop is 2-13x faster than the ops it replaces; on WASM the programs
+  // compiled to WebAssembly SIMD (a JS loop loses to tfjs' SIMD kernels there: a relu backward 0.06 ms as two
+  // WASM kernels against 0.19 ms fused in JS; bench/NOTES.md change 11), and without SIMD, tfjs ops.
+  // installNativeKernels replaces either with the addon's evaluator when the addon has one.
+  if (backendName === 'cpu' || (backendName === 'wasm' && wasmSimdKernels(tf.findBackend('wasm')) !== null)) registerFusedKernel(backendName);
   const status = installNativeKernels(backendName, native);
   const copies = backendName === 'wasm' ? installWasmCopyKernels() : [];
   const copyFix = copies.length > 0 ? [`shared-storage Identity and row-copy ${copies.filter((k) => k !== 'Identity').join('/')} (WASM)`] : [];
@@ -84,4 +92,5 @@ function unregister(kernelName: string, backendName: string): void {
 export function removeSpeedFixes(backendName: string): void {
   restoreAllKernels(backendName);
   registerDenseGradKernel(backendName, null); // the dense layer gradient goes back to tfjs ops
+  unregister(FUSED_KERNEL, backendName); // fused programs go back to tfjs ops
 }

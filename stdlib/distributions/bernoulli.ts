@@ -1,11 +1,21 @@
 /**
  * Bernoulli(probs | logits): x ∈ {0, 1} with P(x = 1) = probs = sigmoid(logits), elementwise.
  */
+import { F, fuse, type FExpr } from '../fusion/index.js';
 import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
 import { isMeanField } from './mean-field.js';
 import { asValue, binaryParams, broadcastShapes, detached, signatureOf, type TensorInput } from './discrete-params.js';
+
+/**
+ * x·ℓ - softplus(ℓ) as one fused program (stdlib/fusion; the same ops as tf.sub(tf.mul(x, ℓ), tf.softplus(ℓ))):
+ * it equals x log σ(ℓ) + (1-x) log σ(-ℓ) without ever forming σ(ℓ) = 1 exactly, and softplus is evaluated as
+ * max(ℓ, 0) + log1p(e^-|ℓ|), finite at any logit.
+ */
+function bernoulliLogProbTerm(x: FExpr, logits: FExpr): FExpr {
+  return F.sub(F.mul(x, logits), F.softplus(logits));
+}
 
 /** Tensors whose every value is 0 or 1 (observed data, usually): checked once each. */
 const KNOWN_BINARY = new WeakSet<tf.Tensor>();
@@ -67,8 +77,7 @@ export class Bernoulli extends Distribution {
     return tf.tidy(() => {
       const x = asValue(value);
       broadcastShapes(x.shape, this.batchShape);
-      // x·ℓ - softplus(ℓ) equals x log σ(ℓ) + (1-x) log σ(-ℓ) without ever forming σ(ℓ) = 1 exactly.
-      const lp = tf.sub(tf.mul(x, this.logits), tf.softplus(this.logits));
+      const lp = fuse([x, this.logits], bernoulliLogProbTerm);
       // A mean-field value (MuProp) keeps the multilinear extension; observed data is checked once for the mask.
       if (isMeanField(value) || allBinary(x)) return lp;
       const valid = detached((v) => tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)), x);
@@ -78,7 +87,7 @@ export class Bernoulli extends Distribution {
 
   /** x·logits − softplus(logits) at a relaxed x ∈ [0, 1] (REBAR's relaxed objective; log-space.ts RelaxedMass). */
   relaxedLogProb(value: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.sub(tf.mul(value, this.logits), tf.softplus(this.logits)));
+    return tf.tidy(() => fuse([value, this.logits], bernoulliLogProbTerm));
   }
 
   /** probs. */

@@ -12,6 +12,7 @@
  * recovery should use those (logProbFromLatent(y) is exact at any τ). logProb(z) floors underflowed entries
  * and is exact only while every entry of z is a normal float32.
  */
+import { fuse } from '../fusion/index.js';
 import type { RandomStream } from '../random.js';
 import type { DistributionSig } from '../signatures/index.js';
 import { straightThrough } from '../straight-through.js';
@@ -27,7 +28,7 @@ import { igrHard } from '../igr/discrete-recovery.js';
 import { Distribution } from './distribution.js';
 import { asValue, signatureOf, stopGradient, temperature, type TensorInput } from './discrete-params.js';
 import { recordLogSpace, recordedDraw, type LogSpaceDensity, type LogSpaceDraw } from './log-space.js';
-import { locationScale } from './location-scale.js';
+import { locationScale, locationScaleTerm } from './location-scale.js';
 
 /** Named parameters shared by every IGR distribution (names as in the signature table). */
 export interface IgrParams {
@@ -108,7 +109,7 @@ export abstract class IgrBase extends Distribution implements LogSpaceDensity {
 
   /** y = μ + σ ε, [...sampleShape, ...batchShape, K-1]: the one Gaussian draw behind every sample. */
   private gaussianDraw(rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
-    return tf.add(this.mu, tf.mul(this.sigma, rng.normal([...sampleShape, ...this.batchShape, this.numCategories - 1])));
+    return fuse([this.mu, this.sigma, rng.normal([...sampleShape, ...this.batchShape, this.numCategories - 1])], locationScaleTerm);
   }
 
   /** A reparameterised draw with its Gaussian y, softmax++ input x, log z and hard one-hot h(x). */

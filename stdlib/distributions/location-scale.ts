@@ -3,6 +3,7 @@
  * family): μ and σ as float32 tensors with σ > 0 checked when given as numbers, the broadcast shape, and the
  * base class of the elementwise pair Normal / LogNormal.
  */
+import { F, fuse, type FExpr } from '../fusion/index.js';
 import type { RandomStream } from '../random.js';
 import type { DistributionSig } from '../signatures/index.js';
 import { tf } from '../tf.js';
@@ -32,6 +33,11 @@ export interface NormalParams {
   readonly sigma: TensorInput;
 }
 
+/** μ + σ ε as one fused program (stdlib/fusion; the same two ops, one kernel, one fused backward). */
+export function locationScaleTerm(mu: FExpr, sigma: FExpr, eps: FExpr): FExpr {
+  return F.add(mu, F.mul(sigma, eps));
+}
+
 /** An elementwise distribution driven by y = μ + σ ε (Normal: y itself; LogNormal: exp(y)). */
 export abstract class GaussianDriven extends Distribution {
   readonly signature: DistributionSig;
@@ -53,7 +59,7 @@ export abstract class GaussianDriven extends Distribution {
 
   /** y = μ + σ ε of shape [...sampleShape, ...batchShape], with gradients to μ and σ. */
   protected gaussianDraw(rng: RandomStream, sampleShape: readonly number[]): tf.Tensor {
-    return tf.add(this.mu, tf.mul(this.sigma, rng.normal([...sampleShape, ...this.batchShape])));
+    return fuse([this.mu, this.sigma, rng.normal([...sampleShape, ...this.batchShape])], locationScaleTerm);
   }
 
   /** A draw with no gradient: [...sampleShape, ...batchShape]. */

@@ -8,6 +8,7 @@
  * (0, 1], so log Φ(x) = log(erfcx(z)/2) - z² with z = -x/√2 keeps full relative accuracy down to the
  * point where z² itself overflows.
  */
+import { F, fuse, type FExpr } from '../fusion/index.js';
 import { tf } from '../tf.js';
 
 /** ½ log(2π). */
@@ -31,7 +32,13 @@ export function normalLogPdf(x: tf.Tensor): tf.Tensor {
 
 /** log N(x | μ, σ²), elementwise with broadcasting: -½((x-μ)/σ)² - log σ - ½ log 2π. */
 export function normalLogDensity(x: tf.Tensor, mu: tf.Tensor, sigma: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.sub(normalLogPdf(tf.div(tf.sub(x, mu), sigma)), tf.log(sigma)));
+  return fuse([x, mu, sigma], normalLogDensityTerm);
+}
+
+/** normalLogDensity as one fused program (stdlib/fusion): the ops of normalLogPdf((x - μ)/σ) - log σ, in order. */
+function normalLogDensityTerm(x: FExpr, mu: FExpr, sigma: FExpr): FExpr {
+  const z = F.div(F.sub(x, mu), sigma);
+  return F.sub(F.sub(F.mul(F.square(z), -0.5), LOG_SQRT_2PI), F.log(sigma));
 }
 
 /** log erfcx(z) = log t + P(t) for z ≥ 0 (Numerical Recipes fit; never under- or overflows). */

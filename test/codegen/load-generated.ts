@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 
 let counter = 0;
 
-/** Compiles `text` (a model source) and imports it. */
-export async function loadGenerated(text: string, name = 'model', overrides: Record<string, number> = {}): Promise<CompiledModelModule> {
-  const r = compileSource(`${name}.sgm`, text, { sgmVersion: SGM_VERSION, overrides });
+/** Compiles `text` (a model source) and imports it; `codegen.fuse` as the compile option (default: the generator's). */
+export async function loadGenerated(text: string, name = 'model', overrides: Record<string, number> = {}, codegen: { fuse?: boolean } = {}): Promise<CompiledModelModule> {
+  const r = compileSource(`${name}.sgm`, text, { sgmVersion: SGM_VERSION, overrides, ...codegen });
   if (!r.code) throw new Error(`${name} does not compile:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
   const dir = join(packageRoot(), 'test/out/modules');
   mkdirSync(dir, { recursive: true });

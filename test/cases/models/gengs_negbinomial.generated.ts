@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/gengs_negbinomial.sgm (hyperparameters: r=3, trunc=40)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { GenGS, NegativeBinomial, RandomStream } from 'sgm/stdlib';
+import { F, GenGS, NegativeBinomial, RandomStream, fuse, type FExpr } from 'sgm/stdlib';
 import { anneal, requireData, requireDim, sumToBatch, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -16,6 +16,9 @@ type Fixed = Partial<Record<string, tf.Tensor>>;
 type Latents = Record<string, tf.Tensor>;
 /** Model-level values read by guide and generative. */
 type Shared = Record<string, tf.Tensor | number>;
+
+/** One fused kernel for line 7: (n - t)^2 */
+const fused1 = (x0: FExpr, x1: FExpr): FExpr => F.square(F.sub(x0, x1));
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
@@ -99,7 +102,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);
-      const value = tf.mean(tf.pow(tf.sub(r.n$, requireData(batch, 't')), 2)) as tf.Scalar;
+      const value = tf.mean(fuse([r.n$, requireData(batch, 't')], fused1)) as tf.Scalar;
       const loss = value as tf.Scalar;
       return { loss, value, metrics: { objective: value, 'n.tau': tf.scalar(anneal(ctx.step, 1, 0.1, 2000, 'exp', 0)) } };
     },

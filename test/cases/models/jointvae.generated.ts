@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/jointvae.sgm (hyperparameters: K=10, D=10, tau=0.5, gamma=30)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, IGR_I, KL_COMPUTE, Normal, RandomStream, fitPrior, type Distribution } from 'sgm/stdlib';
+import { Bernoulli, F, IGR_I, KL_COMPUTE, Normal, RandomStream, fitPrior, fuse, type Distribution, type FExpr } from 'sgm/stdlib';
 import { dense, initDense, initMlp, mlp, ramp, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -16,6 +16,9 @@ type Fixed = Partial<Record<string, tf.Tensor>>;
 type Latents = Record<string, tf.Tensor>;
 /** Model-level values read by guide and generative. */
 type Shared = Record<string, tf.Tensor | number>;
+
+/** One fused kernel for line 22: loglik(x) - gamma * abs(kl(zd) - Cd) - gamma * abs(kl(zc) - Cc) */
+const fused1 = (x0: FExpr, x1: FExpr, x2: FExpr, x3: FExpr, x4: FExpr): FExpr => F.sub(F.sub(x0, F.mul(hyper.gamma, F.abs(F.sub(x1, x2)))), F.mul(hyper.gamma, F.abs(F.sub(x3, x4))));
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
@@ -211,7 +214,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
       const x$loglik = sumToBatch(m.x$p.logProb(requireData(batch, 'x'))); // log p(x | ...), per data point
       const zc$kl = sumToBatch(KL_COMPUTE['normal-normal'](g.zc$q, m.zc$p, { rng: ctx.rng, samples: 1 })); // KL(zc): Normal-Normal: closed-form Gaussian KL
       const zd$kl = sumToBatch(KL_COMPUTE['igr-igr'](g.zd$q, m.zd$p, { rng: ctx.rng, samples: 1 })); // KL(zd): same IGR transform, τ and δ on both sides: KL of the Gaussians (IGR eq. 13)
-      const value = tf.sub(tf.sub(tf.mean(x$loglik), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(zd$kl), s.Cd$)))), tf.mul(hyper.gamma, tf.abs(tf.sub(tf.mean(zc$kl), s.Cc$)))) as tf.Scalar;
+      const value = fuse([tf.mean(x$loglik), tf.mean(zd$kl), s.Cd$, tf.mean(zc$kl), s.Cc$], fused1) as tf.Scalar;
       const loss = tf.neg(value) as tf.Scalar;
       return { loss, value, metrics: { loglik_x: tf.mean(x$loglik), kl_zc: tf.mean(zc$kl), kl_zd: tf.mean(zd$kl), Cd: tf.scalar(ramp(ctx.step, 0, 1.1, 25000, 'linear', 0)), Cc: tf.scalar(ramp(ctx.step, 0, 5, 25000, 'linear', 0)) } };
     },

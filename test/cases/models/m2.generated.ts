@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/m2.sgm (hyperparameters: K=10, Z=50, H=500, alpha=0.9)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, Categorical, KL_COMPUTE, Normal, RandomStream, type Distribution } from 'sgm/stdlib';
+import { Bernoulli, Categorical, F, KL_COMPUTE, Normal, RandomStream, fuse, type Distribution, type FExpr } from 'sgm/stdlib';
 import { dense, initDense, initMlp, mlp, observedKl, observedLogWeight, requireData, requireDim, sumOverCopies, sumToBatch, tileBatch, tiledSupport, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -16,6 +16,9 @@ type Fixed = Partial<Record<string, tf.Tensor>>;
 type Latents = Record<string, tf.Tensor>;
 /** Model-level values read by guide and generative. */
 type Shared = Record<string, tf.Tensor | number>;
+
+/** One fused kernel for line 19: softplus(dense(h, [Z])) + 0.001 */
+const fused1 = (x0: FExpr): FExpr => F.add(F.softplus(x0), 0.001);
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
@@ -168,7 +171,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
     const label$q = new Categorical({ logits: y_logits$ }); // line 17: label ~ Categorical(logits = y_logits)
     const label$ = fixed.label$ ?? label$q.sample(ctx.rng); // enumerate: finite support: exact sum over 10 configurations per data point, the batch tiled (limit 32)
     const h$ = mlp(tf.concat([x$, tf.cast(tf.oneHot(tf.cast(label$, 'int32'), 10), 'float32')], 1), h$layers, 'softplus', 'softplus'); // line 18: h = mlp(concat(x, one_hot(label, K), axis = -1), [H], act = softplus, out_act = softplus)
-    const z$q = new Normal({ mu: dense(h$, z$mu_layer.W, z$mu_layer.b, 'identity'), sigma: tf.add(tf.softplus(dense(h$, z$sigma_layer.W, z$sigma_layer.b, 'identity')), 0.001) }); // line 19: z ~ Normal(dense(h, [Z]), softplus(dense(h, [Z])) + 0.001)
+    const z$q = new Normal({ mu: dense(h$, z$mu_layer.W, z$mu_layer.b, 'identity'), sigma: fuse([dense(h$, z$sigma_layer.W, z$sigma_layer.b, 'identity')], fused1) }); // line 19: z ~ Normal(dense(h, [Z]), softplus(dense(h, [Z])) + 0.001)
     const z$ = z$q.rsample(ctx.rng); // pathwise: Normal has a reparameterized sampler
     return { y_logits$, label$q, label$, h$, z$q, z$ };
   }

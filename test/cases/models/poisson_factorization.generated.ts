@@ -2,7 +2,7 @@
 // Regenerate with: sgm compile models/poisson_factorization.sgm (hyperparameters: V=500, K=20, prior_shape=0.3, prior_rate=0.3)
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
-import { Gamma, KL_COMPUTE, Poisson, RandomStream, type Distribution } from 'sgm/stdlib';
+import { F, Gamma, KL_COMPUTE, Poisson, RandomStream, fuse, type Distribution, type FExpr } from 'sgm/stdlib';
 import { dense, initDense, initMlp, matmulLast, mlp, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
@@ -16,6 +16,9 @@ type Fixed = Partial<Record<string, tf.Tensor>>;
 type Latents = Record<string, tf.Tensor>;
 /** Model-level values read by guide and generative. */
 type Shared = Record<string, tf.Tensor | number>;
+
+/** One fused kernel for line 12: softplus(dense(h, [K])) + 0.1 */
+const fused1 = (x0: FExpr): FExpr => F.add(F.softplus(x0), 0.1);
 
 /** What the runtime and reports know about the model: data, nodes, estimators and KL methods. */
 export const metadata: ModelMetadata = {
@@ -126,7 +129,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   function guide(batch: Batch, ctx: StepContext, dims: Dims, s: Shared, fixed: Fixed = {}) {
     const x$ = requireData(batch, 'x');
     const h$ = mlp(tf.log1p(x$), h$layers, 'relu', 'relu'); // line 11: h = mlp(log1p(x), [128], act = relu, out_act = relu)
-    const theta$q = new Gamma({ concentration: tf.add(tf.softplus(dense(h$, theta$concentration_layer.W, theta$concentration_layer.b, 'identity')), 0.1), rate: tf.add(tf.softplus(dense(h$, theta$rate_layer.W, theta$rate_layer.b, 'identity')), 0.1) }); // line 12: theta ~ Gamma(concentration = softplus(dense(h, [K])) + 0.1, rate = softplus(dense(h, [K])) + 0.1)
+    const theta$q = new Gamma({ concentration: fuse([dense(h$, theta$concentration_layer.W, theta$concentration_layer.b, 'identity')], fused1), rate: fuse([dense(h$, theta$rate_layer.W, theta$rate_layer.b, 'identity')], fused1) }); // line 12: theta ~ Gamma(concentration = softplus(dense(h, [K])) + 0.1, rate = softplus(dense(h, [K])) + 0.1)
     const theta$ = theta$q.rsample(ctx.rng); // pathwise: Gamma has a reparameterized sampler
     return { h$, theta$q, theta$ };
   }

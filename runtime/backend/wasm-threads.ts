@@ -117,10 +117,10 @@ export function wasmThreadsStatus(): WasmThreads | undefined {
  * Requires @tensorflow/tfjs-backend-wasm to be importable.
  */
 export async function useWasmThreads(threads: number, options: WasmBuildOptions = {}): Promise<void> {
-  offReason = options.reason ?? 'SGM_WASM_THREADS=0';
-  if (status?.state === 'off') status = { state: 'off', reason: offReason };
-  if (registeredThreads === threads && options.workerScript === undefined) return;
+  // A backend that exists is kept, and its status still describes it.
   if (tf.engine().registry['wasm'] !== undefined && options.replace !== true) return;
+  offReason = options.reason ?? 'SGM_WASM_THREADS=0';
+  if (registeredThreads === threads && options.workerScript === undefined) return;
   const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as WasmPackage;
   // The package registers its factory when imported; keep it for threads = 0 and for the fallback.
   stockFactory ??= tf.findBackendFactory('wasm') ?? undefined;

@@ -44,50 +44,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fused.h"
 #include "kernels.h"
+#include "napi-args.h"
 #include "pool.h"
-
-#define CHECK(env, call)                                                   \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error((env), NULL, "sgm_native: N-API call failed: " #call); \
-      return NULL;                                                         \
-    }                                                                      \
-  } while (0)
-
-static bool get_f32(napi_env env, napi_value v, float **data, size_t *len) {
-  napi_typedarray_type type;
-  void *ptr;
-  size_t length;
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
-  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok) return false;
-  if (type != napi_float32_array) return false;
-  *data = (float *)ptr;
-  *len = length;
-  return true;
-}
-
-/* Reads exactly n arguments into argv; throws a TypeError naming the function otherwise. */
-static bool get_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *message) {
-  size_t argc = n;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != n) {
-    napi_throw_type_error(env, NULL, message);
-    return false;
-  }
-  return true;
-}
-
-static bool get_i64(napi_env env, napi_value v, int64_t *out) {
-  return napi_get_value_int64(env, v, out) == napi_ok;
-}
-
-/* Elements a batch of matrices spans: the last matrix starts at (batch-1)*stride. */
-static bool fits(int64_t batch, int64_t stride, int64_t rows, int64_t cols, size_t len) {
-  if (batch < 1 || rows < 0 || cols < 0 || stride < 0) return false;
-  return (uint64_t)((batch - 1) * stride + rows * cols) <= (uint64_t)len;
-}
 
 /* Adam's six numbers (lr, β1, β2, ε, 1-β1^t, 1-β2^t) from argv[0..5]; throws a TypeError with `message` otherwise. */
 static bool get_adam_hyperparameters(napi_env env, const napi_value *argv, double hp[6], const char *message) {
@@ -102,7 +61,7 @@ static bool get_adam_hyperparameters(napi_env env, const napi_value *argv, doubl
 
 static napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value argv[14];
-  if (!get_args(env, info, argv, 14, "sgm_native.gemm: expected 14 arguments")) return NULL;
+  if (!sgm_get_args(env, info, argv, 14, "sgm_native.gemm: expected 14 arguments")) return NULL;
   bool transA, transB;
   int64_t batch, m, n, k, strideA, strideB, activation;
   double alpha;
@@ -110,21 +69,21 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   size_t lenA, lenB, lenC, lenBias = 0;
   napi_valuetype biasType;
   if (napi_get_value_bool(env, argv[0], &transA) != napi_ok || napi_get_value_bool(env, argv[1], &transB) != napi_ok ||
-      !get_i64(env, argv[2], &batch) || !get_i64(env, argv[3], &m) || !get_i64(env, argv[4], &n) ||
-      !get_i64(env, argv[5], &k) || !get_f32(env, argv[6], &a, &lenA) || !get_i64(env, argv[7], &strideA) ||
-      !get_f32(env, argv[8], &b, &lenB) || !get_i64(env, argv[9], &strideB) || !get_f32(env, argv[10], &c, &lenC) ||
-      !get_i64(env, argv[12], &activation) || napi_get_value_double(env, argv[13], &alpha) != napi_ok) {
+      !sgm_get_i64(env, argv[2], &batch) || !sgm_get_i64(env, argv[3], &m) || !sgm_get_i64(env, argv[4], &n) ||
+      !sgm_get_i64(env, argv[5], &k) || !sgm_get_f32(env, argv[6], &a, &lenA) || !sgm_get_i64(env, argv[7], &strideA) ||
+      !sgm_get_f32(env, argv[8], &b, &lenB) || !sgm_get_i64(env, argv[9], &strideB) || !sgm_get_f32(env, argv[10], &c, &lenC) ||
+      !sgm_get_i64(env, argv[12], &activation) || napi_get_value_double(env, argv[13], &alpha) != napi_ok) {
     napi_throw_type_error(env, NULL, "sgm_native.gemm: bad argument types");
     return NULL;
   }
   CHECK(env, napi_typeof(env, argv[11], &biasType));
   if (biasType != napi_null && biasType != napi_undefined) {
-    if (!get_f32(env, argv[11], &bias, &lenBias) || (int64_t)lenBias != n) {
+    if (!sgm_get_f32(env, argv[11], &bias, &lenBias) || (int64_t)lenBias != n) {
       napi_throw_type_error(env, NULL, "sgm_native.gemm: bias must be null or a Float32Array of n values");
       return NULL;
     }
   }
-  if (!fits(batch, strideA, m, k, lenA) || !fits(batch, strideB, k, n, lenB) || !fits(batch, m * n, m, n, lenC) ||
+  if (!sgm_fits(batch, strideA, m, k, lenA) || !sgm_fits(batch, strideB, k, n, lenB) || !sgm_fits(batch, m * n, m, n, lenC) ||
       m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || activation < 0 || activation > 5) {
     napi_throw_range_error(env, NULL, "sgm_native.gemm: sizes do not match the arrays");
     return NULL;
@@ -135,12 +94,12 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 
 static napi_value Adam(napi_env env, napi_callback_info info) {
   napi_value argv[13];
-  if (!get_args(env, info, argv, 13, "sgm_native.adam: expected 13 arguments")) return NULL;
+  if (!sgm_get_args(env, info, argv, 13, "sgm_native.adam: expected 13 arguments")) return NULL;
   float *arr[7];
   size_t len[7];
   double hp[6];
   for (int i = 0; i < 7; i++) {
-    if (!get_f32(env, argv[i], &arr[i], &len[i]) || len[i] != len[0]) {
+    if (!sgm_get_f32(env, argv[i], &arr[i], &len[i]) || len[i] != len[0]) {
       napi_throw_type_error(env, NULL, "sgm_native.adam: expected seven Float32Arrays of one length");
       return NULL;
     }
@@ -156,7 +115,7 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
 
 static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   napi_value argv[7];
-  if (!get_args(env, info, argv, 7, "sgm_native.adamInPlace: expected 7 arguments")) return NULL;
+  if (!sgm_get_args(env, info, argv, 7, "sgm_native.adamInPlace: expected 7 arguments")) return NULL;
   bool is_array = false;
   uint32_t length = 0;
   if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
@@ -172,7 +131,7 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < length; i++) {
     napi_value item;
     size_t len;
-    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !get_f32(env, item, &arr[i], &len) ||
+    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !sgm_get_f32(env, item, &arr[i], &len) ||
         (i % 4 != 0 && (int64_t)len != n[i / 4])) {
       napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: each variable needs four Float32Arrays of one length");
       return NULL;
@@ -195,11 +154,11 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
 
 static napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!get_args(env, info, argv, 3, "sgm_native.unary: expected 3 arguments")) return NULL;
+  if (!sgm_get_args(env, info, argv, 3, "sgm_native.unary: expected 3 arguments")) return NULL;
   int64_t op;
   float *x, *out;
   size_t lenX, lenOut;
-  if (!get_i64(env, argv[0], &op) || !get_f32(env, argv[1], &x, &lenX) || !get_f32(env, argv[2], &out, &lenOut)) {
+  if (!sgm_get_i64(env, argv[0], &op) || !sgm_get_f32(env, argv[1], &x, &lenX) || !sgm_get_f32(env, argv[2], &out, &lenOut)) {
     napi_throw_type_error(env, NULL, "sgm_native.unary: expected (op, Float32Array, Float32Array)");
     return NULL;
   }
@@ -211,157 +170,24 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static bool get_i32s(napi_env env, napi_value v, int32_t **data, size_t *len) {
-  napi_typedarray_type type;
-  void *ptr;
-  size_t length;
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
-  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok) return false;
-  if (type != napi_int32_array) return false;
-  *data = (int32_t *)ptr;
-  *len = length;
-  return true;
-}
-
-/* An integer-valued number in [lo, hi]. */
-static bool get_int_in(napi_env env, napi_value v, double lo, double hi, int64_t *out) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= lo && d <= hi) || d != floor(d)) return false;
-  *out = (int64_t)d;
-  return true;
-}
-
-/* The Float32Arrays of a JS array of at most SGM_FUSED_MAX_IO of them; their lengths in len. */
-static bool get_f32_list(napi_env env, napi_value v, float **arr, size_t *len, uint32_t *count) {
-  bool is_array = false;
-  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array || napi_get_array_length(env, v, count) != napi_ok ||
-      *count > SGM_FUSED_MAX_IO) {
-    return false;
-  }
-  for (uint32_t i = 0; i < *count; i++) {
-    napi_value item;
-    if (napi_get_element(env, v, i, &item) != napi_ok || !get_f32(env, item, &arr[i], &len[i])) return false;
-  }
-  return true;
-}
-
-/* Whether [a, a + na) and [b, b + nb) (floats) share memory. */
-static bool overlaps(const float *a, size_t na, const float *b, size_t nb) {
-  const uintptr_t a0 = (uintptr_t)a, a1 = a0 + na * sizeof(float), b0 = (uintptr_t)b, b1 = b0 + nb * sizeof(float);
-  return na > 0 && nb > 0 && a0 < b1 && b0 < a1;
-}
-
-static napi_value Fused(napi_env env, napi_callback_info info) {
-  napi_value argv[8];
-  if (!get_args(env, info, argv, 8, "sgm_native.fused: expected 8 arguments")) return NULL;
-  int32_t *code, *modes, *out_regs;
-  float *consts;
-  size_t code_len, const_len, modes_len, out_regs_len;
-  int64_t regs, n;
-  float *in[SGM_FUSED_MAX_IO], *out[SGM_FUSED_MAX_IO];
-  size_t in_len[SGM_FUSED_MAX_IO], out_len[SGM_FUSED_MAX_IO];
-  uint32_t inputs, outputs;
-  if (!get_i32s(env, argv[0], &code, &code_len) || !get_f32(env, argv[1], &consts, &const_len) ||
-      !get_int_in(env, argv[2], 1, SGM_FUSED_MAX_REGS, &regs) || !get_f32_list(env, argv[3], in, in_len, &inputs) ||
-      !get_i32s(env, argv[4], &modes, &modes_len) || !get_f32_list(env, argv[5], out, out_len, &outputs) ||
-      !get_i32s(env, argv[6], &out_regs, &out_regs_len) || !get_int_in(env, argv[7], 0, 9007199254740991.0, &n)) {
-    napi_throw_type_error(env, NULL,
-                          "sgm_native.fused: expected (Int32Array code, Float32Array consts, nRegs 1..65536, "
-                          "Float32Array[] inputs (<= 256), Int32Array modes, Float32Array[] outputs (<= 256), "
-                          "Int32Array outRegs, integer n >= 0)");
-    return NULL;
-  }
-  if (code_len % 4 != 0 || modes_len != 2 * (size_t)inputs || out_regs_len != outputs) {
-    napi_throw_range_error(env, NULL,
-                           "sgm_native.fused: code must hold 4 ints per instruction, modes 2 per input, outRegs 1 per output");
-    return NULL;
-  }
-  /* Every array must hold what n elements read or write; checked before the program touches memory. */
-  for (uint32_t k = 0; k < inputs; k++) {
-    const int32_t mode = modes[2 * k], p = modes[2 * k + 1];
-    size_t need = 0;
-    if (n > 0) {
-      if (mode == SGM_F_FULL) need = (size_t)n;
-      else if (mode == SGM_F_SCALAR) need = 1;
-      else if (mode == SGM_F_ROW && p >= 1) need = (uint64_t)n < (uint64_t)p ? (size_t)n : (size_t)p;
-      else if (mode == SGM_F_COL && p >= 1) need = (size_t)(((uint64_t)n + (uint64_t)p - 1) / (uint64_t)p);
-    }
-    if (n > 0 && (mode == SGM_F_ROW || mode == SGM_F_COL) && p < 1) {
-      napi_throw_range_error(env, NULL, "sgm_native.fused: a ROW or COL input needs a period p >= 1 (p = 0 only when n = 0)");
-      return NULL;
-    }
-    if (in_len[k] < need) {
-      napi_throw_range_error(env, NULL, "sgm_native.fused: an input is shorter than its mode reads for n elements");
-      return NULL;
-    }
-  }
-  for (uint32_t k = 0; k < outputs; k++) {
-    if (out_len[k] < (size_t)n) {
-      napi_throw_range_error(env, NULL, "sgm_native.fused: an output holds fewer than n values");
-      return NULL;
-    }
-    for (uint32_t j = 0; j < k; j++) {
-      if (overlaps(out[k], (size_t)n, out[j], (size_t)n)) {
-        napi_throw_range_error(env, NULL, "sgm_native.fused: two outputs share memory");
-        return NULL;
-      }
-    }
-    for (uint32_t j = 0; j < inputs; j++) {
-      const bool same_full = modes[2 * j] == SGM_F_FULL && in[j] == out[k];
-      if (!same_full && overlaps(out[k], (size_t)n, in[j], in_len[j])) {
-        napi_throw_range_error(env, NULL, "sgm_native.fused: an output overlaps an input other than as the same FULL array");
-        return NULL;
-      }
-    }
-  }
-  if (code_len / 4 > SGM_FUSED_MAX_INSTRUCTIONS) {
-    napi_throw_range_error(env, NULL, "sgm_native.fused: at most 65536 instructions");
-    return NULL;
-  }
-  const sgm_fused_program program = {code, (int)(code_len / 4), consts, const_len, (int)regs, (int)inputs,
-                                     (const float *const *)in, modes, (int)outputs, out, out_regs};
-  const char *error = NULL;
-  sgm_fused_plan *plan = sgm_fused_prepare(&program, &error);
-  if (plan == NULL) {
-    char message[200];
-    snprintf(message, sizeof message, "sgm_native.fused: %s", error);
-    napi_throw_range_error(env, NULL, message);
-    return NULL;
-  }
-  sgm_fused_run(plan, n);
-  sgm_fused_free(plan);
-  return NULL;
-}
-
-/* An optional output of denseGrad: null/undefined, or a Float32Array of exactly `len` values. */
-static bool get_optional_f32(napi_env env, napi_value v, float **data, int64_t len) {
-  napi_valuetype type;
-  size_t length = 0;
-  *data = NULL;
-  if (napi_typeof(env, v, &type) != napi_ok) return false;
-  if (type == napi_null || type == napi_undefined) return true;
-  return get_f32(env, v, data, &length) && (int64_t)length == len;
-}
-
 static napi_value DenseGrad(napi_env env, napi_callback_info info) {
   napi_value argv[13];
-  if (!get_args(env, info, argv, 13, "sgm_native.denseGrad: expected 13 arguments")) return NULL;
+  if (!sgm_get_args(env, info, argv, 13, "sgm_native.denseGrad: expected 13 arguments")) return NULL;
   bool transA, transB;
   int64_t m, n, k, activation;
   float *a, *b, *dy, *y, *da, *db, *dbias;
   size_t lenA, lenB, lenDy, lenY;
   if (napi_get_value_bool(env, argv[0], &transA) != napi_ok || napi_get_value_bool(env, argv[1], &transB) != napi_ok ||
-      !get_i64(env, argv[2], &m) || !get_i64(env, argv[3], &n) || !get_i64(env, argv[4], &k) ||
-      !get_f32(env, argv[5], &a, &lenA) || !get_f32(env, argv[6], &b, &lenB) || !get_f32(env, argv[7], &dy, &lenDy) ||
-      !get_f32(env, argv[8], &y, &lenY) || !get_i64(env, argv[9], &activation)) {
+      !sgm_get_i64(env, argv[2], &m) || !sgm_get_i64(env, argv[3], &n) || !sgm_get_i64(env, argv[4], &k) ||
+      !sgm_get_f32(env, argv[5], &a, &lenA) || !sgm_get_f32(env, argv[6], &b, &lenB) || !sgm_get_f32(env, argv[7], &dy, &lenDy) ||
+      !sgm_get_f32(env, argv[8], &y, &lenY) || !sgm_get_i64(env, argv[9], &activation)) {
     napi_throw_type_error(env, NULL, "sgm_native.denseGrad: bad argument types");
     return NULL;
   }
   if (m < 0 || n < 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || (int64_t)lenA != m * k ||
       (int64_t)lenB != k * n || (int64_t)lenDy != m * n || (int64_t)lenY != m * n ||
-      !(activation == 0 || activation == 1 || activation == 3) || !get_optional_f32(env, argv[10], &da, m * k) ||
-      !get_optional_f32(env, argv[11], &db, k * n) || !get_optional_f32(env, argv[12], &dbias, n)) {
+      !(activation == 0 || activation == 1 || activation == 3) || !sgm_get_optional_f32(env, argv[10], &da, m * k) ||
+      !sgm_get_optional_f32(env, argv[11], &db, k * n) || !sgm_get_optional_f32(env, argv[12], &dbias, n)) {
     napi_throw_range_error(env, NULL, "sgm_native.denseGrad: sizes do not match the arrays, or unknown activation");
     return NULL;
   }
@@ -378,7 +204,7 @@ static napi_value Threads(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc >= 1) {
     int64_t nt, spin = 50;
-    if (!get_i64(env, argv[0], &nt) || nt < 1 || nt > 64 || (argc == 2 && (!get_i64(env, argv[1], &spin) || spin < 0))) {
+    if (!sgm_get_i64(env, argv[0], &nt) || nt < 1 || nt > 64 || (argc == 2 && (!sgm_get_i64(env, argv[1], &spin) || spin < 0))) {
       napi_throw_range_error(env, NULL, "sgm_native.threads: expected a thread count in 1..64 and a spin time >= 0");
       return NULL;
     }
@@ -428,7 +254,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamInPlace", NULL, AdamInPlace, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"fused", NULL, Fused, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fused", NULL, sgm_napi_fused, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, Config, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -14,19 +14,11 @@
 import { tf } from '../../stdlib/tf.js';
 import { FUSED_KERNEL, compileJs, evaluateProgram, inputMode, type FusedAttrs } from '../../stdlib/fusion/index.js';
 import { storageFor } from './backend-storage.js';
+import type { SgmNative } from './native-addon.js';
 import { runFusedOnHeap, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The addon's evaluator (FUSION-SPEC.md "Native entry"); inputs and outputs are views of backend storage. */
-export type NativeFused = (
-  code: Int32Array,
-  consts: Float32Array,
-  nRegs: number,
-  inputs: Float32Array[],
-  modes: Int32Array,
-  outputs: Float32Array[],
-  outRegs: Int32Array,
-  n: number,
-) => void;
+export type NativeFused = NonNullable<SgmNative['fused']>;
 
 /** The evaluators: the addon's, sgm's WebAssembly SIMD compiler of programs (WASM backend), or JS. */
 export type FusedEvaluator = 'native' | 'wasm-simd' | 'js';

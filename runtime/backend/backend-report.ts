@@ -39,7 +39,9 @@ export function formatBackendLine(info: BackendInfo | undefined, nativeAdvice?: 
   if (info === undefined) return 'backend: not initialised';
   const native = info.native;
   const threads = info.wasmThreads?.state === 'on' ? ` (${info.wasmThreads.threads} thread${info.wasmThreads.threads === 1 ? '' : 's'})` : '';
-  const head = `backend: ${info.name}${threads}${native.state === 'installed' ? ` + native kernels (OpenBLAS, ${native.threads} thread${native.threads === 1 ? '' : 's'})` : ''}${info.reason === 'requested' ? ' (requested)' : ''}`;
+  // Which GEMM runs: the AVX-512 kernel is the default where the CPU has it (SGM_GEMM=openblas picks OpenBLAS).
+  const gemm = native.state === 'installed' && native.gemm === 'avx512' ? 'AVX-512 GEMM + OpenBLAS' : 'OpenBLAS';
+  const head = `backend: ${info.name}${threads}${native.state === 'installed' ? ` + native kernels (${gemm}, ${native.threads} thread${native.threads === 1 ? '' : 's'})` : ''}${info.reason === 'requested' ? ' (requested)' : ''}`;
   const notes = info.skipped.filter((s) => !/ is not installed$/.test(s.reason)).map((s) => `${s.name} did not start: ${s.reason}`);
   // The reference VAE trains in 38 s with the native kernels and 2 min 53 s on WASM alone (README, Performance).
   if (native.state === 'absent' && nativeAdvice) notes.push(`native kernels ${native.reason}: for about 4× faster training, ${nativeAdvice()}`);

@@ -22,7 +22,14 @@ type TensorInfo = tf.TensorInfo;
 /** The native kernels' state, as reported by `describeBackend`. */
 export type NativeStatus =
   | { readonly state: 'absent' | 'disabled' | 'unused'; readonly reason: string }
-  | { readonly state: 'installed'; readonly kernels: readonly string[]; readonly config: string; readonly threads: number };
+  | {
+      readonly state: 'installed';
+      readonly kernels: readonly string[];
+      readonly config: string;
+      readonly threads: number;
+      /** The GEMM under the addon's gemm and denseGrad (gemm512.c; SGM_GEMM); absent from older addons. */
+      readonly gemm?: 'avx512' | 'openblas';
+    };
 
 /** Activation names of _FusedMatMul and their codes in sgm_native.c; others (prelu) use the stock kernel. */
 const ACTIVATIONS: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, elu: 4, leakyrelu: 5 };
@@ -171,5 +178,6 @@ export function installNativeKernels(
   const fused = loaded.addon.fused?.bind(loaded.addon);
   if (fused !== undefined && registerFusedKernel(backendName, fused)) kernels.push('SgmFused');
   configureThreads(loaded.addon);
-  return { state: 'installed', kernels, config: loaded.addon.config(), threads: loaded.addon.threads() };
+  const gemm = loaded.addon.gemmKernel?.();
+  return { state: 'installed', kernels, config: loaded.addon.config(), threads: loaded.addon.threads(), ...(gemm === undefined ? {} : { gemm }) };
 }

@@ -49,7 +49,7 @@ export const CATALOG = {
   SGM2110: entry('error', 'distribution used as a value', 'A distribution can only stand right of ~ or as a distribution argument (GenGS base, fit_prior target).'),
   SGM2111: entry('error', 'positional argument after named argument', 'Positional arguments come first.'),
   SGM2112: entry('error', 'unknown choice', 'The parameter accepts one of a fixed set of names.'),
-  SGM2113: entry('error', 'misplaced built-in', 'Some built-ins belong to one place: objective terms in maximize/minimize, estimators after with, KL methods right of kl(z) =, baselines inside reinforce, initialisers in param declarations.'),
+  SGM2113: entry('error', 'misplaced built-in', 'Some built-ins belong to one place: objective terms in maximize/minimize, estimators after with, KL methods right of kl(z) =, baselines inside reinforce, initialisers in param declarations, layers (dense, mlp) in guide or generative.'),
   // ── 22xx model structure ─────────────────────────────────────────────────────────────────────
   SGM2201: entry('error', 'latent without prior', 'A variable sampled in guide must have a prior: sample it in generative too.'),
   SGM2202: entry('error', 'generative variable neither observed nor inferred', 'A variable sampled in generative must be data (observed) or sampled in guide (a latent).'),

@@ -78,6 +78,15 @@ export function checkPlacement(ctx: CheckContext, e: Call, ec: ExprContext, dist
     });
     return false;
   }
+  // A layer owns weights, which the generated code creates per guide/generative statement: in an objective or a
+  // report it had none, and compiling crashed (internal: layer without weights).
+  if (fn?.category === 'layer' && ec.position === 'objective') {
+    ctx.report('SGM2113', e.callee.span, `'${fn.name}' can only be used in guide or generative`, {
+      label: 'misplaced layer',
+      help: `compute it in guide or generative (h = ${fn.name}(...)) and use its name here`,
+    });
+    return false;
+  }
   const rule = CATEGORY_POSITION.get(fn!.category);
   if (rule && rule.position !== ec.position) {
     ctx.report('SGM2113', e.callee.span, `'${fn!.name}' can only be used ${rule.where}`, { label: `misplaced ${fn!.category.replace('_', ' ')}` });

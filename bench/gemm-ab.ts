@@ -11,6 +11,7 @@
 import { tf } from '../stdlib/tf.js';
 import { initBackend, loadNativeAddon } from '../runtime/backend/index.js';
 import { STEP_ROWS } from './step-rows.js';
+import { median, pairedSteps, profileMinima, sumMinima } from './paired-ab.js';
 
 const rowId = process.argv[2] ?? 'compiled igr_vae + fusedAdam';
 const pairs = Number(process.argv[3] ?? 100);
@@ -26,48 +27,10 @@ const row = STEP_ROWS.find((r) => r.id === rowId);
 if (row === undefined) throw new Error(`no bench row ${rowId}`);
 const s = await row.create(1);
 
-const median = (xs: number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
-const timed = (avx: boolean): [number, number] => {
-  use(avx);
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  s.step();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return [wall, (c.user + c.system) / 1000];
-};
-
-for (let i = 0; i < 10; i++) timed(i % 2 === 0);
-const wall: Record<'old' | 'new', number[]> = { old: [], new: [] };
-const cpu: Record<'old' | 'new', number[]> = { old: [], new: [] };
-const wallRatio: number[] = [];
-const cpuRatio: number[] = [];
-for (let p = 0; p < pairs; p++) {
-  const order = p % 2 === 0 ? [false, true] : [true, false];
-  const r: Record<string, [number, number]> = {};
-  for (const avx of order) r[avx ? 'new' : 'old'] = timed(avx);
-  wall.old.push(r.old[0]);
-  wall.new.push(r.new[0]);
-  cpu.old.push(r.old[1]);
-  cpu.new.push(r.new[1]);
-  wallRatio.push(r.new[0] / r.old[0]);
-  cpuRatio.push(r.new[1] / r.old[1]);
-}
+const { wall, cpu, wallRatio, cpuRatio } = pairedSteps(() => s.step(), use, pairs);
 // Kernel profiles, alternating: per kernel name the minimum over 15 profiled steps of its summed time in a step.
-const best: Record<'old' | 'new', Map<string, number>> = { old: new Map(), new: new Map() };
-for (let r = 0; r < 30; r++) {
-  const path = r % 2 === 0 ? 'old' : 'new';
-  use(path === 'new');
-  const info = await tf.profile(() => s.step());
-  const per = new Map<string, number>();
-  for (const k of info.kernels) per.set(k.name, (per.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-  for (const [name, ms] of per) best[path].set(name, Math.min(best[path].get(name) ?? Infinity, ms));
-}
-const sum = (m: Map<string, number>, names?: string[]): number =>
-  [...m].filter(([n]) => names === undefined || names.includes(n)).reduce((t, [, ms]) => t + ms, 0);
+const { best } = await profileMinima(() => s.step(), use, 15);
+const sum = sumMinima;
 const gemms = ['BatchMatMul', '_FusedMatMul', 'SgmDenseGrad'];
 console.log(`${rowId}, WASM + native, threads ${addon.threads()}, ${pairs} pairs; old = openblas, new = avx512`);
 console.log(

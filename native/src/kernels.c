@@ -100,8 +100,12 @@ static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int
     const float *asub = j->ta ? a + r0 : a + r0 * j->k;
     const float *bsub = j->tb ? b + c0 * j->k : b + c0;
     const int64_t lda = j->ta ? j->m : j->k, ldb = j->tb ? j->k : j->n;
-    /* sgm_gemm512 fails only when its packing buffers cannot be allocated: OpenBLAS then computes the block. */
-    if (gemm_kind != SGM_GEMM_AVX512 || sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n) != 0)
+    /* sgm_gemm512 fails only when its packing buffers cannot be allocated: OpenBLAS then computes the block. A
+     * matrix-vector product (m or n below 8, e.g. the gradient norm's [1 x n]·[1 x n]^T) stays with OpenBLAS: the
+     * AVX-512 kernel would pack a 32-column panel and fill one row of a 14 x 32 tile (1.2 M squares took 3.2 ms
+     * instead of 0.3). Decided by the whole GEMM's shape, so every chunk and thread count takes the same kernel. */
+    const bool vector_like = j->m < 8 || j->n < 8;
+    if (gemm_kind != SGM_GEMM_AVX512 || vector_like || sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n) != 0)
       cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
                 (int)j->k, 1.0f, asub, j->ta ? (int)j->m : (int)j->k, bsub, j->tb ? (int)j->k : (int)j->n, 0.0f, c,
                 (int)j->n);

@@ -203,3 +203,25 @@ describe('AVX-512 GEMM (gemm512.c)', () => {
     expect(Math.max(...rel)).toBeLessThan(1e-3);
   });
 });
+
+describe('matrix-vector shapes stay with OpenBLAS', () => {
+  // The gradient norm is [1 x n]·[1 x n]^T through the addon's gemm (runtime/backend/sum-of-squares.ts): in the AVX-512
+  // kernel that packs a 32-column panel per call and fills one row of a 14 x 32 tile, ten times slower than OpenBLAS.
+  // Products with m or n below 8 therefore run on OpenBLAS under either setting: the same bits both ways. (A 16 x 16
+  // product is not vector-like; the AVX-512 kernel takes it, checked above against float64.)
+  itAvx512('m or n below 8 gives OpenBLAS bits under SGM_GEMM=avx512', (a) => {
+    const run = (kernel: 'avx512' | 'openblas', m: number, n: number, k: number): Float32Array => {
+      a.gemmKernel?.(kernel);
+      const x = values(m * k, 3);
+      const y = values(k * n, 4);
+      const c = new Float32Array(m * n);
+      a.gemm(false, m === 1 && n === 1, 1, m, n, k, x, 0, y, 0, c, null, 0, 0.2);
+      return c;
+    };
+    for (const [m, n, k] of [[1, 1, 100_003], [7, 64, 513], [100, 3, 784]]) {
+      const viaAvx = run('avx512', m, n, k);
+      const viaBlas = run('openblas', m, n, k);
+      expect(Array.from(viaAvx), `${m}x${n}x${k}`).toEqual(Array.from(viaBlas));
+    }
+  });
+});

@@ -23,17 +23,6 @@
 #define SGM_FUSED_INLINE_WORK 262144
 #endif
 
-static inline float as_float(uint32_t u) {
-  float f;
-  memcpy(&f, &u, sizeof f);
-  return f;
-}
-static inline uint32_t as_bits(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u;
-}
-
 #define UNARY(name, expr)                                                               \
   static VECTOR_CLONES void name(int64_t n, float *restrict o, const float *restrict x) { \
     for (int64_t i = 0; i < n; i++) {                                                   \

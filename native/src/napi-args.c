@@ -3,16 +3,24 @@
 
 #include <math.h>
 
-bool sgm_get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+/* The data and length of a typed array of the given type; false for anything else. */
+static bool get_typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
   napi_typedarray_type type;
   void *ptr;
   size_t length;
   bool is_ta = false;
   if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
   if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok) return false;
-  if (type != napi_float32_array) return false;
-  *data = (float *)ptr;
+  if (type != want) return false;
+  *data = ptr;
   *len = length;
+  return true;
+}
+
+bool sgm_get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+  void *ptr;
+  if (!get_typed(env, v, napi_float32_array, &ptr, len)) return false;
+  *data = (float *)ptr;
   return true;
 }
 
@@ -37,15 +45,9 @@ bool sgm_fits(int64_t batch, int64_t stride, int64_t rows, int64_t cols, size_t 
 }
 
 bool sgm_get_i32s(napi_env env, napi_value v, int32_t **data, size_t *len) {
-  napi_typedarray_type type;
   void *ptr;
-  size_t length;
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
-  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok) return false;
-  if (type != napi_int32_array) return false;
+  if (!get_typed(env, v, napi_int32_array, &ptr, len)) return false;
   *data = (int32_t *)ptr;
-  *len = length;
   return true;
 }
 

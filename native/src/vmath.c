@@ -12,17 +12,6 @@
 #define VECTOR_CLONES
 #endif
 
-static inline float as_float(uint32_t u) {
-  float f;
-  memcpy(&f, &u, sizeof f);
-  return f;
-}
-static inline uint32_t as_bits(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u;
-}
-
 /* Rounds to the nearest integer (|x| < 2^22) with the 1.5·2^23 trick: SSE2 has no round instruction. */
 static inline float round_near(float x) {
   const float magic = 12582912.0f;

@@ -13,6 +13,20 @@
 #define SGM_VMATH_H
 
 #include <stdint.h>
+#include <string.h>
+
+/* A float32 from its bits and back (memcpy: no aliasing rules broken); the vector math and the fused programs
+ * build their results bit by bit. */
+static inline float as_float(uint32_t u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+static inline uint32_t as_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
 
 void sgm_vexp(int64_t n, const float *x, float *out);
 void sgm_vlog(int64_t n, const float *x, float *out);

@@ -48,7 +48,7 @@ describe('initBackend', () => {
       expect(text).toMatch(/native kernels not built: for about 4× faster training, (apt-get install libopenblas-dev, then )?npm rebuild sgm$/);
       expect(text).not.toMatch(/npm run/);
     }
-    if (info.native.state === 'installed') expect(text).toMatch(/\+ native kernels \(OpenBLAS, \d+ threads?\)/);
+    if (info.native.state === 'installed') expect(text).toMatch(/\+ native kernels \((AVX-512 GEMM \+ )?OpenBLAS, \d+ threads?\)/);
     expect(tf.getBackend()).toBe(info.name === 'tensorflow-gpu' ? 'tensorflow' : info.name);
   });
 

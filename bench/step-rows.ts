@@ -8,6 +8,7 @@ import { tf } from '../stdlib/tf.js';
 import { fusedAdam } from '../runtime/backend/index.js';
 import { RandomStream } from '../stdlib/random.js';
 import { trainStep } from '../runtime/train/step.js';
+import type { ModelInstance } from '../runtime/model-api.js';
 import { loadCompiledForBench } from './compiled-model.js';
 import { createReferenceVae, randomBinaryBatch, type LayerStyle } from './reference-vae.js';
 
@@ -16,6 +17,8 @@ export interface BenchStep {
   /** Runs one training step (synchronously finished when it returns: the loss is read). */
   step(): void;
   dispose(): void;
+  /** The model a compiled row trains (its replayed kernels are timed by bench/profile-step.ts). */
+  readonly model?: ModelInstance;
 }
 
 /** A row of the step table. */
@@ -115,6 +118,7 @@ function compiledRow(optimizer: 'adam' | 'fusedAdam', replay = true) {
     const rng = new RandomStream(seed + 2);
     let step = 0;
     return {
+      model,
       step: () => {
         const out = trainStep(model, { x }, { step: step++, rng }, opt, trainables);
         if (!out.applied) throw new Error(`bench step ${step} not applied: ${[...out.badScalars, ...out.badGradients].join(', ')}`);

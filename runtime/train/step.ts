@@ -48,6 +48,12 @@ export function stepReplayStatus(model: ModelInstance): ReplayStatus | undefined
   return replayers.get(model)?.replayer.status;
 }
 
+/** Collects the wall time of each replayed kernel of `model`'s steps into `timing` (undefined: stop). */
+export function timeReplayedKernels(model: ModelInstance, timing: Map<string, { ms: number; calls: number }> | undefined): void {
+  const entry = replayers.get(model);
+  if (entry !== undefined) entry.replayer.timing = timing;
+}
+
 /**
  * The objective's gradients and the step's scalars [loss, value, ...metrics, gradient norm] as one vector: what
  * a step computes before it reads anything back. Recorded and replayed as a whole (runtime/train/replay).

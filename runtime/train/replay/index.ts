@@ -53,6 +53,8 @@ interface ShapeState {
 export class StepReplayer<M> {
   private readonly shapes = new Map<string, ShapeState>();
   private lastReason: string | undefined;
+  /** When set, replayed kernels add their wall times here (StepProgram.run). */
+  timing: Map<string, { ms: number; calls: number }> | undefined;
 
   constructor(
     private readonly variables: ReadonlyMap<string, tf.Variable>,
@@ -83,7 +85,7 @@ export class StepReplayer<M> {
     }
     if (state.program !== null) {
       const refusal = state.program.refusal(batch);
-      if (refusal === null) return { tensors: state.program.run(batch, rng), meta: state.meta as M };
+      if (refusal === null) return { tensors: state.program.run(batch, rng, this.timing), meta: state.meta as M };
       this.lastReason = refusal;
       return region(rng);
     }

@@ -30,6 +30,7 @@ export interface RecordedStep {
 type Ref = { readonly slot: number } | { readonly external: DataId };
 
 interface Call {
+  readonly kernel: string;
   readonly fn: tf.KernelFunc;
   readonly attrs: tf.NamedAttrMap | undefined;
   readonly inputs: ReadonlyArray<readonly [string, Ref, readonly number[], tf.DataType]>;
@@ -76,8 +77,12 @@ export class StepProgram {
     return null;
   }
 
-  /** Replays the step (call `refusal` first): the tensors the recorded step returned, owned by the caller. */
-  run(batch: Readonly<Record<string, tf.Tensor>>, rng: RandomStream): tf.Tensor[] {
+  /**
+   * Replays the step (call `refusal` first): the tensors the recorded step returned, owned by the caller. With
+   * `timing`, adds each kernel's wall time (ms) under its name (bench/profile-step.ts: tf.profile does not see
+   * replayed kernels, which bypass the engine).
+   */
+  run(batch: Readonly<Record<string, tf.Tensor>>, rng: RandomStream, timing?: Map<string, { ms: number; calls: number }>): tf.Tensor[] {
     const backend = this.backend;
     const slots: (DataId | undefined)[] = new Array(this.slotCount);
     const owned: boolean[] = new Array(this.slotCount).fill(false);
@@ -106,7 +111,14 @@ export class StepProgram {
         const inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[] = call.inputArray ? [] : {};
         for (const [name, ref, shape, dtype] of call.inputs) (inputs as Record<string, tf.TensorInfo>)[name] = { dataId: resolve(ref), shape: shape as number[], dtype };
         // Pack and Concat take their inputs as an array (tfjs passes it where named inputs go).
+        const t0 = timing === undefined ? 0 : performance.now();
         const out = call.fn({ inputs: inputs as tf.NamedTensorInfoMap, attrs: call.attrs, backend });
+        if (timing !== undefined) {
+          const entry = timing.get(call.kernel) ?? { ms: 0, calls: 0 };
+          entry.ms += performance.now() - t0;
+          entry.calls++;
+          timing.set(call.kernel, entry);
+        }
         const outs = Array.isArray(out) ? out : [out];
         call.outputs.forEach((s, i) => {
           slots[s] = outs[i].dataId;
@@ -260,7 +272,7 @@ function build(step: RecordedStep, c: Canonical): StepProgram {
     // An output that aliases an input (Reshape) is a slot of its own: it holds its own reference.
     const outputs = call.outputs.map((t) => newSlot(t.dataId));
     for (const s of outputs) if (!lastUse.has(s)) lastUse.set(s, i);
-    return { fn: call.fn, attrs: call.attrs, inputs, inputArray: call.inputArray, outputs };
+    return { kernel: call.kernel, fn: call.fn, attrs: call.attrs, inputs, inputArray: call.inputArray, outputs };
   });
   const outputs = step.outputs.map((t) => [refOf(t.dataId), t.shape, t.dtype] as const);
   // Slots the step returns are released after the caller's tensors took their reference (at the end).

@@ -8,57 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../stdlib/tf.js';
 import { compileSource } from '../../compiler/compile.js';
 import { SGM_VERSION } from '../../cli/version.js';
-import { importGeneratedModule } from '../../runtime/model-cache.js';
 import { packageRoot } from '../../runtime/package-root.js';
-import { RandomStream } from '../../stdlib/random.js';
-import { stepReplayStatus, trainStep, type StepOutcome } from '../../runtime/train/step.js';
 import type { Batch, ModelInstance, StepContext } from '../../runtime/model-api.js';
 import { scalarModelMetadata } from './fixtures/scalar-model-metadata.js';
-
-interface Run {
-  readonly outcomes: StepOutcome[];
-  readonly weights: Float32Array[];
-  readonly status: ReturnType<typeof stepReplayStatus>;
-  /** tf.memory().numTensors after each step. */
-  readonly tensors: number[];
-}
-
-/** Trains `make()`'s model on `batches` (one per step), with replay allowed or not. */
-async function run(make: () => Promise<ModelInstance>, batches: readonly Batch[], replay: boolean): Promise<Run> {
-  const created = await make();
-  const model: ModelInstance = replay ? created : { ...created, replayableStep: false };
-  const opt = tf.train.adam(0.01);
-  const trainables = [...model.variables.entries()].filter(([, v]) => v.trainable);
-  const rng = new RandomStream(17);
-  const outcomes: StepOutcome[] = [];
-  const tensors: number[] = [];
-  batches.forEach((batch, step) => {
-    outcomes.push(trainStep(model, batch, { step, rng }, opt, trainables));
-    tensors.push(tf.memory().numTensors);
-  });
-  const weights = trainables.map(([, v]) => v.dataSync() as Float32Array);
-  const status = stepReplayStatus(model);
-  created.dispose();
-  opt.dispose();
-  return { outcomes, weights, status, tensors };
-}
-
-/** Bit-for-bit equality of two runs' reported numbers and trained weights. */
-function expectSameRun(a: Run, b: Run): void {
-  expect(a.outcomes.map((o) => [o.loss, o.value, o.gradNorm, o.applied, o.metrics])).toEqual(b.outcomes.map((o) => [o.loss, o.value, o.gradNorm, o.applied, o.metrics]));
-  a.weights.forEach((w, k) => {
-    let differing = 0;
-    w.forEach((v, i) => (differing += Object.is(v, b.weights[k][i]) ? 0 : 1));
-    expect(differing).toBe(0);
-  });
-}
-
-async function compiledModule(path: string) {
-  const r = compileSource(path, readFileSync(join(packageRoot(), path), 'utf8'), { sgmVersion: SGM_VERSION });
-  return { code: r.code!, module: await importGeneratedModule(r.models[0].name, r.code!, 'ts') };
-}
-
-const binary = (seed: number, rows: number): tf.Tensor => tf.tidy(() => tf.cast(tf.less(new RandomStream(seed).uniform([rows, 784]), 0.3), 'float32'));
+import { binaryBatch as binary, compiledModule, expectSameRun, run } from './fixtures/replay-runs.js';
 
 describe('step replay of a compiled model (igr_vae)', () => {
   it('replays from the third step with the same bits as the normal step, and keeps the tensor count flat', async () => {

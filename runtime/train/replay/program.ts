@@ -12,7 +12,7 @@
  */
 import type { RandomStream } from '../../../stdlib/random.js';
 import { tf } from '../../../stdlib/tf.js';
-import type { RecordedUpload, StepRecord } from './recorder.js';
+import type { RecordedCall, RecordedUpload, StepRecord } from './recorder.js';
 
 type DataId = tf.DataId;
 
@@ -81,7 +81,11 @@ export class StepProgram {
     private readonly calls: readonly Call[],
     private readonly outputs: ReadonlyArray<readonly [Ref, readonly number[], tf.DataType]>,
     private readonly slotCount: number,
-  ) {}
+  ) {
+    this.copyUploads = tf.getBackend() !== 'wasm';
+  }
+
+  private readonly copyUploads: boolean;
 
   /** Kernel calls per replayed step. */
   get kernels(): number {
@@ -125,8 +129,10 @@ export class StepProgram {
           draws.push(t);
           slots[s] = t.dataId;
         } else {
-          // A copy per step: the CPU backend keeps the array it is given as the tensor's storage.
-          slots[s] = backend.write((u.values as { slice(): tf.BackendValues }).slice(), [...u.shape], u.dtype);
+          // WASM copies the values into its heap; the CPU backend keeps the array it is given as the tensor's
+          // storage, so it gets a copy per step.
+          const values = this.copyUploads ? (u.values as { slice(): tf.BackendValues }).slice() : u.values!;
+          slots[s] = backend.write(values, [...u.shape], u.dtype);
           owned[s] = true;
         }
       }
@@ -294,17 +300,22 @@ function build(step: RecordedStep, c: Canonical): StepProgram {
     return s === undefined ? { external: id } : { slot: s };
   };
   const lastUse = new Map<number, number>();
-  const callsWithoutRelease = step.record.calls.map((call, i) => {
-    const inputs = call.inputs.map(([name, t]) => {
-      const ref = refOf(t.dataId);
-      if ('slot' in ref) lastUse.set(ref.slot, i);
-      return [name, ref, t.shape, t.dtype] as const;
+  // A kernel whose one output is one of its inputs (Reshape, tfjs' Identity in the tape's bookkeeping) only moved
+  // a reference: at replay its consumers read the input's slot directly, and the call is left out (on the
+  // reference step, 80 of 148 recorded calls).
+  const aliasing = (call: RecordedCall): boolean => call.outputs.length === 1 && call.inputs.some(([, t]) => t.dataId === call.outputs[0].dataId);
+  const callsWithoutRelease = step.record.calls
+    .filter((call) => !aliasing(call))
+    .map((call, i) => {
+      const inputs = call.inputs.map(([name, t]) => {
+        const ref = refOf(t.dataId);
+        if ('slot' in ref) lastUse.set(ref.slot, i);
+        return [name, ref, t.shape, t.dtype] as const;
+      });
+      const outputs = call.outputs.map((t) => newSlot(t.dataId));
+      for (const s of outputs) if (!lastUse.has(s)) lastUse.set(s, i);
+      return { kernel: call.kernel, fn: call.fn, attrs: call.attrs, inputs, inputArray: call.inputArray, outputs, shapes: call.outputs.map((t) => t.shape) };
     });
-    // An output that aliases an input (Reshape) is a slot of its own: it holds its own reference.
-    const outputs = call.outputs.map((t) => newSlot(t.dataId));
-    for (const s of outputs) if (!lastUse.has(s)) lastUse.set(s, i);
-    return { kernel: call.kernel, fn: call.fn, attrs: call.attrs, inputs, inputArray: call.inputArray, outputs, shapes: call.outputs.map((t) => t.shape) };
-  });
   const outputs = step.outputs.map((t) => [refOf(t.dataId), t.shape, t.dtype] as const);
   // Slots the step returns are released after the caller's tensors took their reference (at the end).
   for (const [ref] of outputs) if ('slot' in ref) lastUse.set(ref.slot, Infinity);

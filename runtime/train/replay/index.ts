@@ -64,6 +64,7 @@ export class StepReplayer<M> {
   /** Where replay stands (for progress lines, benches and tests). */
   get status(): ReplayStatus {
     if (this.offReason !== null) return { state: 'off', reason: this.offReason };
+    if (this.shapes.size === 0 && this.lastReason !== undefined) return { state: 'off', reason: this.lastReason };
     const programs = [...this.shapes.values()].filter((s) => s.program !== null);
     if (programs.length > 0) return { state: 'replaying', kernels: programs[0].program!.kernels, ...(this.lastReason ? { reason: this.lastReason } : {}) };
     const stuck = [...this.shapes.values()].find((s) => s.attempts >= MAX_ATTEMPTS);
@@ -73,7 +74,12 @@ export class StepReplayer<M> {
 
   /** Runs `region` for this step: replayed when a program for this batch shape exists and accepts the batch. */
   run(batch: Batch, rng: RandomStream, region: (rng: RandomStream) => RegionResult<M>): RegionResult<M> {
-    if (this.offReason !== null || !BACKENDS.has(tf.getBackend())) return region(rng);
+    if (this.offReason !== null) return region(rng);
+    if (!BACKENDS.has(tf.getBackend())) {
+      // Other backends keep tensors on a device (WebGL textures, libtensorflow) and are not tested with replay.
+      this.lastReason = `step replay runs on the wasm and cpu backends, not ${tf.getBackend()}`;
+      return region(rng);
+    }
     const key = Object.entries(batch)
       .map(([k, t]) => `${k}:${t.shape.join('x')}`)
       .join(',');

@@ -53,6 +53,9 @@
 #define NC_MAX 512
 #define APACK_FLOATS ((MC_MAX / MR_MAX + 1) * MR_MAX * ASTRIDE)
 #define BPACK_FLOATS ((NC_MAX / NR) * KC_MAX * NR)
+/* A thread keeps the packed A of up to this many blocks (row blocks × k blocks: 100 rows with k ≤ 2048, or up to 896
+ * rows with k ≤ 256) for its next call of the same job. */
+#define APACK_BLOCKS 8
 
 bool sgm_gemm512_supported(void) {
   __builtin_cpu_init();
@@ -60,7 +63,17 @@ bool sgm_gemm512_supported(void) {
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
 }
 
-/* ---- packing buffers: one pair per thread, allocated on first use, freed when the thread ends ---- */
+/* ---- packing buffers: one set per thread, allocated on first use, freed when the thread ends ---- */
+
+/* What a thread's buffers hold: the packed A (all its k blocks) and B (one block) of a call of job `*_job`
+ * (sgm_gemm512_extra.job; 0: nothing reusable), with the operand's address, sizes and leading dimension. */
+typedef struct {
+  uint64_t a_job, b_job;
+  const float *a_src, *b_src;
+  int64_t a_m, a_k, a_ld, b_n, b_k, b_ld;
+} pack_tags;
+#define HEADER_FLOATS 32 /* 128 bytes before the buffers hold the tags */
+_Static_assert(sizeof(pack_tags) <= sizeof(float) * HEADER_FLOATS, "tags fit the header");
 
 static pthread_key_t buffers_key;
 static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
@@ -71,11 +84,12 @@ static float *thread_buffers(void) {
   (void)pthread_once(&buffers_once, make_key);
   float *buf = pthread_getspecific(buffers_key);
   if (buf == NULL) {
-    buf = aligned_alloc(64, sizeof(float) * (APACK_FLOATS + BPACK_FLOATS));
+    buf = aligned_alloc(64, sizeof(float) * (HEADER_FLOATS + APACK_BLOCKS * APACK_FLOATS + BPACK_FLOATS));
     if (buf == NULL || pthread_setspecific(buffers_key, buf) != 0) {
       free(buf);
       return NULL;
     }
+    memset(buf, 0, sizeof(pack_tags));
   }
   return buf;
 }
@@ -291,7 +305,7 @@ static TARGET void pack_a(bool ta, const float *a, int64_t lda, int64_t i0, int6
 
 TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                        const float *b, int64_t ldb, float *c, int64_t ldc, const sgm_gemm512_extra *extra) {
-  const sgm_gemm512_extra none = {NULL, 0, 0, 0, NULL};
+  const sgm_gemm512_extra none = {NULL, 0, 0, 0, NULL, 0};
   const sgm_gemm512_extra *x = extra == NULL ? &none : extra;
   const bool gate_ok = x->gate_operand == 0 || ((x->gate_act == 1 || x->gate_act == 3) && x->gate_y != NULL &&
                                                 ((x->gate_operand == 'a' && !ta) || (x->gate_operand == 'b' && !tb)));
@@ -309,17 +323,29 @@ TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const 
   }
   float *const buf = thread_buffers();
   if (buf == NULL) return -1;
-  float *const apack = buf, *const bpack = buf + APACK_FLOATS;
+  pack_tags *const tags = (pack_tags *)buf;
+  float *const bpack = buf + HEADER_FLOATS, *const apack = bpack + BPACK_FLOATS;
   const int64_t kblocks = (k + KC_MAX - 1) / KC_MAX;
+  /* The chunks of one job (kernels.c) share an operand: a thread that computes several of them packs it once. A is
+   * kept when all its blocks fit (the batch of 100 rows with k ≤ 2048, or k ≤ 256 with up to 896 rows); B when it
+   * is one block. */
+  const int64_t mblocks = (m + MC_MAX - 1) / MC_MAX;
+  const bool keep_a = x->job != 0 && mblocks * kblocks <= APACK_BLOCKS;
+  const bool keep_b = x->job != 0 && n <= NC_MAX && kblocks == 1;
+  const bool have_a = keep_a && tags->a_job == x->job && tags->a_src == a && tags->a_m == m && tags->a_k == k && tags->a_ld == lda;
+  const bool have_b = keep_b && tags->b_job == x->job && tags->b_src == b && tags->b_n == n && tags->b_k == k && tags->b_ld == ldb;
+  if (!have_a) tags->a_job = 0; /* overwritten below */
+  if (!have_b) tags->b_job = 0;
   for (int64_t j0 = 0; j0 < n; j0 += NC_MAX) {
     const int64_t nc = n - j0 < NC_MAX ? n - j0 : NC_MAX;
     for (int64_t q = 0; q < kblocks; q++) {
       const int64_t p0 = q * k / kblocks, kc = (q + 1) * k / kblocks - p0;
-      pack_b(tb, b, ldb, p0, kc, j0, nc, bpack, gyb, x->gate_act);
+      if (!have_b) pack_b(tb, b, ldb, p0, kc, j0, nc, bpack, gyb, x->gate_act);
       const bool last = q == kblocks - 1;
       for (int64_t i0 = 0; i0 < m; i0 += MC_MAX) {
         const int64_t mc = m - i0 < MC_MAX ? m - i0 : MC_MAX;
-        pack_a(ta, a, lda, i0, mc, p0, kc, apack, gya, x->gate_act);
+        float *const ablock = keep_a ? apack + (q * mblocks + i0 / MC_MAX) * APACK_FLOATS : apack;
+        if (!have_a && !(keep_a && j0 > 0)) pack_a(ta, a, lda, i0, mc, p0, kc, ablock, gya, x->gate_act);
         const int64_t t = tiles_of(mc);
         /* Panel by panel of B (in L1), tile by tile of A (from L2); the other order measured the same. */
         for (int64_t jp = 0; jp < nc; jp += NR) {
@@ -329,13 +355,20 @@ TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const 
             const __mmask16 mlast = mask_of(cols - 16 * (nv - 1));
             const float *panel = bpack + (jp / NR) * kc * NR;
             const int64_t r0 = tile_start(i, mc, t), mr = tile_start(i + 1, mc, t) - r0;
-            kernels[ta ? 0 : 1][nv - 1][mr](kc, apack + i * MR_MAX * ASTRIDE, panel, c + (i0 + r0) * ldc + j0 + jp, ldc,
+            kernels[ta ? 0 : 1][nv - 1][mr](kc, ablock + i * MR_MAX * ASTRIDE, panel, c + (i0 + r0) * ldc + j0 + jp, ldc,
                                             q == 0, mlast, last && x->bias != NULL ? x->bias + j0 + jp : NULL,
                                             last && x->activation == 1);
           }
         }
       }
     }
+  }
+  if (keep_a && !have_a) {
+    const pack_tags t = {x->job, tags->b_job, a, tags->b_src, m, k, lda, tags->b_n, tags->b_k, tags->b_ld};
+    *tags = t;
+  }
+  if (keep_b && !have_b) {
+    tags->b_job = x->job, tags->b_src = b, tags->b_n = n, tags->b_k = k, tags->b_ld = ldb;
   }
   return 0;
 }

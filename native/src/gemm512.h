@@ -28,6 +28,10 @@ typedef struct {
   char gate_operand;   /* 0 none, 'a' or 'b' */
   int gate_act;        /* 1 relu, 3 sigmoid */
   const float *gate_y;
+  uint64_t job; /* 0, or an id shared by calls that compute blocks of one product whose operands do not change
+                 * in between (kernels.c's chunks of one sgm_gemm): a thread then reuses the A (one block of at
+                 * most 112 rows, k ≤ 1024) or B (n ≤ 512, k ≤ 256) it packed for its previous call of the job when
+                 * the call passes the same operand (address, size, leading dimension). */
 } sgm_gemm512_extra;
 
 /* C = op(A) op(B), row-major, op(A) m×k, op(B) k×n: A is m×k with leading dimension lda (k×m when ta), B is k×n

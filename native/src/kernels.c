@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,7 +144,7 @@ static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int
      * stay a separate pass. */
     const bool fused_epilogue = j->activation == 0 || j->activation == 1;
     const sgm_gemm512_extra extra = {fused_epilogue && j->bias != NULL ? j->bias + c0 : NULL, fused_epilogue ? j->activation : 0,
-                                     j->gate_operand, j->gate_act, gy};
+                                     j->gate_operand, j->gate_act, gy, j->id};
     if (gemm_kind == SGM_GEMM_AVX512 && !vector_like && sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n, &extra) == 0) {
       if (fused_epilogue) return;
     } else if (j->gate_operand != 0) {
@@ -184,7 +185,9 @@ int sgm_gemm_plan(gemm_job *job, bool transA, bool transB, int64_t batch, int64_
                   const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
                   int activation, float alpha) {
   choose_gemm_kind();
-  gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1, 0, 0, NULL};
+  static _Atomic uint64_t last_id = 0;
+  gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1, 0, 0, NULL,
+                atomic_fetch_add(&last_id, 1) + 1};
   const double flops = 2.0 * (double)batch * (double)m * (double)n * (double)k;
   int chunks = 1;
   if (flops >= GEMM_MIN_PARALLEL_FLOPS) {

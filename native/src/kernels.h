@@ -38,6 +38,7 @@ typedef struct {
   char gate_operand;     /* 0, or 'a' / 'b': that operand is used as X ∘ act'(Y) (sgm_gemm_set_gate) */
   int gate_act;
   const float *gate_y;
+  uint64_t id; /* unique per planned job: the AVX-512 GEMM's chunks of one job share packed operands (gemm512.h) */
 } sgm_gemm_job;
 int sgm_gemm_plan(sgm_gemm_job *job, bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k,
                   const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,

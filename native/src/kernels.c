@@ -19,7 +19,9 @@
  * same single-threaded OpenBLAS call on 1, 2 or 64 threads, so results are bit-identical across machines and
  * SGM_THREADS (a checkpoint resumed elsewhere continues exactly). The longer side of C is cut into an even number
  * of parts (two threads share them evenly) of about GEMM_CHUNK_WIDTH values; cutting a 100×784×512 GEMM into 8
- * costs ~3 % on one thread (repacking the shared operand per chunk), measured. */
+ * costs ~3 % on one thread with OpenBLAS (repacking the shared operand per chunk), measured; the AVX-512 GEMM packs
+ * the shared operand once per thread and job (gemm512.h), and 64-wide chunks measured no better than 128 with it
+ * (bench/NOTES.md change 17). */
 #define GEMM_CHUNK_WIDTH 128
 /* Rows or columns of a GEMM chunk are a multiple of this (OpenBLAS's register blocks are 16 floats wide). */
 #define GEMM_ALIGN 16

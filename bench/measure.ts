@@ -5,6 +5,7 @@
 import { tf } from '../stdlib/tf.js';
 import type { SectionResult } from './sections.js';
 import type { BenchStep } from './step-rows.js';
+import { timeReplayedKernels } from '../runtime/train/step.js';
 import type { ReferenceResult } from './references.js';
 import type { TrainLoopResult } from './train-loop.js';
 
@@ -68,9 +69,16 @@ export async function measureStep(step: BenchStep, warmup: number, steps: number
     times.push(performance.now() - t0);
   }
   const leaked = (tf.memory().numTensors - before) / steps;
+  // A replayed step's kernels (runtime/train/replay) bypass tfjs' engine, so tf.profile misses them: the replay
+  // times them itself; tf.profile sees the rest (the optimizer's kernels). Replayed kernels count one tensor per
+  // call (their multi-output calls are not told apart here).
+  const replayed = new Map<string, { ms: number; calls: number }>();
+  if (step.model !== undefined) timeReplayedKernels(step.model, replayed);
   const profile = await tf.profile(() => step.step());
-  const byName = new Map<string, { ms: number; calls: number }>();
+  if (step.model !== undefined) timeReplayedKernels(step.model, undefined);
+  const byName = new Map<string, { ms: number; calls: number }>(replayed);
   let tensors = 0;
+  for (const e of replayed.values()) tensors += e.calls;
   for (const k of profile.kernels) {
     const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
     e.ms += Number(k.kernelTimeMs) || 0;
@@ -86,7 +94,7 @@ export async function measureStep(step: BenchStep, warmup: number, steps: number
     warmup,
     steps,
     ms: msSummary(times),
-    kernelsPerStep: profile.kernels.length,
+    kernelsPerStep: profile.kernels.length + [...replayed.values()].reduce((n, e) => n + e.calls, 0),
     tensorsPerStep: tensors,
     leakedTensorsPerStep: leaked,
     topKernels,

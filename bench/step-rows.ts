@@ -7,6 +7,8 @@
 import { tf } from '../stdlib/tf.js';
 import { fusedAdam } from '../runtime/backend/index.js';
 import { RandomStream } from '../stdlib/random.js';
+import { trainStep } from '../runtime/train/step.js';
+import type { ModelInstance } from '../runtime/model-api.js';
 import { loadCompiledForBench } from './compiled-model.js';
 import { createReferenceVae, randomBinaryBatch, type LayerStyle } from './reference-vae.js';
 
@@ -15,6 +17,8 @@ export interface BenchStep {
   /** Runs one training step (synchronously finished when it returns: the loss is read). */
   step(): void;
   dispose(): void;
+  /** The model a compiled row trains (its replayed kernels are timed by bench/profile-step.ts). */
+  readonly model?: ModelInstance;
 }
 
 /** A row of the step table. */
@@ -49,7 +53,7 @@ function referenceRow(layers: LayerStyle, optimizer: 'adam' | 'fusedAdam') {
 
 /** The hand-written row a step is compared with: the one with the same optimizer (tf.train.adam or FusedAdam). */
 export function yardstickOf(rowId: string): string {
-  return rowId.endsWith('+ fusedAdam') ? 'hand-written + fusedAdam' : 'hand-written';
+  return rowId.includes('+ fusedAdam') ? 'hand-written + fusedAdam' : 'hand-written';
 }
 
 /** Every row, in table order. */
@@ -74,7 +78,7 @@ export const STEP_ROWS: readonly StepRow[] = [
   },
   {
     id: 'compiled igr_vae',
-    description: 'models/igr_vae.sgm through `sgm compile`: objective() + gradients + tf.train.adam',
+    description: 'models/igr_vae.sgm through `sgm compile`, trained by the runtime\'s step (replayed kernels) with tf.train.adam',
     compiled: true,
     // Generated code runs on sgm's runtime, whose dense layers call _FusedMatMul directly with sgm's registered
     // gradient; on tfjs as shipped (the "stock" configuration) WASM's _FusedMatMul aborts in that backward pass
@@ -89,28 +93,38 @@ export const STEP_ROWS: readonly StepRow[] = [
     needsFixes: true,
     create: compiledRow('fusedAdam'),
   },
+  {
+    id: 'compiled igr_vae + fusedAdam, no replay',
+    description: 'the same without step replay: objective, tape and gradients through tfjs on every step',
+    needsFixes: true,
+    create: compiledRow('fusedAdam', false),
+  },
 ];
 
-/** The compiled reference model's step: the generated objective, its gradients and an optimizer update. */
-function compiledRow(optimizer: 'adam' | 'fusedAdam') {
+/**
+ * The compiled reference model's step as `sgm train` runs it: the runtime's trainStep (the objective and its
+ * gradients, the gradient norm and the NaN/Inf guard in one read-back, the optimizer update), whose kernels are
+ * replayed from the third step on (runtime/train/replay) unless `replay` is false.
+ */
+function compiledRow(optimizer: 'adam' | 'fusedAdam', replay = true) {
   return async (seed: number): Promise<BenchStep> => {
     const module = await loadCompiledForBench('models/igr_vae.sgm');
-    const model = await module.create({ seed });
+    const created = await module.create({ seed });
+    // The same instance with the replay declaration withdrawn: the step through tfjs' tape every time.
+    const model = replay ? created : { ...created, replayableStep: false };
     const x = randomBinaryBatch(seed + 1);
     const opt = optimizer === 'fusedAdam' ? fusedAdam(1e-3) : tf.train.adam(1e-3);
-    const trainables = [...model.variables.values()].filter((v) => v.trainable);
+    const trainables = [...model.variables.entries()].filter(([, v]) => v.trainable);
     const rng = new RandomStream(seed + 2);
     let step = 0;
     return {
+      model,
       step: () => {
-        const ctx = { step: step++, rng };
-        const loss = opt.minimize(() => model.objective({ x }, ctx).loss, true, trainables);
-        if (loss === null) throw new Error('minimize returned no loss');
-        loss.dataSync();
-        loss.dispose();
+        const out = trainStep(model, { x }, { step: step++, rng }, opt, trainables);
+        if (!out.applied) throw new Error(`bench step ${step} not applied: ${[...out.badScalars, ...out.badGradients].join(', ')}`);
       },
       dispose: () => {
-        model.dispose();
+        created.dispose();
         opt.dispose();
         x.dispose();
       },

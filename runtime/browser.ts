@@ -35,7 +35,7 @@ export { syntheticTopicCorpus, TOPIC_CORPUS_DEFAULTS, type TopicCorpusOptions } 
 export * from './eval/index.js';
 
 // ── what generated model modules call (compiler/codegen) ──
-export { dense, mlp, initDense, initMlp, variablesOf, type DenseWeights } from './nn/index.js';
+export { dense, mlp, initDense, initMlp, ownedVariable, variablesOf, type DenseWeights } from './nn/index.js';
 export { sumToBatch, stopGradient, matmulLast, planarFlowVariables, truncatedPmfOf, requireData, requireDim, select, splitSamples, type AxisSelection, type OneHotIndex } from './ops/index.js';
 // Every estimator's run-time helpers (a new estimator adds its export to runtime/estimators/index.ts only).
 export * from './estimators/index.js';

@@ -96,6 +96,12 @@ export interface ModelInstance {
    * Called by the trainer once per step.
    */
   afterStep?(): void;
+  /**
+   * True when a training step's kernels depend only on the batch, the variables, the model's constants and draws
+   * of ctx.rng (no schedule of ctx.step, no estimator state): the trainer may then record the step and replay
+   * its kernels (runtime/train/replay). The compiler sets it; leave it unset in hand-written models.
+   */
+  readonly replayableStep?: boolean;
   /** Every node's value on a batch in topological order, for diagnosing NaN/Inf (names the first bad node). */
   trace(batch: Batch, ctx: StepContext): Array<[string, tf.Tensor]>;
   /** Samples of every latent from the guide for a batch. */

@@ -114,7 +114,8 @@ export function emitParams(em: ModelState): void {
         init = typeof v === 'number' ? `tf.fill([${dims}], ${literal(v)})` : `tf.broadcastTo(tf.tensor(${literal(v)}), [${dims}])`;
       }
     }
-    em.setup.push(`const ${id} = tf.variable(tf.tidy(() => ${init}), true); // line ${em.line(st.span)}: ${em.src(st.span)}`);
+    em.cx.imports.runtime.add('ownedVariable');
+    em.setup.push(`const ${id} = ownedVariable(tf.tidy(() => ${init})); // line ${em.line(st.span)}: ${em.src(st.span)}`);
     em.variableEntries.push(`[${str(name)}, ${id}]`);
   }
   // The learned planar flow of each IGR_Planar statement. A latent's guide and prior statements each own one,

@@ -14,6 +14,7 @@ import { literal } from './emit-expr.js';
 import { ModelEmitter } from './emit-model.js';
 import { commentText, propKey, str } from './names.js';
 import { verifyModule } from './verify.js';
+import { estimatorModule } from '../estimators/registry.js';
 
 /** Options of the generator. */
 export interface GenerateOptions {
@@ -88,6 +89,12 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
   });
 
   const afterStep = code.afterStep.length > 0 ? [`afterStep(): void {\n${code.afterStep.map((line) => `  ${line}`).join('\n')}\n},`] : [];
+  // The runtime may record one training step and replay its kernels (runtime/train/replay) when nothing but the
+  // batch, the variables and the random stream decides what a step computes: no schedule of ctx.step, no
+  // estimator state updated after the step or kept by the estimator itself.
+  const stepDependent = code.functions.some((f) => f.includes('ctx.step')) || code.members.some((m) => m.includes('ctx.step'));
+  const replayable = !stepDependent && code.afterStep.length === 0 && !plan.estimators.some((d) => estimatorModule(d.estimator).statefulStep);
+  const replayMember = replayable ? ['replayableStep: true,'] : [];
   file.addFunction({
     name: 'create',
     isExported: true,
@@ -100,7 +107,7 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
       `const variables = new Map<string, tf.Variable>([${code.variableEntries.join(', ')}]);`,
       `const constants: tf.Tensor[] = [${code.constants.join(', ')}];`,
       ...code.functions,
-      `return {\nmetadata,\nvariables,\n${[...code.members, ...afterStep].join('\n')}\n};`,
+      `return {\nmetadata,\nvariables,\n${[...replayMember, ...code.members, ...afterStep].join('\n')}\n};`,
     ],
   });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });

@@ -228,6 +228,12 @@ export interface EstimatorModule<K extends string = string> {
   readonly kind: K;
   /** One line for docs and the graph legend. */
   readonly summary: string;
+  /**
+   * Its run-time part keeps state the step's kernels do not show (an optimizer of its own, running averages, a
+   * value read back from the step): the trainer must not record and replay a step of a model using it
+   * (runtime/train/replay).
+   */
+  readonly statefulStep?: true;
   /** Its `with` clause: options with constraints, defaults and docs. */
   readonly syntax: EstimatorSyntax;
   /** Its colours and label on the graph page. */

@@ -16,6 +16,7 @@ import { baselineOption, baselineText, createEmaBaseline } from './reinforce.js'
 
 export const muprop: EstimatorModule<'muprop'> = {
   kind: 'muprop',
+  statefulStep: true,
   summary: 'score function with a first-order Taylor control variate around the mean-field pass (MuProp)',
   syntax: {
     doc: 'score function with a first-order Taylor control variate around the mean-field pass and its analytic correction (MuProp: Gu, Levine, Sutskever, Mnih 2016, arXiv:1511.05176); Bernoulli and OneHotCategorical nodes',

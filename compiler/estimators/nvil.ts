@@ -66,6 +66,7 @@ function booleanOption(clause: { args: ReadonlyMap<string, { type: { kind: strin
 
 export const nvil: EstimatorModule<'nvil'> = {
   kind: 'nvil',
+  statefulStep: true,
   summary: 'score function with an input-dependent learned baseline and variance normalisation (NVIL)',
   syntax: {
     doc: 'score function with an input-dependent learned baseline b(x), a moving-average baseline and optional variance normalisation (NVIL: Mnih, Gregor 2014, arXiv:1402.0030)',

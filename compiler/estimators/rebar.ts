@@ -175,6 +175,7 @@ export function relaxationSurrogate(d: EstimatorDecision, cx: SurrogateContext):
 
 export const rebar: EstimatorModule<'rebar'> = {
   kind: 'rebar',
+  statefulStep: true,
   summary: 'REBAR: score function with the relaxed objective as control variate, tuned to minimise the variance',
   syntax: {
     doc: 'REBAR (Tucker et al. 2017): score function with the relaxed objective as control variate, η and λ tuned to minimise the variance (Bernoulli, OneHotCategorical)',

@@ -14,6 +14,7 @@ import { igrCreate, igrDraw, igrRelaxDecision, igrSurrogate, isIgrDecision, rela
 
 export const relax: EstimatorModule<'relax'> = {
   kind: 'relax',
+  statefulStep: true,
   summary: 'RELAX: REBAR with a learned control-variate network, trained to minimise the variance (on IGR_I: RELAX over IGR)',
   syntax: {
     doc: 'RELAX (Grathwohl et al. 2018): REBAR plus a learned control-variate network r_ρ(z), trained on the variance gradient (Bernoulli, OneHotCategorical; on IGR_I: RELAX over IGR, IGR paper appendix D)',

@@ -5,4 +5,4 @@
  */
 export { activate, dense, type Activation } from './dense.js';
 export { mlp } from './mlp.js';
-export { initDense, initLimit, initMlp, variablesOf, type DenseWeights, type InitOptions, type WeightInit } from './init.js';
+export { initDense, initLimit, initMlp, ownedVariable, variablesOf, type DenseWeights, type InitOptions, type WeightInit } from './init.js';

@@ -40,11 +40,21 @@ export function initLimit(init: WeightInit, fanIn: number, fanOut: number): numb
   return init === 'he' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
 }
 
+/**
+ * A trainable variable holding `initial`'s values, and `initial` released: a variable shares its initial tensor's
+ * storage, so an initial tensor left alive keeps the weights' memory after the model is disposed.
+ */
+export function ownedVariable(initial: tf.Tensor, trainable = true): tf.Variable {
+  const v = tf.variable(initial, trainable);
+  initial.dispose();
+  return v;
+}
+
 /** Weights of a dense layer fanIn -> fanOut, W uniform in ±initLimit from `rng`, b zero. */
 export function initDense(rng: RandomStream, name: string, fanIn: number, fanOut: number, options: InitOptions = {}): DenseWeights {
   const limit = initLimit(options.init ?? 'glorot', fanIn, fanOut);
-  const W = tf.variable(tf.tidy(() => rng.uniform([fanIn, fanOut], -limit, limit)), true);
-  const b = options.bias === false ? null : tf.variable(tf.zeros([fanOut]), true);
+  const W = ownedVariable(rng.uniform([fanIn, fanOut], -limit, limit));
+  const b = options.bias === false ? null : ownedVariable(tf.zeros([fanOut]));
   return { name, W, b };
 }
 

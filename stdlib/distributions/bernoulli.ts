@@ -6,6 +6,7 @@ import type { RandomStream } from '../random.js';
 import { tf } from '../tf.js';
 import { Distribution } from './distribution.js';
 import { isMeanField } from './mean-field.js';
+import { decideOn } from '../step-record.js';
 import { asValue, binaryParams, broadcastShapes, detached, signatureOf, type TensorInput } from './discrete-params.js';
 
 /**
@@ -79,7 +80,7 @@ export class Bernoulli extends Distribution {
       broadcastShapes(x.shape, this.batchShape);
       const lp = fuse([x, this.logits], bernoulliLogProbTerm);
       // A mean-field value (MuProp) keeps the multilinear extension; observed data is checked once for the mask.
-      if (isMeanField(value) || allBinary(x)) return lp;
+      if (isMeanField(value) || decideOn(x, allBinary)) return lp;
       const valid = detached((v) => tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)), x);
       return tf.where(valid, lp, tf.fill(lp.shape, -Infinity));
     });

@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { F, GenGS, Multinomial, RandomStream, fuse, type FExpr } from 'sgm/stdlib';
-import { anneal, requireData, requireDim, sumToBatch, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { anneal, ownedVariable, requireData, requireDim, sumToBatch, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { N: 3, K: 3 } as const;
@@ -80,7 +80,7 @@ export const metadata: ModelMetadata = {
 
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
-  const logits$ = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 5: param logits: [K] = 0
+  const logits$ = ownedVariable(tf.tidy(() => tf.fill([3], 0))); // line 5: param logits: [K] = 0
   const variables = new Map<string, tf.Variable>([['logits', logits$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */

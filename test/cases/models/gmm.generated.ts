@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Categorical, KL_COMPUTE, Normal, RandomStream, type Distribution } from 'sgm/stdlib';
-import { expectation, initMlp, mlp, requireData, requireDim, select, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { expectation, initMlp, mlp, ownedVariable, requireData, requireDim, select, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { K: 3, D: 2 } as const;
@@ -119,9 +119,9 @@ export const metadata: ModelMetadata = {
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed); // weights are drawn in this order
   const c$logits_layers = initMlp(init, 'c.logits', [2, 32, 3]); // line 13: mlp(x, [32, K], act = relu)
-  const means$ = tf.variable(tf.tidy(() => tf.mul(init.normal([3, 2]), 1)), true); // line 8: param means: [K, D] = randn(1)
-  const log_scales$ = tf.variable(tf.tidy(() => tf.fill([3, 2], 0)), true); // line 9: param log_scales: [K, D] = 0
-  const mix_logits$ = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 10: param mix_logits: [K] = 0
+  const means$ = ownedVariable(tf.tidy(() => tf.mul(init.normal([3, 2]), 1))); // line 8: param means: [K, D] = randn(1)
+  const log_scales$ = ownedVariable(tf.tidy(() => tf.fill([3, 2], 0))); // line 9: param log_scales: [K, D] = 0
+  const mix_logits$ = ownedVariable(tf.tidy(() => tf.fill([3], 0))); // line 10: param mix_logits: [K] = 0
   const variables = new Map<string, tf.Variable>([...variablesOf(c$logits_layers), ['means', means$], ['log_scales', log_scales$], ['mix_logits', mix_logits$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
@@ -150,6 +150,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const s = {};

@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Categorical, Normal, RandomStream } from 'sgm/stdlib';
-import { logSumOverCopies, requireData, requireDim, select, sumToBatch, tileBatch, tiledSupport, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { logSumOverCopies, ownedVariable, requireData, requireDim, select, sumToBatch, tileBatch, tiledSupport, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { K: 3, D: 2 } as const;
@@ -101,9 +101,9 @@ export const metadata: ModelMetadata = {
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const init = new RandomStream(options.seed);
-  const w$ = tf.variable(tf.tidy(() => tf.fill([3], 0)), true); // line 8: param w: [K] = 0
-  const means$ = tf.variable(tf.tidy(() => tf.mul(init.normal([3, 2]), 1)), true); // line 9: param means: [K, D] = randn(1)
-  const log_scales$ = tf.variable(tf.tidy(() => tf.fill([3, 2], 0)), true); // line 10: param log_scales: [K, D] = 0
+  const w$ = ownedVariable(tf.tidy(() => tf.fill([3], 0))); // line 8: param w: [K] = 0
+  const means$ = ownedVariable(tf.tidy(() => tf.mul(init.normal([3, 2]), 1))); // line 9: param means: [K, D] = randn(1)
+  const log_scales$ = ownedVariable(tf.tidy(() => tf.fill([3, 2], 0))); // line 10: param log_scales: [K, D] = 0
   const variables = new Map<string, tf.Variable>([['w', w$], ['means', means$], ['log_scales', log_scales$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
@@ -122,6 +122,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       // Summed out exactly per data point (c: 3): one evaluation on the batch tiled 3-fold, one configuration per copy

@@ -144,6 +144,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const s = {};

@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { F, GumbelSoftmax, Poisson, RandomStream, fuse, type FExpr } from 'sgm/stdlib';
-import { truncatedPmfOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { ownedVariable, truncatedPmfOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { K: 100, S: 1000, tau: 0.1, rate: 50 } as const;
@@ -68,7 +68,7 @@ export const metadata: ModelMetadata = {
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const pmf = truncatedPmfOf(new Poisson({ rate: hyper.rate }), 100);
-  const logits$ = tf.variable(tf.tidy(() => tf.fill([100], 0)), true); // line 4: param logits: [K] = 0
+  const logits$ = ownedVariable(tf.tidy(() => tf.fill([100], 0))); // line 4: param logits: [K] = 0
   const variables = new Map<string, tf.Variable>([['logits', logits$]]);
   const constants: tf.Tensor[] = [pmf];
   /** The run-time dimensions (none), read from the shapes of the batch's data. */
@@ -87,6 +87,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);

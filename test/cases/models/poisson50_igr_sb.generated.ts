@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { F, IGR_SB, Poisson, RandomStream, fuse, type FExpr } from 'sgm/stdlib';
-import { truncatedPmfOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { ownedVariable, truncatedPmfOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { K: 100, S: 1000, tau: 0.01, rate: 50 } as const;
@@ -82,8 +82,8 @@ export const metadata: ModelMetadata = {
 /** Creates the model: its weights (from options.seed), fitted priors, and the functions the runtime calls. */
 export async function create(options: CreateOptions): Promise<ModelInstance> {
   const pmf = truncatedPmfOf(new Poisson({ rate: hyper.rate }), 100);
-  const mu$ = tf.variable(tf.tidy(() => tf.fill([99], -4.58496747867)), true); // line 10: param mu: [K - 1] = -log(K - 2)
-  const log_sigma$ = tf.variable(tf.tidy(() => tf.fill([99], 0)), true); // line 11: param log_sigma: [K - 1] = 0
+  const mu$ = ownedVariable(tf.tidy(() => tf.fill([99], -4.58496747867))); // line 10: param mu: [K - 1] = -log(K - 2)
+  const log_sigma$ = ownedVariable(tf.tidy(() => tf.fill([99], 0))); // line 11: param log_sigma: [K - 1] = 0
   const variables = new Map<string, tf.Variable>([['mu', mu$], ['log_sigma', log_sigma$]]);
   const constants: tf.Tensor[] = [pmf];
   /** The run-time dimensions (none), read from the shapes of the batch's data. */
@@ -102,6 +102,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const r = forward(batch, ctx, dims);

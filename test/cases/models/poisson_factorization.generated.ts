@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { F, Gamma, KL_COMPUTE, Poisson, RandomStream, fuse, type Distribution, type FExpr } from 'sgm/stdlib';
-import { dense, initDense, initMlp, matmulLast, mlp, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { dense, initDense, initMlp, matmulLast, mlp, ownedVariable, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { V: 500, K: 20, prior_shape: 0.3, prior_rate: 0.3 } as const;
@@ -117,7 +117,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const h$layers = initMlp(init, 'h', [500, 128]); // line 11: mlp(log1p(x), [128], act = relu, out_act = relu)
   const theta$concentration_layer = initDense(init, 'theta.concentration', 128, 20); // line 12: dense(h, [K])
   const theta$rate_layer = initDense(init, 'theta.rate', 128, 20); // line 12: dense(h, [K])
-  const log_beta$ = tf.variable(tf.tidy(() => tf.mul(init.normal([20, 500]), 0.3)), true); // line 8: param log_beta: [K, V] = randn(0.3)
+  const log_beta$ = ownedVariable(tf.tidy(() => tf.mul(init.normal([20, 500]), 0.3))); // line 8: param log_beta: [K, V] = randn(0.3)
   const variables = new Map<string, tf.Variable>([...variablesOf(h$layers), ...variablesOf(theta$concentration_layer), ...variablesOf(theta$rate_layer), ['log_beta', log_beta$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
@@ -148,6 +148,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       const dims = dimsOf(batch);
       const s = {};

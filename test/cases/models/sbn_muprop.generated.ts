@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bernoulli, KL_COMPUTE, RandomStream, asMeanField, logProbOfSample, type Distribution } from 'sgm/stdlib';
-import { EmaBaseline, dense, initDense, meanFieldExpansion, mupropSurrogate, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { EmaBaseline, dense, initDense, meanFieldExpansion, mupropSurrogate, ownedVariable, requireData, requireDim, sumToBatch, variablesOf, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { H1: 200, H2: 200 } as const;
@@ -135,7 +135,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const h2$logits_layer = initDense(init, 'h2.logits', 200, 200); // line 11: dense(h1, [H2])
   const h1$prior_logits_layer = initDense(init, 'h1:prior.logits', 200, 200); // line 16: dense(h2, [H1])
   const x$logits_layer = initDense(init, 'x.logits', 200, 784); // line 17: dense(h1, [784])
-  const prior_logits$ = tf.variable(tf.tidy(() => tf.fill([200], 0)), true); // line 7: param prior_logits: [H2] = 0
+  const prior_logits$ = ownedVariable(tf.tidy(() => tf.fill([200], 0))); // line 7: param prior_logits: [H2] = 0
   const h1$baseline = new EmaBaseline('baseline/h1', 0.9); // line 10: requested with muprop: score function minus a first-order Taylor control variate around the mean-field pass, its expectation added back (Gu et al. 2016); EMA baseline (decay 0.9) of the residual
   const h2$baseline = new EmaBaseline('baseline/h2', 0.9); // line 11: requested with muprop: score function minus a first-order Taylor control variate around the mean-field pass, its expectation added back (Gu et al. 2016); EMA baseline (decay 0.9) of the residual
   const variables = new Map<string, tf.Variable>([...variablesOf(h1$logits_layer), ...variablesOf(h2$logits_layer), ...variablesOf(h1$prior_logits_layer), ...variablesOf(x$logits_layer), ['prior_logits', prior_logits$], ...h1$baseline.variables(), ...h2$baseline.variables()]);

@@ -3,7 +3,7 @@
 // Estimators and KL methods were chosen at compile time; `sgm check --explain` prints why.
 import * as tf from '@tensorflow/tfjs-core';
 import { Bernoulli, RandomStream, logProbOfSample, type Distribution } from 'sgm/stdlib';
-import { dense, initDense, requireData, requireDim, splitSamples, sumToBatch, tileBatch, variablesOf, vimcoScoreTerm, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
+import { dense, initDense, ownedVariable, requireData, requireDim, splitSamples, sumToBatch, tileBatch, variablesOf, vimcoScoreTerm, type Batch, type CreateOptions, type ModelInstance, type ModelMetadata, type ObjectiveResult, type StepContext } from 'sgm/runtime';
 
 /** Hyperparameters, fixed at compile time (`sgm compile --set K=20` regenerates with other values). */
 const hyper = { H1: 200, H2: 200, K: 5 } as const;
@@ -135,7 +135,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   const h2$logits_layer = initDense(init, 'h2.logits', 200, 200); // line 11: dense(h1, [H2])
   const h1$prior_logits_layer = initDense(init, 'h1:prior.logits', 200, 200); // line 16: dense(h2, [H1])
   const x$logits_layer = initDense(init, 'x.logits', 200, 784); // line 17: dense(h1, [784])
-  const prior_logits$ = tf.variable(tf.tidy(() => tf.fill([200], 0)), true); // line 7: param prior_logits: [H2] = 0
+  const prior_logits$ = ownedVariable(tf.tidy(() => tf.fill([200], 0))); // line 7: param prior_logits: [H2] = 0
   const variables = new Map<string, tf.Variable>([...variablesOf(h1$logits_layer), ...variablesOf(h2$logits_layer), ...variablesOf(h1$prior_logits_layer), ...variablesOf(x$logits_layer), ['prior_logits', prior_logits$]]);
   const constants: tf.Tensor[] = [];
   /** The run-time dimensions (B), read from the shapes of the batch's data. */
@@ -171,6 +171,7 @@ export async function create(options: CreateOptions): Promise<ModelInstance> {
   return {
     metadata,
     variables,
+    replayableStep: true,
     objective(batch: Batch, ctx: StepContext): ObjectiveResult {
       // iwae(samples = 5): log (1/k) Σ_i p(x, z_i) / q(z_i | x) per data point (Burda et al. 2016), the k samples in
       // one pass over the batch tiled to [5·B, ...] (row i·B + b: sample i of data point b), split back to [5, B]

@@ -1,5 +1,5 @@
 /**
- * In-process A/B of two builds of the native addon (bench/NOTES.md change 17) on one bench row (default 'compiled
+ * In-process A/B of two builds of the native addon (bench/NOTES.md change 18) on one bench row (default 'compiled
  * igr_vae + fusedAdam') on WASM + native: the addon built in this checkout (new) against another build (old, e.g. a
  * copy of native/build/Release/sgm_native.node made before a change). Each addon keeps its own thread pool; every
  * kernel the addon provides (GEMMs, SgmDenseGrad, unary, SgmFused, Adam, sum of squares) is registered from the

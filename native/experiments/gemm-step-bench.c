@@ -2,7 +2,7 @@
  * The GEMMs of the reference step (models/igr_vae.sgm, batch 100) as the addon runs them: per layer the forward
  * sgm_gemm with bias and activation (what `_FusedMatMul` calls) and sgm_dense_grad (what `SgmDenseGrad` calls:
  * dX when the layer's input needs it, dW, dbias), on the addon's pool with 1 or more threads. Also the bare GEMMs
- * of each backward shape (dx = dY·Wᵀ, dW = Xᵀ·dY with K = 100) through sgm_gemm. bench/NOTES.md change 17.
+ * of each backward shape (dx = dY·Wᵀ, dW = Xᵀ·dY with K = 100) through sgm_gemm. bench/NOTES.md change 18.
  *
  * Each call is timed alone; between two calls the calling thread can do `gap` µs of other work that walks a 4 MB
  * buffer (as the step's other kernels and tfjs' JavaScript do): the pool's worker, which spins 50 µs after a job,
@@ -14,7 +14,7 @@
  *      native/src/vmath.c native/src/gemm512.c -lopenblas -lpthread -lm -o /tmp/gemm-step-bench
  *   /tmp/gemm-step-bench [threads=2] [reps=200] [gap_us=0] [kind=avx512|openblas]
  *
- * Paired A/B against another version of the sources (bench/NOTES.md change 17): build that version's objects with
+ * Paired A/B against another version of the sources (bench/NOTES.md change 18): build that version's objects with
  * every global symbol prefixed old_ and compile this file with -DSGM_AB; each repetition then runs the whole
  * sequence on both (old first in even repetitions, new first in odd ones), and the report adds per call the old
  * best and median and the median of the per-repetition ratios new/old, and says whether the outputs' bits agree:

@@ -28,7 +28,7 @@
  * rows ASTRIDE floats apart) when A is not transposed, and k-major (the tile's rows for one k contiguous) when it
  * is (dW = X^T dY): both are copies of contiguous runs, and the kernel has a variant for each layout.
  *
- * Besides the product (sgm_gemm512_extra, bench/NOTES.md change 17): the forward epilogue (bias, relu) is applied
+ * Besides the product (sgm_gemm512_extra, bench/NOTES.md change 18): the forward epilogue (bias, relu) is applied
  * to the accumulators as the last k block is stored, instead of a second pass over C; the dense backward's
  * G = dY ∘ act'(Y) is formed while dY is packed (as A for dX = G W^T, as B for dW = X^T G), so G is never stored;
  * and a thread keeps what it packed for the operand the chunks of one sgm_gemm share (A for a column split, B for

@@ -21,7 +21,7 @@
  * of parts (two threads share them evenly) of about GEMM_CHUNK_WIDTH values; cutting a 100×784×512 GEMM into 8
  * costs ~3 % on one thread with OpenBLAS (repacking the shared operand per chunk), measured; the AVX-512 GEMM packs
  * the shared operand once per thread and job (gemm512.h), and 64-wide chunks measured no better than 128 with it
- * (bench/NOTES.md change 17). */
+ * (bench/NOTES.md change 18). */
 #define GEMM_CHUNK_WIDTH 128
 /* Rows or columns of a GEMM chunk are a multiple of this (OpenBLAS's register blocks are 16 floats wide). */
 #define GEMM_ALIGN 16

@@ -48,6 +48,16 @@ export function stepReplayStatus(model: ModelInstance): ReplayStatus | undefined
   return replayers.get(model)?.replayer.status;
 }
 
+/**
+ * Tells `note` whether `model`'s steps are replayed, once that is known (after two recorded steps); silent for a
+ * model that does not declare a replayable step.
+ */
+export function replayNote(model: ModelInstance, note: (line: string) => void): void {
+  const s = stepReplayStatus(model);
+  if (s?.state === 'replaying') note(`step replay: on (${s.kernels} kernels per step)`);
+  else if (s !== undefined && model.replayableStep === true) note(`step replay: off: ${s.reason ?? 'still recording'}`);
+}
+
 /** Collects the wall time of each replayed kernel of `model`'s steps into `timing` (undefined: stop). */
 export function timeReplayedKernels(model: ModelInstance, timing: Map<string, { ms: number; calls: number }> | undefined): void {
   const entry = replayers.get(model);

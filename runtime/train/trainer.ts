@@ -27,7 +27,7 @@ import { parseLrSchedule, setLearningRate } from './lr-schedule.js';
 import { describeNonFinite, findNonFiniteNode } from './nan-guard.js';
 import { TRAIN_DEFAULTS, YIELD_EVERY_MS, validateTrainOptions, type TrainOptions } from './options.js';
 import { ProgressBar } from './progress.js';
-import { trainStep } from './step.js';
+import { replayNote, trainStep } from './step.js';
 
 /** The data of a run: the bound training set and, optionally, held-out data for evaluation. */
 export interface TrainData {
@@ -246,6 +246,7 @@ async function trainLocked(model: ModelInstance, data: TrainData, options: Train
       if (lr !== undefined) setLearningRate(optimizer, lr);
       try {
         const stepped = trainStep(model, batch, { step, rng }, optimizer, trainables);
+        if (step === startStep + 2) replayNote(model, note);
         // The rate this step used is a metric (`lr`): logged, in the progress line and in the report's schedules.
         const out = lr === undefined ? stepped : { ...stepped, metrics: { ...stepped.metrics, lr } };
         if (!out.applied) {

@@ -1,5 +1,5 @@
 // What the AVX-512 GEMM (native/src/gemm512.c) does besides the product, each against the unfused computation
-// written here, bit for bit (bench/NOTES.md change 17):
+// written here, bit for bit (bench/NOTES.md change 18):
 //  - the forward epilogue (bias, relu) applied as the micro-kernel stores C equals the plain product followed by
 //    float32 `c + bias[j]` and `x > 0 ? x : 0`;
 //  - the dense backward pass with dY gated by act'(Y) while packing (no stored G) equals the GEMMs of G = dY·act'(Y)

@@ -131,6 +131,7 @@ describe('what keeps a step from being replayed', () => {
     ['a constant computed from the step number', (w, x, ctx) => tf.sum(tf.mul(tf.mul(w, x), ctx.step + 1)), /changes between steps/],
     ['a branch on a variable’s value', (w, x) => (w.dataSync()[0] > 0 ? tf.sum(tf.mul(w, x)) : tf.sum(tf.sub(w, x))), /reads back the variable 'w/],
     ['a seed taken from the stream directly', (w, x, ctx) => tf.sum(tf.mul(tf.mul(w, x), (ctx.rng.nextSeed() % 7) + 1)), /seeds from the random stream directly/],
+    ['a kernel whose output shape depends on values (Unique)', (w, x) => tf.mul(tf.sum(w), tf.sum(tf.unique(x).values)), /output shape depends on its input values/],
     [
       'a variable assigned inside the objective',
       (w, x) => {

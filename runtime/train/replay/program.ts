@@ -16,6 +16,29 @@ import type { RecordedUpload, StepRecord } from './recorder.js';
 
 type DataId = tf.DataId;
 
+/**
+ * Kernels whose output shape depends on the values of their inputs (boolean masks, box selection, unique values,
+ * sparse and ragged tensors): a recorded call of one says nothing about the next step's shapes.
+ */
+const VALUE_SHAPED_KERNELS = new Set([
+  'Where',
+  'NonMaxSuppressionV3',
+  'NonMaxSuppressionV4',
+  'NonMaxSuppressionV5',
+  'Unique',
+  'SparseFillEmptyRows',
+  'SparseReshape',
+  'SparseSegmentMean',
+  'SparseSegmentSum',
+  'SparseToDense',
+  'StringNGrams',
+  'StringSplit',
+  'StringToHashBucketFast',
+  'RaggedGather',
+  'RaggedRange',
+  'RaggedTensorToTensor',
+]);
+
 /** What a step's inputs are, known before recording: the model's variables and the batch's tensors. */
 export type Leaf = { readonly kind: 'variable'; readonly variable: tf.Variable } | { readonly kind: 'batch'; readonly key: string };
 
@@ -35,8 +58,9 @@ interface Call {
   readonly attrs: tf.NamedAttrMap | undefined;
   readonly inputs: ReadonlyArray<readonly [string, Ref, readonly number[], tf.DataType]>;
   readonly inputArray: boolean;
-  /** The slots of its outputs. */
+  /** The slots of its outputs, and their recorded shapes. */
   readonly outputs: readonly number[];
+  readonly shapes: ReadonlyArray<readonly number[]>;
   /** Slots whose last use is this call (released after it). */
   readonly release: readonly number[];
 }
@@ -124,6 +148,11 @@ export class StepProgram {
           slots[s] = outs[i].dataId;
           owned[s] = true;
         });
+        // Shapes are fixed by the recording (VALUE_SHAPED_KERNELS are never replayed); a kernel that still returns
+        // another shape must not feed the next one silently.
+        if (outs.length !== call.shapes.length || outs.some((t, i) => !tf.util.arraysEqual(t.shape, call.shapes[i] as number[]))) {
+          throw new Error(`step replay: ${call.kernel} returned shape [${outs.map((t) => t.shape.join(', ')).join('; ')}] where the recorded step had [${call.shapes.map((sh) => sh.join(', ')).join('; ')}]; SGM_REPLAY=0 trains without replay`);
+        }
         for (const s of call.release) release(s);
       }
       // The caller's tensors take one reference of their own; the replay's references are all released below.
@@ -143,6 +172,8 @@ export class StepProgram {
 export function compileSteps(a: RecordedStep, b: RecordedStep): Verdict {
   const problems = [...new Set([...a.record.problems, ...b.record.problems])];
   if (problems.length > 0) return { reason: problems.join('; ') };
+  const shaped = b.record.calls.find((c) => VALUE_SHAPED_KERNELS.has(c.kernel));
+  if (shaped !== undefined) return { reason: `the step runs ${shaped.kernel}, whose output shape depends on its input values` };
   const ca = canonical(a);
   const cb = canonical(b);
   if (typeof ca === 'string') return { reason: ca };
@@ -272,7 +303,7 @@ function build(step: RecordedStep, c: Canonical): StepProgram {
     // An output that aliases an input (Reshape) is a slot of its own: it holds its own reference.
     const outputs = call.outputs.map((t) => newSlot(t.dataId));
     for (const s of outputs) if (!lastUse.has(s)) lastUse.set(s, i);
-    return { kernel: call.kernel, fn: call.fn, attrs: call.attrs, inputs, inputArray: call.inputArray, outputs };
+    return { kernel: call.kernel, fn: call.fn, attrs: call.attrs, inputs, inputArray: call.inputArray, outputs, shapes: call.outputs.map((t) => t.shape) };
   });
   const outputs = step.outputs.map((t) => [refOf(t.dataId), t.shape, t.dtype] as const);
   // Slots the step returns are released after the caller's tensors took their reference (at the end).

@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
   for (int v = 0; v < VERSIONS; v++) t[v] = malloc(sizeof(double) * CALLS * (size_t)reps);
   double mflop[CALLS];
   char names[CALLS][48];
-  unsigned long long hashes[VERSIONS];
+  unsigned long long hashes[VERSIONS] = {0};
   for (int r = 0; r < reps; r++) {
     for (int o = 0; o < VERSIONS; o++) {
       const int v = r % 2 == 0 ? o : VERSIONS - 1 - o;

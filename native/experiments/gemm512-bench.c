@@ -86,7 +86,7 @@ int main(int argc, char **argv) {
                         a, lda, b, ldb, 0.f, c0, n);
             break;
           case 1:
-            sgm_gemm512(sh->ta, sh->tb, m, n, k, a, lda, b, ldb, c1, n);
+            sgm_gemm512(sh->ta, sh->tb, m, n, k, a, lda, b, ldb, c1, n, NULL);
             break;
           case 2:
             sgm_gemm_set_kind(SGM_GEMM_OPENBLAS);

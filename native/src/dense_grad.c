@@ -10,6 +10,10 @@
  *  - each GEMM is planned exactly as sgm_gemm plans it (same chunks, same OpenBLAS calls), so dA and dB have the
  *    bits of the BatchMatMul kernel on the same G. The two GEMMs' chunks share one pool job: two GEMMs too small to
  *    split (under 4 MFLOP) still run on two threads at once.
+ * With the AVX-512 GEMM and untransposed operands (a dense layer's X·W), G is never stored: both GEMMs read dY
+ * gated by act'(Y) as they pack it (sgm_gemm_set_gate, gemm512.h), the column sums run beside them, and the whole
+ * backward pass is one pool job instead of two (no barrier after the elementwise pass, no scratch for G). The
+ * gated values are the elementwise pass's, operation for operation, so every output keeps its bits (tested).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -124,20 +128,22 @@ static void run_parts(multi_job *mj) {
 int sgm_dense_grad(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float *a, const float *b, const float *dy,
                    const float *y, int activation, float *da, float *db, float *dbias) {
   const bool gemms = da != NULL || db != NULL;
-  /* G needs its own array only when an activation changes it and a GEMM reads it; linear uses dY itself. */
+  /* G gated inside the GEMMs' packing: the AVX-512 GEMM (the OpenBLAS path would copy G per chunk) on X·W. */
+  const bool gate = activation != 0 && gemms && !ta && !tb && sgm_gemm_get_kind() == SGM_GEMM_AVX512;
+  /* G needs its own array only when an activation changes it and a GEMM reads it ungated; linear uses dY itself. */
   float *scratch = NULL;
-  if (activation != 0 && gemms && m * n > 0) {
+  if (activation != 0 && gemms && !gate && m * n > 0) {
     const size_t bytes = (size_t)ceil_div(m * n * (int64_t)sizeof(float), 64) * 64;
     scratch = aligned_alloc(64, bytes);
     if (scratch == NULL) return -1;
   }
-  const float *g = scratch != NULL ? scratch : dy;
+  const float *g = scratch != NULL ? scratch : dy; /* gated: dY, read through the gate */
 
   multi_job mj = {0, {{0}}};
   act_job act;
   const int act_chunks = act_plan(&act, m, n, dy, y, scratch, dbias, activation);
   const bool act_needed = dbias != NULL || scratch != NULL;
-  if (act_needed && activation != 0) {
+  if (act_needed && activation != 0 && !gate) {
     /* The GEMMs read G: it must be complete first. */
     add_part(&mj, act_chunk, &act, act_chunks);
     run_parts(&mj);
@@ -155,6 +161,7 @@ int sgm_dense_grad(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const floa
       c = ta ? sgm_gemm_plan(&jb, true, true, 1, n, k, m, g, 0, a, 0, db, NULL, 0, 0.f)     /* G^T · A^T */
              : sgm_gemm_plan(&jb, true, false, 1, n, k, m, g, 0, a, 0, db, NULL, 0, 0.f);   /* G^T · A */
     }
+    if (gate) sgm_gemm_set_gate(&jb, 'b', y, activation); /* A^T · G: G is B, untransposed */
     add_part(&mj, sgm_gemm_chunk, &jb, c);
   }
   if (da != NULL) {
@@ -166,10 +173,11 @@ int sgm_dense_grad(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const floa
       c = tb ? sgm_gemm_plan(&ja, true, true, 1, k, m, n, b, 0, g, 0, da, NULL, 0, 0.f)     /* B^T · G^T */
              : sgm_gemm_plan(&ja, false, true, 1, k, m, n, b, 0, g, 0, da, NULL, 0, 0.f);   /* B · G^T */
     }
+    if (gate) sgm_gemm_set_gate(&ja, 'a', y, activation); /* G · B^T: G is A, untransposed */
     add_part(&mj, sgm_gemm_chunk, &ja, c);
   }
-  /* Linear: the column sums read only dY and run beside the GEMMs. */
-  if (act_needed && activation == 0) add_part(&mj, act_chunk, &act, act_chunks);
+  /* Linear or gated: the column sums read only dY and Y and run beside the GEMMs (G is not stored). */
+  if (dbias != NULL && (activation == 0 || gate)) add_part(&mj, act_chunk, &act, act_chunks);
   run_parts(&mj);
   free(scratch);
   return 0;

@@ -28,6 +28,13 @@
  * rows ASTRIDE floats apart) when A is not transposed, and k-major (the tile's rows for one k contiguous) when it
  * is (dW = X^T dY): both are copies of contiguous runs, and the kernel has a variant for each layout.
  *
+ * Besides the product (sgm_gemm512_extra, bench/NOTES.md change 18): the forward epilogue (bias, relu) is applied
+ * to the accumulators as the last k block is stored, instead of a second pass over C; the dense backward's
+ * G = dY ∘ act'(Y) is formed while dY is packed (as A for dX = G W^T, as B for dW = X^T G), so G is never stored;
+ * and a thread keeps what it packed for the operand the chunks of one sgm_gemm share (A for a column split, B for
+ * a row split), tagged with the job's id, so that operand is packed once per thread and job instead of once per
+ * chunk. None of these changes an operation on a value of C: the bits stay those of the plain product.
+ *
  * Compiled for AVX-512 through target attributes only (the rest of the addon stays baseline x86-64); the caller
  * checks sgm_gemm512_supported() at run time.
  */
@@ -53,6 +60,9 @@
 #define NC_MAX 512
 #define APACK_FLOATS ((MC_MAX / MR_MAX + 1) * MR_MAX * ASTRIDE)
 #define BPACK_FLOATS ((NC_MAX / NR) * KC_MAX * NR)
+/* A thread keeps the packed A of up to this many blocks (row blocks × k blocks: 100 rows with k ≤ 2048, or up to 896
+ * rows with k ≤ 256) for its next call of the same job. */
+#define APACK_BLOCKS 8
 
 bool sgm_gemm512_supported(void) {
   __builtin_cpu_init();
@@ -60,7 +70,17 @@ bool sgm_gemm512_supported(void) {
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
 }
 
-/* ---- packing buffers: one pair per thread, allocated on first use, freed when the thread ends ---- */
+/* ---- packing buffers: one set per thread, allocated on first use, freed when the thread ends ---- */
+
+/* What a thread's buffers hold: the packed A (all its k blocks) and B (one block) of a call of job `*_job`
+ * (sgm_gemm512_extra.job; 0: nothing reusable), with the operand's address, sizes and leading dimension. */
+typedef struct {
+  uint64_t a_job, b_job;
+  const float *a_src, *b_src;
+  int64_t a_m, a_k, a_ld, b_n, b_k, b_ld;
+} pack_tags;
+#define HEADER_FLOATS 32 /* 128 bytes before the buffers hold the tags */
+_Static_assert(sizeof(pack_tags) <= sizeof(float) * HEADER_FLOATS, "tags fit the header");
 
 static pthread_key_t buffers_key;
 static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
@@ -71,11 +91,12 @@ static float *thread_buffers(void) {
   (void)pthread_once(&buffers_once, make_key);
   float *buf = pthread_getspecific(buffers_key);
   if (buf == NULL) {
-    buf = aligned_alloc(64, sizeof(float) * (APACK_FLOATS + BPACK_FLOATS));
+    buf = aligned_alloc(64, sizeof(float) * (HEADER_FLOATS + APACK_BLOCKS * APACK_FLOATS + BPACK_FLOATS));
     if (buf == NULL || pthread_setspecific(buffers_key, buf) != 0) {
       free(buf);
       return NULL;
     }
+    memset(buf, 0, sizeof(pack_tags));
   }
   return buf;
 }
@@ -84,9 +105,11 @@ static float *thread_buffers(void) {
 
 /* C[0:MR, 0:16·NV] (+)= A_tile · B_panel over kc values of k. AROW: A packed row by row (ap[r·ASTRIDE + p]), else
  * k-major (ap[p·MR + r]). first: start from 0 instead of loading C. The last vector of each row is masked by
- * mlast (columns past the block's edge are computed on B's zero padding and never stored). */
+ * mlast (columns past the block's edge are computed on B's zero padding and never stored). On the last k block the
+ * epilogue is applied as the tile is stored: bias (the tile's first column's value, NULL for none) is added, then
+ * relu when asked (sgm_gemm512_extra says why these are kernels.c's bits). */
 INLINE void kernel(const int MR, const int NV, const int AROW, int64_t kc, const float *ap, const float *bp, float *c,
-                   int64_t ldc, int first, __mmask16 mlast) {
+                   int64_t ldc, int first, __mmask16 mlast, const float *bias, int relu) {
   __m512 acc[MR_MAX][2];
 #pragma GCC unroll 14
   for (int r = 0; r < MR; r++) {
@@ -108,6 +131,22 @@ INLINE void kernel(const int MR, const int NV, const int AROW, int64_t kc, const
       for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
     }
   }
+  if (bias != NULL || relu) {
+    __m512 bv[2];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; v++) {
+      bv[v] = bias == NULL ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(v == NV - 1 ? mlast : (__mmask16)0xffff, bias + 16 * v);
+    }
+#pragma GCC unroll 14
+    for (int r = 0; r < MR; r++) {
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; v++) {
+        /* x + bias[j] (one float32 addition, as row[j] += bias[j]); relu as x > 0 ? x : +0 (NaN and -0 give +0). */
+        if (bias != NULL) acc[r][v] = _mm512_add_ps(acc[r][v], bv[v]);
+        if (relu) acc[r][v] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(acc[r][v], _mm512_setzero_ps(), _CMP_GT_OQ), acc[r][v]);
+      }
+    }
+  }
 #pragma GCC unroll 14
   for (int r = 0; r < MR; r++) {
 #pragma GCC unroll 2
@@ -119,12 +158,13 @@ INLINE void kernel(const int MR, const int NV, const int AROW, int64_t kc, const
 }
 
 typedef void (*kernel_fn)(int64_t kc, const float *ap, const float *bp, float *c, int64_t ldc, int first,
-                          __mmask16 mlast);
+                          __mmask16 mlast, const float *bias, int relu);
 
 #define KERNEL(MR, NV, AROW)                                                                                      \
   static TARGET void kernel_##MR##_##NV##_##AROW(int64_t kc, const float *ap, const float *bp, float *c,         \
-                                                 int64_t ldc, int first, __mmask16 mlast) {                      \
-    kernel(MR, NV, AROW, kc, ap, bp, c, ldc, first, mlast);                                                       \
+                                                 int64_t ldc, int first, __mmask16 mlast, const float *bias,     \
+                                                 int relu) {                                                     \
+    kernel(MR, NV, AROW, kc, ap, bp, c, ldc, first, mlast, bias, relu);                                           \
   }
 #define KERNELS_MR(MR) KERNEL(MR, 1, 0) KERNEL(MR, 2, 0) KERNEL(MR, 1, 1) KERNEL(MR, 2, 1)
 KERNELS_MR(1) KERNELS_MR(2) KERNELS_MR(3) KERNELS_MR(4) KERNELS_MR(5) KERNELS_MR(6) KERNELS_MR(7)
@@ -143,6 +183,24 @@ static const kernel_fn kernels[2][2][MR_MAX + 1] = {ROW(0), ROW(1)};
 
 static inline __mmask16 mask_of(int64_t count) {
   return count >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << count) - 1u);
+}
+
+/* G = dY ∘ act'(Y) for 16 values (sgm_gemm512_extra): relu G = dY · s with s = 1 for Y > 0, Y for NaN, else 0 (tfjs'
+ * Step; a product, so a negative dY gives -0); sigmoid G = dY · (Y · (1 - Y)). The scalar operations of
+ * dense_grad.c's elementwise pass, one by one. */
+INLINE __m512 gate(__m512 dy, __m512 y, int act) {
+  if (act == 1) {
+    const __mmask16 gt = _mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_GT_OQ);
+    const __mmask16 nan = _mm512_cmp_ps_mask(y, y, _CMP_UNORD_Q);
+    return _mm512_mul_ps(dy, _mm512_mask_mov_ps(_mm512_maskz_mov_ps(gt, _mm512_set1_ps(1.f)), nan, y));
+  }
+  return _mm512_mul_ps(dy, _mm512_mul_ps(y, _mm512_sub_ps(_mm512_set1_ps(1.f), y)));
+}
+
+/* 16 values of an operand (masked: zeros past the mask), gated by Y at the same offset when gy is not NULL. */
+INLINE __m512 load_op(__mmask16 mask, const float *src, const float *gy, int gact) {
+  const __m512 x = _mm512_maskz_loadu_ps(mask, src);
+  return gy == NULL ? x : gate(x, _mm512_maskz_loadu_ps(mask, gy), gact);
 }
 
 /* Transposes 16 rows of 16 floats in registers: r[i][j] becomes r[j][i]. */
@@ -176,20 +234,23 @@ INLINE void transpose16(__m512 r[16]) {
 }
 
 /* Packs op(B)[p0:p0+kc, j0:j0+nc] into panels of 32 columns (a last one of 16 when at most 16 columns remain):
- * panel t holds kc rows of its width w_t (16 or 32) and starts at bp + t·kc·32. */
+ * panel t holds kc rows of its width w_t (16 or 32) and starts at bp + t·kc·32. gy: B's gate (not tb only). */
 static TARGET void pack_b(bool tb, const float *b, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
-                          float *bp) {
+                          float *bp, const float *gy, int gact) {
   if (!tb) {
     /* op(B)[p][j] = b[p·ldb + j]: row p of the block is one contiguous run of B, read in order (the hardware
      * prefetcher follows it) and dealt out to the panels. */
     for (int64_t p = 0; p < kc; p++) {
-      const float *src = b + (p0 + p) * ldb + j0;
+      const int64_t off = (p0 + p) * ldb + j0;
+      const float *src = b + off, *gsrc = gy == NULL ? NULL : gy + off;
       for (int64_t jp = 0; jp < nc; jp += NR) {
         const int64_t cols = nc - jp < NR ? nc - jp : NR;
         const int64_t width = cols > 16 ? 32 : 16;
         float *dst = bp + (jp / NR) * kc * NR + p * width;
-        _mm512_store_ps(dst, _mm512_maskz_loadu_ps(mask_of(cols), src + jp));
-        if (width == 32) _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(mask_of(cols - 16), src + jp + 16));
+        _mm512_store_ps(dst, load_op(mask_of(cols), src + jp, gsrc == NULL ? NULL : gsrc + jp, gact));
+        if (width == 32) {
+          _mm512_store_ps(dst + 16, load_op(mask_of(cols - 16), src + jp + 16, gsrc == NULL ? NULL : gsrc + jp + 16, gact));
+        }
       }
     }
     return;
@@ -219,15 +280,24 @@ static TARGET void pack_b(bool tb, const float *b, int64_t ldb, int64_t p0, int6
 static int64_t tiles_of(int64_t mc) { return (mc + MR_MAX - 1) / MR_MAX; }
 static int64_t tile_start(int64_t i, int64_t mc, int64_t t) { return i * mc / t; }
 
-/* Packs op(A)[i0:i0+mc, p0:p0+kc]: tile i at ap + i·MR_MAX·ASTRIDE, row by row (not ta) or k-major (ta). */
+/* Packs op(A)[i0:i0+mc, p0:p0+kc]: tile i at ap + i·MR_MAX·ASTRIDE, row by row (not ta) or k-major (ta). gy: A's
+ * gate (not ta only). */
 static TARGET void pack_a(bool ta, const float *a, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
-                          float *ap) {
+                          float *ap, const float *gy, int gact) {
   const int64_t t = tiles_of(mc);
   for (int64_t i = 0; i < t; i++) {
     const int64_t r0 = tile_start(i, mc, t), mr = tile_start(i + 1, mc, t) - r0;
     float *tile = ap + i * MR_MAX * ASTRIDE;
-    if (!ta) {
+    if (!ta && gy == NULL) {
       for (int64_t r = 0; r < mr; r++) memcpy(tile + r * ASTRIDE, a + (i0 + r0 + r) * lda + p0, sizeof(float) * (size_t)kc);
+    } else if (!ta) {
+      for (int64_t r = 0; r < mr; r++) {
+        const int64_t off = (i0 + r0 + r) * lda + p0;
+        for (int64_t p = 0; p < kc; p += 16) {
+          const __mmask16 mp = mask_of(kc - p);
+          _mm512_mask_storeu_ps(tile + r * ASTRIDE + p, mp, load_op(mp, a + off + p, gy + off + p, gact));
+        }
+      }
     } else {
       /* op(A)[r][p] = a[p·lda + r]: the tile's mr values for one p are contiguous in A. */
       const __mmask16 mr_mask = mask_of(mr);
@@ -241,24 +311,48 @@ static TARGET void pack_a(bool ta, const float *a, int64_t lda, int64_t i0, int6
 /* ---- the GEMM ---- */
 
 TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                       const float *b, int64_t ldb, float *c, int64_t ldc) {
+                       const float *b, int64_t ldb, float *c, int64_t ldc, const sgm_gemm512_extra *extra) {
+  const sgm_gemm512_extra none = {NULL, 0, 0, 0, NULL, 0};
+  const sgm_gemm512_extra *x = extra == NULL ? &none : extra;
+  const bool gate_ok = x->gate_operand == 0 || ((x->gate_act == 1 || x->gate_act == 3) && x->gate_y != NULL &&
+                                                ((x->gate_operand == 'a' && !ta) || (x->gate_operand == 'b' && !tb)));
+  if ((x->activation != 0 && x->activation != 1) || !gate_ok) return -1;
+  const float *const gya = x->gate_operand == 'a' ? x->gate_y : NULL, *const gyb = x->gate_operand == 'b' ? x->gate_y : NULL;
   if (m <= 0 || n <= 0) return 0;
   if (k <= 0) {
-    for (int64_t i = 0; i < m; i++) memset(c + i * ldc, 0, sizeof(float) * (size_t)n);
+    for (int64_t i = 0; i < m; i++) {
+      for (int64_t j = 0; j < n; j++) {
+        const float v = x->bias == NULL ? 0.f : 0.f + x->bias[j];
+        c[i * ldc + j] = x->activation == 1 && !(v > 0.f) ? 0.f : v;
+      }
+    }
     return 0;
   }
   float *const buf = thread_buffers();
   if (buf == NULL) return -1;
-  float *const apack = buf, *const bpack = buf + APACK_FLOATS;
+  pack_tags *const tags = (pack_tags *)buf;
+  float *const bpack = buf + HEADER_FLOATS, *const apack = bpack + BPACK_FLOATS;
   const int64_t kblocks = (k + KC_MAX - 1) / KC_MAX;
+  /* The chunks of one job (kernels.c) share an operand: a thread that computes several of them packs it once. A is
+   * kept when all its blocks fit (the batch of 100 rows with k ≤ 2048, or k ≤ 256 with up to 896 rows); B when it
+   * is one block. */
+  const int64_t mblocks = (m + MC_MAX - 1) / MC_MAX;
+  const bool keep_a = x->job != 0 && mblocks * kblocks <= APACK_BLOCKS;
+  const bool keep_b = x->job != 0 && n <= NC_MAX && kblocks == 1;
+  const bool have_a = keep_a && tags->a_job == x->job && tags->a_src == a && tags->a_m == m && tags->a_k == k && tags->a_ld == lda;
+  const bool have_b = keep_b && tags->b_job == x->job && tags->b_src == b && tags->b_n == n && tags->b_k == k && tags->b_ld == ldb;
+  if (!have_a) tags->a_job = 0; /* overwritten below */
+  if (!have_b) tags->b_job = 0;
   for (int64_t j0 = 0; j0 < n; j0 += NC_MAX) {
     const int64_t nc = n - j0 < NC_MAX ? n - j0 : NC_MAX;
     for (int64_t q = 0; q < kblocks; q++) {
       const int64_t p0 = q * k / kblocks, kc = (q + 1) * k / kblocks - p0;
-      pack_b(tb, b, ldb, p0, kc, j0, nc, bpack);
+      if (!have_b) pack_b(tb, b, ldb, p0, kc, j0, nc, bpack, gyb, x->gate_act);
+      const bool last = q == kblocks - 1;
       for (int64_t i0 = 0; i0 < m; i0 += MC_MAX) {
         const int64_t mc = m - i0 < MC_MAX ? m - i0 : MC_MAX;
-        pack_a(ta, a, lda, i0, mc, p0, kc, apack);
+        float *const ablock = keep_a ? apack + (q * mblocks + i0 / MC_MAX) * APACK_FLOATS : apack;
+        if (!have_a && !(keep_a && j0 > 0)) pack_a(ta, a, lda, i0, mc, p0, kc, ablock, gya, x->gate_act);
         const int64_t t = tiles_of(mc);
         /* Panel by panel of B (in L1), tile by tile of A (from L2); the other order measured the same. */
         for (int64_t jp = 0; jp < nc; jp += NR) {
@@ -268,12 +362,20 @@ TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const 
             const __mmask16 mlast = mask_of(cols - 16 * (nv - 1));
             const float *panel = bpack + (jp / NR) * kc * NR;
             const int64_t r0 = tile_start(i, mc, t), mr = tile_start(i + 1, mc, t) - r0;
-            kernels[ta ? 0 : 1][nv - 1][mr](kc, apack + i * MR_MAX * ASTRIDE, panel, c + (i0 + r0) * ldc + j0 + jp, ldc,
-                                            q == 0, mlast);
+            kernels[ta ? 0 : 1][nv - 1][mr](kc, ablock + i * MR_MAX * ASTRIDE, panel, c + (i0 + r0) * ldc + j0 + jp, ldc,
+                                            q == 0, mlast, last && x->bias != NULL ? x->bias + j0 + jp : NULL,
+                                            last && x->activation == 1);
           }
         }
       }
     }
+  }
+  if (keep_a && !have_a) {
+    const pack_tags t = {x->job, tags->b_job, a, tags->b_src, m, k, lda, tags->b_n, tags->b_k, tags->b_ld};
+    *tags = t;
+  }
+  if (keep_b && !have_b) {
+    tags->b_job = x->job, tags->b_src = b, tags->b_n = n, tags->b_k = k, tags->b_ld = ldb;
   }
   return 0;
 }
@@ -283,8 +385,8 @@ TARGET int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const 
 bool sgm_gemm512_supported(void) { return false; }
 
 int sgm_gemm512(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b,
-                int64_t ldb, float *c, int64_t ldc) {
-  (void)ta, (void)tb, (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc;
+                int64_t ldb, float *c, int64_t ldc, const sgm_gemm512_extra *extra) {
+  (void)ta, (void)tb, (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc, (void)extra;
   return -1;
 }
 

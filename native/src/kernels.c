@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,9 @@
  * same single-threaded OpenBLAS call on 1, 2 or 64 threads, so results are bit-identical across machines and
  * SGM_THREADS (a checkpoint resumed elsewhere continues exactly). The longer side of C is cut into an even number
  * of parts (two threads share them evenly) of about GEMM_CHUNK_WIDTH values; cutting a 100×784×512 GEMM into 8
- * costs ~3 % on one thread (repacking the shared operand per chunk), measured. */
+ * costs ~3 % on one thread with OpenBLAS (repacking the shared operand per chunk), measured; the AVX-512 GEMM packs
+ * the shared operand once per thread and job (gemm512.h), and 64-wide chunks measured no better than 128 with it
+ * (bench/NOTES.md change 18). */
 #define GEMM_CHUNK_WIDTH 128
 /* Rows or columns of a GEMM chunk are a multiple of this (OpenBLAS's register blocks are 16 floats wide). */
 #define GEMM_ALIGN 16
@@ -85,6 +88,37 @@ bool sgm_gemm_set_kind(sgm_gemm_kind kind) {
   return true;
 }
 
+void sgm_gemm_set_gate(gemm_job *job, char operand, const float *y, int act) {
+  job->gate_operand = operand;
+  job->gate_y = y;
+  job->gate_act = act;
+}
+
+/* dy ∘ act'(y), dense_grad.c's elementwise formulas (relu: dy · step(y), tfjs' Step; sigmoid: dy · (y (1 - y))). */
+static float gated(float dy, float y, int act) {
+  if (act == 1) return dy * (y > 0.f ? 1.f : (y != y ? y : 0.f));
+  return dy * (y * (1.f - y));
+}
+
+/* OpenBLAS on a block whose operand is gated: the gated values are written to a copy first (a fallback: the AVX-512
+ * GEMM gates while packing). Returns -1 when the copy cannot be allocated. */
+static int blas_gated(const gemm_job *j, int64_t rows, int64_t cols, const float *asub, int64_t lda, const float *bsub,
+                      int64_t ldb, const float *gy, float *c) {
+  const bool is_a = j->gate_operand == 'a';
+  const int64_t r = is_a ? rows : j->k, w = is_a ? j->k : cols, ld = is_a ? lda : ldb;
+  const float *x = is_a ? asub : bsub;
+  float *copy = malloc(sizeof(float) * (size_t)(r * w));
+  if (copy == NULL) return -1;
+  for (int64_t p = 0; p < r; p++) {
+    for (int64_t q = 0; q < w; q++) copy[p * w + q] = gated(x[p * ld + q], gy[p * ld + q], j->gate_act);
+  }
+  cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
+              (int)j->k, 1.0f, is_a ? copy : asub, (int)(is_a ? w : lda), is_a ? bsub : copy, (int)(is_a ? ldb : w), 0.0f,
+              c, (int)j->n);
+  free(copy);
+  return 0;
+}
+
 /* C[r0:r1, c0:c1] of batch entry i. */
 static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
   const float *a = j->a + i * j->sa;
@@ -105,10 +139,27 @@ static void gemm_block(const gemm_job *j, int64_t i, int64_t r0, int64_t r1, int
      * AVX-512 kernel would pack a 32-column panel and fill one row of a 14 x 32 tile (1.2 M squares took 3.2 ms
      * instead of 0.3). Decided by the whole GEMM's shape, so every chunk and thread count takes the same kernel. */
     const bool vector_like = j->m < 8 || j->n < 8;
-    if (gemm_kind != SGM_GEMM_AVX512 || vector_like || sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n) != 0)
+    /* A gated operand's Y has the operand's layout: the same offset from its start. */
+    const float *gy = j->gate_operand == 'a' ? j->gate_y + i * j->sa + (asub - a)
+                      : j->gate_operand == 'b' ? j->gate_y + i * j->sb + (bsub - b) : NULL;
+    /* The AVX-512 GEMM adds the bias and applies relu as it stores C (same bits as epilogue()); other activations
+     * stay a separate pass. */
+    const bool fused_epilogue = j->activation == 0 || j->activation == 1;
+    const sgm_gemm512_extra extra = {fused_epilogue && j->bias != NULL ? j->bias + c0 : NULL, fused_epilogue ? j->activation : 0,
+                                     j->gate_operand, j->gate_act, gy, j->id};
+    if (gemm_kind == SGM_GEMM_AVX512 && !vector_like && sgm_gemm512(j->ta, j->tb, rows, cols, j->k, asub, lda, bsub, ldb, c, j->n, &extra) == 0) {
+      if (fused_epilogue) return;
+    } else if (j->gate_operand != 0) {
+      /* Out of memory for the gated copy (a few hundred KB): NaN rather than a silently wrong product. */
+      if (blas_gated(j, rows, cols, asub, lda, bsub, ldb, gy, c) != 0) {
+        for (int64_t r = 0; r < rows; r++) {
+          for (int64_t q = 0; q < cols; q++) c[r * j->n + q] = NAN;
+        }
+      }
+    } else {
       cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
-                (int)j->k, 1.0f, asub, j->ta ? (int)j->m : (int)j->k, bsub, j->tb ? (int)j->k : (int)j->n, 0.0f, c,
-                (int)j->n);
+                  (int)j->k, 1.0f, asub, (int)lda, bsub, (int)ldb, 0.0f, c, (int)j->n);
+    }
   }
   epilogue(c, rows, cols, j->n, j->bias == NULL ? NULL : j->bias + c0, j->activation, j->alpha);
 }
@@ -136,7 +187,9 @@ int sgm_gemm_plan(gemm_job *job, bool transA, bool transB, int64_t batch, int64_
                   const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
                   int activation, float alpha) {
   choose_gemm_kind();
-  gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1};
+  static _Atomic uint64_t last_id = 0;
+  gemm_job j = {transA, transB, batch, m, n, k, strideA, strideB, a, b, c, bias, activation, alpha, SPLIT_BATCH, batch, 1, 1, 0, 0, NULL,
+                atomic_fetch_add(&last_id, 1) + 1};
   const double flops = 2.0 * (double)batch * (double)m * (double)n * (double)k;
   int chunks = 1;
   if (flops >= GEMM_MIN_PARALLEL_FLOPS) {

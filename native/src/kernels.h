@@ -35,11 +35,20 @@ typedef struct {
   sgm_split_axis axis;
   int64_t per;           /* SGM_SPLIT_BATCH: batch entries per chunk */
   int64_t blocks, parts; /* SGM_SPLIT_ROWS/COLS: the side's GEMM_ALIGN blocks, shared out over `parts` chunks */
+  char gate_operand;     /* 0, or 'a' / 'b': that operand is used as X ∘ act'(Y) (sgm_gemm_set_gate) */
+  int gate_act;
+  const float *gate_y;
+  uint64_t id; /* unique per planned job: the AVX-512 GEMM's chunks of one job share packed operands (gemm512.h) */
 } sgm_gemm_job;
 int sgm_gemm_plan(sgm_gemm_job *job, bool transA, bool transB, int64_t batch, int64_t m, int64_t n, int64_t k,
                   const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
                   int activation, float alpha);
 void sgm_gemm_chunk(void *job, int chunk);
+/* Makes a planned job use operand `operand` ('a' or 'b', which must not be transposed) as G = X ∘ act'(Y), Y (y)
+ * in the operand's layout and strides, act 1 relu or 3 sigmoid (dense_grad.c's formulas): the AVX-512 GEMM applies
+ * it while packing (gemm512.h), OpenBLAS on a gated copy of the block. The product equals the product of the stored
+ * G bit for bit with either GEMM. */
+void sgm_gemm_set_gate(sgm_gemm_job *job, char operand, const float *y, int act);
 
 /* The backward pass of a dense layer Y = act(op(A) op(B) + bias), op(A) m×k, op(B) k×n, single row-major matrices
  * (dense_grad.c): G = dY ∘ act'(Y) for activation 0 linear, 1 relu (Y > 0), 3 sigmoid (Y (1 - Y)); dbias = the

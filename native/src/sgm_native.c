@@ -152,6 +152,33 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sumOfSquares(arrays): Σ x² over Float32Arrays, in double (kernels.c); -1 when the addon cannot. */
+static napi_value SumOfSquares(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!sgm_get_args(env, info, argv, 1, "sgm_native.sumOfSquares: expected 1 argument")) return NULL;
+  bool is_array = false;
+  uint32_t length = 0;
+  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, argv[0], &length) != napi_ok || length > ADAM_MANY_MAX) {
+    napi_throw_type_error(env, NULL, "sgm_native.sumOfSquares: expected an array of Float32Arrays");
+    return NULL;
+  }
+  float *x[ADAM_MANY_MAX];
+  int64_t n[ADAM_MANY_MAX];
+  for (uint32_t i = 0; i < length; i++) {
+    napi_value item;
+    size_t len;
+    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !sgm_get_f32(env, item, &x[i], &len)) {
+      napi_throw_type_error(env, NULL, "sgm_native.sumOfSquares: expected an array of Float32Arrays");
+      return NULL;
+    }
+    n[i] = (int64_t)len;
+  }
+  napi_value result;
+  napi_create_double(env, sgm_sum_squares_many((int)length, n, (const float *const *)x), &result);
+  return result;
+}
+
 static napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (!sgm_get_args(env, info, argv, 3, "sgm_native.unary: expected 3 arguments")) return NULL;
@@ -254,6 +281,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamInPlace", NULL, AdamInPlace, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sumOfSquares", NULL, SumOfSquares, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fused", NULL, sgm_napi_fused, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseGrad", NULL, DenseGrad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -40,6 +40,11 @@ export interface SgmNative {
   adamInPlace(arrays: Float32Array[], ...hyperparameters: AdamHyperparameters): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
   /**
+   * Σ x² over the arrays (at most 256) in double on the addon's threads, the same value on any number of threads;
+   * -1 when it cannot. Optional: absent from addons built before it.
+   */
+  sumOfSquares?(arrays: Float32Array[]): number;
+  /**
    * One pass of a fused elementwise program (the SgmFused format: stdlib/fusion/, native/src/fused.h). Optional:
    * an addon built before it existed lacks it, and callers then use the JS evaluator.
    */

@@ -43,8 +43,8 @@ describe.each([
     const got = sumOfSquares(xs);
     expect(got.shape).toEqual([]);
     expect(got.dtype).toBe('float32');
-    // The JS loop rounds a float64 sum once; OpenBLAS sums in float32 (vector partial sums): ~n·2^-24 relative.
-    expect(Math.abs(got.dataSync()[0] - expected) / expected).toBeLessThan(native ? 1e-5 : 1e-7);
+    // The JS loop and the addon round a float64 sum once (an addon without sumOfSquares: OpenBLAS sums in float32).
+    expect(Math.abs(got.dataSync()[0] - expected) / expected).toBeLessThan(native && addon?.sumOfSquares === undefined ? 1e-5 : 1e-7);
     const ops = tf.addN(xs.map((x) => tf.sum(tf.square(x))));
     expect(Math.abs(ops.dataSync()[0] - expected) / expected).toBeLessThan(1e-5);
     tf.dispose([...xs, got, ops]);
@@ -73,5 +73,26 @@ describe.each([
     const s = sumOfSquares(xs);
     expect(tf.memory().numTensors).toBe(before + 1);
     tf.dispose([...xs, s]);
+  });
+});
+
+describe('the addon\'s sumOfSquares', () => {
+  it.runIf(addon?.sumOfSquares !== undefined)('sums in float64 over many chunks, the same value on 1, 2 and 3 threads', () => {
+    const arrays = [100_003, 7, 65_536, 1].map((n, k) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + k) * (k + 1)));
+    let expected = 0;
+    for (const a of arrays) for (const v of a) expected += v * v;
+    const before = addon!.threads();
+    try {
+      const sums = [1, 2, 3].map((t) => {
+        addon!.threads(t);
+        return addon!.sumOfSquares!(arrays);
+      });
+      expect(sums[1]).toBe(sums[0]);
+      expect(sums[2]).toBe(sums[0]);
+      expect(Math.abs(sums[0] - expected) / expected).toBeLessThan(1e-12);
+      expect(addon!.sumOfSquares!([])).toBe(0);
+    } finally {
+      addon!.threads(before);
+    }
   });
 });

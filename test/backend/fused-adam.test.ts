@@ -83,4 +83,31 @@ describe('FusedAdamOptimizer', () => {
     registerFusedAdamKernel(name, 'addon' in loaded ? loaded.addon : null);
     expectClose(run(), js, 1e-5, 1e-6);
   });
+
+  it('stores moments below the smallest normal float32 as 0 in the JS loop and (when built) the native loop', () => {
+    const name = tf.getBackend();
+    const loaded = loadNativeAddon();
+    // Zero gradients: m·β1 of ±1.3e-38 and v·β2 of 1.176e-38 fall below 2^-126; 2e-38 and the NaN stay.
+    const m0 = [1.3e-38, -1.3e-38, 2e-38, Number.NaN];
+    const v0 = [1.176e-38, 1e-6, 1e-6, 1e-6];
+    const step = (): Float32Array[] => {
+      const [w, g, m, v] = [tf.fill([4], 0.5), tf.zeros([4]), tf.tensor1d(m0), tf.tensor1d(v0)];
+      const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, oneMinusAccBeta1: 0.1, oneMinusAccBeta2: 0.001 };
+      const outs = tf.engine().runKernel(FUSED_ADAM_KERNEL, { w, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const values = outs.map((t) => t.dataSync() as Float32Array);
+      tf.dispose([w, g, m, v, ...outs]);
+      return values;
+    };
+    for (const addon of [null, 'addon' in loaded ? loaded.addon : undefined]) {
+      if (addon === undefined) continue;
+      registerFusedAdamKernel(name, addon);
+      const [w, m, v] = step();
+      expect(Array.from(m.slice(0, 2))).toEqual([0, 0]);
+      expect(m[2]).toBeCloseTo(0.9 * 2e-38, 45);
+      expect(Number.isNaN(m[3])).toBe(true);
+      expect(v[0]).toBe(0);
+      expect(Array.from(w.slice(0, 2))).toEqual([0.5, 0.5]);
+    }
+    registerFusedAdamKernel(name, null);
+  });
 });

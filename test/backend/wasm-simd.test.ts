@@ -24,12 +24,16 @@ function normals(n: number, seed: number, scale = 1): Float32Array {
   return values;
 }
 
+/** The smallest normal float32; Adam stores moments below it as 0 (native/src/kernels.c adam_range). */
+const FLT_MIN = 2 ** -126;
+const flush = (x: number): number => (Math.abs(x) < FLT_MIN ? 0 : x);
+
 /** One Adam step in float32 arithmetic, each operation rounded (Math.fround) in the addon's and tfjs' order. */
 function adamFloat32(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number): void {
   const [b1, b2, omb1, omb2, eps, nlr, fc1, fc2] = [f(B1), f(B2), f(1 - B1), f(1 - B2), f(EPS), -f(LR), f(c1), f(c2)];
   for (let i = 0; i < w.length; i++) {
-    m[i] = f(f(m[i] * b1) + f(g[i] * omb1));
-    v[i] = f(f(v[i] * b2) + f(f(g[i] * g[i]) * omb2));
+    m[i] = flush(f(f(m[i] * b1) + f(g[i] * omb1)));
+    v[i] = flush(f(f(v[i] * b2) + f(f(g[i] * g[i]) * omb2)));
     w[i] = f(f(f(f(m[i] / fc1) / f(f(Math.sqrt(f(v[i] / fc2))) + eps)) * nlr) + w[i]);
   }
 }
@@ -108,6 +112,37 @@ describe('the WASM SIMD module on a memory of its own', () => {
     }
     expect(Array.from(got[4][0])).toEqual(Array.from(w));
     expect(Array.from(got[4][2])).toEqual(Array.from(v));
+  });
+
+  it('stores moments below the smallest normal float32 as 0 (NaN stays), vector and scalar lanes, as the addon does', () => {
+    // m·β1 and v·β2 of these fall below 2^-126 (zero gradient: a weight no data reaches); the others stay normal.
+    const m0 = [1.3e-38, -1.3e-38, 2e-38, 1e-3, Number.NaN, 0, 1.25e-38];
+    const v0 = [1.176e-38, 1.18e-38, 1e-6, 1e-6, 1e-6, 0, 1.1756e-38];
+    const n = m0.length;
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const k = simdKernelsFor(memory) as SimdKernels;
+    const [w, g, m, v] = [0, 16 * n, 32 * n, 48 * n];
+    const view = (p: number): Float32Array => new Float32Array(memory.buffer, p, n);
+    view(w).fill(0.5);
+    view(g).fill(0);
+    view(m).set(m0);
+    view(v).set(v0);
+    k.adam(n, w, g, m, v, w, m, v, LR, B1, B2, EPS, 0.5, 0.5, 1 - B1, 1 - B2);
+    const [we, me, ve] = [new Float32Array(n).fill(0.5), Float32Array.from(m0), Float32Array.from(v0)];
+    adamFloat32(we, new Float32Array(n), me, ve, 0.5, 0.5);
+    expect(Array.from(view(m))).toEqual(Array.from(me));
+    expect(Array.from(view(v))).toEqual(Array.from(ve));
+    expect(Array.from(view(w))).toEqual(Array.from(we));
+    expect([me[0], me[1], me[6], ve[0], ve[6]]).toEqual([0, 0, 0, 0, 0]);
+    expect(me[2]).toBeGreaterThan(0);
+    expect(Number.isNaN(me[4])).toBe(true);
+    if ('addon' in nativeAddon) {
+      const [wn, mn, vn] = [new Float32Array(n).fill(0.5), Float32Array.from(m0), Float32Array.from(v0)];
+      nativeAddon.addon.adam(wn, new Float32Array(n), mn, vn, wn, mn, vn, LR, B1, B2, EPS, 0.5, 0.5);
+      expect(Array.from(mn)).toEqual(Array.from(me));
+      expect(Array.from(vn)).toEqual(Array.from(ve));
+      expect(Array.from(wn)).toEqual(Array.from(we));
+    }
   });
 
   it('sums squares as four float64 running sums, and within 1e-15 of a plain float64 sum', () => {

@@ -30,19 +30,28 @@ interface Lanes {
   store: 'v128Store' | 'f32Store';
   width: number;
   arith(f: FunctionBody, o: 'add' | 'mul' | 'div' | 'sqrt'): void;
+  /** Sets local x to 0 where |x| < the value in local `min` (FLT_MIN): subnormal moments are stored as 0. */
+  flush(f: FunctionBody, x: number, min: number): void;
 }
 const VECTOR: Lanes = {
   load: 'v128Load',
   store: 'v128Store',
   width: 16,
   arith: (f, o) => f.simd(({ add: 'f32x4Add', mul: 'f32x4Mul', div: 'f32x4Div', sqrt: 'f32x4Sqrt' } as const)[o] satisfies SimdOp),
+  // x = |x| < FLT_MIN ? 0 : x per lane: bitselect(0, x, |x| < min) (NaN compares false and stays).
+  flush: (f, x, min) => void f.v128(0).get(x).get(x).simd('f32x4Abs').get(min).simd('f32x4Lt').simd('v128Bitselect').set(x),
 };
 const SCALAR: Lanes = {
   load: 'f32Load',
   store: 'f32Store',
   width: 4,
   arith: (f, o) => f.op(({ add: 'f32Add', mul: 'f32Mul', div: 'f32Div', sqrt: 'f32Sqrt' } as const)[o] satisfies ScalarOp),
+  // select(0, x, |x| < min) = |x| < min ? 0 : x.
+  flush: (f, x, min) => void f.f32(0).get(x).get(x).op('f32Abs').get(min).op('f32Lt').op('select').set(x),
 };
+
+/** The smallest normal float32, 2^-126. */
+const FLT_MIN = 2 ** -126;
 
 function adamBody(): FunctionBody {
   const f = new FunctionBody([I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32], []);
@@ -57,11 +66,17 @@ function adamBody(): FunctionBody {
     f.get(p).simd('f32x4Splat').set(l);
     return l;
   };
+  // The smallest normal float32 (2^-126): moments below it are stored as 0, as the native loop does (kernels.c:
+  // subnormal arithmetic is ~20x slower on x86, and a weight with no gradient decays its m into them).
+  const minScalar = f.local(F32);
+  f.f32(FLT_MIN).set(minScalar);
+  const minVector = f.local(V128);
+  f.get(minScalar).simd('f32x4Splat').set(minVector);
   const vectorParams = {
     b1: splat(scalarParams.b1), b2: splat(scalarParams.b2), eps: splat(scalarParams.eps), c1: splat(scalarParams.c1),
     c2: splat(scalarParams.c2), omb1: splat(scalarParams.omb1), omb2: splat(scalarParams.omb2), nlr: splat(nlrScalar),
   };
-  const loop = (lanes: Lanes, k: Record<keyof typeof vectorParams, number>, t: ValType): void => {
+  const loop = (lanes: Lanes, k: Record<keyof typeof vectorParams, number>, t: ValType, min: number): void => {
     const [gi, mi, vi, wi] = [f.local(t), f.local(t), f.local(t), f.local(t)];
     const at = (base: number): FunctionBody => f.get(base).get(i).op('i32Add');
     f.begin('block').begin('loop');
@@ -85,6 +100,8 @@ function adamBody(): FunctionBody {
     lanes.arith(f, 'mul');
     lanes.arith(f, 'add');
     f.set(vi);
+    lanes.flush(f, mi, min);
+    lanes.flush(f, vi, min);
     at(mOut).get(mi).mem(lanes.store);
     at(vOut).get(vi).mem(lanes.store);
     // w' = ((m'/c1) / (√(v'/c2) + ε))·(−lr) + w
@@ -106,9 +123,9 @@ function adamBody(): FunctionBody {
   };
   // Four values at a time up to n rounded down to a multiple of 4, then one at a time.
   f.get(n).i32(-4).op('i32And').i32(2).op('i32Shl').set(end);
-  loop(VECTOR, vectorParams, V128);
+  loop(VECTOR, vectorParams, V128, minVector);
   f.get(n).i32(2).op('i32Shl').set(end);
-  loop(SCALAR, { ...scalarParams, nlr: nlrScalar }, F32);
+  loop(SCALAR, { ...scalarParams, nlr: nlrScalar }, F32, minScalar);
   return f;
 }
 

@@ -17,6 +17,7 @@ import { tf } from '../../stdlib/tf.js';
 import type { Batch, DataSpec, Dim, ModelMetadata } from '../model-api.js';
 import { UserError } from '../errors.js';
 import { checkObservedSupport } from './check-support.js';
+import { markBinaryValues } from '../../stdlib/distributions/bernoulli.js';
 import { gatherRows, nameList, type Column, type Dataset } from './dataset.js';
 import { drawBernoulli, type DrawKey } from './transforms.js';
 
@@ -104,10 +105,10 @@ export function bindData(
     bindings.push({ spec, column, rowShape: data.rowShape });
   }
   // Observed data outside its likelihood's support would make the first loss -inf: say so now.
-  for (const spec of specs) {
+  const binary = specs.map((spec) => {
     const distribution = likelihoods.get(spec.name);
-    if (distribution) checkObservedSupport(spec.name, spec.line, distribution, chosen.get(spec.name)!.data, dataset.name);
-  }
+    return distribution !== undefined && checkObservedSupport(spec.name, spec.line, distribution, chosen.get(spec.name)!.data, dataset.name);
+  });
   const sources = specs.map((s) => chosen.get(s.name)!.data);
   // On WASM, tf.tensor copies the values into the heap at once, so each declaration's rows are gathered into one
   // reused array: no fresh array per step (~300 KB for an MNIST batch of 100), whose external memory drives V8's
@@ -127,6 +128,8 @@ export function bindData(
         if (reuse) scratch[i] = rows;
         if (sources[i].draw === 'bernoulli') drawBernoulli(rows, draw, `binarize:${s.name}`);
         batch[s.name] = tf.tensor(rows, [indices.length, ...sources[i].rowShape], 'float32');
+        // Checked once for the whole column above: the likelihood need not scan each batch again.
+        if (binary[i]) markBinaryValues(batch[s.name]);
       });
       return batch;
     },

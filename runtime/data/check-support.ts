@@ -21,15 +21,16 @@ const SHOWN = 3;
 
 /**
  * Throws a UserError when a value of `column` (bound to data `name`, declared on `line`) lies outside the
- * support of `distribution`, the likelihood of that data; unknown distributions are not checked.
+ * support of `distribution`, the likelihood of that data; unknown distributions are not checked. Returns true
+ * when the values the model will see are known to be 0 or 1 (a binary support, or Bernoulli draws).
  */
-export function checkObservedSupport(name: string, line: number, distribution: string, column: Column, datasetName: string): void {
+export function checkObservedSupport(name: string, line: number, distribution: string, column: Column, datasetName: string): boolean {
   const sig = findDistribution(distribution);
-  if (!sig) return;
+  if (!sig) return false;
   const support = SUPPORT_VALUES[sig.support];
   // A drawn column (binarize=dynamic) holds probabilities but feeds the model 0/1 draws: those are what must be
   // in the support (the transform checked the probabilities are in [0, 1]).
-  if (column.draw === 'bernoulli' && support.contains(0) && support.contains(1)) return;
+  if (column.draw === 'bernoulli' && support.contains(0) && support.contains(1)) return true;
   const values = column.values;
   const rowLength = column.rowShape.reduce((a, b) => a * b, 1);
   const bad: number[] = [];
@@ -41,7 +42,7 @@ export function checkObservedSupport(name: string, line: number, distribution: s
     count++;
     if (!(Number.isInteger(values[i]) && values[i] >= 0)) allCounts = false;
   }
-  if (count === 0) return;
+  if (count === 0) return sig.support === 'boolean';
   const at = (i: number) => {
     const row = Math.floor(i / rowLength);
     const col = column.rowShape.length === 0 ? '' : `, column ${position(i % rowLength, column.rowShape)}`;

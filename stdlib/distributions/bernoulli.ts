@@ -18,8 +18,12 @@ function bernoulliLogProbTerm(x: FExpr, logits: FExpr): FExpr {
   return F.sub(F.mul(x, logits), F.softplus(logits));
 }
 
-/** Tensors whose every value is 0 or 1 (observed data, usually): checked once each. */
-const KNOWN_BINARY = new WeakSet<tf.Tensor>();
+/**
+ * Tensors whose every value is 0 or 1 (observed data, usually): checked once each. One set per process, on
+ * globalThis: the data binding marks batches through its copy of this module, and a generated model imported
+ * from the model cache under tsx can run its own copy.
+ */
+const KNOWN_BINARY: WeakSet<tf.Tensor> = ((globalThis as { [key: symbol]: unknown })[Symbol.for('sgm.knownBinary')] ??= new WeakSet<tf.Tensor>()) as WeakSet<tf.Tensor>;
 
 /**
  * Whether every value of x is 0 or 1, by a scan of its values in JS (one read-back), memoised per tensor.
@@ -35,6 +39,14 @@ function allBinary(x: tf.Tensor): boolean {
   // A Variable can be assigned new values later: only immutable tensors are remembered.
   if (!(x instanceof tf.Variable)) KNOWN_BINARY.add(x);
   return true;
+}
+
+/**
+ * Declares that every value of `t` is 0 or 1, checked by the caller (data binding checks a data set's column once):
+ * Bernoulli's logProb then skips its scan of `t`. `t` must not be a Variable (its values can change).
+ */
+export function markBinaryValues(t: tf.Tensor): void {
+  if (!(t instanceof tf.Variable)) KNOWN_BINARY.add(t);
 }
 
 /** Named parameters of Bernoulli (exactly one of probs, logits). */

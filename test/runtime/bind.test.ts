@@ -5,6 +5,7 @@ import { makeDataset, type Dataset } from '../../runtime/data/dataset.js';
 import { parseCsv } from '../../runtime/data/csv.js';
 import type { DataSpec } from '../../runtime/model-api.js';
 import { UserError } from '../../runtime/errors.js';
+import { Bernoulli } from '../../stdlib/distributions/bernoulli.js';
 
 const spec = (name: string, shape: DataSpec['shape'], line = 3): DataSpec => ({ name, shape, line });
 const images: Dataset = makeDataset(
@@ -94,6 +95,21 @@ describe('observed data against the support of its likelihood (issue 13 item 7)'
   });
   const grey = makeDataset('mnist', { x: { values: Float32Array.of(0, 1, 1, 0, 0.5, 1, 0.25, 0, 0.75), rowShape: [3] } });
   const binary = makeDataset('mnist-binarized', { x: { values: Float32Array.of(0, 1, 1, 0, 0, 1, 1, 0, 1), rowShape: [3] } });
+
+  it('marks batches of a column checked binary, so Bernoulli\'s log-probability does not scan each batch again', () => {
+    const readBack = (distribution: string): boolean => {
+      const x = bindModelData(meta(distribution), binary).batch([0, 2]).x;
+      let read = false;
+      const dataSync = x.dataSync.bind(x);
+      x.dataSync = (() => ((read = true), dataSync())) as typeof x.dataSync;
+      tf.tidy(() => new Bernoulli({ logits: tf.zeros([2, 3]) }).logProb(x));
+      x.dispose();
+      return read;
+    };
+    expect(readBack('Bernoulli')).toBe(false);
+    // Under a likelihood whose support is not binary the batch is not vouched for: Bernoulli checks it itself.
+    expect(readBack('Normal')).toBe(true);
+  });
 
   it('rejects grey levels under a Bernoulli likelihood, naming data, values, rows, columns and the fixes', () => {
     expect(() => bindModelData(meta('Bernoulli'), grey)).toThrow(UserError);

@@ -16,6 +16,13 @@ import { DATA } from './shipped-model-data.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'sgm-priors-'));
 
+/**
+ * Models that declare a replayable step but whose run-time code reads values back to decide what to draw (Gamma's
+ * rejection sampler runs in JS on the shape parameters): the recording finds the read-back and keeps the normal
+ * step, with this reason.
+ */
+const FALLS_BACK: Record<string, RegExp> = { poisson_factorization: /reads back a value computed from the variables/ };
+
 beforeAll(async () => {
   await initBackend('wasm');
 });
@@ -44,7 +51,10 @@ describe('replayed training steps of the shipped models equal the steps through 
     let differing = 0;
     replayed.weights.forEach((w, k) => w.forEach((v, i) => (differing += Object.is(v, reference.weights[k][i]) ? 0 : 1)));
     expect(differing).toBe(0);
-    if (replayed.declared) expect(replayed.status, JSON.stringify(replayed.status)).toMatchObject({ state: 'replaying' });
+    if (name in FALLS_BACK) {
+      expect(replayed.status?.state).toBe('off');
+      expect(replayed.status?.reason).toMatch(FALLS_BACK[name]);
+    } else if (replayed.declared) expect(replayed.status, JSON.stringify(replayed.status)).toMatchObject({ state: 'replaying' });
     else expect(replayed.status?.state).toBe('off');
   }, 120_000);
 });

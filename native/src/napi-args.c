@@ -24,6 +24,20 @@ bool sgm_get_f32(napi_env env, napi_value v, float **data, size_t *len) {
   return true;
 }
 
+/* A JS array of at most `max` Float32Arrays: their data and lengths, and how many there are. */
+bool sgm_get_f32_list(napi_env env, napi_value v, uint32_t max, float **data, size_t *lens, uint32_t *count) {
+  bool is_array = false;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array || napi_get_array_length(env, v, count) != napi_ok ||
+      *count > max) {
+    return false;
+  }
+  for (uint32_t i = 0; i < *count; i++) {
+    napi_value item;
+    if (napi_get_element(env, v, i, &item) != napi_ok || !sgm_get_f32(env, item, &data[i], &lens[i])) return false;
+  }
+  return true;
+}
+
 /* Reads exactly n arguments into argv; throws a TypeError naming the function otherwise. */
 bool sgm_get_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *message) {
   size_t argc = n;

@@ -17,6 +17,7 @@
   } while (0)
 
 bool sgm_get_f32(napi_env env, napi_value v, float **data, size_t *len);
+bool sgm_get_f32_list(napi_env env, napi_value v, uint32_t max, float **data, size_t *lens, uint32_t *count);
 bool sgm_get_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *message);
 bool sgm_get_i64(napi_env env, napi_value v, int64_t *out);
 bool sgm_fits(int64_t batch, int64_t stride, int64_t rows, int64_t cols, size_t len);

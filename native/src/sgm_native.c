@@ -116,27 +116,23 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
 static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   if (!sgm_get_args(env, info, argv, 7, "sgm_native.adamInPlace: expected 7 arguments")) return NULL;
-  bool is_array = false;
+  float *arr[4 * ADAM_MANY_MAX];
+  size_t lens[4 * ADAM_MANY_MAX];
   uint32_t length = 0;
-  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
-      napi_get_array_length(env, argv[0], &length) != napi_ok || length % 4 != 0 || length / 4 > ADAM_MANY_MAX) {
+  if (!sgm_get_f32_list(env, argv[0], 4 * ADAM_MANY_MAX, arr, lens, &length) || length % 4 != 0) {
     napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: expected an array of 4 Float32Arrays per variable");
     return NULL;
   }
   const int count = (int)(length / 4);
-  float *arr[4 * ADAM_MANY_MAX];
   float *w[ADAM_MANY_MAX], *m[ADAM_MANY_MAX], *v[ADAM_MANY_MAX];
   const float *g[ADAM_MANY_MAX];
   int64_t n[ADAM_MANY_MAX];
   for (uint32_t i = 0; i < length; i++) {
-    napi_value item;
-    size_t len;
-    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !sgm_get_f32(env, item, &arr[i], &len) ||
-        (i % 4 != 0 && (int64_t)len != n[i / 4])) {
+    if (lens[i] != lens[i - i % 4]) {
       napi_throw_type_error(env, NULL, "sgm_native.adamInPlace: each variable needs four Float32Arrays of one length");
       return NULL;
     }
-    if (i % 4 == 0) n[i / 4] = (int64_t)len;
+    if (i % 4 == 0) n[i / 4] = (int64_t)lens[i];
   }
   double hp[6];
   if (!get_adam_hyperparameters(env, argv + 1, hp, "sgm_native.adamInPlace: hyperparameters must be numbers")) {
@@ -156,24 +152,15 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
 static napi_value SumOfSquares(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!sgm_get_args(env, info, argv, 1, "sgm_native.sumOfSquares: expected 1 argument")) return NULL;
-  bool is_array = false;
+  float *x[ADAM_MANY_MAX];
+  size_t lens[ADAM_MANY_MAX];
+  int64_t n[ADAM_MANY_MAX];
   uint32_t length = 0;
-  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
-      napi_get_array_length(env, argv[0], &length) != napi_ok || length > ADAM_MANY_MAX) {
-    napi_throw_type_error(env, NULL, "sgm_native.sumOfSquares: expected an array of Float32Arrays");
+  if (!sgm_get_f32_list(env, argv[0], ADAM_MANY_MAX, x, lens, &length)) {
+    napi_throw_type_error(env, NULL, "sgm_native.sumOfSquares: expected an array of at most 256 Float32Arrays");
     return NULL;
   }
-  float *x[ADAM_MANY_MAX];
-  int64_t n[ADAM_MANY_MAX];
-  for (uint32_t i = 0; i < length; i++) {
-    napi_value item;
-    size_t len;
-    if (napi_get_element(env, argv[0], i, &item) != napi_ok || !sgm_get_f32(env, item, &x[i], &len)) {
-      napi_throw_type_error(env, NULL, "sgm_native.sumOfSquares: expected an array of Float32Arrays");
-      return NULL;
-    }
-    n[i] = (int64_t)len;
-  }
+  for (uint32_t i = 0; i < length; i++) n[i] = (int64_t)lens[i];
   napi_value result;
   napi_create_double(env, sgm_sum_squares_many((int)length, n, (const float *const *)x), &result);
   return result;

@@ -9,19 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceVae, randomBinaryBatch } from '../../bench/reference-vae.js';
 import { fusedAdam, nativeThreadCount } from '../../runtime/backend/index.js';
 import type { SgmNative } from '../../runtime/backend/native-addon.js';
-import { nativeAddon } from './helpers.js';
+import { avx512GemmAddon, lcgValues } from './helpers.js';
 
-const addon: SgmNative | null = 'addon' in nativeAddon ? nativeAddon.addon : null;
-const initial = addon?.gemmKernel?.();
-const skipReason =
-  addon === null
-    ? `the native addon is absent (${'reason' in nativeAddon ? nativeAddon.reason : ''})`
-    : addon.gemmKernel === undefined
-      ? 'the addon predates gemmKernel (rebuild it: node native/build.mjs)'
-      : addon.gemmKernel('avx512') !== 'avx512'
-        ? 'this CPU lacks AVX-512'
-        : null;
-if (initial !== undefined) addon?.gemmKernel?.(initial);
+const { addon, initial, skipReason } = avx512GemmAddon();
 
 /** A test that needs the addon with its AVX-512 GEMM; skipped with the reason printed otherwise. */
 function itAvx512(name: string, fn: (a: SgmNative) => void): void {
@@ -34,16 +24,7 @@ afterAll(() => {
   addon?.threads(nativeThreadCount());
 });
 
-/** Deterministic values in [-1, 1) (a 32-bit LCG), some exactly zero and some negative. */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = i % 11 === 0 ? 0 : s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const values = lcgValues;
 
 const EPS = 2 ** -24; // float32 unit roundoff
 

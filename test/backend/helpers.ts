@@ -52,3 +52,35 @@ export function skipWithAddon(test: string): boolean {
   console.warn(`skipped "${test}": it checks the fallback without the native addon, which is built here`);
   return true;
 }
+
+/** Deterministic values in [-1, 1) (a 32-bit LCG), every 11th exactly zero. */
+export function lcgValues(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = i % 11 === 0 ? 0 : s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/**
+ * The addon and why a test of its AVX-512 GEMM must skip here (null: it can run): no addon, an addon older than
+ * gemmKernel (or than the other bindings in `needs`), or a CPU without AVX-512. Leaves the GEMM selection as found.
+ */
+export function avx512GemmAddon(needs: ReadonlyArray<keyof SgmNative> = []): { addon: SgmNative | null; initial: ReturnType<NonNullable<SgmNative['gemmKernel']>> | undefined; skipReason: string | null } {
+  const addon: SgmNative | null = 'addon' in nativeAddon ? nativeAddon.addon : null;
+  const initial = addon?.gemmKernel?.();
+  const missing = ['gemmKernel' as const, ...needs].filter((k) => addon !== null && addon[k] === undefined);
+  const skipReason =
+    addon === null
+      ? `the native addon is absent (${'reason' in nativeAddon ? nativeAddon.reason : ''})`
+      : missing.length > 0
+        ? `the addon predates ${missing.join(' and ')} (rebuild it: node native/build.mjs)`
+        : addon.gemmKernel!('avx512') !== 'avx512'
+          ? 'this CPU lacks AVX-512'
+          : null;
+  if (initial !== undefined) addon?.gemmKernel?.(initial);
+  return { addon, initial, skipReason };
+}
+

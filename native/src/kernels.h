@@ -63,7 +63,7 @@ void sgm_adam(int64_t n, const float *w, const float *g, const float *m, const f
 
 /* One Adam update of several variables in place: w[i], m[i], v[i] are overwritten, g[i] read; variable i has n[i]
  * values. The work is split evenly over the pool across variables (one job for the whole optimizer step). */
-/* Σ x² over `count` arrays of n[k] floats, in double, on the pool; the same value on any number of threads.
+/* Σ x² over `count` arrays of n[k] floats, in double, on the pool (sum_squares.c); the same value on any number of threads.
  * Returns -1 when it cannot (more than 2^31 values, or no memory for the partial sums). */
 double sgm_sum_squares_many(int count, const int64_t *n, const float *const *x);
 

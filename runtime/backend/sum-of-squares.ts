@@ -72,7 +72,7 @@ export function registerSumOfSquaresKernel(backendName: string, addon: SgmNative
       // Views after the allocation: a WASM heap that grew has moved.
       const list = Object.values(inputs) as tf.TensorInfo[];
       if (addon?.sumOfSquares !== undefined && list.length <= NATIVE_MAX_ARRAYS) {
-        // One pass over every gradient on the addon's threads, summed in double (kernels.c).
+        // One pass over every gradient on the addon's threads, summed in double (sum_squares.c).
         const total = addon.sumOfSquares(list.map((t) => storage.view(t)));
         if (total >= 0 || Number.isNaN(total)) {
           storage.view(out)[0] = total;

@@ -17,6 +17,8 @@ export interface BackendConfig {
   readonly env?: Readonly<Record<string, string>>;
   /** Only these rows (default: every row). */
   readonly rows?: readonly string[];
+  /** Run its processes pinned to CPU 0 with taskset, as JAX's one-core reference is (bench/references.ts). */
+  readonly pin?: boolean;
 }
 
 export const CONFIGS: readonly BackendConfig[] = [
@@ -31,6 +33,16 @@ export const CONFIGS: readonly BackendConfig[] = [
     description: 'the same with the native kernels on one thread (SGM_THREADS=1), as the one-thread PyTorch comparison of docs/performance.md',
     env: { SGM_THREADS: '1' },
     rows: ['hand-written + fusedAdam', 'compiled igr_vae + fusedAdam'],
+  },
+  {
+    id: 'wasm+native (1 core)',
+    backend: 'wasm',
+    native: true,
+    fixes: true,
+    description: 'the same on one thread, pinned to one core with taskset like the one-core JAX reference (V8 gets no second core for its GC and compiler threads either)',
+    env: { SGM_THREADS: '1' },
+    rows: ['compiled igr_vae + fusedAdam'],
+    pin: true,
   },
   // sgm's default without the addon on an idle machine: tfjs' multithreaded SIMD build, XNNPACK on every core (up
   // to 4). The count is set, not left to sgm's idle-core rule, which would see the previous rows' load.

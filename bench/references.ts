@@ -60,7 +60,8 @@ export function findPython(module: string): { python: string } | { reason: strin
   return { reason: `no Python with ${module} (${tried.join('; ')}); bash scripts/install-references.sh installs it` };
 }
 
-function hasTaskset(): boolean {
+/** Whether `taskset` (util-linux) runs here: the one-core configurations pin their processes with it. */
+export function hasTaskset(): boolean {
   return spawnSync('taskset', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
@@ -87,7 +88,7 @@ export function runReferences(warmup: number, steps: number): ReferenceResult[] 
 }
 
 /** sgm's configurations the references are compared with (the compiled step of the step table). */
-const SGM_CONFIGS = ['wasm+native', 'wasm+native (1 thread)', 'wasm'];
+const SGM_CONFIGS = ['wasm+native', 'wasm+native (1 thread)', 'wasm+native (1 core)', 'wasm'];
 
 /** sgm's median ms of `row` on each of SGM_CONFIGS over each reference's median: the printed ratios. */
 export function referenceRatios(ref: ReferenceResult, results: readonly StepResult[], row: string): Array<{ config: string; ratio: number }> {

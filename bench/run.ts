@@ -38,7 +38,7 @@ import {
   type StepMeasurement,
   type StepResult,
 } from './measure.js';
-import { describeReferences, runReferences, type ReferenceResult } from './references.js';
+import { describeReferences, hasTaskset, runReferences, type ReferenceResult } from './references.js';
 import { SECTION_IDS, SECTIONS, type SectionResult } from './sections.js';
 import { CONFIGS, type BackendConfig } from './configs.js';
 import { STEP_ROWS, yardstickOf, type StepRow } from './step-rows.js';
@@ -188,7 +188,9 @@ function runChild(config: BackendConfig, rowId: string, mode: ChildMode): { resu
     const v = flag(name);
     if (v !== undefined) childArgs.push(`--${name}`, v);
   }
-  const out = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...config.env } });
+  if (config.pin && !hasTaskset()) return { error: 'taskset (util-linux) is not installed: the configuration runs pinned to one core' };
+  const [command, args] = config.pin ? ['taskset', ['-c', '0', process.execPath, ...childArgs]] : [process.execPath, childArgs];
+  const out = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...config.env } });
   const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (out.status !== 0 || line === undefined) {
     const err = (out.stderr || out.stdout).split('\n').filter((l) => l.trim() && l.length < 400).slice(-3).join(' | ');

@@ -7,7 +7,8 @@
  * defects: uncoded (an error diagnostic without a catalog code), internal (an exception in a compiler stage or
  * in the generated code), module (the generated module does not parse or type-check), nan (a non-finite loss,
  * value, metric or gradient in the first steps), runtime-user (a run-time UserError on a model `check`
- * accepted).
+ * accepted), replay (a model declaring a replayable step gives other numbers or weights over four steps with
+ * step replay than without it: test/generator/replay-check.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,11 +27,12 @@ import { RandomStream } from '../../stdlib/random.js';
 import { tf } from '../../stdlib/tf.js';
 import type { GeneratedModel } from './model-arb.js';
 import { syntheticBatch } from './synthetic-batch.js';
+import { replayDifference } from './replay-check.js';
 
-export type OutcomeKind = 'ok' | 'rejected' | 'uncoded' | 'internal' | 'module' | 'nan' | 'runtime-user';
+export type OutcomeKind = 'ok' | 'rejected' | 'uncoded' | 'internal' | 'module' | 'nan' | 'runtime-user' | 'replay';
 
 /** Outcomes that are defects of sgm (a well-typed model must never produce them). */
-export const DEFECTS: ReadonlySet<OutcomeKind> = new Set(['uncoded', 'internal', 'module', 'nan', 'runtime-user']);
+export const DEFECTS: ReadonlySet<OutcomeKind> = new Set(['uncoded', 'internal', 'module', 'nan', 'runtime-user', 'replay']);
 
 export interface Outcome {
   readonly kind: OutcomeKind;
@@ -224,6 +226,13 @@ export class ModelRunner {
         }
       }
       ms.train = performance.now() - t;
+      if (model.replayableStep === true) {
+        t = performance.now();
+        stage = 'replay';
+        const difference = await replayDifference(module, m, this.batchSize, this.options.cacheDir);
+        ms.replay = performance.now() - t;
+        if (difference !== null) return { kind: 'replay', stage, message: difference, ms };
+      }
       return { kind: 'ok', ms };
     } catch (e) {
       return { kind: isUserError(e) ? 'runtime-user' : 'internal', stage, message: firstLine(e), ms };

@@ -13,18 +13,25 @@ import { tf } from '../../stdlib/tf.js';
 
 const BINARY = ['Less', 'LessEqual', 'Greater', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr'] as const;
 
+/**
+ * Zeros of `t`'s shape in float32: tfjs' backward pass requires every gradient to be float32, also that of a bool
+ * (LogicalAnd/Or/Not) or int32 input, so zerosLike (which keeps the dtype) would fail there ("The gradient of input
+ * x must have 'float32' dtype, but has 'bool'", found by the model generator on a REBAR model).
+ */
+const zeroGradient = (t: tf.Tensor): tf.Tensor => tf.zeros(t.shape, 'float32');
+
 function zeroBinary(kernelName: string): tf.GradConfig {
   return {
     kernelName,
     inputsToSave: ['a', 'b'],
-    gradFunc: (_dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({ a: () => tf.zerosLike(saved[0]), b: () => tf.zerosLike(saved[1]) }),
+    gradFunc: (_dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({ a: () => zeroGradient(saved[0]), b: () => zeroGradient(saved[1]) }),
   };
 }
 
 const logicalNot: tf.GradConfig = {
   kernelName: 'LogicalNot',
   inputsToSave: ['x'],
-  gradFunc: (_dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({ x: () => tf.zerosLike(saved[0]) }),
+  gradFunc: (_dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({ x: () => zeroGradient(saved[0]) }),
 };
 
 /** Registers the zero gradients where tfjs has none (idempotent; a gradient tfjs or sgm registered is kept). */

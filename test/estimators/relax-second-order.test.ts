@@ -27,6 +27,25 @@ describe('comparison gradients', () => {
   });
 });
 
+describe('comparison gradients of bool and int inputs', () => {
+  it('are float32 zeros, as tfjs\' backward pass requires of every gradient (LogicalNot, LogicalAnd, Less on int32)', () => {
+    registerComparisonGradients();
+    const b = tf.tensor1d([true, false, true], 'bool');
+    const i = tf.tensor1d([1, 2, 3], 'int32');
+    const not = tf.getGradient('LogicalNot')!.gradFunc(tf.ones([3]), [b], {}) as Record<string, () => tf.Tensor>;
+    const and = tf.getGradient('LogicalAnd')!.gradFunc(tf.ones([3]), [b, b], {}) as Record<string, () => tf.Tensor>;
+    const less = tf.getGradient('Less')!.gradFunc(tf.ones([3]), [i, i], {}) as Record<string, () => tf.Tensor>;
+    for (const g of [not.x(), and.a(), and.b(), less.a()]) {
+      expect(g.dtype).toBe('float32');
+      expect(Array.from(g.dataSync())).toEqual([0, 0, 0]);
+    }
+    // The case the model generator found: a gradient taken through logicalNot with the tape recording it.
+    const x = tf.tensor1d([-1, 2, -3]);
+    const y = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, tf.cast(tf.logicalNot(tf.greater(v, 0)), 'float32'))))(x);
+    expect(Array.from(y.dataSync())).toEqual([1, 0, 1]);
+  });
+});
+
 describe('RELAX control network', () => {
   it('with a batch-total signal sums r over the rows of its input size', () => {
     const net = new ControlNetwork(2, 4, 7);

@@ -55,6 +55,8 @@ export class EmitContext {
   private readonly constantKeys = new Map<string, string>();
   /** The module-level build functions of fused elementwise chains; undefined when fusion is off (emit-fusion.ts). */
   readonly fused: FusedPrograms | undefined;
+  /** Set when the emitted code evaluates a schedule at ctx.step (emit-expr.ts scheduleCall). */
+  readsStep = false;
 
   constructor(
     readonly model: CheckedModel,

@@ -315,6 +315,7 @@ export class ExprEmitter {
   /** The runtime call computing a schedule's value at `ctx.step` (a number). */
   scheduleCall(call: ResolvedCall): string {
     this.cx.imports.runtime.add(call.name);
+    this.cx.readsStep = true;
     const ends = call.args.get('endpoints')!.type;
     if (ends.kind !== 'transition') throw new Error('internal: schedule without endpoints');
     const steps = (call.args.get('steps')!.type as TensorType).constant;

@@ -34,6 +34,8 @@ export interface ModelCode {
   readonly imports: { stdlib: string[]; stdlibTypes: string[]; runtime: string[] };
   /** Statements of `afterStep()`, run after each optimizer step (estimators' state: EMA baselines). */
   readonly afterStep: readonly string[];
+  /** Whether the code evaluates a schedule at ctx.step (what a step computes then depends on the step number). */
+  readonly readsStep: boolean;
 }
 
 /** Emits the model. */
@@ -72,6 +74,7 @@ export class ModelEmitter {
       members: [...members, emitDispose()],
       imports: { stdlib: [...em.cx.imports.stdlib].sort(), stdlibTypes: [...em.cx.imports.stdlibTypes].sort(), runtime: [...em.cx.imports.runtime].sort() },
       afterStep: em.afterStep,
+      readsStep: em.cx.readsStep,
     };
   }
 }

@@ -92,8 +92,7 @@ export function generate(model: CheckedModel, plan: Plan, options: GenerateOptio
   // The runtime may record one training step and replay its kernels (runtime/train/replay) when nothing but the
   // batch, the variables and the random stream decides what a step computes: no schedule of ctx.step, no
   // estimator state updated after the step or kept by the estimator itself.
-  const stepDependent = code.functions.some((f) => f.includes('ctx.step')) || code.members.some((m) => m.includes('ctx.step'));
-  const replayable = !stepDependent && code.afterStep.length === 0 && !plan.estimators.some((d) => estimatorModule(d.estimator).statefulStep);
+  const replayable = !code.readsStep && code.afterStep.length === 0 && !plan.estimators.some((d) => estimatorModule(d.estimator).statefulStep);
   const replayMember = replayable ? ['replayableStep: true,'] : [];
   file.addFunction({
     name: 'create',

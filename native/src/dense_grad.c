@@ -48,6 +48,15 @@ static int act_plan(act_job *j, int64_t m, int64_t n, const float *dy, const flo
   return n == 0 ? 0 : (int)ceil_div(n, cols);
 }
 
+/* One row of G = dY ∘ act'(Y) (kernels.h sgm_gate) into g and the column sums acc, either of which may be NULL. */
+static inline void gate_row(const float *dy, const float *y, float *g, float *acc, int64_t w, int act) {
+  for (int64_t c = 0; c < w; c++) {
+    const float v = sgm_gate(dy[c], y[c], act);
+    if (g != NULL) g[c] = v;
+    if (acc != NULL) acc[c] += v;
+  }
+}
+
 static void act_chunk(void *ctx, int chunk) {
   const act_job *j = ctx;
   const int64_t c0 = chunk * j->cols;
@@ -59,23 +68,12 @@ static void act_chunk(void *ctx, int chunk) {
     const float *y = j->y + i * j->n + c0;
     float *g = j->g == NULL ? NULL : j->g + i * j->n + c0;
     switch (j->activation) {
+      /* A literal activation per call: gate_row is inlined with it, and its loop vectorises. */
       case 1:
-        /* dY · step(Y), as tfjs' Multiply(dy, Step(y)): step is 1 for Y > 0, NaN for NaN, else 0 (a product, not a
-         * select, so a negative dY times 0 gives -0 as tfjs does). */
-        for (int64_t c = 0; c < w; c++) {
-          const float s = y[c] > 0.f ? 1.f : (y[c] != y[c] ? y[c] : 0.f);
-          const float v = dy[c] * s;
-          if (g != NULL) g[c] = v;
-          if (acc != NULL) acc[c] += v;
-        }
+        gate_row(dy, y, g, acc, w, 1);
         break;
       case 3:
-        /* dY · (Y (1 - Y)), in tfjs' operation order (mul(dy, mul(y, sub(1, y)))). */
-        for (int64_t c = 0; c < w; c++) {
-          const float v = dy[c] * (y[c] * (1.f - y[c]));
-          if (g != NULL) g[c] = v;
-          if (acc != NULL) acc[c] += v;
-        }
+        gate_row(dy, y, g, acc, w, 3);
         break;
       default: /* linear: G = dY */
         if (acc != NULL) {

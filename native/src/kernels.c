@@ -95,12 +95,6 @@ void sgm_gemm_set_gate(gemm_job *job, char operand, const float *y, int act) {
   job->gate_act = act;
 }
 
-/* dy ∘ act'(y), dense_grad.c's elementwise formulas (relu: dy · step(y), tfjs' Step; sigmoid: dy · (y (1 - y))). */
-static float gated(float dy, float y, int act) {
-  if (act == 1) return dy * (y > 0.f ? 1.f : (y != y ? y : 0.f));
-  return dy * (y * (1.f - y));
-}
-
 /* OpenBLAS on a block whose operand is gated: the gated values are written to a copy first (a fallback: the AVX-512
  * GEMM gates while packing). Returns -1 when the copy cannot be allocated. */
 static int blas_gated(const gemm_job *j, int64_t rows, int64_t cols, const float *asub, int64_t lda, const float *bsub,
@@ -111,7 +105,7 @@ static int blas_gated(const gemm_job *j, int64_t rows, int64_t cols, const float
   float *copy = malloc(sizeof(float) * (size_t)(r * w));
   if (copy == NULL) return -1;
   for (int64_t p = 0; p < r; p++) {
-    for (int64_t q = 0; q < w; q++) copy[p * w + q] = gated(x[p * ld + q], gy[p * ld + q], j->gate_act);
+    for (int64_t q = 0; q < w; q++) copy[p * w + q] = sgm_gate(x[p * ld + q], gy[p * ld + q], j->gate_act);
   }
   cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)rows, (int)cols,
               (int)j->k, 1.0f, is_a ? copy : asub, (int)(is_a ? w : lda), is_a ? bsub : copy, (int)(is_a ? ldb : w), 0.0f,

@@ -44,6 +44,15 @@ int sgm_gemm_plan(sgm_gemm_job *job, bool transA, bool transB, int64_t batch, in
                   const float *a, int64_t strideA, const float *b, int64_t strideB, float *c, const float *bias,
                   int activation, float alpha);
 void sgm_gemm_chunk(void *job, int chunk);
+/* dy · act'(y) for a dense layer's activation, from its output y, in tfjs' operation order: relu (1) dy · step(y),
+ * step being 1 for y > 0, NaN for NaN, else 0 (a product, so -dy · 0 gives -0 as tfjs does); sigmoid (3)
+ * dy · (y (1 - y)). The one scalar definition of the gate: dense_grad.c's elementwise pass and the OpenBLAS
+ * fallback of a gated GEMM use it (gemm512.c's packing computes the same in AVX-512 lanes). */
+static inline float sgm_gate(float dy, float y, int act) {
+  if (act == 1) return dy * (y > 0.f ? 1.f : (y != y ? y : 0.f));
+  return dy * (y * (1.f - y));
+}
+
 /* Makes a planned job use operand `operand` ('a' or 'b', which must not be transposed) as G = X ∘ act'(Y), Y (y)
  * in the operand's layout and strides, act 1 relu or 3 sigmoid (dense_grad.c's formulas): the AVX-512 GEMM applies
  * it while packing (gemm512.h), OpenBLAS on a gated copy of the block. The product equals the product of the stored

@@ -13,7 +13,7 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import { storageFor, wasmStorage } from './backend-storage.js';
-import type { SgmNative } from './native-addon.js';
+import { NATIVE_MAX_ARRAYS, type SgmNative } from './native-addon.js';
 import { heapOffset, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The kernel's name in the tfjs registry. */
@@ -132,10 +132,10 @@ export function registerFusedAdamInPlaceKernel(addon: SgmNative | null): boolean
           kernels.adam(tf.util.sizeFromShape(named[`w${i}`].shape), w, g, m, v, w, m, v, ...args);
         }
       }
-      // No allocation in this kernel, so the views stay valid; at most 256 variables per addon call.
-      for (let first = 0; addon !== null && first < a.count; first += 256) {
+      // No allocation in this kernel, so the views stay valid; at most NATIVE_MAX_ARRAYS variables per addon call.
+      for (let first = 0; addon !== null && first < a.count; first += NATIVE_MAX_ARRAYS) {
         const arrays: Float32Array[] = [];
-        for (let i = first; i < Math.min(a.count, first + 256); i++) {
+        for (let i = first; i < Math.min(a.count, first + NATIVE_MAX_ARRAYS); i++) {
           for (const part of ['w', 'g', 'm', 'v']) arrays.push(storage.view(named[`${part}${i}`]));
         }
         addon.adamInPlace(arrays, a.lr, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);

@@ -3,8 +3,8 @@
  * check) every step. tfjs computes it as square + sum per variable and addN, 2n + 1 kernels and two passes over
  * the gradients; for the reference VAE (16 variables, 1.2 M weights) that was 1.8 ms of a 53 ms WASM step and
  * 1.6 ms of a 17 ms native one (bench/NOTES.md, change 10). `SgmSumOfSquares` reads each gradient once, where it
- * is stored: with the native addon in one pass over all of them on its threads (sumOfSquares, native/src/sum_squares.c, in double; an older
- * addon: a dot product g·g per gradient in OpenBLAS, sgemm with m = n = 1), else on WASM sgm's
+ * is stored: with the native addon in one pass over all of them on its threads (native/src/sum_squares.c, in
+ * double; an older addon: a dot product g·g per gradient in OpenBLAS, sgemm with m = n = 1), else on WASM sgm's
  * WebAssembly SIMD kernel over the heap (wasm-simd/kernels.ts; the JS loop's float64 sums, bit for bit), else a
  * JS loop over the CPU backend's arrays. Inputs x0, x1, ... (float32); output a float32 scalar.
  *
@@ -15,14 +15,11 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import { storageFor } from './backend-storage.js';
-import type { SgmNative } from './native-addon.js';
+import { NATIVE_MAX_ARRAYS, type SgmNative } from './native-addon.js';
 import { heapOffset, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The kernel's name in the tfjs registry. */
 export const SUM_OF_SQUARES_KERNEL = 'SgmSumOfSquares';
-
-/** Most arrays the addon's sumOfSquares takes in one call (sgm_native.c). */
-const NATIVE_MAX_ARRAYS = 256;
 
 /** Σ x² of one float32 array in float64 (four accumulators: independent adds that the CPU can overlap). */
 function sumOfSquaresJs(x: Float32Array): number {

@@ -13,7 +13,8 @@
  */
 import { tf } from '../../stdlib/tf.js';
 import { storageFor, wasmStorage } from './backend-storage.js';
-import { NATIVE_MAX_ARRAYS, type SgmNative } from './native-addon.js';
+import type { SgmNative } from './native-addon.js';
+import { NATIVE_MAX_ARRAYS } from './native-limits.js';
 import { heapOffset, wasmSimdKernels } from './wasm-simd/heap.js';
 
 /** The kernel's name in the tfjs registry. */

@@ -10,9 +10,6 @@ import { createRequire } from 'node:module';
 type AdamHyperparameters = [lr: number, beta1: number, beta2: number, epsilon: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number];
 
 /** The addon's functions (native/src/sgm_native.c documents them). */
-/** Most variables per adamInPlace call and most arrays per sumOfSquares call (ADAM_MANY_MAX in sgm_native.c). */
-export const NATIVE_MAX_ARRAYS = 256;
-
 export interface SgmNative {
   gemm(
     transA: boolean,
